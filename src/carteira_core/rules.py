@@ -1,0 +1,275 @@
+"""The portfolio rules a workspace computes with (the TOML file of ``docs/spec/cli.md``).
+
+Every threshold is a frozen dataclass field; shares and factors are kept as exact
+``Decimal`` values so that a boundary such as "the client crossing 80 %" is decided exactly.
+
+Cycle mode, in plain words (shown to managers)
+-----------------------------------------------
+In cycle mode the lifecycle thresholds follow each client's own buying rhythm.
+
+1. Look at the client's purchases in the last ``cycle_lookback_days`` days up to the
+   reading date (default 365). Several purchases on one day count as one purchase day.
+2. If the client has fewer than ``cycle_min_purchases`` purchase days there (default 4),
+   its rhythm is not known: the fixed thresholds (``active_days``, ``inactive_days``) apply.
+3. Otherwise its *rhythm* ``g`` is the median number of days between consecutive purchase
+   days (with an even number of gaps, the average of the two middle gaps).
+4. Active threshold = ``cycle_active_factor`` × ``g``, rounded up to whole days, but at least
+   ``cycle_floor_days`` (default 14) and at most ``active_days``.
+   Inactive threshold = ``cycle_inactive_factor`` × ``g``, rounded up, but at least the
+   client's active threshold and at most ``inactive_days``.
+5. The status rules are then the fixed ones with the client's own thresholds: active when
+   the last purchase is at most the active threshold days ago (and the frequency rule
+   holds), pre-inactive up to the inactive threshold, inactivated for one more period
+   (``period_days``, unchanged), inactive after that.
+
+With the defaults (factors 3 and 6) a weekly buyer (g = 7) stays active for 21 days and
+turns pre-inactive after that, becoming inactivated after 42 days: a weekly buyer who skips
+a month is flagged, where fixed mode would wait 90 days. Cycle mode only ever makes the
+thresholds shorter than the fixed ones, never longer.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
+from typing import Any, Literal
+
+__all__ = [
+    "DEFAULT_RULES",
+    "AbcRules",
+    "IndicatorRules",
+    "LifecycleRules",
+    "PortfolioRules",
+    "RulesError",
+    "explain_cycle_mode",
+    "rules_from_dict",
+    "rules_from_toml",
+    "rules_to_dict",
+    "rules_to_toml",
+]
+
+
+class RulesError(ValueError):
+    """A rules file or mapping that cannot be used; the message names the offending key."""
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleRules:
+    mode: Literal["fixed", "cycle"] = "fixed"
+    active_days: int = 90
+    inactive_days: int = 180
+    period_days: int = 30
+    min_purchases: int = 1
+    frequency_window_days: int = 365
+    cycle_lookback_days: int = 365
+    cycle_min_purchases: int = 4
+    cycle_active_factor: Decimal = Decimal("3")
+    cycle_inactive_factor: Decimal = Decimal("6")
+    cycle_floor_days: int = 14
+
+    def __post_init__(self) -> None:
+        _check_lifecycle(self)
+
+
+@dataclass(frozen=True, slots=True)
+class AbcRules:
+    basis: Literal["revenue", "margin"] = "revenue"
+    window_days: int = 365
+    a_share: Decimal = Decimal("0.80")
+    b_share: Decimal = Decimal("0.15")
+
+    def __post_init__(self) -> None:
+        _check_abc(self)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRules:
+    include_prospects: bool = False
+    purchase_counts_as_contact: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("include_prospects", "purchase_counts_as_contact"):
+            if not isinstance(getattr(self, name), bool):
+                raise RulesError(f"indicators.{name} must be true or false")
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRules:
+    lifecycle: LifecycleRules = field(default_factory=LifecycleRules)
+    abc: AbcRules = field(default_factory=AbcRules)
+    indicators: IndicatorRules = field(default_factory=IndicatorRules)
+
+
+_SECTIONS: dict[str, type] = {
+    "lifecycle": LifecycleRules,
+    "abc": AbcRules,
+    "indicators": IndicatorRules,
+}
+_DECIMAL_FIELDS = {"cycle_active_factor", "cycle_inactive_factor", "a_share", "b_share"}
+
+
+# -- validation -------------------------------------------------------------------------
+
+
+def _positive_int(section: str, name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise RulesError(f"{section}.{name} must be a positive integer")
+
+
+def _exact_number(section: str, name: str, value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+        raise RulesError(f"{section}.{name} must be a number")
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise RulesError(f"{section}.{name} must be a number")
+    return number
+
+
+def _check_lifecycle(rules: LifecycleRules) -> None:
+    if rules.mode not in ("fixed", "cycle"):
+        raise RulesError('lifecycle.mode must be "fixed" or "cycle"')
+    for name in (
+        "active_days",
+        "inactive_days",
+        "period_days",
+        "min_purchases",
+        "frequency_window_days",
+        "cycle_lookback_days",
+        "cycle_floor_days",
+    ):
+        _positive_int("lifecycle", name, getattr(rules, name))
+    if rules.active_days > rules.inactive_days:
+        raise RulesError(
+            f"lifecycle.active_days ({rules.active_days}) must not exceed "
+            f"lifecycle.inactive_days ({rules.inactive_days})"
+        )
+    cmp = rules.cycle_min_purchases
+    if isinstance(cmp, bool) or not isinstance(cmp, int) or cmp < 2:
+        raise RulesError("lifecycle.cycle_min_purchases must be an integer of at least 2")
+    for name in ("cycle_active_factor", "cycle_inactive_factor"):
+        number = _exact_number("lifecycle", name, getattr(rules, name))
+        if number <= 0:
+            raise RulesError(f"lifecycle.{name} must be a number greater than 0")
+        object.__setattr__(rules, name, number)
+    if rules.cycle_active_factor > rules.cycle_inactive_factor:
+        raise RulesError(
+            "lifecycle.cycle_active_factor must not exceed lifecycle.cycle_inactive_factor"
+        )
+    if rules.cycle_floor_days > rules.active_days:
+        raise RulesError(
+            f"lifecycle.cycle_floor_days ({rules.cycle_floor_days}) must not exceed "
+            f"lifecycle.active_days ({rules.active_days})"
+        )
+
+
+def _check_abc(rules: AbcRules) -> None:
+    if rules.basis not in ("revenue", "margin"):
+        raise RulesError('abc.basis must be "revenue" or "margin"')
+    _positive_int("abc", "window_days", rules.window_days)
+    a_share = _exact_number("abc", "a_share", rules.a_share)
+    b_share = _exact_number("abc", "b_share", rules.b_share)
+    if not 0 < a_share <= 1:
+        raise RulesError("abc.a_share must be a number greater than 0 and at most 1")
+    if not 0 <= b_share <= 1:
+        raise RulesError("abc.b_share must be a number between 0 and 1")
+    if a_share + b_share > 1:
+        raise RulesError("abc.a_share + abc.b_share must not exceed 1")
+    object.__setattr__(rules, "a_share", a_share)
+    object.__setattr__(rules, "b_share", b_share)
+
+
+DEFAULT_RULES = PortfolioRules()
+
+
+# -- conversions --------------------------------------------------------------------------
+
+
+def rules_from_dict(data: dict[str, Any]) -> PortfolioRules:
+    """Build rules from a ``{section: {key: value}}`` mapping; missing keys take defaults."""
+    if not isinstance(data, dict):
+        raise RulesError("rules must be a mapping of sections")
+    sections: dict[str, Any] = {}
+    for section, values in data.items():
+        if section not in _SECTIONS:
+            raise RulesError(f"unknown section [{section}] in rules")
+        if not isinstance(values, dict):
+            raise RulesError(f"[{section}] must be a table")
+        known = {f.name for f in fields(_SECTIONS[section])}
+        for key in values:
+            if key not in known:
+                raise RulesError(f"unknown key {section}.{key}")
+        sections[section] = _SECTIONS[section](**values)
+    return PortfolioRules(**sections)
+
+
+def rules_to_dict(rules: PortfolioRules) -> dict[str, dict[str, Any]]:
+    """Every rule as a nested mapping (shares and factors as ``Decimal``)."""
+    return {
+        "lifecycle": asdict(rules.lifecycle),
+        "abc": asdict(rules.abc),
+        "indicators": asdict(rules.indicators),
+    }
+
+
+def rules_from_toml(text: str) -> PortfolioRules:
+    """Parse the rules TOML; numbers with a fraction are read exactly as ``Decimal``."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"rules file is not valid TOML: {exc}") from exc
+    return rules_from_dict(data)
+
+
+def _toml_value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if name in _DECIMAL_FIELDS:
+        text = format(Decimal(value), "f")
+        return text if "." in text else f"{text}.0"
+    if isinstance(value, int):
+        return str(value)
+    return f'"{value}"'
+
+
+def rules_to_toml(rules: PortfolioRules) -> str:
+    """The rules as a TOML document that ``rules_from_toml`` reads back to equal rules."""
+    lines: list[str] = []
+    for section, values in rules_to_dict(rules).items():
+        if lines:
+            lines.append("")
+        lines.append(f"[{section}]")
+        lines.extend(f"{key} = {_toml_value(key, value)}" for key, value in values.items())
+    return "\n".join(lines) + "\n"
+
+
+def explain_cycle_mode(rules: PortfolioRules) -> str:
+    """A manager-facing English explanation of the lifecycle thresholds in force."""
+    lc = rules.lifecycle
+    fixed = (
+        f"A client is active while its last purchase is at most {lc.active_days} days old "
+        f"(with at least {lc.min_purchases} purchase(s) in the last "
+        f"{lc.frequency_window_days} days), pre-inactive up to {lc.inactive_days} days, "
+        f"inactivated up to {lc.inactive_days + lc.period_days} days and inactive after that."
+    )
+    if lc.mode == "fixed":
+        return "Fixed thresholds. " + fixed
+    return (
+        "Cycle mode: thresholds follow each client's own buying rhythm. "
+        f"The rhythm is the median number of days between the client's purchase days in the "
+        f"last {lc.cycle_lookback_days} days (several purchases on one day count once). "
+        f"A client with at least {lc.cycle_min_purchases} purchase days there is active for "
+        f"{lc.cycle_active_factor} × its rhythm (rounded up, at least {lc.cycle_floor_days} "
+        f"and at most {lc.active_days} days) and pre-inactive up to "
+        f"{lc.cycle_inactive_factor} × its rhythm (rounded up, at least its active threshold "
+        f"and at most {lc.inactive_days} days); it is inactivated for the "
+        f"{lc.period_days} days after that and inactive later. "
+        f"For example a weekly buyer is active for "
+        f"{_example(lc.cycle_active_factor, 7, lc.cycle_floor_days, lc.active_days)} days. "
+        f"Clients with fewer purchase days use the fixed thresholds. " + fixed
+    )
+
+
+def _example(factor: Decimal, gap: int, floor: int, cap: int) -> int:
+    return min(cap, max(floor, math.ceil(factor * gap)))
