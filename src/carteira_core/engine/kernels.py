@@ -1,0 +1,146 @@
+"""Set-based numpy kernels: per-client facts from the order and interaction columns.
+
+Clients are dense positions ``0..n-1`` (their row in ``clients``) plus one overflow slot
+``n`` for rows of unknown clients, cancelled orders and anything after ``T``. Dates are
+int32 day numbers. Every fact comes from a handful of passes over the order columns:
+``np.bincount`` for counts, ``np.add.at`` (exact int64) for money and
+``np.maximum.at``/``np.minimum.at`` for last and first purchase days; windows are read from
+one count per (client, day bucket), the buckets being cut at every window edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NO_DAY = np.iinfo(np.int32).min
+FAR_DAY = np.iinfo(np.int32).max
+
+
+@dataclass(frozen=True, slots=True)
+class OrderColumns:
+    """The valid orders on or before ``T`` as numpy columns (cancelled ones removed)."""
+
+    pos: np.ndarray  # int32 client position; n for unknown clients
+    day: np.ndarray  # int32 day number
+    amount: np.ndarray  # int64 cents
+    margin: np.ndarray | None  # int64 cents, None when every margin is null
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """Per-client arrays (length n) read at ``T`` and at ``T0 = T - period``."""
+
+    last_day: np.ndarray  # last purchase day <= T, NO_DAY if none
+    last_day_previous: np.ndarray  # last purchase day <= T0
+    first_day: np.ndarray  # first purchase day, FAR_DAY if none
+    frequency: np.ndarray  # purchases in (T - F, T]
+    frequency_previous: np.ndarray  # purchases in (T0 - F, T0]
+    purchases_period: np.ndarray  # purchases in (T0, T]
+    revenue_window: np.ndarray  # net amount in (T - W, T]
+    margin_window: np.ndarray  # net margin in (T - W, T]
+    revenue_period: np.ndarray  # net amount in (T0, T]
+
+
+def _window(cum: np.ndarray, bounds: list[int], start: int, end: int) -> np.ndarray:
+    """Sum over days in (start, end] from per-bucket cumulative sums."""
+    return cum[:, bounds.index(end)] - cum[:, bounds.index(start)]
+
+
+def order_facts(
+    orders: OrderColumns,
+    n: int,
+    as_of: int,
+    period_days: int,
+    frequency_days: int,
+    window_days: int,
+) -> OrderFacts:
+    previous = as_of - period_days
+    pos, day, amount = orders.pos, orders.day, orders.amount
+    is_purchase = amount > 0
+
+    bounds = sorted(
+        {as_of - frequency_days, previous - frequency_days, as_of - window_days, previous, as_of}
+    )
+    # bucket j holds days in (bounds[j-1], bounds[j]]; bucket 0 everything up to bounds[0]
+    bucket = np.zeros(len(day), dtype=np.int32)
+    for edge in bounds[:-1]:
+        bucket += day > edge
+    width = len(bounds)
+    key = pos * np.int32(width) + bucket  # orders are already limited to day <= T
+
+    slots = (n + 1) * width
+    purchase_key = key[is_purchase]
+    counts = np.bincount(purchase_key, minlength=slots).reshape(n + 1, width)
+    count_cum = np.cumsum(counts[:n], axis=1)
+    money = np.zeros(slots, dtype=np.int64)
+    np.add.at(money, key, amount)
+    money_cum = np.cumsum(money.reshape(n + 1, width)[:n], axis=1)
+    if orders.margin is not None:
+        margin = np.zeros(slots, dtype=np.int64)
+        np.add.at(margin, key, orders.margin)
+        margin_cum = np.cumsum(margin.reshape(n + 1, width)[:n], axis=1)
+        margin_window = _window(margin_cum, bounds, as_of - window_days, as_of)
+    else:
+        margin_window = np.zeros(n, dtype=np.int64)
+
+    purchase_pos = pos[is_purchase]
+    purchase_day = day[is_purchase]
+    last_day = np.full(n + 1, NO_DAY, dtype=np.int32)
+    np.maximum.at(last_day, purchase_pos, purchase_day)
+    last_previous = np.full(n + 1, NO_DAY, dtype=np.int32)
+    np.maximum.at(
+        last_previous, purchase_pos, np.where(purchase_day <= previous, purchase_day, NO_DAY)
+    )
+    first_day = np.full(n + 1, FAR_DAY, dtype=np.int32)
+    np.minimum.at(first_day, purchase_pos, purchase_day)
+
+    return OrderFacts(
+        last_day=last_day[:n],
+        last_day_previous=last_previous[:n],
+        first_day=first_day[:n],
+        frequency=_window(count_cum, bounds, as_of - frequency_days, as_of),
+        frequency_previous=_window(count_cum, bounds, previous - frequency_days, previous),
+        purchases_period=_window(count_cum, bounds, previous, as_of),
+        revenue_window=_window(money_cum, bounds, as_of - window_days, as_of),
+        margin_window=margin_window,
+        revenue_period=_window(money_cum, bounds, previous, as_of),
+    )
+
+
+def count_in_period(pos: np.ndarray, day: np.ndarray, n: int, start: int, end: int) -> np.ndarray:
+    """Number of rows per client with ``start < day <= end``."""
+    keep = (day > start) & (day <= end)
+    return np.bincount(pos[keep], minlength=n + 1)[:n]
+
+
+def median_gap_twice(
+    pos: np.ndarray, day: np.ndarray, n: int, as_of: int, lookback_days: int, min_days: int
+) -> np.ndarray:
+    """Twice the median gap (days) between consecutive distinct purchase days in
+    ``(as_of - lookback_days, as_of]`` per client; -1 with fewer than ``min_days`` days.
+
+    Twice, so that the average of two middle gaps stays an exact integer.
+    """
+    keep = (day > as_of - lookback_days) & (day <= as_of) & (pos < n)
+    span = np.int64(lookback_days + 1)
+    keys = np.unique(pos[keep].astype(np.int64) * span + (day[keep] - (as_of - lookback_days)))
+    client = keys // span
+    offset = keys - client * span
+    same = client[1:] == client[:-1]
+    gap_client = client[1:][same]
+    gaps = (offset[1:] - offset[:-1])[same]
+    # sort the gaps inside each client (keys stay grouped by client)
+    gaps = np.sort(gap_client * span + gaps) - gap_client * span
+    days_per_client = np.bincount(client, minlength=n)
+    gaps_per_client = np.maximum(days_per_client - 1, 0)
+    starts = np.cumsum(gaps_per_client) - gaps_per_client
+    result = np.full(n, -1, dtype=np.int64)
+    ok = days_per_client >= min_days
+    if ok.any():
+        m = gaps_per_client[ok]
+        low = gaps[starts[ok] + (m - 1) // 2]
+        high = gaps[starts[ok] + m // 2]
+        result[ok] = low + high
+    return result
