@@ -1,0 +1,1 @@
+"""Carteira: the Django project (web app, API, CLI) around the pure ``carteira_core``."""

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from carteira.clients.models import Client
+from carteira.interactions.models import Interaction
+from carteira.organization.models import Seller
+
+
+class TaskBatch(models.Model):
+    """A list sent by the central portfolio team to sellers, with a deadline."""
+
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    filter_description = models.JSONField(_("filter"), default=dict, blank=True)
+    deadline = models.DateField(_("deadline"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task batch")
+        verbose_name_plural = _("task batches")
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Origin(models.TextChoices):
+        PLAN = "plan", _("Action plan")
+        ESCALATION = "escalation", _("Escalation")
+        BATCH = "batch", _("Central team list")
+        MANUAL = "manual", _("Manual")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="tasks")
+    # The client's seller; follows the client on reassignment while the task is open.
+    seller = models.ForeignKey(
+        Seller, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    # Set for escalations that go to a manager or director instead of the seller.
+    assignee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tasks",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    objective = models.CharField(_("objective"), max_length=40, blank=True)
+    channel = models.CharField(_("channel"), max_length=12, blank=True)
+    script = models.TextField(_("script"), blank=True)
+    due_date = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    origin = models.CharField(_("origin"), max_length=12, choices=Origin.choices)
+    # Identifies the action-plan cell (or batch) that generated the task: at most
+    # one open task per client per plan key.
+    plan_key = models.CharField(max_length=80, blank=True)
+    batch = models.ForeignKey(
+        TaskBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    priority = models.IntegerField(_("priority"), default=0)
+    outcome = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "-priority"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "plan_key"],
+                condition=Q(status="open") & ~Q(plan_key=""),
+                name="one_open_task_per_client_per_plan",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["seller", "status", "due_date"]),
+            models.Index(fields=["assignee_user", "status", "due_date"]),
+        ]

@@ -1,0 +1,54 @@
+from django import template
+
+from carteira.web import formats
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    return formats.money(value)
+
+
+@register.filter
+def number(value, digits=0):
+    return formats.number(value, int(digits))
+
+
+@register.filter
+def percent(value, digits=1):
+    return formats.percent(value, int(digits))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for sort/page links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"
+
+
+@register.filter
+def status_label(code):
+    from carteira.portfolio.models import Status
+
+    try:
+        return Status(code).label
+    except ValueError:
+        return code or "—"
+
+
+@register.filter
+def document(value):
+    """A CNPJ or CPF with its usual punctuation."""
+    if not value:
+        return ""
+    if len(value) == 14:
+        return f"{value[:2]}.{value[2:5]}.{value[5:8]}/{value[8:12]}-{value[12:]}"
+    if len(value) == 11:
+        return f"{value[:3]}.{value[3:6]}.{value[6:9]}-{value[9:]}"
+    return value
