@@ -14,16 +14,30 @@ from carteira_core.engine.inputs import (
     PortfolioInput,
 )
 from carteira_core.engine.reading import CLIENT_COLUMNS, PortfolioReading, read_portfolio
+from carteira_core.engine.summaries import (
+    GROUPS,
+    KPI_COLUMNS,
+    indicator_counts,
+    indicators,
+    matrix,
+    transitions,
+)
 
 __all__ = [
     "ASSIGNMENT_SCHEMA",
     "CLIENT_COLUMNS",
     "CLIENT_SCHEMA",
+    "GROUPS",
     "INTERACTION_SCHEMA",
+    "KPI_COLUMNS",
     "ORDER_SCHEMA",
     "SELLER_SCHEMA",
     "SPEND_SCHEMA",
     "PortfolioInput",
     "PortfolioReading",
+    "indicator_counts",
+    "indicators",
+    "matrix",
     "read_portfolio",
+    "transitions",
 ]
