@@ -7,7 +7,7 @@ checks it), so translators have one place to look.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 MESSAGES: dict[str, str] = {
@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "xlsx_no_sheet": "The workbook has no worksheet.",
     "xlsx_unreadable": "The workbook cannot be read: {detail}.",
     "unsafe_xml_parser": "The XML parser is not protected (defusedxml missing); refusing.",
+    "invalid_header": "The header line has {count} problem(s); see the list.",
     # --- header problems (reported as RowError on line 1) ---
     "missing_column": "Required column '{field}' is missing.",
     "duplicate_column": "Columns {columns} all map to '{field}'; keep only one.",
@@ -133,10 +134,16 @@ class RowError:
     value: str
     code: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def make(cls, line: int, column: str, value: object, code: str, **params: Any) -> RowError:
+        text = _cell_text(value)
+        return cls(line, column, text, code, render(code, {"value": text, **params}), params)
 
     @classmethod
     def from_problem(cls, line: int, column: str, value: object, problem: ValueProblem):
-        return cls(line, column, _cell_text(value), problem.code, problem.message)
+        return cls(line, column, _cell_text(value), problem.code, problem.message, problem.params)
 
 
 def _cell_text(value: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from carteira_core.ingest.problems import RowError, render
 from carteira_core.ingest.readers import FileInfo
@@ -29,7 +29,6 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     ignored_columns: tuple[str, ...] = ()
-    errors_seen: int = field(default=0)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +63,8 @@ def errors_to_csv(
 
 def _translate(template: str, error: RowError) -> str:
     try:
-        return template.format(value=error.value, column=error.column, line=error.line)
+        return template.format(
+            **{**error.params, "value": error.value, "column": error.column, "line": error.line}
+        )
     except (KeyError, IndexError, ValueError):
         return render(error.code) if template == "" else template

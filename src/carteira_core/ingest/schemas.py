@@ -1,0 +1,232 @@
+"""The standard import layouts (``docs``: import-format.md) as data: fields, aliases,
+parsers, and the typed record each valid row becomes.
+
+Contacts are not in the spec table; they follow the same style:
+``client_external_id`` [cliente] (required), ``name`` [nome] (required), ``role`` [cargo],
+``email`` [e-mail], ``phone`` [telefone], ``external_id`` [codigo] (optional; without
+it a contact is identified by client + name).
+Interactions accept an optional ``external_id`` [codigo] too, to make re-imports
+idempotent; without it no duplicate check is possible (two visits the same day are real).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from carteira_core.ingest import values as v
+
+KINDS = ("sellers", "clients", "contacts", "orders", "interactions")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    parser: v.Parser
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    default: object = None  # used when the column is absent or the cell empty
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueKey:
+    """Fields that must not repeat inside one file. ``unless`` skips this key when that
+    field has a value (contacts: client + name is the identity only without a code)."""
+
+    fields: tuple[str, ...]
+    unless: str | None = None
+    folded: bool = False  # compare case/accent-insensitively (names)
+
+    @property
+    def label(self) -> str:
+        return " + ".join(self.fields)
+
+    def key_of(self, parsed: Mapping[str, object]) -> tuple[str, ...] | None:
+        if self.unless and parsed.get(self.unless) is not None:
+            return None
+        parts = [parsed.get(name) for name in self.fields]
+        if any(part is None for part in parts):
+            return None
+        return tuple(v.fold(str(p)) if self.folded else str(p) for p in parts)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class SellerRecord:
+    line: int
+    external_id: str
+    name: str
+    email: str | None = None
+    team: str | None = None
+    manager_external_id: str | None = None
+    active: bool | None = None  # None: not given (the writer keeps/defaults it)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRecord:
+    line: int
+    external_id: str
+    name: str
+    trade_name: str | None = None
+    document: str | None = None  # unmasked CNPJ (14) or CPF (11), letters uppercased
+    segment: str | None = None
+    city: str | None = None
+    state: str | None = None  # UF
+    postal_code: str | None = None  # "01310-100"
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    seller_external_id: str | None = None
+    phone: str | None = None  # digits
+    email: str | None = None
+    created_at: date | None = None
+
+    @property
+    def document_kind(self) -> str | None:
+        if self.document is None:
+            return None
+        return "cnpj" if len(self.document) == 14 else "cpf"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    line: int
+    client_external_id: str
+    name: str
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    line: int
+    external_id: str
+    client_external_id: str
+    date: date
+    amount: Decimal
+    margin: Decimal | None = None
+    seller_external_id: str | None = None
+    status: str = v.ORDER_VALID  # "valid" | "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRecord:
+    line: int
+    client_external_id: str
+    date: date
+    channel: str  # visit | phone | email | letter | whatsapp | other
+    successful: bool
+    seller_external_id: str | None = None
+    notes: str | None = None
+    external_id: str | None = None
+
+
+type Record = SellerRecord | ClientRecord | ContactRecord | OrderRecord | InteractionRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    kind: str
+    fields: tuple[FieldSpec, ...]
+    record_type: Callable[..., Record]
+    unique: tuple[UniqueKey, ...] = ()
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+
+def _f(name: str, parser: v.Parser, *aliases: str, required: bool = False, default=None):
+    return FieldSpec(name, parser, required, aliases, default)
+
+
+_ID = v.parse_external_id
+
+SCHEMAS: dict[str, Schema] = {
+    "sellers": Schema(
+        "sellers",
+        (
+            _f("external_id", _ID, "codigo", required=True),
+            _f("name", v.parse_name, "nome", required=True),
+            _f("email", v.parse_email, "e-mail"),
+            _f("team", v.parse_short_text, "equipe"),
+            _f("manager_external_id", _ID, "gestor"),
+            _f("active", v.parse_bool, "ativo"),
+        ),
+        SellerRecord,
+        (UniqueKey(("external_id",)),),
+    ),
+    "clients": Schema(
+        "clients",
+        (
+            _f("external_id", _ID, "codigo", required=True),
+            _f("name", v.parse_name, "razao_social", "nome", required=True),
+            _f("trade_name", v.parse_name, "nome_fantasia"),
+            _f("document", v.parse_document, "cnpj", "cpf", "cnpj_cpf"),
+            _f("segment", v.parse_short_text, "segmento"),
+            _f("city", v.parse_short_text, "cidade"),
+            _f("state", v.parse_state, "uf"),
+            _f("postal_code", v.parse_postal_code, "cep"),
+            _f("latitude", v.parse_latitude),
+            _f("longitude", v.parse_longitude),
+            _f("seller_external_id", _ID, "vendedor"),
+            _f("phone", v.parse_phone, "telefone"),
+            _f("email", v.parse_email),
+            _f("created_at", v.parse_date, "data_cadastro"),
+        ),
+        ClientRecord,
+        (UniqueKey(("external_id",)), UniqueKey(("document",))),
+    ),
+    "contacts": Schema(
+        "contacts",
+        (
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("name", v.parse_name, "nome", required=True),
+            _f("role", v.parse_short_text, "cargo"),
+            _f("email", v.parse_email, "e-mail"),
+            _f("phone", v.parse_phone, "telefone"),
+            _f("external_id", _ID, "codigo"),
+        ),
+        ContactRecord,
+        (
+            UniqueKey(("external_id",)),
+            UniqueKey(("client_external_id", "name"), unless="external_id", folded=True),
+        ),
+    ),
+    "orders": Schema(
+        "orders",
+        (
+            _f("external_id", _ID, "pedido", "numero", required=True),
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("date", v.parse_date, "data", "data_emissao", required=True),
+            _f("amount", v.parse_amount, "valor", "valor_total", required=True),
+            _f("margin", v.parse_amount, "margem"),
+            _f("seller_external_id", _ID, "vendedor"),
+            _f("status", v.parse_order_status, "situacao", default=v.ORDER_VALID),
+        ),
+        OrderRecord,
+        (UniqueKey(("external_id",)),),
+    ),
+    "interactions": Schema(
+        "interactions",
+        (
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("date", v.parse_date, "data", required=True),
+            _f("channel", v.parse_channel, "canal", required=True),
+            _f("successful", v.parse_bool, "sucesso", required=True),
+            _f("seller_external_id", _ID, "vendedor"),
+            _f("notes", v.parse_notes, "observacoes"),
+            _f("external_id", _ID, "codigo"),
+        ),
+        InteractionRecord,
+        (UniqueKey(("external_id",)),),
+    ),
+}

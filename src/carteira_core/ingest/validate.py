@@ -1,0 +1,226 @@
+"""Turn raw rows into typed records and row errors, in batches, in one streaming pass.
+
+Duplicate keys inside the file are found with a dict of key → first line (keys only,
+never rows). Because batches are yielded as they fill, the *first* occurrence of a
+duplicated key may already have gone out as a valid record in an earlier batch; the
+batch that finds the duplicate then lists that line in ``revoked_lines`` and carries an
+error for it. In all-or-nothing mode any error aborts the run, so nothing changes; in
+``--skip-invalid`` mode the writer must undo (or never commit) the revoked lines —
+e.g. by writing everything in one transaction and deleting revoked lines before commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Self
+
+from carteira_core.ingest.headers import ColumnMapping, HeaderMap, map_headers, schema_for
+from carteira_core.ingest.problems import IngestError, RowError, ValueProblem
+from carteira_core.ingest.readers import DEFAULT_LIMITS, Limits, RawRow, Source, open_table
+from carteira_core.ingest.report import ImportSummary
+from carteira_core.ingest.schemas import Record
+
+DEFAULT_BATCH_SIZE = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    records: tuple[Record, ...]
+    errors: tuple[RowError, ...]
+    revoked_lines: tuple[int, ...] = ()  # lines yielded valid in an earlier batch, now not
+
+
+@dataclass(slots=True)
+class _Pending:
+    records: dict[int, Record] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    revoked: list[int] = field(default_factory=list)
+
+    def take(self) -> Batch:
+        batch = Batch(tuple(self.records.values()), tuple(self.errors), tuple(self.revoked))
+        self.records, self.errors, self.revoked = {}, [], []
+        return batch
+
+
+class RowValidator:
+    """Validates the rows of one file against one kind's schema.
+
+    Raises ``IngestError("invalid_header", errors=...)`` when required columns are missing
+    or a field is fed by two columns. Counts live in ``summary``.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        header: Sequence[str],
+        *,
+        mapping: ColumnMapping | None = None,
+        header_line: int = 1,
+    ) -> None:
+        self.schema = schema_for(kind)
+        self.header_map: HeaderMap = map_headers(kind, header, mapping, header_line=header_line)
+        if self.header_map.errors:
+            raise IngestError(
+                "invalid_header", errors=self.header_map.errors, count=len(self.header_map.errors)
+            )
+        self.summary = ImportSummary(kind=kind, ignored_columns=self.header_map.unknown)
+        self._columns = [
+            (spec, self.header_map.index.get(spec.name)) for spec in self.schema.fields
+        ]
+        self._width = len(header)
+        self._seen: list[dict[tuple[str, ...], int]] = [{} for _ in self.schema.unique]
+        self._reported: set[int] = set()  # first lines already flagged as duplicates
+
+    def batches(self, rows: Iterable[RawRow], *, size: int = DEFAULT_BATCH_SIZE) -> Iterator[Batch]:
+        pending = _Pending()
+        for row in rows:
+            self._validate_into(row, pending)
+            if len(pending.records) + len(pending.errors) >= size:
+                yield pending.take()
+        batch = pending.take()
+        if batch.records or batch.errors or batch.revoked_lines:
+            yield batch
+
+    def _validate_into(self, row: RawRow, pending: _Pending) -> None:
+        self.summary.total += 1
+        parsed, errors = self.parse(row)
+        errors += self._duplicates(row.line, parsed, pending, valid=not errors)
+        if errors:
+            self.summary.invalid += 1
+            pending.errors.extend(errors)
+        else:
+            self.summary.valid += 1
+            pending.records[row.line] = self.schema.record_type(line=row.line, **parsed)
+
+    def parse(self, row: RawRow) -> tuple[dict[str, object], list[RowError]]:
+        """Parse one row's cells: (values by field, errors). No duplicate check."""
+        values, errors = row.values, []
+        parsed: dict[str, object] = {}
+        extra = [x for x in values[self._width :] if x is not None and str(x).strip()]
+        if extra:
+            errors.append(
+                RowError.make(row.line, "", extra[0], "extra_values", count=len(values),
+                              expected=self._width)
+            )  # fmt: skip
+        for spec, position in self._columns:
+            raw = values[position] if position is not None and position < len(values) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if spec.required:
+                    errors.append(RowError.make(row.line, self._column(spec.name), "", "required"))
+                parsed[spec.name] = spec.default
+                continue
+            try:
+                parsed[spec.name] = spec.parser(raw)
+            except ValueProblem as problem:
+                errors.append(
+                    RowError.from_problem(row.line, self._column(spec.name), raw, problem)
+                )
+        return parsed, errors
+
+    def _column(self, field_name: str) -> str:
+        position = self.header_map.index.get(field_name)
+        return self.header_map.columns[position] if position is not None else field_name
+
+    def _duplicates(
+        self, line: int, parsed: dict, pending: _Pending, *, valid: bool
+    ) -> list[RowError]:
+        """Errors for keys already seen; the first line of each gets one error too.
+
+        ``seen`` maps key → first line, negated when that line was invalid."""
+        errors: list[RowError] = []
+        new_keys = []
+        for key_spec, seen in zip(self.schema.unique, self._seen, strict=True):
+            key = key_spec.key_of(parsed)
+            if key is None:
+                continue
+            entry = seen.get(key)
+            if entry is None:
+                new_keys.append((seen, key))
+                continue
+            first = abs(entry)
+            column = self._column(key_spec.fields[-1])
+            shown = " / ".join(str(parsed[f]) for f in key_spec.fields)
+            errors.append(self._dup_error(line, column, shown, key_spec.label, first))
+            if first not in self._reported:
+                self._reported.add(first)
+                pending.errors.append(self._dup_error(first, column, shown, key_spec.label, line))
+                if entry > 0:
+                    self._revoke(first, pending)
+        for seen, key in new_keys:
+            seen[key] = line if valid and not errors else -line
+        return errors
+
+    def _dup_error(self, line: int, column: str, shown: str, label: str, other: int) -> RowError:
+        return RowError.make(line, column, shown, "duplicate_key", field=label, other_line=other)
+
+    def _revoke(self, line: int, pending: _Pending) -> None:
+        """A line counted valid turns invalid: drop it, or tell the writer it went out."""
+        if pending.records.pop(line, None) is None:
+            pending.revoked.append(line)
+        self.summary.valid -= 1
+        self.summary.invalid += 1
+
+
+def validate_rows(
+    kind: str,
+    header: Sequence[str],
+    rows: Iterable[RawRow],
+    *,
+    mapping: ColumnMapping | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    header_line: int = 1,
+) -> Iterator[Batch]:
+    """Validate ``rows`` (from ``open_table``) as ``kind``; yields ``Batch`` objects."""
+    validator = RowValidator(kind, header, mapping=mapping, header_line=header_line)
+    yield from validator.batches(rows, size=batch_size)
+
+
+class ImportRun:
+    """One file being validated: ``info``, ``header_map``, ``batches()``, ``summary``.
+
+    ``with open_import("orders", path) as run: for batch in run.batches(): ...``
+    """
+
+    def __init__(self, table, validator: RowValidator, batch_size: int) -> None:
+        self._table = table
+        self.validator = validator
+        self.info = table.info
+        self.header_map = validator.header_map
+        self.summary = validator.summary
+        self.summary.file = table.info
+        self._batch_size = batch_size
+
+    def batches(self) -> Iterator[Batch]:
+        return self.validator.batches(self._table, size=self._batch_size)
+
+    def close(self) -> None:
+        self._table.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_import(
+    kind: str,
+    source: Source,
+    *,
+    name: str | None = None,
+    mapping: ColumnMapping | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> ImportRun:
+    """Open ``source`` and check its header for ``kind``; raises ``IngestError``."""
+    schema_for(kind)
+    table = open_table(source, name=name, limits=limits)
+    try:
+        validator = RowValidator(
+            kind, table.info.header, mapping=mapping, header_line=table.info.header_line
+        )
+    except BaseException:
+        table.close()
+        raise
+    return ImportRun(table, validator, batch_size)
