@@ -92,14 +92,15 @@ def _order_columns(
 def _sellers_at(data: PortfolioInput, as_of: date) -> pl.DataFrame:
     """The assignment in force at ``as_of`` per client, with the seller's team.
 
-    A client's earliest assignment counts from the start of its history (its start date is
-    ignored). If several are in force, the latest start wins, then the highest seller id.
+    A client's first assignment (one without start date, else the earliest) counts from the
+    start of its history. If several are in force at ``as_of``, the latest start wins, then
+    the highest seller id.
     """
+    first = (pl.col("start_date") == pl.col("start_date").min().over("client_id")) & (
+        pl.col("start_date").null_count().over("client_id") == 0
+    )
     ranked = data.assignments.filter(pl.col("client_id").is_not_null()).with_columns(
-        pl.when(pl.col("start_date") == pl.col("start_date").min().over("client_id"))
-        .then(None)
-        .otherwise(pl.col("start_date"))
-        .alias("start_date")
+        pl.when(first).then(None).otherwise(pl.col("start_date")).alias("start_date")
     )
     in_force = ranked.filter(
         (pl.col("start_date").is_null() | (pl.col("start_date") <= as_of))
