@@ -100,9 +100,10 @@ def parse_date(value: object) -> date:
     else:
         raise ValueProblem("invalid_date", value=text)
     try:
-        return _checked_year(date(year, month, day))
+        parsed = date(year, month, day)
     except ValueError as exc:
         raise ValueProblem("invalid_date", value=text) from exc
+    return _checked_year(parsed)
 
 
 def _checked_year(day: date) -> date:
