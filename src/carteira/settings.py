@@ -115,6 +115,7 @@ CURRENCY = os.environ.get("CARTEIRA_CURRENCY", "BRL")
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -122,11 +123,21 @@ STORAGES = {
 MEDIA_ROOT = HOME / "media"
 WHITENOISE_USE_FINDERS = True
 
-EMAIL_BACKEND = os.environ.get(
+_mail_backend = os.environ.get(
     "CARTEIRA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_HOST = os.environ.get("CARTEIRA_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("CARTEIRA_EMAIL_PORT", "25"))
+_mail_options = (
+    {
+        "host": os.environ.get("CARTEIRA_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("CARTEIRA_EMAIL_PORT", "25")),
+        "username": os.environ.get("CARTEIRA_EMAIL_USER", ""),
+        "password": os.environ.get("CARTEIRA_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("CARTEIRA_EMAIL_TLS"),
+    }
+    if _mail_backend.endswith("smtp.EmailBackend")
+    else {}
+)
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("CARTEIRA_FROM_EMAIL", "carteira@localhost")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -24,6 +24,9 @@ class TaskBatch(models.Model):
         verbose_name = _("task batch")
         verbose_name_plural = _("task batches")
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Task(models.Model):
     class Status(models.TextChoices):
@@ -87,3 +90,6 @@ class Task(models.Model):
             models.Index(fields=["seller", "status", "due_date"]),
             models.Index(fields=["assignee_user", "status", "due_date"]),
         ]
+
+    def __str__(self) -> str:
+        return self.title

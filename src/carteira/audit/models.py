@@ -21,6 +21,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Audit events are append-only.")

@@ -16,7 +16,7 @@ class ClientFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     segment = forms.ChoiceField(label=_("Segment"), required=False)
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All"))] + [(s, s) for s in BR_STATES]
+        label=_("State"), required=False, choices=[("", _("All")), *((s, s) for s in BR_STATES)]
     )
     seller = forms.TypedChoiceField(label=_("Seller"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
@@ -32,5 +32,5 @@ class ClientFilterForm(forms.Form):
 
     def __init__(self, data, *, segments: list[str], sellers: list[tuple[int, str]]):
         super().__init__(data)
-        self.fields["segment"].choices = [("", _("All"))] + [(s, s) for s in segments]
-        self.fields["seller"].choices = [("", _("All"))] + sellers
+        self.fields["segment"].choices = [("", _("All")), *((s, s) for s in segments)]
+        self.fields["seller"].choices = [("", _("All")), *sellers]

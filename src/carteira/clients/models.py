@@ -125,3 +125,6 @@ class Assignment(models.Model):
                 name="one_open_assignment_per_client",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} → {self.seller_id} ({self.start_date} – {self.end_date})"

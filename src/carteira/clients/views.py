@@ -37,8 +37,13 @@ def client_list(request):
         sort=filters["sort"] or "name",
     )
     page = Paginator(clients, PAGE_SIZE).get_page(filters["page"] or 1)
-    context = {"form": form, "page": page, "run": run, "sort": filters["sort"] or "name",
-               "nav": "clients"}
+    context = {
+        "form": form,
+        "page": page,
+        "run": run,
+        "sort": filters["sort"] or "name",
+        "nav": "clients",
+    }
     template = "clients/client_list.html"
     if request.htmx:
         template += "#results"
@@ -56,9 +61,7 @@ def client_detail(request, client_id: int):
         "order_count": client.orders.count(),
         "interactions": client.interactions.select_related("seller", "reason")[:50],
         "contacts": client.contacts.filter(anonymized_at__isnull=True),
-        "assignments": client.assignments.select_related("seller").order_by(
-            "-start_date", "-pk"
-        ),
+        "assignments": client.assignments.select_related("seller").order_by("-start_date", "-pk"),
         "readings": client.snapshots.select_related("run")
         .filter(run__kind="official")
         .order_by("-run__as_of")[:12],

@@ -32,3 +32,6 @@ class Complaint(models.Model):
         ordering = ["-opened_on"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.opened_on})"

@@ -13,6 +13,9 @@ class CreditLimit(models.Model):
         verbose_name = _("credit limit")
         verbose_name_plural = _("credit limits")
 
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.limit}"
+
 
 class Receivable(models.Model):
     """One instalment of an invoice: what the client owes and when it was paid."""
@@ -36,3 +39,6 @@ class Receivable(models.Model):
             models.UniqueConstraint(fields=["invoice", "instalment"], name="one_instalment_row")
         ]
         indexes = [models.Index(fields=["client", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.invoice}/{self.instalment}"

@@ -36,3 +36,6 @@ class Goal(models.Model):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         indexes = [models.Index(fields=["period_start", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period_start}–{self.period_end}"

@@ -61,3 +61,6 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         indexes = [models.Index(fields=["client", "date"]), models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.channel}"

@@ -42,6 +42,9 @@ class Lead(models.Model):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class AcquisitionSpend(models.Model):
     """Money spent to win clients in a period and channel (for CAC)."""
@@ -54,3 +57,6 @@ class AcquisitionSpend(models.Model):
     class Meta:
         verbose_name = _("acquisition spend")
         verbose_name_plural = _("acquisition spend")
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.period_start}"

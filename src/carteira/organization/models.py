@@ -83,10 +83,15 @@ class Seller(models.Model):
     home_latitude = models.FloatField(_("home latitude"), null=True, blank=True)
     home_longitude = models.FloatField(_("home longitude"), null=True, blank=True)
     weekly_capacity = models.PositiveIntegerField(
-        _("contacts per week"), default=60, help_text=_("How many contacts a week the seller can make.")
+        _("contacts per week"),
+        default=60,
+        help_text=_("How many contacts a week the seller can make."),
     )
     segments = models.CharField(
-        _("segments served"), max_length=400, blank=True, help_text=_("Comma-separated; empty = all.")
+        _("segments served"),
+        max_length=400,
+        blank=True,
+        help_text=_("Comma-separated; empty = all."),
     )
 
     class Meta:

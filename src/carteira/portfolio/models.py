@@ -36,6 +36,9 @@ class RulesVersion(models.Model):
         verbose_name = _("rules version")
         verbose_name_plural = _("rules versions")
 
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
 
 class SnapshotRun(models.Model):
     """A stored reading of the portfolio at an as-of date, with the rules used."""
@@ -66,6 +69,9 @@ class SnapshotRun(models.Model):
             )
         ]
         indexes = [models.Index(fields=["kind", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.kind})"
 
 
 class ClientSnapshot(models.Model):
@@ -104,6 +110,9 @@ class ClientSnapshot(models.Model):
             models.Index(fields=["client", "run"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.client_id} @ run {self.run_id}: {self.status}"
+
 
 class GroupSnapshot(models.Model):
     """Indicators for one group (seller, team, segment, …) in a run."""
@@ -118,6 +127,9 @@ class GroupSnapshot(models.Model):
             models.UniqueConstraint(fields=["run", "by", "key"], name="one_group_row_per_run")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.by}={self.key}"
+
 
 class StatusTransition(models.Model):
     """A client's status change between two consecutive official readings."""
@@ -130,3 +142,6 @@ class StatusTransition(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["date", "to_status"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.from_status} → {self.to_status}"

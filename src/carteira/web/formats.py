@@ -16,15 +16,13 @@ def babel_locale() -> str:
 
 
 def money(value: Decimal | int | float | None, currency: str | None = None) -> str:
-    if value is None:
+    if value in (None, ""):
         return "—"
-    return format_currency(
-        Decimal(value), currency or settings.CURRENCY, locale=babel_locale()
-    )
+    return format_currency(Decimal(value), currency or settings.CURRENCY, locale=babel_locale())
 
 
 def number(value, digits: int = 0) -> str:
-    if value is None:
+    if value in (None, ""):
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=babel_locale())
@@ -32,7 +30,7 @@ def number(value, digits: int = 0) -> str:
 
 def percent(value, digits: int = 1) -> str:
     """A fraction in [0, 1] as a percentage; '—' where it is undefined."""
-    if value is None:
+    if value in (None, ""):
         return "—"
     locale = Locale.parse(babel_locale())
     pattern = locale.percent_formats[None].pattern

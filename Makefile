@@ -1,0 +1,50 @@
+# Carteira — the doors a newcomer uses. Needs Python 3.12+, git and make.
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS ?= never
+export CARTEIRA_HOME ?= $(CURDIR)/var
+
+.PHONY: help install demo test lint fmt bench messages vendor clean
+
+help:
+	@echo "make demo     set everything up, load the demo data and serve http://127.0.0.1:8000"
+	@echo "make test     set everything up and run the whole suite (lint, SQLite, PostgreSQL, browser)"
+	@echo "make install  create .venv and install the locked dependencies"
+	@echo "make bench    run the benchmarks (figures in docs/benchmarks.md)"
+	@echo "make lint     ruff, import contracts, migrations check"
+
+install:
+	@scripts/bootstrap
+
+demo: install
+	$(BIN)/carteira demo
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	CARTEIRA_HOME=$$(mktemp -d) $(BIN)/carteira manage makemigrations --check --dry-run
+
+fmt: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+test: lint
+	@scripts/run-tests
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	cd src/carteira && ../../$(BIN)/carteira manage makemessages -l pt_BR -l es -l en --no-obsolete --ignore 'demo/*' \
+	  && ../../$(BIN)/carteira manage compilemessages
+
+vendor:
+	npm install --ignore-scripts --no-audit --no-fund
+	cp node_modules/@picocss/pico/css/pico.min.css node_modules/@picocss/pico/LICENSE.md src/carteira/web/static/vendor/pico/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE src/carteira/web/static/vendor/htmx/
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache

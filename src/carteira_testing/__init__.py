@@ -1,0 +1,1 @@
+"""Test-only helpers shipped with the source tree (not imported by the app)."""
