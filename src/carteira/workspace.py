@@ -36,6 +36,8 @@ def database_config(url: str | None, folder: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(folder / "carteira.sqlite3"),
+            # A file, not memory, so the engine's ADBC reader can open the test database.
+            "TEST": {"NAME": str(folder / "test.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

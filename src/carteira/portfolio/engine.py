@@ -1,0 +1,129 @@
+"""The one mapper between the database and the pure engine (``carteira_core.engine``).
+
+Reads what the computation needs in bulk into Arrow/Polars, with ADBC when the data is
+committed (a whole workspace, nightly runs), or through Django's own connection inside
+an open transaction (tests, or a caller that has just written). Both give the same frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+from django.db import connection
+
+from carteira.workspace import database_url
+from carteira_core.engine import (
+    ASSIGNMENT_SCHEMA,
+    CLIENT_SCHEMA,
+    INTERACTION_SCHEMA,
+    ORDER_SCHEMA,
+    SELLER_SCHEMA,
+    SPEND_SCHEMA,
+    PortfolioInput,
+)
+
+QUERIES = {
+    "clients": (
+        "SELECT id AS client_id, external_id, name, NULLIF(segment, '') AS segment, "
+        "NULLIF(state, '') AS region, created_date FROM clients_client",
+        CLIENT_SCHEMA,
+    ),
+    "assignments": (
+        "SELECT client_id, seller_id, start_date, end_date FROM clients_assignment",
+        ASSIGNMENT_SCHEMA,
+    ),
+    "sellers": (
+        "SELECT s.id AS seller_id, s.external_id, s.name, s.team_id, t.name AS team "
+        "FROM organization_seller s LEFT JOIN organization_team t ON t.id = s.team_id",
+        SELLER_SCHEMA,
+    ),
+    "orders": (
+        "SELECT client_id, date, CAST(ROUND(amount * 100) AS BIGINT) AS amount_cents, "
+        "CAST(ROUND(margin * 100) AS BIGINT) AS margin_cents, "
+        "CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END AS cancelled "
+        "FROM orders_order WHERE date <= '{as_of}'",
+        ORDER_SCHEMA,
+    ),
+    "interactions": (
+        "SELECT client_id, date, successful FROM interactions_interaction WHERE date <= '{as_of}'",
+        INTERACTION_SCHEMA,
+    ),
+    "spend": (
+        "SELECT period_start AS date, CAST(ROUND(amount * 100) AS BIGINT) AS amount_cents "
+        "FROM leads_acquisitionspend WHERE period_start <= '{as_of}'",
+        SPEND_SCHEMA,
+    ),
+}
+
+
+def _conform(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
+    """Give every column the engine's type (SQLite hands dates over as text, flags as 0/1)."""
+    columns = []
+    for name, dtype in schema.items():
+        column = pl.col(name)
+        if dtype == pl.Date and frame.schema[name] == pl.Utf8:
+            column = column.str.slice(0, 10).str.to_date("%Y-%m-%d")
+        elif dtype == pl.Boolean and frame.schema[name] != pl.Boolean:
+            column = column.cast(pl.Int64).cast(pl.Boolean)
+        columns.append(column.cast(dtype).alias(name))
+    return frame.select(columns)
+
+
+def _read_with_django(sql: str, schema: dict) -> pl.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+
+
+def _adbc_connect():
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        import adbc_driver_sqlite.dbapi
+
+        return adbc_driver_sqlite.dbapi.connect(database_url(config))
+    import adbc_driver_postgresql.dbapi
+
+    return adbc_driver_postgresql.dbapi.connect(database_url(config))
+
+
+def _reader_for(use_adbc: bool) -> tuple[Callable[[str, dict], pl.DataFrame], Callable]:
+    if not use_adbc:
+        return _read_with_django, lambda: None
+    adbc = _adbc_connect()
+
+    def read(sql: str, schema: dict) -> pl.DataFrame:
+        with adbc.cursor() as cursor:
+            cursor.execute(sql)
+            return pl.from_arrow(cursor.fetch_arrow_table())
+
+    return read, adbc.close
+
+
+def can_use_adbc() -> bool:
+    """ADBC opens its own connection: it sees only committed data, and never an
+    in-memory SQLite database."""
+    if connection.in_atomic_block:
+        return False
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        return not (name == ":memory:" or "mode=memory" in name)
+    return connection.vendor == "postgresql"
+
+
+def load_input(as_of: dt.date, *, use_adbc: bool | None = None) -> PortfolioInput:
+    """Everything the engine needs to read the portfolio at ``as_of``."""
+    read, close = _reader_for(can_use_adbc() if use_adbc is None else use_adbc)
+    try:
+        frames = {}
+        for name, (sql, schema) in QUERIES.items():
+            frame = read(sql.format(as_of=as_of.isoformat()), schema)
+            if frame.width == 0 or frame.height == 0:
+                frame = pl.DataFrame(schema=schema)
+            frames[name] = _conform(frame, schema)
+    finally:
+        close()
+    return PortfolioInput(**frames)

@@ -1,0 +1,13 @@
+import datetime as dt
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+
+def parse_as_of(text: str | None) -> dt.date:
+    if not text:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of must be a date as YYYY-MM-DD, got {text!r}") from None

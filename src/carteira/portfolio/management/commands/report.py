@@ -1,0 +1,44 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from carteira.exports.writers import rows_as_text, to_json
+from carteira.portfolio import reports
+from carteira.portfolio.management.commands._dates import parse_as_of
+from carteira.portfolio.services import official_run
+
+
+class Command(BaseCommand):
+    help = "Portfolio reports (clients, kpis, matrix) read from the stored snapshot."
+
+    def add_arguments(self, parser):
+        parser.add_argument("report", choices=["clients", "kpis", "matrix"])
+        parser.add_argument("--as-of", help="YYYY-MM-DD (default today)")
+        parser.add_argument("--by", choices=reports.BY_CHOICES)
+        parser.add_argument("--format", default="table", choices=["table", "csv", "json", "xlsx"])
+        parser.add_argument("--output", type=Path, help="write to this file instead of stdout")
+
+    def handle(self, *args, report, as_of=None, by=None, format="table", output=None, **opts):
+        if format == "xlsx" and output is None:
+            raise CommandError("--format xlsx needs --output FILE")
+        if report == "clients" and by:
+            raise CommandError("--by applies to kpis and matrix, not to the clients report")
+        run = official_run(parse_as_of(as_of))
+        if report == "clients":
+            data = reports.client_report(run)
+        elif report == "kpis":
+            data = reports.kpi_report(run, by)
+        else:
+            data = reports.matrix_report(run, by)
+        if format == "json":
+            text = to_json(data) + "\n"
+        else:
+            columns, rows = reports.as_table(report, data)
+            text = rows_as_text(columns, rows, format)
+        if output is None:
+            sys.stdout.write(text)
+        elif isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8")

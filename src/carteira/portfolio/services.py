@@ -1,0 +1,172 @@
+"""Computing and storing portfolio readings (snapshots)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import time
+from decimal import Decimal
+
+import polars as pl
+from django.db import connection, transaction
+
+from carteira.accounts.models import User
+from carteira.audit.services import do_record
+from carteira.portfolio import engine
+from carteira.portfolio.models import (
+    ClientSnapshot,
+    GroupSnapshot,
+    RulesVersion,
+    SnapshotRun,
+    StatusTransition,
+)
+from carteira.portfolio.rules_store import current_rules_version, rules_json
+from carteira_core.engine import GROUPS, indicators, read_portfolio
+from carteira_core.rules import PortfolioRules, rules_from_dict
+
+CLIENT_ROW = (
+    "client_id", "seller_id", "status", "status_previous", "abc", "days_since_last_purchase",
+    "last_purchase_date", "first_purchase_date", "purchases_in_frequency_window",
+    "revenue_in_abc_window_cents", "margin_in_abc_window_cents", "revenue_period_cents",
+    "purchases_period", "revenue_at_risk_cents", "rfm", "positivated", "covered",
+    "active_threshold_days", "inactive_threshold_days",
+)  # fmt: skip
+CLIENT_COLUMNS = (
+    "client_id", "seller_id", "status", "status_previous", "abc", "days_since_last_purchase",
+    "last_purchase_date", "first_purchase_date", "purchases_in_frequency_window",
+    "revenue_in_abc_window", "margin_in_abc_window", "revenue_in_period",
+    "purchases_in_period", "revenue_at_risk", "rfm", "positivated", "covered",
+    "active_threshold_days", "inactive_threshold_days",
+)  # fmt: skip
+CENTS = ("revenue_in_abc_window_cents", "margin_in_abc_window_cents", "revenue_period_cents",
+         "revenue_at_risk_cents")  # fmt: skip
+BATCH = 5_000
+
+
+class SnapshotBusy(RuntimeError):
+    """Another run is writing the same official reading right now."""
+
+
+def _client_rows(clients: pl.DataFrame, run_id: int):
+    """Rows for ClientSnapshot in CLIENT_COLUMNS order, money as Decimal."""
+    frame = clients.select(
+        [
+            pl.col(name).fill_null(0 if name in CENTS else "")
+            if name in {*CENTS, "status_previous", "abc", "rfm"}
+            else pl.col(name)
+            for name in CLIENT_ROW
+        ]
+    )
+    money_at = [CLIENT_ROW.index(name) for name in CENTS]
+    for row in frame.iter_rows():
+        values = list(row)
+        for index in money_at:
+            values[index] = Decimal(values[index]).scaleb(-2)
+        yield (run_id, *values)
+
+
+def _write_clients(clients: pl.DataFrame, run_id: int) -> None:
+    table = ClientSnapshot._meta.db_table
+    columns = ", ".join(("run_id", *CLIENT_COLUMNS))
+    placeholders = ", ".join(["%s"] * (len(CLIENT_COLUMNS) + 1))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    rows = _client_rows(clients, run_id)
+    with connection.cursor() as cursor:
+        while batch := list(itertools.islice(rows, BATCH)):
+            cursor.executemany(sql, batch)
+
+
+def _json_ready(value):
+    if isinstance(value, float) and value != value:  # NaN never reaches JSON
+        return None
+    return value
+
+
+def _write_groups(reading, run: SnapshotRun) -> None:
+    rows = []
+    for by in (None, *GROUPS):
+        table = indicators(reading, by)
+        key_column = GROUPS.get(by) if by else None
+        for row in table.iter_rows(named=True):
+            key = "" if key_column is None else ("" if row[key_column] is None else
+                                                  str(row[key_column]))  # fmt: skip
+            figures = {name: _json_ready(value) for name, value in row.items()
+                       if name != key_column}  # fmt: skip
+            rows.append(GroupSnapshot(run=run, by=by or "", key=key, figures=figures))
+    GroupSnapshot.objects.bulk_create(rows, batch_size=1000)
+
+
+def _write_transitions(reading, run: SnapshotRun) -> None:
+    previous = (
+        SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL, as_of__lt=run.as_of)
+        .order_by("-as_of", "-pk")
+        .first()
+    )
+    if previous is None:
+        return
+    before = dict(previous.clients.values_list("client_id", "status"))
+    now = reading.clients.select("client_id", "status").iter_rows()
+    StatusTransition.objects.bulk_create(
+        (
+            StatusTransition(
+                client_id=client_id,
+                run=run,
+                date=run.as_of,
+                from_status=before[client_id],
+                to_status=status,
+            )
+            for client_id, status in now
+            if client_id in before and before[client_id] != status
+        ),
+        batch_size=BATCH,
+    )
+
+
+def do_snapshot(
+    as_of: dt.date,
+    *,
+    what_if: PortfolioRules | None = None,
+    by: User | None = None,
+    use_adbc: bool | None = None,
+) -> SnapshotRun:
+    """Read the portfolio at ``as_of`` and store it. Official runs use the rules in force
+    and replace an earlier official run of the same date and rules (same data, same rows);
+    ``what_if`` rules are stored apart and change nothing official."""
+    started = time.perf_counter()
+    version: RulesVersion | None = None if what_if else current_rules_version()
+    rules = what_if or rules_from_dict(version.rules)
+    data = engine.load_input(as_of, use_adbc=use_adbc)
+    reading = read_portfolio(data, as_of, rules)
+    kind = SnapshotRun.Kind.WHAT_IF if what_if else SnapshotRun.Kind.OFFICIAL
+    with transaction.atomic():
+        if version is not None:
+            SnapshotRun.objects.filter(kind=kind, as_of=as_of, rules_version=version).delete()
+        run = SnapshotRun.objects.create(
+            as_of=as_of, kind=kind, rules_version=version, rules=rules_json(rules)
+        )
+        _write_clients(reading.clients, run.pk)
+        _write_groups(reading, run)
+        if kind == SnapshotRun.Kind.OFFICIAL:
+            _write_transitions(reading, run)
+        run.duration_ms = int((time.perf_counter() - started) * 1000)
+        run.save(update_fields=["duration_ms"])
+    do_record("snapshot.computed", actor=by, obj=run, as_of=as_of.isoformat(), kind=kind,
+              clients=reading.clients.height)  # fmt: skip
+    return run
+
+
+def official_run(as_of: dt.date, *, compute_if_missing: bool = True) -> SnapshotRun | None:
+    """The official reading of ``as_of`` with the rules in force (computed if missing, so
+    a report never shows a reading made with older rules)."""
+    version = current_rules_version()
+    run = SnapshotRun.objects.filter(
+        kind=SnapshotRun.Kind.OFFICIAL, as_of=as_of, rules_version=version
+    ).first()
+    if run is None and compute_if_missing:
+        run = do_snapshot(as_of)
+    return run
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
