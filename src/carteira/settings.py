@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "carteira.leads",
     "carteira.audit",
     "carteira.demo",
+    "carteira.imports",
+    "carteira.api",
     "carteira.web",
 ]
 

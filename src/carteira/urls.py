@@ -30,6 +30,9 @@ urlpatterns = [
     ),
     path("account/", include("carteira.accounts.urls")),
     path("clients/", include("carteira.clients.urls")),
+    path("portfolio/", include("carteira.portfolio.urls")),
+    path("imports/", include("carteira.imports.urls")),
+    path("api/", include("carteira.api.urls")),
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),
 ]
