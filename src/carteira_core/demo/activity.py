@@ -83,9 +83,9 @@ def make_contacts(
             "source": _pick(rng, CONTACT_SOURCES, m),
         }
     ).with_columns(
-        pl.when(pl.col("legal_basis") == "consent").then(pl.col("consent_date")).alias(
-            "consent_date"
-        )
+        pl.when(pl.col("legal_basis") == "consent")
+        .then(pl.col("consent_date"))
+        .alias("consent_date")
     )
 
 
@@ -105,11 +105,8 @@ def make_interactions(
     channel = _pick(rng, CHANNELS, m, p=CHANNEL_SHARE)
     successful = rng.random(m) < np.where(channel == "visit", 0.85, 0.7)
     lost = (p.stop_day[client] >= 0) & (day > p.stop_day[client]) & (rng.random(m) < 0.6)
-    reason = np.where(
-        lost,
-        _pick(rng, [code for code, _ in INACTIVITY_REASONS], m, p=REASON_SHARE),
-        None,
-    )
+    codes = {i: code for i, (code, _) in enumerate(INACTIVITY_REASONS)}
+    reason = np.where(lost, rng.choice(len(codes), size=m, p=REASON_SHARE), -1)
     order = np.lexsort((client, day))
     frame = pl.DataFrame(
         {
@@ -119,7 +116,9 @@ def make_interactions(
             "channel": channel[order],
             "successful": successful[order],
             "seller_idx": owners.seller_at(client[order], day[order]).astype(np.int32),
-            "reason": pl.Series(reason[order], dtype=pl.String),
+            "reason": pl.Series(reason[order]).replace_strict(
+                codes | {-1: None}, return_dtype=pl.String
+            ),
             "notes": _pick(rng, INTERACTION_NOTES, m),
             "next_step": _pick(rng, NEXT_STEPS, m),
         }
@@ -160,8 +159,9 @@ def make_leads(
     suffix = _pick(rng, SURNAMES, n)
     return pl.DataFrame(
         {
-            "name": np.where(linked, trade[np.maximum(client, 0)],
-                             trade[source_client] + " " + suffix),  # fmt: skip
+            "name": np.where(
+                linked, trade[np.maximum(client, 0)], trade[source_client] + " " + suffix
+            ),  # fmt: skip
             "document": documents,
             "segment": clients["segment"].to_numpy()[source_client],
             "city": clients["city"].to_numpy()[source_client],
@@ -258,19 +258,23 @@ def make_receivables(
     paid_day = np.clip(paid_day, issue, None)
     paid = pays & (paid_day <= today)
     invoice = recent["external_id"].str.replace("PED-", "NF-").to_numpy()[row]
-    return pl.DataFrame(
-        {
-            "client_idx": client.astype(np.int32),
-            "invoice": invoice,
-            "instalment": (position + 1).astype(np.int16),
-            "issue_date": _days(issue),
-            "due_date": _days(due),
-            "amount_cents": share,
-            "paid_date": _days(np.where(paid, paid_day, 0)),
-            "paid_amount_cents": np.where(paid, share, 0),
-            "paid": paid,
-        }
-    ).with_columns(
-        pl.when(pl.col("paid")).then(pl.col("paid_date")).alias("paid_date"),
-        pl.when(pl.col("paid")).then(pl.col("paid_amount_cents")).alias("paid_amount_cents"),
-    ).drop("paid")
+    return (
+        pl.DataFrame(
+            {
+                "client_idx": client.astype(np.int32),
+                "invoice": invoice,
+                "instalment": (position + 1).astype(np.int16),
+                "issue_date": _days(issue),
+                "due_date": _days(due),
+                "amount_cents": share,
+                "paid_date": _days(np.where(paid, paid_day, 0)),
+                "paid_amount_cents": np.where(paid, share, 0),
+                "paid": paid,
+            }
+        )
+        .with_columns(
+            pl.when(pl.col("paid")).then(pl.col("paid_date")).alias("paid_date"),
+            pl.when(pl.col("paid")).then(pl.col("paid_amount_cents")).alias("paid_amount_cents"),
+        )
+        .drop("paid")
+    )

@@ -110,8 +110,10 @@ def names(
 
 
 def phones(rng: np.random.Generator, ddd: np.ndarray, *, mobile: bool) -> np.ndarray:
-    first = rng.integers(90000, 100000, size=len(ddd)) if mobile else rng.integers(
-        2000, 4000, size=len(ddd)
+    first = (
+        rng.integers(90000, 100000, size=len(ddd))
+        if mobile
+        else rng.integers(2000, 4000, size=len(ddd))
     )
     last = rng.integers(0, 10000, size=len(ddd))
     frame = pl.DataFrame({"d": ddd, "f": first, "l": last})

@@ -221,9 +221,7 @@ def generate(*, clients: int = 3000, seed: int = 42, today: date | None = None) 
         sellers=staff.sellers,
         clients=client_frame,
         assignments=_assignments(owners),
-        contacts=activity.make_contacts(
-            streams[7], domain, ddd, prof.created_day, prof.size
-        ),
+        contacts=activity.make_contacts(streams[7], domain, ddd, prof.created_day, prof.size),
         orders=order_frame,
         inactivity_reasons=reasons,
         interactions=interactions,
@@ -235,4 +233,3 @@ def generate(*, clients: int = 3000, seed: int = 42, today: date | None = None) 
         ),
         receivables=activity.make_receivables(streams[11], order_frame, prof, day0),
     )
-

@@ -96,9 +96,7 @@ def make_orders(
 
     n = len(client)
     season = 0.85 + 0.15 * SEASON[month_of(day)] / SEASON.mean()
-    amount = np.round(p.ticket_cents[client] * rng.lognormal(0, 0.35, n) * season).astype(
-        np.int64
-    )
+    amount = np.round(p.ticket_cents[client] * rng.lognormal(0, 0.35, n) * season).astype(np.int64)
     amount = np.maximum(amount, 1500)
     rate = np.clip(p.margin_rate[client] + rng.normal(0, 0.02, n), 0.08, 0.30)
     margin = np.round(amount * rate).astype(np.int64)

@@ -66,9 +66,7 @@ def _uniform_days(rng: np.random.Generator, low: np.ndarray, high: np.ndarray) -
     return low + np.floor(rng.random(len(low)) * (high - low + 1)).astype(np.int64)
 
 
-def make_profiles(
-    rng: np.random.Generator, segment: np.ndarray, today: int
-) -> Profiles:
+def make_profiles(rng: np.random.Generator, segment: np.ndarray, today: int) -> Profiles:
     n = len(segment)
     story = deal_stories(rng, n)
     specs = list(SEGMENTS.values())

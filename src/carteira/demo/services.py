@@ -1,0 +1,55 @@
+"""Making the demo workspace: generate, load, compute."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from django.core.management import call_command
+from django.db import connection
+
+from carteira.clients.models import Client
+from carteira.demo.loader import Progress, do_load_demo, do_wipe_workspace
+from carteira_core.demo import generate
+
+
+def after_load(*, fresh: bool = True) -> None:
+    """Hook run by ``carteira demo`` once the data is in: the portfolio computation goes
+    here. ``fresh`` is False when an existing demo is reused (keep that path quick)."""
+
+
+def check_workspace_has_clients() -> bool:
+    return Client.objects.exists()
+
+
+def do_migrate(progress: Progress) -> None:
+    clock = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    progress(f"database ready ({connection.vendor}) in {time.perf_counter() - clock:.1f}s")
+
+
+def do_prepare_demo(
+    *, clients: int, seed: int, today: date, reset: bool, progress: Progress
+) -> bool:
+    """Migrate, then generate and load the demo unless the workspace already has
+    clients (``reset`` wipes it first). Returns whether data was generated."""
+    do_migrate(progress)
+    if reset:
+        do_wipe_workspace()
+        progress("workspace wiped (--reset)")
+    elif check_workspace_has_clients():
+        progress("workspace already has clients: reusing them (use --reset to regenerate)")
+        after_load(fresh=False)
+        return False
+    clock = time.perf_counter()
+    data = generate(clients=clients, seed=seed, today=today)
+    progress(
+        f"generated {data.clients.height:,} clients and {data.orders.height:,} orders "
+        f"in {time.perf_counter() - clock:.1f}s"
+    )
+    loaded = do_load_demo(data, progress=progress)
+    progress(f"loaded in {loaded.seconds:.1f}s")
+    clock = time.perf_counter()
+    after_load()
+    progress(f"portfolio computed in {time.perf_counter() - clock:.1f}s")
+    return True
