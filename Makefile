@@ -45,6 +45,7 @@ vendor:
 	npm install --ignore-scripts --no-audit --no-fund
 	cp node_modules/@picocss/pico/css/pico.min.css node_modules/@picocss/pico/LICENSE.md src/carteira/web/static/vendor/pico/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE src/carteira/web/static/vendor/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md src/carteira/web/static/vendor/chartjs/
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .ruff_cache
