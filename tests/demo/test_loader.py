@@ -31,9 +31,10 @@ def test_loader_writes_every_row_and_a_login_per_role():
     assert Order.objects.count() == data.orders.height
     assert Interaction.objects.count() == data.interactions.height
     assert Receivable.objects.count() == data.receivables.height
-    assert Assignment.objects.filter(end_date__isnull=False).count() == data.assignments.filter(
-        pl.col("end_date").is_not_null()
-    ).height
+    assert (
+        Assignment.objects.filter(end_date__isnull=False).count()
+        == data.assignments.filter(pl.col("end_date").is_not_null()).height
+    )
     assert Team.objects.count() == 6
     roles = {
         role: User.objects.filter(role=role).count()

@@ -101,7 +101,8 @@ def _insert(
     columns = _columns(model, frame.columns) + _columns(model, list(sql_values))
     values = ["%s"] * frame.width + list(sql_values.values())
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
+    # Identifiers come from the model's metadata, values are bound parameters.
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # The driver's own cursor: Django's wrapper costs more than SQLite here.
@@ -119,11 +120,13 @@ def _copy(model: type[models.Model], frame: pl.DataFrame) -> int:
     frame = _as_db_values(frame)
     columns = ", ".join(_columns(model, frame.columns))
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for chunk in frame.iter_slices(BATCH):
-                for row in chunk.iter_rows():
-                    copy.write_row(row)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for chunk in frame.iter_slices(BATCH):
+            for row in chunk.iter_rows():
+                copy.write_row(row)
     return frame.height
 
 
@@ -278,7 +281,7 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
                 [
                     InactivityReason(code=code, label=label)
                     for code, label in data.inactivity_reasons.iter_rows()
-                ]  # fmt: skip
+                ]
             )
         }
         now = {"updated_at": "CURRENT_TIMESTAMP"}

@@ -161,7 +161,7 @@ def make_leads(
         {
             "name": np.where(
                 linked, trade[np.maximum(client, 0)], trade[source_client] + " " + suffix
-            ),  # fmt: skip
+            ),
             "document": documents,
             "segment": clients["segment"].to_numpy()[source_client],
             "city": clients["city"].to_numpy()[source_client],

@@ -68,15 +68,16 @@ def _territories(
     return seller, slices
 
 
-def _home_municipalities(slices: list[np.ndarray], municipality: np.ndarray, seller_team, places):
-    largest = {t: int(np.flatnonzero(places.team == t)[0]) for t in range(len(TEAMS))}
-    for t in range(len(TEAMS)):
-        rows = np.flatnonzero(places.team == t)
-        largest[t] = int(rows[places.population[rows].argmax()])
-    homes = [
-        int(municipality[chunk[len(chunk) // 2]]) if len(chunk) else largest[seller_team[k]]
-        for k, chunk in enumerate(slices)
-    ]
+def _home_municipalities(
+    slices: list[np.ndarray], municipality: np.ndarray, seller_team: np.ndarray, places
+) -> np.ndarray:
+    """Each seller lives in the largest town of their territory."""
+    homes = []
+    for k, chunk in enumerate(slices):
+        towns = municipality[chunk]
+        if len(towns) == 0:
+            towns = np.flatnonzero(places.team == seller_team[k])
+        homes.append(int(towns[places.population[towns].argmax()]))
     return np.array(homes, dtype=np.int64)
 
 

