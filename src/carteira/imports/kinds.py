@@ -1,0 +1,362 @@
+"""One writer per import kind: turn a batch of validated records into upserts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from carteira.clients.models import Client, Contact
+from carteira.clients.services import do_assign_clients_bulk
+from carteira.imports.upsert import (
+    Label,
+    Outcome,
+    Row,
+    compare,
+    create_rows,
+    existing_by_key,
+    ids_by_external_id,
+    prepare,
+    row_error,
+    today,
+    unknown,
+    update_rows,
+)
+from carteira.interactions.models import Interaction
+from carteira.orders.models import Order
+from carteira.organization.models import Seller, Team
+from carteira_core.ingest import Record
+from carteira_core.ingest.values import fold
+
+IMPORT_REASON = "importação"  # stored on the assignment history, in the company's language
+
+
+class Writer:
+    """Compares each batch with the database; writes only when ``write`` is true."""
+
+    model: type[models.Model]
+    simple: dict[str, str] = {}  # record field → model attname, copied as is
+    batch_size: int | None = None  # None: the default (5,000)
+
+    def __init__(self, *, present: frozenset[str], label: Label, write: bool, actor=None):
+        self.present = present
+        self.label = label
+        self.write = write
+        self.actor = actor
+
+    def apply(self, records: Sequence[Record]) -> Outcome:
+        raise NotImplementedError
+
+    def finish(self) -> Outcome:
+        return Outcome()
+
+    def copied(self, record: Record) -> dict[str, object]:
+        return {
+            attname: getattr(record, name)
+            for name, attname in self.simple.items()
+            if name in self.present
+        }
+
+    def seller_of(self, record, sellers: dict[str, int], outcome: Outcome) -> tuple[bool, object]:
+        """(ok, seller id or None) for a record's optional ``seller_external_id``."""
+        key = record.seller_external_id
+        if key and key not in sellers:
+            outcome.errors.append(unknown(record.line, self.label("seller_external_id"), key,
+                                          "seller"))  # fmt: skip
+            return False, None
+        return True, sellers.get(key) if key else None
+
+    def upsert(self, rows: list[Row], outcome: Outcome, key: str | None = "external_id"):
+        if not rows:
+            return []
+        names = {name for row in rows for name in row.values}
+        existing = existing_by_key(self.model, rows, names) if key else {}
+        new, changed = compare(rows, existing, outcome)
+        if self.write:
+            created = create_rows(self.model, new, key)
+            update_rows(self.model, changed)
+            return created
+        return []
+
+
+class OrdersWriter(Writer):
+    model = Order
+    simple = {"date": "date", "amount": "amount", "margin": "margin", "status": "status"}
+
+    def apply(self, records):
+        outcome = Outcome()
+        clients = ids_by_external_id(Client, (r.client_external_id for r in records))
+        with_seller = "seller_external_id" in self.present
+        sellers = ids_by_external_id(Seller, (r.seller_external_id for r in records))
+        rows = []
+        for record in records:
+            client_id = clients.get(record.client_external_id)
+            if client_id is None:
+                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
+                                              record.client_external_id, "client"))  # fmt: skip
+                continue
+            values = {"client_id": client_id, **self.copied(record)}
+            if with_seller:
+                ok, values["seller_id"] = self.seller_of(record, sellers, outcome)
+                if not ok:
+                    continue
+            rows.append(Row(record.line, record.external_id, prepare(Order, values)))
+        self.upsert(rows, outcome)
+        return outcome
+
+
+class ClientsWriter(Writer):
+    model = Client
+    simple = {
+        "name": "name", "trade_name": "trade_name", "document": "document",
+        "segment": "segment", "city": "city", "state": "state", "postal_code": "postal_code",
+        "latitude": "latitude", "longitude": "longitude", "phone": "phone", "email": "email",
+        "created_at": "created_date",
+    }  # fmt: skip
+
+    def apply(self, records):
+        outcome = Outcome()
+        owners = self._document_owners(records)
+        sellers = ids_by_external_id(Seller, (r.seller_external_id for r in records))
+        rows, wanted = [], {}
+        for record in records:
+            owner = owners.get(record.document or "")
+            if owner is not None and owner != record.external_id:
+                outcome.errors.append(self._document_taken(record, owner))
+                continue
+            ok, seller_id = self.seller_of(record, sellers, outcome)
+            if not ok:
+                continue
+            if seller_id is not None:
+                wanted[record.external_id] = seller_id
+            rows.append(Row(record.line, record.external_id, prepare(Client, self.copied(record))))
+        self._upsert_with_sellers(rows, wanted, outcome)
+        return outcome
+
+    def _document_owners(self, records) -> dict[str, str]:
+        documents = {r.document for r in records if r.document}
+        if not documents:
+            return {}
+        found = Client.objects.filter(document__in=documents)
+        return dict(found.values_list("document", "external_id"))
+
+    def _document_taken(self, record, owner: str):
+        message = _("CNPJ/CPF %(value)s already belongs to client %(other)s.") % {
+            "value": record.document,
+            "other": owner,
+        }
+        return row_error(record.line, self.label("document"), record.document, "document_taken",
+                         message)  # fmt: skip
+
+    def _upsert_with_sellers(self, rows: list[Row], wanted: dict[str, int], outcome: Outcome):
+        """Like ``upsert``, but a new seller counts as a change and goes through the
+        assignment history (``do_assign_clients_bulk``), never a bare ``seller_id``."""
+        if not rows:
+            return
+        names = {name for row in rows for name in row.values}
+        existing = existing_by_key(Client, rows, {*names, "seller_id"})
+        new, changed, moves = [], [], {}
+        for row in rows:
+            old = existing.get(row.key)
+            seller_id = wanted.get(row.key)
+            if old is None:
+                new.append(row)
+                continue
+            fields_differ = any(old[n] != v for n, v in row.values.items())
+            if seller_id is not None and old["seller_id"] != seller_id:
+                moves[old["pk"]] = seller_id
+            if fields_differ:
+                changed.append((old["pk"], row.values))
+            elif old["pk"] in moves:
+                outcome.updated += 1
+            else:
+                outcome.unchanged += 1
+        outcome.created += len(new)
+        outcome.updated += len(changed)
+        if not self.write:
+            return
+        for client in create_rows(Client, new):
+            if client.external_id in wanted:
+                moves[client.pk] = wanted[client.external_id]
+        update_rows(Client, changed)
+        do_assign_clients_bulk(moves, on=today(), reason=IMPORT_REASON, by=self.actor)
+
+
+class SellersWriter(Writer):
+    """Sellers files are small: one batch, so a manager may appear after its reports."""
+
+    model = Seller
+    simple = {"name": "name", "email": "email"}
+    batch_size = 1_000_000
+
+    def apply(self, records):
+        outcome = Outcome()
+        teams = self._teams(records)
+        in_file = {r.external_id for r in records}
+        managers = ids_by_external_id(Seller, (r.manager_external_id for r in records))
+        rows, wanted = [], {}
+        for record in records:
+            manager = record.manager_external_id
+            if manager and manager not in managers and manager not in in_file:
+                outcome.errors.append(unknown(record.line, self.label("manager_external_id"),
+                                              manager, "seller"))  # fmt: skip
+                continue
+            values = self.copied(record)
+            if "team" in self.present:
+                values["team_id"] = teams.get(record.team) if record.team else None
+            if "active" in self.present and record.active is not None:
+                values["active"] = record.active
+            if "manager_external_id" in self.present:
+                values["manager__external_id"] = manager
+                wanted[record.external_id] = manager
+            rows.append(Row(record.line, record.external_id, prepare_seller(values)))
+        self._upsert_with_managers(rows, wanted, outcome)
+        return outcome
+
+    def _teams(self, records) -> dict[str, int]:
+        names = {r.team for r in records if r.team} if "team" in self.present else set()
+        teams = dict(Team.objects.filter(name__in=names).values_list("name", "pk"))
+        missing = sorted(names - set(teams))
+        if missing and self.write:
+            Team.objects.bulk_create(Team(name=name) for name in missing)
+            teams = dict(Team.objects.filter(name__in=names).values_list("name", "pk"))
+        # A dry run counts a seller moving to a team still to be created as a change.
+        teams.update({name: -n for n, name in enumerate(missing, start=1) if name not in teams})
+        return teams
+
+    def _upsert_with_managers(self, rows, wanted, outcome):
+        if not rows:
+            return
+        names = {name for row in rows for name in row.values}
+        existing = existing_by_key(Seller, rows, names)
+        new, changed = compare(rows, existing, outcome)
+        if not self.write:
+            return
+        strip = "manager__external_id"
+        for row in new:
+            row.values.pop(strip, None)
+        create_rows(Seller, new)
+        update_rows(Seller, [(pk, {k: v for k, v in vals.items() if k != strip})
+                             for pk, vals in changed if set(vals) - {strip}])  # fmt: skip
+        ids = ids_by_external_id(Seller, [*wanted, *wanted.values()])
+        links = [
+            (ids[seller], {"manager_id": ids.get(manager) if manager else None})
+            for seller, manager in wanted.items()
+        ]
+        update_rows(Seller, links)
+
+
+def prepare_seller(values: dict[str, object]) -> dict[str, object]:
+    manager = values.pop("manager__external_id", "__absent__")
+    prepared = prepare(Seller, values)
+    if manager != "__absent__":
+        prepared["manager__external_id"] = manager
+    return prepared
+
+
+class ContactsWriter(Writer):
+    """Identified by code when the file has one, else by client + name (accents/case
+    folded)."""
+
+    model = Contact
+    simple = {"name": "name", "role": "role", "email": "email", "phone": "phone"}
+
+    def apply(self, records):
+        outcome = Outcome()
+        clients = ids_by_external_id(Client, (r.client_external_id for r in records))
+        coded, named = [], []
+        for record in records:
+            client_id = clients.get(record.client_external_id)
+            if client_id is None:
+                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
+                                              record.client_external_id, "client"))  # fmt: skip
+                continue
+            values = prepare(Contact, {"client_id": client_id, **self.copied(record)})
+            if record.external_id:
+                coded.append(Row(record.line, record.external_id, values))
+            else:
+                named.append(Row(record.line, f"{client_id}:{fold(record.name)}", values))
+        self._with_source(self.upsert(coded, outcome))
+        self._upsert_named(named, outcome)
+        return outcome
+
+    def _upsert_named(self, rows: list[Row], outcome: Outcome):
+        if not rows:
+            return
+        names = {name for row in rows for name in row.values}
+        found = Contact.objects.filter(
+            client_id__in={row.values["client_id"] for row in rows}, external_id__isnull=True
+        ).values("pk", *names)
+        existing = {f"{item['client_id']}:{fold(item['name'])}": item for item in found}
+        new, changed = compare(rows, existing, outcome)
+        if self.write:
+            self._with_source(create_rows(Contact, new, key=None))
+            update_rows(Contact, changed)
+
+    def _with_source(self, created):
+        if created:
+            Contact.objects.filter(pk__in=[c.pk for c in created]).update(source=IMPORT_REASON)
+
+
+class InteractionsWriter(Writer):
+    """Upserted by code when the file has one; without a code, a line equal to an
+    interaction already stored (same client, date, channel, result, seller, notes) is
+    unchanged, so re-importing the same file adds nothing."""
+
+    model = Interaction
+    simple = {"date": "date", "channel": "channel", "successful": "successful", "notes": "notes"}
+
+    def apply(self, records):
+        outcome = Outcome()
+        clients = ids_by_external_id(Client, (r.client_external_id for r in records))
+        sellers = ids_by_external_id(Seller, (r.seller_external_id for r in records))
+        coded, plain = [], []
+        for record in records:
+            client_id = clients.get(record.client_external_id)
+            if client_id is None:
+                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
+                                              record.client_external_id, "client"))  # fmt: skip
+                continue
+            values = {"client_id": client_id, **self.copied(record)}
+            if "seller_external_id" in self.present:
+                ok, values["seller_id"] = self.seller_of(record, sellers, outcome)
+                if not ok:
+                    continue
+            row = Row(record.line, record.external_id, prepare(Interaction, values))
+            (coded if record.external_id else plain).append(row)
+        self.upsert(coded, outcome)
+        self._insert_new(plain, outcome)
+        return outcome
+
+    def _insert_new(self, rows: list[Row], outcome: Outcome):
+        if not rows:
+            return
+        names = sorted({name for row in rows for name in row.values})
+        stored = Interaction.objects.filter(
+            client_id__in={row.values["client_id"] for row in rows},
+            date__in={row.values["date"] for row in rows},
+            external_id__isnull=True,
+        ).values_list(*names)
+        available = Counter(stored)
+        new = []
+        for row in rows:
+            signature = tuple(row.values.get(name) for name in names)
+            if available[signature] > 0:
+                available[signature] -= 1
+                outcome.unchanged += 1
+            else:
+                new.append(row)
+        outcome.created += len(new)
+        if self.write:
+            create_rows(Interaction, new, key=None)
+
+
+WRITERS: dict[str, type[Writer]] = {
+    "sellers": SellersWriter,
+    "clients": ClientsWriter,
+    "contacts": ContactsWriter,
+    "orders": OrdersWriter,
+    "interactions": InteractionsWriter,
+}
