@@ -38,6 +38,8 @@ def test_a_seller_logs_in_and_sees_only_their_clients_in_portuguese(
     page.get_by_label("Usuário").fill("ana")
     page.get_by_label("Senha").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{live_server.url}/portfolio/")
+    page.get_by_role("link", name="Clientes", exact=True).click()
     page.wait_for_url(f"{live_server.url}/clients/")
     rows = page.locator("#results tbody tr")
     assert rows.count() == 2
@@ -74,6 +76,6 @@ def test_another_sellers_client_url_is_not_found_in_the_browser(
     page.get_by_label("Usuário").fill("ana")
     page.get_by_label("Senha").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(f"{live_server.url}/clients/")
+    page.wait_for_url(f"{live_server.url}/portfolio/")
     response = page.goto(f"{live_server.url}/clients/{portfolio['C1'].pk}/")
     assert response.status == 404

@@ -25,6 +25,7 @@ class ClientFilterForm(forms.Form):
     abc = forms.ChoiceField(
         label=_("Class"), required=False, choices=[("", _("All")), *AbcClass.choices]
     )
+    as_of = forms.DateField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         required=False, choices=[(key, key) for key in CLIENT_SORTS], widget=forms.HiddenInput
     )

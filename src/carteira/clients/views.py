@@ -24,7 +24,7 @@ def client_list(request):
     if not form.is_valid():
         return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
     filters = form.cleaned_data
-    run = latest_official_run()
+    run = latest_official_run(filters["as_of"])
     clients = selectors.client_list(
         user=request.user,
         search=filters["q"],

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -32,6 +33,8 @@ def percent(value, digits: int = 1) -> str:
     """A fraction in [0, 1] as a percentage; '—' where it is undefined."""
     if value in (None, ""):
         return "—"
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
     locale = Locale.parse(babel_locale())
     pattern = locale.percent_formats[None].pattern
     if digits:

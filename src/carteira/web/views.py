@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 @login_required
 def home(request):
-    return redirect("clients:list")
+    return redirect("portfolio:dashboard")
 
 
 @require_GET

@@ -52,3 +52,29 @@ def document(value):
     if len(value) == 11:
         return f"{value[:3]}.{value[3:6]}.{value[6:9]}-{value[9:]}"
     return value
+
+
+@register.filter
+def signed(value):
+    """+12 / −3 for a change in a count."""
+    if value in (None, ""):
+        return ""
+    text = formats.number(abs(value))
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+@register.filter
+def signed_money(value):
+    if value in (None, ""):
+        return ""
+    text = formats.money(abs(value))
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+@register.filter
+def points(value):
+    """A change between two rates, in percentage points: +2,5 p.p."""
+    if value in (None, ""):
+        return ""
+    text = formats.number(abs(float(value)) * 100, 1)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text + " p.p."

@@ -1,0 +1,124 @@
+"""KPIs of any set of client readings (a user's scope, a filter), from stored rows.
+
+The same definitions as ``carteira_core.engine.indicator_counts``, expressed on the
+columns a ClientSnapshot keeps; a test holds the two equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from carteira.accounts.models import User
+from carteira.clients.access import clients_visible_to
+from carteira.portfolio.models import ClientSnapshot, SnapshotRun
+from carteira_core.rules import rules_from_dict
+
+CUSTOMER_BEFORE = ("active", "pre_inactive")
+LOST_BEFORE = ("inactivated", "inactive")
+
+
+def readings_visible_to(user: User, run: SnapshotRun) -> QuerySet[ClientSnapshot]:
+    """The run's readings of the clients the user may see today."""
+    readings = ClientSnapshot.objects.filter(run=run)
+    if user.sees_whole_portfolio:
+        return readings
+    return readings.filter(client__in=clients_visible_to(user).values("pk"))
+
+
+@dataclass(frozen=True)
+class Kpis:
+    portfolio: int
+    positivated: int
+    covered: int
+    revenue: Decimal
+    purchases: int
+    churned: int
+    churn_base: int
+    reactivated: int
+    reactivation_base: int
+    new_clients: int
+    conversion_base: int
+
+    @staticmethod
+    def _rate(numerator: int, denominator: int) -> Fraction | None:
+        return Fraction(numerator, denominator) if denominator else None
+
+    @property
+    def positivation(self):
+        return self._rate(self.positivated, self.portfolio)
+
+    @property
+    def coverage(self):
+        return self._rate(self.covered, self.portfolio)
+
+    @property
+    def churn_rate(self):
+        return self._rate(self.churned, self.churn_base)
+
+    @property
+    def reactivation_rate(self):
+        return self._rate(self.reactivated, self.reactivation_base)
+
+    @property
+    def conversion_rate(self):
+        return self._rate(self.new_clients, self.conversion_base)
+
+    @property
+    def average_ticket(self) -> Decimal | None:
+        if not self.purchases:
+            return None
+        return (self.revenue / self.purchases).quantize(Decimal("0.01"))
+
+
+def kpis_of(readings: QuerySet[ClientSnapshot], run: SnapshotRun) -> Kpis:
+    rules = rules_from_dict(run.rules)
+    in_portfolio = Q() if rules.indicators.include_prospects else ~Q(status="prospect")
+    customer_before = Q(status_previous__in=CUSTOMER_BEFORE)
+    is_new = ~Q(status="prospect") & Q(status_previous="prospect")
+    counts = readings.aggregate(
+        n_portfolio=Count("pk", filter=in_portfolio),
+        n_positivated=Count("pk", filter=in_portfolio & Q(positivated=True)),
+        n_covered=Count("pk", filter=in_portfolio & Q(covered=True)),
+        n_revenue=Sum("revenue_in_period", filter=in_portfolio),
+        n_purchases=Sum("purchases_in_period", filter=in_portfolio),
+        n_churned=Count("pk", filter=Q(status="inactivated") & customer_before),
+        n_churn_base=Count("pk", filter=customer_before),
+        n_reactivated=Count("pk", filter=Q(positivated=True, status_previous__in=LOST_BEFORE)),
+        n_reactivation_base=Count("pk", filter=Q(status_previous__in=LOST_BEFORE)),
+        n_new_clients=Count("pk", filter=is_new),
+        n_conversion_base=Count("pk", filter=Q(status_previous="prospect")),
+    )
+    figures = {name.removeprefix("n_"): value for name, value in counts.items()}
+    figures["revenue"] = Decimal(figures["revenue"] or 0).quantize(Decimal("0.01"))
+    figures["purchases"] = figures["purchases"] or 0
+    return Kpis(**figures)
+
+
+def status_counts(readings: QuerySet[ClientSnapshot]) -> dict[str, int]:
+    return dict(readings.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+def status_flows(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], int]:
+    """How many clients went from each status a period ago to each status now."""
+    rows = readings.values_list("status_previous", "status").annotate(n=Count("pk")).order_by()
+    return {(before, now): n for before, now, n in rows}
+
+
+def abc_status_matrix(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], dict]:
+    rows = (
+        readings.values_list("abc", "status")
+        .annotate(
+            clients=Count("pk"),
+            revenue=Sum("revenue_in_abc_window"),
+            at_risk=Sum("revenue_at_risk"),
+        )
+        .order_by()
+    )
+    return {
+        (abc, status): {"clients": clients, "revenue": revenue or 0, "at_risk": at_risk or 0}
+        for abc, status, clients, revenue, at_risk in rows
+    }

@@ -1,0 +1,172 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from carteira.clients.access import sellers_visible_to
+from carteira.clients.selectors import client_segments
+from carteira.organization.models import Team
+from carteira.portfolio import kpis as k
+from carteira.portfolio.forms import DashboardForm
+from carteira.portfolio.models import SnapshotRun, Status
+from carteira_core.rules import rules_from_dict
+
+STATUSES = [s.value for s in Status]
+
+
+def _official_dates() -> list[dt.date]:
+    return list(
+        SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()
+    )
+
+
+def _run_on(day: dt.date | None) -> SnapshotRun | None:
+    runs = SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL)
+    if day is not None:
+        runs = runs.filter(as_of__lte=day)
+    return runs.order_by("-as_of", "-pk").first()
+
+
+def _sliced(readings, filters):
+    if filters["seller"]:
+        readings = readings.filter(seller_id=filters["seller"])
+    if filters["team"]:
+        readings = readings.filter(seller__team_id=filters["team"])
+    if filters["segment"]:
+        readings = readings.filter(client__segment=filters["segment"])
+    if filters["state"]:
+        readings = readings.filter(client__state=filters["state"])
+    return readings
+
+
+def _change(now, before):
+    if now is None or before is None:
+        return None
+    return now - before
+
+
+def _cards(current: k.Kpis, previous: k.Kpis | None) -> list[dict]:
+    def card(key, label, kind, value, before):
+        return {"key": key, "label": label, "kind": kind, "value": value,
+                "change": _change(value, before)}  # fmt: skip
+
+    p = previous
+    return [
+        card("positivation", _("Positivation"), "rate", current.positivation,
+             p and p.positivation),
+        card("coverage", _("Coverage"), "rate", current.coverage, p and p.coverage),
+        card("churn_rate", _("Churn"), "rate", current.churn_rate, p and p.churn_rate),
+        card("reactivated", _("Reactivated clients"), "count", current.reactivated,
+             p and p.reactivated),
+        card("average_ticket", _("Average ticket"), "money", current.average_ticket,
+             p and p.average_ticket),
+        card("new_clients", _("New clients"), "count", current.new_clients, p and p.new_clients),
+        card("conversion_rate", _("Conversion"), "rate", current.conversion_rate,
+             p and p.conversion_rate),
+        card("revenue", _("Revenue in the period"), "money", current.revenue, p and p.revenue),
+    ]  # fmt: skip
+
+
+def _trend(user, filters, limit: int = 13) -> dict:
+    runs = list(
+        SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL).order_by("-as_of", "-pk")
+    )
+    seen, points = set(), []
+    for run in runs:
+        if run.as_of in seen:
+            continue
+        seen.add(run.as_of)
+        figures = k.kpis_of(_sliced(k.readings_visible_to(user, run), filters), run)
+        points.append(
+            {
+                "date": run.as_of.isoformat(),
+                "positivation": float(figures.positivation or 0) * 100,
+                "coverage": float(figures.coverage or 0) * 100,
+                "portfolio": figures.portfolio,
+            }
+        )
+        if len(points) == limit:
+            break
+    return {"points": list(reversed(points))}
+
+
+def _matrix_rows(matrix: dict) -> list[dict]:
+    rows = []
+    for abc in ("A", "B", "C"):
+        cells = [matrix.get((abc, status)) for status in STATUSES if status != "prospect"]
+        rows.append({"abc": abc, "cells": list(zip([s for s in STATUSES if s != "prospect"],
+                                                    cells, strict=True))})  # fmt: skip
+    return rows
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
+    teams = list(
+        Team.objects.filter(sellers__in=sellers_visible_to(request.user))
+        .distinct()
+        .values_list("pk", "name")
+    )
+    form = DashboardForm(
+        request.GET,
+        dates=_official_dates(),
+        sellers=sellers,
+        teams=teams,
+        segments=client_segments(request.user),
+    )
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
+    filters = form.cleaned_data
+    run = _run_on(filters["as_of"])
+    context = {"form": form, "run": run, "nav": "dashboard"}
+    if run is None:
+        return render(request, "portfolio/dashboard.html", context)
+    rules = rules_from_dict(run.rules)
+    readings = _sliced(k.readings_visible_to(request.user, run), filters)
+    current = k.kpis_of(readings, run)
+    previous_run = SnapshotRun.objects.filter(
+        kind=SnapshotRun.Kind.OFFICIAL,
+        as_of=run.as_of - dt.timedelta(days=rules.lifecycle.period_days),
+    ).first()
+    previous = None
+    if previous_run is not None:
+        previous = k.kpis_of(_sliced(k.readings_visible_to(request.user, previous_run), filters),
+                             previous_run)  # fmt: skip
+    counts = k.status_counts(readings)
+    flows = k.status_flows(readings)
+    largest = max(counts.values(), default=0) or 1
+    slice_query = {name: value for name, value in request.GET.items()
+                   if name in {"seller", "segment", "state"} and value}  # fmt: skip
+    context.update(
+        rules=rules,
+        period_start=run.as_of - dt.timedelta(days=rules.lifecycle.period_days - 1),
+        previous_run=previous_run,
+        cards=_cards(current, previous),
+        kpis=current,
+        pyramid=[
+            {
+                "status": s,
+                "count": counts.get(s, 0),
+                "width": round(100 * counts.get(s, 0) / largest),
+            }
+            for s in STATUSES
+        ],
+        flows=[
+            {"from": before, "to": now, "count": n}
+            for (before, now), n in sorted(flows.items(), key=lambda item: -item[1])
+            if before != now and before
+        ][:10],
+        matrix=_matrix_rows(k.abc_status_matrix(readings)),
+        matrix_statuses=[s for s in STATUSES if s != "prospect"],
+        prospects=counts.get("prospect", 0),
+        trend=_trend(request.user, filters),
+        slice_query=slice_query,
+    )
+    return render(request, "portfolio/dashboard.html", context)
