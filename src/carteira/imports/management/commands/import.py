@@ -1,0 +1,78 @@
+"""`carteira import KIND FILE`: load an ERP file; all-or-nothing unless --skip-invalid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from carteira.imports.models import ColumnMapping
+from carteira.imports.services import ImportReport, do_import
+from carteira_core.ingest import KINDS, IngestError, errors_to_csv
+
+
+class Command(BaseCommand):
+    help = "Import sellers, clients, contacts, orders or interactions from a .csv or .xlsx file."
+    requires_system_checks: list[str] = []  # a data load needs no URL/admin checks
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="validate; write nothing")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="write the valid rows, report the rest"
+        )
+        parser.add_argument("--mapping", help="a saved column mapping (by name) for this kind")
+        parser.add_argument("--errors", type=Path, help="write the rejected rows to this CSV")
+
+    def handle(self, *args, **options):
+        kind, path = options["kind"], options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        mapping = self._mapping(kind, options["mapping"])
+        try:
+            _run, report = do_import(
+                kind, path, dry_run=options["dry_run"], skip_invalid=options["skip_invalid"],
+                mapping=mapping, progress=self._progress,
+            )  # fmt: skip
+        except IngestError as error:
+            for problem in error.errors:
+                self.stderr.write(f"line {problem.line}, {problem.column}: {problem.message}")
+            raise CommandError(f"{path.name}: {error.message}") from None
+        finally:
+            self.stderr.write("")
+        self._print(report, path)
+        if options["errors"] is not None:
+            options["errors"].write_text(errors_to_csv(report.errors), encoding="utf-8-sig")
+        if report.status == "failed":
+            raise CommandError(report.message)
+        if options["dry_run"] and report.errors and not options["skip_invalid"]:
+            raise CommandError(
+                f"dry run: {report.rejected} row(s) are invalid; the import would write nothing"
+            )
+
+    def _mapping(self, kind: str, name: str | None):
+        if not name:
+            return None
+        saved = ColumnMapping.objects.filter(kind=kind, name=name).first()
+        if saved is None:
+            raise CommandError(f"no saved column mapping {name!r} for {kind}")
+        return saved.mapping
+
+    def _progress(self, rows: int) -> None:
+        self.stderr.write(f"\r{rows:,} rows read".replace(",", "."), ending="")
+        self.stderr.flush()
+
+    def _print(self, report: ImportReport, path: Path) -> None:
+        detected = f"{report.encoding}, '{report.separator}'" if report.encoding else "xlsx"
+        out = self.stdout.write
+        out(f"{path.name}: {report.kind} ({detected}), {report.total} rows")
+        if report.ignored_columns:
+            out("ignored columns: " + ", ".join(report.ignored_columns))
+        verb = "would be " if report.status == "dry_run" else ""
+        out(f"{report.created} {verb}created, {report.updated} {verb}updated, "
+            f"{report.unchanged} unchanged, {report.rejected} rejected")  # fmt: skip
+        for error in report.errors:
+            out(f"line {error.line}, column '{error.column}', value '{error.value}': "
+                f"{error.message}")  # fmt: skip
+        out(report.message)

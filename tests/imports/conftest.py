@@ -1,0 +1,37 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.personas import make_client
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
+
+
+class Result:
+    def __init__(self, out: str, err: str, error: Exception | None):
+        self.out, self.err, self.error = out, err, error
+
+
+def run_import(*args: str) -> Result:
+    """``carteira import ARGS``: stdout, stderr and the CommandError, if any."""
+    out, err = io.StringIO(), io.StringIO()
+    error = None
+    try:
+        call_command("import", *map(str, args), stdout=out, stderr=err)
+    except Exception as exc:  # CommandError: the exit status of the real command
+        error = exc
+    return Result(out.getvalue(), err.getvalue(), error)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def erp_clients(db, seller_ana, media):
+    """The clients the cp1252 orders file names."""
+    return {code: make_client(code, seller_ana) for code in ("C101", "C102", "C103")}
