@@ -78,3 +78,14 @@ def points(value):
         return ""
     text = formats.number(abs(float(value)) * 100, 1)
     return ("+" if value > 0 else "−" if value < 0 else "±") + text + " p.p."
+
+
+@register.filter
+def field(form, name):
+    """A bound field by name (templates cannot index with a variable)."""
+    return form[name]
+
+
+@register.filter
+def add_decimal(left, right):
+    return left + right

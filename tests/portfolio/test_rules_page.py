@@ -1,0 +1,85 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from carteira.portfolio.models import RulesVersion, SnapshotRun
+from carteira.portfolio.rules_store import current_rules, current_rules_version
+from carteira_core.rules import DEFAULT_RULES, rules_to_dict
+from tests.personas import PASSWORD
+from tests.portfolio.conftest import T
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def form_data(**changes):
+    data = {}
+    for section in rules_to_dict(DEFAULT_RULES).values():
+        data.update(section)
+    data.update(changes)
+    return {k: ("on" if v is True else "" if v is False else str(v)) for k, v in data.items()
+            if v is not False}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def on_day_t():
+    with time_machine.travel(dt.datetime(2026, 6, 30, 15, 0), tick=False):
+        yield
+
+
+@pytest.mark.django_db
+class TestRulesPage:
+    def test_everyone_reads_the_rules_in_force(self, client, seller_ana):
+        login(client, seller_ana.user)
+        response = client.get(reverse("portfolio:rules"))
+        assert response.status_code == 200
+        assert response.context["can_edit"] is False
+        assert response.context["rules"] == DEFAULT_RULES
+
+    def test_a_preview_counts_the_clients_that_would_move_and_saves_nothing(
+        self, client, history, manager_sul
+    ):
+        login(client, manager_sul)
+        response = client.post(
+            reverse("portfolio:rules"),
+            form_data(active_days=100, preview="1"),
+            headers={"HX-Request": "true"},
+        )
+        preview = response.context["preview"]
+        # A2 last bought 91 days ago: pre-inactive now, active with 100 days.
+        assert preview.status_moves == [("pre_inactive", "active", 1)]
+        assert preview.moved == 1
+        assert RulesVersion.objects.count() == 1
+        assert current_rules() == DEFAULT_RULES
+
+    def test_saving_puts_a_new_version_in_force_and_recomputes_today(
+        self, client, history, manager_sul
+    ):
+        login(client, manager_sul)
+        response = client.post(
+            reverse("portfolio:rules"), form_data(active_days=100, comment="teste", save="1")
+        )
+        assert response.status_code == 302
+        version = current_rules_version()
+        assert (version.number, version.comment, version.created_by) == (2, "teste", manager_sul)
+        assert current_rules().lifecycle.active_days == 100
+        run = SnapshotRun.objects.get(as_of=T, kind="official", rules_version=version)
+        assert run.clients.get(client__external_id="A2").status == "active"
+
+    def test_inconsistent_rules_are_refused_with_the_reason(self, client, history, manager_sul):
+        login(client, manager_sul)
+        response = client.post(
+            reverse("portfolio:rules"), form_data(active_days=200, inactive_days=100, save="1")
+        )
+        assert response.status_code == 200
+        assert "active_days" in " ".join(response.context["form"].non_field_errors())
+        assert RulesVersion.objects.count() == 1
+
+    def test_a_seller_cannot_change_the_rules(self, client, history, seller_ana):
+        login(client, seller_ana.user)
+        response = client.post(reverse("portfolio:rules"), form_data(active_days=30, save="1"))
+        assert response.status_code == 403
+        assert current_rules() == DEFAULT_RULES
