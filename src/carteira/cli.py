@@ -16,6 +16,7 @@ PRODUCT_COMMANDS = {
     "rules": "show or load the portfolio rules",
     "snapshot": "compute and store the portfolio reading at a date",
     "report": "portfolio reports: clients, kpis, matrix",
+    "plan": "apply the action plan: tasks, escalations, daily digest",
     "createuser": "create a login with a role",
     "manage": "run any Django management command (migrate, shell, …)",
 }

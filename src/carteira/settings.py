@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "carteira.demo",
     "carteira.imports",
     "carteira.api",
+    "carteira.plans",
     "carteira.web",
 ]
 

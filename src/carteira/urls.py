@@ -33,6 +33,8 @@ urlpatterns = [
     path("portfolio/", include("carteira.portfolio.urls")),
     path("imports/", include("carteira.imports.urls")),
     path("api/", include("carteira.api.urls")),
+    path("plans/", include("carteira.plans.urls")),
+    path("agenda/", include("carteira.agenda.urls")),
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),
 ]

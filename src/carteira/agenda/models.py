@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -69,6 +71,12 @@ class Task(models.Model):
         TaskBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
     priority = models.IntegerField(_("priority"), default=0)
+    # The reading that caused the task (class, status, days, last purchase and contact, …)
+    # as plain values: the agenda shows "why" without going back to the snapshot.
+    context = models.JSONField(default=dict, blank=True)
+    revenue_at_risk = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # Plan tasks: when done, the next one is due this many days later.
+    frequency_days = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.ForeignKey(
         Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
@@ -93,3 +101,29 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A seller's planned visits as an iCalendar feed behind a secret URL. Revoking it
+    (or making a new one) makes the old address 404."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller"], condition=Q(revoked_at__isnull=True), name="one_live_feed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feed {self.seller_id}"

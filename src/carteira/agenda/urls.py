@@ -1,0 +1,11 @@
+from django.urls import path
+
+from carteira.agenda import views
+
+app_name = "agenda"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("tasks/<int:task_id>/close/", views.close_task, name="close"),
+    path("calendar/", views.feed_settings, name="feed_settings"),
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
+]

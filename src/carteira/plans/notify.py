@@ -1,0 +1,102 @@
+"""E-mails of the action plan: escalations, the sellers' daily digest, batch reminders.
+
+Each goes through Django's mail API (the MAILERS setting), one connection per send, in
+the recipient's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from carteira.accounts.models import User
+from carteira.agenda.models import Task, TaskBatch
+from carteira.organization.models import Seller
+
+
+def _message(template: str, context: dict, to: str, language: str):
+    with translation.override(language):
+        subject, _sep, body = render_to_string(template, context).strip().partition("\n")
+    return subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [to]
+
+
+def seller_address(seller: Seller) -> str:
+    return seller.email or (seller.user.email if seller.user else "")
+
+
+def seller_language(seller: Seller) -> str:
+    return seller.user.language if seller.user else settings.LANGUAGE_CODE
+
+
+def send_plan_notices(notices: dict[int, list[Task]]) -> int:
+    """One e-mail per manager/director about the escalations and notices of a plan run."""
+    users = User.objects.filter(pk__in=notices, is_active=True).exclude(email="")
+    agenda_url = settings.BASE_URL + reverse("agenda:mine")
+    messages = [
+        _message(
+            "plans/email/escalation.txt",
+            {
+                "user": user,
+                "tasks": sorted(notices[user.pk], key=lambda t: t.due_date),
+                "agenda_url": agenda_url,
+            },
+            user.email,
+            user.language,
+        )
+        for user in users
+    ]
+    return send_mass_mail(messages) if messages else 0
+
+
+def send_digests(day: dt.date) -> int:
+    """Each seller's agenda for ``day`` (overdue included), to that seller only."""
+    tasks = (
+        Task.objects.filter(
+            status=Task.Status.OPEN, assignee_user=None, seller__isnull=False, due_date__lte=day
+        )
+        .select_related("client", "seller__user")
+        .order_by("seller_id", "-priority", "-revenue_at_risk", "due_date", "pk")
+    )
+    by_seller: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        by_seller[task.seller_id].append(task)
+    agenda_url = settings.BASE_URL + reverse("agenda:mine")
+    messages = []
+    for items in by_seller.values():
+        seller = items[0].seller
+        if address := seller_address(seller):
+            context = {"seller": seller, "tasks": items, "day": day, "agenda_url": agenda_url}
+            messages.append(
+                _message("plans/email/digest.txt", context, address, seller_language(seller))
+            )
+    return send_mass_mail(messages) if messages else 0
+
+
+def send_batch_reminders(batch: TaskBatch, day: dt.date) -> int:
+    """A reminder to each seller with overdue open tasks in ``batch``."""
+    overdue = batch.tasks.filter(status=Task.Status.OPEN, due_date__lt=day).select_related(
+        "client", "seller__user"
+    )
+    by_seller: dict[int, list[Task]] = defaultdict(list)
+    for task in overdue:
+        if task.seller_id:
+            by_seller[task.seller_id].append(task)
+    messages = []
+    for items in by_seller.values():
+        seller = items[0].seller
+        if address := seller_address(seller):
+            context = {
+                "seller": seller,
+                "tasks": items,
+                "batch": batch,
+                "agenda_url": settings.BASE_URL + reverse("agenda:mine"),
+            }
+            messages.append(
+                _message("plans/email/reminder.txt", context, address, seller_language(seller))
+            )
+    return send_mass_mail(messages) if messages else 0

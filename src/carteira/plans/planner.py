@@ -1,0 +1,248 @@
+"""Tasks from the portfolio: the action plan applied to the latest official reading.
+
+Set-based on purpose (the demo has 3k clients, a customer 100k): one query for the
+readings, one for the last successful contacts, one for the open plan tasks, then bulk
+writes. Running it twice creates nothing: at most one open task per client per plan key
+(a pre-check here, and the database constraint behind it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carteira.accounts.models import Role, User
+from carteira.agenda.models import Task
+from carteira.audit.services import do_record
+from carteira.interactions.models import Channel, Interaction
+from carteira.plans.models import ActionPlanCell, Escalation
+from carteira.portfolio.models import ClientSnapshot, StatusTransition
+from carteira.portfolio.selectors import latest_official_run
+
+CLASS_PRIORITY = {"A": 300, "B": 200, "C": 100, "": 0}
+BATCH_SIZE = 2_000
+READING_FIELDS = (
+    "client_id",
+    "abc",
+    "status",
+    "days_since_last_purchase",
+    "last_purchase_date",
+    "revenue_at_risk",
+    "revenue_in_abc_window",
+    "client__segment",
+    "client__name",
+    "client__trade_name",
+    "client__seller_id",
+    "client__seller__team__manager_id",
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    client_id: int
+    abc: str
+    status: str
+    days_since_last_purchase: int | None
+    last_purchase_date: dt.date | None
+    revenue_at_risk: Decimal
+    revenue_in_abc_window: Decimal
+    segment: str
+    name: str
+    trade_name: str
+    seller_id: int | None
+    manager_id: int | None
+
+    @property
+    def client_name(self) -> str:
+        return self.trade_name or self.name
+
+
+@dataclass
+class PlanResult:
+    run_id: int | None = None
+    created: int = 0
+    kept: int = 0
+    cancelled: int = 0
+    # user id -> the created tasks that user must hear about (escalations, notifications)
+    notices: dict[int, list[Task]] = field(default_factory=dict)
+
+
+def cell_for(cells: dict[tuple[str, str, str], ActionPlanCell], reading: Reading):
+    """The most specific active cell for a reading: its segment's, else the all-segment one."""
+    key = (reading.abc, reading.status)
+    return cells.get((*key, reading.segment)) or cells.get((*key, ""))
+
+
+def due_date(last_contact: dt.date | None, every: int, as_of: dt.date) -> dt.date:
+    """Last successful contact + frequency; today's date when overdue or never contacted."""
+    if last_contact is None:
+        return as_of
+    return max(last_contact + dt.timedelta(days=every), as_of)
+
+
+def _context(reading: Reading, previous: str | None, last_contact, as_of) -> dict:
+    def iso(day):
+        return day.isoformat() if day else None
+
+    return {
+        "as_of": as_of.isoformat(),
+        "abc": reading.abc,
+        "status": reading.status,
+        "from_status": previous,
+        "days_since_last_purchase": reading.days_since_last_purchase,
+        "last_purchase_date": iso(reading.last_purchase_date),
+        "last_contact": iso(last_contact),
+        "revenue_in_abc_window": str(reading.revenue_in_abc_window),
+    }
+
+
+def _seller_task(cell, reading, context, due) -> Task:
+    channel = Channel(cell.channel).label
+    return Task(
+        client_id=reading.client_id,
+        seller_id=reading.seller_id,
+        title=_("%(channel)s: %(client)s") % {"channel": channel, "client": reading.client_name},
+        objective=cell.objective,
+        channel=cell.channel,
+        script=cell.script,
+        due_date=due,
+        origin=Task.Origin.PLAN,
+        plan_key=cell.task_key,
+        priority=CLASS_PRIORITY.get(reading.abc, 0),
+        context=context,
+        revenue_at_risk=reading.revenue_at_risk,
+        frequency_days=cell.frequency_days,
+    )
+
+
+def _escalation_task(cell, reading, context, due, assignee_id) -> Task:
+    return Task(
+        client_id=reading.client_id,
+        seller_id=reading.seller_id,
+        assignee_user_id=assignee_id,
+        title=_("Escalation: %(client)s") % {"client": reading.client_name},
+        objective=cell.objective,
+        channel=cell.channel,
+        script=cell.script,
+        due_date=due,
+        origin=Task.Origin.ESCALATION,
+        plan_key=cell.escalation_key,
+        priority=CLASS_PRIORITY.get(reading.abc, 0) + 50,
+        context=context,
+        revenue_at_risk=reading.revenue_at_risk,
+        frequency_days=cell.frequency_days,
+    )
+
+
+def _load(run, as_of):
+    readings = [
+        Reading(*row)
+        for row in ClientSnapshot.objects.filter(run=run)
+        .values_list(*READING_FIELDS)
+        .iterator(chunk_size=BATCH_SIZE)
+    ]
+    previous = dict(
+        StatusTransition.objects.filter(run=run).values_list("client_id", "from_status")
+    )
+    contacts = dict(
+        Interaction.objects.filter(successful=True, date__lte=as_of)
+        .values("client_id")
+        .annotate(last=Max("date"))
+        .values_list("client_id", "last")
+    )
+    open_tasks = list(
+        Task.objects.filter(status=Task.Status.OPEN, plan_key__startswith="cell:").values_list(
+            "pk", "client_id", "plan_key"
+        )
+    )
+    return readings, previous, contacts, open_tasks
+
+
+def _director_id() -> int | None:
+    return (
+        User.objects.filter(role=Role.DIRECTOR, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _wanted(cells, readings, previous, contacts, as_of):
+    """Every task the plan wants, by (client, plan key), and who must be told."""
+    director = _director_id()
+    wanted: dict[tuple[int, str], Task] = {}
+    notify: dict[tuple[int, str], int] = {}
+    for reading in readings:
+        cell = cell_for(cells, reading)
+        if cell is None:
+            continue
+        last_contact = contacts.get(reading.client_id)
+        due = due_date(last_contact, cell.frequency_days, as_of)
+        context = _context(reading, previous.get(reading.client_id), last_contact, as_of)
+        if reading.seller_id is not None:
+            key = (reading.client_id, cell.task_key)
+            wanted[key] = _seller_task(cell, reading, context, due)
+            if cell.notify_manager and reading.manager_id:
+                notify[key] = reading.manager_id
+        if cell.escalation != Escalation.NONE:
+            assignee = director
+            if cell.escalation == Escalation.MANAGER:
+                assignee = reading.manager_id or director
+            if assignee is not None:
+                key = (reading.client_id, cell.escalation_key)
+                wanted[key] = _escalation_task(cell, reading, context, due, assignee)
+                notify[key] = assignee
+    return wanted, notify
+
+
+def _cancel(task_ids: list[int]) -> None:
+    now = timezone.now()
+    for start in range(0, len(task_ids), BATCH_SIZE):
+        Task.objects.filter(pk__in=task_ids[start : start + BATCH_SIZE]).update(
+            status=Task.Status.CANCELLED, completed_at=now
+        )
+
+
+def do_plan(as_of: dt.date, *, by: User | None = None) -> PlanResult:
+    """Bring the open plan tasks in line with the latest official reading on or before
+    ``as_of``: create the missing ones, keep the matching ones, cancel the others. The
+    e-mails are left to the caller (``notices``), so a failing mail server never undoes
+    the plan."""
+    run = latest_official_run(as_of)
+    if run is None:
+        return PlanResult()
+    cells = {
+        (cell.abc, cell.status, cell.segment): cell
+        for cell in ActionPlanCell.objects.filter(active=True)
+    }
+    readings, previous, contacts, open_tasks = _load(run, as_of)
+    wanted, notify = _wanted(cells, readings, previous, contacts, as_of)
+    existing = {(client_id, key) for _pk, client_id, key in open_tasks}
+    stale = [pk for pk, client_id, key in open_tasks if (client_id, key) not in wanted]
+    new_keys = [key for key in wanted if key not in existing]
+    result = PlanResult(run_id=run.pk, kept=len(existing) - len(stale), cancelled=len(stale))
+    with transaction.atomic():
+        _cancel(stale)
+        Task.objects.bulk_create(
+            [wanted[key] for key in new_keys], batch_size=BATCH_SIZE, ignore_conflicts=True
+        )
+    result.created = len(new_keys)
+    for key in new_keys:
+        if key in notify:
+            result.notices.setdefault(notify[key], []).append(wanted[key])
+    do_record(
+        "plan.generated",
+        actor=by,
+        obj=run,
+        as_of=as_of.isoformat(),
+        created=result.created,
+        kept=result.kept,
+        cancelled=result.cancelled,
+    )
+    return result

@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from carteira.agenda.models import TaskBatch
+from carteira.agenda.services import do_send_batch
+from carteira.clients import selectors as client_selectors
+from carteira.clients.access import access_client, sellers_visible_to
+from carteira.clients.forms import ClientFilterForm
+from carteira.plans import selectors
+from carteira.plans.access import CENTRAL_TEAM, DECIDERS, PLAN_EDITORS, PLAN_READERS, check_role
+from carteira.plans.forms import BatchForm, CellForm, DecisionForm, NewCellForm
+from carteira.plans.models import ActionPlanCell, ActionPlanChange
+from carteira.plans.notify import send_batch_reminders
+from carteira.plans.services import EDITABLE, do_create_cell, do_decide_recovery, do_update_cell
+from carteira.portfolio.selectors import latest_official_run
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def matrix(request):
+    check_role(request.user, PLAN_READERS)
+    context = {
+        "rows": selectors.plan_matrix(),
+        "columns": selectors.MATRIX_COLUMNS,
+        "segment_cells": selectors.segment_cells(),
+        "changes": ActionPlanChange.objects.select_related("cell", "changed_by")[:20],
+        "can_edit": request.user.is_superuser or request.user.role in PLAN_EDITORS,
+        "new_form": NewCellForm(),
+        "nav": "plans",
+    }
+    return render(request, "plans/matrix.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cell(request, cell_id: int):
+    """HTMX inline edit: GET gives the form, POST saves and gives the cell back."""
+    check_role(request.user, PLAN_EDITORS)
+    item = get_object_or_404(ActionPlanCell, pk=cell_id)
+    if request.method == "GET":
+        return render(
+            request, "plans/matrix.html#cell_form", {"cell": item, "form": CellForm(instance=item)}
+        )
+    form = CellForm(request.POST, instance=ActionPlanCell.objects.get(pk=item.pk))
+    if not form.is_valid():
+        return render(
+            request, "plans/matrix.html#cell_form", {"cell": item, "form": form}, status=422
+        )
+    do_update_cell(item, by=request.user, **{name: form.cleaned_data[name] for name in EDITABLE})
+    item.refresh_from_db()
+    if request.htmx:
+        return render(request, "plans/matrix.html#cell", {"cell": item, "can_edit": True})
+    messages.success(request, _("Plan saved."))
+    return redirect("plans:matrix")
+
+
+@login_required
+@require_POST
+def cell_new(request):
+    check_role(request.user, PLAN_EDITORS)
+    form = NewCellForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Could not add the refinement: %s") % ", ".join(form.errors))
+        return redirect("plans:matrix")
+    do_create_cell(by=request.user, **form.cleaned_data)
+    messages.success(request, _("Plan saved."))
+    return redirect("plans:matrix")
+
+
+@login_required
+@require_GET
+def batch_list(request):
+    check_role(request.user, CENTRAL_TEAM)
+    return render(request, "plans/batches.html", {"batches": selectors.batches(), "nav": "plans"})
+
+
+def _filtered_clients(request, data):
+    sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
+    form = ClientFilterForm(
+        data, segments=client_selectors.client_segments(request.user), sellers=sellers
+    )
+    if not form.is_valid():
+        return form, None
+    filters = form.cleaned_data
+    clients = client_selectors.client_list(
+        user=request.user,
+        segment=filters["segment"],
+        state=filters["state"],
+        seller_id=filters["seller"],
+        status=filters["status"],
+        abc=filters["abc"],
+        run=latest_official_run(),
+        search=filters["q"],
+    )
+    return form, clients
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_new(request):
+    """Filter the portfolio, look at the list, send it to the sellers."""
+    check_role(request.user, CENTRAL_TEAM)
+    data = request.POST if request.method == "POST" else request.GET
+    filter_form, clients = _filtered_clients(request, data)
+    if clients is None:
+        return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(filter_form.errors))
+    batch_form = BatchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and batch_form.is_valid():
+        described = {
+            k: v
+            for k, v in filter_form.cleaned_data.items()
+            if k in {"q", "segment", "state", "seller", "status", "abc"} and v
+        }
+        batch = do_send_batch(
+            clients=list(clients),
+            filter_description=described,
+            by=request.user,
+            **batch_form.cleaned_data,
+        )
+        messages.success(request, _("List sent: %d tasks.") % batch.tasks.count())
+        return redirect("plans:batch", batch_id=batch.pk)
+    context = {
+        "filter_form": filter_form,
+        "batch_form": batch_form,
+        "count": clients.count(),
+        "preview": clients[:20],
+        "nav": "plans",
+    }
+    return render(request, "plans/batch_new.html", context)
+
+
+@login_required
+@require_GET
+def batch_detail(request, batch_id: int):
+    check_role(request.user, CENTRAL_TEAM)
+    batch = get_object_or_404(TaskBatch, pk=batch_id)
+    progress = selectors.batch_progress(batch.tasks.all(), timezone.localdate())
+    context = {
+        "batch": batch,
+        "progress": progress,
+        "total": selectors.total(progress),
+        "nav": "plans",
+    }
+    return render(request, "plans/batch_detail.html", context)
+
+
+@login_required
+@require_POST
+def batch_remind(request, batch_id: int):
+    check_role(request.user, CENTRAL_TEAM)
+    batch = get_object_or_404(TaskBatch, pk=batch_id)
+    sent = send_batch_reminders(batch, timezone.localdate())
+    messages.success(request, _("Reminders sent: %d.") % sent)
+    return redirect("plans:batch", batch_id=batch.pk)
+
+
+@login_required
+@require_GET
+def lost_clients(request):
+    run = latest_official_run()
+    clients = selectors.lost_clients(user=request.user, run=run) if run else []
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    context = {
+        "page": page,
+        "run": run,
+        "recoveries": selectors.recoveries([client.pk for client in page]),
+        "can_decide": request.user.is_superuser or request.user.role in DECIDERS,
+        "form": DecisionForm(),
+        "nav": "plans",
+    }
+    return render(request, "plans/lost_clients.html", context)
+
+
+@login_required
+@require_POST
+def decide(request, client_id: int):
+    client = access_client(request.user, client_id)
+    check_role(request.user, DECIDERS)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Invalid decision."))
+    run = latest_official_run()
+    reading = run.clients.filter(client=client).first() if run else None
+    do_decide_recovery(
+        client,
+        by=request.user,
+        on=timezone.localdate(),
+        status=reading.status if reading else "",
+        **form.cleaned_data,
+    )
+    messages.success(request, _("Decision recorded."))
+    return redirect("plans:lost_clients")
