@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from carteira.clients.models import Client
 from carteira.demo.loader import Progress, do_load_demo, do_wipe_workspace
@@ -16,6 +17,12 @@ from carteira_core.demo import generate
 def after_load(*, fresh: bool = True) -> None:
     """Hook run by ``carteira demo`` once the data is in: the portfolio computation goes
     here. ``fresh`` is False when an existing demo is reused (keep that path quick)."""
+    from carteira.portfolio.services import do_snapshot_history, official_run
+
+    if fresh:
+        do_snapshot_history(timezone.localdate())
+    else:
+        official_run(timezone.localdate())
 
 
 def check_workspace_has_clients() -> bool:

@@ -170,3 +170,23 @@ def official_run(as_of: dt.date, *, compute_if_missing: bool = True) -> Snapshot
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def month_ends(today: dt.date, months: int) -> list[dt.date]:
+    """The last day of each of the ``months`` months before ``today``'s, oldest first."""
+    days, cursor = [], today.replace(day=1)
+    for _ in range(months):
+        cursor -= dt.timedelta(days=1)
+        days.append(cursor)
+        cursor = cursor.replace(day=1)
+    return list(reversed(days))
+
+
+def do_snapshot_history(today: dt.date, *, months: int = 12, by: User | None = None) -> int:
+    """Official readings at each month end of the last ``months`` months, a period ago
+    and today, oldest first (so transitions chain): the dashboard's trend and changes."""
+    period = current_rules_version().rules["lifecycle"]["period_days"]
+    days = sorted({*month_ends(today, months), today - dt.timedelta(days=period), today})
+    for day in days:
+        do_snapshot(day, by=by)
+    return len(days)
