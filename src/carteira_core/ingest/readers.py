@@ -274,11 +274,12 @@ class _CsvStream:
         for chunk in chunks:
             buffer += chunk
             end = len(buffer) - 1 if buffer.endswith("\r") else len(buffer)
-            position = 0
-            for match in _LINE.finditer(buffer, 0, end):
-                position = match.end()
+            # Cut after the last line break first: scanning a break-less tail with the
+            # regex would be quadratic on one huge line.
+            cut = max(buffer.rfind("\n", 0, end), buffer.rfind("\r", 0, end)) + 1
+            for match in _LINE.finditer(buffer, 0, cut):
                 yield self._counted(match.group())
-            buffer = buffer[position:]
+            buffer = buffer[cut:]
             self._guard(len(buffer))
         if buffer:
             yield self._counted(buffer)
@@ -373,7 +374,11 @@ def detect_separator(text: str, *, complete: bool = True) -> str:
         columns = _count_outside_quotes(header, separator) + 1
         if columns == 1:
             continue
-        records = [r for r in csv.reader(io.StringIO(sample), delimiter=separator) if r][1:20]
+        try:
+            parsed = csv.reader(io.StringIO(sample, newline=""), delimiter=separator)
+            records = [r for r in parsed if r][1:20]
+        except csv.Error:
+            continue
         agreeing = sum(len(r) == columns for r in records) / len(records) if records else 1.0
         score = (agreeing, columns)
         if score > best_score:
