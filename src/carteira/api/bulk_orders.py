@@ -1,0 +1,111 @@
+"""Bulk upsert of ERP orders: idempotent by external_id, all or nothing per call."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from carteira.accounts.models import User
+from carteira.audit.services import do_record
+from carteira.clients.access import clients_visible_to
+from carteira.orders.models import Order
+
+FIELDS = ("client_id", "seller_id", "date", "amount", "margin", "status")
+CHUNK = 2_000  # keeps IN (...) lists under SQLite's variable limit
+
+
+@dataclass(frozen=True)
+class ItemError:
+    index: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    received: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ItemError]
+
+
+def _chunks(values: list):
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _visible_clients(user: User, external_ids: set[str]) -> dict[str, tuple[int, int | None]]:
+    found = {}
+    scope = clients_visible_to(user)
+    for chunk in _chunks(sorted(external_ids)):
+        rows = scope.filter(external_id__in=chunk).values_list("external_id", "pk", "seller_id")
+        found.update({ext: (pk, seller) for ext, pk, seller in rows})
+    return found
+
+
+def _existing_orders(external_ids: list[str]) -> dict[str, Order]:
+    found = {}
+    for chunk in _chunks(external_ids):
+        found.update({o.external_id: o for o in Order.objects.filter(external_id__in=chunk)})
+    return found
+
+
+def do_upsert_orders(*, user: User, items: list) -> UpsertResult:
+    """Create or update orders (``items``: validated OrderIn). Any item error writes nothing.
+    An existing order may only be changed if its client is also in the caller's scope."""
+    clients = _visible_clients(user, {item.client_external_id for item in items})
+    errors: list[ItemError] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.external_id in seen:
+            errors.append(ItemError(index, "external_id", f"repeats item {seen[item.external_id]}"))
+        seen.setdefault(item.external_id, index)
+        if item.client_external_id not in clients:
+            errors.append(ItemError(index, "client_external_id", "unknown client"))
+    with transaction.atomic():
+        existing = _existing_orders(list(seen))
+        visible_ids = {pk for pk, _seller in clients.values()}
+        outside = {o.client_id for o in existing.values()} - visible_ids
+        if outside:
+            visible_ids |= set(
+                clients_visible_to(user).filter(pk__in=outside).values_list("pk", flat=True)
+            )
+        for index, item in enumerate(items):
+            order = existing.get(item.external_id)
+            if order is not None and order.client_id not in visible_ids:
+                errors.append(ItemError(index, "external_id", "order outside your portfolio"))
+        if errors:
+            return UpsertResult(len(items), 0, 0, 0, errors)
+        to_create, to_update = [], []
+        for item in items:
+            client_id, seller_id = clients[item.client_external_id]
+            values = {
+                "client_id": client_id,
+                "seller_id": seller_id,
+                "date": item.date,
+                "amount": item.amount,
+                "margin": item.margin,
+                "status": item.status,
+            }
+            order = existing.get(item.external_id)
+            if order is None:
+                to_create.append(Order(external_id=item.external_id, **values))
+                continue
+            if order.client_id == client_id:  # the seller at the time of the order stays
+                values["seller_id"] = order.seller_id
+            if any(getattr(order, f) != v for f, v in values.items()):
+                for field, value in values.items():
+                    setattr(order, field, value)
+                to_update.append(order)
+        Order.objects.bulk_create(to_create, batch_size=1000)
+        Order.objects.bulk_update(to_update, FIELDS, batch_size=1000)
+        unchanged = len(items) - len(to_create) - len(to_update)
+        if to_create or to_update:
+            do_record(
+                "orders.bulk_upserted",
+                actor=user,
+                created=len(to_create),
+                updated=len(to_update),
+                unchanged=unchanged,
+            )
+    return UpsertResult(len(items), len(to_create), len(to_update), unchanged, [])

@@ -1,0 +1,134 @@
+"""Events that webhooks carry. Each is queued as a WebhookDelivery for every active
+subscription that asked for it and whose owner may see the client concerned.
+
+The events come from signals, so the services that cause them stay unaware of webhooks:
+the audit entries of ``client.reassigned`` (clients.services.do_assign_client) and
+``snapshot.computed`` (portfolio.services.do_snapshot, whose official runs store their
+StatusTransition rows), a new Task, and an ImportRun that finished."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from carteira.agenda.models import Task
+from carteira.api.models import WebhookDelivery, WebhookSubscription
+from carteira.clients.access import clients_visible_to
+from carteira.clients.models import Client
+from carteira.organization.models import Seller
+from carteira.portfolio.models import StatusTransition
+
+
+def _subscriptions(event: str) -> list[WebhookSubscription]:
+    rows = WebhookSubscription.objects.filter(active=True, owner__is_active=True)
+    return [sub for sub in rows.select_related("owner") if event in sub.events]
+
+
+def emit_for_clients(event: str, items: list[tuple[int, dict]]) -> int:
+    """Queue ``event`` once per (client_id, data) item for each subscriber allowed to
+    see that client. Returns the number of deliveries queued."""
+    subscriptions = _subscriptions(event)
+    if not subscriptions or not items:
+        return 0
+    now = timezone.now()
+    client_ids = {client_id for client_id, _data in items}
+    rows = []
+    for sub in subscriptions:
+        visible = set(
+            clients_visible_to(sub.owner).filter(pk__in=client_ids).values_list("pk", flat=True)
+        )
+        rows += [
+            WebhookDelivery(subscription=sub, event=event, payload=data, next_attempt_at=now)
+            for client_id, data in items
+            if client_id in visible
+        ]
+    WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def emit_for_company(event: str, data: dict, *, also: int | None = None) -> int:
+    """Queue an event that concerns no single client: for company-wide users (and user
+    ``also``, e.g. who started an import)."""
+    now = timezone.now()
+    rows = [
+        WebhookDelivery(subscription=sub, event=event, payload=data, next_attempt_at=now)
+        for sub in _subscriptions(event)
+        if sub.owner.sees_whole_portfolio or sub.owner_id == also
+    ]
+    WebhookDelivery.objects.bulk_create(rows)
+    return len(rows)
+
+
+def on_reassigned(client_id: int, seller_from: int | None, seller_to: int) -> None:
+    codes = dict(
+        Seller.objects.filter(pk__in=[seller_from, seller_to]).values_list("pk", "external_id")
+    )
+    external_id = Client.objects.filter(pk=client_id).values_list("external_id", flat=True).first()
+    data = {
+        "client_id": client_id,
+        "client_external_id": external_id,
+        "seller_from": codes.get(seller_from),
+        "seller_to": codes.get(seller_to),
+    }
+    emit_for_clients("client.reassigned", [(client_id, data)])
+
+
+def on_official_run(run_id: int) -> None:
+    transitions = StatusTransition.objects.filter(run_id=run_id).values_list(
+        "client_id", "client__external_id", "date", "from_status", "to_status"
+    )
+    items = [
+        (
+            client_id,
+            {
+                "client_id": client_id,
+                "client_external_id": external_id,
+                "date": date.isoformat(),
+                "from": before,
+                "to": after,
+            },
+        )
+        for client_id, external_id, date, before, after in transitions
+    ]
+    emit_for_clients("client.status_changed", items)
+
+
+def task_data(task: Task) -> dict:
+    return {
+        "task_id": task.pk,
+        "client_id": task.client_id,
+        "title": task.title,
+        "due_date": str(task.due_date),
+        "status": task.status,
+    }
+
+
+def emit_overdue_tasks(today: dt.date | None = None) -> int:
+    """``task.overdue`` once per open task past its due date (and per subscription)."""
+    today = today or timezone.localdate()
+    subscriptions = _subscriptions("task.overdue")
+    if not subscriptions:
+        return 0
+    queued = 0
+    for sub in subscriptions:
+        told = set(
+            WebhookDelivery.objects.filter(subscription=sub, event="task.overdue").values_list(
+                "payload__task_id", flat=True
+            )
+        )
+        overdue = Task.objects.filter(
+            status=Task.Status.OPEN,
+            due_date__lt=today,
+            client__in=clients_visible_to(sub.owner),
+        ).exclude(pk__in=told)
+        rows = [
+            WebhookDelivery(
+                subscription=sub,
+                event="task.overdue",
+                payload=task_data(task),
+                next_attempt_at=timezone.now(),
+            )
+            for task in overdue
+        ]
+        WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
+        queued += len(rows)
+    return queued

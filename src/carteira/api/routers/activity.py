@@ -1,0 +1,80 @@
+"""Interactions (list/create) and tasks (list/update status) of the caller's clients."""
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import Path, Router
+from ninja.errors import HttpError
+
+from carteira.agenda.models import Task
+from carteira.api import schemas as s
+from carteira.api.policy import CLIENT_SCOPE, MAX_ID, get_or_404, policy
+from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
+from carteira.audit.services import do_record
+from carteira.clients.access import clients_visible_to
+from carteira.interactions.models import Interaction
+
+interactions = Router(tags=["interactions"])
+tasks = Router(tags=["tasks"])
+
+
+@interactions.get("", response=page_of(s.InteractionOut), openapi_extra=policy(CLIENT_SCOPE))
+def list_interactions(
+    request,
+    client: int | None = None,
+    date_from: dt.date | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+):
+    rows = Interaction.objects.filter(client__in=clients_visible_to(request.user))
+    if client is not None:
+        rows = rows.filter(client_id=client if 0 < client <= MAX_ID else None)
+    if date_from:
+        rows = rows.filter(date__gte=date_from)
+    return paginate(rows.order_by("-date", "-pk"), page, page_size)
+
+
+@interactions.post("", response={201: s.InteractionOut}, openapi_extra=policy(CLIENT_SCOPE))
+def create_interaction(request, payload: s.InteractionCreate):
+    client = get_or_404(clients_visible_to(request.user), payload.client_id)
+    interaction = Interaction.objects.create(
+        **payload.dict(), seller_id=client.seller_id, recorded_by=request.user
+    )
+    do_record("interaction.created", actor=request.user, obj=interaction, client=client.pk)
+    return 201, interaction
+
+
+def visible_tasks(user):
+    return Task.objects.filter(client__in=clients_visible_to(user))
+
+
+@tasks.get("", response=page_of(s.TaskOut), openapi_extra=policy(CLIENT_SCOPE))
+def list_tasks(
+    request,
+    status: str = "",
+    client: int | None = None,
+    due_before: dt.date | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+):
+    rows = visible_tasks(request.user)
+    if status:
+        if status not in Task.Status.values:
+            raise HttpError(400, f"Unknown status '{status}'.")
+        rows = rows.filter(status=status)
+    if client is not None:
+        rows = rows.filter(client_id=client if 0 < client <= MAX_ID else None)
+    if due_before:
+        rows = rows.filter(due_date__lt=due_before)
+    return paginate(rows.order_by("due_date", "-priority", "pk"), page, page_size)
+
+
+@tasks.patch("/{task_id}", response=s.TaskOut, openapi_extra=policy(CLIENT_SCOPE))
+def update_task(request, payload: s.TaskUpdate, task_id: int = Path(..., ge=1, le=MAX_ID)):
+    task = get_or_404(visible_tasks(request.user), task_id)
+    if task.status != payload.status:
+        task.status = payload.status
+        task.completed_at = timezone.now() if payload.status == Task.Status.DONE else None
+        task.save(update_fields=["status", "completed_at"])
+        do_record("task.status_changed", actor=request.user, obj=task, status=task.status)
+    return task

@@ -1,0 +1,58 @@
+"""Personal API tokens: created once, stored as a SHA-256, revocable."""
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from carteira.accounts.models import User
+from carteira.api.models import ApiToken
+from carteira.audit.services import do_record
+
+TOKEN_PREFIX = "crt_"  # noqa: S105 -- a marker, not a secret
+# How often ``last_used_at`` is written: a busy integration must not write on every call.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def do_create_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``: returns the row and the raw token, which is never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:12], hashed_secret=hash_token(raw), scope=scope
+    )
+    do_record("api.token_created", actor=user, obj=token, scope=scope)
+    return token, raw
+
+
+def do_revoke_token(*, user: User, token_id: int) -> bool:
+    """Revoke one of ``user``'s tokens; False if it is not theirs or already revoked."""
+    count = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if count:
+        do_record("api.token_revoked", actor=user, token_id=token_id)
+    return bool(count)
+
+
+def get_token_in_force(raw: str) -> ApiToken | None:
+    """The token ``raw`` stands for, if it is not revoked and its user is still active."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(hashed_secret=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    last = token.last_used_at
+    if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
