@@ -185,19 +185,21 @@ def _wanted(cells, readings, previous, contacts, as_of):
         last_contact = contacts.get(reading.client_id)
         due = due_date(last_contact, cell.frequency_days, as_of)
         context = _context(reading, previous.get(reading.client_id), last_contact, as_of)
+        assignee = None
+        if cell.escalation == Escalation.MANAGER:
+            assignee = reading.manager_id or director
+        elif cell.escalation == Escalation.DIRECTOR:
+            assignee = director
+        if assignee is not None:
+            key = (reading.client_id, cell.escalation_key)
+            wanted[key] = _escalation_task(cell, reading, context, due, assignee)
+            notify[key] = assignee
         if reading.seller_id is not None:
             key = (reading.client_id, cell.task_key)
             wanted[key] = _seller_task(cell, reading, context, due)
-            if cell.notify_manager and reading.manager_id:
+            # The manager hears about it once: not again when the escalation is theirs.
+            if cell.notify_manager and reading.manager_id not in (None, assignee):
                 notify[key] = reading.manager_id
-        if cell.escalation != Escalation.NONE:
-            assignee = director
-            if cell.escalation == Escalation.MANAGER:
-                assignee = reading.manager_id or director
-            if assignee is not None:
-                key = (reading.client_id, cell.escalation_key)
-                wanted[key] = _escalation_task(cell, reading, context, due, assignee)
-                notify[key] = assignee
     return wanted, notify
 
 

@@ -93,6 +93,13 @@ def total(rows: list[SellerProgress]) -> SellerProgress:
     )
 
 
+def seller_tasks_due(*, start: dt.date, end: dt.date) -> QuerySet[Task]:
+    """The sellers' own tasks (not escalations, not cancelled) due between two days."""
+    return Task.objects.filter(
+        assignee_user=None, due_date__range=(start, end), seller__isnull=False
+    ).exclude(status=Task.Status.CANCELLED)
+
+
 def batches() -> QuerySet[TaskBatch]:
     return TaskBatch.objects.annotate(
         total=Count("tasks"), done=Count("tasks", filter=Q(tasks__status=Task.Status.DONE))

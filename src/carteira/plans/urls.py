@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.matrix, name="matrix"),
     path("cells/<int:cell_id>/", views.cell, name="cell"),
     path("cells/new/", views.cell_new, name="cell_new"),
+    path("follow-up/", views.follow_up, name="follow_up"),
     path("batches/", views.batch_list, name="batches"),
     path("batches/new/", views.batch_new, name="batch_new"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch"),

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,6 +23,7 @@ from carteira.plans.services import EDITABLE, do_create_cell, do_decide_recovery
 from carteira.portfolio.selectors import latest_official_run
 
 PAGE_SIZE = 50
+FOLLOW_UP_DAYS = 30
 
 
 @login_required
@@ -150,6 +153,25 @@ def batch_detail(request, batch_id: int):
         "nav": "plans",
     }
     return render(request, "plans/batch_detail.html", context)
+
+
+@login_required
+@require_GET
+def follow_up(request):
+    """Every seller's tasks due in the last 30 days (plan and lists): done, overdue, success."""
+    check_role(request.user, CENTRAL_TEAM)
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=FOLLOW_UP_DAYS - 1)
+    tasks = selectors.seller_tasks_due(start=start, end=today)
+    progress = selectors.batch_progress(tasks, today)
+    context = {
+        "progress": progress,
+        "total": selectors.total(progress),
+        "start": start,
+        "end": today,
+        "nav": "plans",
+    }
+    return render(request, "plans/follow_up.html", context)
 
 
 @login_required

@@ -1,0 +1,1 @@
+from tests.plans.story import readings, smtp  # noqa: F401
