@@ -39,6 +39,9 @@ WIPED_APPS = frozenset(
      "goals", "complaints", "credit", "leads", "audit", "admin", "sessions"}
 )  # fmt: skip
 
+# The workspace's managed lists survive a reset (a data migration seeds them).
+KEPT_MODELS = frozenset({InactivityReason})
+
 Progress = Callable[[str], None]
 
 
@@ -187,17 +190,37 @@ def _indexes_rebuilt_after(model: type[models.Model]) -> Iterator[None]:
 
 
 def do_wipe_workspace() -> None:
-    """Delete the company's data and logins (a demo reset)."""
+    """Delete the company's data and logins (a demo reset); tables that point at them
+    are emptied too (``allow_cascade``)."""
     tables = {
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in WIPED_APPS
+        if model._meta.app_label in WIPED_APPS and model not in KEPT_MODELS
     }
-    connection.ops.execute_sql_flush(
-        connection.ops.sql_flush(
-            no_style(), sorted(tables), reset_sequences=True, allow_cascade=True
-        )
+    statements = connection.ops.sql_flush(
+        no_style(), sorted(tables), reset_sequences=True, allow_cascade=True
     )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with deferred FK checks pending in this transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for sql in statements:
+            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _ensure_reasons(reasons: pl.DataFrame) -> dict[str, int]:
+    """The demo's inactivity reasons, reusing those the workspace already lists."""
+    existing = set(InactivityReason.objects.values_list("code", flat=True))
+    InactivityReason.objects.bulk_create(
+        [
+            InactivityReason(code=code, label=label)
+            for code, label in reasons.iter_rows()
+            if code not in existing
+        ]
+    )
+    return dict(InactivityReason.objects.values_list("code", "pk"))
 
 
 def _load_people(data: DemoData) -> tuple[np.ndarray, np.ndarray]:
@@ -275,15 +298,7 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
         settings.save()
         seller_ids, seller_users = _load_people(data)
         rows["users"], rows["sellers"] = data.users.height, data.sellers.height
-        reason_ids = {
-            r.code: r.pk
-            for r in InactivityReason.objects.bulk_create(
-                [
-                    InactivityReason(code=code, label=label)
-                    for code, label in data.inactivity_reasons.iter_rows()
-                ]
-            )
-        }
+        reason_ids = _ensure_reasons(data.inactivity_reasons)
         now = {"updated_at": "CURRENT_TIMESTAMP"}
         created = {"created_at": "CURRENT_TIMESTAMP"}
         sellers = ("seller_idx", seller_ids)

@@ -67,15 +67,17 @@ CONTACT_ROLES = ("comprador", "gerente", "proprietário", "financeiro", "gerente
 
 CONTACT_SOURCES = ("cadastro ERP", "visita", "site", "telefone", "feira")
 
+# Codes follow the workspace's default managed list (carteira.plans.defaults), so the
+# demo's reasons land on the reasons a new workspace already has.
 INACTIVITY_REASONS = (
-    ("preco", "Preço"),
-    ("concorrencia", "Concorrência"),
-    ("mudou-de-ramo", "Mudou de ramo"),
-    ("fechou", "Fechou as portas"),
-    ("problema-entrega", "Problema de entrega"),
-    ("credito-bloqueado", "Crédito bloqueado"),
-    ("mix-de-produtos", "Mix de produtos"),
-    ("atendimento", "Atendimento"),
+    ("preco", "Preço ou condições comerciais"),
+    ("concorrente", "Comprou da concorrência"),
+    ("mudou-segmento", "Mudou de ramo ou de segmento"),
+    ("fechou", "Empresa fechou ou encerrou atividades"),
+    ("entrega", "Problemas de entrega ou logística"),
+    ("credito", "Crédito bloqueado ou inadimplência"),
+    ("estoque-alto", "Estoque alto / giro lento"),
+    ("atendimento", "Insatisfação com o atendimento"),
 )
 
 INTERACTION_NOTES = (
