@@ -54,3 +54,5 @@ def _fast_passwords(settings):
 
 
 from tests.personas import *  # noqa: E402, F403
+
+pytest_plugins = ["tests.histories"]

@@ -7,8 +7,8 @@ from django.urls import reverse
 from carteira.portfolio import kpis
 from carteira.portfolio.models import GroupSnapshot
 from carteira.portfolio.services import do_snapshot
+from tests.histories import T
 from tests.personas import PASSWORD
-from tests.portfolio.conftest import T
 
 
 def login(client, user):

@@ -7,8 +7,8 @@ from django.urls import reverse
 from carteira.portfolio.models import RulesVersion, SnapshotRun
 from carteira.portfolio.rules_store import current_rules, current_rules_version
 from carteira_core.rules import DEFAULT_RULES, rules_to_dict
+from tests.histories import T
 from tests.personas import PASSWORD
-from tests.portfolio.conftest import T
 
 
 def login(client, user):

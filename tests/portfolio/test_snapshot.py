@@ -10,7 +10,7 @@ from django.core.management import call_command
 from carteira.portfolio import engine
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun, StatusTransition
 from carteira.portfolio.services import do_snapshot, official_run
-from tests.portfolio.conftest import T
+from tests.histories import T
 
 
 def statuses(run):
