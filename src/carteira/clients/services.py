@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models.signals import post_save
 
 from carteira.accounts.models import User
 from carteira.agenda.models import Task
@@ -86,7 +87,7 @@ def do_assign_clients_bulk(
             seller_id=sid
         )
     actor = by if getattr(by, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
+    events = AuditEvent.objects.bulk_create(
         AuditEvent(
             action="client.reassigned",
             actor=actor,
@@ -96,4 +97,7 @@ def do_assign_clients_bulk(
         )
         for cid, sid in moves.items()
     )
+    for event in events:  # receivers (webhooks) see the same events as do_assign_client's
+        post_save.send(sender=AuditEvent, instance=event, created=True, raw=False, using="default",
+                       update_fields=None)  # fmt: skip
     return len(moves)

@@ -173,10 +173,9 @@ def _conclude(report: ImportReport, *, dry_run: bool, skip_invalid: bool) -> Non
     elif report.errors and not skip_invalid:
         report.status = ImportRun.Status.FAILED
         report.created = report.updated = report.unchanged = 0
-        report.message = _(
-            "Nothing was written: %(count)d row(s) are invalid. Fix them, or import with "
-            "--skip-invalid to load the valid rows."
-        ) % {"count": report.rejected}
+        report.message = _("Nothing was written: %(count)d row(s) are invalid.") % {
+            "count": report.rejected
+        }
     else:
         report.status = ImportRun.Status.COMMITTED
         report.message = _("Import finished.")

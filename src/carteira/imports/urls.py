@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from carteira.imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:run_id>/", views.preview, name="preview"),
+    path("<int:run_id>/commit/", views.commit, name="commit"),
+    path("<int:run_id>/result/", views.result, name="result"),
+    path("<int:run_id>/errors.csv", views.error_report, name="errors"),
+]

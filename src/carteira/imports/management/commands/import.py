@@ -45,7 +45,10 @@ class Command(BaseCommand):
         if options["errors"] is not None:
             options["errors"].write_text(errors_to_csv(report.errors), encoding="utf-8-sig")
         if report.status == "failed":
-            raise CommandError(report.message)
+            hint = (
+                " Fix them, or use --skip-invalid to load the valid rows." if report.errors else ""
+            )
+            raise CommandError(report.message + hint)
         if options["dry_run"] and report.errors and not options["skip_invalid"]:
             raise CommandError(
                 f"dry run: {report.rejected} row(s) are invalid; the import would write nothing"

@@ -1,0 +1,124 @@
+"""Upload → preview and map columns → validate (dry run) → commit → result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carteira.imports.access import access_import_run, check_can_import
+from carteira.imports.forms import KIND_LABELS, MappingForm, UploadForm
+from carteira.imports.models import ColumnMapping, ImportRun
+from carteira.imports.services import do_import, error_report_path
+from carteira.imports.storage import (
+    IngestError,
+    check_header,
+    preview_rows,
+    store_upload,
+    stored_path,
+)
+from carteira_core.ingest import map_headers
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    check_can_import(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        kind, upload_file = form.cleaned_data["kind"], form.cleaned_data["file"]
+        name = upload_file.name[-255:]
+        try:
+            sha256, info = store_upload(upload_file, kind=kind, name=name)
+        except IngestError as error:
+            refused = error.message
+        else:
+            saved = form.cleaned_data["mapping"]
+            run = ImportRun.objects.create(
+                kind=kind, file_name=name, sha256=sha256, size=upload_file.size,
+                encoding=info.encoding or "", separator=info.separator or "",
+                mapping=saved.mapping if saved else {}, created_by=request.user,
+                status=ImportRun.Status.UPLOADED,
+            )  # fmt: skip
+            return redirect("imports:preview", run_id=run.pk)
+    recent = ImportRun.objects.filter(created_by=request.user)[:10]
+    context = {"form": form, "refused": refused, "recent": recent, "nav": "imports"}
+    return render(request, "imports/upload.html", context, status=422 if refused else 200)
+
+
+def _mapping_form(run: ImportRun, info_header, data=None) -> MappingForm:
+    header_map = map_headers(run.kind, info_header, run.mapping or None)
+    return MappingForm(data, kind=run.kind, columns=info_header, initial_fields=header_map.fields)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preview(request, run_id: int):
+    """GET: what was detected, the first rows, the mapping. POST: validate (dry run)."""
+    run = access_import_run(request.user, run_id)
+    path = stored_path(run.sha256)
+    info, rows = preview_rows(path, name=run.file_name)
+    form = _mapping_form(run, info.header, request.POST or None)
+    context = {"run": run, "info": info, "rows": rows, "form": form, "report": None,
+               "kind_label": KIND_LABELS[run.kind], "nav": "imports"}  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        try:
+            check_header(run.kind, path, name=run.file_name, mapping=mapping)
+        except IngestError as error:
+            context["header_errors"] = error.errors or [error]
+        else:
+            _save_mapping(request, run.kind, form.cleaned_data["save_as"], mapping)
+            run, report = do_import(run.kind, path, name=run.file_name, actor=request.user,
+                                    dry_run=True, mapping=mapping, run=run)  # fmt: skip
+            context.update(run=run, report=report)
+    template = "imports/preview.html"
+    if request.htmx and request.method == "POST":
+        template += "#report"
+    return render(request, template, context)
+
+
+def _save_mapping(request, kind: str, name: str, mapping) -> None:
+    if not name.strip():
+        return
+    ColumnMapping.objects.update_or_create(
+        kind=kind, name=name.strip(), defaults={"mapping": mapping, "created_by": request.user}
+    )
+    messages.success(request, _("Column mapping “%(name)s” saved.") % {"name": name.strip()})
+
+
+@login_required
+@require_POST
+def commit(request, run_id: int):
+    run = access_import_run(request.user, run_id)
+    if run.status == ImportRun.Status.COMMITTED:
+        return redirect("imports:result", run_id=run.pk)
+    skip_invalid = request.POST.get("skip_invalid") == "on"
+    try:
+        run, _report = do_import(run.kind, stored_path(run.sha256), name=run.file_name,
+                                 actor=request.user, skip_invalid=skip_invalid,
+                                 mapping=run.mapping or None, run=run)  # fmt: skip
+    except IngestError as error:
+        messages.error(request, error.message)
+        return redirect("imports:preview", run_id=run.pk)
+    return redirect("imports:result", run_id=run.pk)
+
+
+@login_required
+def result(request, run_id: int):
+    run = access_import_run(request.user, run_id)
+    context = {"run": run, "kind_label": KIND_LABELS[run.kind], "nav": "imports"}
+    return render(request, "imports/result.html", context)
+
+
+@login_required
+def error_report(request, run_id: int):
+    run = access_import_run(request.user, run_id)
+    path = error_report_path(run)
+    if path is None:
+        raise Http404
+    filename = f"rejeitadas-{run.kind}-{run.pk}.csv"
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename,
+                        content_type="text/csv; charset=utf-8")  # fmt: skip
