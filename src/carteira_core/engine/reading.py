@@ -68,51 +68,88 @@ class PortfolioReading:
 def _order_columns(
     orders: pl.DataFrame, client_ids: np.ndarray, as_of: int
 ) -> kernels.OrderColumns:
-    day = orders["date"].to_physical()
-    keep = day <= as_of
-    if orders["cancelled"].null_count() or orders["cancelled"].any():
-        keep &= ~orders["cancelled"].fill_null(False)
-    if orders["amount_cents"].null_count() or day.null_count():
-        keep &= orders["amount_cents"].is_not_null() & day.is_not_null()
-    if not keep.all():
-        orders = orders.filter(keep)
-        day = orders["date"].to_physical()
+    """Order columns as numpy; rows that never count (cancelled, after ``T``, unknown
+    client, no date or amount) go to the overflow slot instead of being filtered out."""
+    n = len(client_ids)
+    day_series = orders["date"].to_physical()
+    day = (
+        day_series.fill_null(kernels.FAR_DAY).to_numpy()
+        if day_series.null_count()
+        else (day_series.to_numpy())
+    )
+    amount = orders["amount_cents"]
+    ids = orders["client_id"]
+    pos = client_positions(
+        client_ids, ids.fill_null(0).to_numpy() if ids.null_count() else ids.to_numpy()
+    )
+    if ids.null_count():
+        pos[ids.is_null().to_numpy()] = n
+    drop = day > as_of
+    cancelled = orders["cancelled"]
+    if cancelled.any():
+        drop |= cancelled.fill_null(False).to_numpy()
+    if amount.null_count():
+        drop |= amount.is_null().to_numpy()
+        amount = amount.fill_null(0)
+    pos[drop] = n
     margin = orders["margin_cents"]
     margin_values = None
     if margin.null_count() < margin.len():
         margin_values = margin.fill_null(0).to_numpy() if margin.null_count() else margin.to_numpy()
-    return kernels.OrderColumns(
-        pos=client_positions(client_ids, orders["client_id"].to_numpy()),
-        day=day.to_numpy(),
-        amount=orders["amount_cents"].to_numpy(),
-        margin=margin_values,
-    )
+    return kernels.OrderColumns(pos=pos, day=day, amount=amount.to_numpy(), margin=margin_values)
 
 
-def _sellers_at(data: PortfolioInput, as_of: date) -> pl.DataFrame:
-    """The assignment in force at ``as_of`` per client, with the seller's team.
+_NO_SELLER = np.iinfo(np.int64).min
+
+
+def _seller_ids_at(data: PortfolioInput, client_ids: np.ndarray, as_of: int) -> np.ndarray:
+    """Seller id in force at ``as_of`` per client (``_NO_SELLER`` where none).
 
     A client's first assignment (one without start date, else the earliest) counts from the
     start of its history. If several are in force at ``as_of``, the latest start wins, then
     the highest seller id.
     """
-    first = (pl.col("start_date") == pl.col("start_date").min().over("client_id")) & (
-        pl.col("start_date").null_count().over("client_id") == 0
+    n = len(client_ids)
+    rows = data.assignments.filter(
+        pl.col("client_id").is_not_null() & pl.col("seller_id").is_not_null()
     )
-    ranked = data.assignments.filter(pl.col("client_id").is_not_null()).with_columns(
-        pl.when(first).then(None).otherwise(pl.col("start_date")).alias("start_date")
-    )
-    in_force = ranked.filter(
-        (pl.col("start_date").is_null() | (pl.col("start_date") <= as_of))
-        & (pl.col("end_date").is_null() | (pl.col("end_date") > as_of))
-    )
-    current = in_force.sort(["client_id", "start_date", "seller_id"], nulls_last=False).unique(
-        "client_id", keep="last", maintain_order=False
-    )
-    sellers = data.sellers.select(
-        "seller_id", pl.col("external_id").alias("seller_external_id"), "team_id"
-    )
-    return current.select("client_id", "seller_id").join(sellers, on="seller_id", how="left")
+    pos = client_positions(client_ids, rows["client_id"].to_numpy())
+    start = rows["start_date"].to_physical().cast(pl.Int64).fill_null(_NO_SELLER).to_numpy()
+    end = rows["end_date"].to_physical().cast(pl.Int64).fill_null(-_NO_SELLER - 1).to_numpy()
+    earliest = np.full(n + 1, -_NO_SELLER - 1, dtype=np.int64)
+    np.minimum.at(earliest, pos, start)
+    start = np.where(start == earliest[pos], _NO_SELLER, start)
+    live = (start <= as_of) & (as_of < end) & (pos < n)
+    pos, start, seller = pos[live], start[live], rows["seller_id"].to_numpy()[live]
+    latest = np.full(n, _NO_SELLER, dtype=np.int64)
+    np.maximum.at(latest, pos, start)
+    chosen = start == latest[pos]
+    result = np.full(n, _NO_SELLER, dtype=np.int64)
+    np.maximum.at(result, pos[chosen], seller[chosen])
+    return result
+
+
+def _seller_columns(data: PortfolioInput, seller: np.ndarray) -> list[pl.Series]:
+    assigned = seller != _NO_SELLER
+    table = data.sellers
+    at = client_positions(table["seller_id"].to_numpy(), np.where(assigned, seller, 0))
+    known = assigned & (at < table.height)
+    index = pl.Series(np.where(known, at, 0).astype(np.uint32))
+    empty = ~pl.Series(known)
+    external = table["external_id"].gather(index) if table.height else None
+    team = table["team_id"].gather(index) if table.height else None
+
+    def masked(name: str, values: pl.Series | None, dtype: pl.DataType) -> pl.Series:
+        if values is None:
+            return pl.Series(name, [None] * len(seller), dtype=dtype)
+        return values.scatter(empty.arg_true(), None).alias(name)
+
+    ids = pl.Series("seller_id", seller)
+    return [
+        ids.scatter((~pl.Series(assigned)).arg_true(), None),
+        masked("seller_external_id", external, pl.Utf8),
+        masked("team_id", team, pl.Int64),
+    ]
 
 
 def _statuses(
@@ -148,6 +185,11 @@ def _tie_rank(external_ids: pl.Series) -> np.ndarray:
     if external_ids.is_sorted():
         return np.arange(external_ids.len(), dtype=np.int64)
     return external_ids.rank("ordinal").cast(pl.Int64).to_numpy()
+
+
+_RFM_LABELS = pl.Series(
+    [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)]
+)
 
 
 def read_portfolio(
@@ -240,7 +282,7 @@ def read_portfolio(
         [clients.select("client_id", "external_id", "name", "segment", "region"), facts_frame],
         how="horizontal",
     )
-    frame = frame.join(_sellers_at(data, as_of), on="client_id", how="left", maintain_order="left")
+    frame = frame.with_columns(_seller_columns(data, _seller_ids_at(data, client_ids, t)))
     spend = None
     if data.spend is not None:
         day = pl.col("date").to_physical()
