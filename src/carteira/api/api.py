@@ -1,5 +1,7 @@
 """The REST API, version 1: one NinjaAPI, a router per resource."""
 
+import re
+
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils.csp import CSP
@@ -67,6 +69,7 @@ def operations():
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 full = "/" + "/".join(p.strip("/") for p in (prefix, path) if p.strip("/"))
+                full = re.sub(r"\{\w+:", "{", full)  # /{int:id} → /{id}, as in OpenAPI
                 for method in operation.methods:
                     yield method, full, operation
 

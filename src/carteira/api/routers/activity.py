@@ -69,7 +69,7 @@ def list_tasks(
     return paginate(rows.order_by("due_date", "-priority", "pk"), page, page_size)
 
 
-@tasks.patch("/{task_id}", response=s.TaskOut, openapi_extra=policy(CLIENT_SCOPE))
+@tasks.patch("/{int:task_id}", response=s.TaskOut, openapi_extra=policy(CLIENT_SCOPE))
 def update_task(request, payload: s.TaskUpdate, task_id: int = Path(..., ge=1, le=MAX_ID)):
     task = get_or_404(visible_tasks(request.user), task_id)
     if task.status != payload.status:

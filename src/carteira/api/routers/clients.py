@@ -64,7 +64,7 @@ def list_clients(
     return paginate(clients.order_by(*ordering(sort, CLIENT_SORTS)), page, page_size)
 
 
-@router.get("/{client_id}", response=s.ClientOut, openapi_extra=policy(CLIENT_SCOPE))
+@router.get("/{int:client_id}", response=s.ClientOut, openapi_extra=policy(CLIENT_SCOPE))
 def get_client(request, client_id: int = Path(..., ge=1, le=MAX_ID)):
     return get_or_404(clients_visible_to(request.user), client_id)
 
@@ -91,7 +91,7 @@ def create_client(request, payload: s.ClientCreate):
     return 201, client
 
 
-@router.patch("/{client_id}", response=s.ClientOut, openapi_extra=policy(CLIENT_SCOPE))
+@router.patch("/{int:client_id}", response=s.ClientOut, openapi_extra=policy(CLIENT_SCOPE))
 def update_client(request, payload: s.ClientUpdate, client_id: int = Path(..., ge=1, le=MAX_ID)):
     client = get_or_404(clients_visible_to(request.user), client_id)
     changes = payload.dict(exclude_unset=True)
@@ -125,7 +125,7 @@ def list_contacts(
     return paginate(rows, page, page_size)
 
 
-@contacts.get("/{contact_id}", response=s.ContactOut, openapi_extra=policy(CLIENT_SCOPE))
+@contacts.get("/{int:contact_id}", response=s.ContactOut, openapi_extra=policy(CLIENT_SCOPE))
 def get_contact(request, contact_id: int = Path(..., ge=1, le=MAX_ID)):
     return get_or_404(visible_contacts(request.user), contact_id)
 
@@ -140,7 +140,7 @@ def create_contact(request, payload: s.ContactCreate):
     return 201, contact
 
 
-@contacts.patch("/{contact_id}", response=s.ContactOut, openapi_extra=policy(CLIENT_SCOPE))
+@contacts.patch("/{int:contact_id}", response=s.ContactOut, openapi_extra=policy(CLIENT_SCOPE))
 def update_contact(request, payload: s.ContactUpdate, contact_id: int = Path(..., ge=1, le=MAX_ID)):
     contact = get_or_404(visible_contacts(request.user), contact_id)
     changes = payload.dict(exclude_unset=True)

@@ -59,7 +59,7 @@ def list_orders(
     return paginate(rows.order_by(*ordering(sort, ORDER_SORTS)), page, page_size)
 
 
-@router.get("/{order_id}", response=s.OrderOut, openapi_extra=policy(CLIENT_SCOPE))
+@router.get("/{int:order_id}", response=s.OrderOut, openapi_extra=policy(CLIENT_SCOPE))
 def get_order(request, order_id: int = Path(..., ge=1, le=MAX_ID)):
     return get_or_404(visible_orders(request.user), order_id)
 

@@ -24,7 +24,7 @@ def list_sellers(
     return paginate(rows, page, page_size)
 
 
-@sellers.get("/{seller_id}", response=s.SellerOut, openapi_extra=policy(SELLER_SCOPE))
+@sellers.get("/{int:seller_id}", response=s.SellerOut, openapi_extra=policy(SELLER_SCOPE))
 def get_seller(request, seller_id: int = Path(..., ge=1, le=MAX_ID)):
     return get_or_404(sellers_visible_to(request.user), seller_id)
 
@@ -51,7 +51,9 @@ def list_assignments(
     return paginate(rows, page, page_size)
 
 
-@assignments.get("/{assignment_id}", response=s.AssignmentOut, openapi_extra=policy(CLIENT_SCOPE))
+@assignments.get(
+    "/{int:assignment_id}", response=s.AssignmentOut, openapi_extra=policy(CLIENT_SCOPE)
+)
 def get_assignment(request, assignment_id: int = Path(..., ge=1, le=MAX_ID)):
     return get_or_404(visible_assignments(request.user), assignment_id)
 

@@ -32,7 +32,7 @@ def create_webhook(request, payload: s.WebhookCreate):
     return 201, subscription
 
 
-@router.delete("/{webhook_id}", response={204: None}, openapi_extra=policy(OWNER))
+@router.delete("/{int:webhook_id}", response={204: None}, openapi_extra=policy(OWNER))
 def delete_webhook(request, webhook_id: int = Path(..., ge=1, le=MAX_ID)):
     subscription = get_or_404(own(request.user), webhook_id)
     do_record("webhook.deleted", actor=request.user, obj=subscription)
@@ -41,7 +41,7 @@ def delete_webhook(request, webhook_id: int = Path(..., ge=1, le=MAX_ID)):
 
 
 @router.get(
-    "/{webhook_id}/deliveries", response=page_of(s.DeliveryOut), openapi_extra=policy(OWNER)
+    "/{int:webhook_id}/deliveries", response=page_of(s.DeliveryOut), openapi_extra=policy(OWNER)
 )
 def list_deliveries(
     request,
