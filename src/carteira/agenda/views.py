@@ -97,7 +97,9 @@ def feed(request, token: str):
             uid=f"task-{task.pk}@carteira",
             day=task.due_date,
             summary=task.title,
-            description="\n".join(filter(None, [objective_label(task.objective), task.script])),
+            description="\n".join(
+                filter(None, [str(objective_label(task.objective)), task.script])
+            ),
             location=", ".join(filter(None, [task.client.city, task.client.state])),
         )
         for task in selectors.planned_visits(live.seller)
