@@ -16,7 +16,7 @@ import polars as pl
 from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 
 from carteira.accounts.models import User
 from carteira.clients.models import Assignment, Client, Contact
@@ -155,19 +155,28 @@ def _bulk_friendly_connection() -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
+    # temp_store 2: the index rebuilds sort in memory (settable outside a transaction only).
+    pragmas = {"cache_size": SQLITE_LOAD_CACHE_KIB, "temp_store": 2}
+    previous = {}
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = {SQLITE_LOAD_CACHE_KIB}")
+        for name, value in pragmas.items():
+            cursor.execute(f"PRAGMA {name}")
+            (current,) = cursor.fetchone()
+            try:
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
+            except OperationalError:
+                continue
+            previous[name] = current
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            for name, value in previous.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 @contextmanager
-def _indexes_rebuilt_after(model: type[models.Model]) -> Iterator[None]:
+def _indexes_rebuilt_after(model: type[models.Model], say: Progress) -> Iterator[None]:
     """On SQLite, drop the table's plain indexes while millions of rows go in and build
     them once at the end: sorting once beats growing each B-tree at random places.
     Inside the load's transaction, so a failure leaves the schema as it was."""
@@ -184,9 +193,11 @@ def _indexes_rebuilt_after(model: type[models.Model]) -> Iterator[None]:
         for name, _sql in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     yield
+    clock = time.perf_counter()
     with connection.cursor() as cursor:
         for _name, sql in indexes:
             cursor.execute(sql)
+    say(f"  {len(indexes)} indexes rebuilt in {time.perf_counter() - clock:.1f}s")
 
 
 def do_wipe_workspace() -> None:
@@ -292,7 +303,7 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
         rows[name] = action()
         say(f"  {name}: {rows[name]:,} rows in {time.perf_counter() - clock:.1f}s")
 
-    with transaction.atomic(), _bulk_friendly_connection():
+    with _bulk_friendly_connection(), transaction.atomic():
         settings = WorkspaceSettings.current()
         settings.company_name = data.company_name
         settings.save()
@@ -318,7 +329,7 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
         step("contacts", lambda: _insert(Contact, _datetimes(contacts), {**now, **created}))
         orders = _map(data.orders, client=client, seller=sellers)
         write = _copy if connection.vendor == "postgresql" else _insert
-        with _indexes_rebuilt_after(Order):
+        with _indexes_rebuilt_after(Order, say):
             step("orders", lambda: write(Order, orders))
         interactions = _map(
             data.interactions.with_columns(pl.col("seller_idx").alias("user_idx")),
@@ -330,7 +341,7 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
             pl.col("reason").replace_strict(reason_ids, default=None, return_dtype=pl.Int64)
             .alias("reason_id"),
         ).drop("reason")  # fmt: skip
-        with _indexes_rebuilt_after(Interaction):
+        with _indexes_rebuilt_after(Interaction, say):
             step("interactions", lambda: _insert(Interaction, interactions, created))
         leads = _map(data.leads, client=client, seller=sellers)
         step("leads", lambda: _insert(Lead, leads))
@@ -340,7 +351,7 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
         limits = _map(data.credit_limits, client=client)
         step("credit_limits", lambda: _insert(CreditLimit, limits))
         receivables = _map(data.receivables, client=client)
-        with _indexes_rebuilt_after(Receivable):
+        with _indexes_rebuilt_after(Receivable, say):
             step("receivables", lambda: _insert(Receivable, receivables))
     return LoadedCounts(rows=rows, seconds=time.perf_counter() - started)
 
