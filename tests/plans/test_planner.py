@@ -71,8 +71,10 @@ class TestDoPlan:
     def test_a_segment_cell_wins_over_the_all_segment_cell(self, readings):
         from carteira.plans.services import do_create_cell
 
-        special = do_create_cell(abc="C", status="active", segment="farmácias", by=None,
-                                 channels=["whatsapp"], frequency_days=10, objective="upsell")  # fmt: skip
+        special = do_create_cell(
+            abc="C", status="active", segment="farmácias", by=None,
+            channels=["whatsapp"], frequency_days=10, objective="upsell",
+        )  # fmt: skip
         do_plan(T)
         a2 = Task.objects.get(client=readings["A2"])  # A2 is a farmácia
         c1 = Task.objects.get(client=readings["C1"])  # C1 is a supermercado
