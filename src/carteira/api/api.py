@@ -65,8 +65,11 @@ api.add_router("/webhooks", webhooks.router)
 
 def operations():
     """Every (method, path, operation) of the API: what the route inventory test walks."""
-    for prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
+    # The bound routers hold the operations that serve requests (ninja clones the
+    # routers' templates when binding them to the API).
+    for bound in api._get_bound_routers():
+        prefix = bound.prefix
+        for path, path_view in bound.path_operations.items():
             for operation in path_view.operations:
                 full = "/" + "/".join(p.strip("/") for p in (prefix, path) if p.strip("/"))
                 full = re.sub(r"\{\w+:", "{", full)  # /{int:id} → /{id}, as in OpenAPI

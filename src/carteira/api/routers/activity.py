@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Path, Router
+from ninja import Path, Router, Status
 from ninja.errors import HttpError
 
 from carteira.agenda.models import Task
@@ -41,7 +41,7 @@ def create_interaction(request, payload: s.InteractionCreate):
         **payload.dict(), seller_id=client.seller_id, recorded_by=request.user
     )
     do_record("interaction.created", actor=request.user, obj=interaction, client=client.pk)
-    return 201, interaction
+    return Status(201, interaction)
 
 
 def visible_tasks(user):

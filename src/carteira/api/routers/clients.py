@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import transaction
 from django.db.models import Q
-from ninja import Path, Router
+from ninja import Path, Router, Status
 from ninja.errors import HttpError
 
 from carteira.accounts.models import Role
@@ -88,7 +88,7 @@ def create_client(request, payload: s.ClientCreate):
             do_assign_client(client, seller, start=None, by=user, reason="created via API")
             client.refresh_from_db()
         do_record("client.created", actor=user, obj=client, via="api")
-    return 201, client
+    return Status(201, client)
 
 
 @router.patch("/{int:client_id}", response=s.ClientOut, openapi_extra=policy(CLIENT_SCOPE))
@@ -137,7 +137,7 @@ def create_contact(request, payload: s.ContactCreate):
     check_model(contact)
     contact.save()
     do_record("contact.created", actor=request.user, obj=contact, client=client.pk)
-    return 201, contact
+    return Status(201, contact)
 
 
 @contacts.patch("/{int:contact_id}", response=s.ContactOut, openapi_extra=policy(CLIENT_SCOPE))

@@ -1,6 +1,6 @@
 """Sellers (read) and assignments: read, and reassignment through do_assign_client."""
 
-from ninja import Path, Router
+from ninja import Path, Router, Status
 from ninja.errors import HttpError
 
 from carteira.api import schemas as s
@@ -69,4 +69,4 @@ def reassign_client(request, payload: s.ReassignIn):
     assignment = do_assign_client(
         client, seller, start=payload.start, reason=payload.reason, by=request.user
     )
-    return 201, assignment
+    return Status(201, assignment)

@@ -1,6 +1,6 @@
 """The caller's webhook subscriptions and their delivery log."""
 
-from ninja import Path, Router
+from ninja import Path, Router, Status
 from ninja.errors import HttpError
 
 from carteira.api import schemas as s
@@ -29,7 +29,7 @@ def create_webhook(request, payload: s.WebhookCreate):
         subscription = do_subscribe(owner=request.user, url=payload.url, events=payload.events)
     except ValueError as error:
         raise HttpError(422, str(error)) from None
-    return 201, subscription
+    return Status(201, subscription)
 
 
 @router.delete("/{int:webhook_id}", response={204: None}, openapi_extra=policy(OWNER))
@@ -37,7 +37,7 @@ def delete_webhook(request, webhook_id: int = Path(..., ge=1, le=MAX_ID)):
     subscription = get_or_404(own(request.user), webhook_id)
     do_record("webhook.deleted", actor=request.user, obj=subscription)
     subscription.delete()
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
