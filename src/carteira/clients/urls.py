@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from carteira.clients import views
 
@@ -6,4 +6,5 @@ app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("<int:client_id>/", views.client_detail, name="detail"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.client_export, name="export"),
 ]

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -9,14 +10,15 @@ from carteira.audit.services import do_record
 from carteira.clients import selectors
 from carteira.clients.access import access_client, sellers_visible_to
 from carteira.clients.forms import ClientFilterForm
+from carteira.exports.http import csv_response, xlsx_response
+from carteira.exports.services import do_record_export
 from carteira.portfolio.selectors import latest_official_run
 
 PAGE_SIZE = 25
 
 
-@login_required
-@require_GET
-def client_list(request):
+def _filtered_clients(request):
+    """(form, run, clients) for the list's query string, or a 400 response."""
     sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
     form = ClientFilterForm(
         request.GET, segments=selectors.client_segments(request.user), sellers=sellers
@@ -25,17 +27,31 @@ def client_list(request):
         return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
     filters = form.cleaned_data
     run = latest_official_run(filters["as_of"])
-    clients = selectors.client_list(
-        user=request.user,
-        search=filters["q"],
-        segment=filters["segment"],
-        state=filters["state"],
-        seller_id=filters["seller"],
-        status=filters["status"],
-        abc=filters["abc"],
-        run=run,
-        sort=filters["sort"] or "name",
+    return (
+        form,
+        run,
+        selectors.client_list(
+            user=request.user,
+            search=filters["q"],
+            segment=filters["segment"],
+            state=filters["state"],
+            seller_id=filters["seller"],
+            status=filters["status"],
+            abc=filters["abc"],
+            run=run,
+            sort=filters["sort"] or "name",
+        ),
     )
+
+
+@login_required
+@require_GET
+def client_list(request):
+    found = _filtered_clients(request)
+    if isinstance(found, HttpResponseBadRequest):
+        return found
+    form, run, clients = found
+    filters = form.cleaned_data
     page = Paginator(clients, PAGE_SIZE).get_page(filters["page"] or 1)
     context = {
         "form": form,
@@ -68,3 +84,31 @@ def client_detail(request, client_id: int):
         "nav": "clients",
     }
     return render(request, "clients/client_detail.html", context)
+
+
+EXPORT_COLUMNS = {
+    "external_id": "external_id", "name": "name", "trade_name": "trade_name",
+    "document": "document", "segment": "segment", "city": "city", "state": "state",
+    "seller_external_id": "seller__external_id", "seller": "seller__name",
+    "latitude": "latitude", "longitude": "longitude", "potential": "potential",
+}  # fmt: skip
+READING_COLUMNS = ("status", "abc", "days_since_last_purchase", "revenue_in_abc_window")
+
+
+@login_required
+@require_GET
+def client_export(request, fmt: str):
+    """The client list as CSV or XLSX: the same filters, the same scope, every row."""
+    found = _filtered_clients(request)
+    if isinstance(found, HttpResponseBadRequest):
+        return found
+    form, run, clients = found
+    columns = list(EXPORT_COLUMNS) + (list(READING_COLUMNS) if run is not None else [])
+    lookups = list(EXPORT_COLUMNS.values()) + columns[len(EXPORT_COLUMNS) :]
+    filters = {k: v for k, v in form.cleaned_data.items() if k != "page"}
+    do_record_export(actor=request.user, kind="clients", fmt=fmt, filters=filters,
+                     rows=clients.count())  # fmt: skip
+    rows = clients.values_list(*lookups).iterator(chunk_size=2_000)
+    filename = f"clientes-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    respond = xlsx_response if fmt == "xlsx" else csv_response
+    return respond(filename, columns, rows)

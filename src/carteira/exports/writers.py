@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -27,9 +27,31 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: IO[str
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow(["" if v is None else safe_cell(_text(v)) for v in row])
+        writer.writerow(_csv_cells(row))
         count += 1
     return count
+
+
+def _csv_cells(row: Sequence[Any]) -> list[Any]:
+    return ["" if v is None else safe_cell(_text(v)) for v in row]
+
+
+class _Line:
+    """A file-like sink that hands back what ``csv.writer`` wrote for one row."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True
+) -> Iterator[str]:
+    """The CSV as an iterator of lines (for ``StreamingHttpResponse``): memory stays flat.
+    ``bom`` starts with U+FEFF so Excel reads the UTF-8 accents right."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield ("\ufeff" if bom else "") + writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow(_csv_cells(row))
 
 
 def _text(value: Any) -> Any:
