@@ -173,3 +173,18 @@ def test_engine_kpis_equal_the_naive_kpis_in_every_group(data, rules, by):
         members = [r for r in rows if r[key] == group[key]]
         want = {key: group[key], **naive.kpis(members, rules)}
         assert group == want
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=portfolios(), rules=rules())
+def test_orders_aggregated_in_parallel_slices_give_the_same_reading(data, rules):
+    from carteira_core.engine import kernels
+
+    serial = read_portfolio(data, T, rules).clients
+    limit = kernels._PARALLEL_ROWS
+    kernels._PARALLEL_ROWS = 1
+    try:
+        parallel = read_portfolio(data, T, rules).clients
+    finally:
+        kernels._PARALLEL_ROWS = limit
+    assert parallel.equals(serial)

@@ -5,11 +5,14 @@ Clients are dense positions ``0..n-1`` (their row in ``clients``) plus one overf
 int32 day numbers. Every fact comes from a handful of passes over the order columns:
 ``np.bincount`` for counts, ``np.add.at`` (exact int64) for money and
 ``np.maximum.at``/``np.minimum.at`` for last and first purchase days; windows are read from
-one count per (client, day bucket), the buckets being cut at every window edge.
+one count per (client, day bucket), the buckets being cut at every window edge. Large
+inputs are cut into row slices aggregated in parallel threads and merged.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +51,72 @@ def _window(cum: np.ndarray, bounds: list[int], start: int, end: int) -> np.ndar
     return cum[:, bounds.index(end)] - cum[:, bounds.index(start)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Partial:
+    counts: np.ndarray  # purchases per (client, bucket)
+    money: np.ndarray  # net amount per (client, bucket)
+    margin: np.ndarray | None
+    last_day: np.ndarray
+    last_day_previous: np.ndarray
+    first_day: np.ndarray
+
+
+def _partial(
+    orders: OrderColumns, rows: slice, n: int, bounds: list[int], previous: int
+) -> _Partial:
+    """Scatter-aggregate one slice of the orders (slices run in parallel threads: numpy
+    releases the GIL inside ``ufunc.at``)."""
+    pos, day, amount = orders.pos[rows], orders.day[rows], orders.amount[rows]
+    width = len(bounds)
+    # bucket j holds days in (bounds[j-1], bounds[j]]; bucket 0 everything up to bounds[0];
+    # rows after T sit in the overflow client slot n, whatever their bucket
+    bucket = np.zeros(len(day), dtype=np.int32)
+    for edge in bounds[:-1]:
+        bucket += day > edge
+    key = pos * np.int32(width) + bucket
+    slots = (n + 1) * width
+    is_purchase = amount > 0
+    # same-dtype operands keep ufunc.at on its fast path
+    counts = np.zeros(slots, dtype=np.int32)
+    np.add.at(counts, key, is_purchase.astype(np.int32))
+    money = np.zeros(slots, dtype=np.int64)
+    np.add.at(money, key, amount)
+    margin = None
+    if orders.margin is not None:
+        margin = np.zeros(slots, dtype=np.int64)
+        np.add.at(margin, key, orders.margin[rows])
+    purchase_day = np.where(is_purchase, day, NO_DAY)
+    last_day = np.full(n + 1, NO_DAY, dtype=np.int32)
+    np.maximum.at(last_day, pos, purchase_day)
+    last_previous = np.full(n + 1, NO_DAY, dtype=np.int32)
+    np.maximum.at(last_previous, pos, np.where(purchase_day <= previous, purchase_day, NO_DAY))
+    first_day = np.full(n + 1, FAR_DAY, dtype=np.int32)
+    np.minimum.at(first_day, pos, np.where(is_purchase, day, FAR_DAY))
+    return _Partial(counts, money, margin, last_day, last_previous, first_day)
+
+
+def _merge(parts: list[_Partial]) -> _Partial:
+    head, *rest = parts
+    for part in rest:
+        np.add(head.counts, part.counts, out=head.counts)
+        np.add(head.money, part.money, out=head.money)
+        if head.margin is not None and part.margin is not None:
+            np.add(head.margin, part.margin, out=head.margin)
+        np.maximum(head.last_day, part.last_day, out=head.last_day)
+        np.maximum(head.last_day_previous, part.last_day_previous, out=head.last_day_previous)
+        np.minimum(head.first_day, part.first_day, out=head.first_day)
+    return head
+
+
+_PARALLEL_ROWS = 2_000_000
+
+
+def _slices(total: int) -> list[slice]:
+    chunks = min(os.cpu_count() or 1, 4) if total >= _PARALLEL_ROWS else 1
+    step = -(-total // chunks) if total else 1
+    return [slice(start, min(start + step, total)) for start in range(0, max(total, 1), step)]
+
+
 def order_facts(
     orders: OrderColumns,
     n: int,
@@ -57,49 +126,29 @@ def order_facts(
     window_days: int,
 ) -> OrderFacts:
     previous = as_of - period_days
-    pos, day, amount = orders.pos, orders.day, orders.amount
-    is_purchase = amount > 0
-
     bounds = sorted(
         {as_of - frequency_days, previous - frequency_days, as_of - window_days, previous, as_of}
     )
-    # bucket j holds days in (bounds[j-1], bounds[j]]; bucket 0 everything up to bounds[0]
-    bucket = np.zeros(len(day), dtype=np.int32)
-    for edge in bounds[:-1]:
-        bucket += day > edge
+    slices = _slices(len(orders.day))
+    if len(slices) == 1:
+        total = _partial(orders, slices[0], n, bounds, previous)
+    else:
+        with ThreadPoolExecutor(len(slices)) as pool:
+            total = _merge(
+                list(pool.map(lambda rows: _partial(orders, rows, n, bounds, previous), slices))
+            )
     width = len(bounds)
-    key = pos * np.int32(width) + bucket  # orders are already limited to day <= T
-
-    slots = (n + 1) * width
-    purchase_key = key[is_purchase]
-    counts = np.bincount(purchase_key, minlength=slots).reshape(n + 1, width)
-    count_cum = np.cumsum(counts[:n], axis=1)
-    money = np.zeros(slots, dtype=np.int64)
-    np.add.at(money, key, amount)
-    money_cum = np.cumsum(money.reshape(n + 1, width)[:n], axis=1)
-    if orders.margin is not None:
-        margin = np.zeros(slots, dtype=np.int64)
-        np.add.at(margin, key, orders.margin)
-        margin_cum = np.cumsum(margin.reshape(n + 1, width)[:n], axis=1)
+    count_cum = np.cumsum(total.counts.reshape(n + 1, width)[:n], axis=1, dtype=np.int64)
+    money_cum = np.cumsum(total.money.reshape(n + 1, width)[:n], axis=1)
+    if total.margin is not None:
+        margin_cum = np.cumsum(total.margin.reshape(n + 1, width)[:n], axis=1)
         margin_window = _window(margin_cum, bounds, as_of - window_days, as_of)
     else:
         margin_window = np.zeros(n, dtype=np.int64)
-
-    purchase_pos = pos[is_purchase]
-    purchase_day = day[is_purchase]
-    last_day = np.full(n + 1, NO_DAY, dtype=np.int32)
-    np.maximum.at(last_day, purchase_pos, purchase_day)
-    last_previous = np.full(n + 1, NO_DAY, dtype=np.int32)
-    np.maximum.at(
-        last_previous, purchase_pos, np.where(purchase_day <= previous, purchase_day, NO_DAY)
-    )
-    first_day = np.full(n + 1, FAR_DAY, dtype=np.int32)
-    np.minimum.at(first_day, purchase_pos, purchase_day)
-
     return OrderFacts(
-        last_day=last_day[:n],
-        last_day_previous=last_previous[:n],
-        first_day=first_day[:n],
+        last_day=total.last_day[:n],
+        last_day_previous=total.last_day_previous[:n],
+        first_day=total.first_day[:n],
         frequency=_window(count_cum, bounds, as_of - frequency_days, as_of),
         frequency_previous=_window(count_cum, bounds, previous - frequency_days, previous),
         purchases_period=_window(count_cum, bounds, previous, as_of),
