@@ -22,17 +22,45 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from carteira_core.engine import (  # noqa: E402
+from carteira_core.engine import (
     PortfolioInput,
     indicators,
     matrix,
     read_portfolio,
 )
-from carteira_core.engine.inputs import day_number  # noqa: E402
-from carteira_core.rules import DEFAULT_RULES, LifecycleRules, PortfolioRules  # noqa: E402
+from carteira_core.engine.inputs import day_number
+from carteira_core.rules import DEFAULT_RULES, LifecycleRules, PortfolioRules
 
 AS_OF = date(2025, 6, 30)
-UFS = "AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO".split()
+UFS = [
+    "AC",
+    "AL",
+    "AP",
+    "AM",
+    "BA",
+    "CE",
+    "DF",
+    "ES",
+    "GO",
+    "MA",
+    "MT",
+    "MS",
+    "MG",
+    "PA",
+    "PB",
+    "PR",
+    "PE",
+    "PI",
+    "RJ",
+    "RN",
+    "RS",
+    "RO",
+    "RR",
+    "SC",
+    "SP",
+    "SE",
+    "TO",
+]
 
 
 def synthetic(n_orders: int, n_clients: int, seed: int = 7) -> PortfolioInput:
@@ -176,7 +204,7 @@ def run_polars(data: PortfolioInput, rules: PortfolioRules) -> int:
 
 
 def run_pandas(data: PortfolioInput, rules: PortfolioRules) -> int:
-    import pandas as pd  # noqa: PLC0415 - optional
+    import pandas as pd
 
     lc = rules.lifecycle
     t = pd.Timestamp(AS_OF)
@@ -246,7 +274,7 @@ def main() -> None:
         ("plain Polars group-by (status+ABC only)", lambda: run_polars(data, DEFAULT_RULES)),
     ]
     try:
-        import pandas  # noqa: F401, PLC0415
+        import pandas  # noqa: F401
     except ImportError:
         print("pandas is not installed: skipping the pandas baseline\n")
     else:
