@@ -64,8 +64,12 @@ def rules_readable(data, mine):
     assert data["number"] == 1
 
 
-NEW_ORDER = {"external_id": "NOVO-1", "client_external_id": "B1", "date": "2026-05-01",
-             "amount": "10.00"}  # fmt: skip
+NEW_ORDER = {
+    "external_id": "NOVO-1",
+    "client_external_id": "B1",
+    "date": "2026-05-01",
+    "amount": "10.00",
+}
 
 CASES = {
     ("GET", "/clients"): Listed("/clients", ana_client_ids),
@@ -80,7 +84,7 @@ CASES = {
     ("GET", "/contacts"): Listed("/contacts", only_clients),
     ("POST", "/contacts"): Refused(
         lambda o, s: ("/contacts", {"client_id": o.client.pk, "name": "Intruso"})
-    ),  # fmt: skip
+    ),
     ("GET", "/contacts/{contact_id}"): Refused(lambda o, s: (f"/contacts/{o.contact.pk}", None)),
     ("PATCH", "/contacts/{contact_id}"): Refused(
         lambda o, s: (f"/contacts/{o.contact.pk}", {"name": "Tomado"})
@@ -108,7 +112,7 @@ CASES = {
                 "successful": True,
             },
         ),
-    ),  # fmt: skip
+    ),
     ("GET", "/tasks"): Listed("/tasks", only_clients),
     ("PATCH", "/tasks/{task_id}"): Refused(
         lambda o, s: (f"/tasks/{o.task.pk}", {"status": "done"})
