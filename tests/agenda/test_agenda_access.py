@@ -91,3 +91,15 @@ class TestAgendaAccess:
             False, reason, "phone"
         )  # fmt: skip
         assert seller_task(planned["A2"]).due_date == dt.date(2026, 7, 3)
+
+
+@pytest.mark.django_db
+def test_the_outcome_form_loads_on_demand_and_only_for_a_visible_task(client, planned, seller_ana):
+    client.force_login(seller_ana.user)
+    own = seller_task(planned["A1"])
+    response = client.get(reverse("agenda:close", args=[own.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert f'name="t{own.pk}-channel"'.encode() in response.content
+    assert client.get(reverse("agenda:close", args=[own.pk])).status_code == 200
+    other = seller_task(planned["B1"])
+    assert client.get(reverse("agenda:close", args=[other.pk])).status_code == 404

@@ -34,8 +34,6 @@ def mine(request):
         user=request.user, seller=seller, until=today + dt.timedelta(days=6)
     )
     rows = selectors.agenda_rows(tasks, today)
-    for row in rows:
-        row.form = outcome_form(row.task)
     context = {
         "today_rows": [row for row in rows if row.task.due_date <= today],
         "week_rows": [row for row in rows if row.task.due_date > today],
@@ -51,9 +49,15 @@ def mine(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_task(request, task_id: int):
+    """GET: the outcome form (loaded into the card on demand); POST: record and close."""
     task = selectors.access_open_task(request.user, task_id)
+    if request.method == "GET":
+        row = selectors.agenda_rows([task], timezone.localdate())[0]
+        row.form = outcome_form(task)
+        template = "agenda/mine.html#outcome" if request.htmx else "agenda/task.html"
+        return render(request, template, {"row": row, "nav": "agenda"})
     form = outcome_form(task, request.POST)
     if not form.is_valid():
         row = selectors.agenda_rows([task], timezone.localdate())[0]
