@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "carteira.imports",
     "carteira.api",
     "carteira.plans",
+    "carteira.territory",
     "carteira.web",
 ]
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/", include("carteira.api.urls")),
     path("plans/", include("carteira.plans.urls")),
     path("agenda/", include("carteira.agenda.urls")),
+    path("territory/", include("carteira.territory.urls")),
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),
 ]

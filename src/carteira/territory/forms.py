@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carteira.clients.forms import ClientFilterForm
+from carteira.territory.buckets import CONTACT_BUCKETS
+from carteira.territory.selectors import CHRONOLOGY_SORTS
+
+COLOUR_MODES = [
+    ("contact", _("Days since the last successful contact")),
+    ("status", _("Status")),
+    ("abc", _("ABC class")),
+]
+
+
+class TerritoryFilterForm(ClientFilterForm):
+    """The client list's filters (seller, segment, state, status, class), plus the map's
+    colouring and the chronology's bucket; no free-text search, no past dates."""
+
+    q = None
+    as_of = None
+    colour = forms.ChoiceField(label=_("Colour by"), required=False, choices=COLOUR_MODES)
+    bucket = forms.ChoiceField(
+        label=_("Without contact"),
+        required=False,
+        choices=[("", _("All")), *((key, label) for key, _b, label in CONTACT_BUCKETS)],
+    )
+    sort = forms.ChoiceField(
+        required=False, choices=[(key, key) for key in CHRONOLOGY_SORTS], widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["colour"] = data.get("colour") or "contact"
+        data["sort"] = data.get("sort") or "contact"
+        return data

@@ -1,0 +1,144 @@
+// The territory map: points from territory:points as [id, lat, lon, category], drawn on a
+// canvas and clustered so 100k clients stay smooth. No tiles unless configured.
+(function () {
+  const el = document.getElementById("map");
+  const configEl = document.getElementById("map-config");
+  if (!el || !configEl || typeof L === "undefined") return;
+  const config = JSON.parse(configEl.textContent);
+  const form = document.getElementById("map-filters");
+  const legendEl = document.getElementById("map-legend");
+  const summary = document.getElementById("map-summary");
+  const chronologyLink = document.getElementById("chronology-link");
+  const numbers = new Intl.NumberFormat(document.documentElement.lang || "pt-BR");
+  const BRAZIL = [[-33.8, -73.99], [5.3, -34.8]];
+
+  const map = L.map(el, { preferCanvas: true, attributionControl: Boolean(config.tileUrl) });
+  map.fitBounds(BRAZIL);
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
+  }
+  const renderer = L.canvas({ padding: 0.5 });
+  let cluster = null;
+  let request = 0;
+
+  function clusterIcon(group) {
+    const n = group.getChildCount();
+    const size = n < 100 ? 32 : n < 1000 ? 40 : 48;
+    const span = document.createElement("span");
+    span.textContent = n >= 10000 ? Math.round(n / 1000) + "k" : String(n);
+    return L.divIcon({ html: span, className: "map-cluster", iconSize: L.point(size, size) });
+  }
+
+  function params() {
+    const query = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) if (value) query.set(key, value);
+    return query;
+  }
+
+  function drawLegend(data) {
+    const labels = new Map(config.labels[params().get("colour") || "contact"]);
+    legendEl.replaceChildren();
+    data.categories.forEach(function (key, i) {
+      const item = document.createElement("li");
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.setAttribute("aria-hidden", "true");
+      swatch.style.backgroundColor = config.colours[key];
+      const label = document.createElement("span");
+      label.textContent = labels.get(key) || key;
+      const count = document.createElement("span");
+      count.className = "count";
+      count.textContent = numbers.format(data.counts[i]);
+      item.append(swatch, label, count);
+      legendEl.append(item);
+    });
+    const lines = [config.messages.onMap.replace("%s", numbers.format(data.points.length))];
+    if (data.without_coordinates) {
+      lines.push(config.messages.withoutCoordinates.replace("%s", numbers.format(data.without_coordinates)));
+    }
+    summary.textContent = lines.join(" · ");
+  }
+
+  function openCard(event) {
+    const marker = event.layer;
+    const url = config.cardUrl.replace("/0/", "/" + marker.clientId + "/");
+    marker.bindPopup(config.messages.loadingCard).openPopup();
+    fetch(url, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+      .then((html) => marker.setPopupContent(html))
+      .catch(() => marker.setPopupContent(config.messages.error));
+  }
+
+  function draw(data) {
+    if (cluster) map.removeLayer(cluster);
+    const colours = data.categories.map((key) => config.colours[key]);
+    const markers = new Array(data.points.length);
+    let south = 90, west = 180, north = -90, east = -180;
+    for (let i = 0; i < data.points.length; i++) {
+      const p = data.points[i];
+      const marker = L.circleMarker([p[1], p[2]], {
+        renderer: renderer, radius: 6, weight: 1, color: "#ffffff",
+        fillColor: colours[p[3]], fillOpacity: 0.9,
+      });
+      marker.clientId = p[0];
+      markers[i] = marker;
+      if (p[1] < south) south = p[1];
+      if (p[1] > north) north = p[1];
+      if (p[2] < west) west = p[2];
+      if (p[2] > east) east = p[2];
+    }
+    drawLegend(data);
+    cluster = L.markerClusterGroup({
+      chunkedLoading: true,
+      showCoverageOnHover: false,
+      maxClusterRadius: 60,
+      iconCreateFunction: clusterIcon,
+      chunkProgress: function (done, total) {
+        if (done === total) finish(data.points.length);
+      },
+    });
+    cluster.on("click", openCard);
+    map.addLayer(cluster);
+    if (markers.length) {
+      map.fitBounds([[south, west], [north, east]], { maxZoom: 12, padding: [20, 20] });
+      cluster.addLayers(markers);
+    } else {
+      finish(0);
+    }
+  }
+
+  function finish(count) {
+    el.dataset.points = String(count);
+    el.dataset.state = "ready";
+  }
+
+  function load() {
+    const mine = ++request;
+    const query = params();
+    el.dataset.state = "loading";
+    if (chronologyLink) {
+      const listQuery = new URLSearchParams(query);
+      listQuery.delete("colour");
+      chronologyLink.search = listQuery.toString();
+    }
+    fetch(config.pointsUrl + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+      .then((data) => { if (mine === request) draw(data); })
+      .catch(() => {
+        if (mine !== request) return;
+        el.dataset.state = "error";
+        summary.textContent = config.messages.error;
+      });
+  }
+
+  form.addEventListener("change", function () {
+    history.replaceState(null, "", "?" + params());
+    load();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    history.replaceState(null, "", "?" + params());
+    load();
+  });
+  load();
+})();

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from carteira.territory import views
+
+app_name = "territory"
+urlpatterns = [
+    path("map/", views.territory_map, name="map"),
+    path("map/points.json", views.map_points_json, name="points"),
+    path("clients/<int:client_id>/card/", views.client_card, name="card"),
+    path("chronology/", views.chronology, name="chronology"),
+]

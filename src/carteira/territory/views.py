@@ -1,0 +1,147 @@
+import os
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from carteira.clients.access import access_client, sellers_visible_to
+from carteira.clients.selectors import client_segments
+from carteira.portfolio.models import ClientSnapshot
+from carteira.portfolio.selectors import latest_official_run
+from carteira.territory import selectors
+from carteira.territory.buckets import COLOURS, CONTACT_BUCKETS, legend
+from carteira.territory.forms import COLOUR_MODES, TerritoryFilterForm
+
+PAGE_SIZE = 25
+
+
+def tile_url() -> str:
+    """The tile server's URL template; empty: points on a plain background (works offline)."""
+    return getattr(settings, "CARTEIRA_TILE_URL", "") or os.environ.get("CARTEIRA_TILE_URL", "")
+
+
+def _filter_form(request) -> TerritoryFilterForm:
+    sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
+    return TerritoryFilterForm(request.GET, segments=client_segments(request.user), sellers=sellers)
+
+
+def _bad_filter(form) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
+
+
+def _map_config() -> dict:
+    return {
+        "pointsUrl": reverse("territory:points"),
+        "cardUrl": reverse("territory:card", args=[0]),
+        "tileUrl": tile_url(),
+        "tileAttribution": os.environ.get("CARTEIRA_TILE_ATTRIBUTION", ""),
+        "colours": {str(key): colour for key, colour in COLOURS.items()},
+        "labels": {
+            mode: [[key, str(label)] for key, label in legend(mode)] for mode, _l in COLOUR_MODES
+        },
+        "messages": {
+            "onMap": _("Clients on the map: %s"),
+            "withoutCoordinates": _("Without coordinates: %s"),
+            "error": _("The map could not load its points. Reload the page to try again."),
+            "loadingCard": _("Loading…"),
+        },
+    }
+
+
+@login_required
+@require_GET
+def territory_map(request):
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _bad_filter(form)
+    context = {"form": form, "config": _map_config(), "nav": "map"}
+    return render(request, "territory/map.html", context)
+
+
+@login_required
+@require_GET
+@gzip_page
+def map_points_json(request):
+    form = _filter_form(request)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    filters = form.cleaned_data
+    run = latest_official_run()
+    clients = selectors.territory_clients(user=request.user, filters=filters, run=run)
+    points = selectors.map_points(
+        clients, colour=filters["colour"], today=timezone.localdate(), run=run
+    )
+    response = JsonResponse(points.as_json())
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def client_card(request, client_id: int):
+    client = access_client(request.user, client_id)
+    today = timezone.localdate()
+    run = latest_official_run()
+    reading = (
+        ClientSnapshot.objects.filter(run=run, client=client).first() if run is not None else None
+    )
+    last = (
+        client.interactions.filter(successful=True, date__lte=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    context = {
+        "client": client,
+        "reading": reading,
+        "last_contact": last,
+        "days_without_contact": (today - last).days if last else None,
+    }
+    return render(request, "territory/card.html", context)
+
+
+@login_required
+@require_GET
+def chronology(request):
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _bad_filter(form)
+    filters = form.cleaned_data
+    today = timezone.localdate()
+    run = latest_official_run()
+    clients = selectors.territory_clients(user=request.user, filters=filters, run=run)
+    counts = selectors.bucket_counts(clients, today=today)
+    listed = selectors.clients_in_bucket(
+        clients.select_related("seller"), bucket=filters["bucket"], today=today,
+        sort=filters["sort"],
+    )  # fmt: skip
+    page = Paginator(listed, PAGE_SIZE).get_page(filters["page"] or 1)
+    page.object_list = list(page.object_list)
+    for client in page.object_list:
+        last = client.last_contact
+        client.days_without_contact = (today - last).days if last else None
+    buckets = [
+        {"key": key, "label": label, "count": counts[key]} for key, _b, label in CONTACT_BUCKETS
+    ]
+    context = {
+        "form": form,
+        "buckets": buckets,
+        "total": sum(counts.values()),
+        "bucket": filters["bucket"],
+        "bucket_label": dict((key, label) for key, _b, label in CONTACT_BUCKETS).get(
+            filters["bucket"]
+        ),
+        "page": page,
+        "sort": filters["sort"],
+        "run": run,
+        "today": today,
+        "nav": "map",
+    }
+    return render(request, "territory/chronology.html", context)
