@@ -164,24 +164,48 @@ def count_in_period(pos: np.ndarray, day: np.ndarray, n: int, start: int, end: i
     return np.bincount(pos[keep], minlength=n + 1)[:n]
 
 
-def median_gap_twice(
-    pos: np.ndarray, day: np.ndarray, n: int, as_of: int, lookback_days: int, min_days: int
-) -> np.ndarray:
-    """Twice the median gap (days) between consecutive distinct purchase days in
-    ``(as_of - lookback_days, as_of]`` per client; -1 with fewer than ``min_days`` days.
+def _compact_key_dtype(largest: int) -> type:
+    return np.int32 if largest < np.iinfo(np.int32).max else np.int64
 
-    Twice, so that the average of two middle gaps stays an exact integer.
+
+def median_gaps_twice(
+    orders: OrderColumns, n: int, dates: list[int], lookback_days: int, min_days: int
+) -> list[np.ndarray]:
+    """For each reading date ``t``: twice the median gap (days) between consecutive distinct
+    purchase days in ``(t - lookback_days, t]`` per client; -1 with fewer than ``min_days``
+    purchase days. Twice, so that the mean of two middle gaps stays an exact integer.
+
+    One sort of the (client, day) pairs over the union of the windows serves every date.
     """
-    keep = (day > as_of - lookback_days) & (day <= as_of) & (pos < n)
-    span = np.int64(lookback_days + 1)
-    keys = np.unique(pos[keep].astype(np.int64) * span + (day[keep] - (as_of - lookback_days)))
-    client = keys // span
-    offset = keys - client * span
+    base = min(dates) - lookback_days
+    span = max(dates) - base + 1
+    keep = (orders.day > base) & (orders.day <= max(dates)) & (orders.pos < n)
+    keep &= orders.amount > 0
+    dtype = _compact_key_dtype((n + 1) * span)
+    keys = orders.pos[keep].astype(dtype) * dtype(span) + (orders.day[keep] - base).astype(dtype)
+    keys = np.sort(keys)
+    keys = keys[np.concatenate((keys[:1] == keys[:1], keys[1:] != keys[:-1]))]
+    client_all = keys // dtype(span)
+    offset_all = keys - client_all * dtype(span)
+    return [
+        _median_gap_twice(client_all, offset_all, n, t - base, lookback_days, min_days)
+        for t in dates
+    ]
+
+
+def _median_gap_twice(
+    client: np.ndarray, offset: np.ndarray, n: int, end: int, lookback_days: int, min_days: int
+) -> np.ndarray:
+    inside = (offset > end - lookback_days) & (offset <= end)
+    client, offset = client[inside], offset[inside]
     same = client[1:] == client[:-1]
     gap_client = client[1:][same]
     gaps = (offset[1:] - offset[:-1])[same]
-    # sort the gaps inside each client (keys stay grouped by client)
-    gaps = np.sort(gap_client * span + gaps) - gap_client * span
+    # sort the gaps inside each client: pairs stay grouped by client
+    dtype = _compact_key_dtype((n + 1) * (lookback_days + 1))
+    width = dtype(lookback_days + 1)
+    gap_base = gap_client.astype(dtype) * width
+    gaps = np.sort(gap_base + gaps.astype(dtype)) - gap_base
     days_per_client = np.bincount(client, minlength=n)
     gaps_per_client = np.maximum(days_per_client - 1, 0)
     starts = np.cumsum(gaps_per_client) - gaps_per_client
@@ -191,5 +215,5 @@ def median_gap_twice(
         m = gaps_per_client[ok]
         low = gaps[starts[ok] + (m - 1) // 2]
         high = gaps[starts[ok] + m // 2]
-        result[ok] = low + high
+        result[ok] = low.astype(np.int64) + high
     return result

@@ -154,7 +154,7 @@ def _seller_columns(data: PortfolioInput, seller: np.ndarray) -> list[pl.Series]
 
 def _statuses(
     facts: kernels.OrderFacts,
-    purchases: kernels.OrderColumns,
+    orders: kernels.OrderColumns,
     n: int,
     t: int,
     t0: int,
@@ -162,11 +162,8 @@ def _statuses(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lc = rules.lifecycle
     if lc.mode == "cycle":
-        gap_now = kernels.median_gap_twice(
-            purchases.pos, purchases.day, n, t, lc.cycle_lookback_days, lc.cycle_min_purchases
-        )
-        gap_before = kernels.median_gap_twice(
-            purchases.pos, purchases.day, n, t0, lc.cycle_lookback_days, lc.cycle_min_purchases
+        gap_now, gap_before = kernels.median_gaps_twice(
+            orders, n, [t, t0], lc.cycle_lookback_days, lc.cycle_min_purchases
         )
         active, inactive = classify.cycle_thresholds(gap_now, lc)
         active0, inactive0 = classify.cycle_thresholds(gap_before, lc)
@@ -207,13 +204,7 @@ def read_portfolio(
     facts = kernels.order_facts(
         orders, n, t, lc.period_days, lc.frequency_window_days, abc_rules.window_days
     )
-    purchases = orders
-    if lc.mode == "cycle":
-        bought = orders.amount > 0
-        purchases = kernels.OrderColumns(
-            orders.pos[bought], orders.day[bought], orders.amount[bought], None
-        )
-    status, previous, active_thr, inactive_thr = _statuses(facts, purchases, n, t, t0, rules)
+    status, previous, active_thr, inactive_thr = _statuses(facts, orders, n, t, t0, rules)
 
     interactions = data.interactions.filter(pl.col("successful").fill_null(False))
     contacts = kernels.count_in_period(
