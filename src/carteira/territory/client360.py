@@ -55,13 +55,15 @@ def first_of_month(day: dt.date, months_back: int) -> dt.date:
 def monthly_revenue(client: Client, *, today: dt.date, months: int = MONTHS) -> list[dict]:
     """Valid orders' amounts (returns included) per month, for the last ``months`` months."""
     start = first_of_month(today, months - 1)
+    orders = Order.objects.filter(
+        client=client, status=Order.Status.VALID, date__gte=start, date__lte=today
+    )
     rows = (
-        Order.objects.filter(client=client, status=Order.Status.VALID, date__gte=start, date__lte=today)
-        .annotate(month=TruncMonth("date"))
+        orders.annotate(month=TruncMonth("date"))
         .values("month")
         .annotate(revenue=Sum("amount"))
         .order_by("month")
-    )  # fmt: skip
+    )
     by_month = {row["month"]: row["revenue"] for row in rows}
     months_list = [first_of_month(today, back) for back in range(months - 1, -1, -1)]
     return [
