@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 
@@ -181,10 +182,11 @@ def test_orders_aggregated_in_parallel_slices_give_the_same_reading(data, rules)
     from carteira_core.engine import kernels
 
     serial = read_portfolio(data, T, rules).clients
-    limit = kernels._PARALLEL_ROWS
-    kernels._PARALLEL_ROWS = 1
+    limits = kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT
+    kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT = 1, 0
     try:
+        assert len(kernels._slices(10, 100)) > 1 or (os.cpu_count() or 1) == 1
         parallel = read_portfolio(data, T, rules).clients
     finally:
-        kernels._PARALLEL_ROWS = limit
+        kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT = limits
     assert parallel.equals(serial)

@@ -46,9 +46,10 @@ class OrderFacts:
     revenue_period: np.ndarray  # net amount in (T0, T]
 
 
-def _window(cum: np.ndarray, bounds: list[int], start: int, end: int) -> np.ndarray:
-    """Sum over days in (start, end] from per-bucket cumulative sums."""
-    return cum[:, bounds.index(end)] - cum[:, bounds.index(start)]
+def _window(per_bucket: np.ndarray, bounds: list[int], start: int, end: int) -> np.ndarray:
+    """Per-client sum over days in (start, end]: the rows of the buckets in between."""
+    rows = per_bucket[bounds.index(start) + 1 : bounds.index(end) + 1]
+    return rows.sum(axis=0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ def _partial(
     bucket = np.zeros(len(day), dtype=np.int32)
     for edge in bounds[:-1]:
         bucket += day > edge
-    key = pos * np.int32(width) + bucket
+    # bucket-major: each bucket's clients are one contiguous row of the result
+    key = bucket * np.int32(n + 1) + pos
     slots = (n + 1) * width
     is_purchase = amount > 0
     # same-dtype operands keep ufunc.at on its fast path
@@ -109,10 +111,13 @@ def _merge(parts: list[_Partial]) -> _Partial:
 
 
 _PARALLEL_ROWS = 2_000_000
+_ROWS_PER_SLOT = 2
 
 
-def _slices(total: int) -> list[slice]:
-    chunks = min(os.cpu_count() or 1, 4) if total >= _PARALLEL_ROWS else 1
+def _slices(total: int, slots: int) -> list[slice]:
+    # each slice fills its own result arrays: worth it only with many rows per slot
+    parallel = total >= max(_PARALLEL_ROWS, _ROWS_PER_SLOT * slots)
+    chunks = min(os.cpu_count() or 1, 4) if parallel else 1
     step = -(-total // chunks) if total else 1
     return [slice(start, min(start + step, total)) for start in range(0, max(total, 1), step)]
 
@@ -129,7 +134,7 @@ def order_facts(
     bounds = sorted(
         {as_of - frequency_days, previous - frequency_days, as_of - window_days, previous, as_of}
     )
-    slices = _slices(len(orders.day))
+    slices = _slices(len(orders.day), (n + 1) * len(bounds))
     if len(slices) == 1:
         total = _partial(orders, slices[0], n, bounds, previous)
     else:
@@ -138,23 +143,23 @@ def order_facts(
                 list(pool.map(lambda rows: _partial(orders, rows, n, bounds, previous), slices))
             )
     width = len(bounds)
-    count_cum = np.cumsum(total.counts.reshape(n + 1, width)[:n], axis=1, dtype=np.int64)
-    money_cum = np.cumsum(total.money.reshape(n + 1, width)[:n], axis=1)
+    counts = total.counts.reshape(width, n + 1)[:, :n]
+    money = total.money.reshape(width, n + 1)[:, :n]
     if total.margin is not None:
-        margin_cum = np.cumsum(total.margin.reshape(n + 1, width)[:n], axis=1)
-        margin_window = _window(margin_cum, bounds, as_of - window_days, as_of)
+        margin = total.margin.reshape(width, n + 1)[:, :n]
+        margin_window = _window(margin, bounds, as_of - window_days, as_of)
     else:
         margin_window = np.zeros(n, dtype=np.int64)
     return OrderFacts(
         last_day=total.last_day[:n],
         last_day_previous=total.last_day_previous[:n],
         first_day=total.first_day[:n],
-        frequency=_window(count_cum, bounds, as_of - frequency_days, as_of),
-        frequency_previous=_window(count_cum, bounds, previous - frequency_days, previous),
-        purchases_period=_window(count_cum, bounds, previous, as_of),
-        revenue_window=_window(money_cum, bounds, as_of - window_days, as_of),
+        frequency=_window(counts, bounds, as_of - frequency_days, as_of),
+        frequency_previous=_window(counts, bounds, previous - frequency_days, previous),
+        purchases_period=_window(counts, bounds, previous, as_of),
+        revenue_window=_window(money, bounds, as_of - window_days, as_of),
         margin_window=margin_window,
-        revenue_period=_window(money_cum, bounds, previous, as_of),
+        revenue_period=_window(money, bounds, previous, as_of),
     )
 
 

@@ -189,6 +189,11 @@ _RFM_LABELS = pl.Series(
 )
 
 
+_RFM_LABELS = pl.Series(
+    [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)]
+)
+
+
 def read_portfolio(
     data: PortfolioInput, as_of: date, rules: PortfolioRules = DEFAULT_RULES
 ) -> PortfolioReading:
@@ -240,9 +245,7 @@ def read_portfolio(
             "status": label.gather(status),
             "status_previous": label.gather(previous),
             "abc": abc_label,
-            "rfm": (
-                pl.Series(r).cast(pl.Utf8) + pl.Series(f).cast(pl.Utf8) + pl.Series(m).cast(pl.Utf8)
-            ),
+            "rfm": _RFM_LABELS.gather(np.maximum(r.astype(np.int32) * 25 + f * 5 + m - 31, 0)),
             "r_score": r,
             "f_score": f,
             "m_score": m,

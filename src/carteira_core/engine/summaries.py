@@ -103,30 +103,27 @@ def indicator_counts(reading: PortfolioReading, by: str | list[str] | None = Non
     in_portfolio = pl.col("in_portfolio")
     previous = pl.col("status_previous")
     was_customer = previous.is_in(["active", "pre_inactive"])
-    basis = (
-        "revenue_in_abc_window_cents"
-        if reading.rules.abc.basis == "revenue"
-        else "margin_in_abc_window_cents"
-    )
-    aggregations = [
-        _count(in_portfolio).alias("portfolio"),
-        _count(in_portfolio & pl.col("positivated")).alias("positivated"),
-        _count(in_portfolio & pl.col("covered")).alias("covered"),
-        pl.col("revenue_period_cents").filter(in_portfolio).sum().alias("revenue"),
-        pl.col("purchases_period").filter(in_portfolio).sum().alias("purchases"),
-        _count((pl.col("status") == "inactivated") & was_customer).alias("churned"),
-        _count(was_customer).alias("churn_base"),
-        _count(pl.col("is_reactivated")).alias("reactivated"),
-        _count(previous.is_in(["inactivated", "inactive"])).alias("reactivation_base"),
-        _count(pl.col("is_new")).alias("new_clients"),
-        _count(pl.col("converted")).alias("converted"),
-        _count(previous == "prospect").alias("conversion_base"),
-        pl.col(basis).filter(in_portfolio).sum().alias("ltv_basis"),
+    basis = f"{reading.rules.abc.basis}_in_abc_window_cents"
+    # per-client terms first, then plain sums: the fastest group-by Polars has
+    terms = [
+        in_portfolio.cast(pl.Int64).alias("portfolio"),
+        (in_portfolio & pl.col("positivated")).cast(pl.Int64).alias("positivated"),
+        (in_portfolio & pl.col("covered")).cast(pl.Int64).alias("covered"),
+        pl.when(in_portfolio).then(pl.col("revenue_period_cents")).otherwise(0).alias("revenue"),
+        pl.when(in_portfolio).then(pl.col("purchases_period")).otherwise(0).alias("purchases"),
+        ((pl.col("status") == "inactivated") & was_customer).cast(pl.Int64).alias("churned"),
+        was_customer.cast(pl.Int64).alias("churn_base"),
+        pl.col("is_reactivated").cast(pl.Int64).alias("reactivated"),
+        previous.is_in(["inactivated", "inactive"]).cast(pl.Int64).alias("reactivation_base"),
+        pl.col("is_new").cast(pl.Int64).alias("new_clients"),
+        pl.col("converted").cast(pl.Int64).alias("converted"),
+        (previous == "prospect").cast(pl.Int64).alias("conversion_base"),
+        pl.when(in_portfolio).then(pl.col(basis)).otherwise(0).alias("ltv_basis"),
     ]
-    frame = reading.clients
+    frame = reading.clients.lazy().select(*keys, *terms)
     if not keys:
-        return frame.select(aggregations)
-    return frame.group_by(keys).agg(aggregations).sort(keys, nulls_last=True)
+        return frame.select(pl.all().sum()).collect()
+    return frame.group_by(keys).agg(pl.all().sum()).sort(keys, nulls_last=True).collect()
 
 
 def _rate(numerator: str, denominator: str) -> pl.Expr:
