@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -62,18 +63,31 @@ def _less_than(left: np.ndarray, share: Fraction, total: int) -> np.ndarray:
 
 
 def abc_classes(
-    basis: np.ndarray, eligible: np.ndarray, tie_rank: np.ndarray, rules: AbcRules
+    basis: np.ndarray,
+    eligible: np.ndarray,
+    tie_rank: Callable[[np.ndarray], np.ndarray],
+    rules: AbcRules,
 ) -> np.ndarray:
     """ABC code per client: 0=A, 1=B, 2=C, -1 for clients without class (prospects).
 
-    Ranking by basis descending, ties by ``tie_rank`` ascending (the external_id order);
-    only clients with a positive basis can be A or B, so only they are ranked.
+    Ranking by basis descending, ties by external_id ascending: ``tie_rank(positions)``
+    gives the external_id order of those clients, and is only asked for tied clients.
+    Only clients with a positive basis can be A or B, so only they are ranked.
     """
     result = np.where(eligible, 2, -1).astype(np.int8)
     ranked = np.flatnonzero(eligible & (basis > 0))
     if len(ranked) == 0:
         return result
-    order = ranked[np.lexsort((tie_rank[ranked], -basis[ranked]))]
+    order = ranked[np.argsort(-basis[ranked], kind="stable")]
+    sorted_basis = basis[order]
+    equal_next = sorted_basis[1:] == sorted_basis[:-1]
+    if equal_next.any():
+        tied = np.zeros(len(order), dtype=bool)
+        tied[1:] |= equal_next
+        tied[:-1] |= equal_next
+        tie_order = np.zeros(len(order), dtype=np.int64)
+        tie_order[tied] = tie_rank(order[tied])
+        order = order[np.lexsort((tie_order, -sorted_basis))]
     values = basis[order]
     total = int(values.sum())
     before = np.cumsum(values) - values
@@ -96,6 +110,13 @@ def quintile_scores(values: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     n = len(population)
     if n == 0:
         return scores
-    below = np.searchsorted(np.sort(population), population, side="left")
+    low, high = int(population.min()), int(population.max())
+    if high - low <= 4 * n:
+        # small integer range (days, purchase counts): count instead of sorting
+        shifted = population - low
+        histogram = np.bincount(shifted, minlength=high - low + 1)
+        below = (np.cumsum(histogram) - histogram)[shifted]
+    else:
+        below = np.searchsorted(np.sort(population), population, side="left")
     scores[eligible] = 1 + (5 * below) // n
     return scores

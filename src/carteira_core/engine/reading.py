@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -178,10 +179,14 @@ def _statuses(
     return status, previous, active, inactive
 
 
-def _tie_rank(external_ids: pl.Series) -> np.ndarray:
-    if external_ids.is_sorted():
-        return np.arange(external_ids.len(), dtype=np.int64)
-    return external_ids.rank("ordinal").cast(pl.Int64).to_numpy()
+def _external_id_order(external_ids: pl.Series) -> Callable[[np.ndarray], np.ndarray]:
+    """Rank of the given clients' external ids among themselves (ties: row order)."""
+
+    def rank(positions: np.ndarray) -> np.ndarray:
+        subset = external_ids.gather(positions)
+        return subset.rank("ordinal").cast(pl.Int64).to_numpy()
+
+    return rank
 
 
 _RFM_LABELS = pl.Series(
@@ -226,7 +231,9 @@ def read_portfolio(
 
     customer = status != classify.PROSPECT
     basis = facts.revenue_window if abc_rules.basis == "revenue" else facts.margin_window
-    abc = classify.abc_classes(basis, customer, _tie_rank(clients["external_id"]), abc_rules)
+    abc = classify.abc_classes(
+        basis, customer, _external_id_order(clients["external_id"]), abc_rules
+    )
     d = np.where(customer, t - facts.last_day.astype(np.int64), 0)
     r = classify.quintile_scores(-d, customer)
     f = classify.quintile_scores(facts.frequency, customer)
