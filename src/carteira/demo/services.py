@@ -7,22 +7,21 @@ from datetime import date
 
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
 
 from carteira.clients.models import Client
 from carteira.demo.loader import Progress, do_load_demo, do_wipe_workspace
 from carteira_core.demo import generate
 
 
-def after_load(*, fresh: bool = True) -> None:
+def after_load(*, today: date, fresh: bool = True) -> None:
     """Hook run by ``carteira demo`` once the data is in: the portfolio computation goes
     here. ``fresh`` is False when an existing demo is reused (keep that path quick)."""
     from carteira.portfolio.services import do_snapshot_history, official_run
 
     if fresh:
-        do_snapshot_history(timezone.localdate())
+        do_snapshot_history(today)
     else:
-        official_run(timezone.localdate())
+        official_run(today)
 
 
 def check_workspace_has_clients() -> bool:
@@ -46,7 +45,7 @@ def do_prepare_demo(
         progress("workspace wiped (--reset)")
     elif check_workspace_has_clients():
         progress("workspace already has clients: reusing them (use --reset to regenerate)")
-        after_load(fresh=False)
+        after_load(today=today, fresh=False)
         return False
     clock = time.perf_counter()
     data = generate(clients=clients, seed=seed, today=today)
@@ -57,6 +56,6 @@ def do_prepare_demo(
     loaded = do_load_demo(data, progress=progress)
     progress(f"loaded in {loaded.seconds:.1f}s")
     clock = time.perf_counter()
-    after_load()
+    after_load(today=today)
     progress(f"portfolio computed in {time.perf_counter() - clock:.1f}s")
     return True
