@@ -16,10 +16,12 @@ from carteira_core.demo import generate
 def after_load(*, today: date, fresh: bool = True) -> None:
     """Hook run by ``carteira demo`` once the data is in: the portfolio computation goes
     here. ``fresh`` is False when an existing demo is reused (keep that path quick)."""
+    from carteira.plans.planner import do_plan
     from carteira.portfolio.services import do_snapshot_history, official_run
 
     if fresh:
         do_snapshot_history(today)
+        do_plan(today)  # the sellers' agendas (no e-mail: the demo sends none)
     else:
         official_run(today)
 
