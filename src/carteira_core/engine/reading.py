@@ -132,7 +132,7 @@ def _seller_ids_at(data: PortfolioInput, client_ids: np.ndarray, as_of: int) -> 
 
 def _seller_columns(data: PortfolioInput, seller: np.ndarray) -> list[pl.Series]:
     assigned = seller != _NO_SELLER
-    table = data.sellers
+    table = data.sellers.filter(pl.col("seller_id").is_not_null())
     at = client_positions(table["seller_id"].to_numpy(), np.where(assigned, seller, 0))
     known = assigned & (at < table.height)
     index = pl.Series(np.where(known, at, 0).astype(np.uint32))
@@ -216,7 +216,11 @@ def read_portfolio(
     )
     status, previous, active_thr, inactive_thr = _statuses(facts, orders, n, t, t0, rules)
 
-    interactions = data.interactions.filter(pl.col("successful").fill_null(False))
+    interactions = data.interactions.filter(
+        pl.col("successful").fill_null(False)
+        & pl.col("client_id").is_not_null()
+        & pl.col("date").is_not_null()
+    )
     contacts = kernels.count_in_period(
         client_positions(client_ids, interactions["client_id"].to_numpy()),
         interactions["date"].to_physical().fill_null(t + 1).to_numpy(),

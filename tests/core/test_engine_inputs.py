@@ -1,0 +1,83 @@
+from datetime import date
+
+import polars as pl
+import pytest
+
+from carteira_core.engine import ORDER_SCHEMA, PortfolioInput, read_portfolio
+from carteira_core.rules import PortfolioRules
+from tests.core.conftest import T, ago, make_input
+
+
+def test_arrow_tables_are_accepted_as_inputs():
+    frames = make_input(clients=[1], orders=[(1, ago(3), 100)])
+    data = PortfolioInput(
+        clients=frames.clients.to_arrow(),
+        assignments=frames.assignments.to_arrow(),
+        sellers=frames.sellers.to_arrow(),
+        orders=frames.orders.to_arrow(),
+        interactions=frames.interactions.to_arrow(),
+    )
+    assert read_portfolio(data, T, PortfolioRules()).clients["status"].to_list() == ["active"]
+
+
+def test_a_missing_column_is_named():
+    frames = make_input(clients=[1])
+    with pytest.raises(ValueError, match="orders lacks column"):
+        PortfolioInput(
+            clients=frames.clients,
+            assignments=frames.assignments,
+            sellers=frames.sellers,
+            orders=frames.orders.drop("cancelled"),
+            interactions=frames.interactions,
+        )
+
+
+def test_duplicate_client_ids_are_refused():
+    frames = make_input(clients=[1])
+    with pytest.raises(ValueError, match="client_id must be unique"):
+        PortfolioInput(
+            clients=pl.concat([frames.clients, frames.clients]),
+            assignments=frames.assignments,
+            sellers=frames.sellers,
+            orders=frames.orders,
+            interactions=frames.interactions,
+        )
+
+
+def test_rows_with_missing_values_do_not_count():
+    orders = pl.DataFrame(
+        [
+            {"client_id": None, "date": ago(1), "amount_cents": 5, "cancelled": False},
+            {"client_id": 1, "date": None, "amount_cents": 5, "cancelled": False},
+            {"client_id": 1, "date": ago(2), "amount_cents": None, "cancelled": False},
+            {"client_id": 1, "date": ago(3), "amount_cents": 7, "cancelled": None},
+        ],
+        schema=ORDER_SCHEMA,
+    )
+    frames = make_input(clients=[1], interactions=[(None, ago(1), True), (1, None, True)])
+    data = PortfolioInput(
+        clients=frames.clients,
+        assignments=frames.assignments,
+        sellers=frames.sellers,
+        orders=orders,
+        interactions=frames.interactions,
+    )
+    row = read_portfolio(data, T, PortfolioRules()).clients.row(0, named=True)
+    assert (row["days_since_last_purchase"], row["revenue_in_abc_window_cents"]) == (3, 7)
+    assert row["covered"] is False
+
+
+def test_client_ids_far_apart_map_correctly():
+    data = make_input(
+        clients=[5, 10**12, -3],
+        orders=[(10**12, ago(1), 100), (-3, ago(100), 100), (42, ago(1), 100)],
+    )
+    rows = read_portfolio(data, T, PortfolioRules()).clients
+    assert rows["status"].to_list() == ["prospect", "active", "pre_inactive"]
+
+
+def test_the_reading_keeps_the_client_order_and_states_its_period():
+    data = make_input(clients=[3, 1, 2])
+    reading = read_portfolio(data, date(2024, 6, 30), PortfolioRules())
+    assert reading.clients["client_id"].to_list() == [3, 1, 2]
+    assert (reading.as_of, reading.period_start) == (date(2024, 6, 30), date(2024, 6, 1))
