@@ -84,6 +84,10 @@ def _adbc_connect():
     if connection.vendor == "sqlite":
         import adbc_driver_sqlite.dbapi
 
+        # ADBC links its own copy of SQLite. Two copies in one process do not see each
+        # other's POSIX locks, so Django's connection is closed while ADBC reads (Django
+        # reopens it on the next query); otherwise a WAL database can be damaged.
+        connection.close()
         return adbc_driver_sqlite.dbapi.connect(database_url(config))
     import adbc_driver_postgresql.dbapi
 
