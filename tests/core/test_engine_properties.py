@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carteira_core.engine import indicators, read_portfolio
+from carteira_core.engine import indicators, matrix, read_portfolio
 from carteira_core.rules import AbcRules, IndicatorRules, LifecycleRules, PortfolioRules
 from tests.core import naive
 from tests.core.conftest import T, client, make_input
@@ -190,3 +190,33 @@ def test_orders_aggregated_in_parallel_slices_give_the_same_reading(data, rules)
     finally:
         kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT = limits
     assert parallel.equals(serial)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=portfolios(), rules=rules(), by=st.sampled_from([None, "seller", "region"]))
+def test_matrix_cells_sum_the_naive_client_rows(data, rules, by):
+    rows = list(naive.read(data, T, rules).values())
+    key = GROUP_KEYS.get(by)
+    cells: dict[tuple, list[int]] = {}
+    for r in rows:
+        cell = cells.setdefault((r["abc"], r["status"], r[key] if key else None), [0, 0, 0])
+        cell[0] += 1
+        cell[1] += r["revenue_in_abc_window_cents"]
+        cell[2] += r["revenue_at_risk_cents"]
+    got = {
+        (c["abc"], c["status"], c[key] if key else None): [
+            c["clients"],
+            c["revenue"],
+            c["revenue_at_risk"],
+        ]
+        for c in matrix(read_portfolio(data, T, rules), by).to_dicts()
+    }
+    assert got == cells
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=portfolios(), rules=rules())
+def test_the_reading_a_period_earlier_matches_the_previous_statuses(data, rules):
+    now = read_portfolio(data, T, rules).clients
+    before = read_portfolio(data, T - timedelta(days=rules.lifecycle.period_days), rules).clients
+    assert before["status"].to_list() == now["status_previous"].to_list()
