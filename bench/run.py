@@ -1,0 +1,164 @@
+"""`make bench`: the benchmarks behind docs/benchmarks.md (never run as tests).
+
+Steps (all by default; `--only engine,snapshot,import` to choose):
+  engine    the engine's compute step vs. plain Polars (and pandas if installed) on synthetic
+            orders: 1M orders / 100k clients and 10M / 1M (bench/engine_bench.py)
+  snapshot  `carteira snapshot` end to end (read, compute, write) on the demo company with
+            --clients N (default 100k), from a SQLite workspace and from a throw-away
+            PostgreSQL server, with peak memory
+  import    `carteira import orders` of a generated cp1252 `;` CSV with --import-rows rows
+            into SQLite and PostgreSQL: rows per second and peak memory
+Results are printed as Markdown and kept in bench-out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench-out"
+PY = sys.executable
+CARTEIRA = str(Path(PY).parent / "carteira")
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Seconds, peak RSS of the child (MB) and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 -- our own commands
+        command, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024, done.stdout + done.stderr
+
+
+def engine_step(args) -> str:
+    lines = []
+    for orders, clients in ((1_000_000, 100_000), (10_000_000, 1_000_000)):
+        if orders > args.max_engine_orders:
+            continue
+        _, _, output = run([PY, str(ROOT / "bench" / "engine_bench.py"),
+                            "--orders", str(orders), "--clients", str(clients)])  # fmt: skip
+        lines.append(f"### Engine, {orders:,} orders / {clients:,} clients\n\n{output.strip()}\n")
+    return "\n".join(lines)
+
+
+def _workspace(name: str) -> Path:
+    home = OUT / name
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def _demo(env: dict[str, str], clients: int) -> str:
+    seconds, peak, _ = run([CARTEIRA, "demo", "--clients", str(clients), "--no-serve", "--reset",
+                            "--seed", "7"], env)  # fmt: skip
+    return f"demo generate+load+history: {seconds:.1f} s, peak {peak:.0f} MB"
+
+
+def snapshot_step(args) -> str:
+    from carteira_testing import pgserver
+
+    rows = ["| database | demo setup | `carteira snapshot` (read+compute+write) | peak memory |",
+            "|---|---|---|---|"]  # fmt: skip
+    targets = [("SQLite", {"CARTEIRA_HOME": str(_workspace("sqlite"))}, None)]
+    server = pgserver.start()
+    try:
+        run([str(server.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(server.port),
+             "-U", "postgres", "bench"])  # fmt: skip
+        pg_env = {
+            "CARTEIRA_HOME": str(_workspace("pg")),
+            "DATABASE_URL": server.database_url("bench"),
+        }
+        targets.append(("PostgreSQL 15", pg_env, server))
+        for label, env, _ in targets:
+            setup = _demo(env, args.clients)
+            best = None
+            for _ in range(2):
+                seconds, peak, _ = run([CARTEIRA, "snapshot"], env)
+                best = min(best or (seconds, peak), (seconds, peak))
+            rows.append(f"| {label} | {setup} | {best[0]:.2f} s | {best[1]:.0f} MB |")
+    finally:
+        server.stop()
+    return f"### Snapshot end to end, demo company with {args.clients:,} clients\n\n" + "\n".join(
+        rows
+    )
+
+
+def _orders_file(path: Path, rows: int, clients: int) -> None:
+    rng = random.Random(7)
+    start = dt.date.today() - dt.timedelta(days=730)
+    with path.open("w", encoding="cp1252", newline="") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["Pedido", "Cliente", "Data Emissão", "Valor Total", "Situação"])
+        for n in range(rows):
+            day = start + dt.timedelta(days=rng.randrange(730))
+            cents = rng.randrange(1_000, 5_000_000)
+            amount = f"{cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
+            writer.writerow([f"B{n:09d}", f"C{rng.randrange(1, clients + 1):06d}",
+                             day.strftime("%d/%m/%Y"), amount, ""])  # fmt: skip
+
+
+def import_step(args) -> str:
+    from carteira_testing import pgserver
+
+    OUT.mkdir(exist_ok=True)
+    clients = 2_000
+    data = OUT / f"orders-{args.import_rows}.csv"
+    if not data.exists():
+        _orders_file(data, args.import_rows, clients)
+    rows = ["| database | rows | first import | rows/s | re-import (unchanged) | peak memory |",
+            "|---|---|---|---|---|---|"]  # fmt: skip
+    server = pgserver.start()
+    try:
+        run([str(server.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(server.port),
+             "-U", "postgres", "imports"])  # fmt: skip
+        targets = [
+            ("SQLite", {"CARTEIRA_HOME": str(_workspace("import-sqlite"))}),
+            ("PostgreSQL 15", {"CARTEIRA_HOME": str(_workspace("import-pg")),
+                               "DATABASE_URL": server.database_url("imports")}),
+        ]  # fmt: skip
+        for label, env in targets:
+            _demo(env, clients)
+            first, peak, _ = run([CARTEIRA, "import", "orders", str(data)], env)
+            again, peak2, _ = run([CARTEIRA, "import", "orders", str(data)], env)
+            rows.append(f"| {label} | {args.import_rows:,} | {first:.1f} s | "
+                        f"{args.import_rows / first:,.0f} | {again:.1f} s | "
+                        f"{max(peak, peak2):.0f} MB |")  # fmt: skip
+    finally:
+        server.stop()
+    return "### Import of an ERP orders file (cp1252, `;`, pt-BR numbers)\n\n" + "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="engine,snapshot,import")
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--import-rows", type=int, default=1_000_000)
+    parser.add_argument("--max-engine-orders", type=int, default=10_000_000)
+    args = parser.parse_args()
+    steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step}
+    OUT.mkdir(exist_ok=True)
+    report = [f"## Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores\n"]
+    for name in args.only.split(","):
+        print(f"[bench] {name}…", file=sys.stderr, flush=True)
+        report.append(steps[name](args))
+    text = "\n\n".join(report) + "\n"
+    (OUT / f"results-{dt.datetime.now():%Y%m%d-%H%M}.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
