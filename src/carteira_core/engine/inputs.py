@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -89,6 +89,8 @@ class PortfolioInput:
     orders: pl.DataFrame
     interactions: pl.DataFrame
     spend: pl.DataFrame | None = None
+    # numpy columns derived from the frames, shared by readings at several dates
+    cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name, schema in (

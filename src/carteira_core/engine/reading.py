@@ -66,26 +66,23 @@ class PortfolioReading:
     acquisition_spend_cents: int | None = None
 
 
-def _order_columns(
-    orders: pl.DataFrame, client_ids: np.ndarray, as_of: int
-) -> kernels.OrderColumns:
-    """Order columns as numpy; rows that never count (cancelled, after ``T``, unknown
-    client, no date or amount) go to the overflow slot instead of being filtered out."""
+def _all_order_columns(data: PortfolioInput, client_ids: np.ndarray) -> kernels.OrderColumns:
+    """Order columns as numpy, whatever the date; rows that never count (cancelled, unknown
+    client, no date or amount) point at the overflow slot instead of being filtered out.
+    Kept on the input, so readings of the same data at other dates reuse it."""
+    cached = data.cache.get("orders")
+    if cached is not None:
+        return cached
+    orders = data.orders
     n = len(client_ids)
     day_series = orders["date"].to_physical()
-    day = (
-        day_series.fill_null(kernels.FAR_DAY).to_numpy()
-        if day_series.null_count()
-        else (day_series.to_numpy())
-    )
+    day = day_series.fill_null(kernels.FAR_DAY).to_numpy()
     amount = orders["amount_cents"]
     ids = orders["client_id"]
-    pos = client_positions(
-        client_ids, ids.fill_null(0).to_numpy() if ids.null_count() else ids.to_numpy()
-    )
+    pos = client_positions(client_ids, ids.fill_null(0).to_numpy())
+    drop = np.zeros(len(pos), dtype=bool)
     if ids.null_count():
-        pos[ids.is_null().to_numpy()] = n
-    drop = day > as_of
+        drop |= ids.is_null().to_numpy()
     cancelled = orders["cancelled"]
     if cancelled.any():
         drop |= cancelled.fill_null(False).to_numpy()
@@ -96,8 +93,19 @@ def _order_columns(
     margin = orders["margin_cents"]
     margin_values = None
     if margin.null_count() < margin.len():
-        margin_values = margin.fill_null(0).to_numpy() if margin.null_count() else margin.to_numpy()
-    return kernels.OrderColumns(pos=pos, day=day, amount=amount.to_numpy(), margin=margin_values)
+        margin_values = margin.fill_null(0).to_numpy()
+    columns = kernels.OrderColumns(pos, day, amount.to_numpy(), margin_values)
+    data.cache["orders"] = columns
+    return columns
+
+
+def _order_columns(
+    data: PortfolioInput, client_ids: np.ndarray, as_of: int
+) -> kernels.OrderColumns:
+    """The order columns with rows after ``as_of`` moved to the overflow slot."""
+    columns = _all_order_columns(data, client_ids)
+    pos = np.where(columns.day > as_of, np.int32(len(client_ids)), columns.pos)
+    return kernels.OrderColumns(pos, columns.day, columns.amount, columns.margin)
 
 
 _NO_SELLER = np.iinfo(np.int64).min
@@ -210,7 +218,7 @@ def read_portfolio(
     n = clients.height
     client_ids = clients["client_id"].to_numpy()
 
-    orders = _order_columns(data.orders, client_ids, t)
+    orders = _order_columns(data, client_ids, t)
     facts = kernels.order_facts(
         orders, n, t, lc.period_days, lc.frequency_window_days, abc_rules.window_days
     )
