@@ -132,3 +132,24 @@ def test_a_seller_cannot_give_their_client_away(ana, portfolio, seller_ana):
     body = {"client_id": portfolio["A1"].pk, "seller_id": seller_ana.pk}
     assert ana.post("/assignments", body).status_code == 403
     assert checksum() == before
+
+
+def test_a_refused_read_leaves_an_audit_entry_naming_the_path(ana, bruno_objects):
+    from carteira.audit.models import AuditEvent
+
+    ana.get(f"/clients/{bruno_objects.client.pk}")
+    event = AuditEvent.objects.filter(action="api.not_found").get()
+    assert (event.actor.username, event.details["path"]) == (
+        "ana", f"/api/v1/clients/{bruno_objects.client.pk}")  # fmt: skip
+
+
+def test_the_client_list_costs_the_same_queries_for_5_or_50_rows(
+    admin_api, django_assert_max_num_queries
+):
+    from tests.personas import make_client
+
+    for n in range(50):
+        make_client(f"X{n:02d}", None)
+    admin_api.get("/clients")  # warm: token lookup, last_used_at write
+    with django_assert_max_num_queries(3):
+        assert len(admin_api.get("/clients?page_size=50").json()["results"]) == 50

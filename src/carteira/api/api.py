@@ -12,6 +12,7 @@ from ninja.openapi.docs import DocsBase
 from carteira.api.auth import ActiveSessionAuth, CallerRateThrottle, TokenAuth
 from carteira.api.query import make_strict
 from carteira.api.routers import activity, clients, orders, organization, portfolio, webhooks
+from carteira.audit.services import do_record
 
 
 class OfflineSwagger(DocsBase):
@@ -111,6 +112,10 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
+    """Missing or outside the caller's scope (the two look the same); the attempt is kept
+    in the audit trail, with the path only."""
+    if request.user.is_authenticated:
+        do_record("api.not_found", actor=request.user, method=request.method, path=request.path)
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 

@@ -188,8 +188,9 @@ class ItemError(Schema):
 
 
 class BulkErrorOut(Schema):
-    detail: str
-    errors: list[ItemError]
+    detail: Any
+    # Per-item errors; absent when the body itself is malformed (then ``detail`` lists them).
+    errors: list[ItemError] = []
 
 
 # ---- interactions and tasks ----------------------------------------------------------
