@@ -65,13 +65,14 @@ def _less_than(left: np.ndarray, share: Fraction, total: int) -> np.ndarray:
 def abc_classes(
     basis: np.ndarray,
     eligible: np.ndarray,
-    tie_rank: Callable[[np.ndarray], np.ndarray],
+    tie_rank: Callable[[np.ndarray], np.ndarray] | None,
     rules: AbcRules,
 ) -> np.ndarray:
     """ABC code per client: 0=A, 1=B, 2=C, -1 for clients without class (prospects).
 
     Ranking by basis descending, ties by external_id ascending: ``tie_rank(positions)``
-    gives the external_id order of those clients, and is only asked for tied clients.
+    gives the external_id order of those clients, and is only asked for tied clients;
+    ``None`` when positions already follow the external_id order (clients sorted by it).
     Only clients with a positive basis can be A or B, so only they are ranked.
     """
     result = np.where(eligible, 2, -1).astype(np.int8)
@@ -79,15 +80,23 @@ def abc_classes(
     if len(ranked) == 0:
         return result
     order = ranked[np.argsort(-basis[ranked], kind="stable")]
+    if tie_rank is None:
+        return _classify_ranked(result, basis, order, rules)
     sorted_basis = basis[order]
     equal_next = sorted_basis[1:] == sorted_basis[:-1]
-    if equal_next.any():
+    if tie_rank is not None and equal_next.any():
         tied = np.zeros(len(order), dtype=bool)
         tied[1:] |= equal_next
         tied[:-1] |= equal_next
         tie_order = np.zeros(len(order), dtype=np.int64)
         tie_order[tied] = tie_rank(order[tied])
         order = order[np.lexsort((tie_order, -sorted_basis))]
+    return _classify_ranked(result, basis, order, rules)
+
+
+def _classify_ranked(
+    result: np.ndarray, basis: np.ndarray, order: np.ndarray, rules: AbcRules
+) -> np.ndarray:
     values = basis[order]
     total = int(values.sum())
     before = np.cumsum(values) - values

@@ -187,12 +187,18 @@ def _statuses(
     return status, previous, active, inactive
 
 
-def _external_id_order(external_ids: pl.Series) -> Callable[[np.ndarray], np.ndarray]:
-    """Rank of the given clients' external ids among themselves (ties: row order)."""
+def _external_id_order(data: PortfolioInput) -> Callable[[np.ndarray], np.ndarray] | None:
+    """Tie-break order of clients (external_id ascending, then row), None when the rows
+    already follow it; the full ranking is computed once per input and kept."""
+    external_ids = data.clients["external_id"]
+    if external_ids.is_sorted(nulls_last=True):
+        return None
 
     def rank(positions: np.ndarray) -> np.ndarray:
-        subset = external_ids.gather(positions)
-        return subset.rank("ordinal").cast(pl.Int64).to_numpy()
+        if "external_rank" not in data.cache:
+            ranks = external_ids.rank("ordinal").cast(pl.Int64).to_numpy()
+            data.cache["external_rank"] = ranks
+        return data.cache["external_rank"][positions]
 
     return rank
 
@@ -243,9 +249,7 @@ def read_portfolio(
 
     customer = status != classify.PROSPECT
     basis = facts.revenue_window if abc_rules.basis == "revenue" else facts.margin_window
-    abc = classify.abc_classes(
-        basis, customer, _external_id_order(clients["external_id"]), abc_rules
-    )
+    abc = classify.abc_classes(basis, customer, _external_id_order(data), abc_rules)
     d = np.where(customer, t - facts.last_day.astype(np.int64), 0)
     r = classify.quintile_scores(-d, customer)
     f = classify.quintile_scores(facts.frequency, customer)
