@@ -148,6 +148,10 @@ def run_engine(data: PortfolioInput, rules: PortfolioRules) -> int:
     return reading.clients.height
 
 
+def run_read(data: PortfolioInput) -> int:
+    return read_portfolio(dataclasses.replace(data), AS_OF, DEFAULT_RULES).clients.height
+
+
 def run_engine_months(data: PortfolioInput) -> int:
     data = dataclasses.replace(data)
     for month in range(12):
@@ -279,6 +283,7 @@ def main() -> None:
             "engine (fixed mode, status+ABC+RFM+KPIs+matrix)",
             lambda: run_engine(data, DEFAULT_RULES),
         ),
+        ("engine read_portfolio only (fixed mode)", lambda: run_read(data)),
         ("engine (cycle mode)", lambda: run_engine(data, cycle)),
         ("engine, 12 month-end readings of one input", lambda: run_engine_months(data)),
         ("plain Polars group-by (status+ABC only)", lambda: run_polars(data, DEFAULT_RULES)),
