@@ -22,13 +22,17 @@ amounts = st.one_of(st.sampled_from([-100, 0, 100, 100, 250]), st.integers(-500,
 
 @st.composite
 def rules(draw) -> PortfolioRules:
+    active, inactive = draw(st.sampled_from([(90, 180), (30, 60), (60, 60)]))
     lifecycle = LifecycleRules(
         mode=draw(st.sampled_from(["fixed", "cycle"])),
+        active_days=active,
+        inactive_days=inactive,
+        frequency_window_days=draw(st.sampled_from([365, 60])),
         period_days=draw(st.sampled_from([30, 7, 60])),
         min_purchases=draw(st.integers(1, 3)),
         cycle_min_purchases=draw(st.integers(2, 4)),
         cycle_lookback_days=draw(st.sampled_from([365, 90])),
-        cycle_floor_days=draw(st.sampled_from([1, 14])),
+        cycle_floor_days=draw(st.sampled_from([1, 14])),  # never above active_days
         cycle_active_factor=draw(st.sampled_from([Decimal(3), Decimal("1.5")])),
         cycle_inactive_factor=Decimal(6),
     )
