@@ -231,3 +231,16 @@ def test_the_api_returns_the_signing_secret_once(ana, settings):
     assert len(created.json()["secret"]) == 64
     listed = ana.get("/webhooks").json()["results"]
     assert "secret" not in listed[0]
+
+
+def test_tasks_of_a_central_batch_are_announced_though_bulk_created(
+    portfolio, seller_ana, analyst, settings
+):
+    from carteira.agenda.services import do_send_batch
+
+    settings.CARTEIRA_WEBHOOK_ALLOW_PRIVATE = True
+    do_subscribe(owner=seller_ana.user, url="http://127.0.0.1:9/", events=["task.created"])
+    do_send_batch(clients=[portfolio["A1"], portfolio["B1"]], title="Ligar", instructions="",
+                  deadline=dt.date(2026, 7, 1), filter_description={}, by=analyst)  # fmt: skip
+    payloads = [d.payload for d in WebhookDelivery.objects.filter(event="task.created")]
+    assert [p["client_id"] for p in payloads] == [portfolio["A1"].pk]

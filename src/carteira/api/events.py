@@ -102,6 +102,36 @@ def task_data(task: Task) -> dict:
     }
 
 
+def _announced(sub: WebhookSubscription, event: str, task_ids: list[int]) -> set[int]:
+    return set(
+        WebhookDelivery.objects.filter(
+            subscription=sub, event=event, payload__task_id__in=task_ids
+        ).values_list("payload__task_id", flat=True)
+    )
+
+
+def emit_unannounced_tasks(tasks) -> int:
+    """``task.created`` for ``tasks`` (a queryset) not yet announced to each subscriber:
+    for tasks made with bulk_create, which sends no post_save."""
+    queued = 0
+    for sub in _subscriptions("task.created"):
+        rows = list(tasks.filter(client__in=clients_visible_to(sub.owner)))
+        told = _announced(sub, "task.created", [task.pk for task in rows])
+        deliveries = [
+            WebhookDelivery(
+                subscription=sub,
+                event="task.created",
+                payload=task_data(task),
+                next_attempt_at=timezone.now(),
+            )
+            for task in rows
+            if task.pk not in told
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
+        queued += len(deliveries)
+    return queued
+
+
 def emit_overdue_tasks(today: dt.date | None = None) -> int:
     """``task.overdue`` once per open task past its due date (and per subscription)."""
     today = today or timezone.localdate()
@@ -110,16 +140,14 @@ def emit_overdue_tasks(today: dt.date | None = None) -> int:
         return 0
     queued = 0
     for sub in subscriptions:
-        told = set(
-            WebhookDelivery.objects.filter(subscription=sub, event="task.overdue").values_list(
-                "payload__task_id", flat=True
+        overdue = list(
+            Task.objects.filter(
+                status=Task.Status.OPEN,
+                due_date__lt=today,
+                client__in=clients_visible_to(sub.owner),
             )
         )
-        overdue = Task.objects.filter(
-            status=Task.Status.OPEN,
-            due_date__lt=today,
-            client__in=clients_visible_to(sub.owner),
-        ).exclude(pk__in=told)
+        told = _announced(sub, "task.overdue", [task.pk for task in overdue])
         rows = [
             WebhookDelivery(
                 subscription=sub,
@@ -128,6 +156,7 @@ def emit_overdue_tasks(today: dt.date | None = None) -> int:
                 next_attempt_at=timezone.now(),
             )
             for task in overdue
+            if task.pk not in told
         ]
         WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
         queued += len(rows)

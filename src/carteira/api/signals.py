@@ -1,5 +1,8 @@
 """Signal receivers that turn what happened into webhook events (see events.py)."""
 
+import datetime as dt
+
+from carteira.agenda.models import Task
 from carteira.api import events
 
 
@@ -10,6 +13,17 @@ def audit_event_saved(sender, instance, created, **kwargs):
         details = instance.details or {}
         events.on_reassigned(
             int(instance.object_id), details.get("seller_from"), details.get("seller_to")
+        )
+    elif instance.action == "batch.sent":
+        events.emit_unannounced_tasks(Task.objects.filter(batch_id=int(instance.object_id)))
+    elif instance.action == "plan.generated":
+        # The planner bulk-creates its tasks just before this entry: announce the open plan
+        # tasks of the last minutes that no subscriber has heard of yet.
+        since = instance.at - dt.timedelta(minutes=10)
+        events.emit_unannounced_tasks(
+            Task.objects.filter(
+                origin=Task.Origin.PLAN, status=Task.Status.OPEN, created_at__gte=since
+            )
         )
     elif instance.action == "snapshot.computed" and (instance.details or {}).get("kind") == (
         "official"
