@@ -104,6 +104,10 @@ def _order_columns(
 ) -> kernels.OrderColumns:
     """The order columns with rows after ``as_of`` moved to the overflow slot."""
     columns = _all_order_columns(data, client_ids)
+    if "last_day" not in data.cache:
+        data.cache["last_day"] = int(columns.day.max(initial=kernels.NO_DAY))
+    if data.cache["last_day"] <= as_of:
+        return columns
     pos = np.where(columns.day > as_of, np.int32(len(client_ids)), columns.pos)
     return kernels.OrderColumns(pos, columns.day, columns.amount, columns.margin)
 
