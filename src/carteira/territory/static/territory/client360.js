@@ -32,6 +32,7 @@
       },
       options: {
         animation: false,
+        maintainAspectRatio: false,
         scales: { y: { beginAtZero: true } },
         plugins: { legend: { display: false } },
       },
@@ -51,6 +52,7 @@
       },
       options: {
         animation: false,
+        maintainAspectRatio: false,
         scales: { y: { ticks: { callback: (v) => amount.format(v) } } },
         plugins: { legend: { display: false } },
       },

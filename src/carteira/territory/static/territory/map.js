@@ -12,7 +12,9 @@
   const numbers = new Intl.NumberFormat(document.documentElement.lang || "pt-BR");
   const BRAZIL = [[-33.8, -73.99], [5.3, -34.8]];
 
-  const map = L.map(el, { preferCanvas: true, attributionControl: Boolean(config.tileUrl) });
+  const map = L.map(el, {
+    preferCanvas: true, minZoom: 3, maxZoom: 18, attributionControl: Boolean(config.tileUrl),
+  });
   map.fitBounds(BRAZIL);
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
@@ -21,12 +23,28 @@
   let cluster = null;
   let request = 0;
 
+  // A cluster is a ring showing the share of each category among its clients.
+  let colours = [];
   function clusterIcon(group) {
     const n = group.getChildCount();
-    const size = n < 100 ? 32 : n < 1000 ? 40 : 48;
-    const span = document.createElement("span");
-    span.textContent = n >= 10000 ? Math.round(n / 1000) + "k" : String(n);
-    return L.divIcon({ html: span, className: "map-cluster", iconSize: L.point(size, size) });
+    const size = n < 100 ? 34 : n < 1000 ? 42 : 50;
+    const shares = new Array(colours.length).fill(0);
+    for (const marker of group.getAllChildMarkers()) shares[marker.category] += 1;
+    let start = 0;
+    const stops = [];
+    shares.forEach(function (count, i) {
+      if (!count) return;
+      const end = start + (count / n) * 360;
+      stops.push(colours[i] + " " + start + "deg " + end + "deg");
+      start = end;
+    });
+    const ring = document.createElement("div");
+    ring.className = "map-cluster-ring";
+    ring.style.background = "conic-gradient(" + stops.join(", ") + ")";
+    const label = document.createElement("span");
+    label.textContent = n >= 10000 ? Math.round(n / 1000) + "k" : String(n);
+    ring.append(label);
+    return L.divIcon({ html: ring, className: "map-cluster", iconSize: L.point(size, size) });
   }
 
   function params() {
@@ -71,7 +89,7 @@
 
   function draw(data) {
     if (cluster) map.removeLayer(cluster);
-    const colours = data.categories.map((key) => config.colours[key]);
+    colours = data.categories.map((key) => config.colours[key]);
     const markers = new Array(data.points.length);
     let south = 90, west = 180, north = -90, east = -180;
     for (let i = 0; i < data.points.length; i++) {
@@ -81,6 +99,7 @@
         fillColor: colours[p[3]], fillOpacity: 0.9,
       });
       marker.clientId = p[0];
+      marker.category = p[3];
       markers[i] = marker;
       if (p[1] < south) south = p[1];
       if (p[1] > north) north = p[1];
@@ -124,8 +143,9 @@
     fetch(config.pointsUrl + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then((data) => { if (mine === request) draw(data); })
-      .catch(() => {
+      .catch((reason) => {
         if (mine !== request) return;
+        console.error("map: points not drawn:", reason);
         el.dataset.state = "error";
         summary.textContent = config.messages.error;
       });
