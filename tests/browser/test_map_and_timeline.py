@@ -37,8 +37,8 @@ def mapped(history, seller_carla):
     successful contacts spread over the last 120 days (a fifth never contacted)."""
     today = timezone.localdate()
     rng = random.Random(7)
-    for code, client in history.items():
-        _city, state, lat, lon = CITIES[0] if state_of(client) == "RS" else CITIES[7]
+    for client in history.values():
+        _city, _state, lat, lon = CITIES[0] if client.state == "RS" else CITIES[7]
         client.latitude, client.longitude = (
             lat + rng.uniform(-0.3, 0.3),
             lon + rng.uniform(-0.3, 0.3),
@@ -61,10 +61,6 @@ def mapped(history, seller_carla):
     Interaction.objects.create(client=history["A1"], seller=history["A1"].seller,
                                channel="visit", successful=True, date=today)  # fmt: skip
     return history
-
-
-def state_of(client) -> str:
-    return client.state
 
 
 @pytest.fixture
