@@ -153,3 +153,20 @@ def test_the_client_list_costs_the_same_queries_for_5_or_50_rows(
     admin_api.get("/clients")  # warm: token lookup, last_used_at write
     with django_assert_max_num_queries(3):
         assert len(admin_api.get("/clients?page_size=50").json()["results"]) == 50
+
+
+def test_the_portfolio_team_creates_clients_unassigned(portfolio, analyst):
+    from tests.api.conftest import caller_for
+
+    response = caller_for(analyst).post("/clients", {"external_id": "N1", "name": "Novo"})
+    assert response.status_code == 201
+    assert response.json()["seller_id"] is None
+
+
+def test_a_manager_cannot_create_a_client(portfolio, manager_sul):
+    from tests.api.conftest import caller_for
+
+    before = checksum()
+    response = caller_for(manager_sul).post("/clients", {"external_id": "N1", "name": "Novo"})
+    assert response.status_code == 403
+    assert checksum() == before
