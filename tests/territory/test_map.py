@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from carteira.territory.buckets import BUCKET_KEYS
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, make_client
 
 
 def login(client, user):
@@ -98,8 +98,10 @@ class TestWhatAPointCarries:
         assert data["counts"] == [0, 0, 0, 5]
 
     def test_the_response_is_compressed_when_the_browser_accepts_it(
-        self, client, territory, director
+        self, client, territory, director, seller_carla
     ):
+        for n in range(50):  # gzip leaves bodies under 200 bytes alone
+            make_client(f"G{n:02d}", seller_carla, latitude=-8.0 - n / 100, longitude=-34.9)
         login(client, director)
         response = client.get(reverse("territory:points"), headers={"accept-encoding": "gzip"})
         assert response["Content-Encoding"] == "gzip"
