@@ -210,11 +210,94 @@ def _external_id_order(data: PortfolioInput) -> Callable[[np.ndarray], np.ndarra
 _RFM_LABELS = pl.Series(
     [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)]
 )
-
-
-_RFM_LABELS = pl.Series(
-    [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)]
+# columns that stay null for prospects
+_CUSTOMER_ONLY = (
+    "abc",
+    "rfm",
+    "r_score",
+    "f_score",
+    "m_score",
+    "days_since_last_purchase",
+    "last_purchase_date",
+    "first_purchase_date",
 )
+
+
+def _contacted(data: PortfolioInput, client_ids: np.ndarray, t0: int, t: int) -> np.ndarray:
+    """Whether each client had a successful interaction in ``(t0, t]``."""
+    interactions = data.interactions.filter(
+        pl.col("successful").fill_null(False)
+        & pl.col("client_id").is_not_null()
+        & pl.col("date").is_not_null()
+    )
+    positions = client_positions(client_ids, interactions["client_id"].to_numpy())
+    days = interactions["date"].to_physical().to_numpy()
+    return kernels.count_in_period(positions, days, len(client_ids), t0, t) > 0
+
+
+def _spend_in_period(data: PortfolioInput, t0: int, t: int) -> int | None:
+    if data.spend is None:
+        return None
+    day = pl.col("date").to_physical()
+    return int(data.spend.filter((day > t0) & (day <= t))["amount_cents"].sum() or 0)
+
+
+def _client_facts(
+    facts: kernels.OrderFacts,
+    status: np.ndarray,
+    previous: np.ndarray,
+    thresholds: tuple[np.ndarray, np.ndarray],
+    covered: np.ndarray,
+    abc: np.ndarray,
+    t: int,
+    rules: PortfolioRules,
+) -> pl.DataFrame:
+    """Every computed column of the reading, from the per-client arrays."""
+    n = len(status)
+    customer = status != classify.PROSPECT
+    d = np.where(customer, t - facts.last_day.astype(np.int64), 0)
+    r = classify.quintile_scores(-d, customer)
+    f = classify.quintile_scores(facts.frequency, customer)
+    m = classify.quintile_scores(facts.revenue_window, customer)
+    positivated = facts.purchases_period > 0
+    if rules.indicators.purchase_counts_as_contact:
+        covered = covered | positivated
+    is_new = customer & (previous == classify.PROSPECT)
+    was_lost = (previous == classify.INACTIVATED) | (previous == classify.INACTIVE)
+    at_risk = (status == classify.PRE_INACTIVE) | (status == classify.INACTIVATED)
+    label = pl.Series(classify.STATUSES)
+    frame = pl.DataFrame(
+        {
+            "in_portfolio": np.broadcast_to(customer | rules.indicators.include_prospects, n),
+            "status": label.gather(status),
+            "status_previous": label.gather(previous),
+            "abc": pl.Series(classify.ABC_CLASSES).gather(np.maximum(abc, 0)),
+            "rfm": _RFM_LABELS.gather(np.maximum(r.astype(np.int32) * 25 + f * 5 + m - 31, 0)),
+            "r_score": r,
+            "f_score": f,
+            "m_score": m,
+            "days_since_last_purchase": d,
+            "last_purchase_date": pl.Series(facts.last_day).cast(pl.Date),
+            "first_purchase_date": pl.Series(np.where(customer, facts.first_day, 0)).cast(pl.Date),
+            "purchases_in_frequency_window": facts.frequency,
+            "revenue_in_abc_window_cents": facts.revenue_window,
+            "margin_in_abc_window_cents": facts.margin_window,
+            "revenue_period_cents": facts.revenue_period,
+            "purchases_period": facts.purchases_period,
+            "positivated": positivated,
+            "covered": covered,
+            "is_new": is_new,
+            "is_reactivated": positivated & was_lost,
+            "converted": is_new,
+            "active_threshold_days": thresholds[0],
+            "inactive_threshold_days": thresholds[1],
+            "revenue_at_risk_cents": np.where(at_risk, facts.revenue_window, 0),
+        }
+    )
+    is_customer = pl.Series(customer)
+    return frame.with_columns(
+        pl.when(is_customer).then(pl.col(column)).alias(column) for column in _CUSTOMER_ONLY
+    )
 
 
 def read_portfolio(
@@ -233,85 +316,27 @@ def read_portfolio(
         orders, n, t, lc.period_days, lc.frequency_window_days, abc_rules.window_days
     )
     status, previous, active_thr, inactive_thr = _statuses(facts, orders, n, t, t0, rules)
-
-    interactions = data.interactions.filter(
-        pl.col("successful").fill_null(False)
-        & pl.col("client_id").is_not_null()
-        & pl.col("date").is_not_null()
-    )
-    contacts = kernels.count_in_period(
-        client_positions(client_ids, interactions["client_id"].to_numpy()),
-        interactions["date"].to_physical().fill_null(t + 1).to_numpy(),
-        n,
-        t0,
-        t,
-    )
-    positivated = facts.purchases_period > 0
-    covered = contacts > 0
-    if rules.indicators.purchase_counts_as_contact:
-        covered |= positivated
-
-    customer = status != classify.PROSPECT
     basis = facts.revenue_window if abc_rules.basis == "revenue" else facts.margin_window
+    customer = status != classify.PROSPECT
     abc = classify.abc_classes(basis, customer, _external_id_order(data), abc_rules)
-    d = np.where(customer, t - facts.last_day.astype(np.int64), 0)
-    r = classify.quintile_scores(-d, customer)
-    f = classify.quintile_scores(facts.frequency, customer)
-    m = classify.quintile_scores(facts.revenue_window, customer)
-
-    is_new = customer & (previous == classify.PROSPECT)
-    was_lost = (previous == classify.INACTIVATED) | (previous == classify.INACTIVE)
-    at_risk = (status == classify.PRE_INACTIVE) | (status == classify.INACTIVATED)
-    in_portfolio = customer | rules.indicators.include_prospects
-
-    label = pl.Series(classify.STATUSES)
-    abc_label = pl.Series(["A", "B", "C"]).gather(np.maximum(abc, 0))
-    facts_frame = pl.DataFrame(
-        {
-            "in_portfolio": np.broadcast_to(in_portfolio, n),
-            "status": label.gather(status),
-            "status_previous": label.gather(previous),
-            "abc": abc_label,
-            "rfm": _RFM_LABELS.gather(np.maximum(r.astype(np.int32) * 25 + f * 5 + m - 31, 0)),
-            "r_score": r,
-            "f_score": f,
-            "m_score": m,
-            "days_since_last_purchase": d,
-            "last_purchase_date": pl.Series(facts.last_day).cast(pl.Date),
-            "first_purchase_date": pl.Series(np.where(customer, facts.first_day, 0)).cast(pl.Date),
-            "purchases_in_frequency_window": facts.frequency,
-            "revenue_in_abc_window_cents": facts.revenue_window,
-            "margin_in_abc_window_cents": facts.margin_window,
-            "revenue_period_cents": facts.revenue_period,
-            "purchases_period": facts.purchases_period,
-            "positivated": positivated,
-            "covered": covered,
-            "is_new": is_new,
-            "is_reactivated": positivated & was_lost,
-            "converted": is_new,
-            "active_threshold_days": active_thr,
-            "inactive_threshold_days": inactive_thr,
-            "revenue_at_risk_cents": np.where(at_risk, facts.revenue_window, 0),
-        }
-    )
-    customer_only = ["abc", "rfm", "r_score", "f_score", "m_score", "days_since_last_purchase"]
-    customer_only += ["last_purchase_date", "first_purchase_date"]
-    facts_frame = facts_frame.with_columns(
-        pl.when(pl.Series(customer)).then(pl.col(column)).alias(column) for column in customer_only
+    computed = _client_facts(
+        facts,
+        status,
+        previous,
+        (active_thr, inactive_thr),
+        _contacted(data, client_ids, t0, t),
+        abc,
+        t,
+        rules,
     )
     frame = pl.concat(
-        [clients.select("client_id", "external_id", "name", "segment", "region"), facts_frame],
+        [clients.select("client_id", "external_id", "name", "segment", "region"), computed],
         how="horizontal",
-    )
-    frame = frame.with_columns(_seller_columns(data, _seller_ids_at(data, client_ids, t)))
-    spend = None
-    if data.spend is not None:
-        day = pl.col("date").to_physical()
-        spend = int(data.spend.filter((day > t0) & (day <= t))["amount_cents"].sum() or 0)
+    ).with_columns(_seller_columns(data, _seller_ids_at(data, client_ids, t)))
     return PortfolioReading(
         as_of=as_of,
         period_start=as_of - timedelta(days=lc.period_days - 1),
         rules=rules,
         clients=frame.select(CLIENT_COLUMNS),
-        acquisition_spend_cents=spend,
+        acquisition_spend_cents=_spend_in_period(data, t0, t),
     )
