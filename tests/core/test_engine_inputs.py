@@ -81,3 +81,24 @@ def test_the_reading_keeps_the_client_order_and_states_its_period():
     reading = read_portfolio(data, date(2024, 6, 30), PortfolioRules())
     assert reading.clients["client_id"].to_list() == [3, 1, 2]
     assert (reading.as_of, reading.period_start) == (date(2024, 6, 30), date(2024, 6, 1))
+
+
+def test_an_empty_workspace_reads_as_empty_tables():
+    from carteira_core.engine import indicators, matrix
+    from carteira_core.rules import LifecycleRules
+
+    for mode in ("fixed", "cycle"):
+        rules = PortfolioRules(lifecycle=LifecycleRules(mode=mode))
+        reading = read_portfolio(PortfolioInput.empty(), T, rules)
+        assert reading.clients.height == 0
+        assert indicators(reading)["portfolio"].to_list() == [0]
+        assert indicators(reading, "seller").height == 0
+        assert matrix(reading, "team").height == 0
+
+
+def test_a_reading_in_cycle_mode_without_orders_uses_fixed_thresholds():
+    from carteira_core.rules import LifecycleRules
+
+    rules = PortfolioRules(lifecycle=LifecycleRules(mode="cycle"))
+    row = read_portfolio(make_input(clients=[1]), T, rules).clients.row(0, named=True)
+    assert (row["status"], row["active_threshold_days"]) == ("prospect", 90)
