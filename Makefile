@@ -35,6 +35,7 @@ test: lint
 	@scripts/run-tests
 
 bench: install
+	$(BIN)/python -c "import locust" 2>/dev/null || UV_PYTHON_DOWNLOADS=never $$(command -v uv || echo .cache/uv/bin/uv) sync --frozen --group bench --quiet
 	$(BIN)/python bench/run.py
 
 messages: install
