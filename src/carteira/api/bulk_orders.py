@@ -1,5 +1,6 @@
 """Bulk upsert of ERP orders: idempotent by external_id, all or nothing per call."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,8 +10,8 @@ from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
 from carteira.orders.models import Order
 
-FIELDS = ("client_id", "seller_id", "date", "amount", "margin", "status")
 CHUNK = 2_000  # keeps IN (...) lists under SQLite's variable limit
+UPDATE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ def do_upsert_orders(*, user: User, items: list) -> UpsertResult:
                 errors.append(ItemError(index, "external_id", "order outside your portfolio"))
         if errors:
             return UpsertResult(len(items), 0, 0, 0, errors)
-        to_create, to_update = [], []
+        to_create: list[Order] = []
+        # Orders to update, grouped by which fields changed: bulk_update's cost is in
+        # building one CASE expression per field, so only changed fields are sent.
+        to_update: dict[tuple[str, ...], list[Order]] = defaultdict(list)
         for item in items:
             client_id, seller_id = clients[item.client_external_id]
             values = {
@@ -93,19 +97,22 @@ def do_upsert_orders(*, user: User, items: list) -> UpsertResult:
                 continue
             if order.client_id == client_id:  # the seller at the time of the order stays
                 values["seller_id"] = order.seller_id
-            if any(getattr(order, f) != v for f, v in values.items()):
-                for field, value in values.items():
-                    setattr(order, field, value)
-                to_update.append(order)
+            changed = tuple(f for f, v in values.items() if getattr(order, f) != v)
+            if changed:
+                for field in changed:
+                    setattr(order, field, values[field])
+                to_update[changed].append(order)
         Order.objects.bulk_create(to_create, batch_size=1000)
-        Order.objects.bulk_update(to_update, FIELDS, batch_size=1000)
-        unchanged = len(items) - len(to_create) - len(to_update)
-        if to_create or to_update:
+        for fields, group in to_update.items():
+            Order.objects.bulk_update(group, fields, batch_size=UPDATE_BATCH)
+        updated = sum(len(group) for group in to_update.values())
+        unchanged = len(items) - len(to_create) - updated
+        if to_create or updated:
             do_record(
                 "orders.bulk_upserted",
                 actor=user,
                 created=len(to_create),
-                updated=len(to_update),
+                updated=updated,
                 unchanged=unchanged,
             )
-    return UpsertResult(len(items), len(to_create), len(to_update), unchanged, [])
+    return UpsertResult(len(items), len(to_create), updated, unchanged, [])
