@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -311,28 +312,33 @@ def read_portfolio(
     n = clients.height
     client_ids = clients["client_id"].to_numpy()
 
-    orders = _order_columns(data, client_ids, t)
-    facts = kernels.order_facts(
-        orders, n, t, lc.period_days, lc.frequency_window_days, abc_rules.window_days
-    )
-    status, previous, active_thr, inactive_thr = _statuses(facts, orders, n, t, t0, rules)
-    basis = facts.revenue_window if abc_rules.basis == "revenue" else facts.margin_window
-    customer = status != classify.PROSPECT
-    abc = classify.abc_classes(basis, customer, _external_id_order(data), abc_rules)
-    computed = _client_facts(
-        facts,
-        status,
-        previous,
-        (active_thr, inactive_thr),
-        _contacted(data, client_ids, t0, t),
-        abc,
-        t,
-        rules,
-    )
+    # sellers and contacts do not depend on the orders: read them alongside
+    with ThreadPoolExecutor(1) as pool:
+        sellers = pool.submit(lambda: _seller_columns(data, _seller_ids_at(data, client_ids, t)))
+        contacted = pool.submit(_contacted, data, client_ids, t0, t)
+        orders = _order_columns(data, client_ids, t)
+        facts = kernels.order_facts(
+            orders, n, t, lc.period_days, lc.frequency_window_days, abc_rules.window_days
+        )
+        status, previous, active_thr, inactive_thr = _statuses(facts, orders, n, t, t0, rules)
+        basis = facts.revenue_window if abc_rules.basis == "revenue" else facts.margin_window
+        customer = status != classify.PROSPECT
+        abc = classify.abc_classes(basis, customer, _external_id_order(data), abc_rules)
+        computed = _client_facts(
+            facts,
+            status,
+            previous,
+            (active_thr, inactive_thr),
+            contacted.result(),
+            abc,
+            t,
+            rules,
+        )
+        seller_columns = sellers.result()
     frame = pl.concat(
         [clients.select("client_id", "external_id", "name", "segment", "region"), computed],
         how="horizontal",
-    ).with_columns(_seller_columns(data, _seller_ids_at(data, client_ids, t)))
+    ).with_columns(seller_columns)
     return PortfolioReading(
         as_of=as_of,
         period_start=as_of - timedelta(days=lc.period_days - 1),
