@@ -1,4 +1,9 @@
-"""Vectorised classification: lifecycle status, cycle thresholds, ABC class, RFM scores."""
+"""Vectorised classification: lifecycle status, cycle thresholds, ABC class, RFM scores.
+
+RFM: over every non-prospect client of the workspace, R scores recency (fewer days since
+the last purchase score higher), F the purchases in the frequency window, M the net revenue
+in the ABC window; each 1–5 by ``quintile_scores`` (equal values share a score).
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,12 @@ denominator is zero. Money is in cents.
 
 Definitions beyond the letter of the spec:
 
+- *revenue*, *purchases* and *average ticket* cover the portfolio's clients (prospects only
+  when ``include_prospects``): net revenue of the period, returns included, and its
+  purchase count.
+- *new clients*, *reactivated*, *churn* and *conversion* cover every client of the group at
+  ``T`` (their status a period earlier decides the denominators).
+
 - *churn rate* = clients inactivated at ``T`` that were active or pre-inactive at
   ``T - period`` / clients active or pre-inactive at ``T - period``. In fixed mode every
   client inactivated at ``T`` was active or pre-inactive a period earlier; the intersection
