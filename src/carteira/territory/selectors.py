@@ -124,5 +124,5 @@ def map_points(
             continue
         i = index.get(key or NONE, fallback)
         counts[i] += 1
-        points.append([pk, round(lat, 5), round(lon, 5), i])
+        points.append([pk, round(lat, 4), round(lon, 4), i])  # 4 places: ~11 m
     return MapPoints(categories, points, counts, missing)
