@@ -1,0 +1,111 @@
+"""Benchmark of the balanced distribution proposal (not a test; docs/benchmarks.md).
+
+50 sellers × 20k clients on the demo company's geography (dense capitals plus a rural
+spread over every municipality), several seeds. Today's assignment is realistic and
+messy: most clients with the nearest seller, a quarter with one of the four nearest,
+capacities that do not follow the workload. Compares, on the same data in the same run:
+today's assignment, workload-weighted k-means, and the proposal (keep-today default and
+a "redesign" setting with no move penalty), plus the "a seller is leaving" scenario.
+
+    .venv/bin/python bench/distribution_bench.py [--clients 20000] [--sellers 50] [--seeds 1 2 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import time
+
+import numpy as np
+
+from carteira_core.demo.clients import locate
+from carteira_core.demo.geo import municipalities
+from carteira_core.distribution.geo import haversine_km
+from carteira_core.distribution.kmeans import kmeans_assignment
+from carteira_core.distribution.metrics import measure
+from carteira_core.distribution.model import ClientIn, Options, SellerIn
+from carteira_core.distribution.propose import propose
+
+SEGMENTS = ("supermercados", "farmácias", "bares e restaurantes", "padarias", "conveniência")
+# ABC share and required contacts a week (action plan: A weekly, B fortnightly, C monthly)
+CLASSES = ((0.10, 1.0), (0.20, 0.5), (0.70, 7 / 30))
+
+
+def instance(seed: int, n_clients: int, n_sellers: int):
+    rng = np.random.default_rng(seed)
+    places = municipalities()
+    loc = locate(rng, n_clients, places)
+    homes = rng.choice(n_clients, size=n_sellers, replace=False)
+    home_lat, home_lon = loc.lat[homes], loc.lon[homes]
+    klass = rng.choice(3, size=n_clients, p=[c[0] for c in CLASSES])
+    workload = np.array([c[1] for c in CLASSES])[klass]
+    revenue = (rng.lognormal(10, 1, n_clients) * np.array([8.0, 2.5, 1.0])[klass] * 100).astype(
+        np.int64
+    )
+    distance = haversine_km(loc.lat[:, None], loc.lon[:, None], home_lat[None], home_lon[None])
+    nearest = np.argsort(distance, axis=1)[:, :4]
+    messy = rng.random(n_clients) < 0.25
+    today = np.where(messy, nearest[np.arange(n_clients), rng.integers(0, 4, n_clients)],
+                     nearest[:, 0])  # fmt: skip
+    capacity = rng.uniform(0.7, 1.3, n_sellers)
+    capacity *= workload.sum() * 1.1 / capacity.sum()
+    sellers = [
+        SellerIn(i + 1, float(home_lat[i]), float(home_lon[i]), float(capacity[i]))
+        for i in range(n_sellers)
+    ]
+    segment = rng.integers(0, len(SEGMENTS), n_clients)
+    clients = [
+        ClientIn(j + 1, float(loc.lat[j]), float(loc.lon[j]), float(workload[j]),
+                 int(revenue[j]), SEGMENTS[segment[j]], int(today[j]) + 1)
+        for j in range(n_clients)
+    ]  # fmt: skip
+    return sellers, clients
+
+
+def row(name: str, seed: int, m, seconds: float | None) -> str:
+    took = f"{seconds:.1f}" if seconds is not None else "–"
+    return (
+        f"| {seed} | {name} | {took} | {m.max_over_mean:.3f} | {m.cv:.3f} | {m.revenue_cv:.3f} "
+        f"| {m.mean_km:.1f} | {m.moved} |"
+    )
+
+
+def run(seed: int, n_clients: int, n_sellers: int) -> list[str]:
+    sellers, clients = instance(seed, n_clients, n_sellers)
+    today = {c.id: c.seller for c in clients}
+    lines = [row("today", seed, measure(sellers, clients, today), None)]
+    started = time.perf_counter()
+    km = kmeans_assignment(sellers, clients, seed=seed)
+    lines.append(row("k-means", seed, measure(sellers, clients, km), time.perf_counter() - started))
+    for name, options in (("proposal", Options()), ("proposal, redesign", Options(move_km=0.0))):
+        started = time.perf_counter()
+        result = propose(sellers, clients, options)
+        took = time.perf_counter() - started
+        lines.append(row(name, seed, measure(sellers, clients, result.assignment), took))
+    leaving = [dataclasses.replace(s, can_receive=s.id != 1) for s in sellers]
+    started = time.perf_counter()
+    result = propose(leaving, clients)
+    took = time.perf_counter() - started
+    left = sum(1 for c in clients if c.seller == 1)
+    m = measure(leaving, clients, result.assignment)
+    lines.append(row(f"seller 1 leaving ({left} clients)", seed, m, took))
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=20_000)
+    parser.add_argument("--sellers", type=int, default=50)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    args = parser.parse_args()
+    print(f"{args.sellers} sellers × {args.clients} clients, {os.cpu_count()} CPUs\n")
+    print("| seed | assignment | seconds | max/mean | CV | revenue CV | mean km | moved |")
+    print("|---|---|---|---|---|---|---|---|")
+    for seed in args.seeds:
+        for line in run(seed, args.clients, args.sellers):
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The contract between the web app and the distribution core: frozen dataclasses."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SellerIn:
+    id: int
+    latitude: float | None
+    longitude: float | None
+    capacity: float  # contacts per week
+    segments: frozenset[str] = frozenset()  # empty: serves every segment
+    can_receive: bool = True  # False: leaving or on leave; all their clients move
+
+    def serves(self, segment: str) -> bool:
+        return not self.segments or not segment or segment in self.segments
+
+
+@dataclass(frozen=True)
+class ClientIn:
+    id: int
+    latitude: float | None
+    longitude: float | None
+    workload: float  # required contacts per week (from the action plan frequency)
+    revenue: int  # in cents, over the ABC window: weighs the cost of moving the client
+    segment: str = ""
+    seller: int | None = None  # today's seller
+
+
+@dataclass(frozen=True)
+class Options:
+    tolerance: float = 0.05  # each seller's workload/capacity within ±5 % of the mean
+    # What moving one average client "costs", in km of travel per contact a week: the
+    # optimiser moves a client to shorten routes only when it saves more than this.
+    move_km: float = 40.0
+    revenue_weight: float = 1.0  # a client with the mean revenue costs (1 + this) moves
+    cell_km: float = 8.0  # side of the grid cells clients are aggregated into
+    neighbours: int = 12  # candidate sellers per cell (nearest bases), plus today's seller
+    repair_rounds: int = 400
+
+
+@dataclass(frozen=True)
+class Move:
+    client: int
+    seller_from: int | None
+    seller_to: int
+
+
+@dataclass(frozen=True)
+class Proposal:
+    assignment: dict[int, int]  # client id -> seller id (every client with a seller)
+    moves: tuple[Move, ...]
+    unserved: tuple[int, ...]  # clients whose segment no receiving seller serves
+    cells: int
+    status: str  # the min-cost-flow solver's status

@@ -1,0 +1,261 @@
+"""The balanced distribution proposal: a min-cost-flow transportation problem on small
+geographic cells, then a repair pass on whole clients. See docs/adr/0004-distribution.md.
+
+Cost of serving client c by seller s (km·contacts/week):
+    w_c · d(c, s)  +  [s ≠ today's seller] · P_c,
+    P_c = move_km · mean(w) · (1 + revenue_weight · revenue_c / mean(revenue))
+and each seller's load is pushed into the band (1 ± tolerance) · target by a
+three-tranche arc to the sink (cheap below the band's floor, dear inside it, dearer above).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from carteira_core.distribution.geo import haversine_km
+from carteira_core.distribution.metrics import bases
+from carteira_core.distribution.model import ClientIn, Move, Options, Proposal, SellerIn
+
+UNIT = 1000  # flow units per contact a week
+COST_SCALE = 10  # integer costs: tenths of a km
+
+
+@dataclass
+class _Problem:
+    lat: np.ndarray
+    lon: np.ndarray
+    located: np.ndarray
+    work: np.ndarray  # int flow units per client
+    penalty: np.ndarray  # P_c, km·contacts/week
+    current: np.ndarray  # seller index or -1
+    eligible: np.ndarray  # client × seller: may this seller take this client?
+    base_lat: np.ndarray
+    base_lon: np.ndarray
+    target: np.ndarray  # flow units per seller
+
+
+def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options) -> _Problem:
+    index = {s.id: i for i, s in enumerate(sellers)}
+    lat = np.array([np.nan if c.latitude is None else c.latitude for c in clients], dtype=float)
+    lon = np.array([np.nan if c.longitude is None else c.longitude for c in clients], dtype=float)
+    workload = np.array([max(c.workload, 0.0) for c in clients], dtype=float)
+    revenue = np.array([max(c.revenue, 0) for c in clients], dtype=float)
+    mean_revenue = revenue.mean() if revenue.size and revenue.mean() > 0 else 1.0
+    mean_work = workload.mean() if workload.size and workload.mean() > 0 else 1.0
+    penalty = options.move_km * mean_work * (1 + options.revenue_weight * revenue / mean_revenue)
+    segments = sorted({c.segment for c in clients})
+    serves = np.array([[s.can_receive and s.serves(g) for s in sellers] for g in segments])
+    segment_of = {g: i for i, g in enumerate(segments)}
+    eligible = serves[[segment_of[c.segment] for c in clients]] if clients else serves[:0]
+    base = bases(sellers, clients)
+    capacity = np.array([s.capacity if s.can_receive else 0.0 for s in sellers], dtype=float)
+    work = np.maximum(np.rint(workload * UNIT).astype(np.int64), 1)
+    served = eligible.any(axis=1) if eligible.size else np.zeros(len(clients), bool)
+    total = work[served].sum()
+    target = total * capacity / capacity.sum() if capacity.sum() > 0 else capacity
+    return _Problem(
+        lat=lat,
+        lon=lon,
+        located=np.isfinite(lat) & np.isfinite(lon),
+        work=work,
+        penalty=penalty,
+        current=np.array([index.get(c.seller, -1) for c in clients], dtype=np.int64),
+        eligible=eligible,
+        base_lat=np.array([base[s.id][0] for s in sellers]),
+        base_lon=np.array([base[s.id][1] for s in sellers]),
+        target=target,
+    )
+
+
+def _cells(p: _Problem, served: np.ndarray, cell_km: float) -> np.ndarray:
+    """Cell number per served client: grid square × segment eligibility × today's seller."""
+    step_lat = cell_km / 111.32
+    safe_lat = np.where(p.located, p.lat, 0.0)
+    step_lon = cell_km / (111.32 * np.maximum(np.cos(np.radians(safe_lat)), 0.1))
+    gx = np.where(p.located, np.floor(safe_lat / step_lat), -(10**9)).astype(np.int64)
+    gy = np.where(p.located, np.floor(np.where(p.located, p.lon, 0.0) / step_lon), -(10**9))
+    _, who = np.unique(p.eligible, axis=0, return_inverse=True)
+    key = np.stack([gx, gy.astype(np.int64), who.ravel(), p.current], axis=1)[served]
+    _, cell = np.unique(key, axis=0, return_inverse=True)
+    return cell.ravel()
+
+
+def _flow(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Options):
+    """Solve the transportation problem; returns {(cell, seller): units}."""
+    n_cells, n_sellers = int(cell.max()) + 1, len(p.target)
+    work = np.bincount(cell, weights=p.work[members], minlength=n_cells)
+    located = p.located[members]
+    wl = np.where(located, p.work[members], 0)
+    mass = np.bincount(cell, weights=wl, minlength=n_cells)
+    safe = np.maximum(mass, 1)
+    c_lat = np.bincount(cell, weights=wl * np.nan_to_num(p.lat[members]), minlength=n_cells) / safe
+    c_lon = np.bincount(cell, weights=wl * np.nan_to_num(p.lon[members]), minlength=n_cells) / safe
+    has_place = mass > 0
+    penalty = np.bincount(cell, weights=p.penalty[members], minlength=n_cells)
+    first = np.full(n_cells, -1)
+    first[cell[::-1]] = members[::-1]
+    current = p.current[first]
+    eligible = p.eligible[first]
+    distance = haversine_km(c_lat[:, None], c_lon[:, None], p.base_lat[None], p.base_lon[None])
+    distance = np.where(has_place[:, None], distance, 0.0)
+    ranked = np.argsort(np.where(eligible, distance, np.inf), axis=1, kind="stable")
+    k = min(options.neighbours, n_sellers)
+    tails, heads, costs = [], [], []
+    for j in range(n_cells):
+        candidates = [s for s in ranked[j, :k] if eligible[j, s]]
+        if current[j] >= 0 and eligible[j, current[j]] and current[j] not in candidates:
+            candidates.append(current[j])
+        for s in candidates:
+            moving = penalty[j] * UNIT / work[j] if s != current[j] else 0.0
+            tails.append(j)
+            heads.append(s)
+            costs.append(distance[j, s] + moving)
+    unit_cost = np.rint(np.array(costs) * COST_SCALE).astype(np.int64)
+    floor_bonus = 2 * int(unit_cost.max(initial=0)) + 1
+    overflow = 3 * floor_bonus
+    low = np.floor((1 - options.tolerance * 0.8) * p.target).astype(np.int64)
+    high = np.floor((1 + options.tolerance * 0.8) * p.target).astype(np.int64)
+    total = int(work.sum())
+    sink = n_cells + n_sellers
+    seller_node = np.arange(n_sellers) + n_cells
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails, dtype=np.int64),
+        seller_node[np.array(heads, dtype=np.int64)],
+        np.full(len(tails), total, dtype=np.int64),
+        unit_cost,
+    )
+    for tranche, cost in ((low, 0), (high - low, floor_bonus), (None, floor_bonus + overflow)):
+        caps = np.full(n_sellers, total, np.int64) if tranche is None else np.maximum(tranche, 0)
+        flow.add_arcs_with_capacity_and_unit_cost(
+            seller_node, np.full(n_sellers, sink), caps, np.full(n_sellers, cost, np.int64)
+        )
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[:n_cells] = work.astype(np.int64)
+    supplies[sink] = -total
+    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed: {status}")
+    units = flow.flows(arcs)
+    shipped = {}
+    for j, s, u in zip(tails, heads, units, strict=True):
+        if u > 0:
+            shipped.setdefault(j, []).append((int(s), int(u)))
+    return shipped, current, "OPTIMAL"
+
+
+def _split(p: _Problem, members: np.ndarray, cell: np.ndarray, shipped, current) -> np.ndarray:
+    """Whole clients per cell: the cheapest to move (penalty per unit of work) go first."""
+    owner = np.full(len(p.work), -1, dtype=np.int64)
+    by_cell: dict[int, list[int]] = {}
+    for m, j in zip(members.tolist(), cell.tolist(), strict=True):
+        by_cell.setdefault(j, []).append(m)
+    for j, group in by_cell.items():
+        keep = int(current[j])
+        targets = sorted(shipped.get(j, []), key=lambda t: (t[0] == keep, -t[1], t[0]))
+        idx = np.array(group)
+        idx = idx[np.lexsort((idx, p.penalty[idx] / p.work[idx]))]
+        if len(targets) == 1:
+            owner[idx] = targets[0][0]
+            continue
+        edges = np.cumsum([u for _s, u in targets])
+        midpoints = np.cumsum(p.work[idx]) - p.work[idx] / 2
+        pick = np.minimum(np.searchsorted(edges, midpoints, side="right"), len(targets) - 1)
+        owner[idx] = np.array([s for s, _u in targets])[pick]
+    return owner
+
+
+def _repair(p: _Problem, owner: np.ndarray, options: Options) -> None:
+    """Move whole clients out of sellers above the band, cheapest change first."""
+    n_sellers = len(p.target)
+    high = (1 + options.tolerance) * p.target
+    low = (1 - options.tolerance) * p.target
+    assigned = owner >= 0
+    load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=n_sellers)
+
+    def cost(clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
+        d = haversine_km(
+            p.lat[clients][:, None],
+            p.lon[clients][:, None],
+            p.base_lat[sellers],
+            p.base_lon[sellers],
+        )
+        d = np.where(p.located[clients][:, None], d, 0.0)
+        moved = p.current[clients][:, None] != sellers[None, :]
+        return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None]
+
+    for _ in range(options.repair_rounds):
+        over = np.flatnonzero(load > high)
+        under = np.flatnonzero((load < low) & (p.target > 0))
+        if over.size:
+            giver = over[np.argmax((load - high)[over])]
+            mine = np.flatnonzero(owner == giver)
+            room = np.flatnonzero(p.target > 0)
+            fits = p.eligible[mine][:, room] & (
+                load[room][None, :] + p.work[mine][:, None] <= high[room][None, :]
+            )
+        elif under.size:
+            taker = under[np.argmin((load - low)[under])]
+            held = np.maximum(owner, 0)
+            mine = np.flatnonzero(
+                (owner >= 0)
+                & (owner != taker)
+                & p.eligible[:, taker]
+                & (load[held] - p.work >= low[held])
+            )
+            room = np.array([taker])
+            fits = np.ones((mine.size, 1), dtype=bool)
+        else:
+            return
+        if not mine.size or not fits.any():
+            return
+        delta = cost(mine, room) - _own_cost(mine, owner, cost)[:, None]
+        delta = np.where(fits, delta, np.inf)
+        i, r = np.unravel_index(np.argmin(delta), delta.shape)
+        if not np.isfinite(delta[i, r]):
+            return
+        client, to = mine[i], room[r]
+        load[owner[client]] -= p.work[client]
+        load[to] += p.work[client]
+        owner[client] = to
+
+
+def _own_cost(clients: np.ndarray, owner: np.ndarray, cost) -> np.ndarray:
+    out = np.empty(clients.size)
+    for s in np.unique(owner[clients]):
+        sel = owner[clients] == s
+        out[sel] = cost(clients[sel], np.array([s]))[:, 0]
+    return out
+
+
+def propose(
+    sellers: list[SellerIn], clients: list[ClientIn], options: Options | None = None
+) -> Proposal:
+    """Who should serve whom. Sellers who cannot receive lose all their clients; clients
+    no receiving seller serves (segment) stay where they are and are reported."""
+    options = options or Options()
+    if not sellers or not clients or not any(s.can_receive for s in sellers):
+        raise ValueError("a proposal needs clients and at least one seller who can receive")
+    p = _problem(sellers, clients, options)
+    served = p.eligible.any(axis=1)
+    members = np.flatnonzero(served)
+    owner = p.current.copy()
+    cells, status = 0, "EMPTY"
+    if members.size:
+        cell = _cells(p, served, options.cell_km)
+        cells = int(cell.max()) + 1
+        shipped, current, status = _flow(p, members, cell, options)
+        split = _split(p, members, cell, shipped, current)
+        owner[members] = split[members]
+        _repair(p, owner, options)
+    ids = [s.id for s in sellers]
+    assignment = {c.id: ids[o] for c, o in zip(clients, owner.tolist(), strict=True) if o >= 0}
+    moves = tuple(
+        Move(c.id, c.seller, assignment[c.id])
+        for c in clients
+        if c.id in assignment and assignment[c.id] != c.seller
+    )
+    unserved = tuple(c.id for c, ok in zip(clients, served.tolist(), strict=True) if not ok)
+    return Proposal(assignment, moves, unserved, cells, status)
