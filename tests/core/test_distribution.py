@@ -1,0 +1,192 @@
+"""The distribution core on small hand-made instances."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from carteira_core.distribution.geo import haversine_km, points_in_polygon
+from carteira_core.distribution.kmeans import kmeans_assignment
+from carteira_core.distribution.metrics import measure
+from carteira_core.distribution.model import ClientIn, Options, SellerIn
+from carteira_core.distribution.propose import propose
+from carteira_core.distribution.rules import ClientFacts, RuleSpec, match_rules
+
+# Two towns 100 km apart, one seller living in each.
+WEST, EAST = (-23.0, -47.0), (-23.0, -46.0)
+
+
+def town(centre, first_id, n, seller, *, workload=1.0, revenue=1000, segment=""):
+    return [
+        ClientIn(first_id + i, centre[0] + 0.001 * i, centre[1], workload, revenue, segment, seller)
+        for i in range(n)
+    ]
+
+
+def two_sellers(capacity=10.0, **extra):
+    return [SellerIn(1, *WEST, capacity), SellerIn(2, *EAST, capacity, **extra)]
+
+
+def test_haversine_between_two_towns_one_degree_of_longitude_apart():
+    assert float(haversine_km(*WEST, *EAST)) == pytest.approx(102.4, abs=0.5)
+
+
+def test_nothing_moves_when_already_balanced_and_compact():
+    clients = town(WEST, 1, 8, 1) + town(EAST, 100, 8, 2)
+    result = propose(two_sellers(), clients)
+    assert result.moves == ()
+    assert measure(two_sellers(), clients, result.assignment).max_over_mean == 1.0
+
+
+def test_overloaded_seller_gives_only_what_balance_needs_and_capacities_hold():
+    clients = town(WEST, 1, 12, 1) + town(EAST, 100, 4, 2)
+    result = propose(two_sellers(), clients)
+    loads = measure(two_sellers(), clients, result.assignment)
+    assert len(result.moves) == 4  # 12/4 -> 8/8
+    assert {m.seller_from for m in result.moves} == {1}
+    assert loads.max_over_mean <= 1.05
+
+
+def test_big_clients_move_last():
+    clients = town(WEST, 1, 12, 1)
+    clients[0] = dataclasses.replace(clients[0], revenue=1_000_000)
+    result = propose(two_sellers(), clients)
+    assert result.assignment[1] == 1
+    assert len(result.moves) == 6
+
+
+def test_capacities_weigh_the_split():
+    sellers = [SellerIn(1, *WEST, 30.0), SellerIn(2, *EAST, 10.0)]
+    clients = town(WEST, 1, 10, 1) + town(EAST, 100, 10, 2)
+    result = propose(sellers, clients)
+    m = measure(sellers, clients, result.assignment)
+    assert [load.clients for load in m.loads] == [15, 5]
+
+
+def test_a_leaving_sellers_clients_all_move():
+    sellers = [*two_sellers(), SellerIn(3, -23.0, -46.5, 10.0, can_receive=False)]
+    clients = town(WEST, 1, 5, 1) + town(EAST, 100, 5, 2) + town((-23.0, -46.5), 200, 6, 3)
+    result = propose(sellers, clients)
+    assert 3 not in result.assignment.values()
+    assert {m.client for m in result.moves} == {c.id for c in clients if c.seller == 3}
+    assert measure(sellers, clients, result.assignment).max_over_mean <= 1.05
+
+
+def test_segments_only_go_to_sellers_who_serve_them():
+    sellers = two_sellers(segments=frozenset({"farmácias"}))
+    clients = town(WEST, 1, 6, 1, segment="farmácias") + town(WEST, 100, 6, 1, segment="bares")
+    result = propose(sellers, clients)
+    assert all(result.assignment[c.id] == 1 for c in clients if c.segment == "bares")
+    assert sum(1 for c in clients if result.assignment[c.id] == 2) == 6
+
+
+def test_a_segment_nobody_serves_is_reported_and_left_alone():
+    sellers = [SellerIn(1, *WEST, 10.0, frozenset({"farmácias"}))]
+    clients = town(WEST, 1, 2, 1, segment="bares")
+    result = propose(sellers, clients)
+    assert result.unserved == (1, 2)
+    assert result.moves == ()
+
+
+def test_clients_without_coordinates_are_still_balanced():
+    clients = [ClientIn(i, None, None, 1.0, 100, "", 1) for i in range(1, 9)]
+    result = propose(two_sellers(), clients)
+    assert len(result.moves) == 4
+
+
+def test_same_input_same_proposal():
+    rng = np.random.default_rng(7)
+    clients = [
+        ClientIn(
+            i,
+            -23 + rng.normal(0, 0.3),
+            -46.5 + rng.normal(0, 0.3),
+            0.5,
+            int(rng.integers(1, 10**6)),
+            "",
+            1 + i % 2,
+        )
+        for i in range(300)
+    ]
+    sellers = [*two_sellers(), SellerIn(3, -22.5, -46.5, 20.0)]
+    first, second = propose(sellers, clients), propose(sellers, clients)
+    assert first.assignment == second.assignment
+    assert kmeans_assignment(sellers, clients, seed=3) == kmeans_assignment(
+        sellers, clients, seed=3
+    )
+
+
+def test_move_penalty_zero_redesigns_for_distance():
+    clients = town(EAST, 1, 4, 1) + town(WEST, 100, 4, 2)  # swapped towns
+    assert propose(two_sellers(), clients, Options(move_km=0.0)).moves.__len__() == 8
+    assert propose(two_sellers(), clients, Options(move_km=1000.0)).moves == ()
+
+
+SQUARE = [[-47.0, -24.0], [-46.0, -24.0], [-46.0, -23.0], [-47.0, -23.0], [-47.0, -24.0]]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "inside"),
+    [
+        (-23.5, -46.5, True),  # centre
+        (-23.5, -45.9, False),  # east of it
+        (-24.0, -46.5, True),  # on the south edge
+        (-23.0, -47.0, True),  # on a vertex
+        (-23.5, -47.0, True),  # on the west edge
+        (-22.9999, -46.5, False),  # just north
+    ],
+)
+def test_point_in_polygon_counts_borders_as_inside(lat, lon, inside):
+    assert points_in_polygon(np.array([lat]), np.array([lon]), SQUARE)[0] == inside
+
+
+def test_point_in_concave_polygon_and_missing_coordinates():
+    u_shape = [[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3]]  # lon, lat
+    got = points_in_polygon(np.array([2.0, 0.5, np.nan]), np.array([1.5, 1.5, 1.0]), u_shape)
+    assert got.tolist() == [False, True, False]
+
+
+def test_polygon_needs_three_vertices():
+    with pytest.raises(ValueError):
+        points_in_polygon(np.array([0.0]), np.array([0.0]), [[0, 0], [1, 1]])
+
+
+def facts(**columns):
+    n = len(columns["code"])
+    base = {k: [""] * n for k in ("state", "city", "postal_code", "segment", "abc")}
+    base.update({"latitude": [None] * n, "longitude": [None] * n})
+    return ClientFacts(**{**base, **columns})
+
+
+def test_rules_report_winner_conflicts_and_unmatched():
+    f = facts(
+        code=["A", "B", "C"],
+        state=["RS", "RS", "PE"],
+        postal_code=["90010-000", "95000-000", "50000-000"],
+        abc=["A", "C", "B"],
+    )
+    rules = [
+        RuleSpec(1, priority=20, seller=7, states=frozenset({"RS"})),
+        RuleSpec(
+            2, priority=10, seller=8, postal_ranges=((90000000, 90999999),), abc=frozenset("A")
+        ),
+    ]
+    got = match_rules(rules, f)
+    assert got.rules == [(2, 1), (1,), ()]
+    assert got.winner == [2, 1, None]
+
+
+def test_rules_by_key_account_segment_city_and_polygon():
+    f = facts(
+        code=["K1", "X"],
+        city=["Porto Alegre", " porto alegre "],
+        segment=["farmácias", "bares"],
+        latitude=[-23.5, -23.5],
+        longitude=[-46.5, -50.0],
+    )
+    rules = [
+        RuleSpec(1, 1, 1, clients=frozenset({"K1"})),
+        RuleSpec(2, 2, 1, cities=frozenset({"Porto Alegre"})),
+        RuleSpec(3, 3, 1, segments=frozenset({"Farmácias"}), polygon=tuple(map(tuple, SQUARE))),
+    ]
+    assert match_rules(rules, f).rules == [(1, 2, 3), (2,)]
