@@ -18,6 +18,8 @@ PRODUCT_COMMANDS = {
     "report": "portfolio reports: clients, kpis, matrix",
     "plan": "apply the action plan: tasks, escalations, daily digest",
     "createuser": "create a login with a role",
+    "backup": "write a consistent copy of the database",
+    "restore": "restore a backup into an empty database",
     "manage": "run any Django management command (migrate, shell, …)",
 }
 

@@ -58,21 +58,26 @@ INSTALLED_APPS = [
     "carteira.plans",
     "carteira.territory",
     "carteira.web",
+    "carteira.privacy",
+    "carteira.backup",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "carteira.accounts.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "carteira.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "carteira.audit.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "carteira.accounts.security.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "carteira.urls"
@@ -153,6 +158,10 @@ CSRF_COOKIE_SECURE = SECURE_TLS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# "__Host-": the browser only accepts it over HTTPS, for this exact host, path "/".
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE_TLS else "sessionid"
+LOGIN_FAILURES_PER_USERNAME = 5  # per 15 minutes (carteira.accounts.throttle)
+LOGIN_FAILURES_PER_IP = 50
 SECURE_SSL_REDIRECT = SECURE_TLS
 SECURE_HSTS_SECONDS = 31536000 if SECURE_TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_TLS

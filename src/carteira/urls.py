@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carteira.accounts.login import LoginView
 from carteira.accounts.views import PasswordResetView
 from carteira.web import views as web_views
 
@@ -10,7 +11,7 @@ admin.site.site_title = "Carteira"
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -38,4 +39,6 @@ urlpatterns = [
     path("territory/", include("carteira.territory.urls")),
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),
+    path("privacy/", include("carteira.privacy.urls")),
 ]
+handler500 = "carteira.accounts.security.server_error"

@@ -23,6 +23,8 @@ class User(AbstractUser):
         choices=[("pt-br", "Português (Brasil)"), ("es", "Español"), ("en", "English")],
         default="pt-br",
     )
+    # The data-protection officer (LGPD "encarregado"): handles data subjects' requests.
+    is_dpo = models.BooleanField(_("data-protection officer"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -31,3 +33,28 @@ class User(AbstractUser):
     @property
     def sees_whole_portfolio(self) -> bool:
         return self.is_superuser or self.role in COMPANY_WIDE_ROLES
+
+    @property
+    def handles_privacy(self) -> bool:
+        """Admins and the data-protection officer answer data subjects' requests."""
+        return self.is_active and (self.is_superuser or self.role == Role.ADMIN or self.is_dpo)
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for throttling. The username is stored only as a hash."""
+
+    username_hash = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so deactivating a user can end them at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from carteira.accounts.policy import policy
+from carteira.audit.services import do_record
+from carteira.privacy import services
+from carteira.privacy.forms import ContactCorrectionForm, DataSubjectRequestForm
+from carteira.privacy.models import DataSubjectRequest
+
+
+@policy("object:contact")
+@login_required
+@require_GET
+def contact_report(request, contact_id: int):
+    contact = services.access_contact(request.user, contact_id)
+    do_record("contact.viewed", actor=request.user, obj=contact)
+    report = services.get_access_report(contact)
+    context = {"contact": contact, "report": report, "nav": "clients",
+               "may_anonymise": request.user.handles_privacy}  # fmt: skip
+    return render(request, "privacy/contact_report.html", context)
+
+
+@policy("object:contact")
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, contact_id: int):
+    contact = services.access_contact(request.user, contact_id)
+    if contact.anonymized_at is not None:
+        raise Http404
+    form = ContactCorrectionForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        do_record("contact.corrected", actor=request.user, obj=contact,
+                  fields=sorted(form.changed_data))  # fmt: skip
+        messages.success(request, _("Contact corrected."))
+        return redirect("privacy:contact", contact_id=contact.pk)
+    return render(request, "privacy/contact_edit.html", {"contact": contact, "form": form})
+
+
+@policy("role:admin,dpo")
+@login_required
+@require_POST
+def contact_anonymise(request, contact_id: int):
+    contact = services.access_contact_for_privacy(request.user, contact_id)
+    if contact.anonymized_at is None:
+        services.do_anonymise_contact(contact, actor=request.user, reason="request")
+    messages.success(request, _("Contact anonymised."))
+    return redirect("privacy:contact", contact_id=contact.pk)
+
+
+@policy("role:admin,dpo")
+@login_required
+@require_POST
+def contact_block(request, contact_id: int):
+    contact = services.access_contact_for_privacy(request.user, contact_id)
+    services.do_block_contact(
+        contact, actor=request.user, blocked=request.POST.get("unblock") != "1"
+    )
+    return redirect("privacy:contact", contact_id=contact.pk)
+
+
+@policy("role:admin,dpo")
+@login_required
+@require_http_methods(["GET", "POST"])
+def requests_page(request):
+    if not request.user.handles_privacy:
+        raise Http404
+    form = DataSubjectRequestForm(request.POST or None, initial={"received_at": timezone.now()})
+    if request.method == "POST" and form.is_valid():
+        dsr = form.save(commit=False)
+        dsr.handled_by = request.user
+        dsr.save()
+        do_record("privacy.request_received", actor=request.user, obj=dsr, kind=dsr.kind)
+        return redirect("privacy:requests")
+    now = timezone.now()
+    rows = [(r, r.is_overdue(now)) for r in DataSubjectRequest.objects.all()[:500]]
+    return render(request, "privacy/requests.html", {"rows": rows, "form": form, "now": now})
