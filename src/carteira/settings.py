@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "carteira.web",
     "carteira.privacy",
     "carteira.backup",
+    "carteira.review",
 ]
 
 MIDDLEWARE = [

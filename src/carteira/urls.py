@@ -37,6 +37,8 @@ urlpatterns = [
     path("plans/", include("carteira.plans.urls")),
     path("agenda/", include("carteira.agenda.urls")),
     path("territory/", include("carteira.territory.urls")),
+    path("goals/", include("carteira.goals.urls")),
+    path("review/", include("carteira.review.urls")),
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),
     path("privacy/", include("carteira.privacy.urls")),

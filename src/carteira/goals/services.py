@@ -1,0 +1,151 @@
+"""Writing goals: one at a time, a whole grid, or a CSV file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from carteira.accounts.models import User
+from carteira.audit.services import do_record
+from carteira.clients.models import Client
+from carteira.goals.measure import RATES
+from carteira.goals.models import Goal
+from carteira.goals.periods import Period, parse_period
+from carteira.goals.scopes import Scope, may_set
+from carteira.organization.models import Seller, Team
+from carteira_core.ingest.problems import ValueProblem
+from carteira_core.ingest.values import decimal_parser, fold, parse_date
+
+parse_target = decimal_parser(4)
+INDICATORS = frozenset(Goal.Indicator.values)
+
+
+def target_from_input(indicator: str, value: Decimal) -> Decimal:
+    """Rates are typed as percentages (70 = 70 %) and kept as fractions (0.7)."""
+    return value / 100 if indicator in RATES else value
+
+
+def target_for_input(indicator: str, target: Decimal) -> Decimal:
+    return (target * 100).normalize() if indicator in RATES else target.normalize()
+
+
+def do_set_goal(*, scope: Scope, indicator: str, period: Period, target: Decimal | None,
+                by: User | None) -> Goal | None:  # fmt: skip
+    """Set (or clear, with ``target=None``) the goal of a scope on an indicator."""
+    existing = Goal.objects.filter(
+        scope.goal_filter(), indicator=indicator, period_start=period.start,
+        period_end=period.end,
+    )  # fmt: skip
+    if target is None:
+        existing.delete()
+        return None
+    goal = existing.order_by("pk").first()
+    if goal is None:
+        goal = Goal(indicator=indicator, period_start=period.start, period_end=period.end,
+                    created_by=by, **scope.goal_fields())  # fmt: skip
+    goal.target = target
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def do_save_grid(cells: dict[tuple[Scope, str], Decimal | None], *, period: Period,
+                 by: User) -> int:  # fmt: skip
+    """Store a grid of targets (as typed: rates in %); returns how many goals are set."""
+    count = 0
+    for (scope, indicator), typed in cells.items():
+        target = None if typed is None else target_from_input(indicator, typed)
+        count += do_set_goal(scope=scope, indicator=indicator, period=period, target=target,
+                             by=by) is not None  # fmt: skip
+    do_record("goals.saved", actor=by, period=period.key, goals=count)
+    return count
+
+
+@dataclass
+class ImportResult:
+    saved: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+COLUMNS = {"period": "period", "periodo": "period", "from": "from", "de": "from",
+           "inicio": "from", "until": "until", "ate": "until", "fim": "until",
+           "scope": "scope", "escopo": "scope", "tipo": "scope", "code": "code",
+           "codigo": "code", "indicator": "indicator", "indicador": "indicator",
+           "target": "target", "meta": "target", "alvo": "target"}  # fmt: skip
+SCOPE_WORDS = {"seller": "seller", "vendedor": "seller", "team": "team", "equipe": "team",
+               "region": "region", "regiao": "region", "client": "client",
+               "cliente": "client"}  # fmt: skip
+
+
+def _row_period(row: dict) -> Period:
+    if row.get("period"):
+        period = parse_period(row["period"])
+        if period is None:
+            raise ValueProblem("invalid_period", value=row["period"])
+        return period
+    return Period(parse_date(row["from"]), parse_date(row["until"]))
+
+
+def _row_scope(kind: str, code: str) -> Scope:
+    if kind == "seller":
+        seller = Seller.objects.filter(external_id=code).first()
+        if seller:
+            return Scope("seller", str(seller.pk), seller.name)
+    elif kind == "team":
+        team = Team.objects.filter(name__iexact=code).first()
+        if team:
+            return Scope("team", str(team.pk), team.name)
+    elif kind == "client":
+        client = Client.objects.filter(external_id=code).first()
+        if client:
+            return Scope("client", str(client.pk), client.name)
+    elif kind == "region" and code:
+        return Scope("region", code, code)
+    raise ValueProblem("unknown_code", value=code)
+
+
+def _import_row(row: dict, by: User) -> None:
+    kind = SCOPE_WORDS.get(fold(row.get("scope") or ""))
+    indicator = (row.get("indicator") or "").strip()
+    if kind is None:
+        raise ValueProblem("invalid_scope", value=row.get("scope") or "")
+    if indicator not in INDICATORS or (kind == "client" and indicator != "revenue"):
+        raise ValueProblem("invalid_indicator", value=indicator)
+    scope = _row_scope(kind, (row.get("code") or "").strip())
+    if not may_set(by, scope):
+        raise ValueProblem("not_allowed", value=row.get("code"))
+    target = target_from_input(indicator, parse_target((row.get("target") or "").strip()))
+    do_set_goal(scope=scope, indicator=indicator, period=_row_period(row), target=target, by=by)
+
+
+def do_import_goals(text: str, *, by: User) -> ImportResult:
+    """Goals from CSV (``;`` or ``,``): period (2026-11, 2026-Q4) or from/until, scope
+    (seller/team/region/client), code, indicator, target (rates in %). Rows with a problem
+    are reported and skipped; the others are saved."""
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader.fieldnames = [COLUMNS.get(fold(name or ""), fold(name or ""))
+                         for name in reader.fieldnames or []]  # fmt: skip
+    result = ImportResult()
+    with transaction.atomic():
+        for line, row in enumerate(reader, start=2):
+            try:
+                with transaction.atomic():
+                    _import_row(row, by)
+            except ValueProblem as problem:
+                result.problems.append((line, _describe(problem)))
+            else:
+                result.saved += 1
+    do_record("goals.imported", actor=by, saved=result.saved, problems=len(result.problems))
+    return result
+
+
+def _describe(problem: ValueProblem) -> str:
+    code = getattr(problem, "code", "") or str(problem)
+    params = getattr(problem, "params", {}) or {}
+    return f"{code} {params.get('value', '')}".strip()

@@ -1,0 +1,5 @@
+from django.contrib import admin
+
+from carteira.review.models import Decision
+
+admin.site.register(Decision)

@@ -1,0 +1,26 @@
+"""The review as a PDF: the same data, a print template, WeasyPrint, nothing remote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _no_remote_fetch(url: str, *args, **kwargs):
+    """Only local files and data: URLs reach the PDF; anything remote is refused."""
+    from weasyprint import default_url_fetcher
+
+    if not url.startswith(("file:", "data:")):
+        raise ValueError(f"remote resource refused: {url}")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def review_pdf(context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("review/pdf.html", context)
+    document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=_no_remote_fetch)
+    return document.write_pdf()

@@ -1,0 +1,234 @@
+"""Everything a PDCA review of one period shows, read from the official runs.
+
+"Check": indicators against the previous period and the goals, what moved (status flows,
+reactivations, losses with their reasons), the top risks, the action plan's execution and,
+per team, what went right and wrong. "Act": the decisions, this period's and the earlier
+ones still to follow up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+
+from carteira.accounts.models import User
+from carteira.agenda.models import Task
+from carteira.clients.access import clients_visible_to
+from carteira.goals.measure import CEILINGS, Progress
+from carteira.goals.models import Goal
+from carteira.goals.periods import Period, month_of
+from carteira.goals.scopes import Scope, teams_visible_to
+from carteira.goals.selectors import Reader, goals_of_period
+from carteira.interactions.models import Interaction
+from carteira.portfolio.models import ClientSnapshot
+from carteira.review.models import Decision
+
+INDICATORS = [value for value in Goal.Indicator.values]
+CUSTOMERS = ("active", "pre_inactive")
+LOST = ("inactivated", "inactive")
+TOP_RISKS = 10
+
+
+def default_period(today: dt.date) -> Period:
+    """Last month: the review looks back at a closed period."""
+    return month_of(today).previous()
+
+
+@dataclass
+class IndicatorRow:
+    indicator: str
+    label: str
+    now: object
+    before: object
+    goal: Goal | None = None
+    progress: Progress | None = None
+
+    @property
+    def better(self) -> bool | None:
+        if self.now is None or self.before is None or self.now == self.before:
+            return None
+        return (self.now < self.before) if self.indicator in CEILINGS else self.now > self.before
+
+
+@dataclass
+class TeamReview:
+    scope: Scope
+    indicators: list[IndicatorRow]
+    right: list[tuple[Goal, Progress]] = field(default_factory=list)
+    wrong: list[tuple[Goal, Progress]] = field(default_factory=list)
+    tasks: dict = field(default_factory=dict)
+
+
+def _indicator_rows(reader: Reader, before: Reader, scope: Scope, goals) -> list[IndicatorRow]:
+    rows = []
+    for indicator, label in Goal.Indicator.choices:
+        goal = next((g for g in goals if g.indicator == indicator), None)
+        row = IndicatorRow(indicator, str(label), reader.value(indicator, scope),
+                           before.value(indicator, scope), goal)  # fmt: skip
+        if goal is not None:
+            row.progress = reader.progress(goal)
+        rows.append(row)
+    return rows
+
+
+def status_flows(reader: Reader) -> list[dict]:
+    """From the status on the eve of the period to the status at its end, changes only."""
+    eve = reader.period.start - dt.timedelta(days=1)
+    scope = Scope("company")
+    before = dict(reader.readings(scope, eve).values_list("client_id", "status"))
+    now = reader.readings(scope).values_list("client_id", "status")
+    flows = Counter((before.get(c, "prospect"), s) for c, s in now if before.get(c) != s)
+    return [{"from": a, "to": b, "count": n} for (a, b), n in flows.most_common(12)]
+
+
+def _last_reason():
+    return Subquery(
+        Interaction.objects.filter(client=OuterRef("client_id"), reason__isnull=False)
+        .order_by("-date", "-pk")
+        .values("reason__label")[:1]
+    )
+
+
+def losses(reader: Reader) -> dict:
+    """Customers on the eve that ended the period lost, by the last reason recorded."""
+    eve = reader.period.start - dt.timedelta(days=1)
+    scope = Scope("company")
+    customers = reader.readings(scope, eve).filter(status__in=CUSTOMERS).values("client_id")
+    lost = (
+        reader.readings(scope)
+        .filter(client_id__in=customers, status__in=LOST)
+        .annotate(reason=_last_reason())
+    )
+    by_reason: dict[str, dict] = defaultdict(lambda: {"clients": 0, "revenue": Decimal(0)})
+    for reading in lost.values("reason", "revenue_in_abc_window"):
+        entry = by_reason[reading["reason"] or ""]
+        entry["clients"] += 1
+        entry["revenue"] += reading["revenue_in_abc_window"]
+    rows = sorted(by_reason.items(), key=lambda item: -item[1]["clients"])
+    return {"total": sum(e["clients"] for _, e in rows),
+            "by_reason": [{"reason": r, **e} for r, e in rows]}  # fmt: skip
+
+
+def reactivations(reader: Reader) -> list[ClientSnapshot]:
+    eve = reader.period.start - dt.timedelta(days=1)
+    lost = reader.readings(Scope("company"), eve).filter(status__in=LOST).values("client_id")
+    return list(
+        reader.readings(Scope("company"))
+        .filter(client_id__in=lost, last_purchase_date__gte=reader.period.start)
+        .select_related("client", "seller")
+        .order_by("-revenue_in_period")[:10]
+    )
+
+
+def top_risks(reader: Reader) -> list[ClientSnapshot]:
+    """A clients pre-inactive or inactivated at the end, largest revenue at risk first."""
+    return list(
+        reader.readings(Scope("company"))
+        .filter(abc="A", status__in=("pre_inactive", "inactivated"))
+        .select_related("client", "seller")
+        .order_by("-revenue_at_risk", "client__external_id")[:TOP_RISKS]
+    )
+
+
+def risk_total(reader: Reader) -> Decimal:
+    total = (
+        reader.readings(Scope("company"))
+        .filter(abc="A", status__in=("pre_inactive", "inactivated"))
+        .aggregate(total=Sum("revenue_at_risk"))["total"]
+    )
+    return total or Decimal(0)
+
+
+def plan_execution(reader: Reader, scope: Scope) -> dict:
+    """Tasks due in the period: done on time, done late, still open; contact success."""
+    tasks = reader.tasks(scope)
+    done = Q(status=Task.Status.DONE)
+    counts = tasks.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=done),
+        successful=Count("pk", filter=done & Q(outcome__successful=True)),
+        open=Count("pk", filter=Q(status=Task.Status.OPEN)),
+    )
+    on_time = reader.tasks_on_time(scope)
+    counts["on_time_rate"] = on_time
+    counts["success_rate"] = (
+        Fraction(counts["successful"], counts["done"]) if counts["done"] else None
+    )
+    return counts
+
+
+def team_reviews(user: User, reader: Reader, before: Reader, goals) -> list[TeamReview]:
+    reviews = []
+    for team in teams_visible_to(user).order_by("name"):
+        scope = Scope("team", str(team.pk), team.name)
+        own = [g for g in goals if g.team_id == team.pk]
+        review = TeamReview(scope, _indicator_rows(reader, before, scope, own))
+        sellers_goals = [g for g in goals if g.seller_id and g.seller.team_id == team.pk]
+        for goal in own + sellers_goals:
+            progress = reader.progress(goal)
+            if progress.met is not None:
+                (review.right if progress.met else review.wrong).append((goal, progress))
+        review.tasks = plan_execution(reader, scope)
+        reviews.append(review)
+    return reviews
+
+
+def decisions_of(period: Period):
+    return Decision.objects.filter(period_start=period.start, period_end=period.end)
+
+
+def follow_ups(period: Period):
+    """Decisions of earlier reviews: all of the previous period's, and any still open."""
+    previous = period.previous()
+    return (
+        Decision.objects.filter(period_start__lt=period.start)
+        .filter(Q(status=Decision.Status.OPEN) | Q(period_start=previous.start))
+        .select_related("owner")
+        .order_by("period_start", "pk")
+    )
+
+
+def trend(user: User, period: Period, months: int = 6) -> tuple[list[str], dict]:
+    """Positivation and coverage (%) at the last ``months`` month ends up to the period's."""
+    from carteira.portfolio.kpis import kpis_of, readings_visible_to
+    from carteira.portfolio.services import month_ends, official_run
+
+    days = month_ends(period.end + dt.timedelta(days=1), months)
+    series: dict[str, list] = {"positivation": [], "coverage": []}
+    for day in days:
+        run = official_run(day)
+        kpis = kpis_of(readings_visible_to(user, run), run)
+        for name in series:
+            value = getattr(kpis, name)
+            series[name].append(None if value is None else float(value) * 100)
+    return [d.strftime("%m/%y") for d in days], series
+
+
+def review(user: User, period: Period, *, today: dt.date) -> dict:
+    visible = None if user.sees_whole_portfolio else clients_visible_to(user)
+    reader = Reader(period, today, visible=visible)
+    before = Reader(period.previous(), today, visible=visible)
+    goals = list(goals_of_period(period))
+    company = [g for g in goals if not (g.seller_id or g.team_id or g.client_id or g.region)]
+    return {
+        "period": period,
+        "as_of": reader.as_of,
+        "previous_period": period.previous(),
+        "indicators": _indicator_rows(reader, before, Scope("company"),
+                                      company if user.sees_whole_portfolio else []),
+        "flows": status_flows(reader),
+        "losses": losses(reader),
+        "reactivations": reactivations(reader),
+        "risks": top_risks(reader),
+        "risk_total": risk_total(reader),
+        "execution": plan_execution(reader, Scope("company")),
+        "teams": team_reviews(user, reader, before, goals),
+        "decisions": list(decisions_of(period).select_related("owner")),
+        "follow_ups": list(follow_ups(period)),
+        "trend": trend(user, period),
+    }  # fmt: skip

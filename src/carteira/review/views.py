@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from carteira.audit.services import do_record
+from carteira.goals.periods import parse_period
+from carteira.review import selectors, services
+from carteira.review.access import can_decide, check_can_decide
+from carteira.review.charts import review_charts
+from carteira.review.forms import DecisionForm, FollowUpForm
+from carteira.review.models import Decision
+from carteira.review.pdf import review_pdf
+
+
+def _period(request):
+    text = request.GET.get("period") or request.POST.get("period")
+    if not text:
+        return selectors.default_period(timezone.localdate())
+    return parse_period(text)
+
+
+def _context(request, period) -> dict:
+    data = selectors.review(request.user, period, today=timezone.localdate())
+    data["charts"] = review_charts(data)
+    data["can_decide"] = can_decide(request.user)
+    return data
+
+
+@login_required
+@require_GET
+def review_page(request):
+    period = _period(request)
+    if period is None:
+        return HttpResponseBadRequest(_("Invalid period."))
+    context = _context(request, period)
+    context.update(form=DecisionForm(), next=period.next(), nav="review",
+                   follow_up_form=FollowUpForm)  # fmt: skip
+    return render(request, "review/page.html", context)
+
+
+@login_required
+@require_GET
+def review_pdf_download(request):
+    period = _period(request)
+    if period is None:
+        return HttpResponseBadRequest(_("Invalid period."))
+    context = _context(request, period)
+    context["generated_at"] = timezone.localtime()
+    pdf = review_pdf(context)
+    do_record("review.pdf_downloaded", actor=request.user, period=period.key)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = _("review") + f"-{period.key}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def decision_new(request):
+    check_can_decide(request.user)
+    period = _period(request)
+    form = DecisionForm(request.POST)
+    if period is None or not form.is_valid():
+        return HttpResponseBadRequest(_("Invalid decision."))
+    services.do_record_decision(period=period, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Decision recorded."))
+    return redirect(f"{reverse('review:page')}?period={period.key}")
+
+
+@login_required
+@require_POST
+def decision_follow_up(request, decision_id: int):
+    check_can_decide(request.user)
+    decision = get_object_or_404(Decision, pk=decision_id)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Invalid follow-up."))
+    services.do_follow_up_decision(decision, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Follow-up saved."))
+    back = parse_period(request.POST.get("period"))
+    return redirect(reverse("review:page") + (f"?period={back.key}" if back else ""))
