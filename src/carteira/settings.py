@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "carteira.privacy",
     "carteira.backup",
     "carteira.review",
+    "carteira.distribution",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("plans/", include("carteira.plans.urls")),
     path("agenda/", include("carteira.agenda.urls")),
     path("territory/", include("carteira.territory.urls")),
+    path("distribution/", include("carteira.distribution.urls")),
     path("goals/", include("carteira.goals.urls")),
     path("review/", include("carteira.review.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,61 @@
+"""The one gate for distribution: who may move clients, and which ones.
+
+Managers act on their teams' sellers and clients; directors, analysts and admins on all;
+everyone else gets a 404 (the pages do not exist for them)."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from carteira.accounts.models import Role, User
+from carteira.clients.access import clients_visible_to, sellers_visible_to
+from carteira.clients.models import Client
+from carteira.distribution.models import PortfolioRule, Proposal
+from carteira.organization.models import Seller, Team
+
+DISTRIBUTORS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.MANAGER})
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: User
+    sellers: QuerySet[Seller]
+    clients: QuerySet[Client]
+    teams: QuerySet[Team]
+    whole_company: bool
+
+    def seller(self, seller_id) -> Seller:
+        try:
+            return self.sellers.get(pk=seller_id)
+        except (Seller.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    def rules(self) -> QuerySet[PortfolioRule]:
+        return PortfolioRule.objects.filter(seller__in=self.sellers).select_related("seller")
+
+    def rule(self, rule_id) -> PortfolioRule:
+        try:
+            return self.rules().get(pk=rule_id)
+        except (PortfolioRule.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    def proposals(self) -> QuerySet[Proposal]:
+        proposals = Proposal.objects.select_related("team", "leaving")
+        return proposals if self.whole_company else proposals.filter(team__in=self.teams)
+
+    def proposal(self, proposal_id) -> Proposal:
+        try:
+            return self.proposals().get(pk=proposal_id)
+        except (Proposal.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+
+def access_distribution(user: User) -> Scope:
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    if not (user.sees_whole_portfolio or user.role in DISTRIBUTORS):
+        raise Http404
+    whole = user.sees_whole_portfolio
+    teams = Team.objects.all() if whole else Team.objects.filter(manager=user)
+    return Scope(user, sellers_visible_to(user), clients_visible_to(user), teams, whole)

@@ -1,0 +1,168 @@
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carteira.distribution.models import PortfolioRule
+from carteira.portfolio.models import AbcClass
+from carteira_core.distribution.rules import postal_number
+
+
+def _words(text: str, *, upper: bool = False) -> list[str]:
+    parts = [p.strip() for chunk in text.splitlines() for p in chunk.split(",")]
+    return [p.upper() if upper else p for p in parts if p]
+
+
+class ListField(forms.CharField):
+    """A list typed as comma- or line-separated words."""
+
+    def __init__(self, *, upper: bool = False, **kwargs):
+        self.upper = upper
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return _words(value or "", upper=self.upper)
+
+
+class RuleForm(forms.ModelForm):
+    states = ListField(label=_("States"), upper=True, help_text=_("e.g. RS, SC"))
+    cities = ListField(label=_("Cities"), widget=forms.Textarea(attrs={"rows": 2}))
+    segments = ListField(label=_("Segments"))
+    key_accounts = ListField(label=_("Key accounts (client codes)"))
+    abc = forms.MultipleChoiceField(
+        label=_("ABC classes"), choices=AbcClass.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    postal_ranges = forms.CharField(
+        label=_("Postal-code ranges"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line: 90000-000 - 90999-999"),
+    )  # fmt: skip
+    polygon = forms.CharField(
+        label=_("Polygon"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A GeoJSON Polygon or ring, coordinates as [longitude, latitude]."),
+    )  # fmt: skip
+
+    class Meta:
+        model = PortfolioRule
+        fields = ["name", "priority", "seller", "states", "cities", "postal_ranges", "polygon",
+                  "segments", "abc", "key_accounts", "active"]  # fmt: skip
+
+    def __init__(self, *args, sellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller"].queryset = sellers
+        if self.instance.pk:
+            self.initial["postal_ranges"] = "\n".join(
+                f"{a} - {b}" for a, b in self.instance.postal_ranges
+            )
+            self.initial["polygon"] = (
+                json.dumps(self.instance.polygon) if self.instance.polygon else ""
+            )
+
+    def clean_postal_ranges(self):
+        ranges = []
+        for line in self.cleaned_data["postal_ranges"].splitlines():
+            if not line.strip():
+                continue
+            low, sep, high = line.replace("–", " - ").partition(" - ")
+            a, b = postal_number(low), postal_number(high if sep else low)
+            if a is None or b is None or a > b:
+                raise forms.ValidationError(_("Invalid range: %(line)s"), params={"line": line})
+            ranges.append([f"{a:08d}", f"{b:08d}"])
+        return ranges
+
+    def clean_polygon(self):
+        text = self.cleaned_data["polygon"].strip()
+        if not text:
+            return []
+        try:
+            data = json.loads(text)
+            if isinstance(data, dict):
+                data = data.get("geometry", data)["coordinates"][0]
+            ring = [[float(lon), float(lat)] for lon, lat in data]
+        except (ValueError, TypeError, KeyError, IndexError):
+            raise forms.ValidationError(_("Not a GeoJSON polygon.")) from None
+        if len(ring) < 3:
+            raise forms.ValidationError(_("A polygon needs at least three points."))
+        return ring
+
+
+class ReassignForm(forms.Form):
+    """Which clients (filter or codes) go to whom, why, and until when."""
+
+    seller_from = forms.ModelChoiceField(label=_("Current seller"), queryset=None, required=False)
+    segment = forms.CharField(label=_("Segment"), required=False)
+    state = forms.CharField(label=_("State"), max_length=2, required=False)
+    city = forms.CharField(label=_("City"), required=False)
+    codes = ListField(label=_("Client codes"), widget=forms.Textarea(attrs={"rows": 2}))
+    seller_to = forms.ModelChoiceField(label=_("New seller"), queryset=None, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    until = forms.DateField(
+        label=_("Until (temporary cover)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, sellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller_from"].queryset = sellers
+        self.fields["seller_to"].queryset = sellers.filter(active=True)
+
+    def has_filter(self) -> bool:
+        data = self.cleaned_data
+        return any(data.get(k) for k in ("seller_from", "segment", "state", "city", "codes"))
+
+    def filter(self, clients):
+        data = self.cleaned_data
+        if data.get("seller_from"):
+            clients = clients.filter(seller=data["seller_from"])
+        if data.get("segment"):
+            clients = clients.filter(segment__iexact=data["segment"].strip())
+        if data.get("state"):
+            clients = clients.filter(state=data["state"].upper())
+        if data.get("city"):
+            clients = clients.filter(city__iexact=data["city"].strip())
+        if data.get("codes"):
+            clients = clients.filter(external_id__in=data["codes"])
+        return clients
+
+
+class ProposalForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
+                                  empty_label=_("Whole company"))  # fmt: skip
+    reason = forms.CharField(label=_("Reason"), max_length=200, initial=_("rebalancing"))
+
+    def __init__(self, *args, teams, whole_company: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].required = not whole_company
+
+
+class DepartureForm(forms.Form):
+    ONE, SPREAD = "one", "spread"
+    seller = forms.ModelChoiceField(label=_("Seller leaving or on leave"), queryset=None)
+    mode = forms.ChoiceField(
+        label=_("Their clients go"), widget=forms.RadioSelect, initial=SPREAD,
+        choices=[(SPREAD, _("Spread over the team (proposal)")), (ONE, _("All to one seller"))],
+    )  # fmt: skip
+    seller_to = forms.ModelChoiceField(label=_("To seller"), queryset=None, required=False)
+    until = forms.DateField(
+        label=_("Back on (leave; empty = for good)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, sellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller"].queryset = sellers.filter(active=True)
+        self.fields["seller_to"].queryset = sellers.filter(active=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.ONE:
+            if not data.get("seller_to"):
+                self.add_error("seller_to", _("Choose who receives the clients."))
+            elif data["seller_to"] == data.get("seller"):
+                self.add_error("seller_to", _("Choose another seller."))
+        return data

@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from carteira.clients.models import Assignment, Client
+from carteira.organization.models import Seller, Team
+
+
+class PortfolioRule(models.Model):
+    """Carteirização: clients matching every filled-in criterion belong to ``seller``.
+    The lowest priority number wins when a client matches several rules."""
+
+    name = models.CharField(_("name"), max_length=120)
+    priority = models.PositiveIntegerField(_("priority"), default=100)
+    seller = models.ForeignKey(
+        Seller, verbose_name=_("target seller"), on_delete=models.PROTECT, related_name="+"
+    )
+    states = models.JSONField(_("states"), default=list, blank=True)
+    cities = models.JSONField(_("cities"), default=list, blank=True)
+    # [["90000000", "90999999"], ...]: inclusive CEP ranges
+    postal_ranges = models.JSONField(_("postal-code ranges"), default=list, blank=True)
+    # A GeoJSON ring, [[lon, lat], ...]
+    polygon = models.JSONField(_("polygon"), default=list, blank=True)
+    segments = models.JSONField(_("segments"), default=list, blank=True)
+    abc = models.JSONField(_("ABC classes"), default=list, blank=True)
+    key_accounts = models.JSONField(_("key accounts (client codes)"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = _("portfolio rule")
+        verbose_name_plural = _("portfolio rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Proposal(models.Model):
+    """A distribution the optimiser suggested, applied only when someone approves it."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+
+    # None: the whole company (directors, analysts, admins).
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE)
+    leaving = models.ForeignKey(
+        Seller, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    # Set: a temporary cover, the clients return to their seller on this day.
+    until = models.DateField(_("until"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    moves = models.JSONField(default=list)  # [[client id, from seller id, to seller id], ...]
+    summary = models.JSONField(default=dict)  # measures before and after, per seller
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("distribution proposal")
+        verbose_name_plural = _("distribution proposals")
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.get_status_display()})"
+
+
+class Cover(models.Model):
+    """A client lent to another seller until a date; `return_covers` gives it back."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+    returns_to = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="+")
+    until = models.DateField(_("until"))
+    returned_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["until", "pk"]
+        indexes = [models.Index(fields=["returned_on", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} → {self.returns_to_id} @ {self.until}"

@@ -1,0 +1,197 @@
+"""Writes: apply rules, reassign, propose, apply or discard a proposal, return covers.
+Every change of hands goes through clients.services.do_assign_clients_bulk, so history,
+Client.seller (hence permissions), open tasks and the audit trail follow."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carteira.accounts.models import User
+from carteira.clients.models import Assignment, Client
+from carteira.clients.services import do_assign_clients_bulk
+from carteira.distribution import engine
+from carteira.distribution.access import Scope
+from carteira.distribution.models import Cover, PortfolioRule, Proposal
+from carteira.organization.models import Seller, Team
+from carteira_core.distribution.metrics import measure
+from carteira_core.distribution.propose import propose
+from carteira_core.distribution.rules import match_rules
+
+RULES_REASON = "carteirização"
+RETURN_REASON = "fim de cobertura"  # stored words, like the rules' reason
+
+
+@dataclass(frozen=True)
+class RulesPreview:
+    unmatched: list[Client]
+    conflicts: list[tuple[Client, list[PortfolioRule]]]  # winner first
+    changes: list[tuple[Client, Seller | None, Seller]]
+
+
+def rules_preview(scope: Scope) -> RulesPreview:
+    rules = {r.pk: r for r in scope.rules().filter(active=True)}
+    clients = list(scope.clients.select_related("seller").order_by("name", "pk"))
+    found = match_rules([engine.rule_spec(r) for r in rules.values()], engine.client_facts(clients))
+    unmatched, conflicts, changes = [], [], []
+    for client, ids in zip(clients, found.rules, strict=True):
+        if not ids:
+            unmatched.append(client)
+            continue
+        if len(ids) > 1:
+            conflicts.append((client, [rules[i] for i in ids]))
+        winner = rules[ids[0]]
+        if winner.seller_id != client.seller_id:
+            changes.append((client, client.seller, winner.seller))
+    return RulesPreview(unmatched, conflicts, changes)
+
+
+@transaction.atomic
+def do_apply_rules(scope: Scope, *, on: dt.date, by: User) -> int:
+    preview = rules_preview(scope)
+    changes = {client.pk: target.pk for client, _old, target in preview.changes}
+    return do_assign_clients_bulk(changes, on=on, reason=RULES_REASON, by=by)
+
+
+def _covers(moved_from: dict[int, int], until: dt.date) -> None:
+    open_ = Assignment.objects.filter(client_id__in=list(moved_from), end_date__isnull=True)
+    Cover.objects.bulk_create(
+        Cover(
+            client_id=a.client_id, assignment=a, returns_to_id=moved_from[a.client_id], until=until
+        )
+        for a in open_
+    )
+    for sid in set(moved_from.values()):
+        mine = [cid for cid, old in moved_from.items() if old == sid]
+        open_.filter(client_id__in=mine).update(returns_to_id=sid)
+
+
+@transaction.atomic
+def do_reassign(
+    clients: QuerySet[Client],
+    seller: Seller,
+    *,
+    on: dt.date,
+    reason: str,
+    by: User,
+    until: dt.date | None = None,
+) -> int:
+    """Give every client of ``clients`` to ``seller``; with ``until``, only until that day."""
+    before = dict(clients.exclude(seller=seller).values_list("pk", "seller_id"))
+    moved = do_assign_clients_bulk(dict.fromkeys(before, seller.pk), on=on, reason=reason, by=by)
+    if until is not None:
+        _covers({cid: sid for cid, sid in before.items() if sid is not None}, until)
+    return moved
+
+
+def _summary(sellers, clients, after: dict[int, int], names: dict[int, str]) -> dict:
+    today = {c.id: c.seller for c in clients if c.seller is not None}
+    before_m, after_m = measure(sellers, clients, today), measure(sellers, clients, after)
+    rows = [
+        {
+            "seller": b.seller,
+            "name": names[b.seller],
+            "capacity": b.capacity,
+            "before": {
+                "clients": b.clients,
+                "workload": round(b.workload, 2),
+                "revenue": b.revenue,
+            },
+            "after": {"clients": a.clients, "workload": round(a.workload, 2), "revenue": a.revenue},
+        }
+        for b, a in zip(before_m.loads, after_m.loads, strict=True)
+    ]
+    overall = {
+        key: {"max_over_mean": round(m.max_over_mean, 3), "cv": round(m.cv, 3),
+              "revenue_cv": round(m.revenue_cv, 3), "mean_km": round(m.mean_km, 1)}
+        for key, m in (("before", before_m), ("after", after_m))
+    }  # fmt: skip
+    return {"sellers": rows, **overall}
+
+
+def proposal_sellers(scope: Scope, team: Team | None) -> QuerySet[Seller]:
+    return scope.sellers.filter(team=team) if team is not None else scope.sellers
+
+
+@transaction.atomic
+def do_propose(
+    scope: Scope,
+    *,
+    team: Team | None,
+    reason: str,
+    by: User,
+    leaving: Seller | None = None,
+    until: dt.date | None = None,
+) -> Proposal:
+    """Draft a balanced distribution of the team's clients (all, for the whole company)."""
+    sellers_qs = proposal_sellers(scope, team)
+    sellers = engine.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
+    clients = engine.client_inputs(scope.clients.filter(seller__in=sellers_qs))
+    if not clients or not any(s.can_receive for s in sellers):
+        raise ValueError(_("Nothing to distribute: no clients or no seller who can receive."))
+    result = propose(sellers, clients)
+    names = dict(sellers_qs.values_list("pk", "name"))
+    return Proposal.objects.create(
+        team=team,
+        leaving=leaving,
+        reason=reason,
+        until=until,
+        moves=[[m.client, m.seller_from, m.seller_to] for m in result.moves],
+        summary=_summary(sellers, clients, result.assignment, names),
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def do_apply_proposal(scope: Scope, proposal: Proposal, *, on: dt.date, by: User) -> int:
+    """Apply a draft. Clients that changed hands since the draft was made are left alone."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.State.DRAFT:
+        return 0
+    wanted = {cid: (old, new) for cid, old, new in proposal.moves}
+    today = dict(scope.clients.filter(pk__in=list(wanted)).values_list("pk", "seller_id"))
+    valid = set(scope.sellers.values_list("pk", flat=True))
+    changes = {
+        cid: new for cid, (old, new) in wanted.items() if cid in today and today[cid] == old
+        and new in valid
+    }  # fmt: skip
+    moved = do_assign_clients_bulk(changes, on=on, reason=proposal.reason, by=by)
+    if proposal.until is not None:
+        _covers(
+            {cid: wanted[cid][0] for cid in changes if wanted[cid][0] is not None}, proposal.until
+        )
+    elif proposal.leaving is not None:
+        Seller.objects.filter(pk=proposal.leaving_id).update(active=False)
+    proposal.status = Proposal.State.APPLIED
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    return moved
+
+
+def do_discard_proposal(proposal: Proposal, *, by: User) -> None:
+    if proposal.status == Proposal.State.DRAFT:
+        proposal.status = Proposal.State.DISCARDED
+        proposal.decided_by, proposal.decided_at = by, timezone.now()
+        proposal.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def do_return_covers(on: dt.date) -> int:
+    """Give back the clients whose cover ended on or before ``on``. A client someone moved
+    again meanwhile, or whose seller is no longer active, stays where it is."""
+    due = list(
+        Cover.objects.filter(returned_on__isnull=True, until__lte=on).select_related(
+            "assignment", "returns_to"
+        )
+    )
+    changes = {
+        c.client_id: c.returns_to_id
+        for c in due
+        if c.assignment.end_date is None and c.returns_to.active
+    }
+    moved = do_assign_clients_bulk(changes, on=on, reason=RETURN_REASON)
+    Cover.objects.filter(pk__in=[c.pk for c in due]).update(returned_on=on)
+    return moved

@@ -1,0 +1,177 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carteira.distribution import services
+from carteira.distribution.access import access_distribution
+from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
+
+PREVIEW_ROWS = 200
+
+
+def _page(request, template, context):
+    return render(request, f"distribution/{template}", {"nav": "distribution", **context})
+
+
+@login_required
+def index(request):
+    scope = access_distribution(request.user)
+    form = ProposalForm(teams=scope.teams, whole_company=scope.whole_company)
+    context = {"rules": scope.rules(), "proposals": scope.proposals()[:20], "form": form}
+    return _page(request, "index.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, rule_id: int | None = None):
+    scope = access_distribution(request.user)
+    rule = scope.rule(rule_id) if rule_id is not None else None
+    form = RuleForm(request.POST or None, instance=rule, sellers=scope.sellers)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Rule saved."))
+        return redirect("distribution:index")
+    return _page(request, "rule_form.html", {"form": form, "rule": rule})
+
+
+@login_required
+def rules_preview(request):
+    scope = access_distribution(request.user)
+    preview = services.rules_preview(scope)
+    return _page(request, "rules_preview.html", {"preview": preview, "rows": PREVIEW_ROWS})
+
+
+@login_required
+@require_POST
+def rules_apply(request):
+    scope = access_distribution(request.user)
+    moved = services.do_apply_rules(scope, on=timezone.localdate(), by=request.user)
+    messages.success(request, _("Rules applied: %(n)d clients changed seller.") % {"n": moved})
+    return redirect("distribution:index")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reassign(request):
+    scope = access_distribution(request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    form = ReassignForm(data or None, sellers=scope.sellers)
+    context = {"form": form, "count": None}
+    if form.is_bound and form.is_valid() and form.has_filter():
+        clients = form.filter(scope.clients)
+        context.update(count=clients.count(), sample=clients.select_related("seller")[:20])
+        target = form.cleaned_data["seller_to"]
+        if request.method == "POST" and target is not None:
+            reason = form.cleaned_data["reason"] or _("reassignment")
+            moved = services.do_reassign(
+                clients, target, on=timezone.localdate(), reason=reason, by=request.user,
+                until=form.cleaned_data["until"],
+            )  # fmt: skip
+            messages.success(
+                request, _("%(n)d clients moved to %(s)s.") % {"n": moved, "s": target}
+            )
+            return redirect("distribution:index")
+    return _page(request, "reassign.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def departure(request):
+    scope = access_distribution(request.user)
+    form = DepartureForm(request.POST or None, sellers=scope.sellers)
+    if request.method == "POST" and form.is_valid():
+        seller, until = form.cleaned_data["seller"], form.cleaned_data["until"]
+        reason = (
+            _("leave of %(s)s") % {"s": seller}
+            if until
+            else _("departure of %(s)s") % {"s": seller}
+        )
+        if form.cleaned_data["mode"] == DepartureForm.ONE:
+            moved = services.do_reassign(
+                scope.clients.filter(seller=seller), form.cleaned_data["seller_to"],
+                on=timezone.localdate(), reason=reason, by=request.user, until=until,
+            )  # fmt: skip
+            if until is None:
+                seller.active = False
+                seller.save(update_fields=["active"])
+            messages.success(request, _("%(n)d clients moved.") % {"n": moved})
+            return redirect("distribution:index")
+        try:
+            proposal = services.do_propose(
+                scope, team=seller.team, reason=reason, by=request.user, leaving=seller,
+                until=until,
+            )  # fmt: skip
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("distribution:proposal", proposal.pk)
+    return _page(request, "departure.html", {"form": form})
+
+
+@login_required
+@require_POST
+def proposal_new(request):
+    scope = access_distribution(request.user)
+    form = ProposalForm(request.POST, teams=scope.teams, whole_company=scope.whole_company)
+    if not form.is_valid():
+        messages.error(request, _("Choose a team."))
+        return redirect("distribution:index")
+    try:
+        proposal = services.do_propose(
+            scope, team=form.cleaned_data["team"], reason=form.cleaned_data["reason"],
+            by=request.user,
+        )  # fmt: skip
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("distribution:index")
+    return redirect("distribution:proposal", proposal.pk)
+
+
+def _chart(proposal) -> dict:
+    rows = proposal.summary.get("sellers", [])
+    return {
+        "labels": [r["name"] for r in rows],
+        "capacity": [r["capacity"] for r in rows],
+        "before": [r["before"]["workload"] for r in rows],
+        "after": [r["after"]["workload"] for r in rows],
+        "revenueBefore": [r["before"]["revenue"] / 100 for r in rows],
+        "revenueAfter": [r["after"]["revenue"] / 100 for r in rows],
+        "text": {"before": _("Today"), "after": _("Proposed"), "capacity": _("Capacity"),
+                 "workload": _("Contacts a week"), "revenue": _("Revenue")},
+    }  # fmt: skip
+
+
+@login_required
+def proposal_detail(request, proposal_id: int):
+    scope = access_distribution(request.user)
+    proposal = scope.proposal(proposal_id)
+    names = {r["seller"]: r["name"] for r in proposal.summary.get("sellers", [])}
+    ids = [cid for cid, _old, _new in proposal.moves[:PREVIEW_ROWS]]
+    clients = scope.clients.in_bulk(ids)
+    moves = [
+        (clients.get(cid), names.get(old, "—"), names.get(new, "—"))
+        for cid, old, new in proposal.moves[:PREVIEW_ROWS]
+    ]
+    context = {"proposal": proposal, "moves": moves, "chart": _chart(proposal)}
+    return _page(request, "proposal.html", context)
+
+
+@login_required
+@require_POST
+def proposal_apply(request, proposal_id: int):
+    scope = access_distribution(request.user)
+    proposal = scope.proposal(proposal_id)
+    moved = services.do_apply_proposal(scope, proposal, on=timezone.localdate(), by=request.user)
+    messages.success(request, _("Proposal applied: %(n)d clients changed seller.") % {"n": moved})
+    return redirect("distribution:proposal", proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_discard(request, proposal_id: int):
+    scope = access_distribution(request.user)
+    services.do_discard_proposal(scope.proposal(proposal_id), by=request.user)
+    return redirect("distribution:index")
