@@ -38,8 +38,8 @@ class RuleForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     postal_ranges = forms.CharField(
-        label=_("Postal-code ranges"), required=False,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line: 90000-000 - 90999-999"),
+        label=_("Postal-code ranges"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: 90000-000 - 90999-999"),
     )  # fmt: skip
     polygon = forms.CharField(
         label=_("Polygon"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

@@ -64,7 +64,7 @@ def reassign(request):
         clients = form.filter(scope.clients)
         context.update(count=clients.count(), sample=clients.select_related("seller")[:20])
         target = form.cleaned_data["seller_to"]
-        if request.method == "POST" and target is not None:
+        if request.method == "POST" and target is not None and context["count"]:
             reason = form.cleaned_data["reason"] or _("reassignment")
             moved = services.do_reassign(
                 clients, target, on=timezone.localdate(), reason=reason, by=request.user,
