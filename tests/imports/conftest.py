@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.personas import make_client
 
@@ -19,7 +20,8 @@ def run_import(*args: str) -> Result:
     out, err = io.StringIO(), io.StringIO()
     error = None
     try:
-        call_command("import", *map(str, args), stdout=out, stderr=err)
+        with translation.override("en"):  # assertions read the English source messages
+            call_command("import", *map(str, args), stdout=out, stderr=err)
     except Exception as exc:  # CommandError: the exit status of the real command
         error = exc
     return Result(out.getvalue(), err.getvalue(), error)

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, user):
+    user.language = "en"  # the assertions read the English source messages
+    user.save(update_fields=["language"])
     assert client.login(username=user.username, password=PASSWORD)
 
 
