@@ -55,5 +55,5 @@ def server_error(request, *args, **kwargs):
     """handler500: a database outage met outside a view (session, middleware) is a 503."""
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return unavailable()
-    html = "<!doctype html><title>500</title><h1>%s</h1>" % _("Server error")
+    html = "<!doctype html><title>500</title><h1>{}</h1>".format(_("Server error"))
     return HttpResponseServerError(html)

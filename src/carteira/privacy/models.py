@@ -27,6 +27,9 @@ class ConsentRecord(models.Model):
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
 
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.basis}"
+
 
 class DataSubjectRequest(models.Model):
     """A data subject's request under LGPD art. 18, with its legal deadline."""
@@ -61,6 +64,9 @@ class DataSubjectRequest(models.Model):
         verbose_name = _("data subject request")
         verbose_name_plural = _("data subject requests")
 
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
     def save(self, *args, **kwargs):
         self.due_at = self.received_at + ANSWER_WITHIN
         super().save(*args, **kwargs)
@@ -81,3 +87,6 @@ class RetentionRun(models.Model):
         ordering = ["-started_at"]
         verbose_name = _("retention run")
         verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"retention {self.started_at:%Y-%m-%d %H:%M}"

@@ -56,7 +56,7 @@ def get_access_report(contact: Contact) -> dict:
     return {
         "fields": [
             (Contact._meta.get_field(f).verbose_name, getattr(contact, f)) for f in CONTACT_FIELDS
-        ],  # fmt: skip
+        ],
         "client_is_person": len(contact.client.document) == CPF_LENGTH,
         "import_runs": list(runs),
         "client_exports": client_exports,
