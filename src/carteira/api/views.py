@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carteira.accounts.policy import policy
 from carteira.api.models import ApiToken, WebhookDelivery
 from carteira.api.tokens import do_create_token, do_revoke_token
 
@@ -30,6 +31,7 @@ class TokenForm(forms.Form):
     scope = forms.ChoiceField(label=gettext_lazy("Scope"), choices=ApiToken.Scope.choices)
 
 
+@policy("login")
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
@@ -51,6 +53,7 @@ def token_list(request):
     return response
 
 
+@policy("login")
 @login_required
 @require_POST
 def token_revoke(request, token_id: int):
@@ -60,6 +63,7 @@ def token_revoke(request, token_id: int):
     return redirect("api:tokens")
 
 
+@policy("login")
 @login_required
 @require_GET
 def delivery_log(request):
@@ -71,6 +75,7 @@ def delivery_log(request):
     return render(request, "api/deliveries.html", {"deliveries": deliveries, "nav": "api"})
 
 
+@policy("public")
 @require_GET
 def docs_asset(request, name: str):
     if name not in DOCS_ASSETS:
