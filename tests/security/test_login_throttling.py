@@ -49,7 +49,7 @@ def test_fifty_failures_from_one_ip_lock_that_ip_for_every_username(seller_ana):
 
 @pytest.mark.django_db
 def test_a_successful_login_clears_the_usernames_failures(seller_ana):
-    for i in range(4):
+    for _ in range(4):
         _login("ana", "wrong", "10.0.3.1")
     assert _login("ana", PASSWORD, "10.0.3.1").status_code == 302
     assert [_login("ana", "wrong", "10.0.3.1").status_code for _ in range(5)] == [200] * 5

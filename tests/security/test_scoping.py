@@ -1,0 +1,79 @@
+"""Lists, exports and map data show a seller only their own clients; forged filters never
+widen the scope; a reassignment takes effect on the very next request."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.test import Client
+
+from carteira.clients.services import do_assign_client
+
+
+@pytest.fixture
+def ana(seller_ana, portfolio):
+    browser = Client()
+    browser.force_login(seller_ana.user)
+    return browser
+
+
+def _exported_codes(response) -> set[str]:
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    rows = csv.DictReader(io.StringIO(text.decode("utf-8-sig")), delimiter=";")
+    if rows.fieldnames and "external_id" not in rows.fieldnames:
+        rows = csv.DictReader(io.StringIO(text.decode("utf-8-sig")))
+    return {row["external_id"] for row in rows}
+
+
+def _linked_client_ids(html: str, portfolio) -> set[str]:
+    return {code for code, c in portfolio.items() if f"/clients/{c.pk}/" in html}
+
+
+@pytest.mark.django_db
+def test_the_client_list_links_only_anas_clients(ana, portfolio):
+    html = ana.get("/clients/").content.decode()
+    assert _linked_client_ids(html, portfolio) == {"A1", "A2"}
+
+
+@pytest.mark.django_db
+def test_the_export_holds_only_anas_clients(ana):
+    assert _exported_codes(ana.get("/clients/export.csv")) == {"A1", "A2"}
+
+
+@pytest.mark.django_db
+def test_the_map_points_hold_only_anas_clients(ana, portfolio):
+    response = ana.get("/territory/map/points.json")
+    body = json.dumps(response.json())
+    others = [code for code, c in portfolio.items() if code[0] != "A" and c.name in body]
+    assert (response.status_code, others) == (200, [])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/clients/", "/clients/export.csv"])
+def test_forging_the_seller_filter_is_refused_or_ignored(ana, portfolio, seller_bruno, url):
+    response = ana.get(url, {"seller": seller_bruno.pk})
+    if response.status_code != 400:
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert b"B1" not in content and b"B2" not in content
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_two_seller_values_never_widen_the_scope(ana, portfolio, seller_ana, seller_bruno):
+    response = ana.get("/clients/", {"seller": [seller_ana.pk, seller_bruno.pk]})
+    html = response.content.decode() if response.status_code == 200 else ""
+    assert _linked_client_ids(html, portfolio) <= {"A1", "A2"}
+
+
+@pytest.mark.django_db
+def test_a_reassignment_takes_effect_on_the_next_request(ana, portfolio, seller_bruno):
+    client = portfolio["A1"]
+    assert ana.get(f"/clients/{client.pk}/").status_code == 200
+    do_assign_client(client, seller_bruno, start=dt.date.today(), reason="teste")
+    bruno = Client()
+    bruno.force_login(seller_bruno.user)
+    assert ana.get(f"/clients/{client.pk}/").status_code == 404
+    assert bruno.get(f"/clients/{client.pk}/").status_code == 200
+    assert _exported_codes(ana.get("/clients/export.csv")) == {"A2"}
