@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from carteira.clients import views
+from carteira.clients import edit_views, views
 
 app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("<int:client_id>/", views.client_detail, name="detail"),
+    path("<int:client_id>/edit/", edit_views.client_edit, name="edit"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.client_export, name="export"),
 ]
