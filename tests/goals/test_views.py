@@ -50,8 +50,9 @@ def test_a_director_sets_this_months_goals_in_the_grid(client, director, novembe
     assert "40,0%" in page.text  # Ana's attainment on the 12th
 
 
-def test_goals_import_from_csv_reports_bad_rows_and_keeps_the_good_ones(client, director,
-                                                                       november, seller_ana):  # fmt: skip
+def test_goals_import_from_csv_reports_bad_rows_and_keeps_the_good_ones(
+    client, director, november, seller_ana
+):
     client.force_login(director)
     text = ("periodo;escopo;codigo;indicador;meta\n"
             "2026-11;vendedor;V001;revenue;100.000,00\n"

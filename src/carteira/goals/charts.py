@@ -114,10 +114,10 @@ def sparkline(values: list[float | None], *, title: str, width=120, height=28) -
 def _legend(series: list[Series], y: float, width: float) -> list[str]:
     if len(series) < 2:
         return []
-    parts, x = [], width / 2 - 90 * len(series) / 2
+    parts, x = [], width / 2 - 130 * len(series) / 2
     for j, s in enumerate(series):
         parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" '
                      f'fill="{PALETTE[j % len(PALETTE)]}"/>')  # fmt: skip
-        parts.append(_text(x + 14, y, s.name[:16], anchor="start", size=10))
-        x += 90
+        parts.append(_text(x + 14, y, s.name[:26], anchor="start", size=10))
+        x += 130
     return parts

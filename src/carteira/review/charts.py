@@ -54,7 +54,9 @@ def review_charts(data: dict) -> dict:
     }
     attainment = []
     for team in teams:
-        values = [float(p.attainment) for _, p in team.right + team.wrong if p.attainment]
+        values = [
+            float(p.attainment) for _, p in team.right + team.wrong if p.attainment is not None
+        ]
         attainment.append(100 * sum(values) / len(values) if values else None)
     if any(v is not None for v in attainment):
         charts["attainment"] = bar_chart(

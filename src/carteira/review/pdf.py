@@ -9,18 +9,16 @@ from django.template.loader import render_to_string
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def _no_remote_fetch(url: str, *args, **kwargs):
+def _local_fetcher():
     """Only local files and data: URLs reach the PDF; anything remote is refused."""
-    from weasyprint import default_url_fetcher
+    from weasyprint.urls import URLFetcher
 
-    if not url.startswith(("file:", "data:")):
-        raise ValueError(f"remote resource refused: {url}")
-    return default_url_fetcher(url, *args, **kwargs)
+    return URLFetcher(allowed_protocols={"file", "data"})
 
 
 def review_pdf(context: dict) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("review/pdf.html", context)
-    document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=_no_remote_fetch)
+    document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=_local_fetcher())
     return document.write_pdf()

@@ -194,17 +194,18 @@ def follow_ups(period: Period):
 
 
 def trend(user: User, period: Period, months: int = 6) -> tuple[list[str], dict]:
-    """Positivation and coverage (%) at the last ``months`` month ends up to the period's."""
+    """Positivation and coverage (%) at the last ``months`` month ends up to the period's,
+    from the official runs already stored (``carteira snapshot --history`` fills them)."""
     from carteira.portfolio.kpis import kpis_of, readings_visible_to
     from carteira.portfolio.services import month_ends, official_run
 
     days = month_ends(period.end + dt.timedelta(days=1), months)
     series: dict[str, list] = {"positivation": [], "coverage": []}
     for day in days:
-        run = official_run(day)
-        kpis = kpis_of(readings_visible_to(user, run), run)
+        run = official_run(day, compute_if_missing=day == period.end)
+        kpis = kpis_of(readings_visible_to(user, run), run) if run else None
         for name in series:
-            value = getattr(kpis, name)
+            value = getattr(kpis, name) if kpis else None
             series[name].append(None if value is None else float(value) * 100)
     return [d.strftime("%m/%y") for d in days], series
 

@@ -1,0 +1,1 @@
+from goals.conftest import november  # noqa: F401 -- the same small history
