@@ -190,3 +190,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CARTEIRA_LOG_LEVEL", "WARNING")},
 }
+
+# A cache shared by all server processes (rate limits): a folder, e.g. $CARTEIRA_HOME/cache.
+# Without it each process counts alone (fine for one process; `carteira serve` runs two).
+if _cache_dir := os.environ.get("CARTEIRA_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _cache_dir,
+        }
+    }
+
+# Product settings (README: Settings).
+CARTEIRA_API_RATE_PER_MINUTE = int(os.environ.get("CARTEIRA_API_RATE_PER_MINUTE", "120"))
+CARTEIRA_WEBHOOK_ALLOW_PRIVATE = env_bool("CARTEIRA_WEBHOOK_ALLOW_PRIVATE")
+CARTEIRA_WEBHOOK_RETRY_SECONDS = int(os.environ.get("CARTEIRA_WEBHOOK_RETRY_SECONDS", "60"))
+CARTEIRA_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("CARTEIRA_WEBHOOK_MAX_ATTEMPTS", "8"))
+CARTEIRA_IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("CARTEIRA_IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))
+)
+CARTEIRA_TILE_URL = os.environ.get("CARTEIRA_TILE_URL", "")
