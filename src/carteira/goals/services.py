@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from carteira.accounts.models import User
 from carteira.audit.services import do_record
@@ -145,7 +146,16 @@ def do_import_goals(text: str, *, by: User) -> ImportResult:
     return result
 
 
+ROW_PROBLEMS = {
+    "invalid_period": _("invalid period '%(value)s' (use 2026-11 or 2026-Q4)"),
+    "invalid_scope": _("invalid scope '%(value)s' (seller, team, region or client)"),
+    "invalid_indicator": _("invalid indicator '%(value)s'"),
+    "unknown_code": _("unknown code '%(value)s'"),
+    "not_allowed": _("you may not set goals for '%(value)s'"),
+}
+
+
 def _describe(problem: ValueProblem) -> str:
-    code = getattr(problem, "code", "") or str(problem)
-    params = getattr(problem, "params", {}) or {}
-    return f"{code} {params.get('value', '')}".strip()
+    if problem.code in ROW_PROBLEMS:
+        return str(ROW_PROBLEMS[problem.code]) % {"value": problem.params.get("value", "")}
+    return problem.message
