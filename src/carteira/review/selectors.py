@@ -195,7 +195,7 @@ def follow_ups(period: Period):
 
 def trend(user: User, period: Period, months: int = 6) -> tuple[list[str], dict]:
     """Positivation and coverage (%) at the last ``months`` month ends up to the period's,
-    from the official runs already stored (``carteira snapshot --history`` fills them)."""
+    from the official runs already stored (``do_snapshot_history`` or month-end snapshots)."""
     from carteira.portfolio.kpis import kpis_of, readings_visible_to
     from carteira.portfolio.services import month_ends, official_run
 
