@@ -86,7 +86,7 @@ def client_detail(request, client_id: int):
         "order_count": client360.total_of(orders),
         "monthly_revenue": client360.monthly_revenue(client, today=today),
         "timeline": client360.timeline(client),
-        "contacts": client.contacts.filter(anonymized_at__isnull=True),
+        "contacts": client.contacts.filter(anonymized_at__isnull=True, blocked_at__isnull=True),
         "assignments": client.assignments.select_related("seller").order_by("-start_date", "-pk"),
         "readings": readings,
         "readings_chart": client360.readings_chart(readings),

@@ -111,7 +111,7 @@ def update_client(request, payload: s.ClientUpdate, client_id: int = Path(..., g
 
 def visible_contacts(user):
     return Contact.objects.filter(
-        client__in=clients_visible_to(user), anonymized_at__isnull=True
+        client__in=clients_visible_to(user), anonymized_at__isnull=True, blocked_at__isnull=True
     ).order_by("name", "pk")
 
 
