@@ -82,3 +82,18 @@ class TestDashboardPage:
         login(client, director)
         with django_assert_max_num_queries(25):
             client.get(reverse("portfolio:dashboard"))
+
+
+@pytest.mark.django_db
+def test_a_kpi_card_shows_the_goal_of_the_month_for_the_scope(client, history, director):
+    from decimal import Decimal
+
+    from carteira.goals.models import Goal
+
+    do_snapshot(T)
+    Goal.objects.create(indicator="positivation", period_start=dt.date(2026, 6, 1),
+                        period_end=dt.date(2026, 6, 30), target=Decimal("0.70"))  # fmt: skip
+    login(client, director)
+    cards = {c["key"]: c for c in client.get(reverse("portfolio:dashboard")).context["cards"]}
+    assert cards["positivation"]["goal"] == Decimal("0.70")
+    assert cards["coverage"]["goal"] is None

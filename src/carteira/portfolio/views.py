@@ -51,10 +51,48 @@ def _change(now, before):
     return now - before
 
 
-def _cards(current: k.Kpis, previous: k.Kpis | None) -> list[dict]:
+def _goal_scope(user, filters):
+    """Whose monthly goals the cards show: the slice's seller or team, the seller's own,
+    a manager's only team, else the company's."""
+    from carteira.goals.scopes import Scope
+
+    if filters["seller"]:
+        return Scope("seller", str(filters["seller"]))
+    if filters["team"]:
+        return Scope("team", str(filters["team"]))
+    if filters["segment"] or filters["state"]:
+        return None  # no goals per segment or state
+    if user.role == "seller" and hasattr(user, "seller"):
+        return Scope("seller", str(user.seller.pk))
+    if not user.sees_whole_portfolio:
+        teams = list(Team.objects.filter(manager=user).values_list("pk", flat=True)[:2])
+        return Scope("team", str(teams[0])) if len(teams) == 1 else None
+    return Scope("company")
+
+
+def _goals(user, filters, as_of: dt.date) -> dict[str, object]:
+    from carteira.goals.periods import month_of
+    from carteira.goals.selectors import goal_for
+
+    scope = _goal_scope(user, filters)
+    if scope is None:
+        return {}
+    period = month_of(as_of)
+    found = {}
+    for indicator in ("positivation", "coverage", "churn_rate", "reactivated", "average_ticket",
+                      "new_clients", "revenue"):  # fmt: skip
+        goal = goal_for(indicator, scope, period)
+        if goal is not None:
+            found[indicator] = goal.target
+    return found
+
+
+def _cards(current: k.Kpis, previous: k.Kpis | None, goals: dict | None = None) -> list[dict]:
+    goals = goals or {}
+
     def card(key, label, kind, value, before):
         return {"key": key, "label": label, "kind": kind, "value": value,
-                "change": _change(value, before)}  # fmt: skip
+                "change": _change(value, before), "goal": goals.get(key)}  # fmt: skip
 
     p = previous
     return [
@@ -148,7 +186,7 @@ def dashboard(request):
         rules=rules,
         period_start=run.as_of - dt.timedelta(days=rules.lifecycle.period_days - 1),
         previous_run=previous_run,
-        cards=_cards(current, previous),
+        cards=_cards(current, previous, _goals(request.user, filters, run.as_of)),
         kpis=current,
         pyramid=[
             {
