@@ -50,7 +50,7 @@ class Writer(threading.Thread):
         while not self.stop.is_set():
             n = self.written
             connection.execute(
-                "INSERT INTO clients_client (external_id, name, trade_name, document, segment,"
+                "INSERT INTO clients_client (external_id, name, trade_name, document, segment,"  # noqa: S608
                 " city, state, postal_code, phone, email, is_key_account, version, updated_at)"
                 f" VALUES ('W{n}', 'Escrito {n}', '', '', '', '', '', '', '', '', false, 1,"
                 " CURRENT_TIMESTAMP)"
