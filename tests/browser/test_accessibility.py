@@ -45,7 +45,7 @@ def test_the_login_page_has_no_serious_violations(page, live_server, seller_ana)
     ["/portfolio/", "/clients/", "client", "/territory/map/", "/territory/chronology/"],
 )
 def test_a_main_page_has_no_serious_violations(page, live_server, mapped, director, path):  # noqa: F811
-    do_snapshot(T)
+    do_snapshot(T, use_adbc=False)
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -15,7 +15,7 @@ from carteira.clients.access import access_client, sellers_visible_to
 from carteira.clients.selectors import client_segments
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import latest_official_run
-from carteira.territory import selectors
+from carteira.territory import places, selectors
 from carteira.territory.buckets import COLOURS, CONTACT_BUCKETS, legend
 from carteira.territory.forms import COLOUR_MODES, TerritoryFilterForm
 
@@ -42,6 +42,8 @@ def _map_config() -> dict:
         "cardUrl": reverse("territory:card", args=[0]),
         "tileUrl": tile_url(),
         "tileAttribution": os.environ.get("CARTEIRA_TILE_ATTRIBUTION", ""),
+        "states": [] if tile_url() else places.state_labels(),
+        "statesAttribution": places.ATTRIBUTION,
         "colours": {str(key): colour for key, colour in COLOURS.items()},
         "labels": {
             mode: [[key, str(label)] for key, label in legend(mode)] for mode, _l in COLOUR_MODES
