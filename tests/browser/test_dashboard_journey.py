@@ -31,7 +31,7 @@ def test_a_manager_goes_from_the_matrix_to_the_pre_inactive_client(
     offline(page, live_server)
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, "marta")
-    assert page.locator("#kpi-positivation .kpi-value").inner_text() == "25,0 %"
+    assert page.locator("#kpi-positivation .kpi-value").inner_text() == "25,0%"
     page.screenshot(path=SHOTS / "painel.png", full_page=True)
     page.locator("table.matrix a.cell-link[href*='status=pre_inactive']").first.click()
     page.wait_for_url("**/clients/?*status=pre_inactive*")
@@ -49,5 +49,5 @@ def test_a_seller_on_a_phone_sees_their_own_dashboard(page, live_server, history
     offline(page, live_server)
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server, "ana")
-    assert page.locator("#kpi-positivation .kpi-value").inner_text() == "50,0 %"
+    assert page.locator("#kpi-positivation .kpi-value").inner_text() == "50,0%"
     page.screenshot(path=SHOTS / "painel-vendedor-celular.png", full_page=True)

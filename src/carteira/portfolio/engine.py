@@ -8,7 +8,8 @@ an open transaction (tests, or a caller that has just written). Both give the sa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import polars as pl
 from django.db import connection
@@ -107,6 +108,23 @@ def _reader_for(use_adbc: bool) -> tuple[Callable[[str, dict], pl.DataFrame], Ca
     return read, adbc.close
 
 
+_sqlite_adbc_allowed = False
+
+
+@contextmanager
+def adbc_on_sqlite() -> Iterator[None]:
+    """Let the CLI read a SQLite workspace through ADBC while it is the only connection.
+    ADBC links its own copy of SQLite, and two copies in one process do not see each
+    other's POSIX locks, so a web server's other connections could damage a WAL
+    database: the web app reads SQLite through Django's connection instead."""
+    global _sqlite_adbc_allowed
+    _sqlite_adbc_allowed = True
+    try:
+        yield
+    finally:
+        _sqlite_adbc_allowed = False
+
+
 def can_use_adbc() -> bool:
     """ADBC opens its own connection: it sees only committed data, and never an
     in-memory SQLite database."""
@@ -114,7 +132,8 @@ def can_use_adbc() -> bool:
         return False
     if connection.vendor == "sqlite":
         name = str(connection.settings_dict["NAME"])
-        return not (name == ":memory:" or "mode=memory" in name)
+        in_memory = name == ":memory:" or "mode=memory" in name
+        return _sqlite_adbc_allowed and not in_memory
     return connection.vendor == "postgresql"
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from carteira.accounts.models import Role, User
 from carteira.demo.loader import demo_password
 from carteira.demo.services import do_prepare_demo
+from carteira.portfolio.engine import adbc_on_sqlite
 
 BANNER_ROLES = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.ANALYST, Role.SELLER)
 
@@ -39,13 +40,14 @@ class Command(BaseCommand):
         if options["clients"] < 1:
             raise CommandError("--clients must be at least 1")
         started = time.perf_counter()
-        do_prepare_demo(
-            clients=options["clients"],
-            seed=options["seed"],
-            today=options["today"] or date.today(),
-            reset=options["reset"],
-            progress=self._progress,
-        )
+        with adbc_on_sqlite():
+            do_prepare_demo(
+                clients=options["clients"],
+                seed=options["seed"],
+                today=options["today"] or date.today(),
+                reset=options["reset"],
+                progress=self._progress,
+            )
         self._progress(f"demo ready in {time.perf_counter() - started:.1f}s")
         self.stdout.write(self._banner(options["host"], options["port"]))
         if not options["no_serve"]:

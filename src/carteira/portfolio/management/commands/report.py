@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from carteira.exports.writers import rows_as_text, to_json
 from carteira.portfolio import reports
+from carteira.portfolio.engine import adbc_on_sqlite
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.services import official_run
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
             raise CommandError("--format xlsx needs --output FILE")
         if report == "clients" and by:
             raise CommandError("--by applies to kpis and matrix, not to the clients report")
-        run = official_run(parse_as_of(as_of))
+        with adbc_on_sqlite():
+            run = official_run(parse_as_of(as_of))
         if report == "clients":
             data = reports.client_report(run)
         elif report == "kpis":

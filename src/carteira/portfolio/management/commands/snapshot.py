@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carteira.portfolio.engine import adbc_on_sqlite
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.services import do_snapshot
 from carteira_core.rules import RulesError, rules_from_toml
@@ -26,7 +27,8 @@ class Command(BaseCommand):
                 raise CommandError(f"cannot read {rules}: {error.strerror}") from None
             except RulesError as error:
                 raise CommandError(f"{rules}: {error}") from None
-        run = do_snapshot(day, what_if=what_if)
+        with adbc_on_sqlite():
+            run = do_snapshot(day, what_if=what_if)
         counts = {}
         for status in run.clients.values_list("status", flat=True):
             counts[status] = counts.get(status, 0) + 1
