@@ -104,3 +104,35 @@ def test_no_personal_value_reaches_the_audit_trail(
     recorded = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"auth.login", "auth.login_failed", "client.viewed", "contact.viewed", "export",
             "import", "access.refused", "client.reassigned"} <= recorded  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_an_admin_exports_the_trail_as_csv_and_the_export_is_audited(admin_user, seller_ana):
+    do_record("test.event", actor=seller_ana.user, n=1)
+    response = _browser(admin_user).get("/admin/audit/auditevent/export.csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert response.status_code == 200
+    assert lines[0] == "at,actor,action,object_type,object_id,ip,details"
+    assert ",ana,test.event,,,," in lines[1]
+    assert AuditEvent.objects.filter(action="audit.exported", actor=admin_user).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_staff_user_who_is_not_a_superuser_cannot_export_the_trail(analyst):
+    analyst.is_staff = True
+    analyst.save()
+    response = _browser(analyst).get("/admin/audit/auditevent/export.csv")
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_saving_a_distribution_rule_is_audited(director, seller_ana):
+    from carteira.distribution.models import PortfolioRule
+
+    response = _browser(director).post(
+        "/distribution/rules/new/", {"name": "Sul", "seller": seller_ana.pk, "priority": 1}
+    )
+    rule = PortfolioRule.objects.get()
+    event = AuditEvent.objects.get(action="distribution.rule_saved")
+    assert response.status_code == 302
+    assert (event.actor, event.object_id) == (director, str(rule.pk))

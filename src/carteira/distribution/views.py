@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carteira.audit.services import do_record
 from carteira.distribution import services
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
@@ -31,7 +32,9 @@ def rule_edit(request, rule_id: int | None = None):
     rule = scope.rule(rule_id) if rule_id is not None else None
     form = RuleForm(request.POST or None, instance=rule, sellers=scope.sellers)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        saved = form.save()
+        do_record("distribution.rule_saved", actor=request.user, obj=saved,
+                  fields=sorted(form.changed_data))  # fmt: skip
         messages.success(request, _("Rule saved."))
         return redirect("distribution:index")
     return _page(request, "rule_form.html", {"form": form, "rule": rule})
