@@ -37,7 +37,7 @@ def test_a_manager_goes_from_the_matrix_to_the_pre_inactive_client(
     page.wait_for_url("**/clients/?*status=pre_inactive*")
     assert page.locator("#results tbody tr small").all_inner_texts() == ["A2"]
     page.locator("#results a", has_text="Cliente A2").click()
-    assert page.locator(".badge.status-pre_inactive").inner_text() == "Pré-inativo"
+    assert page.locator(".badge.status-pre_inactive").first.inner_text() == "Pré-inativo"
     page.screenshot(path=SHOTS / "cliente.png", full_page=True)
     assert errors == []
 
