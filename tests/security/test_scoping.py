@@ -88,7 +88,7 @@ def test_a_reassignment_takes_effect_on_the_next_request(ana, portfolio, seller_
         {"seller_id": "2"},
         {"page": "9999"},
         {"sort": "-seller__name"},
-    ],  # fmt: skip
+    ],
     ids=lambda q: next(iter(q)),
 )
 def test_unknown_or_hostile_query_keys_never_widen_the_list(ana, portfolio, query):
