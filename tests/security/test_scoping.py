@@ -8,8 +8,10 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import NoReverseMatch, reverse
 
 from carteira.clients.services import do_assign_client
+from tests.security.routes import routes
 
 
 @pytest.fixture
@@ -97,3 +99,25 @@ def test_unknown_or_hostile_query_keys_never_widen_the_list(ana, portfolio, quer
     assert response.status_code in (200, 400)
     assert _linked_client_ids(html, portfolio) <= {"A1", "A2"}
     assert "pbkdf2" not in html and "md5$" not in html
+
+
+LIST_ROUTES = [r for r in routes() if not r.int_kwargs and r.name and r.policy != "public"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", LIST_ROUTES, ids=lambda r: r.name)
+def test_no_page_shows_ana_another_sellers_client(route, ana, portfolio, seller_bruno):
+    kwargs = {k: "csv" if k == "fmt" else "x" for k in route.other_kwargs}
+    try:
+        url = reverse(route.name, kwargs=kwargs)
+    except NoReverseMatch:
+        pytest.skip("needs a real token")
+    response = ana.get(url)
+    if response.status_code != 200:
+        assert response.status_code in (302, 400, 403, 404, 405)
+        return
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    leaked = [
+        code for code, c in portfolio.items() if code[0] != "A" and c.name.encode() in content
+    ]
+    assert leaked == []
