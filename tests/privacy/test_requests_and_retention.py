@@ -89,3 +89,13 @@ def test_running_retention_twice_changes_nothing_more_and_leaves_two_ledger_rows
         call_command("retention", stdout=None)
     assert list(Contact.objects.order_by("pk").values()) == before
     assert list(RetentionRun.objects.order_by("pk").values_list("anonymised", flat=True)) == [1, 0]
+
+
+@pytest.mark.django_db
+def test_a_second_concurrent_retention_run_skips(old_and_recent):
+    from carteira.privacy.locks import exclusive
+
+    with exclusive("retention") as held, time_machine.travel(NOW, tick=False):
+        assert held is True
+        assert do_apply_retention() is None
+    assert RetentionRun.objects.count() == 0

@@ -16,6 +16,7 @@ from carteira.imports.models import ImportRun
 from carteira.interactions.models import Interaction
 from carteira.orders.models import Order
 from carteira.organization.models import WorkspaceSettings
+from carteira.privacy.locks import exclusive
 from carteira.privacy.models import RetentionRun
 
 ANONYMOUS = "Anonimizado"
@@ -108,10 +109,14 @@ def contacts_due_for_retention(cutoff: dt.datetime) -> QuerySet[Contact]:
     )
 
 
-def do_apply_retention(now: dt.datetime | None = None) -> RetentionRun:
+def do_apply_retention(now: dt.datetime | None = None) -> RetentionRun | None:
     """Anonymise the contacts kept past the workspace's retention period. Running it again
-    finds nothing new to do; every run leaves a ledger row."""
-    now = now or timezone.now()
+    finds nothing new to do; every run leaves a ledger row. None if another run holds the lock."""
+    with exclusive("retention") as acquired:
+        return _apply_retention(now or timezone.now()) if acquired else None
+
+
+def _apply_retention(now: dt.datetime) -> RetentionRun:
     days = WorkspaceSettings.current().contact_retention_days
     run = RetentionRun.objects.create(cutoff=now - dt.timedelta(days=days))
     count = 0

@@ -8,4 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = do_apply_retention()
+        if run is None:
+            self.stdout.write("retention: another run is in progress; skipped")
+            return
         self.stdout.write(f"retention: {run.anonymised} contact(s) anonymised (run {run.pk})")
