@@ -22,6 +22,8 @@ def on_login(sender, request, user, **kwargs):
 
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
+    if request.session.session_key:
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
     if user is not None:
         do_record("auth.logout", actor=user, ip=client_ip(request))
 
