@@ -3,30 +3,32 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from carteira.accounts.login import LoginView
+from carteira.accounts.policy import policy
 from carteira.accounts.views import PasswordResetView
 from carteira.web import views as web_views
 
+public = policy("public")
 admin.site.site_header = "Carteira"
 admin.site.site_title = "Carteira"
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("login/", public(LoginView.as_view()), name="login"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("password-reset/", public(PasswordResetView.as_view()), name="password_reset"),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        public(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        public(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "password-reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        public(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     path("account/", include("carteira.accounts.urls")),

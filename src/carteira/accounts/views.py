@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from carteira.accounts.models import User
+from carteira.accounts.policy import policy
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -30,6 +31,7 @@ class PreferencesForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email", "language"]
 
 
+@policy("login")
 @login_required
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
