@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from carteira.audit.models import AuditEvent
@@ -74,3 +75,26 @@ def test_a_successful_login_is_audited_with_the_user_and_ip(seller_ana):
     _login("ana", PASSWORD, "10.0.5.1")
     event = AuditEvent.objects.get(action="auth.login")
     assert (event.actor, event.ip) == (seller_ana.user, "10.0.5.1")
+
+
+class CountingHasher(MD5PasswordHasher):
+    calls = 0
+
+    def encode(self, password, salt):
+        CountingHasher.calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_costs_one_hash_whether_or_not_the_user_exists(settings, seller_ana):
+    # Equal work is what keeps the timing equal: Django hashes a dummy password for
+    # unknown usernames; this guards against a future login path skipping it.
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    seller_ana.user.set_password(PASSWORD)
+    seller_ana.user.save()
+    costs = []
+    for username in ("ana", "fantasma"):
+        CountingHasher.calls = 0
+        _login(username, "wrong", "10.0.6.1")
+        costs.append(CountingHasher.calls)
+    assert costs == [1, 1]
