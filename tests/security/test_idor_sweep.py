@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from carteira.audit.models import AuditEvent
 from tests.security.objects import checksum, company_objects, owned_objects
 from tests.security.routes import routes
 
@@ -42,7 +43,7 @@ def test_ana_gets_404_for_bruno_objects_and_nothing_changes(route, objects, sell
     own_url = _url(route, _ids_for(objects, "ana"))
     # A page Ana's role can never open may answer 403 whatever the id: that reveals nothing.
     role_refused = {m for m in ("get", "post") if _call(ana, m, own_url) == 403}
-    before = checksum()
+    before, refusals = checksum(), AuditEvent.objects.filter(action="access.refused").count()
     url = _url(route, _ids_for(objects, "bruno"))
     got = {m: _call(ana, m, url) for m in ("get", "post")}
     after = checksum()
@@ -53,6 +54,8 @@ def test_ana_gets_404_for_bruno_objects_and_nothing_changes(route, objects, sell
     }
     assert wrong == {}, url
     assert {k: v for k, v in after.items() if before[k] != v} == {}
+    recorded = AuditEvent.objects.filter(action="access.refused").count() - refusals
+    assert recorded == sum(status in (403, 404) for status in got.values())
 
 
 def _allowed(role_refused: bool) -> set[int]:
