@@ -1,10 +1,12 @@
 """Data subject requests with their 15-day deadline; the retention job."""
 
+import contextlib
 import datetime as dt
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client as Browser
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from carteira.accounts.models import Role
 from carteira.clients.models import Contact
 from carteira.interactions.models import Interaction
 from carteira.organization.models import WorkspaceSettings
+from carteira.privacy.locks import exclusive, lock_key
 from carteira.privacy.models import DataSubjectRequest, RetentionRun
 from carteira.privacy.services import do_apply_retention
 from tests.personas import make_user
@@ -91,11 +94,26 @@ def test_running_retention_twice_changes_nothing_more_and_leaves_two_ledger_rows
     assert list(RetentionRun.objects.order_by("pk").values_list("anonymised", flat=True)) == [1, 0]
 
 
+@contextlib.contextmanager
+def _another_run_holds_the_lock():
+    """The lock as a concurrent run would hold it: another process (SQLite: another open
+    file; PostgreSQL: another connection, advisory locks being re-entrant per session)."""
+    if connection.vendor != "postgresql":
+        with exclusive("retention") as held:
+            assert held is True
+            yield
+        return
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key("retention")])
+        yield
+    finally:
+        other.close()
+
+
 @pytest.mark.django_db
 def test_a_second_concurrent_retention_run_skips(old_and_recent):
-    from carteira.privacy.locks import exclusive
-
-    with exclusive("retention") as held, time_machine.travel(NOW, tick=False):
-        assert held is True
+    with _another_run_holds_the_lock(), time_machine.travel(NOW, tick=False):
         assert do_apply_retention() is None
     assert RetentionRun.objects.count() == 0

@@ -11,11 +11,16 @@ from django.conf import settings
 from django.db import connection
 
 
+def lock_key(name: str) -> int:
+    return zlib.crc32(f"carteira:{name}".encode())
+
+
 @contextlib.contextmanager
 def exclusive(name: str) -> Iterator[bool]:
-    """Yields True if this process holds the lock ``name``, False if another run does."""
+    """Yields True if this process holds the lock ``name``, False if another run does.
+    (PostgreSQL advisory locks are re-entrant within one connection.)"""
     if connection.vendor == "postgresql":
-        key = zlib.crc32(f"carteira:{name}".encode())
+        key = lock_key(name)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
             acquired = cursor.fetchone()[0]
