@@ -266,8 +266,12 @@ class ContactsWriter(Writer):
     def apply(self, records):
         outcome = Outcome()
         clients = ids_by_external_id(Client, (r.client_external_id for r in records))
+        anonymised = _anonymised_codes(r.external_id for r in records if r.external_id)
         coded, named = [], []
         for record in records:
+            if record.external_id in anonymised:  # LGPD: an anonymised person stays so
+                outcome.unchanged += 1
+                continue
             client_id = clients.get(record.client_external_id)
             if client_id is None:
                 outcome.errors.append(unknown(record.line, self.label("client_external_id"),
@@ -298,6 +302,11 @@ class ContactsWriter(Writer):
     def _with_source(self, created):
         if created:
             Contact.objects.filter(pk__in=[c.pk for c in created]).update(source=IMPORT_REASON)
+
+
+def _anonymised_codes(codes) -> set[str]:
+    found = Contact.objects.filter(external_id__in=set(codes), anonymized_at__isnull=False)
+    return set(found.values_list("external_id", flat=True))
 
 
 class InteractionsWriter(Writer):

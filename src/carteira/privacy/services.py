@@ -69,10 +69,11 @@ def get_access_report(contact: Contact) -> dict:
 
 @transaction.atomic
 def do_anonymise_contact(contact: Contact, *, actor: User | None, reason: str) -> None:
-    """Replace the contact's personal fields; keep the row (and the client's orders)."""
+    """Replace the contact's personal fields; keep the row (and the client's orders). The
+    ERP code stays as a tombstone, so re-importing the ERP file does not bring them back."""
     now = timezone.now()
     Contact.objects.filter(pk=contact.pk).update(
-        name=ANONYMOUS, role="", email="", phone="", external_id=None, source="",
+        name=ANONYMOUS, role="", email="", phone="", source="",
         anonymized_at=now, updated_at=now,
     )  # fmt: skip
     client = contact.client
