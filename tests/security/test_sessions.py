@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from carteira.clients.models import Client as ClientModel
 from tests.personas import PASSWORD
 
 
@@ -86,3 +87,14 @@ def test_a_login_post_without_the_csrf_token_is_refused(seller_ana):
         "/login/", {"username": "ana", "password": PASSWORD}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_api_write_with_the_session_but_without_csrf_is_refused(seller_ana):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(seller_ana.user)
+    response = browser.post(
+        "/api/v1/clients", {"external_id": "X9", "name": "Forjado"}, content_type="application/json"
+    )
+    assert response.status_code in (401, 403)
+    assert not ClientModel.objects.filter(external_id="X9").exists()
