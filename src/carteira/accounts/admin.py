@@ -11,5 +11,5 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Carteira"), {"fields": ["role", "language"]}),
+        (_("Carteira"), {"fields": ["role", "language", "is_dpo"]}),
     ]
