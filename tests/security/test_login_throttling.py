@@ -1,11 +1,14 @@
 """Login throttling per username and per IP, without telling who exists."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
+from carteira.accounts.models import LoginFailure
 from carteira.audit.models import AuditEvent
 from tests.personas import PASSWORD
 
@@ -98,3 +101,13 @@ def test_a_wrong_password_costs_one_hash_whether_or_not_the_user_exists(settings
         _login(username, "wrong", "10.0.6.1")
         costs.append(CountingHasher.calls)
     assert costs == [1, 1]
+
+
+@pytest.mark.django_db
+def test_failures_older_than_fifteen_minutes_no_longer_count(seller_ana):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC), tick=False):
+        for _ in range(5):
+            _login("ana", "wrong", "10.0.7.1")
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 16, tzinfo=dt.UTC), tick=False):
+        assert _login("ana", PASSWORD, "10.0.7.1").status_code == 302
+    assert LoginFailure.objects.count() == 0

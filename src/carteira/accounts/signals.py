@@ -14,6 +14,7 @@ from carteira.audit.services import do_record
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     throttle.do_forget_failures(username=user.get_username())
+    throttle.do_prune()  # old failures no longer count: keep the table small
     key = request.session.session_key
     if key:
         UserSession.objects.get_or_create(session_key=key, defaults={"user": user})
