@@ -117,3 +117,14 @@ def test_a_second_concurrent_retention_run_skips(old_and_recent):
     with _another_run_holds_the_lock(), time_machine.travel(NOW, tick=False):
         assert do_apply_retention() is None
     assert RetentionRun.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_dpo_marks_a_request_answered_and_it_leaves_the_overdue_list(admin_user):
+    dsr = DataSubjectRequest.objects.create(kind="access", received_at=NOW - dt.timedelta(days=20))
+    browser = _browser(admin_user)
+    response = browser.post(f"/privacy/requests/{dsr.pk}/answer/", {"status": "done"})
+    dsr.refresh_from_db()
+    assert (response.status_code, dsr.status, dsr.handled_by) == (302, "done", admin_user)
+    assert dsr.is_overdue(timezone.now()) is False
+    assert 'class="overdue"' not in browser.get("/privacy/requests/").content.decode()

@@ -49,6 +49,11 @@ def company_objects(manager, seller) -> dict[str, int]:
         .objects.create(period_start=DAY, period_end=DAY, text="Decisão")
         .pk
     )
+    ids["request_id"] = (
+        apps.get_model("privacy", "DataSubjectRequest")
+        .objects.create(kind="access", received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+        .pk
+    )
     return ids
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("contacts/<int:contact_id>/anonymise/", views.contact_anonymise, name="anonymise"),
     path("contacts/<int:contact_id>/block/", views.contact_block, name="block"),
     path("requests/", views.requests_page, name="requests"),
+    path("requests/<int:request_id>/answer/", views.request_answer, name="answer"),
 ]

@@ -80,3 +80,23 @@ def requests_page(request):
     now = timezone.now()
     rows = [(r, r.is_overdue(now)) for r in DataSubjectRequest.objects.all()[:500]]
     return render(request, "privacy/requests.html", {"rows": rows, "form": form, "now": now})
+
+
+@policy("role:admin,dpo")
+@login_required
+@require_POST
+def request_answer(request, request_id: int):
+    """Close a request: answered, or refused with reasons (in the notes)."""
+    if not request.user.handles_privacy:
+        raise Http404
+    dsr = DataSubjectRequest.objects.filter(pk=request_id, status="open").first()
+    status = request.POST.get("status")
+    if dsr is None or status not in {
+        DataSubjectRequest.Status.DONE,
+        DataSubjectRequest.Status.REFUSED,
+    }:
+        raise Http404
+    dsr.status, dsr.answered_at, dsr.handled_by = status, timezone.now(), request.user
+    dsr.save(update_fields=["status", "answered_at", "handled_by"])
+    do_record("privacy.request_answered", actor=request.user, obj=dsr, status=status)
+    return redirect("privacy:requests")
