@@ -8,6 +8,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from tests.personas import PASSWORD
+
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "carteira.settings_production",
     "CARTEIRA_HTTPS": "1",
@@ -63,3 +65,18 @@ def test_reset_links_use_the_configured_base_url(settings, seller_ana):
     [message] = mail.outbox
     assert "https://carteira.example.com/password-reset/" in message.body
     assert "testserver" not in message.body
+
+
+@pytest.mark.django_db
+def test_a_password_reset_answers_the_same_for_unknown_addresses(seller_ana):
+    known = Client().post("/password-reset/", {"email": "ana@exemplo.com.br"})
+    unknown = Client().post("/password-reset/", {"email": "ninguem@exemplo.com.br"})
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_login_never_redirects_off_site(seller_ana, target):
+    response = Client().post("/login/", {"username": "ana", "password": PASSWORD, "next": target})
+    assert (response.status_code, response["Location"]) == (302, "/")
