@@ -98,3 +98,14 @@ def test_an_api_write_with_the_session_but_without_csrf_is_refused(seller_ana):
     )
     assert response.status_code in (401, 403)
     assert not ClientModel.objects.filter(external_id="X9").exists()
+
+
+@pytest.mark.django_db
+def test_deactivating_a_seller_revokes_their_calendar_feed(seller_ana):
+    from carteira.agenda.services import do_new_feed
+
+    feed = do_new_feed(seller_ana, by=seller_ana.user)
+    assert Client().get(f"/agenda/calendar/{feed.token}.ics").status_code == 200
+    seller_ana.user.is_active = False
+    seller_ana.user.save()
+    assert Client().get(f"/agenda/calendar/{feed.token}.ics").status_code == 404

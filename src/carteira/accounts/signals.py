@@ -39,10 +39,16 @@ def on_user_saved(sender, instance, **kwargs):
 
 
 def do_end_sessions(user: User) -> int:
-    """Delete every server-side session of ``user`` (API tokens of inactive users are
-    already refused by carteira.api.tokens.get_token_in_force)."""
+    """Delete every server-side session of ``user`` and revoke their calendar feed (the
+    feed's secret address is a credential too). API tokens of inactive users are already
+    refused by carteira.api.tokens.get_token_in_force."""
+    from carteira.agenda.services import do_revoke_feed
+    from carteira.organization.models import Seller
+
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
+    for seller in Seller.objects.filter(user=user):
+        do_revoke_feed(seller, by=None)
     do_record("auth.sessions_ended", obj=user, sessions=len(keys))
     return len(keys)
