@@ -66,3 +66,19 @@ def _call(client, method: str, url: str) -> int:
     if method == "get":
         return client.get(url).status_code
     return client.post(url, FORGED_POST).status_code
+
+
+CLIENT_ROUTES = [r for r in ID_ROUTES if set(r.int_kwargs) <= {"client_id", "contact_id"}]
+
+
+@pytest.mark.django_db
+def test_a_manager_gets_404_for_another_teams_clients_and_contacts(objects, manager_norte,
+                                                                    team_norte):  # fmt: skip
+    nelson = Client()
+    nelson.force_login(manager_norte)
+    got = {}
+    for route in CLIENT_ROUTES:
+        url = _url(route, _ids_for(objects, "bruno"))
+        got[route.name] = (_call(nelson, "get", url), _call(nelson, "post", url))
+    assert {name: s for name, s in got.items() if not set(s) <= {404, 405}} == {}
+    assert len(got) >= 6
