@@ -149,4 +149,6 @@ def load_input(as_of: dt.date, *, use_adbc: bool | None = None) -> PortfolioInpu
             frames[name] = _conform(frame, schema)
     finally:
         close()
+    if frames["spend"].height == 0:  # no spend entered: CAC is unknown, not zero
+        frames["spend"] = None
     return PortfolioInput(**frames)
