@@ -45,5 +45,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),
     path("privacy/", include("carteira.privacy.urls")),
+    path("exports/", include("carteira.exports.urls")),
 ]
 handler500 = "carteira.accounts.security.server_error"
