@@ -114,3 +114,9 @@ def test_a_postgresql_backup_taken_while_writing_restores_into_an_empty_database
             return check.execute("SELECT count(*) FROM clients_client").fetchone()[0]
 
     _drill(tmp_path, source_url, target_url, lambda: psycopg.connect(source_url), count)
+
+
+def test_a_backup_file_is_readable_by_its_owner_only(tmp_path):
+    out = tmp_path / "b.backup"
+    _carteira(tmp_path, "backup", "--output", str(out))
+    assert oct(out.stat().st_mode & 0o777) == "0o600"

@@ -62,6 +62,7 @@ def do_backup(output: Path, alias: str = "default") -> Path:
         )  # fmt: skip
     else:
         raise RuntimeError(f"backups of {connection.vendor} are not supported")
+    output.chmod(0o600)  # every client and contact is in there
     return output
 
 
