@@ -9,7 +9,7 @@ import time
 from decimal import Decimal
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from carteira.accounts.models import User
 from carteira.audit.services import do_record
@@ -142,9 +142,17 @@ def do_snapshot(
     with transaction.atomic():
         if version is not None:
             SnapshotRun.objects.filter(kind=kind, as_of=as_of, rules_version=version).delete()
-        run = SnapshotRun.objects.create(
-            as_of=as_of, kind=kind, rules_version=version, rules=rules_json(rules)
-        )
+        try:
+            with transaction.atomic():
+                run = SnapshotRun.objects.create(
+                    as_of=as_of, kind=kind, rules_version=version, rules=rules_json(rules)
+                )
+        except IntegrityError as exc:  # another run of this date and rules committed first
+            raise SnapshotBusy(
+                f"Another official snapshot of {as_of.isoformat()} with rules "
+                f"v{version.number} was written at the same time and is stored; "
+                "run it again to recompute."
+            ) from exc
         _write_clients(reading.clients, run.pk)
         _write_groups(reading, run)
         if kind == SnapshotRun.Kind.OFFICIAL:
