@@ -9,7 +9,7 @@ from carteira.audit.models import AuditEvent
 from tests.security.objects import checksum, company_objects, owned_objects
 from tests.security.routes import routes
 
-SAMPLE = {"fmt": "csv", "token": "x" * 32}
+SAMPLE = {"fmt": "csv", "token": "x" * 32, "report": "clients"}
 FORGED_POST = {"status": "done", "seller": "", "seller_id": "", "text": "x", "reason": "x",
                "title": "x", "decision": "recover", "name": "x", "version": "1"}  # fmt: skip
 ID_ROUTES = [r for r in routes() if r.int_kwargs and r.name]

@@ -6,7 +6,13 @@ from django.urls import NoReverseMatch, reverse
 from carteira.accounts.policy import check_policy
 from tests.security.routes import routes
 
-SAMPLE_VALUES = {"fmt": "csv", "token": "x" * 32, "uidb64": "MQ", "name": "x.js"}
+SAMPLE_VALUES = {
+    "fmt": "csv",
+    "report": "clients",
+    "token": "x" * 32,
+    "uidb64": "MQ",
+    "name": "x.js",
+}
 
 
 def _url(route) -> str | None:

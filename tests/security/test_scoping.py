@@ -107,7 +107,8 @@ LIST_ROUTES = [r for r in routes() if not r.int_kwargs and r.name and r.policy !
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", LIST_ROUTES, ids=lambda r: r.name)
 def test_no_page_shows_ana_another_sellers_client(route, ana, portfolio, seller_bruno):
-    kwargs = {k: "csv" if k == "fmt" else "x" for k in route.other_kwargs}
+    samples = {"fmt": "csv", "report": "clients"}
+    kwargs = {k: samples.get(k, "x") for k in route.other_kwargs}
     try:
         url = reverse(route.name, kwargs=kwargs)
     except NoReverseMatch:

@@ -5,6 +5,12 @@ from carteira.audit.services import do_record
 REFUSED = frozenset({403, 404})
 
 
+def _is_id(name: str, value) -> bool:
+    if isinstance(value, int):
+        return True
+    return name.endswith("_id") and isinstance(value, str) and value.isdigit() and len(value) < 19
+
+
 class RefusalAuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,8 +26,8 @@ class RefusalAuditMiddleware:
         user = getattr(request, "user", None)
         if match is None or user is None or not user.is_authenticated:
             return
-        # Only integer ids: string kwargs can be secrets (calendar feed tokens).
-        ids = {k: v for k, v in match.kwargs.items() if isinstance(v, int)}
+        # Only ids: other string kwargs can be secrets (calendar feed tokens).
+        ids = {k: int(v) for k, v in match.kwargs.items() if _is_id(k, v)}
         if not ids:
             return
         do_record(
