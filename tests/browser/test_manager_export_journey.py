@@ -22,7 +22,7 @@ def _largest_cell(page):
     for i in range(links.count()):
         link = links.nth(i)
         count = int(link.locator("strong").inner_text())
-        if best is None or count > best[2]:
+        if best is None or count > best[1]:
             best = (link, count)
     return best
 
