@@ -2,6 +2,7 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.models import Session
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
@@ -18,6 +19,9 @@ def on_login(sender, request, user, **kwargs):
     key = request.session.session_key
     if key:
         UserSession.objects.get_or_create(session_key=key, defaults={"user": user})
+    # Sessions that expired on their own leave their ledger rows behind: drop them.
+    live = Session.objects.filter(session_key=OuterRef("session_key"))
+    UserSession.objects.filter(user=user).exclude(Exists(live)).delete()
     do_record("auth.login", actor=user, ip=client_ip(request))
 
 
