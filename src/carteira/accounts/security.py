@@ -1,5 +1,5 @@
-"""Cross-cutting protections: no caching of personal pages, a clean 503 when the database
-is down, and an audit entry when the permission gate refuses an object."""
+"""Cross-cutting protections: no caching of personal pages, and a clean 503 (no traceback)
+when the database is down. Refusals are audited by carteira.audit.middleware."""
 
 import sys
 
