@@ -217,3 +217,25 @@ class TestReports:
         revenue = sheet[2][columns.index("revenue_in_abc_window")]
         assert revenue.data_type == "n"
         assert Decimal(str(revenue.value)) == Decimal("1400.00")
+
+
+class TestLinks:
+    def test_the_dashboard_links_the_reports_of_its_reading_and_slice(self, client, planned,
+                                                                      manager_sul,
+                                                                      seller_bruno):  # fmt: skip
+        login(client, manager_sul)
+        response = client.get(reverse("portfolio:dashboard"), {"seller": seller_bruno.pk})
+        html = response.content.decode()
+        for report in ("clients", "matrix"):
+            for fmt in ("csv", "xlsx"):
+                url = reverse("exports:report", args=[report, fmt])
+                assert f"{url}?as_of={T.isoformat()}&amp;seller={seller_bruno.pk}" in html
+
+    def test_the_agenda_and_the_client_page_link_their_exports(self, client, planned,
+                                                               seller_ana):  # fmt: skip
+        login(client, seller_ana.user)
+        agenda = client.get(reverse("agenda:mine")).content.decode()
+        assert reverse("exports:tasks", args=["xlsx"]) in agenda
+        a1 = planned["A1"]
+        page = client.get(reverse("clients:detail", args=[a1.pk])).content.decode()
+        assert reverse("exports:client_orders", args=[a1.pk, "csv"]) in page
