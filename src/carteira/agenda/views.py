@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carteira.accounts.policy import policy
 from carteira.agenda import selectors
 from carteira.agenda.forms import OutcomeForm
 from carteira.agenda.ics import Event, calendar
@@ -21,6 +22,7 @@ def outcome_form(task, data=None) -> OutcomeForm:
     return OutcomeForm(data, prefix=f"t{task.pk}", initial={"channel": task.channel or "visit"})
 
 
+@policy("login")
 @login_required
 @require_GET
 def mine(request):
@@ -48,6 +50,7 @@ def mine(request):
     return render(request, "agenda/mine.html", context)
 
 
+@policy("object:task")
 @login_required
 @require_http_methods(["GET", "POST"])
 def close_task(request, task_id: int):
@@ -75,6 +78,7 @@ def close_task(request, task_id: int):
     return redirect("agenda:mine")
 
 
+@policy("login")
 @login_required
 @require_http_methods(["GET", "POST"])
 def feed_settings(request):
@@ -92,6 +96,7 @@ def feed_settings(request):
     return render(request, "agenda/feed.html", {"feed": feed, "url": url, "nav": "agenda"})
 
 
+@policy("public")
 @require_GET
 def feed(request, token: str):
     """The seller's planned visits; the secret token is the only credential."""

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.clients import selectors
 from carteira.clients.access import access_client, sellers_visible_to
@@ -46,6 +47,7 @@ def _filtered_clients(request):
     )
 
 
+@policy("login")
 @login_required
 @require_GET
 def client_list(request):
@@ -68,6 +70,7 @@ def client_list(request):
     return render(request, template, context)
 
 
+@policy("object:client")
 @login_required
 @require_GET
 def client_detail(request, client_id: int):
@@ -106,6 +109,7 @@ EXPORT_COLUMNS = {
 READING_COLUMNS = ("status", "abc", "days_since_last_purchase", "revenue_in_abc_window")
 
 
+@policy("login")
 @login_required
 @require_GET
 def client_export(request, fmt: str):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.distribution import services
 from carteira.distribution.access import access_distribution
@@ -17,6 +18,7 @@ def _page(request, template, context):
     return render(request, f"distribution/{template}", {"nav": "distribution", **context})
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 def index(request):
     scope = access_distribution(request.user)
@@ -25,6 +27,7 @@ def index(request):
     return _page(request, "index.html", context)
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_edit(request, rule_id: int | None = None):
@@ -40,6 +43,7 @@ def rule_edit(request, rule_id: int | None = None):
     return _page(request, "rule_form.html", {"form": form, "rule": rule})
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 def rules_preview(request):
     scope = access_distribution(request.user)
@@ -47,6 +51,7 @@ def rules_preview(request):
     return _page(request, "rules_preview.html", {"preview": preview, "rows": PREVIEW_ROWS})
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def rules_apply(request):
@@ -56,6 +61,7 @@ def rules_apply(request):
     return redirect("distribution:index")
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_http_methods(["GET", "POST"])
 def reassign(request):
@@ -80,6 +86,7 @@ def reassign(request):
     return _page(request, "reassign.html", context)
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_http_methods(["GET", "POST"])
 def departure(request):
@@ -114,6 +121,7 @@ def departure(request):
     return _page(request, "departure.html", {"form": form})
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def proposal_new(request):
@@ -147,6 +155,7 @@ def _chart(proposal) -> dict:
     }  # fmt: skip
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 def proposal_detail(request, proposal_id: int):
     scope = access_distribution(request.user)
@@ -162,6 +171,7 @@ def proposal_detail(request, proposal_id: int):
     return _page(request, "proposal.html", context)
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def proposal_apply(request, proposal_id: int):
@@ -172,6 +182,7 @@ def proposal_apply(request, proposal_id: int):
     return redirect("distribution:proposal", proposal.pk)
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def proposal_discard(request, proposal_id: int):

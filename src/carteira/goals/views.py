@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carteira.accounts.policy import policy
 from carteira.goals import services
 from carteira.goals.charts import sparkline
 from carteira.goals.models import Goal
@@ -44,6 +45,7 @@ def _typed_cells(request, scopes):
     return cells, errors
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_http_methods(["GET", "POST"])
 def grid(request):
@@ -97,6 +99,7 @@ def _matches(goal, scope) -> bool:
     return all(getattr(goal, name) == value for name, value in fields.items())
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def import_csv(request):
@@ -118,6 +121,7 @@ def import_csv(request):
     return redirect("goals:grid")
 
 
+@policy("login")
 @login_required
 @require_GET
 def performance_page(request):

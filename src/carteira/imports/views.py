@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carteira.accounts.policy import policy
 from carteira.imports.access import access_import_run, check_can_import
 from carteira.imports.forms import KIND_LABELS, MappingForm, UploadForm
 from carteira.imports.models import ColumnMapping, ImportRun
@@ -21,6 +22,7 @@ from carteira.imports.storage import (
 from carteira_core.ingest import map_headers
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
@@ -53,6 +55,7 @@ def _mapping_form(run: ImportRun, info_header, data=None) -> MappingForm:
     return MappingForm(data, kind=run.kind, columns=info_header, initial_fields=header_map.fields)
 
 
+@policy("object:import_run")
 @login_required
 @require_http_methods(["GET", "POST"])
 def preview(request, run_id: int):
@@ -89,6 +92,7 @@ def _save_mapping(request, kind: str, name: str, mapping) -> None:
     messages.success(request, _("Column mapping “%(name)s” saved.") % {"name": name.strip()})
 
 
+@policy("object:import_run")
 @login_required
 @require_POST
 def commit(request, run_id: int):
@@ -106,6 +110,7 @@ def commit(request, run_id: int):
     return redirect("imports:result", run_id=run.pk)
 
 
+@policy("object:import_run")
 @login_required
 def result(request, run_id: int):
     run = access_import_run(request.user, run_id)
@@ -113,6 +118,7 @@ def result(request, run_id: int):
     return render(request, "imports/result.html", context)
 
 
+@policy("object:import_run")
 @login_required
 def error_report(request, run_id: int):
     run = access_import_run(request.user, run_id)

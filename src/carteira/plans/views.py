@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carteira.accounts.policy import policy
 from carteira.agenda.models import TaskBatch
 from carteira.agenda.services import do_send_batch
 from carteira.clients import selectors as client_selectors
@@ -26,6 +27,7 @@ PAGE_SIZE = 50
 FOLLOW_UP_DAYS = 30
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_GET
 def matrix(request):
@@ -42,6 +44,7 @@ def matrix(request):
     return render(request, "plans/matrix.html", context)
 
 
+@policy("role:admin,director,manager")
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell(request, cell_id: int):
@@ -65,6 +68,7 @@ def cell(request, cell_id: int):
     return redirect("plans:matrix")
 
 
+@policy("role:admin,director,manager")
 @login_required
 @require_POST
 def cell_new(request):
@@ -78,6 +82,7 @@ def cell_new(request):
     return redirect("plans:matrix")
 
 
+@policy("role:admin,director,analyst")
 @login_required
 @require_GET
 def batch_list(request):
@@ -106,6 +111,7 @@ def _filtered_clients(request, data):
     return form, clients
 
 
+@policy("role:admin,director,analyst")
 @login_required
 @require_http_methods(["GET", "POST"])
 def batch_new(request):
@@ -140,6 +146,7 @@ def batch_new(request):
     return render(request, "plans/batch_new.html", context)
 
 
+@policy("role:admin,director,analyst")
 @login_required
 @require_GET
 def batch_detail(request, batch_id: int):
@@ -155,6 +162,7 @@ def batch_detail(request, batch_id: int):
     return render(request, "plans/batch_detail.html", context)
 
 
+@policy("role:admin,director,analyst")
 @login_required
 @require_GET
 def follow_up(request):
@@ -174,6 +182,7 @@ def follow_up(request):
     return render(request, "plans/follow_up.html", context)
 
 
+@policy("role:admin,director,analyst")
 @login_required
 @require_POST
 def batch_remind(request, batch_id: int):
@@ -184,6 +193,7 @@ def batch_remind(request, batch_id: int):
     return redirect("plans:batch", batch_id=batch.pk)
 
 
+@policy("login")
 @login_required
 @require_GET
 def lost_clients(request):
@@ -201,6 +211,7 @@ def lost_clients(request):
     return render(request, "plans/lost_clients.html", context)
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def decide(request, client_id: int):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import Role, User
+from carteira.accounts.policy import policy
 from carteira.portfolio.models import RulesVersion
 from carteira.portfolio.rules_forms import RulesForm
 from carteira.portfolio.rules_store import current_rules, do_save_rules
@@ -24,6 +25,7 @@ def check_can_edit_rules(user: User) -> None:
         raise PermissionDenied
 
 
+@policy("login")
 @login_required
 def rules_page(request):
     """Everyone reads the rules; managers, directors and admins change them, after a

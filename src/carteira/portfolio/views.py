@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from carteira.accounts.policy import policy
 from carteira.clients.access import sellers_visible_to
 from carteira.clients.selectors import client_segments
 from carteira.organization.models import Team
@@ -143,6 +144,7 @@ def _matrix_rows(matrix: dict) -> list[dict]:
     return rows
 
 
+@policy("login")
 @login_required
 @require_GET
 def dashboard(request):

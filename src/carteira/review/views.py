@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.goals.periods import parse_period
 from carteira.review import selectors, services
@@ -31,6 +32,7 @@ def _context(request, period) -> dict:
     return data
 
 
+@policy("login")
 @login_required
 @require_GET
 def review_page(request):
@@ -43,6 +45,7 @@ def review_page(request):
     return render(request, "review/page.html", context)
 
 
+@policy("login")
 @login_required
 @require_GET
 def review_pdf_download(request):
@@ -59,6 +62,7 @@ def review_pdf_download(request):
     return response
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def decision_new(request):
@@ -72,6 +76,7 @@ def decision_new(request):
     return redirect(f"{reverse('review:page')}?period={period.key}")
 
 
+@policy("role:admin,director,manager,analyst")
 @login_required
 @require_POST
 def decision_follow_up(request, decision_id: int):

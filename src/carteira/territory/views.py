@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from carteira.accounts.policy import policy
 from carteira.clients.access import access_client, sellers_visible_to
 from carteira.clients.selectors import client_segments
 from carteira.portfolio.models import ClientSnapshot
@@ -57,6 +58,7 @@ def _map_config() -> dict:
     }
 
 
+@policy("login")
 @login_required
 @require_GET
 def territory_map(request):
@@ -67,6 +69,7 @@ def territory_map(request):
     return render(request, "territory/map.html", context)
 
 
+@policy("login")
 @login_required
 @require_GET
 @gzip_page
@@ -85,6 +88,7 @@ def map_points_json(request):
     return response
 
 
+@policy("object:client")
 @login_required
 @require_GET
 def client_card(request, client_id: int):
@@ -109,6 +113,7 @@ def client_card(request, client_id: int):
     return render(request, "territory/card.html", context)
 
 
+@policy("login")
 @login_required
 @require_GET
 def chronology(request):

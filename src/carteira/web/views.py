@@ -4,12 +4,16 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
+from carteira.accounts.policy import policy
 
+
+@policy("login")
 @login_required
 def home(request):
     return redirect("portfolio:dashboard")
 
 
+@policy("public")
 @require_GET
 def health(request) -> HttpResponse:
     """For load balancers and the test harness: is the app up and the database reachable?"""
