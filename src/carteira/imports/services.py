@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from carteira.audit.services import do_record
 from carteira.imports.kinds import WRITERS
+from carteira.imports.messages import errors_csv
 from carteira.imports.models import ImportRun
 from carteira.imports.upsert import Outcome
-from carteira_core.ingest import IngestError, RowError, errors_to_csv, open_import
+from carteira_core.ingest import IngestError, RowError, open_import
 from carteira_core.ingest.validate import DEFAULT_BATCH_SIZE
 
 Progress = Callable[[int], None]
@@ -198,7 +199,7 @@ def _write_error_report(run: ImportRun, report: ImportReport) -> str:
     relative = f"imports/errors/{run.pk}.csv"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(errors_to_csv(report.errors), encoding="utf-8-sig")
+    target.write_text(errors_csv(report.errors), encoding="utf-8-sig")
     return relative
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carteira.accounts.policy import policy
 from carteira.imports.access import access_import_run, check_can_import
 from carteira.imports.forms import KIND_LABELS, MappingForm, UploadForm
+from carteira.imports.messages import problem_message
 from carteira.imports.models import ColumnMapping, ImportRun
 from carteira.imports.services import do_import, error_report_path
 from carteira.imports.storage import (
@@ -35,7 +36,7 @@ def upload(request):
         try:
             sha256, info = store_upload(upload_file, kind=kind, name=name)
         except IngestError as error:
-            refused = error.message
+            refused = problem_message(error)
         else:
             saved = form.cleaned_data["mapping"]
             run = ImportRun.objects.create(
@@ -105,7 +106,7 @@ def commit(request, run_id: int):
                                  actor=request.user, skip_invalid=skip_invalid,
                                  mapping=run.mapping or None, run=run)  # fmt: skip
     except IngestError as error:
-        messages.error(request, error.message)
+        messages.error(request, problem_message(error))
         return redirect("imports:preview", run_id=run.pk)
     return redirect("imports:result", run_id=run.pk)
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carteira.imports.messages import errors_csv, problem_message
 from carteira.imports.models import ColumnMapping
 from carteira.imports.services import ImportReport, do_import
-from carteira_core.ingest import KINDS, IngestError, errors_to_csv
+from carteira_core.ingest import KINDS, IngestError
 
 
 class Command(BaseCommand):
@@ -37,13 +38,14 @@ class Command(BaseCommand):
             )  # fmt: skip
         except IngestError as error:
             for problem in error.errors:
-                self.stderr.write(f"line {problem.line}, {problem.column}: {problem.message}")
-            raise CommandError(f"{path.name}: {error.message}") from None
+                reason = problem_message(problem)
+                self.stderr.write(f"line {problem.line}, {problem.column}: {reason}")
+            raise CommandError(f"{path.name}: {problem_message(error)}") from None
         finally:
             self.stderr.write("")
         self._print(report, path)
         if options["errors"] is not None:
-            options["errors"].write_text(errors_to_csv(report.errors), encoding="utf-8-sig")
+            options["errors"].write_text(errors_csv(report.errors), encoding="utf-8-sig")
         if report.status == "failed":
             hint = (
                 " Fix them, or use --skip-invalid to load the valid rows." if report.errors else ""
@@ -77,5 +79,5 @@ class Command(BaseCommand):
             f"{report.unchanged} unchanged, {report.rejected} rejected")  # fmt: skip
         for error in report.errors:
             out(f"line {error.line}, column '{error.column}', value '{error.value}': "
-                f"{error.message}")  # fmt: skip
+                f"{problem_message(error)}")  # fmt: skip
         out(report.message)
