@@ -55,6 +55,26 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
+def _seed_data(request):
+    """The data migrations' rows (default action plan, inactivity reasons) as every test
+    expects them: a transactional test's flush empties those tables for the tests after it."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    from carteira.interactions.models import InactivityReason
+    from carteira.plans.defaults import INACTIVITY_REASONS
+    from carteira.plans.models import ActionPlanCell
+    from carteira.plans.services import do_load_defaults
+
+    if not ActionPlanCell.objects.exists():
+        do_load_defaults()
+    if not InactivityReason.objects.exists():
+        InactivityReason.objects.bulk_create(
+            InactivityReason(code=code, label=label) for code, label in INACTIVITY_REASONS
+        )
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
