@@ -12,7 +12,7 @@ from carteira.clients.selectors import client_segments
 from carteira.organization.models import Team
 from carteira.portfolio import kpis as k
 from carteira.portfolio.forms import DashboardForm
-from carteira.portfolio.models import SnapshotRun, Status
+from carteira.portfolio.models import GroupSnapshot, SnapshotRun, Status
 from carteira_core.rules import rules_from_dict
 
 STATUSES = [s.value for s in Status]
@@ -112,27 +112,45 @@ def _cards(current: k.Kpis, previous: k.Kpis | None, goals: dict | None = None) 
     ]  # fmt: skip
 
 
+def _latest_run_per_date(limit: int) -> list[SnapshotRun]:
+    runs, seen = [], set()
+    for run in SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL).order_by("-as_of", "-pk"):
+        if run.as_of not in seen:
+            seen.add(run.as_of)
+            runs.append(run)
+            if len(runs) == limit:
+                break
+    return list(reversed(runs))
+
+
+def _point(run: SnapshotRun, positivation, coverage, portfolio) -> dict:
+    return {
+        "date": run.as_of.isoformat(),
+        "positivation": float(positivation or 0) * 100,
+        "coverage": float(coverage or 0) * 100,
+        "portfolio": portfolio,
+    }
+
+
 def _trend(user, filters, limit: int = 13) -> dict:
-    runs = list(
-        SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL).order_by("-as_of", "-pk")
-    )
-    seen, points = set(), []
-    for run in runs:
-        if run.as_of in seen:
-            continue
-        seen.add(run.as_of)
-        figures = k.kpis_of(_sliced(k.readings_visible_to(user, run), filters), run)
-        points.append(
-            {
-                "date": run.as_of.isoformat(),
-                "positivation": float(figures.positivation or 0) * 100,
-                "coverage": float(figures.coverage or 0) * 100,
-                "portfolio": figures.portfolio,
-            }
+    runs = _latest_run_per_date(limit)
+    if user.sees_whole_portfolio and not any(filters[n] for n in ("seller", "team", "segment",
+                                                                    "state")):  # fmt: skip
+        # The whole company: the engine stored these figures with each run; one query.
+        stored = dict(
+            GroupSnapshot.objects.filter(run__in=runs, by="").values_list("run_id", "figures")
         )
-        if len(points) == limit:
-            break
-    return {"points": list(reversed(points))}
+        points = [
+            _point(run, f.get("positivation"), f.get("coverage"), f.get("portfolio"))
+            for run in runs
+            if (f := stored.get(run.pk)) is not None
+        ]
+        return {"points": points}
+    points = []
+    for run in runs:
+        figures = k.kpis_of(_sliced(k.readings_visible_to(user, run), filters), run)
+        points.append(_point(run, figures.positivation, figures.coverage, figures.portfolio))
+    return {"points": points}
 
 
 def _matrix_rows(matrix: dict) -> list[dict]:
