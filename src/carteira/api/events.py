@@ -110,19 +110,17 @@ def _announced(sub: WebhookSubscription, event: str, task_ids: list[int]) -> set
     )
 
 
-def emit_unannounced_tasks(tasks) -> int:
-    """``task.created`` for ``tasks`` (a queryset) not yet announced to each subscriber:
-    for tasks made with bulk_create, which sends no post_save."""
+def _announce_tasks(event: str, tasks_for) -> int:
+    """Queue ``event`` for each subscriber's tasks (``tasks_for(subscription)``, already
+    limited to the clients the owner may see) that were not announced to them before."""
     queued = 0
-    for sub in _subscriptions("task.created"):
-        rows = list(tasks.filter(client__in=clients_visible_to(sub.owner)))
-        told = _announced(sub, "task.created", [task.pk for task in rows])
+    now = timezone.now()
+    for sub in _subscriptions(event):
+        rows = list(tasks_for(sub))
+        told = _announced(sub, event, [task.pk for task in rows])
         deliveries = [
             WebhookDelivery(
-                subscription=sub,
-                event="task.created",
-                payload=task_data(task),
-                next_attempt_at=timezone.now(),
+                subscription=sub, event=event, payload=task_data(task), next_attempt_at=now
             )
             for task in rows
             if task.pk not in told
@@ -132,32 +130,22 @@ def emit_unannounced_tasks(tasks) -> int:
     return queued
 
 
+def emit_unannounced_tasks(tasks) -> int:
+    """``task.created`` for ``tasks`` (a queryset) not yet announced to each subscriber:
+    for tasks made with bulk_create, which sends no post_save."""
+    return _announce_tasks(
+        "task.created", lambda sub: tasks.filter(client__in=clients_visible_to(sub.owner))
+    )
+
+
 def emit_overdue_tasks(today: dt.date | None = None) -> int:
     """``task.overdue`` once per open task past its due date (and per subscription)."""
     today = today or timezone.localdate()
-    subscriptions = _subscriptions("task.overdue")
-    if not subscriptions:
-        return 0
-    queued = 0
-    for sub in subscriptions:
-        overdue = list(
-            Task.objects.filter(
-                status=Task.Status.OPEN,
-                due_date__lt=today,
-                client__in=clients_visible_to(sub.owner),
-            )
-        )
-        told = _announced(sub, "task.overdue", [task.pk for task in overdue])
-        rows = [
-            WebhookDelivery(
-                subscription=sub,
-                event="task.overdue",
-                payload=task_data(task),
-                next_attempt_at=timezone.now(),
-            )
-            for task in overdue
-            if task.pk not in told
-        ]
-        WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
-        queued += len(rows)
-    return queued
+    return _announce_tasks(
+        "task.overdue",
+        lambda sub: Task.objects.filter(
+            status=Task.Status.OPEN,
+            due_date__lt=today,
+            client__in=clients_visible_to(sub.owner),
+        ),
+    )
