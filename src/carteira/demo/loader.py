@@ -19,6 +19,7 @@ from django.core.management.color import no_style
 from django.db import OperationalError, connection, models, transaction
 
 from carteira.accounts.models import User
+from carteira.audit.wipe import audit_wipe
 from carteira.clients.models import Assignment, Client, Contact
 from carteira.complaints.models import Complaint
 from carteira.credit.models import CreditLimit, Receivable
@@ -211,7 +212,7 @@ def do_wipe_workspace() -> None:
     statements = connection.ops.sql_flush(
         no_style(), sorted(tables), reset_sequences=True, allow_cascade=True
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    with audit_wipe(), transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # TRUNCATE refuses tables with deferred FK checks pending in this transaction.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
