@@ -1,7 +1,7 @@
 """Append-only at the database level, on PostgreSQL: no UPDATE or DELETE of an audit row,
 except clearing actor_id when a user is deleted (ON DELETE SET NULL done by Django).
 TRUNCATE (test flushes, a deliberate reset by the DBA) is a statement, not a row change.
-SQLite keeps the model-level guard only: Django flushes SQLite test databases with DELETE."""
+SQLite gets its own triggers in 0003."""
 
 from django.db import migrations
 
