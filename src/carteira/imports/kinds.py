@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from carteira.clients.models import Client, Contact
 from carteira.clients.services import do_assign_clients_bulk
+from carteira.imports.bulk import copy_upsert, insert_rows, same_columns
 from carteira.imports.upsert import (
     Label,
     Outcome,
@@ -39,12 +40,15 @@ class Writer:
     model: type[models.Model]
     simple: dict[str, str] = {}  # record field → model attname, copied as is
     batch_size: int | None = None  # None: the default (5,000)
+    bulk = False  # True: rows go in through bulk.py (executemany / COPY), no objects back
 
     def __init__(self, *, present: frozenset[str], label: Label, write: bool, actor=None):
         self.present = present
         self.label = label
         self.write = write
         self.actor = actor
+        self._copied = [(name, attname) for name, attname in self.simple.items()
+                        if name in present]  # fmt: skip
 
     def apply(self, records: Sequence[Record]) -> Outcome:
         raise NotImplementedError
@@ -53,11 +57,7 @@ class Writer:
         return Outcome()
 
     def copied(self, record: Record) -> dict[str, object]:
-        return {
-            attname: getattr(record, name)
-            for name, attname in self.simple.items()
-            if name in self.present
-        }
+        return {attname: getattr(record, name) for name, attname in self._copied}
 
     def seller_of(self, record, sellers: dict[str, int], outcome: Outcome) -> tuple[bool, object]:
         """(ok, seller id or None) for a record's optional ``seller_external_id``."""
@@ -69,20 +69,32 @@ class Writer:
         return True, sellers.get(key) if key else None
 
     def upsert(self, rows: list[Row], outcome: Outcome, key: str | None = "external_id"):
+        """Created objects are returned only by writers that need them (``bulk`` false)."""
         if not rows:
+            return []
+        if self.bulk and self.write and key and connection.vendor == "postgresql":
+            for group in same_columns(rows):
+                created, updated = copy_upsert(self.model, group, key)
+                outcome.created += created
+                outcome.updated += updated
+                outcome.unchanged += len(group) - created - updated
             return []
         names = {name for row in rows for name in row.values}
         existing = existing_by_key(self.model, rows, names) if key else {}
         new, changed = compare(rows, existing, outcome)
-        if self.write:
-            created = create_rows(self.model, new, key)
-            update_rows(self.model, changed)
-            return created
-        return []
+        if not self.write:
+            return []
+        update_rows(self.model, changed)
+        if self.bulk:
+            for group in same_columns(new):
+                insert_rows(self.model, group, key)
+            return []
+        return create_rows(self.model, new, key)
 
 
 class OrdersWriter(Writer):
     model = Order
+    bulk = True
     simple = {"date": "date", "amount": "amount", "margin": "margin", "status": "status"}
 
     def apply(self, records):
@@ -315,6 +327,7 @@ class InteractionsWriter(Writer):
     unchanged, so re-importing the same file adds nothing."""
 
     model = Interaction
+    bulk = True
     simple = {"date": "date", "channel": "channel", "successful": "successful", "notes": "notes"}
 
     def apply(self, records):
@@ -359,7 +372,8 @@ class InteractionsWriter(Writer):
                 new.append(row)
         outcome.created += len(new)
         if self.write:
-            create_rows(Interaction, new, key=None)
+            for group in same_columns(new):
+                insert_rows(Interaction, group, key=None)
 
 
 WRITERS: dict[str, type[Writer]] = {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carteira.audit.services import do_record
+from carteira.imports.bulk import import_pragmas
 from carteira.imports.kinds import WRITERS
 from carteira.imports.messages import errors_csv
 from carteira.imports.models import ImportRun
@@ -118,7 +119,7 @@ def _execute(report: ImportReport, path: Path, *, dry_run, skip_invalid, **optio
     excluded: frozenset[int] = frozenset()
     while True:  # at most twice: once more without the lines a later duplicate revoked
         try:
-            with transaction.atomic():
+            with import_pragmas(), transaction.atomic():
                 if not dry_run and connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])

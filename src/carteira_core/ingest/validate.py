@@ -11,6 +11,7 @@ e.g. by writing everything in one transaction and deleting revoked lines before 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Self
@@ -19,7 +20,8 @@ from carteira_core.ingest.headers import ColumnMapping, HeaderMap, map_headers, 
 from carteira_core.ingest.problems import IngestError, RowError, ValueProblem
 from carteira_core.ingest.readers import DEFAULT_LIMITS, Limits, RawRow, Source, open_table
 from carteira_core.ingest.report import ImportSummary
-from carteira_core.ingest.schemas import Record
+from carteira_core.ingest.schemas import Record, UniqueKey
+from carteira_core.ingest.vector import DEFER, EMPTY, VECTOR_PARSERS, text_column
 
 DEFAULT_BATCH_SIZE = 5_000
 
@@ -69,69 +71,107 @@ class RowValidator:
             (spec, self.header_map.index.get(spec.name)) for spec in self.schema.fields
         ]
         self._width = len(header)
+        self._names = tuple(spec.name for spec in self.schema.fields)
+        record_fields = tuple(f.name for f in dataclasses.fields(self.schema.record_type))
+        self._positional = record_fields == ("line", *self._names)
+        self._keys = [_KeyReader(key, self._names) for key in self.schema.unique]
         self._seen: list[dict[tuple[str, ...], int]] = [{} for _ in self.schema.unique]
         self._reported: set[int] = set()  # first lines already flagged as duplicates
 
     def batches(self, rows: Iterable[RawRow], *, size: int = DEFAULT_BATCH_SIZE) -> Iterator[Batch]:
         pending = _Pending()
-        for row in rows:
-            self._validate_into(row, pending)
+        for chunk in _chunks(rows, size):
+            values, errors = self._parse_values(chunk)
+            for row, row_values, row_errors in zip(chunk, values, errors, strict=True):
+                self._accept(row.line, row_values, row_errors, pending)
             if len(pending.records) + len(pending.errors) >= size:
                 yield pending.take()
         batch = pending.take()
         if batch.records or batch.errors or batch.revoked_lines:
             yield batch
 
-    def _validate_into(self, row: RawRow, pending: _Pending) -> None:
+    def _accept(self, line: int, values: tuple, errors: list[RowError], pending: _Pending) -> None:
         self.summary.total += 1
-        parsed, errors = self.parse(row)
-        errors += self._duplicates(row.line, parsed, pending, valid=not errors)
+        if self._keys:
+            errors += self._duplicates(line, values, pending, valid=not errors)
         if errors:
             self.summary.invalid += 1
             pending.errors.extend(errors)
         else:
             self.summary.valid += 1
-            pending.records[row.line] = self.schema.record_type(line=row.line, **parsed)
+            if self._positional:
+                pending.records[line] = self.schema.record_type(line, *values)
+            else:
+                kwargs = dict(zip(self._names, values, strict=True))
+                pending.records[line] = self.schema.record_type(line=line, **kwargs)
 
     def parse(self, row: RawRow) -> tuple[dict[str, object], list[RowError]]:
         """Parse one row's cells: (values by field, errors). No duplicate check."""
-        values, errors = row.values, []
-        parsed: dict[str, object] = {}
-        extra = [x for x in values[self._width :] if x is not None and str(x).strip()]
-        if extra:
-            errors.append(
-                RowError.make(row.line, "", extra[0], "extra_values", count=len(values),
-                              expected=self._width)
-            )  # fmt: skip
-        for spec, position in self._columns:
-            raw = values[position] if position is not None and position < len(values) else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                if spec.required:
-                    errors.append(RowError.make(row.line, self._column(spec.name), "", "required"))
-                parsed[spec.name] = spec.default
-                continue
-            try:
-                parsed[spec.name] = spec.parser(raw)
-            except ValueProblem as problem:
-                errors.append(
-                    RowError.from_problem(row.line, self._column(spec.name), raw, problem)
-                )
-        return parsed, errors
+        return self.parse_chunk([row])[0]
+
+    def parse_chunk(self, rows: Sequence[RawRow]) -> list[tuple[dict[str, object], list[RowError]]]:
+        """Parse rows column by column: the fast path (``vector``) where a column of text
+        cells takes it, the scalar parser for every cell it defers. Same results, cell for
+        cell, as parsing each row alone; errors in (extra values, field order) per row."""
+        values, errors = self._parse_values(rows)
+        return [
+            (dict(zip(self._names, row_values, strict=True)), row_errors)
+            for row_values, row_errors in zip(values, errors, strict=True)
+        ]
+
+    def _parse_values(self, rows: Sequence[RawRow]) -> tuple[list[tuple], list[list[RowError]]]:
+        """(one tuple of values in field order per row, the errors of each row)."""
+        errors: list[list[RowError]] = [self._extra_values(row) for row in rows]
+        columns = [self._parse_column(spec, position, rows, errors)
+                   for spec, position in self._columns]  # fmt: skip
+        return list(zip(*columns, strict=True)), errors
+
+    def _extra_values(self, row: RawRow) -> list[RowError]:
+        if len(row.values) <= self._width:
+            return []
+        extra = [x for x in row.values[self._width :] if x is not None and str(x).strip()]
+        if not extra:
+            return []
+        return [RowError.make(row.line, "", extra[0], "extra_values", count=len(row.values),
+                              expected=self._width)]  # fmt: skip
+
+    def _parse_column(self, spec, position, rows, errors) -> list[object]:
+        if position is None:
+            return [spec.default] * len(rows)
+        cells = [row.values[position] if position < len(row.values) else None for row in rows]
+        fast = VECTOR_PARSERS.get(spec.parser)
+        series = text_column(cells) if fast is not None else None
+        values = [DEFER] * len(cells) if series is None else fast(series)
+        for index in [i for i, value in enumerate(values) if value is DEFER or value is EMPTY]:
+            values[index] = self._parse_cell(spec, cells[index], rows[index].line, errors[index])
+        return values
+
+    def _parse_cell(self, spec, raw, line: int, errors: list[RowError]) -> object:
+        """The scalar path: one cell, the reference behaviour."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.required:
+                errors.append(RowError.make(line, self._column(spec.name), "", "required"))
+            return spec.default
+        try:
+            return spec.parser(raw)
+        except ValueProblem as problem:
+            errors.append(RowError.from_problem(line, self._column(spec.name), raw, problem))
+            return None
 
     def _column(self, field_name: str) -> str:
         position = self.header_map.index.get(field_name)
         return self.header_map.columns[position] if position is not None else field_name
 
     def _duplicates(
-        self, line: int, parsed: dict, pending: _Pending, *, valid: bool
+        self, line: int, values: tuple, pending: _Pending, *, valid: bool
     ) -> list[RowError]:
         """Errors for keys already seen; the first line of each gets one error too.
 
         ``seen`` maps key → first line, negated when that line was invalid."""
         errors: list[RowError] = []
         new_keys = []
-        for key_spec, seen in zip(self.schema.unique, self._seen, strict=True):
-            key = key_spec.key_of(parsed)
+        for reader, seen in zip(self._keys, self._seen, strict=True):
+            key = reader.key_of(values)
             if key is None:
                 continue
             entry = seen.get(key)
@@ -139,8 +179,9 @@ class RowValidator:
                 new_keys.append((seen, key))
                 continue
             first = abs(entry)
+            key_spec = reader.spec
             column = self._column(key_spec.fields[-1])
-            shown = " / ".join(str(parsed[f]) for f in key_spec.fields)
+            shown = " / ".join(str(values[i]) for i in reader.positions)
             errors.append(self._dup_error(line, column, shown, key_spec.label, first))
             if first not in self._reported:
                 self._reported.add(first)
@@ -160,6 +201,33 @@ class RowValidator:
             pending.revoked.append(line)
         self.summary.valid -= 1
         self.summary.invalid += 1
+
+
+class _KeyReader:
+    """A ``UniqueKey`` read from a row's value tuple (the common one-field case is cheap)."""
+
+    def __init__(self, spec: UniqueKey, names: tuple[str, ...]) -> None:
+        self.spec = spec
+        self.positions = tuple(names.index(name) for name in spec.fields)
+        self._simple = len(self.positions) == 1 and not spec.unless and not spec.folded
+        self._names = names
+
+    def key_of(self, values: tuple) -> tuple[str, ...] | None:
+        if self._simple:
+            value = values[self.positions[0]]
+            return None if value is None else (str(value),)
+        return self.spec.key_of(dict(zip(self._names, values, strict=True)))
+
+
+def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
+    chunk: list[RawRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def validate_rows(

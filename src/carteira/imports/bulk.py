@@ -1,0 +1,158 @@
+"""The bulk write paths behind ``Writer.upsert`` (ADR 0006): no model instances, no ORM
+compiler per row.
+
+* ``insert_rows``: one ``executemany`` INSERT (SQLite, and PostgreSQL dry runs are not
+  written at all). Columns the file does not carry get the model's default.
+* ``copy_upsert`` (PostgreSQL): ``COPY`` the batch into a temporary table, then one
+  ``INSERT … SELECT … ON CONFLICT (key) DO UPDATE … WHERE … IS DISTINCT FROM …
+  RETURNING (xmax = 0)``: a returned ``true`` is a created row, ``false`` an updated
+  one, and a staged row not returned was unchanged. The unique constraint, not Python,
+  decides what exists, so two imports at once cannot create a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+
+from django.db import connection, models
+from django.utils import timezone
+
+STAGE = "carteira_import_stage"
+SQLITE_CACHE_KIB = 256 * 1024  # page cache for the import's index maintenance
+
+
+def _converter(model_field: models.Field) -> Callable[[object], object] | None:
+    """How a record value becomes a driver parameter (None: as it is)."""
+    if isinstance(model_field, models.DateTimeField):
+        return lambda value: model_field.get_db_prep_save(value, connection)
+    if isinstance(model_field, models.DateField):
+        return connection.ops.adapt_datefield_value
+    if isinstance(
+        model_field,
+        models.CharField | models.TextField | models.IntegerField | models.BooleanField
+        | models.ForeignKey | models.DecimalField | models.FloatField,
+    ):  # fmt: skip
+        return None  # the driver adapts str/int/bool/Decimal/float itself
+    return lambda value: model_field.get_db_prep_save(value, connection)
+
+
+class Columns:
+    """The INSERT columns for rows carrying ``given`` attnames: those, then every other
+    concrete column (but the primary key) with its model default or timestamp."""
+
+    def __init__(self, model: type[models.Model], key: str | None, given: Sequence[str]):
+        meta = model._meta
+        self.model = model
+        self.key = key
+        self.given = [name for name in given if name != key]
+        named = {*self.given, *([key] if key else [])}
+        self.fields = [meta.get_field(key)] if key else []
+        self.fields += [meta.get_field(name) for name in self.given]
+        self.defaults = [
+            f for f in meta.concrete_fields if not f.primary_key and f.attname not in named
+        ]
+        now = timezone.now()
+        self.default_values = tuple(
+            f.get_db_prep_save(now if _stamped(f) else f.get_default(), connection)
+            for f in self.defaults
+        )
+        self.converters = [_converter(f) for f in self.fields]
+
+    @property
+    def names(self) -> list[str]:
+        return [f.column for f in (*self.fields, *self.defaults)]
+
+    def params(self, rows) -> list[tuple]:
+        values = [([row.key] if self.key else []) + [row.values[n] for n in self.given]
+                  for row in rows]  # fmt: skip
+        for position, convert in enumerate(self.converters):
+            if convert is not None:
+                for item in values:
+                    if item[position] is not None:
+                        item[position] = convert(item[position])
+        tail = self.default_values
+        return [(*item, *tail) for item in values]
+
+
+def _stamped(model_field: models.Field) -> bool:
+    return bool(getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add",
+                                                                   False))  # fmt: skip
+
+
+def same_columns(rows) -> list[list]:
+    """Rows grouped by the attnames they carry (a file has one set; this keeps it safe)."""
+    groups: dict[tuple[str, ...], list] = {}
+    for row in rows:
+        groups.setdefault(tuple(row.values), []).append(row)
+    return list(groups.values())
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def insert_rows(model: type[models.Model], rows, key: str | None = "external_id") -> None:
+    """Plain INSERT of new rows in one ``executemany`` (no objects returned)."""
+    if not rows:
+        return
+    columns = Columns(model, key, list(rows[0].values))
+    names = ", ".join(_qn(name) for name in columns.names)
+    marks = ", ".join(["%s"] * len(columns.names))
+    # Only quoted model metadata is interpolated; every value is a parameter.
+    sql = f"INSERT INTO {_qn(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, columns.params(rows))
+
+
+def copy_upsert(model: type[models.Model], rows, key: str = "external_id") -> tuple[int, int]:
+    """PostgreSQL: (created, updated) for ``rows`` written through COPY + ON CONFLICT."""
+    if not rows:
+        return 0, 0
+    columns = Columns(model, key, list(rows[0].values))
+    table, names = _qn(model._meta.db_table), [_qn(n) for n in columns.names]
+    listed = ", ".join(names)
+    given = [_qn(f.column) for f in columns.fields[1:]]
+    stamps = [_qn(f.column) for f in columns.defaults if getattr(f, "auto_now", False)]
+    sets = ", ".join(f"{name} = EXCLUDED.{name}" for name in (*given, *stamps))
+    mine = ", ".join(f"{table}.{name}" for name in given)
+    theirs = ", ".join(f"EXCLUDED.{name}" for name in given)
+    update = (
+        f"DO UPDATE SET {sets} WHERE ({mine}) IS DISTINCT FROM ({theirs})"
+        if given else "DO NOTHING"
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        # Same column types as the target; no constraints, no indexes; gone at commit.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGE} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {listed} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {STAGE} ({listed}) FROM STDIN") as copy:
+            for item in columns.params(rows):
+                copy.write_row(item)
+        cursor.execute(
+            f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {STAGE} "  # noqa: S608
+            f"ON CONFLICT ({_qn(model._meta.get_field(key).column)}) {update} "
+            f"RETURNING (xmax = 0)"
+        )
+        returned = [inserted for (inserted,) in cursor.fetchall()]
+    created = sum(returned)
+    return created, len(returned) - created
+
+
+@contextmanager
+def import_pragmas():
+    """SQLite: a big page cache while one import rebuilds its indexes, then as it was."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
