@@ -22,13 +22,12 @@ from carteira.accounts.policy import policy
 from carteira.agenda.models import Task
 from carteira.agenda.selectors import access_seller, tasks_visible_to
 from carteira.clients.access import access_client, clients_visible_to, sellers_visible_to
-from carteira.clients.selectors import client_segments
 from carteira.exports.http import csv_response, xlsx_response
 from carteira.exports.services import do_record_export
 from carteira.orders.models import Order
 from carteira.organization.models import Team
 from carteira.portfolio import kpis as k
-from carteira.portfolio.forms import DashboardForm
+from carteira.portfolio.forms import dashboard_form
 from carteira.portfolio.reports import (
     BY_CHOICES,
     as_table,
@@ -36,7 +35,7 @@ from carteira.portfolio.reports import (
     kpi_report,
     matrix_report,
 )
-from carteira.portfolio.views import _official_dates, _run_on, _sliced
+from carteira.portfolio.selectors import latest_official_run, sliced_readings
 
 ORDER_COLUMNS = {
     "order": "external_id",
@@ -205,23 +204,6 @@ def tasks_export(request, fmt: str):
 # Reports ---------------------------------------------------------------------------------
 
 
-def _report_form(request):
-    user = request.user
-    sellers = list(sellers_visible_to(user).values_list("pk", "name"))
-    teams = list(
-        Team.objects.filter(sellers__in=sellers_visible_to(user))
-        .distinct()
-        .values_list("pk", "name")
-    )
-    return DashboardForm(
-        request.GET,
-        dates=_official_dates(),
-        sellers=sellers,
-        teams=teams,
-        segments=client_segments(user),
-    )
-
-
 def _kpis(user, run, by: str | None):
     """KPIs per group; users who do not see the whole portfolio read their own groups
     only (a seller their seller's row, a manager their sellers' or teams' rows)."""
@@ -250,13 +232,13 @@ def report_export(request, report: str, fmt: str):
     by = request.GET.get("by") or None
     if by is not None and by not in BY_CHOICES:
         return HttpResponseBadRequest(_("Invalid filter: %s") % "by")
-    form = _report_form(request)
+    form = dashboard_form(request.user, request.GET)
     if not form.is_valid():
         return _invalid(form)
-    run = _run_on(form.cleaned_data["as_of"])
+    run = latest_official_run(form.cleaned_data["as_of"])
     if run is None:
         raise Http404
-    readings = _sliced(k.readings_visible_to(request.user, run), form.cleaned_data)
+    readings = sliced_readings(k.readings_visible_to(request.user, run), form.cleaned_data)
     if report == "clients":
         data = client_report(run, readings)
     elif report == "matrix":

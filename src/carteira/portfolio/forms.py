@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carteira.clients.access import sellers_visible_to
 from carteira.clients.forms import BR_STATES
+from carteira.clients.selectors import client_segments
+from carteira.organization.models import Team
+from carteira.portfolio.selectors import official_dates
 
 
 class DashboardForm(forms.Form):
@@ -22,3 +26,18 @@ class DashboardForm(forms.Form):
         self.fields["seller"].choices = [("", _("All")), *sellers]
         self.fields["team"].choices = [("", _("All")), *teams]
         self.fields["segment"].choices = [("", _("All")), *((s, s) for s in segments)]
+
+
+def dashboard_form(user, data) -> DashboardForm:
+    """The dashboard's form for ``user``: the reading dates and the sellers, teams and
+    segments the user may slice by (the dashboard and its report exports share it)."""
+    visible = sellers_visible_to(user)
+    sellers = list(visible.values_list("pk", "name"))
+    teams = list(Team.objects.filter(sellers__in=visible).distinct().values_list("pk", "name"))
+    return DashboardForm(
+        data,
+        dates=official_dates(),
+        sellers=sellers,
+        teams=teams,
+        segments=client_segments(user),
+    )

@@ -7,43 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from carteira.accounts.policy import policy
-from carteira.clients.access import sellers_visible_to
-from carteira.clients.selectors import client_segments
 from carteira.organization.models import Team
+from carteira.portfolio import figures as f
 from carteira.portfolio import kpis as k
-from carteira.portfolio.forms import DashboardForm
+from carteira.portfolio.forms import dashboard_form
 from carteira.portfolio.models import GroupSnapshot, SnapshotRun, Status
+from carteira.portfolio.selectors import latest_official_run, latest_official_runs
 from carteira_core.rules import rules_from_dict
 
 STATUSES = [s.value for s in Status]
-
-
-def _official_dates() -> list[dt.date]:
-    return list(
-        SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL)
-        .order_by("-as_of")
-        .values_list("as_of", flat=True)
-        .distinct()
-    )
-
-
-def _run_on(day: dt.date | None) -> SnapshotRun | None:
-    runs = SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL)
-    if day is not None:
-        runs = runs.filter(as_of__lte=day)
-    return runs.order_by("-as_of", "-pk").first()
-
-
-def _sliced(readings, filters):
-    if filters["seller"]:
-        readings = readings.filter(seller_id=filters["seller"])
-    if filters["team"]:
-        readings = readings.filter(seller__team_id=filters["team"])
-    if filters["segment"]:
-        readings = readings.filter(client__segment=filters["segment"])
-    if filters["state"]:
-        readings = readings.filter(client__state=filters["state"])
-    return readings
 
 
 def _change(now, before):
@@ -71,20 +43,27 @@ def _goal_scope(user, filters):
     return Scope("company")
 
 
+GOAL_INDICATORS = ("positivation", "coverage", "churn_rate", "reactivated", "average_ticket",
+                   "new_clients", "revenue")  # fmt: skip
+
+
 def _goals(user, filters, as_of: dt.date) -> dict[str, object]:
+    """The month's goal of each card's indicator for the scope (one query)."""
     from carteira.goals.periods import month_of
-    from carteira.goals.selectors import goal_for
+    from carteira.goals.selectors import goals_of_period
 
     scope = _goal_scope(user, filters)
     if scope is None:
         return {}
-    period = month_of(as_of)
+    goals = (
+        goals_of_period(month_of(as_of))
+        .filter(scope.goal_filter(), indicator__in=GOAL_INDICATORS)
+        .order_by("indicator", "-pk")
+        .values_list("indicator", "target")
+    )
     found = {}
-    for indicator in ("positivation", "coverage", "churn_rate", "reactivated", "average_ticket",
-                      "new_clients", "revenue"):  # fmt: skip
-        goal = goal_for(indicator, scope, period)
-        if goal is not None:
-            found[indicator] = goal.target
+    for indicator, target in goals:
+        found.setdefault(indicator, target)  # the latest goal set, as goal_for() reads it
     return found
 
 
@@ -112,17 +91,6 @@ def _cards(current: k.Kpis, previous: k.Kpis | None, goals: dict | None = None) 
     ]  # fmt: skip
 
 
-def _latest_run_per_date(limit: int) -> list[SnapshotRun]:
-    runs, seen = [], set()
-    for run in SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL).order_by("-as_of", "-pk"):
-        if run.as_of not in seen:
-            seen.add(run.as_of)
-            runs.append(run)
-            if len(runs) == limit:
-                break
-    return list(reversed(runs))
-
-
 def _point(run: SnapshotRun, positivation, coverage, portfolio) -> dict:
     return {
         "date": run.as_of.isoformat(),
@@ -132,23 +100,24 @@ def _point(run: SnapshotRun, positivation, coverage, portfolio) -> dict:
     }
 
 
-def _trend(user, filters, limit: int = 13) -> dict:
-    runs = _latest_run_per_date(limit)
-    if user.sees_whole_portfolio and not any(filters[n] for n in ("seller", "team", "segment",
-                                                                    "state")):  # fmt: skip
+def _trend(user, filters, run: SnapshotRun, scope: str, limit: int = 13) -> dict:
+    """Positivation, coverage and portfolio size over the readings up to ``run``."""
+    runs = latest_official_runs(limit, until=run.as_of)
+    if user.sees_whole_portfolio and not any(filters[name] for name in f.SLICE):
         # The whole company: the engine stored these figures with each run; one query.
         stored = dict(
             GroupSnapshot.objects.filter(run__in=runs, by="").values_list("run_id", "figures")
         )
         points = [
-            _point(run, f.get("positivation"), f.get("coverage"), f.get("portfolio"))
+            _point(run, g.get("positivation"), g.get("coverage"), g.get("portfolio"))
             for run in runs
-            if (f := stored.get(run.pk)) is not None
+            if (g := stored.get(run.pk)) is not None
         ]
         return {"points": points}
+    by_run = f.kpis_by_run(user, filters, runs, scope)
     points = []
     for run in runs:
-        figures = k.kpis_of(_sliced(k.readings_visible_to(user, run), filters), run)
+        figures = by_run[run.pk]
         points.append(_point(run, figures.positivation, figures.coverage, figures.portfolio))
     return {"points": points}
 
@@ -166,39 +135,26 @@ def _matrix_rows(matrix: dict) -> list[dict]:
 @login_required
 @require_GET
 def dashboard(request):
-    sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
-    teams = list(
-        Team.objects.filter(sellers__in=sellers_visible_to(request.user))
-        .distinct()
-        .values_list("pk", "name")
-    )
-    form = DashboardForm(
-        request.GET,
-        dates=_official_dates(),
-        sellers=sellers,
-        teams=teams,
-        segments=client_segments(request.user),
-    )
+    form = dashboard_form(request.user, request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
     filters = form.cleaned_data
-    run = _run_on(filters["as_of"])
+    run = latest_official_run(filters["as_of"])
     context = {"form": form, "run": run, "nav": "dashboard"}
     if run is None:
         return render(request, "portfolio/dashboard.html", context)
     rules = rules_from_dict(run.rules)
-    readings = _sliced(k.readings_visible_to(request.user, run), filters)
-    current = k.kpis_of(readings, run)
+    scope = f.scope_key(request.user)
     previous_run = SnapshotRun.objects.filter(
         kind=SnapshotRun.Kind.OFFICIAL,
         as_of=run.as_of - dt.timedelta(days=rules.lifecycle.period_days),
     ).first()
-    previous = None
-    if previous_run is not None:
-        previous = k.kpis_of(_sliced(k.readings_visible_to(request.user, previous_run), filters),
-                             previous_run)  # fmt: skip
-    counts = k.status_counts(readings)
-    flows = k.status_flows(readings)
+    compared = [run] if previous_run is None else [run, previous_run]
+    kpis = f.kpis_by_run(request.user, filters, compared, scope)
+    current = kpis[run.pk]
+    previous = kpis.get(previous_run.pk) if previous_run is not None else None
+    parts = f.breakdown(request.user, filters, run, scope)
+    counts, flows = parts["counts"], parts["flows"]
     largest = max(counts.values(), default=0) or 1
     slice_query = {name: value for name, value in request.GET.items()
                    if name in {"seller", "segment", "state"} and value}  # fmt: skip
@@ -221,10 +177,10 @@ def dashboard(request):
             for (before, now), n in sorted(flows.items(), key=lambda item: -item[1])
             if before != now and before
         ][:10],
-        matrix=_matrix_rows(k.abc_status_matrix(readings)),
+        matrix=_matrix_rows(parts["matrix"]),
         matrix_statuses=[s for s in STATUSES if s != "prospect"],
         prospects=counts.get("prospect", 0),
-        trend=_trend(request.user, filters),
+        trend=_trend(request.user, filters, run, scope),
         slice_query=slice_query,
     )
     return render(request, "portfolio/dashboard.html", context)
