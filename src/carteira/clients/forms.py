@@ -25,6 +25,11 @@ class ClientFilterForm(forms.Form):
     abc = forms.ChoiceField(
         label=_("Class"), required=False, choices=[("", _("All")), *AbcClass.choices]
     )
+    previous = forms.ChoiceField(
+        label=_("Status a period earlier"),
+        required=False,
+        choices=[("", _("All")), *Status.choices],
+    )
     as_of = forms.DateField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         required=False, choices=[(key, key) for key in CLIENT_SORTS], widget=forms.HiddenInput
