@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 __all__ = [
     "DEFAULT_RULES",
+    "MESSAGES",
     "AbcRules",
     "IndicatorRules",
     "LifecycleRules",
@@ -51,8 +52,36 @@ __all__ = [
 ]
 
 
+MESSAGES: dict[str, str] = {
+    "not_a_mapping": "rules must be a mapping of sections",
+    "unknown_section": "unknown section [{section}] in rules",
+    "not_a_table": "[{section}] must be a table",
+    "unknown_key": "unknown key {key}",
+    "invalid_toml": "rules file is not valid TOML: {detail}",
+    "not_boolean": "{key} must be true or false",
+    "not_positive_integer": "{key} must be a positive integer",
+    "not_a_number": "{key} must be a number",
+    "not_positive_number": "{key} must be a number greater than 0",
+    "integer_below_minimum": "{key} must be an integer of at least {minimum}",
+    "not_one_of_two": '{key} must be "{first}" or "{second}"',
+    "exceeds_with_values": "{key} ({value}) must not exceed {other} ({other_value})",
+    "exceeds": "{key} must not exceed {other}",
+    "share_out_of_range": "{key} must be a number greater than 0 and at most 1",
+    "share_not_fraction": "{key} must be a number between 0 and 1",
+    "shares_over_one": "{key} + {other} must not exceed 1",
+}
+"""English text of every ``RulesError`` code; the web layer translates by code (the
+placeholders ``key``/``other`` hold TOML keys such as ``lifecycle.active_days``)."""
+
+
 class RulesError(ValueError):
-    """A rules file or mapping that cannot be used; the message names the offending key."""
+    """A rules file or mapping that cannot be used. ``code`` is stable and ``params``
+    fill its message (``MESSAGES``); ``str()`` is the English text naming the key."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(MESSAGES[code].format(**params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +121,7 @@ class IndicatorRules:
     def __post_init__(self) -> None:
         for name in ("include_prospects", "purchase_counts_as_contact"):
             if not isinstance(getattr(self, name), bool):
-                raise RulesError(f"indicators.{name} must be true or false")
+                raise RulesError("not_boolean", key=f"indicators.{name}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,21 +144,21 @@ _DECIMAL_FIELDS = {"cycle_active_factor", "cycle_inactive_factor", "a_share", "b
 
 def _positive_int(section: str, name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise RulesError(f"{section}.{name} must be a positive integer")
+        raise RulesError("not_positive_integer", key=f"{section}.{name}")
 
 
 def _exact_number(section: str, name: str, value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
-        raise RulesError(f"{section}.{name} must be a number")
+        raise RulesError("not_a_number", key=f"{section}.{name}")
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if not number.is_finite():
-        raise RulesError(f"{section}.{name} must be a number")
+        raise RulesError("not_a_number", key=f"{section}.{name}")
     return number
 
 
 def _check_lifecycle(rules: LifecycleRules) -> None:
     if rules.mode not in ("fixed", "cycle"):
-        raise RulesError('lifecycle.mode must be "fixed" or "cycle"')
+        raise RulesError("not_one_of_two", key="lifecycle.mode", first="fixed", second="cycle")
     for name in (
         "active_days",
         "inactive_days",
@@ -142,40 +171,46 @@ def _check_lifecycle(rules: LifecycleRules) -> None:
         _positive_int("lifecycle", name, getattr(rules, name))
     if rules.active_days > rules.inactive_days:
         raise RulesError(
-            f"lifecycle.active_days ({rules.active_days}) must not exceed "
-            f"lifecycle.inactive_days ({rules.inactive_days})"
+            "exceeds_with_values",
+            key="lifecycle.active_days",
+            value=rules.active_days,
+            other="lifecycle.inactive_days",
+            other_value=rules.inactive_days,
         )
     cmp = rules.cycle_min_purchases
     if isinstance(cmp, bool) or not isinstance(cmp, int) or cmp < 2:
-        raise RulesError("lifecycle.cycle_min_purchases must be an integer of at least 2")
+        raise RulesError("integer_below_minimum", key="lifecycle.cycle_min_purchases", minimum=2)
     for name in ("cycle_active_factor", "cycle_inactive_factor"):
         number = _exact_number("lifecycle", name, getattr(rules, name))
         if number <= 0:
-            raise RulesError(f"lifecycle.{name} must be a number greater than 0")
+            raise RulesError("not_positive_number", key=f"lifecycle.{name}")
         object.__setattr__(rules, name, number)
     if rules.cycle_active_factor > rules.cycle_inactive_factor:
         raise RulesError(
-            "lifecycle.cycle_active_factor must not exceed lifecycle.cycle_inactive_factor"
+            "exceeds", key="lifecycle.cycle_active_factor", other="lifecycle.cycle_inactive_factor"
         )
     if rules.cycle_floor_days > rules.active_days:
         raise RulesError(
-            f"lifecycle.cycle_floor_days ({rules.cycle_floor_days}) must not exceed "
-            f"lifecycle.active_days ({rules.active_days})"
+            "exceeds_with_values",
+            key="lifecycle.cycle_floor_days",
+            value=rules.cycle_floor_days,
+            other="lifecycle.active_days",
+            other_value=rules.active_days,
         )
 
 
 def _check_abc(rules: AbcRules) -> None:
     if rules.basis not in ("revenue", "margin"):
-        raise RulesError('abc.basis must be "revenue" or "margin"')
+        raise RulesError("not_one_of_two", key="abc.basis", first="revenue", second="margin")
     _positive_int("abc", "window_days", rules.window_days)
     a_share = _exact_number("abc", "a_share", rules.a_share)
     b_share = _exact_number("abc", "b_share", rules.b_share)
     if not 0 < a_share <= 1:
-        raise RulesError("abc.a_share must be a number greater than 0 and at most 1")
+        raise RulesError("share_out_of_range", key="abc.a_share")
     if not 0 <= b_share <= 1:
-        raise RulesError("abc.b_share must be a number between 0 and 1")
+        raise RulesError("share_not_fraction", key="abc.b_share")
     if a_share + b_share > 1:
-        raise RulesError("abc.a_share + abc.b_share must not exceed 1")
+        raise RulesError("shares_over_one", key="abc.a_share", other="abc.b_share")
     object.__setattr__(rules, "a_share", a_share)
     object.__setattr__(rules, "b_share", b_share)
 
@@ -189,17 +224,17 @@ DEFAULT_RULES = PortfolioRules()
 def rules_from_dict(data: dict[str, Any]) -> PortfolioRules:
     """Build rules from a ``{section: {key: value}}`` mapping; missing keys take defaults."""
     if not isinstance(data, dict):
-        raise RulesError("rules must be a mapping of sections")
+        raise RulesError("not_a_mapping")
     sections: dict[str, Any] = {}
     for section, values in data.items():
         if section not in _SECTIONS:
-            raise RulesError(f"unknown section [{section}] in rules")
+            raise RulesError("unknown_section", section=section)
         if not isinstance(values, dict):
-            raise RulesError(f"[{section}] must be a table")
+            raise RulesError("not_a_table", section=section)
         known = {f.name for f in fields(_SECTIONS[section])}
         for key in values:
             if key not in known:
-                raise RulesError(f"unknown key {section}.{key}")
+                raise RulesError("unknown_key", key=f"{section}.{key}")
         sections[section] = _SECTIONS[section](**values)
     return PortfolioRules(**sections)
 
@@ -218,7 +253,7 @@ def rules_from_toml(text: str) -> PortfolioRules:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"rules file is not valid TOML: {exc}") from exc
+        raise RulesError("invalid_toml", detail=str(exc)) from exc
     return rules_from_dict(data)
 
 
@@ -249,7 +284,8 @@ def explain_cycle_mode(rules: PortfolioRules) -> str:
     lc = rules.lifecycle
     fixed = (
         f"A client is active while its last purchase is at most {lc.active_days} days old "
-        f"(with at least {lc.min_purchases} purchase(s) in the last "
+        f"(with at least {lc.min_purchases} {'purchase' if lc.min_purchases == 1 else 'purchases'}"
+        f" in the last "
         f"{lc.frequency_window_days} days), pre-inactive up to {lc.inactive_days} days, "
         f"inactivated up to {lc.inactive_days + lc.period_days} days and inactive after that."
     )

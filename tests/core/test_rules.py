@@ -197,3 +197,24 @@ def test_cycle_mode_explanation_gives_the_weekly_example():
     assert text.startswith("Cycle mode: thresholds follow each client's own buying rhythm.")
     assert "a weekly buyer is active for 21 days" in text
     assert "fewer purchase days use the fixed thresholds" in text
+
+
+def test_a_rules_error_carries_a_code_and_its_parameters():
+    with pytest.raises(RulesError) as error:
+        rules_from_toml("[lifecycle]\ncycle_floor_days = 91\n")
+    assert (error.value.code, error.value.params) == (
+        "exceeds_with_values",
+        {
+            "key": "lifecycle.cycle_floor_days",
+            "value": 91,
+            "other": "lifecycle.active_days",
+            "other_value": 90,
+        },
+    )
+
+
+def test_the_explanation_says_purchase_in_the_singular_for_one():
+    text = explain_cycle_mode(DEFAULT_RULES)
+    assert "with at least 1 purchase in the last 365 days" in text
+    more = explain_cycle_mode(PortfolioRules(lifecycle=LifecycleRules(min_purchases=2)))
+    assert "with at least 2 purchases in the last 365 days" in more

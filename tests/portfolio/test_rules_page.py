@@ -70,12 +70,17 @@ class TestRulesPage:
         assert run.clients.get(client__external_id="A2").status == "active"
 
     def test_inconsistent_rules_are_refused_with_the_reason(self, client, history, manager_sul):
+        manager_sul.language = "en"
+        manager_sul.save(update_fields=["language"])
         login(client, manager_sul)
         response = client.post(
             reverse("portfolio:rules"), form_data(active_days=200, inactive_days=100, save="1")
         )
         assert response.status_code == 200
-        assert "active_days" in " ".join(response.context["form"].non_field_errors())
+        assert response.context["form"].non_field_errors() == [
+            "“Active up to (days without buying)” (200) must not exceed "
+            "“Pre-inactive up to (days)” (100)."
+        ]
         assert RulesVersion.objects.count() == 1
 
     def test_a_seller_cannot_change_the_rules(self, client, history, seller_ana):
@@ -83,3 +88,12 @@ class TestRulesPage:
         response = client.post(reverse("portfolio:rules"), form_data(active_days=30, save="1"))
         assert response.status_code == 403
         assert current_rules() == DEFAULT_RULES
+
+
+@pytest.mark.django_db
+def test_the_rules_page_says_purchase_in_the_singular_for_one(client, seller_ana):
+    seller_ana.user.language = "en"
+    seller_ana.user.save(update_fields=["language"])
+    login(client, seller_ana.user)
+    page = client.get(reverse("portfolio:rules")).content.decode()
+    assert "with at least 1 purchase in the last 365 days" in page

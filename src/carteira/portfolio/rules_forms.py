@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carteira.portfolio.rules_messages import rules_error_message
 from carteira_core.rules import (
     AbcRules,
     IndicatorRules,
@@ -72,5 +73,15 @@ class RulesForm(forms.Form):
                 indicators=IndicatorRules(**{n: data[n] for n in self.INDICATORS}),
             )
         except RulesError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(
+                rules_error_message(error, self.labels()), code=error.code
+            ) from None
         return data
+
+    def labels(self) -> dict[str, str]:
+        """Each rule's TOML key (``lifecycle.active_days``) → its field label, quoted."""
+        labels = {}
+        for section, names in (("lifecycle", self.LIFECYCLE), ("abc", self.ABC),
+                               ("indicators", self.INDICATORS)):  # fmt: skip
+            labels.update({f"{section}.{name}": f"“{self.fields[name].label}”" for name in names})
+        return labels
