@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carteira.accounts.policy import policy
@@ -57,7 +58,15 @@ def rules_preview(request):
 def rules_apply(request):
     scope = access_distribution(request.user)
     moved = services.do_apply_rules(scope, on=timezone.localdate(), by=request.user)
-    messages.success(request, _("Rules applied: %(n)d clients changed seller.") % {"n": moved})
+    messages.success(
+        request,
+        ngettext(
+            "Rules applied: %(n)d client changed seller.",
+            "Rules applied: %(n)d clients changed seller.",
+            moved,
+        )
+        % {"n": moved},
+    )
     return redirect("distribution:index")
 
 
@@ -80,7 +89,9 @@ def reassign(request):
                 until=form.cleaned_data["until"],
             )  # fmt: skip
             messages.success(
-                request, _("%(n)d clients moved to %(s)s.") % {"n": moved, "s": target}
+                request,
+                ngettext("%(n)d client moved to %(s)s.", "%(n)d clients moved to %(s)s.", moved)
+                % {"n": moved, "s": target},
             )
             return redirect("distribution:index")
     return _page(request, "reassign.html", context)
@@ -107,7 +118,10 @@ def departure(request):
             if until is None:
                 seller.active = False
                 seller.save(update_fields=["active"])
-            messages.success(request, _("%(n)d clients moved.") % {"n": moved})
+            messages.success(
+                request,
+                ngettext("%(n)d client moved.", "%(n)d clients moved.", moved) % {"n": moved},
+            )
             return redirect("distribution:index")
         try:
             proposal = services.do_propose(
@@ -178,7 +192,15 @@ def proposal_apply(request, proposal_id: int):
     scope = access_distribution(request.user)
     proposal = scope.proposal(proposal_id)
     moved = services.do_apply_proposal(scope, proposal, on=timezone.localdate(), by=request.user)
-    messages.success(request, _("Proposal applied: %(n)d clients changed seller.") % {"n": moved})
+    messages.success(
+        request,
+        ngettext(
+            "Proposal applied: %(n)d client changed seller.",
+            "Proposal applied: %(n)d clients changed seller.",
+            moved,
+        )
+        % {"n": moved},
+    )
     return redirect("distribution:proposal", proposal.pk)
 
 
