@@ -1,4 +1,8 @@
+import contextlib
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -14,12 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="do not start the background task worker (run `carteira manage db_worker`)",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, no_task_worker=False, **options):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             call_command("migrate", verbosity=0)
         connection.close()
+        if not no_task_worker:
+            start_task_worker()
         self.stdout.write(f"Carteira: http://{host}:{port}/  (Ctrl+C to stop)")
         self.stdout.flush()
         argv = [
@@ -28,3 +39,19 @@ class Command(BaseCommand):
             "--access-logfile", "-", "--graceful-timeout", "5",
         ]  # fmt: skip
         os.execv(sys.executable, argv)  # noqa: S606 -- fixed argv, no shell
+
+
+def start_task_worker() -> None:
+    """The background task worker (web imports) beside the web server. It is told to
+    stop when this process — gunicorn once exec'd — ends (Linux parent-death signal)."""
+
+    def die_with_parent() -> None:
+        # Not Linux: no prctl; Ctrl+C still reaches the whole process group.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    subprocess.Popen(  # fixed argv, no shell
+        [sys.executable, "-m", "carteira.cli", "manage", "db_worker", "--queue-name", "*",
+         "--no-reload", "--verbosity", "0"],
+        preexec_fn=die_with_parent,  # only a prctl, before exec
+    )  # fmt: skip
