@@ -37,3 +37,10 @@ def media(settings, tmp_path):
 def erp_clients(db, seller_ana, media):
     """The clients the cp1252 orders file names."""
     return {code: make_client(code, seller_ana) for code in ("C101", "C102", "C103")}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Web commits run their background task at once, in the test's thread (the real
+    task function; ``test_background`` runs the database worker itself)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

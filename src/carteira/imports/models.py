@@ -13,6 +13,7 @@ class ImportRun(models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")  # web flow: waiting for validation/commit
+        QUEUED = "queued", _("Waiting to start")  # web commit: enqueued for the worker
         RUNNING = "running", _("Running")
         DRY_RUN = "dry_run", _("Validated (nothing written)")
         COMMITTED = "committed", _("Imported")
@@ -42,6 +43,11 @@ class ImportRun(models.Model):
     message = models.CharField(max_length=500, blank=True)
     # Relative to MEDIA_ROOT: the rejected-rows CSV of the last validation or import.
     error_report = models.CharField(max_length=255, blank=True)
+    # Web commits run as a background task: its id, and the rows the file holds (an
+    # estimate from its line breaks) for the progress bar; rows done live in a progress
+    # file while it runs, since the import's own transaction is invisible until commit.
+    task_id = models.CharField(max_length=64, blank=True)
+    rows_estimate = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -50,6 +56,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
 
 class ColumnMapping(models.Model):

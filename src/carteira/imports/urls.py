@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:run_id>/", views.preview, name="preview"),
     path("<int:run_id>/commit/", views.commit, name="commit"),
     path("<int:run_id>/result/", views.result, name="result"),
+    path("<int:run_id>/progress/", views.progress, name="progress"),
     path("<int:run_id>/errors.csv", views.error_report, name="errors"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +12,7 @@ from carteira.imports.access import access_import_run, check_can_import
 from carteira.imports.forms import KIND_LABELS, MappingForm, UploadForm
 from carteira.imports.messages import problem_message
 from carteira.imports.models import ColumnMapping, ImportRun
+from carteira.imports.progress import do_fail_if_abandoned, read_progress
 from carteira.imports.services import do_import, error_report_path
 from carteira.imports.storage import (
     IngestError,
@@ -20,6 +21,7 @@ from carteira.imports.storage import (
     store_upload,
     stored_path,
 )
+from carteira.imports.tasks import do_enqueue_commit
 from carteira_core.ingest import map_headers
 
 
@@ -97,17 +99,11 @@ def _save_mapping(request, kind: str, name: str, mapping) -> None:
 @login_required
 @require_POST
 def commit(request, run_id: int):
+    """Queue the import for the worker; the result page follows its progress."""
     run = access_import_run(request.user, run_id)
-    if run.status == ImportRun.Status.COMMITTED:
+    if run.status == ImportRun.Status.COMMITTED or run.in_progress:
         return redirect("imports:result", run_id=run.pk)
-    skip_invalid = request.POST.get("skip_invalid") == "on"
-    try:
-        run, _report = do_import(run.kind, stored_path(run.sha256), name=run.file_name,
-                                 actor=request.user, skip_invalid=skip_invalid,
-                                 mapping=run.mapping or None, run=run)  # fmt: skip
-    except IngestError as error:
-        messages.error(request, problem_message(error))
-        return redirect("imports:preview", run_id=run.pk)
+    do_enqueue_commit(run, skip_invalid=request.POST.get("skip_invalid") == "on")
     return redirect("imports:result", run_id=run.pk)
 
 
@@ -115,8 +111,25 @@ def commit(request, run_id: int):
 @login_required
 def result(request, run_id: int):
     run = access_import_run(request.user, run_id)
-    context = {"run": run, "kind_label": KIND_LABELS[run.kind], "nav": "imports"}
+    do_fail_if_abandoned(run)
+    context = {"run": run, "kind_label": KIND_LABELS[run.kind], "nav": "imports",
+               "progress": read_progress(run) if run.in_progress else None}  # fmt: skip
     return render(request, "imports/result.html", context)
+
+
+@policy("object:import_run")
+@login_required
+def progress(request, run_id: int):
+    """HTMX, every second while the run is queued or running: the bar; once it ended,
+    a full reload of the result page (the report)."""
+    run = access_import_run(request.user, run_id)
+    do_fail_if_abandoned(run)
+    if not run.in_progress:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    context = {"run": run, "progress": read_progress(run)}
+    return render(request, "imports/result.html#progress", context)
 
 
 @policy("object:import_run")

@@ -1,0 +1,135 @@
+"""Progress of a web import running in the worker, readable by the page while it runs.
+
+The import writes in one transaction (all-or-nothing), and nothing it writes is visible
+to another connection before the commit — on SQLite a second writer would even wait
+for it. So the worker reports progress in a small file, ``MEDIA_ROOT/imports/progress/
+<run>.json`` (rows read, and a heartbeat refreshed every second by a thread, also while
+the database commits). A run still marked running whose heartbeat stopped belongs to a
+worker that died: its transaction was rolled back by the database, so the run is marked
+failed and can simply be run again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carteira.imports.models import ImportRun
+
+HEARTBEAT_SECONDS = 1.0
+STALE_SECONDS = 60.0  # no heartbeat for this long: the worker is gone
+
+
+def progress_path(run_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{int(run_id)}.json"
+
+
+def estimate_rows(path: Path, *, name: str) -> int:
+    """Data rows of a CSV from its line breaks (quoted newlines make it a slight over-
+    estimate; the bar stops short of 100 % until the run ends). 0 for XLSX: unknown."""
+    if not name.lower().endswith((".csv", ".txt", ".tsv")):
+        return 0
+    breaks = 0
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            breaks += chunk.count(b"\n")
+    return max(breaks - 1, 0)
+
+
+class Heartbeat:
+    """``with Heartbeat(run_id) as beat: … beat.rows(n) …`` — the file, kept fresh."""
+
+    def __init__(self, run_id: int) -> None:
+        self.path = progress_path(run_id)
+        self._rows = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True, name=f"import-{run_id}")
+
+    def rows(self, count: int) -> None:
+        self._rows = count
+
+    def __enter__(self) -> Heartbeat:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._write()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.path.unlink(missing_ok=True)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            self._write()
+
+    def _write(self) -> None:
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"rows": self._rows, "beat": time.time()}))
+        os.replace(temporary, self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    rows: int
+    total: int  # 0: unknown
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(99, self.rows * 100 // self.total)
+
+
+def read_progress(run: ImportRun) -> Progress:
+    state = _state(run.pk)
+    return Progress(int(state.get("rows", 0)) if state else 0, run.rows_estimate)
+
+
+def _state(run_id: int) -> dict | None:
+    try:
+        return json.loads(progress_path(run_id).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def do_fail_if_abandoned(run: ImportRun, *, now: float | None = None) -> bool:
+    """Mark a running import failed when its worker is gone (heartbeat stale or missing
+    while running, or its task ended without finishing the run). True if it did."""
+    if run.status != ImportRun.Status.RUNNING or not run.task_id:
+        return False  # only web runs have a worker (and a heartbeat) to lose
+    state = _state(run.pk)
+    now = time.time() if now is None else now
+    alive = state is not None and now - float(state.get("beat", 0)) < STALE_SECONDS
+    if alive and not _task_ended(run):
+        return False
+    updated = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.FAILED,
+        finished_at=timezone.now(),
+        message=_("The import stopped before finishing (the worker ended); nothing was "
+                  "written. Run it again.")[:500],
+    )  # fmt: skip
+    progress_path(run.pk).unlink(missing_ok=True)
+    if updated:
+        run.refresh_from_db()
+    return bool(updated)
+
+
+def _task_ended(run: ImportRun) -> bool:
+    if not run.task_id:
+        return False
+    from carteira.imports.tasks import commit_import
+
+    try:
+        result = commit_import.get_result(run.task_id)
+    except Exception:
+        return False
+    return result.is_finished
