@@ -4,8 +4,9 @@
 spread over every municipality), several seeds. Today's assignment is realistic and
 messy: most clients with the nearest seller, a quarter with one of the four nearest,
 capacities that do not follow the workload. Compares, on the same data in the same run:
-today's assignment, workload-weighted k-means, and the proposal (keep-today default and
-a "redesign" setting with no move penalty), plus the "a seller is leaving" scenario.
+today's assignment, workload-weighted k-means, capacitated k-means, the proposal at several
+settings of the move penalty, the CP-SAT lower bound on the moves any balanced assignment
+needs, and the "a seller is leaving" scenario.
 
     .venv/bin/python bench/distribution_bench.py [--clients 20000] [--sellers 50] [--seeds 1 2 3]
 """
@@ -21,8 +22,9 @@ import numpy as np
 
 from carteira_core.demo.clients import locate
 from carteira_core.demo.geo import municipalities
+from carteira_core.distribution.bounds import move_bound
 from carteira_core.distribution.geo import haversine_km
-from carteira_core.distribution.kmeans import kmeans_assignment
+from carteira_core.distribution.kmeans import capacitated_kmeans_assignment, kmeans_assignment
 from carteira_core.distribution.metrics import measure
 from carteira_core.distribution.model import ClientIn, Options, SellerIn
 from carteira_core.distribution.propose import propose
@@ -66,30 +68,59 @@ def instance(seed: int, n_clients: int, n_sellers: int):
 def row(name: str, seed: int, m, seconds: float | None) -> str:
     took = f"{seconds:.1f}" if seconds is not None else "–"
     return (
-        f"| {seed} | {name} | {took} | {m.max_over_mean:.3f} | {m.cv:.3f} | {m.revenue_cv:.3f} "
-        f"| {m.mean_km:.1f} | {m.moved} |"
+        f"| {seed} | {name} | {took} | {m.max_over_mean:.3f} | {m.cv:.3f} "
+        f"| {m.revenue_max_over_mean:.2f} | {m.revenue_cv:.3f} | {m.mean_km:.1f} "
+        f"| {m.centre_km:.1f} | {m.moved:,} | {m.moved_workload:,.0f} |"
     )
+
+
+SETTINGS = (
+    ("proposal (default: move_km 40, revenue ±10 %)", Options()),
+    ("proposal, redesign (move_km 0)", Options(move_km=0.0)),
+    ("proposal, move_km 150", Options(move_km=150.0)),
+    ("proposal, fewest moves (move_km 4000, revenue_weight 0)",
+     Options(move_km=4000.0, revenue_weight=0.0)),
+)  # fmt: skip
+
+
+def timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
 
 
 def run(seed: int, n_clients: int, n_sellers: int) -> list[str]:
     sellers, clients = instance(seed, n_clients, n_sellers)
     today = {c.id: c.seller for c in clients}
     lines = [row("today", seed, measure(sellers, clients, today), None)]
-    started = time.perf_counter()
-    km = kmeans_assignment(sellers, clients, seed=seed)
-    lines.append(row("k-means", seed, measure(sellers, clients, km), time.perf_counter() - started))
-    for name, options in (("proposal", Options()), ("proposal, redesign", Options(move_km=0.0))):
-        started = time.perf_counter()
-        result = propose(sellers, clients, options)
-        took = time.perf_counter() - started
-        lines.append(row(name, seed, measure(sellers, clients, result.assignment), took))
+    km, took = timed(kmeans_assignment, sellers, clients, seed=seed)
+    lines.append(row("k-means (workload-weighted)", seed, measure(sellers, clients, km), took))
+    cap, took = timed(capacitated_kmeans_assignment, sellers, clients, seed=seed)
+    cap_m = measure(sellers, clients, cap)
+    lines.append(row("capacitated k-means", seed, cap_m, took))
+    for name, options in SETTINGS:
+        result, took = timed(propose, sellers, clients, options)
+        m = measure(sellers, clients, result.assignment)
+        lines.append(row(name, seed, m, took))
+        if options == Options():
+            default = m
+    bound, took = timed(move_bound, sellers, clients)
+    exact = "optimal" if bound.optimal else f"bound; best found {bound.best_found:,}"
+    lines.append(
+        f"| {seed} | lower bound on moves (CP-SAT, {exact}) | {took:.1f} | ≤ 1.05 | | | | | "
+        f"| {bound.moves:,} | {bound.workload:,.0f} |"
+    )
     leaving = [dataclasses.replace(s, can_receive=s.id != 1) for s in sellers]
-    started = time.perf_counter()
-    result = propose(leaving, clients)
-    took = time.perf_counter() - started
+    result, took = timed(propose, leaving, clients)
     left = sum(1 for c in clients if c.seller == 1)
     m = measure(leaving, clients, result.assignment)
     lines.append(row(f"seller 1 leaving ({left} clients)", seed, m, took))
+    lines.append(
+        f"\nseed {seed}: default vs capacitated k-means: distance to base "
+        f"{default.mean_km / cap_m.mean_km - 1:+.0%}, to territory centre "
+        f"{default.centre_km / cap_m.centre_km - 1:+.0%}; moves {default.moved / bound.moves:.2f}"
+        f"× the lower bound\n"
+    )
     return lines
 
 
@@ -100,8 +131,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
     print(f"{args.sellers} sellers × {args.clients} clients, {os.cpu_count()} CPUs\n")
-    print("| seed | assignment | seconds | max/mean | CV | revenue CV | mean km | moved |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"load: {os.getloadavg()}")
+    print(
+        "| seed | assignment | seconds | max/mean | CV | revenue max/mean | revenue CV "
+        "| km to base | km to centre | moved | contacts/week moved |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for seed in args.seeds:
         for line in run(seed, args.clients, args.sellers):
             print(line, flush=True)

@@ -5,8 +5,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from carteira_core.distribution.bounds import move_bound
 from carteira_core.distribution.geo import haversine_km, points_in_polygon
-from carteira_core.distribution.kmeans import kmeans_assignment
+from carteira_core.distribution.kmeans import capacitated_kmeans_assignment, kmeans_assignment
 from carteira_core.distribution.metrics import measure
 from carteira_core.distribution.model import ClientIn, Options, SellerIn
 from carteira_core.distribution.propose import propose
@@ -190,3 +191,57 @@ def test_rules_by_key_account_segment_city_and_polygon():
         RuleSpec(3, 3, 1, segments=frozenset({"Farmácias"}), polygon=tuple(map(tuple, SQUARE))),
     ]
     assert match_rules(rules, f).rules == [(1, 2, 3), (2,)]
+
+
+def test_move_bound_on_an_overloaded_seller_is_what_the_band_forces():
+    clients = town(WEST, 1, 12, 1) + town(EAST, 100, 4, 2)  # target 8 ± 0.4 each
+    bound = move_bound(two_sellers(), clients)
+    assert (bound.moves, bound.best_found, bound.optimal) == (4, 4, True)
+    assert bound.workload == 3.6  # 12 − 8.4: down to the top of the band, continuously
+    assert bound.groups == 2
+
+
+def test_move_bound_counts_big_clients_first_and_the_proposal_can_reach_it():
+    # Seller 1: two clients of 1 contact a week and four of 0.5 (load 4); seller 2: none.
+    clients = town(WEST, 1, 2, 1) + town(WEST, 10, 4, 1, workload=0.5)
+    bound = move_bound(two_sellers(), clients)
+    assert (bound.moves, bound.workload) == (2, 1.9)  # seller 2 up to 2 − 5 %
+    fewest = propose(two_sellers(), clients, Options(move_km=4000.0, revenue_weight=0.0))
+    assert sorted(m.client for m in fewest.moves) == [1, 2]
+
+
+def test_move_bound_moves_every_client_of_a_leaving_seller():
+    sellers = [*two_sellers(), SellerIn(3, -23.0, -46.5, 10.0, can_receive=False)]
+    clients = town(WEST, 1, 5, 1) + town(EAST, 100, 5, 2) + town((-23.0, -46.5), 200, 6, 3)
+    assert move_bound(sellers, clients).moves == 6
+
+
+def test_move_bound_widened_to_a_given_assignment_is_its_own_move_count_when_tight():
+    clients = town(WEST, 1, 12, 1) + town(EAST, 100, 4, 2)
+    proposal = propose(two_sellers(), clients)
+    bound = move_bound(two_sellers(), clients, assignment=proposal.assignment)
+    assert bound.moves == len(proposal.moves) == 4
+
+
+def test_capacitated_kmeans_respects_capacity_where_plain_kmeans_does_not():
+    # One dense town of 12 clients and a far one of 4: plain k-means splits by geography.
+    clients = town(WEST, 1, 12, 1) + town(EAST, 100, 4, 2)
+    sellers = two_sellers()
+    plain = measure(sellers, clients, kmeans_assignment(sellers, clients, seed=1))
+    capped = measure(sellers, clients, capacitated_kmeans_assignment(sellers, clients, seed=1))
+    assert [load.clients for load in plain.loads] == [12, 4]
+    assert [load.clients for load in capped.loads] == [8, 8]
+
+
+def test_measures_of_territory_centre_and_moved_workload():
+    sellers = two_sellers()
+    clients = [
+        ClientIn(1, -23.0, -47.0, 1.0, 100, "", 1),
+        ClientIn(2, -23.0, -46.0, 0.5, 300, "", 1),
+    ]
+    m = measure(sellers, clients, {1: 1, 2: 2})
+    assert m.moved == 1 and m.moved_workload == 0.5
+    assert m.centre_km == 0.0  # each territory is one point
+    assert m.mean_km == 0.0
+    # revenue per unit of capacity: 100 and 300 → mean 200, max 300
+    assert m.revenue_max_over_mean == 1.5

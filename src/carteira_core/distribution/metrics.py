@@ -29,6 +29,9 @@ class Measures:
     revenue_cv: float  # of revenue per unit of capacity
     mean_km: float  # workload-weighted mean distance from a client to its seller's base
     moved: int  # clients whose seller differs from today's
+    centre_km: float = 0.0  # workload-weighted mean distance to the centre of the territory
+    moved_workload: float = 0.0  # contacts a week that change hands
+    revenue_max_over_mean: float = 0.0  # of revenue per unit of capacity
 
 
 def bases(sellers: list[SellerIn], clients: list[ClientIn]) -> dict[int, tuple[float, float]]:
@@ -66,6 +69,8 @@ def measure(
     revenue = np.zeros(len(sellers), dtype=np.int64)
     count = np.zeros(len(sellers), dtype=np.int64)
     km = weight = 0.0
+    sum_lat, sum_lon = np.zeros(len(sellers)), np.zeros(len(sellers))
+    mass = np.zeros(len(sellers))
     for c in clients:
         sid = assignment.get(c.id)
         if sid is None or sid not in index:
@@ -77,12 +82,16 @@ def measure(
         if c.latitude is not None and c.longitude is not None:
             km += c.workload * float(haversine_km(c.latitude, c.longitude, *base[sid]))
             weight += c.workload
+            sum_lat[i] += c.workload * c.latitude
+            sum_lon[i] += c.workload * c.longitude
+            mass[i] += c.workload
     capacity = np.array([s.capacity for s in sellers], dtype=float)
     receiving = np.array([s.can_receive for s in sellers]) & (capacity > 0)
     ratio = np.divide(work, capacity, out=np.zeros_like(work), where=capacity > 0)[receiving]
     per_capacity = np.divide(revenue, capacity, out=np.zeros_like(work), where=capacity > 0)
     per_capacity = per_capacity[receiving]
     mean = ratio.mean() if ratio.size else 0.0
+    revenue_mean = per_capacity.mean() if per_capacity.size else 0.0
     loads = tuple(
         SellerLoad(s.id, int(count[i]), float(work[i]), float(capacity[i]), int(revenue[i]))
         for i, s in enumerate(sellers)
@@ -93,5 +102,27 @@ def measure(
         cv=float(ratio.std() / mean) if mean else 0.0,
         revenue_cv=float(per_capacity.std() / per_capacity.mean()) if per_capacity.sum() else 0.0,
         mean_km=km / weight if weight else 0.0,
-        moved=sum(1 for c in clients if c.seller is not None and assignment.get(c.id) != c.seller),
+        moved=sum(1 for c in clients if _moved(c, assignment)),
+        centre_km=_centre_km(clients, assignment, index, sum_lat, sum_lon, mass),
+        moved_workload=float(sum(c.workload for c in clients if _moved(c, assignment))),
+        revenue_max_over_mean=float(per_capacity.max() / revenue_mean) if revenue_mean else 0.0,
     )
+
+
+def _moved(client: ClientIn, assignment: dict[int, int]) -> bool:
+    return client.seller is not None and assignment.get(client.id) != client.seller
+
+
+def _centre_km(clients, assignment, index, sum_lat, sum_lon, mass) -> float:
+    centre_lat = np.divide(sum_lat, mass, out=np.zeros_like(mass), where=mass > 0)
+    centre_lon = np.divide(sum_lon, mass, out=np.zeros_like(mass), where=mass > 0)
+    rows = [
+        (c.latitude, c.longitude, c.workload, index[assignment[c.id]])
+        for c in clients
+        if c.latitude is not None and c.longitude is not None and assignment.get(c.id) in index
+    ]
+    if not rows:
+        return 0.0
+    lat, lon, w, i = (np.array(col) for col in zip(*rows, strict=True))
+    d = haversine_km(lat, lon, centre_lat[i.astype(int)], centre_lon[i.astype(int)])
+    return float((d * w).sum() / w.sum()) if w.sum() else 0.0

@@ -34,6 +34,11 @@ class Options:
     # optimiser moves a client to shorten routes only when it saves more than this.
     move_km: float = 40.0
     revenue_weight: float = 1.0  # a client with the mean revenue costs (1 + this) moves
+    # Each seller's revenue within ±this of its capacity share (None: revenue not balanced).
+    # A soft target: prices on revenue are raised for revenue_rounds flow solves at most.
+    revenue_tolerance: float | None = 0.10
+    revenue_rounds: int = 6
+    revenue_step: float = 0.05  # first price step, in median arc costs per 100 % of gap
     cell_km: float = 8.0  # side of the grid cells clients are aggregated into
     # Candidate sellers per cell (nearest bases), plus today's seller. Fewer arcs solve faster
     # but can leave a remote seller unreachable (bench seed 2: max/mean 1.5 with 12).

@@ -1,11 +1,16 @@
 """The balanced distribution proposal: a min-cost-flow transportation problem on small
-geographic cells, then a repair pass on whole clients. See docs/adr/0004-distribution.md.
+geographic cells, revenue balanced by Lagrangian prices on that flow, then whole clients
+and a repair pass. See docs/adr/0004-distribution.md and docs/adr/0007-distribution-bounds.md.
 
 Cost of serving client c by seller s (km·contacts/week):
-    w_c · d(c, s)  +  [s ≠ today's seller] · P_c,
-    P_c = move_km · mean(w) · (1 + revenue_weight · revenue_c / mean(revenue))
-and each seller's load is pushed into the band (1 ± tolerance) · target by a
-three-tranche arc to the sink (cheap below the band's floor, dear inside it, dearer above).
+    w_c · d(c, s)  +  [s ≠ today's seller] · P_c  +  λ_s · w_c · ρ_c,
+    P_c = move_km · mean(w) · (1 + revenue_weight · revenue_c / mean(revenue)),
+    ρ_c = (revenue_c / w_c) / (total revenue / total workload)   (1 = an average client)
+Each seller's load is pushed into the band (1 ± tolerance) · target by a three-tranche arc
+to the sink (cheap below the band's floor, dear inside it, dearer above). λ_s (km) is the
+price of revenue at seller s: raised while s holds more revenue than its capacity share
+(1 + revenue_tolerance), lowered while it holds less — a subgradient method on the
+revenue-band constraints, which a single-commodity flow cannot carry directly.
 """
 
 from dataclasses import dataclass
@@ -27,12 +32,27 @@ class _Problem:
     lon: np.ndarray
     located: np.ndarray
     work: np.ndarray  # int flow units per client
+    revenue: np.ndarray  # per client, cents (float)
     penalty: np.ndarray  # P_c, km·contacts/week
     current: np.ndarray  # seller index or -1
     eligible: np.ndarray  # client × seller: may this seller take this client?
     base_lat: np.ndarray
     base_lon: np.ndarray
     target: np.ndarray  # flow units per seller
+    revenue_target: np.ndarray  # cents per seller
+    revenue_per_unit: float  # total revenue / total flow units (served clients)
+
+
+@dataclass
+class _Network:
+    """The transportation problem on cells: arcs cell → seller and the cells' totals."""
+
+    tails: np.ndarray
+    heads: np.ndarray
+    cost: np.ndarray  # km per contact a week: distance + move penalty (float)
+    work: np.ndarray  # per cell, flow units
+    density: np.ndarray  # per cell, ρ (revenue per unit of work relative to the mean)
+    current: np.ndarray  # per cell, today's seller index or -1
 
 
 def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options) -> _Problem:
@@ -53,19 +73,30 @@ def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options)
     work = np.maximum(np.rint(workload * UNIT).astype(np.int64), 1)
     served = eligible.any(axis=1) if eligible.size else np.zeros(len(clients), bool)
     total = work[served].sum()
-    target = total * capacity / capacity.sum() if capacity.sum() > 0 else capacity
+    share = capacity / capacity.sum() if capacity.sum() > 0 else capacity
+    total_revenue = revenue[served].sum()
     return _Problem(
         lat=lat,
         lon=lon,
         located=np.isfinite(lat) & np.isfinite(lon),
         work=work,
+        revenue=revenue,
         penalty=penalty,
         current=np.array([index.get(c.seller, -1) for c in clients], dtype=np.int64),
         eligible=eligible,
         base_lat=np.array([base[s.id][0] for s in sellers]),
         base_lon=np.array([base[s.id][1] for s in sellers]),
-        target=target,
+        target=total * share,
+        revenue_target=total_revenue * share,
+        revenue_per_unit=float(total_revenue / total) if total and total_revenue else 0.0,
     )
+
+
+def _rows(table: np.ndarray) -> np.ndarray:
+    """A dense id per distinct row (ids follow the rows' byte order: deterministic)."""
+    table = np.ascontiguousarray(table)
+    flat = table.view(np.dtype((np.void, table.dtype.itemsize * table.shape[1]))).ravel()
+    return np.unique(flat, return_inverse=True)[1].ravel()
 
 
 def _cells(p: _Problem, served: np.ndarray, cell_km: float) -> np.ndarray:
@@ -75,75 +106,114 @@ def _cells(p: _Problem, served: np.ndarray, cell_km: float) -> np.ndarray:
     step_lon = cell_km / (111.32 * np.maximum(np.cos(np.radians(safe_lat)), 0.1))
     gx = np.where(p.located, np.floor(safe_lat / step_lat), -(10**9)).astype(np.int64)
     gy = np.where(p.located, np.floor(np.where(p.located, p.lon, 0.0) / step_lon), -(10**9))
-    _, who = np.unique(p.eligible, axis=0, return_inverse=True)
-    key = np.stack([gx, gy.astype(np.int64), who.ravel(), p.current], axis=1)[served]
-    _, cell = np.unique(key, axis=0, return_inverse=True)
-    return cell.ravel()
+    who = _rows(np.packbits(p.eligible, axis=1))
+    # Clients whose move costs alike per unit of work share a cell, so the flow can move
+    # the cheap ones and keep the dear ones (big clients) without splitting cells.
+    per_unit = np.log2(np.maximum(p.penalty / p.work, 1e-12))
+    dearness = np.floor(per_unit * 2).astype(np.int64) if p.penalty.any() else 0 * gx
+    key = np.stack([gx, gy.astype(np.int64), who, p.current, dearness], axis=1)[served]
+    return _rows(key)
 
 
-def _flow(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Options):
-    """Solve the transportation problem; returns {(cell, seller): units}."""
+def _network(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Options) -> _Network:
+    """Arcs from each cell to its nearest eligible bases, plus today's seller."""
     n_cells, n_sellers = int(cell.max()) + 1, len(p.target)
     work = np.bincount(cell, weights=p.work[members], minlength=n_cells)
-    located = p.located[members]
-    wl = np.where(located, p.work[members], 0)
+    wl = np.where(p.located[members], p.work[members], 0)
     mass = np.bincount(cell, weights=wl, minlength=n_cells)
     safe = np.maximum(mass, 1)
     c_lat = np.bincount(cell, weights=wl * np.nan_to_num(p.lat[members]), minlength=n_cells) / safe
     c_lon = np.bincount(cell, weights=wl * np.nan_to_num(p.lon[members]), minlength=n_cells) / safe
-    has_place = mass > 0
     penalty = np.bincount(cell, weights=p.penalty[members], minlength=n_cells)
+    revenue = np.bincount(cell, weights=p.revenue[members], minlength=n_cells)
     first = np.full(n_cells, -1)
     first[cell[::-1]] = members[::-1]
     current = p.current[first]
     eligible = p.eligible[first]
     distance = haversine_km(c_lat[:, None], c_lon[:, None], p.base_lat[None], p.base_lon[None])
-    distance = np.where(has_place[:, None], distance, 0.0)
-    ranked = np.argsort(np.where(eligible, distance, np.inf), axis=1, kind="stable")
+    distance = np.where((mass > 0)[:, None], distance, 0.0)
     k = min(options.neighbours, n_sellers)
-    tails, heads, costs = [], [], []
-    for j in range(n_cells):
-        candidates = [s for s in ranked[j, :k] if eligible[j, s]]
-        if current[j] >= 0 and eligible[j, current[j]] and current[j] not in candidates:
-            candidates.append(current[j])
-        for s in candidates:
-            moving = penalty[j] * UNIT / work[j] if s != current[j] else 0.0
-            tails.append(j)
-            heads.append(s)
-            costs.append(distance[j, s] + moving)
-    unit_cost = np.rint(np.array(costs) * COST_SCALE).astype(np.int64)
-    floor_bonus = 2 * int(unit_cost.max(initial=0)) + 1
+    ranked = np.argsort(np.where(eligible, distance, np.inf), axis=1, kind="stable")[:, :k]
+    rows = np.repeat(np.arange(n_cells), k).reshape(n_cells, k)
+    keep = eligible[rows, ranked]
+    tails, heads = rows[keep], ranked[keep]
+    has_current = current >= 0
+    missing = has_current & eligible[np.arange(n_cells), np.maximum(current, 0)]
+    missing &= ~(ranked == current[:, None]).any(axis=1)
+    tails = np.concatenate([tails, np.flatnonzero(missing)])
+    heads = np.concatenate([heads, current[missing]])
+    moving = np.where(heads != current[tails], penalty[tails] * UNIT / work[tails], 0.0)
+    per_unit = p.revenue_per_unit
+    density = revenue / work / per_unit if per_unit else np.zeros(n_cells)
+    return _Network(tails, heads, distance[tails, heads] + moving, work, density, current)
+
+
+def _flow(p: _Problem, net: _Network, price: np.ndarray, options: Options) -> np.ndarray:
+    """Solve the transportation problem at revenue prices ``price``; flow per arc."""
+    n_cells, n_sellers = len(net.work), len(p.target)
+    unit_cost = np.rint((net.cost + price[net.heads] * net.density[net.tails]) * COST_SCALE)
+    unit_cost = unit_cost.astype(np.int64)
+    floor_bonus = 2 * int(np.abs(unit_cost).max(initial=0)) + 1
     overflow = 3 * floor_bonus
     low = np.floor((1 - options.tolerance * 0.8) * p.target).astype(np.int64)
     high = np.floor((1 + options.tolerance * 0.8) * p.target).astype(np.int64)
-    total = int(work.sum())
+    total = int(net.work.sum())
     sink = n_cells + n_sellers
     seller_node = np.arange(n_sellers) + n_cells
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int64),
-        seller_node[np.array(heads, dtype=np.int64)],
-        np.full(len(tails), total, dtype=np.int64),
-        unit_cost,
-    )
+        net.tails.astype(np.int64), seller_node[net.heads],
+        np.full(len(net.tails), total, dtype=np.int64), unit_cost,
+    )  # fmt: skip
     for tranche, cost in ((low, 0), (high - low, floor_bonus), (None, floor_bonus + overflow)):
         caps = np.full(n_sellers, total, np.int64) if tranche is None else np.maximum(tranche, 0)
         flow.add_arcs_with_capacity_and_unit_cost(
             seller_node, np.full(n_sellers, sink), caps, np.full(n_sellers, cost, np.int64)
         )
     supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[:n_cells] = work.astype(np.int64)
+    supplies[:n_cells] = net.work.astype(np.int64)
     supplies[sink] = -total
     flow.set_nodes_supplies(np.arange(sink + 1), supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
-    units = flow.flows(arcs)
-    shipped = {}
-    for j, s, u in zip(tails, heads, units, strict=True):
+    return flow.flows(arcs)
+
+
+def _revenue_gap(p: _Problem, revenue: np.ndarray, options: Options) -> np.ndarray:
+    """Per seller, how far revenue is outside its band, relative to its target (signed)."""
+    if options.revenue_tolerance is None:
+        return np.zeros_like(revenue)
+    target = p.revenue_target
+    low, high = (1 - options.revenue_tolerance) * target, (1 + options.revenue_tolerance) * target
+    gap = revenue - np.clip(revenue, low, high)
+    return np.divide(gap, target, out=np.zeros_like(gap), where=target > 0)
+
+
+def _priced_flow(p: _Problem, net: _Network, options: Options):
+    """The flow at the revenue prices that bring revenue closest to its bands."""
+    price = np.zeros(len(p.target))
+    best = None
+    scale = max(float(np.median(net.cost)) if net.cost.size else 0.0, 10.0)  # km
+    for round_ in range(options.revenue_rounds + 1):
+        units = _flow(p, net, price, options)
+        revenue = np.bincount(net.heads, weights=units * net.density[net.tails],
+                              minlength=len(p.target)) * p.revenue_per_unit  # fmt: skip
+        gap = _revenue_gap(p, revenue, options)
+        miss = float(np.abs(gap * p.revenue_target).sum())
+        if best is None or miss < best[0] - 1e-9:
+            best = (miss, units, price.copy())
+        if miss == 0 or options.revenue_tolerance is None or round_ == options.revenue_rounds:
+            break
+        # Capped, shrinking steps: the flow jumps between vertices, so big steps oscillate.
+        step = np.clip(gap, -0.25, 0.25) * scale * options.revenue_step / (1 + round_) ** 0.5
+        price = price + step
+    _miss, units, price = best
+    shipped: dict[int, list[tuple[int, int]]] = {}
+    for j, s, u in zip(net.tails.tolist(), net.heads.tolist(), units.tolist(), strict=True):
         if u > 0:
-            shipped.setdefault(j, []).append((int(s), int(u)))
-    return shipped, current, "OPTIMAL"
+            shipped.setdefault(j, []).append((s, u))
+    return shipped, price
 
 
 def _split(p: _Problem, members: np.ndarray, cell: np.ndarray, shipped, current) -> np.ndarray:
@@ -167,13 +237,15 @@ def _split(p: _Problem, members: np.ndarray, cell: np.ndarray, shipped, current)
     return owner
 
 
-def _repair(p: _Problem, owner: np.ndarray, options: Options) -> None:
-    """Move whole clients out of sellers above the band, cheapest change first."""
+def _repair(p: _Problem, owner: np.ndarray, price: np.ndarray, options: Options) -> None:
+    """Move whole clients out of sellers above the band (into sellers below it), at the
+    least change of cost — the same cost as the flow's, revenue prices included."""
     n_sellers = len(p.target)
     high = (1 + options.tolerance) * p.target
     low = (1 - options.tolerance) * p.target
     assigned = owner >= 0
     load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=n_sellers)
+    per_unit = p.revenue_per_unit or 1.0
 
     def cost(clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
         d = haversine_km(
@@ -184,7 +256,8 @@ def _repair(p: _Problem, owner: np.ndarray, options: Options) -> None:
         )
         d = np.where(p.located[clients][:, None], d, 0.0)
         moved = p.current[clients][:, None] != sellers[None, :]
-        return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None]
+        priced = price[sellers][None, :] * (p.revenue[clients] / per_unit / UNIT)[:, None]
+        return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None] + priced
 
     for _ in range(options.repair_rounds):
         over = np.flatnonzero(load > high)
@@ -246,10 +319,12 @@ def propose(
     if members.size:
         cell = _cells(p, served, options.cell_km)
         cells = int(cell.max()) + 1
-        shipped, current, status = _flow(p, members, cell, options)
-        split = _split(p, members, cell, shipped, current)
+        net = _network(p, members, cell, options)
+        shipped, price = _priced_flow(p, net, options)
+        status = "OPTIMAL"
+        split = _split(p, members, cell, shipped, net.current)
         owner[members] = split[members]
-        _repair(p, owner, options)
+        _repair(p, owner, price, options)
     ids = [s.id for s in sellers]
     assignment = {c.id: ids[o] for c, o in zip(clients, owner.tolist(), strict=True) if o >= 0}
     moves = tuple(
