@@ -29,10 +29,13 @@ def client_list(
     seller_id: int | None = None,
     status: str = "",
     abc: str = "",
+    previous: str = "",
     run: SnapshotRun | None = None,
     sort: str = "name",
 ) -> QuerySet[Client]:
-    """The user's clients matching the filters, with their reading in ``run`` if any."""
+    """The user's clients matching the filters, with their reading in ``run`` if any.
+    ``status``, ``abc`` and ``previous`` (the status a period earlier) filter on that
+    reading: without one they match nothing."""
     clients = clients_visible_to(user).select_related("seller")
     if search:
         digits = "".join(ch for ch in search if ch.isalnum()).upper()
@@ -64,7 +67,9 @@ def client_list(
             clients = clients.filter(reading__status=status)
         if abc:
             clients = clients.filter(reading__abc=abc)
-    elif status or abc:
+        if previous:
+            clients = clients.filter(reading__status_previous=previous)
+    elif status or abc or previous:
         clients = clients.none()
     order = CLIENT_SORTS.get(sort, CLIENT_SORTS["name"])
     if run is None and sort.lstrip("-") in {"revenue", "days"}:

@@ -30,7 +30,7 @@ from carteira.portfolio.selectors import sliced_readings
 
 SLICE = ("seller", "team", "segment", "state")
 TIMEOUT = 7 * 24 * 3600
-VERSION = 1
+VERSION = 2
 
 
 def scope_key(user: User) -> str:
@@ -82,7 +82,7 @@ def breakdown(user: User, filters: dict, run: SnapshotRun, scope: str) -> dict:
         readings = _readings(user, filters, run)
         found = {
             "counts": k.status_counts(readings),
-            "flows": k.status_flows(readings),
+            "flows": k.status_flows_by_class(readings),
             "matrix": k.abc_status_matrix(readings),
         }
         cache.set(key, found, TIMEOUT)

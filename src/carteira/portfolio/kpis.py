@@ -108,6 +108,18 @@ def status_flows(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], in
     return {(before, now): n for before, now, n in rows}
 
 
+def status_flows_by_class(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], dict]:
+    """How many clients of each class (``""``: none) went from each status a period ago to
+    each status now: {(before, now): {abc: clients}}."""
+    rows = (
+        readings.values_list("status_previous", "status", "abc").annotate(n=Count("pk")).order_by()
+    )
+    flows: dict[tuple[str, str], dict] = {}
+    for before, now, abc, n in rows:
+        flows.setdefault((before, now), {})[abc] = n
+    return flows
+
+
 def abc_status_matrix(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], dict]:
     rows = (
         readings.values_list("abc", "status")

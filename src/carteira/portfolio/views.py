@@ -3,6 +3,8 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -122,6 +124,25 @@ def _trend(user, filters, run: SnapshotRun, scope: str, limit: int = 13) -> dict
     return {"points": points}
 
 
+def _flow_rows(flows: dict, query: dict, limit: int = 10) -> list[dict]:
+    """The largest status changes since a period ago, each with its clients per class and
+    the links to the client list behind each number (``query``: reading and slice)."""
+    clients = reverse("clients:list")
+
+    def url(before, now, abc=""):
+        extra = {"abc": abc} if abc else {}
+        return f"{clients}?{urlencode({'previous': before, 'status': now, **extra, **query})}"
+
+    rows = [
+        {"from": before, "to": now, "count": sum(by_class.values()), "url": url(before, now),
+         "classes": [(abc, by_class.get(abc, 0), url(before, now, abc)) for abc in "ABC"]}
+        for (before, now), by_class in flows.items()
+        if before and before != now
+    ]  # fmt: skip
+    rows.sort(key=lambda row: (-row["count"], row["from"], row["to"]))
+    return rows[:limit]
+
+
 def _matrix_rows(matrix: dict) -> list[dict]:
     rows = []
     for abc in ("A", "B", "C"):
@@ -172,11 +193,7 @@ def dashboard(request):
             }
             for s in STATUSES
         ],
-        flows=[
-            {"from": before, "to": now, "count": n}
-            for (before, now), n in sorted(flows.items(), key=lambda item: -item[1])
-            if before != now and before
-        ][:10],
+        flows=_flow_rows(flows, {"as_of": run.as_of.isoformat(), **slice_query}),
         matrix=_matrix_rows(parts["matrix"]),
         matrix_statuses=[s for s in STATUSES if s != "prospect"],
         prospects=counts.get("prospect", 0),

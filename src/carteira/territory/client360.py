@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Min, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from carteira.agenda.models import Task
 from carteira.clients.models import Client
@@ -14,6 +16,7 @@ from carteira.credit.models import Receivable
 from carteira.interactions.models import Interaction
 from carteira.orders.models import Order
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
+from carteira_core.rules import rules_from_dict
 
 TIMELINE_LIMIT = 100
 READINGS_LIMIT = 24
@@ -36,6 +39,55 @@ def reading_history(client: Client, *, limit: int = READINGS_LIMIT) -> list[Clie
         .select_related("run")
         .order_by("-run__as_of", "-run__pk")[:limit]
     )
+
+
+STATUS_REASONS = {
+    "active": gettext_lazy(
+        "Last purchase %(days)s days ago: up to %(active)s days a client stays active."
+    ),
+    "pre_inactive": gettext_lazy(
+        "No purchase for %(days)s days: more than the %(active)s days of an active client. "
+        "After %(inactive)s days without buying it is inactivated."
+    ),
+    "inactivated": gettext_lazy(
+        "No purchase for %(days)s days: it passed the %(inactive)s days without buying in "
+        "the last %(period)s days, so it was inactivated."
+    ),
+    "inactive": gettext_lazy(
+        "No purchase for %(days)s days: inactive since before the last %(period)s days."
+    ),
+}
+
+
+def status_reason(reading: ClientSnapshot | None) -> str:
+    """Why the reading gave the client its status, in the words of the rules
+    (spec: lifecycle status), with the client's own thresholds (cycle mode)."""
+    if reading is None:
+        return ""
+    if reading.status == "prospect" or reading.days_since_last_purchase is None:
+        return _("No purchase yet.")
+    lifecycle = rules_from_dict(reading.run.rules).lifecycle
+    values = {
+        "days": reading.days_since_last_purchase,
+        "active": reading.active_threshold_days or lifecycle.active_days,
+        "inactive": reading.inactive_threshold_days or lifecycle.inactive_days,
+        "period": lifecycle.period_days,
+        "purchases": reading.purchases_in_frequency_window,
+        "minimum": lifecycle.min_purchases,
+        "window": lifecycle.frequency_window_days,
+    }
+    if reading.status == "pre_inactive" and values["days"] <= values["active"]:
+        return (
+            ngettext(
+                "Bought %(days)s days ago, but made %(purchases)s purchase in the last "
+                "%(window)s days; an active client makes at least %(minimum)s.",
+                "Bought %(days)s days ago, but made %(purchases)s purchases in the last "
+                "%(window)s days; an active client makes at least %(minimum)s.",
+                values["purchases"],
+            )
+            % values
+        )
+    return str(STATUS_REASONS.get(reading.status, "")) % values
 
 
 def readings_chart(readings: list[ClientSnapshot]) -> list[dict]:
