@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 
-from carteira.clients import edit_views, views
+from carteira.clients import bulk_views, edit_views, views
 
 app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("<int:client_id>/", views.client_detail, name="detail"),
     path("<int:client_id>/edit/", edit_views.client_edit, name="edit"),
+    path("move/", bulk_views.bulk_move, name="bulk_move"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.client_export, name="export"),
 ]

@@ -166,3 +166,20 @@ class DepartureForm(forms.Form):
             elif data["seller_to"] == data.get("seller"):
                 self.add_error("seller_to", _("Choose another seller."))
         return data
+
+
+class BulkMoveForm(forms.Form):
+    """The client list's "select → move": where to and why. The ticked clients (``client``,
+    repeated) or ``all_matching`` are read by the view against the user's scope."""
+
+    all_matching = forms.BooleanField(required=False)
+    seller_to = forms.ModelChoiceField(label=_("Move to"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    until = forms.DateField(
+        label=_("Until (temporary cover)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, sellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller_to"].queryset = sellers
