@@ -1,6 +1,6 @@
 """`make bench`: the benchmarks behind docs/benchmarks.md (never run as tests).
 
-Steps (all by default; `--only engine,snapshot,import` to choose):
+Steps (all by default; `--only engine,snapshot,import,load` to choose):
   engine    the engine's compute step vs. plain Polars (and pandas if installed) on synthetic
             orders: 1M orders / 100k clients and 10M / 1M (bench/engine_bench.py)
   snapshot  `carteira snapshot` end to end (read, compute, write) on the demo company with
@@ -8,6 +8,9 @@ Steps (all by default; `--only engine,snapshot,import` to choose):
             PostgreSQL server, with peak memory
   import    `carteira import orders` of a generated cp1252 `;` CSV with --import-rows rows
             into SQLite and PostgreSQL: rows per second and peak memory
+  load      the production server setup under locust (50 users, the plan's mix) and a soak
+            with the nightly job: p50/p95 per page, errors, leak check, RSS and
+            connections over time (bench/load_bench.py; --load-minutes, --soak-minutes)
 Results are printed as Markdown and kept in bench-out/.
 """
 
@@ -54,6 +57,14 @@ def engine_step(args) -> str:
                             "--orders", str(orders), "--clients", str(clients)])  # fmt: skip
         lines.append(f"### Engine, {orders:,} orders / {clients:,} clients\n\n{output.strip()}\n")
     return "\n".join(lines)
+
+
+def load_step(args) -> str:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from load_bench import main as load_bench
+
+    return load_bench(["--minutes", str(args.load_minutes),
+                       "--soak-minutes", str(args.soak_minutes)])  # fmt: skip
 
 
 def _workspace(name: str) -> Path:
@@ -168,13 +179,16 @@ def import_step(args) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="engine,snapshot,import")
+    parser.add_argument("--only", default="engine,snapshot,import,load")
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument("--import-databases", default="sqlite,postgres")
     parser.add_argument("--max-engine-orders", type=int, default=10_000_000)
+    parser.add_argument("--load-minutes", type=float, default=15, help="load baseline length")
+    parser.add_argument("--soak-minutes", type=float, default=30, help="soak length (0: none)")
     args = parser.parse_args()
     steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step}
+    steps["load"] = load_step
     OUT.mkdir(exist_ok=True)
     report = [f"## Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores\n"]
     for name in args.only.split(","):
