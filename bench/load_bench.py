@@ -1,0 +1,520 @@
+"""Load and soak of the production server setup (trust plan E.31 and E.33, with A.10's leak check).
+
+Not a test: figures for docs/benchmarks.md. Steps:
+
+1. a throw-away PostgreSQL 15 (``carteira_testing.pgserver``) with the demo company
+   (``--clients``, default 50,000; loading time reported), one official reading and the
+   action plan's tasks (``carteira plan``) — or an existing database (``--database-url``,
+   already prepared: nothing is loaded);
+2. ``carteira serve`` (gunicorn, ``--workers`` processes × 4 threads) on loopback, with the
+   file cache shared by the workers (``CARTEIRA_CACHE_DIR``);
+3. the accounts: three sellers of one team, their manager and the portfolio team (the
+   analyst); each account's scope and its dashboard measured alone (for the leak check);
+4. locust (``bench/load/locustfile.py``) headless: the baseline with ``--users`` for
+   ``--minutes``, then, with ``--soak-minutes``, a soak with ``--soak-users`` during which the
+   nightly job (``carteira snapshot`` + ``carteira plan``) runs at half time; every
+   ``--sample`` seconds the workers' RSS (/proc), the database connections
+   (pg_stat_activity) and the load average are recorded.
+
+Prints Markdown (per page: requests, failures, p50, p95; throughput; thresholds; the
+leak check; RSS and connections over time) and keeps the raw files in bench-out/load/.
+
+    .venv/bin/python bench/load_bench.py --minutes 5 --soak-minutes 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench-out" / "load"
+PY = sys.executable
+BIN = Path(PY).parent
+LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench" / "load"))
+
+from fingerprint import dashboard_fingerprint  # noqa: E402
+
+THRESHOLDS_MS = {"list": 400, "detail": 400, "dashboard": 1500}
+LIST_QUERIES = [
+    ({}, "list"),
+    ({"page": "2"}, "list (page, filter, sort)"),
+    ({"page": "3"}, "list (page, filter, sort)"),
+    ({"status": "pre_inactive"}, "list (page, filter, sort)"),
+    ({"status": "active", "sort": "name"}, "list (page, filter, sort)"),
+    ({"abc": "A"}, "list (page, filter, sort)"),
+    ({"q": "mercado"}, "search"),
+    ({"q": "ltda"}, "search"),
+    ({"q": "farm"}, "search"),
+    ({"q": "padaria"}, "search"),
+    ({"q": "bar"}, "search"),
+]
+
+
+def _uptime() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _carteira(env: dict[str, str], *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603 -- our own command
+        [str(BIN / "carteira"), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started
+
+
+def _prepare(env: dict[str, str], clients: int) -> list[str]:
+    notes = []
+    seconds = _carteira(
+        env, "demo", "--clients", str(clients), "--no-serve", "--reset", "--seed", "7"
+    )
+    notes.append(
+        f"demo company with {clients:,} clients loaded in {seconds:.0f} s (load {_uptime()})"
+    )
+    # `demo --reset` on PostgreSQL leaves no action plan cells: load the defaults first.
+    _carteira(env, "plan", "--no-email", "--load-defaults")
+    seconds = _carteira(env, "plan", "--no-email")
+    notes.append(f"action plan's tasks created in {seconds:.0f} s")
+    return notes
+
+
+def _accounts(env: dict[str, str]) -> dict:
+    """Three sellers of one team, their manager and the analyst, with their scopes."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count
+
+    from carteira.accounts.models import Role, User
+    from carteira.clients.access import clients_visible_to, sellers_visible_to
+    from carteira.demo.loader import demo_password
+    from carteira.organization.models import Seller, Team
+
+    team = (
+        Team.objects.filter(manager__isnull=False)
+        .annotate(n=Count("sellers__clients"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    sellers = (
+        Seller.objects.filter(team=team, user__isnull=False, active=True)
+        .annotate(n=Count("clients"))
+        .order_by("-n", "pk")[:3]
+    )
+    analyst = User.objects.filter(role=Role.ANALYST, is_active=True).order_by("pk").first()
+    users = [(s.user, "seller") for s in sellers] + [(team.manager, "manager"), (analyst, "team")]
+    accounts = []
+    for user, kind in users:
+        everything = kind == "team"
+        scope = clients_visible_to(user)
+        accounts.append(
+            {
+                "username": user.username,
+                "password": demo_password(user.username),
+                "kind": kind,
+                "clients": scope.count(),
+                "client_ids": [] if everything else list(scope.values_list("pk", flat=True)),
+                "external_ids": []
+                if everything
+                else list(scope.values_list("external_id", flat=True)),
+                "seller_ids": []
+                if everything
+                else list(sellers_visible_to(user).values_list("pk", flat=True)),
+                "export_params": {} if kind == "seller" else {"status": "pre_inactive"},
+            }
+        )
+    sample = list(clients_visible_to(analyst).order_by("?").values_list("pk", flat=True)[:2000])
+    connection.close()
+    return {"accounts": accounts, "list_queries": LIST_QUERIES, "all_client_sample": sample}
+
+
+def _fingerprints(base: str, config: dict) -> None:
+    """Each account's dashboard alone, before any load."""
+    for account in config["accounts"]:
+        session = requests.Session()
+        page = session.get(f"{base}/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        session.post(
+            f"{base}/login/",
+            headers={"Referer": f"{base}/login/"},
+            data={
+                "username": account["username"],
+                "password": account["password"],
+                "csrfmiddlewaretoken": token,
+            },
+        )
+        account["dashboard"] = dashboard_fingerprint(session.get(f"{base}/portfolio/").text)
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 -- loopback
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _workers(master: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class Sampler(threading.Thread):
+    """Every ``every`` seconds: workers' RSS, database connections by state, load."""
+
+    def __init__(self, master: int, database_url: str, every: float) -> None:
+        super().__init__(daemon=True)
+        self.master, self.url, self.every = master, database_url, every
+        self.rows: list[dict] = []
+        self.stopped = threading.Event()
+        self.started_at = time.monotonic()
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as db:
+            while not self.stopped.is_set():
+                states = dict(
+                    db.execute(
+                        "SELECT coalesce(state, 'other'), count(*) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid() GROUP BY 1",
+                        [self.url.rsplit("/", 1)[1]],
+                    ).fetchall()
+                )
+                workers = _workers(self.master)
+                self.rows.append(
+                    {
+                        "t": round(time.monotonic() - self.started_at),
+                        "workers": {str(pid): round(_rss_mb(pid), 1) for pid in workers},
+                        "master_rss": round(_rss_mb(self.master), 1),
+                        "connections": states,
+                        "load": _uptime(),
+                    }
+                )
+                self.stopped.wait(self.every)
+
+
+def _locust(
+    base: str, users: int, minutes: float, name: str, env: dict[str, str], config_path: Path
+) -> subprocess.Popen:
+    prefix = OUT / name
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "--host",
+            base,
+            "-u",
+            str(users),
+            "-r",
+            "5",
+            "-t",
+            f"{int(minutes * 60)}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+            "--reset-stats",
+        ],
+        env={**env, "LOAD_CONFIG": str(config_path), "LOAD_RESULT": f"{prefix}_result.json"},
+        stdout=open(f"{prefix}_locust.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _stats(name: str) -> list[dict]:
+    with open(OUT / f"{name}_stats.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _server_errors(name: str) -> int:
+    path = OUT / f"{name}_failures.csv"
+    if not path.exists():
+        return 0
+    with open(path, encoding="utf-8") as handle:
+        return sum(
+            int(row["Occurrences"])
+            for row in csv.DictReader(handle)
+            if re.search(r"\b5\d\d\b", row["Error"])
+        )
+
+
+def _report(
+    name: str, title: str, users: int, minutes: float, samples: list[dict], extra: list[str]
+) -> str:
+    rows = _stats(name)
+    result = json.loads((OUT / f"{name}_result.json").read_text())
+    lines = [
+        f"#### {title}: {users} users, {minutes:g} min",
+        "",
+        "| page | requests | failures | p50 ms | p95 ms | p99 ms | max ms | threshold |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    total = None
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            total = row
+            continue
+        limit = next((v for k, v in THRESHOLDS_MS.items() if row["Name"].startswith(k)), None)
+        if row["Name"] == "search":
+            limit = THRESHOLDS_MS["list"]
+        verdict = ""
+        if limit is not None:
+            ok = float(row["95%"]) <= limit
+            verdict = f"p95 ≤ {limit} ms: {'met' if ok else '**missed**'}"
+        lines.append(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{row['50%']} | {row['95%']} | {row['99%']} | "
+            f"{float(row['Max Response Time']):.0f} | {verdict} |"
+        )
+    errors = _server_errors(name)
+    if total is not None:
+        count = int(total["Request Count"])
+        lines += [
+            "",
+            f"Throughput {float(total['Requests/s']):.1f} requests/s; "
+            f"{total['Failure Count']} failures of {count:,} requests, of which "
+            f"{errors} server errors (5xx) = {100 * errors / max(count, 1):.2f} %; "
+            f"all pages p50 {total['50%']} ms, p95 {total['95%']} ms.",
+        ]
+    leaks, writes = result["leaks"], result["writes"]
+    lines.append(
+        f"Leak check: {leaks['responses_checked']:,} responses and "
+        f"{leaks['ids_checked']:,} ids checked, **{leaks['cross_user_ids']} cross-user "
+        f"ids**{'; e.g. ' + str(leaks['examples'][:3]) if leaks['examples'] else ''}. "
+        f"Task writes: {writes['closed']} closed, {writes['already_closed']} lost a "
+        f"race with another session of the same seller (404), "
+        f"{writes['no_open_task']} found no open task."
+    )
+    if samples:
+        lines += ["", _memory(samples)]
+    lines += extra
+    return "\n".join(lines)
+
+
+def _booted_workers() -> set[str]:
+    """Worker pids from gunicorn's log (its other child, the control process, is not one)."""
+    log = (OUT / "server.log").read_text(errors="replace")
+    return set(re.findall(r"Booting worker with pid: (\d+)", log))
+
+
+def _memory(samples: list[dict]) -> str:
+    workers = _booted_workers()
+    for sample in samples:
+        sample["workers"] = {p: v for p, v in sample["workers"].items() if p in workers}
+    first, last = samples[0], samples[-1]
+    peak_conn = max(sum(s["connections"].values()) for s in samples)
+
+    def total(sample):
+        return sum(sample["workers"].values())
+
+    growth = 100 * (total(last) - total(first)) / max(total(first), 1)
+    steady = next((s for s in samples if s["t"] >= 120), first)
+    after_warmup = 100 * (total(last) - total(steady)) / max(total(steady), 1)
+    timeline = ", ".join(
+        f"{s['t'] // 60:.0f} min {total(s):.0f} MB/"
+        f"{sum(s['connections'].values())} conn/load {s['load'].split()[0]}"
+        for s in samples[:: max(1, len(samples) // 12)]
+    )
+    return (
+        f"Workers' RSS (sum of {len(last['workers'])}): {total(first):.0f} MB at start → "
+        f"{total(last):.0f} MB at the end ({growth:+.1f} %; {after_warmup:+.1f} % after the "
+        f"first 2 minutes); database connections at most {peak_conn}. Timeline: {timeline}."
+    )
+
+
+def _phase(
+    base, env, config_path, name, title, users, minutes, master, url, every, nightly: bool
+) -> str:
+    sampler = Sampler(master, url, every)
+    sampler.start()
+    load = _locust(base, users, minutes, name, env, config_path)
+    extra = []
+    if nightly:
+        time.sleep(minutes * 30)
+        before = _uptime()
+        started = time.perf_counter()
+        snap = _carteira(env, "snapshot")
+        plan = _carteira(env, "plan", "--no-email")
+        extra.append(
+            f"Nightly job at {minutes / 2:g} min (load {before}): `carteira snapshot` "
+            f"{snap:.0f} s + `carteira plan` {plan:.0f} s, both exit 0 "
+            f"({time.perf_counter() - started:.0f} s in all)."
+        )
+    load.wait()
+    sampler.stopped.set()
+    sampler.join()
+    (OUT / f"{name}_samples.json").write_text(json.dumps(sampler.rows, indent=1))
+    extra.append(f"Machine load (uptime) at the end: {_uptime()}.")
+    return _report(name, title, users, minutes, sampler.rows, extra)
+
+
+def main(argv: list[str] | None = None) -> str:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=15, help="baseline length")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--soak-minutes", type=float, default=30, help="0: no soak")
+    parser.add_argument("--soak-users", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=50_000)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes (4 threads)")
+    parser.add_argument("--database-url", help="an already prepared database (skips loading)")
+    parser.add_argument("--home", type=Path, default=OUT / "home")
+    parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--sample", type=float, default=15, help="seconds between samples")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    args.home.mkdir(parents=True, exist_ok=True)
+    notes = [
+        f"Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores, "
+        f"load at start {_uptime()}."
+    ]
+    pg = None
+    url = args.database_url
+    if url is None:
+        from carteira_testing import pgserver
+
+        pg = pgserver.start()
+        subprocess.run(  # noqa: S603 -- the server's own createdb
+            [
+                str(pg.bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(pg.port),
+                "-U",
+                "postgres",
+                "load",
+            ],
+            check=True,
+        )
+        url = pg.database_url("load")
+    env = {
+        **os.environ,
+        "CARTEIRA_HOME": str(args.home),
+        "DATABASE_URL": url,
+        "CARTEIRA_CACHE_DIR": str(args.home / "cache"),
+    }
+    server = None
+    try:
+        if pg is not None:
+            notes += _prepare(env, args.clients)
+        config = _accounts(env)
+        base = f"http://127.0.0.1:{args.port}"
+        server = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "carteira"),
+                "serve",
+                "--port",
+                str(args.port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            start_new_session=True,
+            stdout=open(OUT / "server.log", "w"),  # noqa: SIM115 -- the server's log
+            stderr=subprocess.STDOUT,
+        )
+        _wait_for(f"{base}/health/")
+        _fingerprints(base, config)
+        config_path = OUT / "accounts.json"
+        config_path.write_text(json.dumps(config))
+        notes.append(
+            "Accounts: "
+            + ", ".join(
+                f"{a['username']} ({a['kind']}, {a['clients']:,} clients)"
+                for a in config["accounts"]
+            )
+            + "."
+        )
+        notes.append(
+            f"Server: `carteira serve --workers {args.workers}` (gunicorn gthread, "
+            f"{args.workers} × 4 threads), PostgreSQL 15 on the same machine, locust "
+            "on the same machine (1–5 s think time, 5 users started per second)."
+        )
+        parts = ["\n".join(notes)]
+        if args.minutes > 0:
+            parts.append(
+                _phase(
+                    base,
+                    env,
+                    config_path,
+                    "baseline",
+                    "Baseline",
+                    args.users,
+                    args.minutes,
+                    server.pid,
+                    url,
+                    args.sample,
+                    nightly=False,
+                )
+            )
+        if args.soak_minutes > 0:
+            parts.append(
+                _phase(
+                    base,
+                    env,
+                    config_path,
+                    "soak",
+                    "Soak with the nightly job",
+                    args.soak_users,
+                    args.soak_minutes,
+                    server.pid,
+                    url,
+                    args.sample,
+                    nightly=True,
+                )
+            )
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if pg is not None:
+            pg.stop()
+    clients = max(a["clients"] for a in config["accounts"])
+    text = f"### Load and soak, {clients:,} clients\n\n" + "\n\n".join(parts) + "\n"
+    (OUT / f"results-{dt.datetime.now():%Y%m%d-%H%M}.md").write_text(text)
+    return text
+
+
+if __name__ == "__main__":
+    print(main())
