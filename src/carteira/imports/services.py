@@ -8,7 +8,7 @@ Modes: all-or-nothing (default: one transaction, rolled back if any row is bad),
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from carteira.imports.kinds import WRITERS
 from carteira.imports.messages import errors_csv
 from carteira.imports.models import ImportRun
 from carteira.imports.upsert import Outcome
-from carteira_core.ingest import IngestError, RowError, open_import
+from carteira_core.ingest import KINDS, IngestError, RowError, open_import
 from carteira_core.ingest.validate import DEFAULT_BATCH_SIZE
 
 Progress = Callable[[int], None]
@@ -81,25 +81,76 @@ def do_import(
 ) -> tuple[ImportRun, ImportReport]:
     """Import ``path`` as ``kind``; raises ``IngestError`` for a refused file (nothing
     stored, nothing recorded). Returns the recorded run and the full report."""
-    path = Path(path)
-    name = name or path.name
-    with open_import(kind, path, name=name, mapping=mapping) as probe:
-        info = probe.info  # refuses hostile files and bad headers before anything is stored
-    run = _start_run(run, kind, path, name, actor, mapping, skip_invalid, info)
-    report = ImportReport(kind, name, run.status, encoding=info.encoding,
-                          separator=info.separator)  # fmt: skip
+    job = _Job(kind, Path(path), name or Path(path).name, mapping, run)
+    _run_jobs([job], actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+              progress=progress, batch_size=batch_size)  # fmt: skip
+    return job.run, job.report
+
+
+def do_import_files(
+    files: Sequence[tuple[str, Path]],
+    *,
+    actor=None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    batch_size: int | None = None,
+) -> list[tuple[ImportRun, ImportReport]]:
+    """Import several files as one run: in dependency order (sellers → clients →
+    contacts → orders → interactions), in one transaction, so an orders file may name
+    the clients its clients file creates, and all-or-nothing holds across the files.
+    One kind at most once. Raises ``IngestError`` (with ``file``) for a refused file."""
+    kinds = [kind for kind, _path in files]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError("each kind at most once in a run")
+    ordered = sorted(files, key=lambda item: KINDS.index(item[0]))
+    jobs = [_Job(kind, Path(path), Path(path).name, None, None) for kind, path in ordered]
+    _run_jobs(jobs, actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+              progress=progress, batch_size=batch_size)  # fmt: skip
+    return [(job.run, job.report) for job in jobs]
+
+
+@dataclass(slots=True)
+class _Job:
+    """One file of a run, and what became of it."""
+
+    kind: str
+    path: Path
+    name: str
+    mapping: Mapping[str, str | None] | None
+    run: ImportRun | None
+    report: ImportReport | None = None
+    excluded: frozenset[int] = frozenset()
+    revoked: frozenset[int] = frozenset()
+
+
+def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch_size) -> None:
+    infos = []
+    for job in jobs:  # refuse hostile files and bad headers before anything is stored
+        try:
+            with open_import(job.kind, job.path, name=job.name, mapping=job.mapping) as probe:
+                infos.append(probe.info)
+        except IngestError as error:
+            error.params.setdefault("file", job.name)
+            raise
+    for job, info in zip(jobs, infos, strict=True):
+        job.run = _start_run(job.run, job.kind, job.path, job.name, actor, job.mapping,
+                             skip_invalid, info)  # fmt: skip
+        job.report = ImportReport(job.kind, job.name, job.run.status, encoding=info.encoding,
+                                  separator=info.separator)  # fmt: skip
     try:
-        _execute(report, path, name=name, actor=actor, dry_run=dry_run,
-                 skip_invalid=skip_invalid, mapping=mapping, progress=progress,
-                 batch_size=batch_size)  # fmt: skip
+        _execute(jobs, actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                 progress=progress, batch_size=batch_size)  # fmt: skip
     except (IntegrityError, DatabaseError) as error:
-        report.status = ImportRun.Status.FAILED
-        report.created = report.updated = report.unchanged = 0
-        report.message = _("The database refused the import (%(error)s); nothing was written.") % {
-            "error": type(error).__name__
-        }
-    _finish_run(run, report, actor=actor, dry_run=dry_run)
-    return run, report
+        for job in jobs:
+            report = job.report
+            report.status = ImportRun.Status.FAILED
+            report.created = report.updated = report.unchanged = 0
+            report.message = _(
+                "The database refused the import (%(error)s); nothing was written."
+            ) % {"error": type(error).__name__}
+    for job in jobs:
+        _finish_run(job.run, job.report, actor=actor, dry_run=dry_run)
 
 
 def _start_run(run, kind, path, name, actor, mapping, skip_invalid, info) -> ImportRun:
@@ -115,25 +166,37 @@ def _start_run(run, kind, path, name, actor, mapping, skip_invalid, info) -> Imp
     return run
 
 
-def _execute(report: ImportReport, path: Path, *, dry_run, skip_invalid, **options) -> None:
-    excluded: frozenset[int] = frozenset()
+def _execute(jobs: list[_Job], *, dry_run, skip_invalid, **options) -> None:
+    # A dry run of one file compares without writing; a run of several files must write
+    # (a later file reads what an earlier one creates) and is rolled back at the end.
+    write = not dry_run or len(jobs) > 1
     while True:  # at most twice: once more without the lines a later duplicate revoked
+        again = False
         try:
             with import_pragmas(), transaction.atomic():
-                if not dry_run and connection.vendor == "postgresql":
+                if write and connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-                revoked = _one_pass(report, path, excluded=excluded, write=not dry_run,
-                                    skip_invalid=skip_invalid, **options)  # fmt: skip
-                again = bool(revoked - excluded) and (dry_run or skip_invalid)
-                if again or dry_run or (report.errors and not skip_invalid):
+                for job in jobs:
+                    job.revoked = _one_pass(job.report, job.path, excluded=job.excluded,
+                                            write=write, skip_invalid=skip_invalid,
+                                            name=job.name, mapping=job.mapping,
+                                            **options)  # fmt: skip
+                again = any(job.revoked - job.excluded for job in jobs) and (
+                    dry_run or skip_invalid
+                )
+                invalid = any(job.report.errors for job in jobs) and not skip_invalid
+                if again or dry_run or invalid:
                     raise _Undo
         except _Undo:
             pass
         if not again:
             break
-        excluded |= revoked
-    _conclude(report, dry_run=dry_run, skip_invalid=skip_invalid)
+        for job in jobs:
+            job.excluded |= job.revoked
+    rejected = sum(job.report.rejected for job in jobs)
+    for job in jobs:
+        _conclude(job.report, dry_run=dry_run, skip_invalid=skip_invalid, run_rejected=rejected)
 
 
 def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mapping, progress,
@@ -168,7 +231,11 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
     return frozenset(revoked)
 
 
-def _conclude(report: ImportReport, *, dry_run: bool, skip_invalid: bool) -> None:
+def _conclude(
+    report: ImportReport, *, dry_run: bool, skip_invalid: bool, run_rejected: int
+) -> None:
+    """``run_rejected``: the invalid rows of every file of the run (all-or-nothing holds
+    across the files)."""
     if dry_run:
         report.status = ImportRun.Status.DRY_RUN
         report.message = _("Dry run: nothing was written.")
@@ -178,6 +245,12 @@ def _conclude(report: ImportReport, *, dry_run: bool, skip_invalid: bool) -> Non
         report.message = _("Nothing was written: %(count)d row(s) are invalid.") % {
             "count": report.rejected
         }
+    elif run_rejected and not skip_invalid:
+        report.status = ImportRun.Status.FAILED
+        report.created = report.updated = report.unchanged = 0
+        report.message = _(
+            "Nothing was written: another file of the same run has %(count)d invalid row(s)."
+        ) % {"count": run_rejected}
     else:
         report.status = ImportRun.Status.COMMITTED
         report.message = _("Import finished.")
@@ -211,4 +284,11 @@ def error_report_path(run: ImportRun) -> Path | None:
     return path if path.is_file() else None
 
 
-__all__ = ["ImportReport", "IngestError", "do_import", "error_report_path", "file_sha256"]
+__all__ = [
+    "ImportReport",
+    "IngestError",
+    "do_import",
+    "do_import_files",
+    "error_report_path",
+    "file_sha256",
+]
