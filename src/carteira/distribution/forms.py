@@ -133,6 +133,17 @@ class ProposalForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
                                   empty_label=_("Whole company"))  # fmt: skip
     reason = forms.CharField(label=_("Reason"), max_length=200, initial=_("rebalancing"))
+    # What a move "costs" in km of travel per contact a week (Options.move_km).
+    TRADEOFFS = {"changes": 400.0, "balanced": 40.0, "routes": 0.0}
+    tradeoff = forms.ChoiceField(
+        label=_("Priority"), initial="balanced", required=False,
+        choices=[("changes", _("Fewest changes of seller")),
+                 ("balanced", _("Balanced (recommended)")),
+                 ("routes", _("Shortest routes"))],
+    )  # fmt: skip
+
+    def move_km(self) -> float:
+        return self.TRADEOFFS[self.cleaned_data.get("tradeoff") or "balanced"]
 
     def __init__(self, *args, teams, whole_company: bool, **kwargs):
         super().__init__(*args, **kwargs)

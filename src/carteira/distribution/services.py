@@ -18,6 +18,7 @@ from carteira.distribution.access import Scope
 from carteira.distribution.models import Cover, PortfolioRule, Proposal
 from carteira.organization.models import Seller, Team
 from carteira_core.distribution.metrics import measure
+from carteira_core.distribution.model import Options
 from carteira_core.distribution.propose import propose
 from carteira_core.distribution.rules import match_rules
 
@@ -125,14 +126,17 @@ def do_propose(
     by: User,
     leaving: Seller | None = None,
     until: dt.date | None = None,
+    move_km: float | None = None,
 ) -> Proposal:
-    """Draft a balanced distribution of the team's clients (all, for the whole company)."""
+    """Draft a balanced distribution of the team's clients (all, for the whole company).
+    ``move_km``: the move penalty (Options.move_km); None: the default."""
     sellers_qs = proposal_sellers(scope, team)
     sellers = engine.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
     clients = engine.client_inputs(scope.clients.filter(seller__in=sellers_qs))
     if not clients or not any(s.can_receive for s in sellers):
         raise ValueError(_("Nothing to distribute: no clients or no seller who can receive."))
-    result = propose(sellers, clients)
+    options = Options() if move_km is None else Options(move_km=move_km)
+    result = propose(sellers, clients, options)
     names = dict(sellers_qs.values_list("pk", "name"))
     return Proposal.objects.create(
         team=team,
@@ -140,7 +144,10 @@ def do_propose(
         reason=reason,
         until=until,
         moves=[[m.client, m.seller_from, m.seller_to] for m in result.moves],
-        summary=_summary(sellers, clients, result.assignment, names),
+        summary={
+            **_summary(sellers, clients, result.assignment, names),
+            "move_km": options.move_km,
+        },
         created_by=by,
     )
 

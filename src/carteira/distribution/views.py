@@ -11,6 +11,7 @@ from carteira.audit.services import do_record
 from carteira.distribution import services
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
+from carteira.distribution.mapping import proposal_map
 
 PREVIEW_ROWS = 200
 
@@ -147,7 +148,7 @@ def proposal_new(request):
     try:
         proposal = services.do_propose(
             scope, team=form.cleaned_data["team"], reason=form.cleaned_data["reason"],
-            by=request.user,
+            by=request.user, move_km=form.move_km(),
         )  # fmt: skip
     except ValueError as error:
         messages.error(request, str(error))
@@ -181,7 +182,12 @@ def proposal_detail(request, proposal_id: int):
         (clients.get(cid), names.get(old, "—"), names.get(new, "—"))
         for cid, old, new in proposal.moves[:PREVIEW_ROWS]
     ]
-    context = {"proposal": proposal, "moves": moves, "chart": _chart(proposal)}
+    context = {
+        "proposal": proposal,
+        "moves": moves,
+        "chart": _chart(proposal),
+        "map": proposal_map(scope, proposal),
+    }
     return _page(request, "proposal.html", context)
 
 

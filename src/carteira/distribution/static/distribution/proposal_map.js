@@ -1,0 +1,63 @@
+// The proposal on a map: clients coloured by the proposed seller, the moving ones larger
+// with a dark ring, and each seller's base as a square. No tiles unless configured.
+(function () {
+  const el = document.getElementById("proposal-map");
+  const dataEl = document.getElementById("proposal-map-data");
+  if (!el || !dataEl || typeof L === "undefined") return;
+  const data = JSON.parse(dataEl.textContent);
+  // Colours set from script: the CSP allows no inline style attributes.
+  for (const swatch of document.querySelectorAll("#proposal-legend [data-colour]")) {
+    swatch.style.backgroundColor = swatch.dataset.colour;
+  }
+  const map = L.map(el, { preferCanvas: true, minZoom: 3, maxZoom: 18 });
+  if (data.tileUrl) {
+    L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution }).addTo(map);
+  } else if (data.states.length) {
+    const pane = map.createPane("states");
+    pane.style.zIndex = "350";
+    pane.style.pointerEvents = "none";
+    for (const [uf, lat, lon] of data.states) {
+      const label = document.createElement("span");
+      label.textContent = uf;
+      L.marker([lat, lon], {
+        pane: "states", interactive: false, keyboard: false,
+        icon: L.divIcon({ html: label, className: "map-state", iconSize: L.point(28, 16) }),
+      }).addTo(map);
+    }
+    map.attributionControl.addAttribution(data.statesAttribution);
+  }
+  const renderer = L.canvas({ padding: 0.5 });
+  const bounds = [];
+  const stay = [];
+  const moving = [];
+  for (const p of data.points) (p[3] ? moving : stay).push(p);
+  function draw(points, moved) {
+    for (const p of points) {
+      const seller = data.sellers[p[2]];
+      const marker = L.circleMarker([p[0], p[1]], {
+        renderer: renderer, radius: moved ? 7 : 4, weight: moved ? 2.5 : 0.5,
+        color: moved ? "#111111" : "#ffffff", fillColor: seller.colour, fillOpacity: moved ? 1 : 0.75,
+      });
+      marker.bindTooltip(seller.name + (moved ? " · " + data.text.moved : ""));
+      marker.addTo(map);
+      bounds.push([p[0], p[1]]);
+    }
+  }
+  draw(stay, false);
+  draw(moving, true);  // on top
+  for (const seller of data.sellers) {
+    if (!seller.base) continue;
+    const square = document.createElement("span");
+    square.style.background = seller.colour;
+    L.marker(seller.base, {
+      title: data.text.base.replace("%s", seller.name), keyboard: false,
+      icon: L.divIcon({ html: square, className: "proposal-base", iconSize: L.point(16, 16) }),
+    }).addTo(map);
+    bounds.push(seller.base);
+  }
+  if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
+  else map.fitBounds([[-33.8, -73.99], [5.3, -34.8]]);
+  el.dataset.state = "ready";
+  el.dataset.points = String(data.points.length);
+  el.dataset.moving = String(moving.length);
+})();

@@ -1,0 +1,65 @@
+"""The proposal page: the map of who moves where, and the trade-off between moves and routes."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from carteira.clients.models import Client
+from carteira.distribution.access import access_distribution
+from carteira.distribution.models import Proposal
+from carteira.distribution.services import do_propose
+
+pytestmark = pytest.mark.django_db
+
+
+def place(portfolio, **where):
+    for code, (lat, lon) in where.items():
+        Client.objects.filter(pk=portfolio[code].pk).update(latitude=lat, longitude=lon)
+
+
+def map_data(page) -> dict:
+    found = re.search(r'<script id="proposal-map-data" type="application/json">(.*?)</script>',
+                      page.content.decode(), re.S)  # fmt: skip
+    return json.loads(found.group(1))
+
+
+def test_the_map_colours_clients_by_proposed_seller_and_marks_the_moving_ones(
+    client, manager_sul, portfolio, seller_ana, seller_bruno
+):
+    place(portfolio, A1=(-30.0, -51.2), A2=(-30.1, -51.3), B1=(-29.9, -51.1), B2=(-29.8, -51.0))
+    seller_bruno.home_latitude, seller_bruno.home_longitude = -29.0, -51.0
+    seller_bruno.save()
+    client.force_login(manager_sul)
+    client.post(reverse("distribution:departure"), {"seller": seller_ana.pk, "mode": "spread"})
+    proposal = Proposal.objects.get()
+    data = map_data(client.get(reverse("distribution:proposal", args=[proposal.pk])))
+    assert [s["name"] for s in data["sellers"]] == ["Ana Souza", "Bruno Lima"]
+    assert [(s["before"], s["after"]) for s in data["sellers"]] == [(2, 0), (2, 4)]
+    # [lat, lon, proposed seller's row, moving?], in client order: A1, A2, B1, B2
+    assert data["points"] == [[-30.0, -51.2, 1, 1], [-30.1, -51.3, 1, 1],
+                              [-29.9, -51.1, 1, 0], [-29.8, -51.0, 1, 0]]  # fmt: skip
+    assert data["sellers"][1]["base"] == [-29.0, -51.0]  # home
+    assert data["sellers"][0]["base"] == [-30.05, -51.25]  # no home: centre of today's clients
+    assert data["tileUrl"] == "" and data["states"]  # offline: state labels, no tiles
+
+
+def test_the_map_holds_no_client_outside_the_managers_scope(
+    client, manager_sul, manager_norte, portfolio, team_sul
+):
+    place(portfolio, A1=(-30.0, -51.2), C1=(-8.0, -34.9))
+    proposal = do_propose(access_distribution(manager_sul), team=team_sul, reason="x",
+                          by=manager_sul)  # fmt: skip
+    client.force_login(manager_sul)
+    data = map_data(client.get(reverse("distribution:proposal", args=[proposal.pk])))
+    assert [p[:2] for p in data["points"]] == [[-30.0, -51.2]]
+
+
+def test_the_tradeoff_sets_the_move_penalty(client, director, portfolio):
+    client.force_login(director)
+    client.post(reverse("distribution:proposal_new"), {"reason": "rotas", "tradeoff": "routes"})
+    client.post(reverse("distribution:proposal_new"), {"reason": "padrão"})
+    client.post(reverse("distribution:proposal_new"), {"reason": "poucas", "tradeoff": "changes"})
+    got = dict(Proposal.objects.values_list("reason", "summary__move_km"))
+    assert got == {"rotas": 0.0, "padrão": 40.0, "poucas": 400.0}
