@@ -1,6 +1,6 @@
 """`make bench`: the benchmarks behind docs/benchmarks.md (never run as tests).
 
-Steps (all by default; `--only engine,snapshot,import,load` to choose):
+Steps (all by default; `--only engine,snapshot,import,pages,load` to choose):
   engine    the engine's compute step vs. plain Polars (and pandas if installed) on synthetic
             orders: 1M orders / 100k clients and 10M / 1M (bench/engine_bench.py)
   snapshot  `carteira snapshot` end to end (read, compute, write) on the demo company with
@@ -11,6 +11,9 @@ Steps (all by default; `--only engine,snapshot,import,load` to choose):
   load      the production server setup under locust (50 users, the plan's mix) and a soak
             with the nightly job: p50/p95 per page, errors, leak check, RSS and
             connections over time (bench/load_bench.py; --load-minutes, --soak-minutes)
+  pages     server time (first request, p50, p95) and queries of the dashboard, client list,
+            client pages, agenda and exports as director, manager and seller, on a throw-away
+            PostgreSQL with the demo company of --clients N (bench/pages_bench.py)
 Results are printed as Markdown and kept in bench-out/.
 """
 
@@ -177,9 +180,17 @@ def import_step(args) -> str:
     return "### Import of an ERP orders file (cp1252, `;`, pt-BR numbers)\n\n" + "\n".join(rows)
 
 
+def pages_step(args) -> str:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pages_bench import pg_at_scale
+
+    table = pg_at_scale(args.clients, argv=["--repeat", "20", "--clients", "5"])
+    return f"### Pages on PostgreSQL, demo company with {args.clients:,} clients\n\n```\n{table}```"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="engine,snapshot,import,load")
+    parser.add_argument("--only", default="engine,snapshot,import,pages,load")
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument("--import-databases", default="sqlite,postgres")
@@ -187,7 +198,8 @@ def main() -> None:
     parser.add_argument("--load-minutes", type=float, default=15, help="load baseline length")
     parser.add_argument("--soak-minutes", type=float, default=30, help="soak length (0: none)")
     args = parser.parse_args()
-    steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step}
+    steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step,
+             "pages": pages_step}  # fmt: skip
     steps["load"] = load_step
     OUT.mkdir(exist_ok=True)
     report = [f"## Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores\n"]
