@@ -184,7 +184,10 @@ class BulkMoveForm(forms.Form):
     repeated) or ``all_matching`` are read by the view against the user's scope."""
 
     all_matching = forms.BooleanField(required=False)
-    seller_to = forms.ModelChoiceField(label=_("Move to"), queryset=None)
+    # data-bulk: the list's filter form refreshes on a change of its own selects only
+    seller_to = forms.ModelChoiceField(
+        label=_("Move to"), queryset=None, widget=forms.Select(attrs={"data-bulk": ""})
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200)
     until = forms.DateField(
         label=_("Until (temporary cover)"), required=False,

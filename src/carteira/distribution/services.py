@@ -3,7 +3,7 @@ Every change of hands goes through clients.services.do_assign_clients_bulk, so h
 Client.seller (hence permissions), open tasks and the audit trail follow."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -90,7 +90,9 @@ def do_reassign(
 
 def _summary(sellers, clients, after: dict[int, int], names: dict[int, str]) -> dict:
     today = {c.id: c.seller for c in clients if c.seller is not None}
-    before_m, after_m = measure(sellers, clients, today), measure(sellers, clients, after)
+    # Today, the leaving seller still serves: their load counts in today's balance.
+    serving = [replace(s, can_receive=True) if s.capacity > 0 else s for s in sellers]
+    before_m, after_m = measure(serving, clients, today), measure(sellers, clients, after)
     rows = [
         {
             "seller": b.seller,
