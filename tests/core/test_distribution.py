@@ -245,3 +245,16 @@ def test_measures_of_territory_centre_and_moved_workload():
     assert m.mean_km == 0.0
     # revenue per unit of capacity: 100 and 300 → mean 200, max 300
     assert m.revenue_max_over_mean == 1.5
+
+
+def test_revenue_classes_split_the_rich_clients_between_sellers_of_one_town():
+    # Both sellers live in the same town; workload is balanced (4/4) but seller 1 holds
+    # every rich client (revenue 1000) and seller 2 every poor one (10).
+    sellers = [SellerIn(1, *WEST, 10.0), SellerIn(2, *WEST, 10.0)]
+    clients = town(WEST, 1, 4, 1, revenue=1000) + town(WEST, 100, 4, 2, revenue=10)
+    balanced = propose(sellers, clients)
+    loads = measure(sellers, clients, balanced.assignment).loads
+    revenue = {load.seller: load.revenue for load in loads}
+    assert revenue == {1: 2020, 2: 2020}  # two rich and two poor each
+    assert len(balanced.moves) == 4
+    assert propose(sellers, clients, Options(revenue_tolerance=None)).moves == ()

@@ -45,8 +45,11 @@ def move_bound(
     options: Options | None = None,
     *,
     assignment: dict[int, int] | None = None,
+    hint: dict[int, int] | None = None,
     seconds: float = 10.0,
 ) -> MoveBound:
+    """``assignment``: widen each seller's band to its load there (and start from it);
+    ``hint``: only start from it (a good start lets CP-SAT close the gap sooner)."""
     options = options or Options()
     index = {s.id: i for i, s in enumerate(sellers)}
     work = _work_units(clients)
@@ -74,7 +77,7 @@ def move_bound(
     model = cp_model.CpModel()
     loads: list[list] = [[] for _ in sellers]
     moved = []
-    hint = _hint(clients, served, today, work, eligible, index, assignment)
+    hint = _hint(clients, served, today, work, eligible, index, hint or assignment)
     for (origin, w, mask), n in groups.items():
         allowed = np.flatnonzero(np.frombuffer(mask, dtype=bool))
         xs = []

@@ -34,11 +34,13 @@ class Options:
     # optimiser moves a client to shorten routes only when it saves more than this.
     move_km: float = 40.0
     revenue_weight: float = 1.0  # a client with the mean revenue costs (1 + this) moves
-    # Each seller's revenue within ±this of its capacity share (None: revenue not balanced).
-    # A soft target: prices on revenue are raised for revenue_rounds flow solves at most.
+    # Revenue balance: clients fall into revenue_classes classes by revenue per contact;
+    # each seller should carry its capacity share of every class within ±revenue_tolerance
+    # (None: revenue not balanced). revenue_km: the extra travel, in km per contact a week,
+    # the proposal accepts to keep a seller's share of a class in that band.
     revenue_tolerance: float | None = 0.10
-    revenue_rounds: int = 6
-    revenue_step: float = 0.05  # first price step, in median arc costs per 100 % of gap
+    revenue_classes: int = 4
+    revenue_km: float = 100.0
     cell_km: float = 8.0  # side of the grid cells clients are aggregated into
     # Candidate sellers per cell (nearest bases), plus today's seller. Fewer arcs solve faster
     # but can leave a remote seller unreachable (bench seed 2: max/mean 1.5 with 12).

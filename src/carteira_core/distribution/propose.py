@@ -1,16 +1,19 @@
 """The balanced distribution proposal: a min-cost-flow transportation problem on small
-geographic cells, revenue balanced by Lagrangian prices on that flow, then whole clients
-and a repair pass. See docs/adr/0004-distribution.md and docs/adr/0007-distribution-bounds.md.
+geographic cells, then whole clients and a repair pass. See docs/adr/0004-distribution.md
+and docs/adr/0007-distribution-bounds-and-revenue.md.
 
 Cost of serving client c by seller s (km·contacts/week):
-    w_c · d(c, s)  +  [s ≠ today's seller] · P_c  +  λ_s · w_c · ρ_c,
-    P_c = move_km · mean(w) · (1 + revenue_weight · revenue_c / mean(revenue)),
-    ρ_c = (revenue_c / w_c) / (total revenue / total workload)   (1 = an average client)
-Each seller's load is pushed into the band (1 ± tolerance) · target by a three-tranche arc
-to the sink (cheap below the band's floor, dear inside it, dearer above). λ_s (km) is the
-price of revenue at seller s: raised while s holds more revenue than its capacity share
-(1 + revenue_tolerance), lowered while it holds less — a subgradient method on the
-revenue-band constraints, which a single-commodity flow cannot carry directly.
+    w_c · d(c, s)  +  [s ≠ today's seller] · P_c,
+    P_c = move_km · mean(w) · (1 + revenue_weight · revenue_c / mean(revenue))
+Network: cell → (seller, revenue class) → seller → sink.
+- seller → sink: three tranches push each seller's load into (1 ± tolerance) · target
+  (cheap below the band's floor, dear inside it, dearer above), target = the workload
+  share proportional to capacity. These costs dominate every other cost: balance first.
+- (seller, class) → seller: revenue balance in the same single-commodity flow. Clients
+  fall in ``revenue_classes`` classes by revenue per contact (quantiles); each seller is
+  paid a bonus of ``revenue_km`` per contact a week for carrying its capacity share of each
+  class up to (1 − revenue_tolerance), and charged as much beyond (1 + revenue_tolerance).
+  A seller holding its share of every class holds its share of revenue.
 """
 
 from dataclasses import dataclass
@@ -41,6 +44,8 @@ class _Problem:
     target: np.ndarray  # flow units per seller
     revenue_target: np.ndarray  # cents per seller
     revenue_per_unit: float  # total revenue / total flow units (served clients)
+    klass: np.ndarray  # revenue class per client (0 = least revenue per contact)
+    share: np.ndarray  # capacity share per seller
 
 
 @dataclass
@@ -51,7 +56,7 @@ class _Network:
     heads: np.ndarray
     cost: np.ndarray  # km per contact a week: distance + move penalty (float)
     work: np.ndarray  # per cell, flow units
-    density: np.ndarray  # per cell, ρ (revenue per unit of work relative to the mean)
+    klass: np.ndarray  # per cell, revenue class
     current: np.ndarray  # per cell, today's seller index or -1
 
 
@@ -76,6 +81,8 @@ def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options)
     share = capacity / capacity.sum() if capacity.sum() > 0 else capacity
     total_revenue = revenue[served].sum()
     return _Problem(
+        klass=_revenue_classes(revenue, work, served, options),
+        share=share,
         lat=lat,
         lon=lon,
         located=np.isfinite(lat) & np.isfinite(lon),
@@ -90,6 +97,18 @@ def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options)
         revenue_target=total_revenue * share,
         revenue_per_unit=float(total_revenue / total) if total and total_revenue else 0.0,
     )
+
+
+def _revenue_classes(revenue, work, served, options: Options) -> np.ndarray:
+    """Quantile classes of revenue per contact, weighted by workload (equal workload each)."""
+    if options.revenue_tolerance is None or options.revenue_classes < 2 or not served.any():
+        return np.zeros(len(work), dtype=np.int64)
+    density = revenue / work
+    order = np.argsort(density[served], kind="stable")
+    cumulative = np.cumsum(revenue[served][order]) / max(revenue[served].sum(), 1.0)
+    cuts = np.arange(1, options.revenue_classes) / options.revenue_classes
+    edges = density[served][order][np.minimum(np.searchsorted(cumulative, cuts), order.size - 1)]
+    return np.searchsorted(np.unique(edges), density, side="right").astype(np.int64)
 
 
 def _rows(table: np.ndarray) -> np.ndarray:
@@ -111,7 +130,8 @@ def _cells(p: _Problem, served: np.ndarray, cell_km: float) -> np.ndarray:
     # the cheap ones and keep the dear ones (big clients) without splitting cells.
     per_unit = np.log2(np.maximum(p.penalty / p.work, 1e-12))
     dearness = np.floor(per_unit * 2).astype(np.int64) if p.penalty.any() else 0 * gx
-    key = np.stack([gx, gy.astype(np.int64), who, p.current, dearness], axis=1)[served]
+    key = np.stack([gx, gy.astype(np.int64), who, p.current, dearness, p.klass], axis=1)
+    key = key[served]
     return _rows(key)
 
 
@@ -125,7 +145,6 @@ def _network(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Option
     c_lat = np.bincount(cell, weights=wl * np.nan_to_num(p.lat[members]), minlength=n_cells) / safe
     c_lon = np.bincount(cell, weights=wl * np.nan_to_num(p.lon[members]), minlength=n_cells) / safe
     penalty = np.bincount(cell, weights=p.penalty[members], minlength=n_cells)
-    revenue = np.bincount(cell, weights=p.revenue[members], minlength=n_cells)
     first = np.full(n_cells, -1)
     first[cell[::-1]] = members[::-1]
     current = p.current[first]
@@ -143,28 +162,43 @@ def _network(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Option
     tails = np.concatenate([tails, np.flatnonzero(missing)])
     heads = np.concatenate([heads, current[missing]])
     moving = np.where(heads != current[tails], penalty[tails] * UNIT / work[tails], 0.0)
-    per_unit = p.revenue_per_unit
-    density = revenue / work / per_unit if per_unit else np.zeros(n_cells)
-    return _Network(tails, heads, distance[tails, heads] + moving, work, density, current)
+    return _Network(tails, heads, distance[tails, heads] + moving, work, p.klass[first], current)
 
 
-def _flow(p: _Problem, net: _Network, price: np.ndarray, options: Options) -> np.ndarray:
-    """Solve the transportation problem at revenue prices ``price``; flow per arc."""
+def _flow(p: _Problem, net: _Network, options: Options) -> dict[int, list[tuple[int, int]]]:
+    """Solve the transportation problem; {cell: [(seller, units), ...]}."""
     n_cells, n_sellers = len(net.work), len(p.target)
-    unit_cost = np.rint((net.cost + price[net.heads] * net.density[net.tails]) * COST_SCALE)
-    unit_cost = unit_cost.astype(np.int64)
-    floor_bonus = 2 * int(np.abs(unit_cost).max(initial=0)) + 1
+    n_classes = int(net.klass.max()) + 1 if net.klass.size else 1
+    unit_cost = np.rint(net.cost * COST_SCALE).astype(np.int64)
+    bonus = round(options.revenue_km * COST_SCALE) if n_classes > 1 else 0
+    floor_bonus = 2 * (int(np.abs(unit_cost).max(initial=0)) + 2 * bonus) + 1
     overflow = 3 * floor_bonus
     low = np.floor((1 - options.tolerance * 0.8) * p.target).astype(np.int64)
     high = np.floor((1 + options.tolerance * 0.8) * p.target).astype(np.int64)
     total = int(net.work.sum())
-    sink = n_cells + n_sellers
-    seller_node = np.arange(n_sellers) + n_cells
+    class_node = n_cells + np.arange(n_sellers * n_classes)  # seller-major
+    seller_node = n_cells + n_sellers * n_classes + np.arange(n_sellers)
+    sink = int(seller_node[-1]) + 1
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        net.tails.astype(np.int64), seller_node[net.heads],
+        net.tails.astype(np.int64), class_node[net.heads * n_classes + net.klass[net.tails]],
         np.full(len(net.tails), total, dtype=np.int64), unit_cost,
     )  # fmt: skip
+    class_work = np.bincount(net.klass, weights=net.work, minlength=n_classes)
+    band = options.revenue_tolerance or 0.0
+    fair = p.share[:, None] * class_work[None, :]  # seller × class, flow units
+    tranches = (
+        (np.floor((1 - band) * fair), -bonus),
+        (np.floor((1 + band) * fair) - np.floor((1 - band) * fair), 0),
+        (None, bonus),
+    )
+    seller_of_class = np.repeat(seller_node, n_classes)
+    for caps, cost in tranches:
+        caps = np.full(class_node.size, total) if caps is None else np.maximum(caps.ravel(), 0)
+        flow.add_arcs_with_capacity_and_unit_cost(
+            class_node, seller_of_class, caps.astype(np.int64),
+            np.full(class_node.size, cost, np.int64),
+        )  # fmt: skip
     for tranche, cost in ((low, 0), (high - low, floor_bonus), (None, floor_bonus + overflow)):
         caps = np.full(n_sellers, total, np.int64) if tranche is None else np.maximum(tranche, 0)
         flow.add_arcs_with_capacity_and_unit_cost(
@@ -177,43 +211,12 @@ def _flow(p: _Problem, net: _Network, price: np.ndarray, options: Options) -> np
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
-    return flow.flows(arcs)
-
-
-def _revenue_gap(p: _Problem, revenue: np.ndarray, options: Options) -> np.ndarray:
-    """Per seller, how far revenue is outside its band, relative to its target (signed)."""
-    if options.revenue_tolerance is None:
-        return np.zeros_like(revenue)
-    target = p.revenue_target
-    low, high = (1 - options.revenue_tolerance) * target, (1 + options.revenue_tolerance) * target
-    gap = revenue - np.clip(revenue, low, high)
-    return np.divide(gap, target, out=np.zeros_like(gap), where=target > 0)
-
-
-def _priced_flow(p: _Problem, net: _Network, options: Options):
-    """The flow at the revenue prices that bring revenue closest to its bands."""
-    price = np.zeros(len(p.target))
-    best = None
-    scale = max(float(np.median(net.cost)) if net.cost.size else 0.0, 10.0)  # km
-    for round_ in range(options.revenue_rounds + 1):
-        units = _flow(p, net, price, options)
-        revenue = np.bincount(net.heads, weights=units * net.density[net.tails],
-                              minlength=len(p.target)) * p.revenue_per_unit  # fmt: skip
-        gap = _revenue_gap(p, revenue, options)
-        miss = float(np.abs(gap * p.revenue_target).sum())
-        if best is None or miss < best[0] - 1e-9:
-            best = (miss, units, price.copy())
-        if miss == 0 or options.revenue_tolerance is None or round_ == options.revenue_rounds:
-            break
-        # Capped, shrinking steps: the flow jumps between vertices, so big steps oscillate.
-        step = np.clip(gap, -0.25, 0.25) * scale * options.revenue_step / (1 + round_) ** 0.5
-        price = price + step
-    _miss, units, price = best
     shipped: dict[int, list[tuple[int, int]]] = {}
+    units = flow.flows(arcs)
     for j, s, u in zip(net.tails.tolist(), net.heads.tolist(), units.tolist(), strict=True):
         if u > 0:
             shipped.setdefault(j, []).append((s, u))
-    return shipped, price
+    return shipped
 
 
 def _split(p: _Problem, members: np.ndarray, cell: np.ndarray, shipped, current) -> np.ndarray:
@@ -237,15 +240,14 @@ def _split(p: _Problem, members: np.ndarray, cell: np.ndarray, shipped, current)
     return owner
 
 
-def _repair(p: _Problem, owner: np.ndarray, price: np.ndarray, options: Options) -> None:
+def _repair(p: _Problem, owner: np.ndarray, options: Options) -> None:
     """Move whole clients out of sellers above the band (into sellers below it), at the
-    least change of cost — the same cost as the flow's, revenue prices included."""
+    least change of cost (travel and move penalty)."""
     n_sellers = len(p.target)
     high = (1 + options.tolerance) * p.target
     low = (1 - options.tolerance) * p.target
     assigned = owner >= 0
     load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=n_sellers)
-    per_unit = p.revenue_per_unit or 1.0
 
     def cost(clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
         d = haversine_km(
@@ -256,8 +258,7 @@ def _repair(p: _Problem, owner: np.ndarray, price: np.ndarray, options: Options)
         )
         d = np.where(p.located[clients][:, None], d, 0.0)
         moved = p.current[clients][:, None] != sellers[None, :]
-        priced = price[sellers][None, :] * (p.revenue[clients] / per_unit / UNIT)[:, None]
-        return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None] + priced
+        return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None]
 
     for _ in range(options.repair_rounds):
         over = np.flatnonzero(load > high)
@@ -320,11 +321,11 @@ def propose(
         cell = _cells(p, served, options.cell_km)
         cells = int(cell.max()) + 1
         net = _network(p, members, cell, options)
-        shipped, price = _priced_flow(p, net, options)
+        shipped = _flow(p, net, options)
         status = "OPTIMAL"
         split = _split(p, members, cell, shipped, net.current)
         owner[members] = split[members]
-        _repair(p, owner, price, options)
+        _repair(p, owner, options)
     ids = [s.id for s in sellers]
     assignment = {c.id: ids[o] for c, o in zip(clients, owner.tolist(), strict=True) if o >= 0}
     moves = tuple(
