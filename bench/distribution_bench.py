@@ -78,8 +78,8 @@ SETTINGS = (
     ("proposal (default: move_km 40, revenue classes ±10 %)", Options()),
     ("proposal, no revenue balance", Options(revenue_tolerance=None)),
     ("proposal, redesign (move_km 0)", Options(move_km=0.0)),
-    ("proposal, fewest changes (move_km 400)", Options(move_km=400.0)),
-    ("proposal, fewest moves (move_km 4000, revenue_weight 0)",
+    ("proposal, move_km 400", Options(move_km=400.0)),
+    ("proposal, fewest changes (move_km 4000, revenue_weight 0)",
      Options(move_km=4000.0, revenue_weight=0.0)),
 )  # fmt: skip
 

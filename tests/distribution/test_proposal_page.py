@@ -61,5 +61,8 @@ def test_the_tradeoff_sets_the_move_penalty(client, director, portfolio):
     client.post(reverse("distribution:proposal_new"), {"reason": "rotas", "tradeoff": "routes"})
     client.post(reverse("distribution:proposal_new"), {"reason": "padrão"})
     client.post(reverse("distribution:proposal_new"), {"reason": "poucas", "tradeoff": "changes"})
-    got = dict(Proposal.objects.values_list("reason", "summary__move_km"))
-    assert got == {"rotas": 0.0, "padrão": 40.0, "poucas": 400.0}
+    got = {
+        reason: (summary["move_km"], summary["revenue_weight"])
+        for reason, summary in Proposal.objects.values_list("reason", "summary")
+    }
+    assert got == {"rotas": (0.0, 1.0), "padrão": (40.0, 1.0), "poucas": (4000.0, 0.0)}

@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carteira.clients.widgets import QuickSelect
 from carteira.distribution.models import PortfolioRule
 from carteira.portfolio.models import AbcClass
 from carteira_core.distribution.rules import postal_number
@@ -133,8 +134,10 @@ class ProposalForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
                                   empty_label=_("Whole company"))  # fmt: skip
     reason = forms.CharField(label=_("Reason"), max_length=200, initial=_("rebalancing"))
-    # What a move "costs" in km of travel per contact a week (Options.move_km).
-    TRADEOFFS = {"changes": 400.0, "balanced": 40.0, "routes": 0.0}
+    # (Options.move_km, Options.revenue_weight): what a move "costs" in km of travel per
+    # contact a week, and how much more a big client's move costs. "changes" comes within
+    # ~2 % of the CP-SAT lower bound on moves in docs/benchmarks.md.
+    TRADEOFFS = {"changes": (4000.0, 0.0), "balanced": (40.0, 1.0), "routes": (0.0, 1.0)}
     tradeoff = forms.ChoiceField(
         label=_("Priority"), initial="balanced", required=False,
         choices=[("changes", _("Fewest changes of seller")),
@@ -142,8 +145,9 @@ class ProposalForm(forms.Form):
                  ("routes", _("Shortest routes"))],
     )  # fmt: skip
 
-    def move_km(self) -> float:
-        return self.TRADEOFFS[self.cleaned_data.get("tradeoff") or "balanced"]
+    def tradeoff_options(self) -> dict[str, float]:
+        move_km, weight = self.TRADEOFFS[self.cleaned_data.get("tradeoff") or "balanced"]
+        return {"move_km": move_km, "revenue_weight": weight}
 
     def __init__(self, *args, teams, whole_company: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,7 +190,7 @@ class BulkMoveForm(forms.Form):
     all_matching = forms.BooleanField(required=False)
     # data-bulk: the list's filter form refreshes on a change of its own selects only
     seller_to = forms.ModelChoiceField(
-        label=_("Move to"), queryset=None, widget=forms.Select(attrs={"data-bulk": ""})
+        label=_("Move to"), queryset=None, widget=QuickSelect(attrs={"data-bulk": ""})
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
     until = forms.DateField(

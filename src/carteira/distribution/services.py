@@ -128,16 +128,16 @@ def do_propose(
     by: User,
     leaving: Seller | None = None,
     until: dt.date | None = None,
-    move_km: float | None = None,
+    tradeoff: dict[str, float] | None = None,
 ) -> Proposal:
     """Draft a balanced distribution of the team's clients (all, for the whole company).
-    ``move_km``: the move penalty (Options.move_km); None: the default."""
+    ``tradeoff``: Options.move_km and Options.revenue_weight; None: the defaults."""
     sellers_qs = proposal_sellers(scope, team)
     sellers = engine.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
     clients = engine.client_inputs(scope.clients.filter(seller__in=sellers_qs))
     if not clients or not any(s.can_receive for s in sellers):
         raise ValueError(_("Nothing to distribute: no clients or no seller who can receive."))
-    options = Options() if move_km is None else Options(move_km=move_km)
+    options = Options(**(tradeoff or {}))
     result = propose(sellers, clients, options)
     names = dict(sellers_qs.values_list("pk", "name"))
     return Proposal.objects.create(
@@ -149,6 +149,7 @@ def do_propose(
         summary={
             **_summary(sellers, clients, result.assignment, names),
             "move_km": options.move_km,
+            "revenue_weight": options.revenue_weight,
         },
         created_by=by,
     )

@@ -148,7 +148,7 @@ def proposal_new(request):
     try:
         proposal = services.do_propose(
             scope, team=form.cleaned_data["team"], reason=form.cleaned_data["reason"],
-            by=request.user, move_km=form.move_km(),
+            by=request.user, tradeoff=form.tradeoff_options(),
         )  # fmt: skip
     except ValueError as error:
         messages.error(request, str(error))
