@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.selectors import CLIENT_SORTS
+from carteira.clients.widgets import QuickSelect
 from carteira.portfolio.models import AbcClass, Status
 
 BR_STATES = [
@@ -14,11 +15,13 @@ class ClientFilterForm(forms.Form):
     """The client list's query string, checked: unknown values are errors, not wider lists."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    segment = forms.ChoiceField(label=_("Segment"), required=False)
+    segment = forms.ChoiceField(label=_("Segment"), required=False, widget=QuickSelect)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All")), *((s, s) for s in BR_STATES)]
     )
-    seller = forms.TypedChoiceField(label=_("Seller"), required=False, coerce=int, empty_value=None)
+    seller = forms.TypedChoiceField(
+        label=_("Seller"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Status.choices]
     )

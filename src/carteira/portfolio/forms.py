@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from carteira.clients.access import sellers_visible_to
 from carteira.clients.forms import BR_STATES
 from carteira.clients.selectors import client_segments
+from carteira.clients.widgets import QuickSelect
 from carteira.organization.models import Team
 from carteira.portfolio.selectors import official_dates
 
@@ -12,9 +13,13 @@ class DashboardForm(forms.Form):
     """The dashboard's query string: a reading date and an optional slice."""
 
     as_of = forms.DateField(label=_("Reading of"), required=False, widget=forms.Select)
-    seller = forms.TypedChoiceField(label=_("Seller"), required=False, coerce=int, empty_value=None)
-    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
-    segment = forms.ChoiceField(label=_("Segment"), required=False)
+    seller = forms.TypedChoiceField(
+        label=_("Seller"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    team = forms.TypedChoiceField(
+        label=_("Team"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    segment = forms.ChoiceField(label=_("Segment"), required=False, widget=QuickSelect)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All")), *((s, s) for s in BR_STATES)]
     )

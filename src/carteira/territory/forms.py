@@ -18,6 +18,7 @@ class TerritoryFilterForm(ClientFilterForm):
 
     q = None
     as_of = None
+    previous = None
     colour = forms.ChoiceField(label=_("Colour by"), required=False, choices=COLOUR_MODES)
     bucket = forms.ChoiceField(
         label=_("Without contact"),
