@@ -123,12 +123,26 @@ def _write_transitions(reading, run: SnapshotRun) -> None:
     )
 
 
+def do_refresh_statistics() -> None:
+    """ANALYZE the tables a run writes (PostgreSQL). The pages plan their queries from
+    table statistics; once a few runs are stored, a new run's rows stay under autovacuum's
+    analyze threshold (10 % of the table), so until the next analyze the planner takes the
+    new run for a run of one row and the client list joins it by a full scan (0.08 s →
+    0.8 s at 100k clients; docs/benchmarks.md)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (ClientSnapshot, GroupSnapshot, StatusTransition)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
 def do_snapshot(
     as_of: dt.date,
     *,
     what_if: PortfolioRules | None = None,
     by: User | None = None,
     use_adbc: bool | None = None,
+    analyze: bool = True,
 ) -> SnapshotRun:
     """Read the portfolio at ``as_of`` and store it. Official runs use the rules in force
     and replace an earlier official run of the same date and rules (same data, same rows);
@@ -161,6 +175,8 @@ def do_snapshot(
         run.save(update_fields=["duration_ms"])
     do_record("snapshot.computed", actor=by, obj=run, as_of=as_of.isoformat(), kind=kind,
               clients=reading.clients.height)  # fmt: skip
+    if analyze:
+        do_refresh_statistics()
     return run
 
 
@@ -196,5 +212,6 @@ def do_snapshot_history(today: dt.date, *, months: int = 12, by: User | None = N
     period = current_rules_version().rules["lifecycle"]["period_days"]
     days = sorted({*month_ends(today, months), today - dt.timedelta(days=period), today})
     for day in days:
-        do_snapshot(day, by=by)
+        do_snapshot(day, by=by, analyze=False)
+    do_refresh_statistics()
     return len(days)
