@@ -59,16 +59,15 @@ def client_list(
             reading=FilteredRelation("snapshots", condition=Q(snapshots__run=run))
         ).annotate(
             status=F("reading__status"),
+            status_previous=F("reading__status_previous"),
             abc=F("reading__abc"),
             days_since_last_purchase=F("reading__days_since_last_purchase"),
             revenue_in_abc_window=F("reading__revenue_in_abc_window"),
         )
-        if status:
-            clients = clients.filter(reading__status=status)
-        if abc:
-            clients = clients.filter(reading__abc=abc)
-        if previous:
-            clients = clients.filter(reading__status_previous=previous)
+        # Through the annotations: one join of the reading (``reading__status=…`` in
+        # separate filter() calls joins the readings table once per call).
+        on_reading = {"status": status, "abc": abc, "status_previous": previous}
+        clients = clients.filter(**{name: value for name, value in on_reading.items() if value})
     elif status or abc or previous:
         clients = clients.none()
     order = CLIENT_SORTS.get(sort, CLIENT_SORTS["name"])
