@@ -52,15 +52,17 @@ def bulk_move(request):
         found = _filtered_clients(request)
         if isinstance(found, HttpResponseBadRequest):
             return found
-        ids = list(found[2].filter(pk__in=scope.clients.values("pk")).values_list("pk", flat=True))
+        # A subquery, not a list of ids: the filter may match tens of thousands.
+        chosen = Client.objects.filter(pk__in=found[2].order_by().values("pk")) & scope.clients
     else:
-        ids = ticked
+        chosen = Client.objects.filter(pk__in=ticked)
     seller, data = form.cleaned_data["seller_to"], form.cleaned_data
+    selected = chosen.count()
     moved = do_reassign(
-        Client.objects.filter(pk__in=ids), seller, on=timezone.localdate(),
-        reason=data["reason"], by=request.user, until=data["until"],
+        chosen, seller, on=timezone.localdate(), reason=data["reason"], by=request.user,
+        until=data["until"],
     )  # fmt: skip
-    do_record("clients.bulk_moved", actor=request.user, obj=seller, selected=len(ids), moved=moved,
+    do_record("clients.bulk_moved", actor=request.user, obj=seller, selected=selected, moved=moved,
               all_matching=data["all_matching"])  # fmt: skip
     messages.success(
         request,
