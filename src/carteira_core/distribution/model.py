@@ -39,8 +39,8 @@ class Options:
     # (None: revenue not balanced). revenue_km: the extra travel, in km per contact a week,
     # the proposal accepts to keep a seller's share of a class in that band.
     revenue_tolerance: float | None = 0.10
-    revenue_classes: int = 4
-    revenue_km: float = 100.0
+    revenue_classes: int = 8
+    revenue_km: float = 400.0
     cell_km: float = 8.0  # side of the grid cells clients are aggregated into
     # Candidate sellers per cell (nearest bases), plus today's seller. Fewer arcs solve faster
     # but can leave a remote seller unreachable (bench seed 2: max/mean 1.5 with 12).

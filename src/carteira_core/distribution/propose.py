@@ -244,8 +244,9 @@ def _repair(p: _Problem, owner: np.ndarray, options: Options) -> None:
     """Move whole clients out of sellers above the band (into sellers below it), at the
     least change of cost (travel and move penalty)."""
     n_sellers = len(p.target)
-    high = (1 + options.tolerance) * p.target
-    low = (1 - options.tolerance) * p.target
+    # 0.9: a margin, so max/mean (over the mean ratio, not the target) stays in tolerance
+    high = (1 + 0.9 * options.tolerance) * p.target
+    low = (1 - 0.9 * options.tolerance) * p.target
     assigned = owner >= 0
     load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=n_sellers)
 
