@@ -50,7 +50,7 @@ def proposal_map(scope: Scope, proposal: Proposal) -> dict:
         "states": [] if tile_url() else places.state_labels(),
         "statesAttribution": places.ATTRIBUTION,
         "cardUrl": reverse("territory:card", args=[0]),
-        "text": {"moved": _("moves to this seller"), "base": _("Base of %s"),},
+        "text": {"moved": _("moves to this seller"), "base": _("Base of %s")},
     }  # fmt: skip
 
 
