@@ -101,3 +101,25 @@ def test_a_discarded_proposal_cannot_be_applied(client, director, portfolio, sel
     proposal.refresh_from_db()
     assert proposal.status == Proposal.State.DISCARDED
     assert Assignment.objects.count() == 6
+
+
+def test_a_bulk_move_bigger_than_one_query_moves_every_client_and_its_tasks(
+    monkeypatch, portfolio, seller_ana, seller_carla
+):
+    from carteira.agenda.models import Task
+    from carteira.clients import services
+
+    monkeypatch.setattr(services, "IDS_PER_QUERY", 2)  # 6 clients → 3 queries per step
+    clients = list(Client.objects.order_by("external_id"))
+    for c in clients:
+        Task.objects.create(
+            client=c, seller=c.seller, title="ligar", due_date=dt.date(2026, 3, 2), origin="manual"
+        )
+    moved = services.do_assign_clients_bulk(
+        {c.pk: seller_carla.pk for c in clients}, on=dt.date(2026, 3, 2), reason="região"
+    )
+    assert moved == 4  # Carla's own two stay as they were
+    assert set(Client.objects.values_list("seller__name", flat=True)) == {"Carla Dias"}
+    assert set(Task.objects.values_list("seller__name", flat=True)) == {"Carla Dias"}
+    assert Assignment.objects.filter(end_date=None, seller=seller_carla).count() == 6
+    assert Assignment.objects.filter(end_date=dt.date(2026, 3, 2)).count() == 4

@@ -10,6 +10,15 @@ from carteira.audit.services import do_record
 from carteira.clients.models import Assignment, Client
 from carteira.organization.models import Seller
 
+# Ids per ``IN (...)``: under SQLite's smallest default variable limit (32,766), so a move
+# of a whole region's clients never fails with "too many SQL variables".
+IDS_PER_QUERY = 10_000
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        yield ids[start : start + IDS_PER_QUERY]
+
 
 @transaction.atomic
 def do_assign_client(
@@ -62,7 +71,8 @@ def do_assign_clients_bulk(
     queries. Returns how many clients changed hands. Call inside a transaction."""
     current = {
         a.client_id: a
-        for a in Assignment.objects.filter(client_id__in=list(changes), end_date__isnull=True)
+        for ids in _chunks(list(changes))
+        for a in Assignment.objects.filter(client_id__in=ids, end_date__isnull=True)
     }
     moves = {
         cid: sid
@@ -72,7 +82,8 @@ def do_assign_clients_bulk(
     if not moves:
         return 0
     closing = [current[cid].pk for cid in moves if cid in current]
-    Assignment.objects.filter(pk__in=closing).update(end_date=on)
+    for ids in _chunks(closing):
+        Assignment.objects.filter(pk__in=ids).update(end_date=on)
     Assignment.objects.bulk_create(
         Assignment(client_id=cid, seller_id=sid, start_date=on if cid in current else None,
                    reason=reason, changed_by=by)
@@ -81,11 +92,12 @@ def do_assign_clients_bulk(
     by_seller: dict[int, list[int]] = {}
     for cid, sid in moves.items():
         by_seller.setdefault(sid, []).append(cid)
-    for sid, cids in by_seller.items():
-        Client.objects.filter(pk__in=cids).update(seller_id=sid)
-        Task.objects.filter(client_id__in=cids, status=Task.Status.OPEN, assignee_user=None).update(
-            seller_id=sid
-        )
+    for sid, all_cids in by_seller.items():
+        for cids in _chunks(all_cids):
+            Client.objects.filter(pk__in=cids).update(seller_id=sid)
+            Task.objects.filter(
+                client_id__in=cids, status=Task.Status.OPEN, assignee_user=None
+            ).update(seller_id=sid)
     actor = by if getattr(by, "is_authenticated", False) else None
     events = AuditEvent.objects.bulk_create(
         AuditEvent(
