@@ -100,3 +100,17 @@ def test_the_trend_ends_at_the_reading_the_user_chose(client, history, director)
         do_snapshot(T - dt.timedelta(days=days))
     context = dashboard(client, director, as_of="2026-05-31", segment="farmácias")
     assert [p["date"] for p in context["trend"]["points"]] == ["2026-05-01", "2026-05-31"]
+
+
+def test_the_kpis_of_several_runs_in_one_query_equal_each_runs_own(
+    history, seller_ana, django_assert_num_queries
+):
+    from carteira.portfolio import kpis
+
+    runs = [do_snapshot(T - dt.timedelta(days=days)) for days in (60, 30, 0)]
+    with django_assert_num_queries(1):
+        together = kpis.kpis_per_run(kpis.readings_of_runs_visible_to(seller_ana.user, runs), runs)
+    assert together == {
+        run.pk: kpis.kpis_of(kpis.readings_visible_to(seller_ana.user, run), run) for run in runs
+    }
+    assert [together[run.pk].portfolio for run in runs] == [1, 2, 2]

@@ -23,7 +23,12 @@ LOST_BEFORE = ("inactivated", "inactive")
 
 def readings_visible_to(user: User, run: SnapshotRun) -> QuerySet[ClientSnapshot]:
     """The run's readings of the clients the user may see today."""
-    readings = ClientSnapshot.objects.filter(run=run)
+    return readings_of_runs_visible_to(user, [run])
+
+
+def readings_of_runs_visible_to(user: User, runs: list[SnapshotRun]) -> QuerySet[ClientSnapshot]:
+    """The readings of several runs, of the clients the user may see today."""
+    readings = ClientSnapshot.objects.filter(run__in=runs)
     if user.sees_whole_portfolio:
         return readings
     return readings.filter(client__in=clients_visible_to(user).values("pk"))
@@ -74,28 +79,52 @@ class Kpis:
         return (self.revenue / self.purchases).quantize(Decimal("0.01"))
 
 
-def kpis_of(readings: QuerySet[ClientSnapshot], run: SnapshotRun) -> Kpis:
+def _aggregates(run: SnapshotRun) -> dict:
     rules = rules_from_dict(run.rules)
     in_portfolio = Q() if rules.indicators.include_prospects else ~Q(status="prospect")
     customer_before = Q(status_previous__in=CUSTOMER_BEFORE)
     is_new = ~Q(status="prospect") & Q(status_previous="prospect")
-    counts = readings.aggregate(
-        n_portfolio=Count("pk", filter=in_portfolio),
-        n_positivated=Count("pk", filter=in_portfolio & Q(positivated=True)),
-        n_covered=Count("pk", filter=in_portfolio & Q(covered=True)),
-        n_revenue=Sum("revenue_in_period", filter=in_portfolio),
-        n_purchases=Sum("purchases_in_period", filter=in_portfolio),
-        n_churned=Count("pk", filter=Q(status="inactivated") & customer_before),
-        n_churn_base=Count("pk", filter=customer_before),
-        n_reactivated=Count("pk", filter=Q(positivated=True, status_previous__in=LOST_BEFORE)),
-        n_reactivation_base=Count("pk", filter=Q(status_previous__in=LOST_BEFORE)),
-        n_new_clients=Count("pk", filter=is_new),
-        n_conversion_base=Count("pk", filter=Q(status_previous="prospect")),
-    )
-    figures = {name.removeprefix("n_"): value for name, value in counts.items()}
-    figures["revenue"] = Decimal(figures["revenue"] or 0).quantize(Decimal("0.01"))
-    figures["purchases"] = figures["purchases"] or 0
+    return {
+        "n_portfolio": Count("pk", filter=in_portfolio),
+        "n_positivated": Count("pk", filter=in_portfolio & Q(positivated=True)),
+        "n_covered": Count("pk", filter=in_portfolio & Q(covered=True)),
+        "n_revenue": Sum("revenue_in_period", filter=in_portfolio),
+        "n_purchases": Sum("purchases_in_period", filter=in_portfolio),
+        "n_churned": Count("pk", filter=Q(status="inactivated") & customer_before),
+        "n_churn_base": Count("pk", filter=customer_before),
+        "n_reactivated": Count("pk", filter=Q(positivated=True, status_previous__in=LOST_BEFORE)),
+        "n_reactivation_base": Count("pk", filter=Q(status_previous__in=LOST_BEFORE)),
+        "n_new_clients": Count("pk", filter=is_new),
+        "n_conversion_base": Count("pk", filter=Q(status_previous="prospect")),
+    }
+
+
+def _kpis(counts: dict) -> Kpis:
+    figures = {name.removeprefix("n_"): value or 0 for name, value in counts.items()}
+    figures["revenue"] = Decimal(figures["revenue"]).quantize(Decimal("0.01"))
     return Kpis(**figures)
+
+
+def kpis_of(readings: QuerySet[ClientSnapshot], run: SnapshotRun) -> Kpis:
+    return _kpis(readings.aggregate(**_aggregates(run)))
+
+
+def kpis_per_run(readings: QuerySet[ClientSnapshot], runs: list[SnapshotRun]) -> dict[int, Kpis]:
+    """The KPIs of each run's readings among ``readings``, {run id: Kpis}, in one grouped
+    query per rules variant (whether prospects count in the portfolio)."""
+    variants: dict[bool, list[SnapshotRun]] = {}
+    for run in runs:
+        include = rules_from_dict(run.rules).indicators.include_prospects
+        variants.setdefault(include, []).append(run)
+    found = {}
+    for group in variants.values():
+        aggregates = _aggregates(group[0])
+        rows = readings.filter(run__in=group).values("run_id").annotate(**aggregates).order_by()
+        for row in rows:
+            run_id = row.pop("run_id")
+            found[run_id] = _kpis(row)
+    empty = _kpis(dict.fromkeys(_aggregates(runs[0]) if runs else ()))
+    return {run.pk: found.get(run.pk, empty) for run in runs}
 
 
 def status_counts(readings: QuerySet[ClientSnapshot]) -> dict[str, int]:
