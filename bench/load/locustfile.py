@@ -8,7 +8,8 @@ of think time, does the plan's mix:
 
     60 %  own-portfolio list and search      (GET /clients/ with pages, filters, ``q``)
     20 %  client detail                       (GET /clients/<own id>/)
-    10 %  task writes                         (GET /agenda/, POST a task's outcome)
+    10 %  task writes                         (GET /agenda/, POST a task's outcome; a
+                                              manager opens one of the three sellers')
      5 %  dashboard                           (GET /portfolio/)
      5 %  export                              (GET /clients/export.csv)
 
@@ -115,7 +116,9 @@ class Account(HttpUser):
 
     @task(10)
     def task_write(self) -> None:
-        agenda = self.client.get("/agenda/", name="agenda (task write)")
+        sellers = self.account.get("agenda_sellers")
+        params = {"seller": random.choice(sellers)} if sellers else {}
+        agenda = self.client.get("/agenda/", params=params, name="agenda (task write)")
         if agenda.status_code != 200:
             return
         self.check_ids(CLIENT_LINK.findall(agenda.text), "agenda")
