@@ -94,6 +94,24 @@ class TestClientListFilters:
         response = client.get(reverse("clients:list"), {"segment": "farmácias", "state": "RS"})
         assert listed_ids(response) == ["A2", "B2"]
 
+    def test_sorting_by_seller_groups_each_sellers_clients(self, client, portfolio, director):
+        login(client, director)
+        ordered = [
+            (c.seller.name, c.external_id)
+            for c in client.get(reverse("clients:list"), {"sort": "-seller"}).context["page"]
+        ]
+        assert ordered == [
+            ("Carla Dias", "C1"), ("Carla Dias", "C2"), ("Bruno Lima", "B1"),
+            ("Bruno Lima", "B2"), ("Ana Souza", "A1"), ("Ana Souza", "A2"),
+        ]  # fmt: skip
+
+    def test_a_manager_lists_a_bounded_number_of_queries_too(
+        self, client, portfolio, manager_sul, django_assert_max_num_queries
+    ):
+        login(client, manager_sul)
+        with django_assert_max_num_queries(12):
+            client.get(reverse("clients:list"), {"status": "active", "sort": "-revenue"})
+
     def test_htmx_requests_get_only_the_results_fragment(self, client, portfolio, director):
         login(client, director)
         response = client.get(reverse("clients:list"), {"q": "A1"}, headers={"HX-Request": "true"})

@@ -13,6 +13,8 @@ CLIENT_SORTS = {
     "-city": ("-city", "name", "pk"),
     "segment": ("segment", "name", "pk"),
     "-segment": ("-segment", "name", "pk"),
+    "seller": (F("seller__name").asc(nulls_last=True), "name", "pk"),
+    "-seller": (F("seller__name").desc(nulls_last=True), "name", "pk"),
     "revenue": (F("reading__revenue_in_abc_window").asc(nulls_first=True), "pk"),
     "-revenue": (F("reading__revenue_in_abc_window").desc(nulls_last=True), "pk"),
     "days": (F("reading__days_since_last_purchase").asc(nulls_last=True), "pk"),
