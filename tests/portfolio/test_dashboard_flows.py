@@ -82,4 +82,4 @@ def test_the_client_page_says_why_the_client_is_pre_inactive(client, two_reading
         "No purchase for 91 days: more than the 90 days of an active client. "
         "After 180 days without buying it is inactivated."
     )
-    assert "A period earlier it was Active." in page.content.decode()
+    assert "A period earlier it was active." in page.content.decode()
