@@ -37,7 +37,7 @@ class TestTheIssuesDoneWhen:
 
     def test_the_default_import_writes_nothing_and_says_why(self, erp_clients, broken_orders):
         result = run_import("orders", broken_orders)
-        assert str(result.error).startswith("Nothing was written: 3 row(s) are invalid.")
+        assert str(result.error).startswith("Nothing was written: 3 rows are invalid.")
         assert "0 created, 0 updated, 0 unchanged, 3 rejected" in result.out
         assert Order.objects.count() == 0
         assert ImportRun.objects.get().status == ImportRun.Status.FAILED

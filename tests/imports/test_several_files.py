@@ -32,7 +32,7 @@ def test_a_bad_row_in_one_file_writes_nothing_from_any_file(media, tmp_path):
     result = run_import("sellers", FIXTURES / "sellers.csv", "clients",
                         FIXTURES / "clients.csv", "orders", orders)  # fmt: skip
 
-    assert "Nothing was written: another file of the same run has 1 invalid row(s)." in (
+    assert "Nothing was written: another file of the same run has 1 invalid row." in (
         result.out)  # fmt: skip
     assert "value 'C404': Client 'C404' does not exist" in result.out
     assert result.error is not None

@@ -49,7 +49,10 @@ def placeholders(text: str) -> Counter:
 
 
 def key_and_text(message) -> tuple[tuple, tuple[str, ...]]:
-    return (message.context, *forms(message.id)), tuple(forms(message.string))
+    context = message.context  # babel's read_mo leaves a plural entry's context as bytes
+    if isinstance(context, bytes):
+        context = context.decode()
+    return (context, *forms(message.id)), tuple(forms(message.string))
 
 
 def entry_name(message) -> str:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carteira.audit.services import do_record
 from carteira.imports.bulk import import_pragmas
@@ -242,14 +243,18 @@ def _conclude(
     elif report.errors and not skip_invalid:
         report.status = ImportRun.Status.FAILED
         report.created = report.updated = report.unchanged = 0
-        report.message = _("Nothing was written: %(count)d row(s) are invalid.") % {
-            "count": report.rejected
-        }
+        report.message = ngettext(
+            "Nothing was written: %(count)d row is invalid.",
+            "Nothing was written: %(count)d rows are invalid.",
+            report.rejected,
+        ) % {"count": report.rejected}
     elif run_rejected and not skip_invalid:
         report.status = ImportRun.Status.FAILED
         report.created = report.updated = report.unchanged = 0
-        report.message = _(
-            "Nothing was written: another file of the same run has %(count)d invalid row(s)."
+        report.message = ngettext(
+            "Nothing was written: another file of the same run has %(count)d invalid row.",
+            "Nothing was written: another file of the same run has %(count)d invalid rows.",
+            run_rejected,
         ) % {"count": run_rejected}
     else:
         report.status = ImportRun.Status.COMMITTED
