@@ -272,7 +272,7 @@ def _failure_kinds(name: str) -> list[str]:
     counts: dict[str, int] = {}
     with open(path, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            code = re.search(r"\b([1-5]\d\d)\b", row["Error"])
+            code = re.search(r"\b([1-5]\d\d) (?:Client|Server) Error", row["Error"])
             kind = code.group(1) if code else row["Error"].split("(")[0][:40]
             counts[kind] = counts.get(kind, 0) + int(row["Occurrences"])
     return [f"{n}× {kind}" for kind, n in sorted(counts.items())]
@@ -286,7 +286,7 @@ def _server_errors(name: str) -> int:
         return sum(
             int(row["Occurrences"])
             for row in csv.DictReader(handle)
-            if re.search(r"\b5\d\d\b", row["Error"])
+            if re.search(r"\b5\d\d Server Error", row["Error"])
         )
 
 
