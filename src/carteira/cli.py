@@ -6,40 +6,61 @@ workspace (``--home`` or ``CARTEIRA_HOME``), sets Django up and hands over.
 
 from __future__ import annotations
 
+import gettext
 import os
 import sys
+from pathlib import Path
+
+# The workspace language (settings.LANGUAGE_CODE "pt-br" as a gettext locale). `carteira
+# --help` reads the catalog directly: it must answer before any workspace or settings exist.
+LOCALE = "pt_BR"
+
+
+def gettext_noop(text: str) -> str:
+    """Marks ``text`` for makemessages (Django's own needs settings, absent here)."""
+    return text
+
 
 PRODUCT_COMMANDS = {
-    "demo": "make a demo workspace with realistic data, compute it and serve it",
-    "serve": "serve the web app",
-    "import": "import sellers, clients, contacts, orders or interactions from CSV/XLSX",
-    "rules": "show or load the portfolio rules",
-    "snapshot": "compute and store the portfolio reading at a date",
-    "report": "portfolio reports: clients, kpis, matrix",
-    "plan": "apply the action plan: tasks, escalations, daily digest",
-    "createuser": "create a login with a role",
-    "backup": "write a consistent copy of the database",
-    "restore": "restore a backup into an empty database",
-    "manage": "run any Django management command (migrate, shell, …)",
+    "demo": gettext_noop("make a demo workspace with realistic data, compute it and serve it"),
+    "serve": gettext_noop("serve the web app"),
+    "import": gettext_noop(
+        "import sellers, clients, contacts, orders or interactions from CSV/XLSX"
+    ),
+    "rules": gettext_noop("show or load the portfolio rules"),
+    "snapshot": gettext_noop("compute and store the portfolio reading at a date"),
+    "report": gettext_noop("portfolio reports: clients, kpis, matrix"),
+    "plan": gettext_noop("apply the action plan: tasks, escalations, daily digest"),
+    "createuser": gettext_noop("create a login with a role"),
+    "backup": gettext_noop("write a consistent copy of the database"),
+    "restore": gettext_noop("restore a backup into an empty database"),
+    "manage": gettext_noop("run any Django management command (migrate, shell, …)"),
 }
 
-USAGE = """usage: carteira [--home DIR] COMMAND [ARGS]
+USAGE = gettext_noop("""usage: carteira [--home DIR] COMMAND [ARGS]
 
 Carteira: client portfolio management.
 
 commands:
-{commands}
+%(commands)s
 
 Run `carteira COMMAND --help` for a command's options.
 The workspace is --home DIR, else $CARTEIRA_HOME, else ./var;
 DATABASE_URL=postgresql://… uses PostgreSQL instead of the workspace's SQLite.
-"""
+""")
 
 
-def usage() -> str:
+def translator(locale: str = LOCALE) -> gettext.NullTranslations:
+    """The project's compiled catalog for ``locale`` (the source English if it is missing)."""
+    directory = Path(__file__).resolve().parent / "locale"
+    return gettext.translation("django", directory, languages=[locale], fallback=True)
+
+
+def usage(locale: str = LOCALE) -> str:
+    _ = translator(locale).gettext
     width = max(map(len, PRODUCT_COMMANDS))
-    lines = [f"  {name.ljust(width)}  {text}" for name, text in PRODUCT_COMMANDS.items()]
-    return USAGE.format(commands="\n".join(lines))
+    lines = [f"  {name.ljust(width)}  {_(text)}" for name, text in PRODUCT_COMMANDS.items()]
+    return _(USAGE) % {"commands": "\n".join(lines)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command, rest = args[0], args[1:]
     if command not in PRODUCT_COMMANDS:
-        print(f"carteira: unknown command {command!r}; see `carteira --help`", file=sys.stderr)
+        message = translator().gettext(
+            "carteira: unknown command %(command)r; see `carteira --help`"
+        )
+        print(message % {"command": command}, file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
     from django.core.management import ManagementUtility

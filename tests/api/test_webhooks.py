@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from carteira.agenda.models import Task
 from carteira.api.events import emit_overdue_tasks
@@ -183,7 +183,8 @@ def test_the_webhooks_command_delivers_what_is_due(receiver, portfolio, seller_a
     server = receiver()
     do_subscribe(owner=seller_ana.user, url=server.url, events=["task.created"])
     new_task(portfolio["A1"])
-    call_command("webhooks")
+    with translation.override("en"):
+        call_command("webhooks")
     assert "attempted 1 delivery" in capsys.readouterr().out
     assert len(server.requests) == 1
 

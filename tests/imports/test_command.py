@@ -1,6 +1,10 @@
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
 
 from carteira.audit.models import AuditEvent
 from carteira.imports.models import ImportRun
@@ -30,9 +34,7 @@ class TestTheIssuesDoneWhen:
         assert "line 7, column 'Data Emissão', value '31/02/2025'" in result.out
         assert "line 8, column 'Cliente', value 'C999': Client 'C999' does not exist" in result.out
         assert "line 9, column 'Valor Total', value 'abc'" in result.out
-        assert str(result.error) == (
-            "dry run: 3 row(s) are invalid; the import would write nothing"
-        )
+        assert str(result.error) == ("dry run: 3 rows are invalid; the import would write nothing")
         assert Order.objects.count() == 0
 
     def test_the_default_import_writes_nothing_and_says_why(self, erp_clients, broken_orders):
@@ -141,6 +143,64 @@ def test_a_10k_row_file_with_row_9999_bad_writes_nothing_by_default_and_the_rest
     assert "line 10000, column 'amount', value 'not-money'" in default.out
     assert Order.objects.count() == 0
     skipping = run_import("orders", path, "--skip-invalid")
-    assert "9999 created, 0 updated, 0 unchanged, 1 rejected" in skipping.out
+    assert "9,999 created, 0 updated, 0 unchanged, 1 rejected" in skipping.out
     assert Order.objects.count() == 9_999
-    assert "10.000 rows read" in skipping.err
+    assert "10,000 rows read" in skipping.err
+
+
+@pytest.mark.django_db
+class TestTheCommandSpeaksTheWorkspaceLanguage:
+    """`carteira import` activates no language of its own: it speaks the workspace's
+    (settings.LANGUAGE_CODE, Brazilian Portuguese), numbers included."""
+
+    def run(self, *args) -> tuple[str, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        translation.deactivate()  # as in a fresh `carteira` process
+        try:
+            call_command("import", *map(str, args), stdout=out, stderr=err)
+        except CommandError as refusal:
+            return out.getvalue(), err.getvalue(), str(refusal)
+        return out.getvalue(), err.getvalue(), ""
+
+    def test_a_refused_file_is_reported_in_brazilian_portuguese(self, erp_clients, broken_orders):
+        out, _err, refusal = self.run("orders", broken_orders)
+        assert out.splitlines() == [
+            "pedidos.csv: pedidos (cp1252, ';'), 8 linhas",
+            "0 criada, 0 atualizada, 0 sem alteração, 3 rejeitadas",
+            "linha 7, coluna 'Data Emissão', valor '31/02/2025': '31/02/2025' não é uma data "
+            "(use 31/12/2025 ou 2025-12-31).",
+            "linha 8, coluna 'Cliente', valor 'C999': O cliente 'C999' não existe: importe-o "
+            "primeiro (arquivo de clientes).",
+            "linha 9, coluna 'Valor Total', valor 'abc': 'abc' não é um número.",
+            "Nada foi gravado: 3 linhas inválidas.",
+        ]
+        assert refusal == (
+            "Nada foi gravado: 3 linhas inválidas. "
+            "Corrija-as ou use --skip-invalid para carregar as linhas válidas."
+        )
+        assert Order.objects.count() == 0
+
+    def test_thousands_take_the_brazilian_separator(self, erp_clients, tmp_path):
+        path = tmp_path / "grande.csv"
+        rows = [f"N{i},C101,2025-03-01,{i}.25" for i in range(1, 1_201)]
+        rows[-1] = "N1200,C101,2025-03-01,sem-valor"
+        path.write_text("external_id,client_external_id,date,amount\n" + "\n".join(rows) + "\n")
+        out, err, refusal = self.run("orders", path, "--skip-invalid")
+        assert out.splitlines() == [
+            "grande.csv: pedidos (utf-8, ','), 1.200 linhas",
+            "1.199 criadas, 0 atualizada, 0 sem alteração, 1 rejeitada",
+            "linha 1201, coluna 'amount', valor 'sem-valor': 'sem-valor' não é um número.",
+            "Importação concluída.",
+        ]
+        assert err == "\r1.200 linhas lidas\n"
+        assert refusal == ""
+
+    def test_a_dry_run_refusal_agrees_in_number(self, erp_clients, tmp_path):
+        path = tmp_path / "um.csv"
+        path.write_text("external_id,client_external_id,date,amount\nN1,C101,2025-03-01,x\n")
+        _out, _err, refusal = self.run("orders", path, "--dry-run")
+        assert refusal == "simulação: 1 linha inválida; a importação não gravaria nada"
+
+    def test_a_missing_file_is_named_in_brazilian_portuguese(self, db, tmp_path):
+        _out, _err, refusal = self.run("orders", tmp_path / "nada.csv")
+        assert refusal == f"{tmp_path / 'nada.csv'}: arquivo não encontrado"

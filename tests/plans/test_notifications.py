@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from carteira.plans.planner import do_plan
 from tests.plans.story import T
@@ -13,7 +14,8 @@ from tests.plans.story import T
 def test_the_digest_lists_only_each_sellers_own_tasks(readings, smtp):
     do_plan(T)
     out = io.StringIO()
-    call_command("plan", "--digest", "--as-of", T.isoformat(), stdout=out)
+    with translation.override("en"):
+        call_command("plan", "--digest", "--as-of", T.isoformat(), stdout=out)
     assert out.getvalue() == "digest 2026-06-30: 3 e-mails sent\n"
     assert sorted(rcpt for rcpt, _m in smtp.messages) == [
         ["ana@exemplo.com.br"], ["bruno@exemplo.com.br"], ["carla@exemplo.com.br"]

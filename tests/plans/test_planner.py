@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from carteira.agenda.models import Task
 from carteira.interactions.models import Interaction
@@ -34,7 +35,8 @@ def open_tasks():
 class TestDoPlan:
     def test_without_a_reading_the_plan_does_nothing(self, portfolio):
         out = io.StringIO()
-        call_command("plan", "--as-of", T.isoformat(), stdout=out)
+        with translation.override("en"):
+            call_command("plan", "--as-of", T.isoformat(), stdout=out)
         assert out.getvalue() == "plan 2026-06-30: no official reading yet (run `snapshot`)\n"
         assert Task.objects.count() == 0
 
@@ -99,7 +101,8 @@ class TestDoPlan:
     def test_the_defaults_load_only_what_is_missing(self, db):
         cell("A", "active").delete()
         out = io.StringIO()
-        call_command("plan", "--load-defaults", stdout=out)
-        assert out.getvalue() == "default cells added: 1\n"
-        call_command("plan", "--load-defaults", stdout=out)
+        with translation.override("en"):
+            call_command("plan", "--load-defaults", stdout=out)
+            assert out.getvalue() == "default cells added: 1\n"
+            call_command("plan", "--load-defaults", stdout=out)
         assert out.getvalue().endswith("default cells added: 0\n")

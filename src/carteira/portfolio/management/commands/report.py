@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from carteira.exports.writers import rows_as_text, to_json
 from carteira.portfolio import reports
@@ -11,20 +12,22 @@ from carteira.portfolio.services import official_run
 
 
 class Command(BaseCommand):
-    help = "Portfolio reports (clients, kpis, matrix) read from the stored snapshot."
+    @property
+    def help(self) -> str:  # at run time: argparse needs a real str, in the active language
+        return _("Portfolio reports (clients, kpis, matrix) read from the stored snapshot.")
 
     def add_arguments(self, parser):
         parser.add_argument("report", choices=["clients", "kpis", "matrix"])
-        parser.add_argument("--as-of", help="YYYY-MM-DD (default today)")
+        parser.add_argument("--as-of", help=_("YYYY-MM-DD (default today)"))
         parser.add_argument("--by", choices=reports.BY_CHOICES)
         parser.add_argument("--format", default="table", choices=["table", "csv", "json", "xlsx"])
-        parser.add_argument("--output", type=Path, help="write to this file instead of stdout")
+        parser.add_argument("--output", type=Path, help=_("write to this file instead of stdout"))
 
     def handle(self, *args, report, as_of=None, by=None, format="table", output=None, **opts):
         if format == "xlsx" and output is None:
-            raise CommandError("--format xlsx needs --output FILE")
+            raise CommandError(_("--format xlsx needs --output FILE"))
         if report == "clients" and by:
-            raise CommandError("--by applies to kpis and matrix, not to the clients report")
+            raise CommandError(_("--by applies to kpis and matrix, not to the clients report"))
         with adbc_on_sqlite():
             run = official_run(parse_as_of(as_of))
         if report == "clients":

@@ -1,20 +1,27 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carteira.portfolio.engine import adbc_on_sqlite
 from carteira.portfolio.management.commands._dates import parse_as_of
+from carteira.portfolio.models import Status
+from carteira.portfolio.rules_messages import rules_error_message
 from carteira.portfolio.services import do_snapshot
+from carteira.web.formats import number
 from carteira_core.rules import RulesError, rules_from_toml
 
 
 class Command(BaseCommand):
-    help = "Compute and store the portfolio reading at a date (default today)."
+    @property
+    def help(self) -> str:  # at run time: argparse needs a real str, in the active language
+        return _("Compute and store the portfolio reading at a date (default today).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="the date to read the portfolio at (YYYY-MM-DD)")
+        parser.add_argument("--as-of", help=_("the date to read the portfolio at (YYYY-MM-DD)"))
         parser.add_argument(
-            "--rules", type=Path, help="what-if: compute with these rules, stored apart"
+            "--rules", type=Path, help=_("what-if: compute with these rules, stored apart")
         )
 
     def handle(self, *args, as_of=None, rules=None, **options):
@@ -24,17 +31,39 @@ class Command(BaseCommand):
             try:
                 what_if = rules_from_toml(rules.read_text(encoding="utf-8"))
             except OSError as error:
-                raise CommandError(f"cannot read {rules}: {error.strerror}") from None
+                raise CommandError(
+                    _("cannot read %(path)s: %(reason)s")
+                    % {"path": rules, "reason": error.strerror}
+                ) from None
             except RulesError as error:
-                raise CommandError(f"{rules}: {error}") from None
+                raise CommandError(f"{rules}: {rules_error_message(error)}") from None
         with adbc_on_sqlite():
             run = do_snapshot(day, what_if=what_if)
         counts = {}
         for status in run.clients.values_list("status", flat=True):
             counts[status] = counts.get(status, 0) + 1
-        summary = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
-        kind = "what-if " if what_if else ""
-        self.stdout.write(
-            f"{kind}snapshot {day.isoformat()}: {sum(counts.values())} clients ({summary}) "
-            f"in {run.duration_ms} ms"
+        self.stdout.write(self._summary(day.isoformat(), counts, run.duration_ms, bool(what_if)))
+
+    def _summary(self, day: str, counts: dict[str, int], ms: int, what_if: bool) -> str:
+        """``snapshot 2026-06-30: 3.000 clients (active 2.100, …) in 850 ms``; statuses in
+        the order of the lifecycle, named in the active language."""
+        statuses = ", ".join(
+            f"{str(status.label).lower()} {number(counts[status.value])}"
+            for status in Status
+            if counts.get(status.value)
         )
+        total = sum(counts.values())
+        values = {"day": day, "clients": number(total), "statuses": statuses, "ms": number(ms)}
+        if what_if:
+            text = ngettext(
+                "what-if snapshot %(day)s: %(clients)s client (%(statuses)s) in %(ms)s ms",
+                "what-if snapshot %(day)s: %(clients)s clients (%(statuses)s) in %(ms)s ms",
+                total,
+            )
+        else:
+            text = ngettext(
+                "snapshot %(day)s: %(clients)s client (%(statuses)s) in %(ms)s ms",
+                "snapshot %(day)s: %(clients)s clients (%(statuses)s) in %(ms)s ms",
+                total,
+            )
+        return text % values

@@ -9,10 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Serve the web app (gunicorn, static files by WhiteNoise)."
+    @property
+    def help(self) -> str:  # at run time: argparse needs a real str, in the active language
+        return _("Serve the web app (gunicorn, static files by WhiteNoise).")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -21,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-task-worker",
             action="store_true",
-            help="do not start the background task worker (run `carteira manage db_worker`)",
+            help=_("do not start the background task worker (run `carteira manage db_worker`)"),
         )
 
     def handle(self, *args, host, port, workers, no_task_worker=False, **options):
@@ -31,7 +34,9 @@ class Command(BaseCommand):
         connection.close()
         if not no_task_worker:
             start_task_worker()
-        self.stdout.write(f"Carteira: http://{host}:{port}/  (Ctrl+C to stop)")
+        self.stdout.write(
+            _("Carteira: %(url)s  (Ctrl+C to stop)") % {"url": f"http://{host}:{port}/"}
+        )
         self.stdout.flush()
         argv = [
             sys.executable, "-m", "gunicorn", "carteira.wsgi:application",
