@@ -39,7 +39,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 messages: install
-	cd src/carteira && ../../$(BIN)/carteira manage makemessages -l pt_BR -l es -l en --no-obsolete --no-location --ignore 'demo/*' \
+	cd src/carteira && ../../$(BIN)/carteira manage makemessages -l pt_BR -l es -l en --no-obsolete --no-location \
 	  && ../../$(BIN)/carteira manage compilemessages
 
 vendor:
