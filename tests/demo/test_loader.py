@@ -10,12 +10,15 @@ import pytest
 from django.core.management import call_command
 
 from carteira.accounts.models import User
+from carteira.agenda.models import Task
 from carteira.clients.models import Assignment, Client
 from carteira.credit.models import Receivable
 from carteira.demo.loader import do_load_demo
 from carteira.interactions.models import Interaction
 from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team
+from carteira.plans.defaults import DEFAULT_CELLS
+from carteira.plans.models import ActionPlanCell
 from carteira_core.demo import generate
 
 T = date(2026, 5, 15)
@@ -82,8 +85,11 @@ def test_demo_command_twice_creates_the_data_once():
 @pytest.mark.django_db
 def test_demo_command_reset_regenerates():
     call_command("demo", "--clients", "80", "--no-serve", "--today", "2026-05-15")
+    cells = ActionPlanCell.objects.count()
 
     call_command("demo", "--clients", "120", "--no-serve", "--reset", "--today", "2026-05-15")
 
     assert Client.objects.count() == 120
     assert User.objects.filter(username="admin").count() == 1
+    assert ActionPlanCell.objects.count() == cells == len(DEFAULT_CELLS)
+    assert Task.objects.filter(origin=Task.Origin.PLAN).exists()  # the agendas are filled

@@ -220,6 +220,18 @@ def do_wipe_workspace() -> None:
             cursor.execute(sql)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    _restore_defaults()
+
+
+def _restore_defaults() -> None:
+    """The rows the data migrations made: PostgreSQL's TRUNCATE … CASCADE also empties
+    the tables that point at the wiped ones (the action plan names who last edited a cell),
+    and a demo without its action plan would give the sellers an empty agenda."""
+    from carteira.plans.models import ActionPlanCell
+    from carteira.plans.services import do_load_defaults
+
+    if not ActionPlanCell.objects.exists():
+        do_load_defaults()
 
 
 def _ensure_reasons(reasons: pl.DataFrame) -> dict[str, int]:
