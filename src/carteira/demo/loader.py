@@ -17,6 +17,8 @@ from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.core.management.color import no_style
 from django.db import OperationalError, connection, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carteira.accounts.models import User
 from carteira.audit.wipe import audit_wipe
@@ -27,6 +29,7 @@ from carteira.interactions.models import InactivityReason, Interaction
 from carteira.leads.models import AcquisitionSpend, Lead
 from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team, WorkspaceSettings
+from carteira.web.formats import number
 from carteira_core.demo import DemoData
 
 BATCH = 20_000
@@ -44,6 +47,11 @@ WIPED_APPS = frozenset(
 KEPT_MODELS = frozenset({InactivityReason})
 
 Progress = Callable[[str], None]
+
+
+def seconds_since(clock: float) -> str:
+    """Seconds since ``clock`` (``time.perf_counter()``), in the active language."""
+    return number(time.perf_counter() - clock, digits=1)
 
 
 def demo_password(username: str) -> str:
@@ -198,7 +206,11 @@ def _indexes_rebuilt_after(model: type[models.Model], say: Progress) -> Iterator
     with connection.cursor() as cursor:
         for _name, sql in indexes:
             cursor.execute(sql)
-    say(f"  {len(indexes)} indexes rebuilt in {time.perf_counter() - clock:.1f}s")
+    rebuilt = ngettext(
+        "%(count)s index rebuilt in %(seconds)s s", "%(count)s indexes rebuilt in %(seconds)s s",
+        len(indexes),
+    )  # fmt: skip
+    say("  " + rebuilt % {"count": len(indexes), "seconds": seconds_since(clock)})
 
 
 def do_wipe_workspace() -> None:
@@ -314,7 +326,11 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
     def step(name: str, action: Callable[[], int]) -> None:
         clock = time.perf_counter()
         rows[name] = action()
-        say(f"  {name}: {rows[name]:,} rows in {time.perf_counter() - clock:.1f}s")
+        say(
+            "  "
+            + _("%(table)s: %(rows)s rows in %(seconds)s s")
+            % {"table": name, "rows": number(rows[name]), "seconds": seconds_since(clock)}
+        )
 
     with _bulk_friendly_connection(), transaction.atomic():
         settings = WorkspaceSettings.current()

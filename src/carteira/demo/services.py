@@ -7,9 +7,11 @@ from datetime import date
 
 from django.core.management import call_command
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from carteira.clients.models import Client
-from carteira.demo.loader import Progress, do_load_demo, do_wipe_workspace
+from carteira.demo.loader import Progress, do_load_demo, do_wipe_workspace, seconds_since
+from carteira.web.formats import number
 from carteira_core.demo import generate
 
 
@@ -33,7 +35,10 @@ def check_workspace_has_clients() -> bool:
 def do_migrate(progress: Progress) -> None:
     clock = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
-    progress(f"database ready ({connection.vendor}) in {time.perf_counter() - clock:.1f}s")
+    progress(
+        _("database ready (%(vendor)s) in %(seconds)s s")
+        % {"vendor": connection.vendor, "seconds": seconds_since(clock)}
+    )
 
 
 def do_prepare_demo(
@@ -44,20 +49,24 @@ def do_prepare_demo(
     do_migrate(progress)
     if reset:
         do_wipe_workspace()
-        progress("workspace wiped (--reset)")
+        progress(_("workspace wiped (--reset)"))
     elif check_workspace_has_clients():
-        progress("workspace already has clients: reusing them (use --reset to regenerate)")
+        progress(_("workspace already has clients: reusing them (use --reset to regenerate)"))
         after_load(today=today, fresh=False)
         return False
     clock = time.perf_counter()
     data = generate(clients=clients, seed=seed, today=today)
     progress(
-        f"generated {data.clients.height:,} clients and {data.orders.height:,} orders "
-        f"in {time.perf_counter() - clock:.1f}s"
+        _("generated %(clients)s clients and %(orders)s orders in %(seconds)s s")
+        % {
+            "clients": number(data.clients.height),
+            "orders": number(data.orders.height),
+            "seconds": seconds_since(clock),
+        }
     )
     loaded = do_load_demo(data, progress=progress)
-    progress(f"loaded in {loaded.seconds:.1f}s")
+    progress(_("loaded in %(seconds)s s") % {"seconds": number(loaded.seconds, digits=1)})
     clock = time.perf_counter()
     after_load(today=today)
-    progress(f"portfolio computed in {time.perf_counter() - clock:.1f}s")
+    progress(_("portfolio computed in %(seconds)s s") % {"seconds": seconds_since(clock)})
     return True
