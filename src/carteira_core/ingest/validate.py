@@ -1,12 +1,13 @@
 """Turn raw rows into typed records and row errors, in batches, in one streaming pass.
 
-Duplicate keys inside the file are found with a dict of key → first line (keys only,
-never rows). Because batches are yielded as they fill, the *first* occurrence of a
-duplicated key may already have gone out as a valid record in an earlier batch; the
-batch that finds the duplicate then lists that line in ``revoked_lines`` and carries an
-error for it. In all-or-nothing mode any error aborts the run, so nothing changes; in
-``--skip-invalid`` mode the writer must undo (or never commit) the revoked lines —
-e.g. by writing everything in one transaction and deleting revoked lines before commit.
+Duplicate keys inside the file are found with an index of key → first line (keys only,
+never rows; ``keyindex`` keeps ≈ 20 bytes a key). Because batches are yielded as they
+fill, the *first* occurrence of a duplicated key may already have gone out as a valid
+record in an earlier batch; the batch that finds the duplicate then lists that line in
+``revoked_lines`` and carries an error for it. In all-or-nothing mode any error aborts
+the run, so nothing changes; in ``--skip-invalid`` mode the writer must undo (or never
+commit) the revoked lines — e.g. by writing everything in one transaction and deleting
+revoked lines before commit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Self
 
 from carteira_core.ingest.headers import ColumnMapping, HeaderMap, map_headers, schema_for
+from carteira_core.ingest.keyindex import KeyIndex, digest
 from carteira_core.ingest.problems import IngestError, RowError, ValueProblem
 from carteira_core.ingest.readers import DEFAULT_LIMITS, Limits, RawRow, Source, open_table
 from carteira_core.ingest.report import ImportSummary
@@ -75,25 +77,34 @@ class RowValidator:
         record_fields = tuple(f.name for f in dataclasses.fields(self.schema.record_type))
         self._positional = record_fields == ("line", *self._names)
         self._keys = [_KeyReader(key, self._names) for key in self.schema.unique]
-        self._seen: list[dict[tuple[str, ...], int]] = [{} for _ in self.schema.unique]
+        self._index = [KeyIndex() for _ in self.schema.unique]  # earlier chunks' keys
+        self._recent: list[dict[bytes, int]] = [{} for _ in self.schema.unique]  # this chunk's
         self._reported: set[int] = set()  # first lines already flagged as duplicates
 
     def batches(self, rows: Iterable[RawRow], *, size: int = DEFAULT_BATCH_SIZE) -> Iterator[Batch]:
         pending = _Pending()
         for chunk in _chunks(rows, size):
             values, errors = self._parse_values(chunk)
-            for row, row_values, row_errors in zip(chunk, values, errors, strict=True):
-                self._accept(row.line, row_values, row_errors, pending)
+            known = self._known_keys(values) if self._keys else [()] * len(chunk)
+            for row, row_values, row_errors, row_keys in zip(
+                chunk, values, errors, known, strict=True
+            ):
+                self._accept(row.line, row_values, row_errors, pending, row_keys)
+            for index, recent in zip(self._index, self._recent, strict=True):
+                index.add(recent)
+                recent.clear()
             if len(pending.records) + len(pending.errors) >= size:
                 yield pending.take()
         batch = pending.take()
         if batch.records or batch.errors or batch.revoked_lines:
             yield batch
 
-    def _accept(self, line: int, values: tuple, errors: list[RowError], pending: _Pending) -> None:
+    def _accept(
+        self, line: int, values: tuple, errors: list[RowError], pending: _Pending, keys: tuple
+    ) -> None:
         self.summary.total += 1
         if self._keys:
-            errors += self._duplicates(line, values, pending, valid=not errors)
+            errors += self._duplicates(line, values, pending, keys, valid=not errors)
         if errors:
             self.summary.invalid += 1
             pending.errors.extend(errors)
@@ -162,21 +173,30 @@ class RowValidator:
         position = self.header_map.index.get(field_name)
         return self.header_map.columns[position] if position is not None else field_name
 
+    def _known_keys(self, values: list[tuple]) -> list[tuple[tuple[bytes | None, int], ...]]:
+        """Per row, per unique key: (its digest or None, the line an earlier chunk saw it on
+        or 0) — one index lookup per key for the whole chunk."""
+        per_key = []
+        for reader, index in zip(self._keys, self._index, strict=True):
+            digests = [None if (key := reader.key_of(v)) is None else digest(key) for v in values]
+            earlier = iter(index.lookup([d for d in digests if d is not None]))
+            per_key.append([(d, 0 if d is None else next(earlier)) for d in digests])
+        return list(zip(*per_key, strict=True))
+
     def _duplicates(
-        self, line: int, values: tuple, pending: _Pending, *, valid: bool
+        self, line: int, values: tuple, pending: _Pending, keys: tuple, *, valid: bool
     ) -> list[RowError]:
         """Errors for keys already seen; the first line of each gets one error too.
 
-        ``seen`` maps key → first line, negated when that line was invalid."""
+        A key's entry is its first line, negated when that line was invalid."""
         errors: list[RowError] = []
         new_keys = []
-        for reader, seen in zip(self._keys, self._seen, strict=True):
-            key = reader.key_of(values)
+        for reader, recent, (key, earlier) in zip(self._keys, self._recent, keys, strict=True):
             if key is None:
                 continue
-            entry = seen.get(key)
-            if entry is None:
-                new_keys.append((seen, key))
+            entry = recent.get(key) or earlier
+            if not entry:
+                new_keys.append((recent, key))
                 continue
             first = abs(entry)
             key_spec = reader.spec
@@ -188,8 +208,8 @@ class RowValidator:
                 pending.errors.append(self._dup_error(first, column, shown, key_spec.label, line))
                 if entry > 0:
                     self._revoke(first, pending)
-        for seen, key in new_keys:
-            seen[key] = line if valid and not errors else -line
+        for recent, key in new_keys:
+            recent[key] = line if valid and not errors else -line
         return errors
 
     def _dup_error(self, line: int, column: str, shown: str, label: str, other: int) -> RowError:
