@@ -75,3 +75,17 @@ def test_error_csv_reason_is_translated():
     assert "não é uma data" in text
     with translation.override("en"):
         assert "is not a date" in errors_csv([error])
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("en", 1, "The header line has 1 problem; see the list."),
+        ("en", 3, "The header line has 3 problems; see the list."),
+        ("pt-br", 1, "A linha de cabeçalho tem 1 problema; veja a lista."),
+        ("pt-br", 3, "A linha de cabeçalho tem 3 problemas; veja a lista."),
+    ],
+)
+def test_header_problems_are_counted_in_words(language, count, expected):
+    with translation.override(language):
+        assert render_problem("invalid_header", {"count": count}) == expected

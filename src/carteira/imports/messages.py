@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from carteira_core.ingest import errors_to_csv
 from carteira_core.ingest.problems import render
@@ -92,6 +93,19 @@ MESSAGES = {
 }
 
 
+def _invalid_header(count: int) -> str:
+    return ngettext(
+        "The header line has {count} problem; see the list.",
+        "The header line has {count} problems; see the list.",
+        count,
+    )
+
+
+# Messages whose wording follows a count: rendered with ngettext when the count is known
+# (MESSAGES keeps the core's text, which the rejected-rows CSV and other callers use).
+COUNTED = {"invalid_header": _invalid_header}
+
+
 def render_problem(code: str, params: Mapping[str, Any] | None = None) -> str:
     """The message for ``code`` in the active language, formatted with ``params``.
 
@@ -99,6 +113,9 @@ def render_problem(code: str, params: Mapping[str, Any] | None = None) -> str:
     to the core's English ``render``.
     """
     template = MESSAGES.get(code)
+    count = (params or {}).get("count")
+    if code in COUNTED and isinstance(count, int):
+        template = COUNTED[code](count)
     if template is None:
         return render(code, dict(params or {}))
     try:
