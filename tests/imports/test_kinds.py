@@ -135,5 +135,5 @@ def test_a_missing_required_column_refuses_the_file(media, tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("codigo;cidade\nC1;Gramado\n")
     result = run_import("orders", path)
-    assert "The header line has 4 problem(s)" in str(result.error)
+    assert "The header line has 4 problems; see the list." in str(result.error)
     assert "Required column 'client_external_id' is missing." in result.err
