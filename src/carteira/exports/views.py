@@ -21,17 +21,17 @@ from carteira.accounts.models import Role
 from carteira.accounts.policy import policy
 from carteira.agenda.models import Task
 from carteira.agenda.selectors import access_seller, tasks_visible_to
-from carteira.clients.access import access_client, clients_visible_to, sellers_visible_to
+from carteira.clients.access import access_client, clients_visible_to
 from carteira.exports.http import csv_response, xlsx_response
 from carteira.exports.services import do_record_export
 from carteira.orders.models import Order
-from carteira.organization.models import Team
 from carteira.portfolio import kpis as k
 from carteira.portfolio.forms import dashboard_form
 from carteira.portfolio.reports import (
     BY_CHOICES,
     as_table,
     client_report,
+    keep_own_groups,
     kpi_report,
     matrix_report,
 )
@@ -212,12 +212,7 @@ def _kpis(user, run, by: str | None):
         if by not in {"seller", "team"} or (by == "team" and user.role != Role.MANAGER):
             return None
     report = kpi_report(run, by)
-    if not user.sees_whole_portfolio:
-        if by == "seller":
-            allowed = set(sellers_visible_to(user).values_list("external_id", flat=True))
-        else:
-            allowed = set(Team.objects.filter(manager=user).values_list("name", flat=True))
-        report["groups"] = [g for g in report["groups"] if g["key"].get(by) in allowed]
+    report = keep_own_groups(report, user, by)
     return report
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, QuerySet, Sum
 
+from carteira.clients.access import sellers_visible_to
 from carteira.organization.models import Seller, Team
 from carteira.portfolio.models import ClientSnapshot, GroupSnapshot, SnapshotRun
 from carteira_core.rules import rules_from_dict
@@ -144,3 +145,16 @@ def as_table(report: str, data) -> tuple[list[str], list[list]]:
     columns = list(cells[0]) if cells else ["abc", "status", "clients", "revenue",
                                             "revenue_at_risk"]  # fmt: skip
     return columns, [list(cell.values()) for cell in cells]
+
+
+def keep_own_groups(report: dict, user, by: str) -> dict:
+    """``report`` (a ``kpi_report`` by seller or team) cut to the groups ``user`` may read:
+    the sellers they see, or the teams they manage. Company-wide users keep every group."""
+    if user.sees_whole_portfolio:
+        return report
+    if by == "seller":
+        allowed = set(sellers_visible_to(user).values_list("external_id", flat=True))
+    else:
+        allowed = set(Team.objects.filter(manager=user).values_list("name", flat=True))
+    report["groups"] = [g for g in report["groups"] if g["key"].get(by) in allowed]
+    return report

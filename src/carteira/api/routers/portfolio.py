@@ -12,10 +12,15 @@ from ninja.errors import HttpError
 from carteira.accounts.models import Role
 from carteira.api import schemas as s
 from carteira.api.policy import AUTHENTICATED, CLIENT_SCOPE, policy
-from carteira.clients.access import clients_visible_to, sellers_visible_to
-from carteira.organization.models import Team
+from carteira.clients.access import clients_visible_to
 from carteira.portfolio.models import ClientSnapshot
-from carteira.portfolio.reports import BY_CHOICES, client_report, kpi_report, matrix_report
+from carteira.portfolio.reports import (
+    BY_CHOICES,
+    client_report,
+    keep_own_groups,
+    kpi_report,
+    matrix_report,
+)
 from carteira.portfolio.rules_store import current_rules_version
 from carteira.portfolio.services import official_run
 
@@ -79,12 +84,7 @@ def report_kpis(request, as_of: dt.date | None = None, by: str | None = None):
                 + (" or team." if user.role == Role.MANAGER else "."),
             )
     report = kpi_report(_run(as_of), by)
-    if not user.sees_whole_portfolio:
-        if by == "seller":
-            allowed = set(sellers_visible_to(user).values_list("external_id", flat=True))
-        else:
-            allowed = set(Team.objects.filter(manager=user).values_list("name", flat=True))
-        report["groups"] = [g for g in report["groups"] if g["key"].get(by) in allowed]
+    report = keep_own_groups(report, user, by)
     return _numbers(report)
 
 
