@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import pytest
 import time_machine
+from django.utils import translation
 from pypdf import PdfReader
 
 from carteira.goals.models import Goal
@@ -17,7 +18,7 @@ from carteira.goals.periods import parse_period
 from carteira.interactions.models import InactivityReason, Interaction
 from carteira.review import selectors
 from carteira.review.models import Decision
-from goals.conftest import buy
+from goals.conftest import buy, task
 
 ON_12_NOV = dt.datetime(2026, 11, 12, 15, tzinfo=dt.UTC)
 OCT = {"period_start": dt.date(2026, 10, 1), "period_end": dt.date(2026, 10, 31)}
@@ -139,3 +140,12 @@ def test_the_review_pdf_is_a_pt_br_attachment_with_charts_team_and_decisions(
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf),
                         str(tmp_path / "page")], check=True)  # fmt: skip
         assert list(tmp_path.glob("page*.png"))
+
+
+def test_the_action_plan_line_counts_one_task_in_the_singular(client, director, october):
+    task(october["A1"], dt.date(2026, 10, 10), done_on=dt.date(2026, 10, 9))
+    client.force_login(director)
+    with translation.override("en"):
+        text = client.get("/review/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "1 task due in the period, 1 done, 0 still open." in text
+    assert "Action plan: 1 task due, 1 done, 0 still open." in text
