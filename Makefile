@@ -51,6 +51,8 @@ vendor:
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE src/carteira/web/static/vendor/leaflet/
 	cp node_modules/leaflet/dist/images/*.png src/carteira/web/static/vendor/leaflet/images/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css node_modules/leaflet.markercluster/MIT-LICENCE.txt src/carteira/web/static/vendor/markercluster/
+	mkdir -p src/carteira/web/static/vendor/geoman
+	cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css node_modules/@geoman-io/leaflet-geoman-free/LICENSE src/carteira/web/static/vendor/geoman/
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/
 
 clean:

@@ -12,6 +12,7 @@ from carteira.distribution import services
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
 from carteira.distribution.mapping import proposal_map
+from carteira.distribution.rule_map import rule_map_config
 
 PREVIEW_ROWS = 200
 
@@ -42,7 +43,8 @@ def rule_edit(request, rule_id: int | None = None):
                   fields=sorted(form.changed_data))  # fmt: skip
         messages.success(request, _("Rule saved."))
         return redirect("distribution:index")
-    return _page(request, "rule_form.html", {"form": form, "rule": rule})
+    context = {"form": form, "rule": rule, "map": rule_map_config(scope, rule)}
+    return _page(request, "rule_form.html", context)
 
 
 @policy("role:admin,director,manager,analyst")
