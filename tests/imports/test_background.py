@@ -7,9 +7,10 @@ import time
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from carteira.imports.models import ImportRun
-from carteira.imports.progress import STALE_SECONDS, progress_path
+from carteira.imports.progress import STALE_SECONDS, do_fail_abandoned_runs, progress_path
 from carteira.imports.services import do_import
 from carteira.orders.models import Order
 from tests.imports.conftest import FIXTURES
@@ -89,14 +90,39 @@ def test_a_run_whose_worker_died_is_marked_failed_and_can_be_run_again(
 
 
 @pytest.mark.django_db
-def test_a_command_line_import_is_never_taken_for_an_abandoned_web_run(client, manager_sul, media):
+def test_a_command_line_run_is_failed_only_once_its_own_heartbeat_stopped(
+    client, manager_sul, media
+):
     run = uploaded_run(client, manager_sul)
-    ImportRun.objects.filter(pk=run.pk).update(status="running")  # no task, no heartbeat
+    ImportRun.objects.filter(pk=run.pk).update(status="running")  # no task: not a web commit
+    beat(run, rows=2)
 
     client.get(reverse("imports:result", args=[run.pk]))
-
     run.refresh_from_db()
     assert run.status == "running"
+
+    beat(run, rows=2, age=STALE_SECONDS + 1)
+    with translation.override("en"):
+        client.get(reverse("imports:result", args=[run.pk]))
+    run.refresh_from_db()
+    assert (run.status, run.message) == (
+        "failed",
+        "The import stopped before finishing (its process ended); nothing was written. "
+        "Run it again.",
+    )
+
+
+@pytest.mark.django_db
+def test_a_run_that_never_beat_is_failed_a_minute_after_it_was_created(client, manager_sul, media):
+    run = uploaded_run(client, manager_sul)
+    ImportRun.objects.filter(pk=run.pk).update(status="running")
+    run.refresh_from_db()
+    created = run.created_at.timestamp()
+
+    assert do_fail_abandoned_runs(now=created + STALE_SECONDS - 1) == 0
+    assert do_fail_abandoned_runs(now=created + STALE_SECONDS + 1) == 1
+    run.refresh_from_db()
+    assert run.status == "failed"
 
 
 class Killed(BaseException):

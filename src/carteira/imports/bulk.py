@@ -8,6 +8,8 @@ compiler per row.
   RETURNING (xmax = 0)``: a returned ``true`` is a created row, ``false`` an updated
   one, and a staged row not returned was unchanged. The unique constraint, not Python,
   decides what exists, so two imports at once cannot create a duplicate.
+* ``SqliteStage`` (SQLite): the same idea without COPY — ``executemany`` into a TEMP
+  table, one join to count, one ``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE``.
 """
 
 from __future__ import annotations
@@ -139,6 +141,76 @@ def copy_upsert(model: type[models.Model], rows, key: str = "external_id") -> tu
         returned = [inserted for (inserted,) in cursor.fetchall()]
     created = sum(returned)
     return created, len(returned) - created
+
+
+class SqliteStage:
+    """SQLite: each batch staged in a TEMP table (``executemany``, no indexes), compared
+    with the stored rows in one SQL join and written with one ``INSERT … SELECT … ON
+    CONFLICT (key) DO UPDATE … WHERE <a column IS NOT its new value>``: nothing is read
+    back into Python, so a re-import of unchanged rows costs two indexed passes over the
+    batch inside SQLite. The join counts what exists and what differs before the write,
+    in the import's own transaction (SQLite has one writer), so the counts are exact for
+    dry runs and writes alike. Affinity: the stage is created ``AS SELECT`` from the
+    target, so a value gets the same storage class on both sides of ``IS NOT``."""
+
+    def __init__(self, model: type[models.Model], key: str = "external_id"):
+        self.model = model
+        self.key = key
+        self._layout: list[str] | None = None  # the stage's columns as created
+
+    def apply(self, rows, *, write: bool) -> tuple[int, int, int]:
+        """(created, updated, unchanged) for ``rows`` (one set of columns, unique keys);
+        written only when ``write``."""
+        if not rows:
+            return 0, 0, 0
+        columns = Columns(self.model, self.key, list(rows[0].values))
+        meta = self.model._meta
+        table, pk = _qn(meta.db_table), _qn(meta.pk.column)
+        key = _qn(meta.get_field(self.key).column)
+        names = [_qn(n) for n in columns.names]
+        listed, stage = ", ".join(names), f"temp.{STAGE}"
+        given = [_qn(f.column) for f in columns.fields[1:]]
+        stamps = [_qn(f.column) for f in columns.defaults if getattr(f, "auto_now", False)]
+        # Only quoted model metadata is interpolated; every value is a parameter.
+        with connection.cursor() as cursor:
+            if self._layout != names:
+                cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+                cursor.execute(
+                    f"CREATE TEMP TABLE {STAGE} AS SELECT {listed} FROM {table} WHERE 0"  # noqa: S608
+                )
+                self._layout = names
+            else:
+                cursor.execute(f"DELETE FROM {stage}")  # noqa: S608
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(
+                f"INSERT INTO {stage} ({listed}) VALUES ({marks})",  # noqa: S608
+                columns.params(rows),
+            )
+            differs = " OR ".join(f"s.{c} IS NOT t.{c}" for c in given) or "0"
+            cursor.execute(
+                f"SELECT count(t.{pk}), coalesce(sum({differs}), 0) FROM {stage} s "  # noqa: S608
+                f"JOIN {table} t ON t.{key} = s.{key}"
+            )
+            matched, changed = cursor.fetchone()
+            if write:
+                if given:
+                    sets = ", ".join(f"{c} = excluded.{c}" for c in (*given, *stamps))
+                    news = " OR ".join(f"{table}.{c} IS NOT excluded.{c}" for c in given)
+                    update = f"DO UPDATE SET {sets} WHERE {news}"
+                else:
+                    update = "DO NOTHING"
+                # ``WHERE true``: SQLite's parser needs it before ON CONFLICT after a SELECT.
+                cursor.execute(
+                    f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {stage} "  # noqa: S608
+                    f"WHERE true ON CONFLICT ({key}) {update}"
+                )
+        return len(rows) - matched, changed, matched - changed
+
+    def close(self) -> None:
+        if self._layout is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+            self._layout = None
 
 
 @contextmanager

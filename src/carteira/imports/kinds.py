@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from carteira.clients.models import Client, Contact
 from carteira.clients.services import do_assign_clients_bulk
-from carteira.imports.bulk import copy_upsert, insert_rows, same_columns
+from carteira.imports.bulk import SqliteStage, copy_upsert, insert_rows, same_columns
 from carteira.imports.upsert import (
     Label,
     Outcome,
@@ -49,11 +49,14 @@ class Writer:
         self.actor = actor
         self._copied = [(name, attname) for name, attname in self.simple.items()
                         if name in present]  # fmt: skip
+        self._stage: SqliteStage | None = None
 
     def apply(self, records: Sequence[Record]) -> Outcome:
         raise NotImplementedError
 
     def finish(self) -> Outcome:
+        if self._stage is not None:
+            self._stage.close()
         return Outcome()
 
     def copied(self, record: Record) -> dict[str, object]:
@@ -78,6 +81,14 @@ class Writer:
                 outcome.created += created
                 outcome.updated += updated
                 outcome.unchanged += len(group) - created - updated
+            return []
+        if self.bulk and key and connection.vendor == "sqlite":  # dry runs too: counts only
+            self._stage = self._stage or SqliteStage(self.model, key)
+            for group in same_columns(rows):
+                created, updated, unchanged = self._stage.apply(group, write=self.write)
+                outcome.created += created
+                outcome.updated += updated
+                outcome.unchanged += unchanged
             return []
         names = {name for row in rows for name in row.values}
         existing = existing_by_key(self.model, rows, names) if key else {}

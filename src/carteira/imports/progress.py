@@ -4,9 +4,10 @@ The import writes in one transaction (all-or-nothing), and nothing it writes is 
 to another connection before the commit — on SQLite a second writer would even wait
 for it. So the worker reports progress in a small file, ``MEDIA_ROOT/imports/progress/
 <run>.json`` (rows read, and a heartbeat refreshed every second by a thread, also while
-the database commits). A run still marked running whose heartbeat stopped belongs to a
-worker that died: its transaction was rolled back by the database, so the run is marked
-failed and can simply be run again.
+the database commits). Command-line runs and web validations beat the same way. A run
+still marked running whose heartbeat stopped belongs to a process that died (a worker,
+a killed ``carteira import``): its transaction was rolled back by the database, so the
+run is marked failed and can simply be run again.
 """
 
 from __future__ import annotations
@@ -102,25 +103,42 @@ def _state(run_id: int) -> dict | None:
 
 
 def do_fail_if_abandoned(run: ImportRun, *, now: float | None = None) -> bool:
-    """Mark a running import failed when its worker is gone (heartbeat stale or missing
-    while running, or its task ended without finishing the run). True if it did."""
-    if run.status != ImportRun.Status.RUNNING or not run.task_id:
-        return False  # only web runs have a worker (and a heartbeat) to lose
-    state = _state(run.pk)
+    """Mark a running import failed when the process running it is gone. True if it did.
+
+    A web commit (it has a task) is gone when its heartbeat is stale or missing, or its
+    task ended without finishing the run. Any other run (the command line, a web
+    validation) beats from the moment it starts: it is gone when its heartbeat is stale,
+    or missing ``STALE_SECONDS`` after the run was created. The database rolled the
+    import's transaction back, so the run wrote nothing and can simply be run again."""
+    if run.status != ImportRun.Status.RUNNING:
+        return False
     now = time.time() if now is None else now
-    alive = state is not None and now - float(state.get("beat", 0)) < STALE_SECONDS
-    if alive and not _task_ended(run):
+    state = _state(run.pk)
+    beat = float(state.get("beat", 0)) if state is not None else None
+    if run.task_id:
+        alive = beat is not None and now - beat < STALE_SECONDS and not _task_ended(run)
+        message = _("The import stopped before finishing (the worker ended); nothing was "
+                    "written. Run it again.")  # fmt: skip
+    else:
+        since = beat if beat is not None else run.created_at.timestamp()
+        alive = now - since < STALE_SECONDS
+        message = _("The import stopped before finishing (its process ended); nothing "
+                    "was written. Run it again.")  # fmt: skip
+    if alive:
         return False
     updated = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
-        status=ImportRun.Status.FAILED,
-        finished_at=timezone.now(),
-        message=_("The import stopped before finishing (the worker ended); nothing was "
-                  "written. Run it again.")[:500],
-    )  # fmt: skip
+        status=ImportRun.Status.FAILED, finished_at=timezone.now(), message=message[:500]
+    )
     progress_path(run.pk).unlink(missing_ok=True)
     if updated:
         run.refresh_from_db()
     return bool(updated)
+
+
+def do_fail_abandoned_runs(*, now: float | None = None) -> int:
+    """``do_fail_if_abandoned`` for every run still marked running; how many it failed."""
+    running = ImportRun.objects.filter(status=ImportRun.Status.RUNNING)
+    return sum(do_fail_if_abandoned(run, now=now) for run in running)
 
 
 def _task_ended(run: ImportRun) -> bool:

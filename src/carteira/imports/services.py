@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from carteira.imports.bulk import import_pragmas
 from carteira.imports.kinds import WRITERS
 from carteira.imports.messages import errors_csv
 from carteira.imports.models import ImportRun
+from carteira.imports.progress import Heartbeat, do_fail_abandoned_runs
 from carteira.imports.upsert import Outcome
 from carteira_core.ingest import KINDS, IngestError, RowError, open_import
 from carteira_core.ingest.validate import DEFAULT_BATCH_SIZE
@@ -79,12 +81,17 @@ def do_import(
     progress: Progress | None = None,
     run: ImportRun | None = None,
     batch_size: int | None = None,
+    heartbeat: bool = True,
 ) -> tuple[ImportRun, ImportReport]:
     """Import ``path`` as ``kind``; raises ``IngestError`` for a refused file (nothing
-    stored, nothing recorded). Returns the recorded run and the full report."""
+    stored, nothing recorded). Returns the recorded run and the full report.
+
+    ``heartbeat``: keep the run's progress file fresh while it runs, so that a killed
+    process leaves a run the next import (or page) sees as abandoned; false only for a
+    caller that beats itself (the web commit task)."""
     job = _Job(kind, Path(path), name or Path(path).name, mapping, run)
     _run_jobs([job], actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
-              progress=progress, batch_size=batch_size)  # fmt: skip
+              progress=progress, batch_size=batch_size, heartbeat=heartbeat)  # fmt: skip
     return job.run, job.report
 
 
@@ -107,7 +114,7 @@ def do_import_files(
     ordered = sorted(files, key=lambda item: KINDS.index(item[0]))
     jobs = [_Job(kind, Path(path), Path(path).name, None, None) for kind, path in ordered]
     _run_jobs(jobs, actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
-              progress=progress, batch_size=batch_size)  # fmt: skip
+              progress=progress, batch_size=batch_size, heartbeat=True)  # fmt: skip
     return [(job.run, job.report) for job in jobs]
 
 
@@ -125,7 +132,8 @@ class _Job:
     revoked: frozenset[int] = frozenset()
 
 
-def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch_size) -> None:
+def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch_size,
+              heartbeat) -> None:  # fmt: skip
     infos = []
     for job in jobs:  # refuse hostile files and bad headers before anything is stored
         try:
@@ -134,11 +142,30 @@ def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch
         except IngestError as error:
             error.params.setdefault("file", job.name)
             raise
-    for job, info in zip(jobs, infos, strict=True):
-        job.run = _start_run(job.run, job.kind, job.path, job.name, actor, job.mapping,
-                             skip_invalid, info)  # fmt: skip
-        job.report = ImportReport(job.kind, job.name, job.run.status, encoding=info.encoding,
-                                  separator=info.separator)  # fmt: skip
+    do_fail_abandoned_runs()  # a killed import before this one is not left running forever
+    with ExitStack() as beating:
+        beats = []
+        for job, info in zip(jobs, infos, strict=True):
+            if job.run is None:  # created running: covered by its age until the beat starts
+                job.run = _new_run(job.kind, job.path, job.name, actor)
+            if heartbeat:  # beating before the run is marked running
+                beats.append(beating.enter_context(Heartbeat(job.run.pk)))
+            job.run = _start_run(job.run, job.mapping, skip_invalid, info)
+            job.report = ImportReport(job.kind, job.name, job.run.status,
+                                      encoding=info.encoding, separator=info.separator)  # fmt: skip
+
+        def tick(rows: int) -> None:
+            for beat in beats:
+                beat.rows(rows)
+            if progress:
+                progress(rows)
+
+        _run_started_jobs(jobs, actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                          progress=tick, batch_size=batch_size)  # fmt: skip
+
+
+def _run_started_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress,
+                      batch_size) -> None:  # fmt: skip
     try:
         _execute(jobs, actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
                  progress=progress, batch_size=batch_size)  # fmt: skip
@@ -154,10 +181,13 @@ def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch
         _finish_run(job.run, job.report, actor=actor, dry_run=dry_run)
 
 
-def _start_run(run, kind, path, name, actor, mapping, skip_invalid, info) -> ImportRun:
-    if run is None:
-        run = ImportRun(kind=kind, file_name=name[:255], sha256=file_sha256(path),
-                        size=path.stat().st_size, created_by=actor)  # fmt: skip
+def _new_run(kind: str, path: Path, name: str, actor) -> ImportRun:
+    return ImportRun.objects.create(kind=kind, file_name=name[:255], sha256=file_sha256(path),
+                                    size=path.stat().st_size, created_by=actor,
+                                    status=ImportRun.Status.RUNNING)  # fmt: skip
+
+
+def _start_run(run: ImportRun, mapping, skip_invalid: bool, info) -> ImportRun:
     run.status = ImportRun.Status.RUNNING
     run.skip_invalid = skip_invalid
     run.mapping = dict(mapping or {})

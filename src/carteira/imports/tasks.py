@@ -24,7 +24,7 @@ def commit_import(run_id: int, skip_invalid: bool) -> str:
             run, _report = do_import(run.kind, stored_path(run.sha256), name=run.file_name,
                                      actor=run.created_by, skip_invalid=skip_invalid,
                                      mapping=run.mapping or None, progress=beat.rows,
-                                     run=run)  # fmt: skip
+                                     run=run, heartbeat=False)  # fmt: skip
         except IngestError as error:
             run.status = ImportRun.Status.FAILED
             run.message = problem_message(error)[:500]

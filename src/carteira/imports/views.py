@@ -12,7 +12,11 @@ from carteira.imports.access import access_import_run, check_can_import
 from carteira.imports.forms import KIND_LABELS, MappingForm, UploadForm
 from carteira.imports.messages import problem_message
 from carteira.imports.models import ColumnMapping, ImportRun
-from carteira.imports.progress import do_fail_if_abandoned, read_progress
+from carteira.imports.progress import (
+    do_fail_abandoned_runs,
+    do_fail_if_abandoned,
+    read_progress,
+)
 from carteira.imports.services import do_import, error_report_path
 from carteira.imports.storage import (
     IngestError,
@@ -48,6 +52,7 @@ def upload(request):
                 status=ImportRun.Status.UPLOADED,
             )  # fmt: skip
             return redirect("imports:preview", run_id=run.pk)
+    do_fail_abandoned_runs()  # the list below never shows a dead import as running
     recent = ImportRun.objects.filter(created_by=request.user)[:10]
     context = {"form": form, "refused": refused, "recent": recent, "nav": "imports"}
     return render(request, "imports/upload.html", context, status=422 if refused else 200)
@@ -101,6 +106,7 @@ def _save_mapping(request, kind: str, name: str, mapping) -> None:
 def commit(request, run_id: int):
     """Queue the import for the worker; the result page follows its progress."""
     run = access_import_run(request.user, run_id)
+    do_fail_if_abandoned(run)  # a dead run may be started again at once
     if run.status == ImportRun.Status.COMMITTED or run.in_progress:
         return redirect("imports:result", run_id=run.pk)
     do_enqueue_commit(run, skip_invalid=request.POST.get("skip_invalid") == "on")
