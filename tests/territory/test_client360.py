@@ -19,7 +19,10 @@ from tests.personas import PASSWORD
 from tests.territory.conftest import contact
 
 
-def login(client, user):
+def login(client, user, *, language=None):
+    if language:
+        user.language = language
+        user.save(update_fields=["language"])
     assert client.login(username=user.username, password=PASSWORD)
 
 
@@ -94,7 +97,7 @@ class TestTheClientPage:
         ]  # fmt: skip
         assert timeline.total == 4
 
-    def test_the_timeline_shows_the_latest_100_and_counts_them_all(
+    def test_the_timeline_shows_the_latest_10_and_counts_them_all(
         self, client, portfolio, seller_ana
     ):
         for n in range(90):
@@ -103,22 +106,52 @@ class TestTheClientPage:
             task(portfolio["A1"], n, title=f"Tarefa {n}")
         login(client, seller_ana.user)
         timeline = page_of(client, portfolio["A1"]).context["timeline"]
-        assert len(timeline.entries) == 100
         assert timeline.total == 120
-        # days 0–29 hold a contact and a task each (60 entries), then one contact a day
-        assert (T - timeline.entries[-1].date).days == 69
+        # days 0–4 hold a task (first) and a contact each
+        assert [(e.kind, (T - e.date).days) for e in timeline.entries] == [
+            (kind, day) for day in range(5) for kind in ("task", "interaction")
+        ]
+        assert timeline.page.has_more is True
 
     def test_credit_shows_open_and_overdue_amounts(self, client, portfolio, seller_ana):
         a1 = portfolio["A1"]
         receivable(a1, "NF1", 10, "100.00")  # overdue
         receivable(a1, "NF2", -20, "250.00")  # open, not due yet
         receivable(a1, "NF3", 40, "300.00", paid="300.00")  # paid
+        receivable(a1, "NF4", 30, "0.10")  # overdue
+        receivable(a1, "NF5", 20, "0.20")  # overdue: 0.1 + 0.2 is 0.30 to the cent
         login(client, seller_ana.user)
         credit = page_of(client, a1).context["credit"]
-        assert credit["open_amount"] == Decimal("350.00")
-        assert credit["open_count"] == 2
-        assert credit["overdue_amount"] == Decimal("100.00")
-        assert credit["oldest_overdue"] == T - dt.timedelta(days=10)
+        assert credit == {
+            "count": 5, "open_count": 4, "open_amount": Decimal("350.30"),
+            "overdue_count": 3, "overdue_amount": Decimal("100.30"),
+            "oldest_overdue": T - dt.timedelta(days=30),
+        }  # fmt: skip
+
+    def test_a_client_without_receivables_has_no_credit_figures(
+        self, client, portfolio, seller_ana
+    ):
+        login(client, seller_ana.user, language="en")
+        response = page_of(client, portfolio["A1"])
+        assert response.context["credit"] == {
+            "count": 0, "open_count": 0, "open_amount": None, "overdue_count": 0,
+            "overdue_amount": None, "oldest_overdue": None,
+        }  # fmt: skip
+        assert "No receivables." in response.content.decode()
+
+    def test_the_order_count_holds_every_order_and_revenue_sums_to_the_cent(
+        self, client, history, director
+    ):
+        order(history["A1"], 700, "10.00")  # outside the 24 months: counted, not charted
+        order(history["A1"], 3, "99.00", status="cancelled")  # counted, not charted
+        order(history["A1"], 2, "0.10")
+        order(history["A1"], 1, "0.20")
+        login(client, director, language="en")
+        response = page_of(client, history["A1"])
+        assert response.context["order_count"] == 7
+        by_month = {m["month"]: m["revenue"] for m in response.context["monthly_revenue"]}
+        assert by_month["2026-06"] == 899.80  # 1000 − 100.50 + 0.10 + 0.20
+        assert "7 orders</h2>" in response.content.decode()
 
     def test_complaints_show_the_latest_with_open_and_total_counts(
         self, client, portfolio, seller_ana
@@ -153,13 +186,15 @@ def queries_on_the_page(client, a_client) -> int:
 
 
 @pytest.mark.django_db
-def test_the_client_page_runs_the_same_bounded_queries_for_a_long_history(
+def test_the_client_page_runs_at_most_11_queries_however_long_the_history(
     client, history, seller_ana
 ):
     do_snapshot(T)
     login(client, seller_ana.user)
     a1 = history["A1"]
-    short = queries_on_the_page(client, a1)
+    # session, user, client with seller and team, audit, figures, readings, orders,
+    # contacts, assignments (no interactions, tasks or complaints: not queried)
+    assert queries_on_the_page(client, a1) == 9
     for n in range(120):
         contact(a1, n)
         order(a1, n * 5, "10.00")
@@ -169,6 +204,5 @@ def test_the_client_page_runs_the_same_bounded_queries_for_a_long_history(
         Complaint.objects.create(client=a1, opened_on=T, category="Atraso")
     for days in (30, 60, 90):
         do_snapshot(T - dt.timedelta(days=days))
-    # session, user, client, audit, seller, orders, readings, months, interactions, tasks,
-    # receivables, complaints, contacts, assignments
-    assert queries_on_the_page(client, a1) == short == 14
+    # ... and the timeline and the latest complaints
+    assert queries_on_the_page(client, a1) == 11

@@ -1,6 +1,8 @@
 """The one gate between a user and clients: every view, export, API call and task
 that reaches a client goes through these functions."""
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -38,9 +40,16 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     return Client.objects.none()
 
 
-def access_client(user: User, client_id: int) -> Client:
-    """The client, if the user may see it; 404 otherwise (never 403: ids stay unguessable)."""
+def access_client(
+    user: User,
+    client_id: int,
+    *,
+    shaped: Callable[[QuerySet[Client]], QuerySet[Client]] | None = None,
+) -> Client:
+    """The client, if the user may see it; 404 otherwise (never 403: ids stay unguessable).
+    ``shaped`` may add joins and annotations to the gated query (never widen it)."""
+    clients = clients_visible_to(user)
     try:
-        return clients_visible_to(user).get(pk=client_id)
+        return (shaped(clients) if shaped else clients).get(pk=client_id)
     except (Client.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

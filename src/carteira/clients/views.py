@@ -13,7 +13,6 @@ from carteira.clients.access import access_client, sellers_visible_to
 from carteira.clients.forms import ClientFilterForm
 from carteira.exports.http import csv_response, xlsx_response
 from carteira.exports.services import do_record_export
-from carteira.organization.models import Seller
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360
 
@@ -75,30 +74,10 @@ def client_list(request):
 @login_required
 @require_GET
 def client_detail(request, client_id: int):
-    client = access_client(request.user, client_id)
+    client = access_client(request.user, client_id, shaped=client360.page_row)
     do_record("client.viewed", actor=request.user, obj=client)
-    if client.seller_id:
-        client.seller = Seller.objects.select_related("team").get(pk=client.seller_id)
-    today = timezone.localdate()
-    orders = list(
-        client360.with_total(client.orders.select_related("seller")).order_by("-date", "-pk")[:50]
-    )
-    readings = client360.reading_history(client)
-    context = {
-        "client": client,
-        "orders": orders,
-        "order_count": client360.total_of(orders),
-        "monthly_revenue": client360.monthly_revenue(client, today=today),
-        "timeline": client360.timeline(client),
-        "contacts": client.contacts.filter(anonymized_at__isnull=True, blocked_at__isnull=True),
-        "assignments": client.assignments.select_related("seller").order_by("-start_date", "-pk"),
-        "readings": readings,
-        "status_reason": client360.status_reason(readings[0] if readings else None),
-        "readings_chart": client360.readings_chart(readings),
-        "credit": client360.credit_summary(client, today=today),
-        "complaints": client360.complaints(client),
-        "nav": "clients",
-    }
+    context = client360.page_context(client, today=timezone.localdate())
+    context.update(client=client, nav="clients")
     return render(request, "clients/client_detail.html", context)
 
 

@@ -1,11 +1,29 @@
-"""Reads for the client page (client 360): each one query, whatever the client's history."""
+"""Reads for the client page (client 360): a fixed number of queries and bounded work,
+whatever the client's history.
+
+``page_context`` makes the page in at most seven queries after the gated client row (which
+brings the seller and team): one for every count and sum on the page (``client_figures``),
+then the readings, the latest orders, the timeline (interactions and tasks in one UNION
+ALL), the latest complaints, the contacts and the seller history; a list the figures say
+is empty is not queried. Orders and the timeline show the latest ``SHOWN`` rows and the
+page asks for more on demand (``orders_page`` / ``timeline_page``).
+"""
 
 import datetime as dt
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Min, Q, QuerySet, Sum, Window
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -13,23 +31,40 @@ from carteira.agenda.models import Task
 from carteira.clients.models import Client
 from carteira.complaints.models import Complaint
 from carteira.credit.models import Receivable
-from carteira.interactions.models import Interaction
+from carteira.interactions.models import Channel, Interaction
 from carteira.orders.models import Order
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira_core.rules import rules_from_dict
 
-TIMELINE_LIMIT = 100
+SHOWN = 10  # orders and timeline entries per page
 READINGS_LIMIT = 24
 MONTHS = 24
+COMPLAINTS_SHOWN = 5
 
 
-def with_total(rows: QuerySet) -> QuerySet:
-    """Rows annotated with the count of the whole (unsliced) query: saves a COUNT query."""
-    return rows.annotate(total=Window(Count("pk")))
+def page_row(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """The (already gated) client query shaped for the page: its seller and team in the
+    same row."""
+    return clients.select_related("seller__team")
 
 
-def total_of(rows: list) -> int:
-    return rows[0].total if rows else 0
+def page_context(client: Client, *, today: dt.date) -> dict:
+    """Everything the client page shows about ``client`` (from ``page_row``)."""
+    figures = client_figures(client, today=today)
+    readings = reading_history(client)
+    return {
+        "orders": orders_page(client) if figures.orders else Page([], 1, False),
+        "order_count": figures.orders,
+        "monthly_revenue": figures.monthly_revenue,
+        "timeline": timeline(client, total=figures.timeline_entries),
+        "contacts": client.contacts.filter(anonymized_at__isnull=True, blocked_at__isnull=True),
+        "assignments": client.assignments.select_related("seller").order_by("-start_date", "-pk"),
+        "readings": readings,
+        "status_reason": status_reason(readings[0] if readings else None),
+        "readings_chart": readings_chart(readings),
+        "credit": figures.credit,
+        "complaints": complaints(client, total=figures.complaints, open_=figures.open_complaints),
+    }
 
 
 def reading_history(client: Client, *, limit: int = READINGS_LIMIT) -> list[ClientSnapshot]:
@@ -104,68 +139,225 @@ def first_of_month(day: dt.date, months_back: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def monthly_revenue(client: Client, *, today: dt.date, months: int = MONTHS) -> list[dict]:
-    """Valid orders' amounts (returns included) per month, for the last ``months`` months."""
-    start = first_of_month(today, months - 1)
-    orders = Order.objects.filter(
-        client=client, status=Order.Status.VALID, date__gte=start, date__lte=today
+def last_of_month(day: dt.date) -> dt.date:
+    return first_of_month(day, -1) - dt.timedelta(days=1)
+
+
+CENT = Decimal("0.01")
+FLOATS = decimal.Context(prec=15)  # as Django reads SQLite's REAL sums
+
+
+def money(value) -> Decimal | None:
+    """A sum from the database as exact cents (PostgreSQL gives Decimals, SQLite floats)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        value = FLOATS.create_decimal_from_float(value)
+    return Decimal(value).quantize(CENT)
+
+
+def a_date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every count and sum the client page shows."""
+
+    orders: int  # every order of the client, whatever its date and status
+    monthly_revenue: list[dict]  # [{"month": "2026-06", "revenue": 899.5}], oldest first
+    credit: dict  # count, open_count, open_amount, overdue_count, overdue_amount, oldest_overdue
+    timeline_entries: int  # interactions and tasks
+    complaints: int
+    open_complaints: int
+
+
+def _months(today: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day) of each of the last ``months`` months, oldest first; the
+    current month ends today."""
+    firsts = [first_of_month(today, back) for back in range(months - 1, -1, -1)]
+    return [(first, min(last_of_month(first), today)) for first in firsts]
+
+
+def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> Figures:
+    """One query, whatever the client's history: its orders (count; valid amounts,
+    returns included, per month for the last ``months`` months), its receivables (open and
+    overdue), and how many interactions, tasks and complaints it has.
+
+    Plain SQL: the same as ORM aggregates and subqueries cost ~4 ms of CPU to compile on
+    every page view, the query itself ~0.1 ms (docs/benchmarks.md, "Client page cost")."""
+    q = connection.ops.quote_name
+    table = {model: q(model._meta.db_table) for model in
+             (Order, Receivable, Interaction, Task, Complaint)}  # fmt: skip
+    spans = _months(today, months)
+    per_month = ", ".join(
+        f"SUM(CASE WHEN status = %s AND {q('date')} BETWEEN %s AND %s THEN amount END) AS m{n}"
+        for n in range(len(spans))
     )
-    rows = (
-        orders.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(revenue=Sum("amount"))
-        .order_by("month")
+    owed = "amount - COALESCE(paid_amount, 0)"
+    open_, overdue = "paid_date IS NULL", "paid_date IS NULL AND due_date < %s"
+    sql = f"""
+        SELECT o.*, r.*,
+          (SELECT COUNT(*) FROM {table[Interaction]} WHERE client_id = %s),
+          (SELECT COUNT(*) FROM {table[Task]} WHERE client_id = %s),
+          (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s),
+          (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status = %s)
+        FROM (SELECT COUNT(*) AS n, {per_month} FROM {table[Order]} WHERE client_id = %s) AS o
+        CROSS JOIN (
+          SELECT COUNT(*) AS n,
+            SUM(CASE WHEN {open_} THEN 1 ELSE 0 END) AS open_n,
+            SUM(CASE WHEN {open_} THEN {owed} END) AS open_amount,
+            SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END) AS overdue_n,
+            SUM(CASE WHEN {overdue} THEN {owed} END) AS overdue_amount,
+            MIN(CASE WHEN {overdue} THEN due_date END) AS oldest_overdue
+          FROM {table[Receivable]} WHERE client_id = %s
+        ) AS r
+    """  # noqa: S608 -- table names from the models, every value a parameter
+    valid = Order.Status.VALID
+    params = [
+        *[client.pk] * 4, Complaint.Status.OPEN,
+        *[value for first, last in spans for value in (valid, first, last)], client.pk,
+        today, today, today, client.pk,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    orders, sums = row[0], row[1 : 1 + len(spans)]
+    receivables = row[1 + len(spans) : 7 + len(spans)]
+    interactions, tasks, total_complaints, open_complaints = row[7 + len(spans) :]
+    return Figures(
+        orders=orders,
+        monthly_revenue=[
+            {"month": first.isoformat()[:7], "revenue": float(money(amount) or 0)}
+            for (first, _last), amount in zip(spans, sums, strict=True)
+        ],
+        credit={
+            "count": receivables[0],
+            "open_count": receivables[1] or 0,
+            "open_amount": money(receivables[2]),
+            "overdue_count": receivables[3] or 0,
+            "overdue_amount": money(receivables[4]),
+            "oldest_overdue": a_date(receivables[5]),
+        },
+        timeline_entries=interactions + tasks,
+        complaints=total_complaints,
+        open_complaints=open_complaints,
     )
-    by_month = {row["month"]: row["revenue"] for row in rows}
-    months_list = [first_of_month(today, back) for back in range(months - 1, -1, -1)]
-    return [
-        {"month": m.isoformat()[:7], "revenue": float(by_month.get(m) or 0)} for m in months_list
-    ]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a newest-first list: its rows, its number and whether more follow."""
+
+    rows: list
+    number: int
+    has_more: bool
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def _page(rows: QuerySet, number: int, size: int) -> Page:
+    start = (number - 1) * size
+    fetched = list(rows[start : start + size + 1])  # one more tells whether more follow
+    return Page(fetched[:size], number, len(fetched) > size)
+
+
+def orders_page(client: Client, number: int = 1, *, size: int = SHOWN) -> Page:
+    """The client's orders, newest first, ``size`` at a time."""
+    orders = (
+        client.orders.select_related("seller")
+        .only("date", "external_id", "amount", "status", "seller__name")
+        .order_by("-date", "-pk")
+    )
+    return _page(orders, number, size)
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    date: dt.date
+    """An interaction or a task, flattened to what the timeline shows."""
+
     kind: str  # "interaction" or "task"
-    item: Interaction | Task
+    pk: int
+    date: dt.date  # the interaction's date or the task's due date
+    seller: str | None
+    channel: str  # interaction
+    successful: bool | None  # interaction
+    reason: str | None  # interaction: the inactivity reason's label
+    text: str  # interaction: notes; task: title
+    next_step: str  # interaction
+    status: str  # task
+    origin: str  # task
+    completed_at: dt.datetime | None  # task
+
+    def get_channel_display(self) -> str:
+        return str(CHANNELS.get(self.channel, self.channel))
+
+    def get_status_display(self) -> str:
+        return str(TASK_STATUSES.get(self.status, self.status))
+
+    def get_origin_display(self) -> str:
+        return str(TASK_ORIGINS.get(self.origin, self.origin))
+
+
+CHANNELS = dict(Channel.choices)
+TASK_STATUSES = dict(Task.Status.choices)
+TASK_ORIGINS = dict(Task.Origin.choices)
+# TimelineEntry's fields in order, then the tie-break of a day (a task before an interaction)
+TIMELINE_COLUMNS = ("kind", "row_pk", "day", "seller_name", "channel_code", "successful_flag",
+                    "reason_label", "body", "step", "task_status", "task_origin", "done_at",
+                    "is_task")  # fmt: skip
+
+
+def _timeline_rows() -> tuple[QuerySet, QuerySet]:
+    """Interactions and tasks as rows of the same columns (one UNION ALL)."""
+    text, no_text = CharField(), Value("", output_field=CharField())
+    interactions = Interaction.objects.annotate(
+        kind=Value("interaction", output_field=text), row_pk=F("pk"), day=F("date"),
+        is_task=Value(0, output_field=IntegerField()), seller_name=F("seller__name"),
+        channel_code=F("channel"), successful_flag=F("successful"),
+        reason_label=F("reason__label"), body=F("notes"), step=F("next_step"),
+        task_status=no_text, task_origin=no_text,
+        done_at=Value(None, output_field=DateTimeField()),
+    )  # fmt: skip
+    tasks = Task.objects.annotate(
+        kind=Value("task", output_field=text), row_pk=F("pk"), day=F("due_date"),
+        is_task=Value(1, output_field=IntegerField()), seller_name=F("seller__name"),
+        channel_code=no_text, successful_flag=Value(None, output_field=BooleanField()),
+        reason_label=Value(None, output_field=text), body=F("title"), step=no_text,
+        task_status=F("status"), task_origin=F("origin"), done_at=F("completed_at"),
+    )  # fmt: skip
+    return interactions, tasks
 
 
 @dataclass(frozen=True)
 class Timeline:
     entries: list[TimelineEntry]
     total: int
+    page: Page
 
 
-def timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
-    """Interactions and tasks on one line, newest first, capped at ``limit``: two queries."""
-    interactions = list(
-        with_total(client.interactions.select_related("seller", "reason")).order_by("-date", "-pk")[
-            :limit
-        ]
+def timeline_page(client: Client, number: int = 1, *, size: int = SHOWN) -> Page:
+    """Interactions and tasks on one line, newest first (a task before an interaction of the
+    same day), ``size`` at a time: one query."""
+    interactions, tasks = _timeline_rows()
+    rows = (
+        interactions.filter(client=client)
+        .order_by()
+        .values_list(*TIMELINE_COLUMNS)
+        .union(tasks.filter(client=client).order_by().values_list(*TIMELINE_COLUMNS), all=True)
+        .order_by("-day", "-is_task", "-row_pk")
     )
-    tasks = list(
-        with_total(client.tasks.select_related("seller")).order_by("-due_date", "-pk")[:limit]
-    )
-    entries = [TimelineEntry(i.date, "interaction", i) for i in interactions]
-    entries += [TimelineEntry(t.due_date, "task", t) for t in tasks]
-    entries.sort(key=lambda e: (e.date, e.kind == "task", e.item.pk), reverse=True)
-    return Timeline(entries[:limit], total_of(interactions) + total_of(tasks))
+    page = _page(rows, number, size)
+    return Page([TimelineEntry(*row[:-1]) for row in page.rows], page.number, page.has_more)
 
 
-def credit_summary(client: Client, *, today: dt.date) -> dict:
-    """Open and overdue amounts of the client's receivables: one aggregate query."""
-    money = DecimalField(max_digits=16, decimal_places=2)
-    still_owed = F("amount") - Coalesce(F("paid_amount"), Decimal(0), output_field=money)
-    open_ = Q(paid_date__isnull=True)
-    overdue = open_ & Q(due_date__lt=today)
-    return Receivable.objects.filter(client=client).aggregate(
-        count=Count("pk"),
-        open_count=Count("pk", filter=open_),
-        open_amount=Sum(still_owed, filter=open_, output_field=money),
-        overdue_count=Count("pk", filter=overdue),
-        overdue_amount=Sum(still_owed, filter=overdue, output_field=money),
-        oldest_overdue=Min("due_date", filter=overdue),
-    )
+def timeline(client: Client, *, total: int) -> Timeline:
+    """The timeline's first page; ``total``: how many entries it has in all (from
+    ``client_figures``; none: no query)."""
+    page = timeline_page(client) if total else Page([], 1, False)
+    return Timeline(page.rows, total, page)
 
 
 @dataclass(frozen=True)
@@ -175,12 +367,9 @@ class Complaints:
     open: int
 
 
-def complaints(client: Client, *, limit: int = 5) -> Complaints:
-    """The latest complaints with the total and open counts: one query."""
-    rows = list(
-        client.complaints.annotate(
-            total=Window(Count("pk")),
-            open_total=Window(Count("pk", filter=Q(status=Complaint.Status.OPEN))),
-        ).order_by("-opened_on", "-pk")[:limit]
-    )
-    return Complaints(rows, total_of(rows), rows[0].open_total if rows else 0)
+def complaints(client: Client, *, total: int, open_: int) -> Complaints:
+    """The latest complaints, with the counts from ``client_figures`` (none: no query)."""
+    if not total:
+        return Complaints([], 0, 0)
+    latest = client.complaints.order_by("-opened_on", "-pk")[:COMPLAINTS_SHOWN]
+    return Complaints(list(latest), total, open_)

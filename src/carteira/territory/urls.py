@@ -7,5 +7,7 @@ urlpatterns = [
     path("map/", views.territory_map, name="map"),
     path("map/points.json", views.map_points_json, name="points"),
     path("clients/<int:client_id>/card/", views.client_card, name="card"),
+    path("clients/<int:client_id>/orders/", views.client_orders, name="client_orders"),
+    path("clients/<int:client_id>/timeline/", views.client_timeline, name="client_timeline"),
     path("chronology/", views.chronology, name="chronology"),
 ]

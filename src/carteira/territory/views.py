@@ -12,11 +12,12 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from carteira.accounts.policy import policy
+from carteira.audit.services import do_record
 from carteira.clients.access import access_client, sellers_visible_to
 from carteira.clients.selectors import client_segments
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import latest_official_run
-from carteira.territory import places, selectors
+from carteira.territory import client360, places, selectors
 from carteira.territory.buckets import COLOURS, CONTACT_BUCKETS, legend
 from carteira.territory.forms import COLOUR_MODES, TerritoryFilterForm
 
@@ -152,3 +153,40 @@ def chronology(request):
         "nav": "map",
     }
     return render(request, "territory/chronology.html", context)
+
+
+def _page_number(request) -> int | None:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        return None
+    return number if 1 <= number <= 100_000 else None
+
+
+@policy("object:client")
+@login_required
+@require_GET
+def client_orders(request, client_id: int):
+    """The client page's next orders ("see more"): rows for its table."""
+    client = access_client(request.user, client_id)
+    number = _page_number(request)
+    if number is None:
+        return HttpResponseBadRequest(_("Invalid page."))
+    do_record("client.viewed", actor=request.user, obj=client, part="orders", page=number)
+    context = {"client": client, "orders": client360.orders_page(client, number)}
+    return render(request, "clients/client_detail.html#order-rows", context)
+
+
+@policy("object:client")
+@login_required
+@require_GET
+def client_timeline(request, client_id: int):
+    """The client page's next interactions and tasks ("see more"): items for its list."""
+    client = access_client(request.user, client_id)
+    number = _page_number(request)
+    if number is None:
+        return HttpResponseBadRequest(_("Invalid page."))
+    do_record("client.viewed", actor=request.user, obj=client, part="timeline", page=number)
+    page = client360.timeline_page(client, number)
+    context = {"client": client, "timeline": {"entries": page.rows, "page": page}}
+    return render(request, "clients/client_detail.html#timeline-entries", context)
