@@ -1,13 +1,18 @@
 import io
+import os
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
+from carteira.workspace import database_url
 from tests.personas import make_client
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
+CARTEIRA = str(Path(sys.executable).parent / "carteira")
 
 
 class Result:
@@ -44,3 +49,18 @@ def immediate_tasks(settings):
     """Web commits run their background task at once, in the test's thread (the real
     task function; ``test_background`` runs the database worker itself)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def workspace(tmp_path, settings) -> dict[str, str]:
+    """The environment of a `carteira` process on this test's database and media."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "CARTEIRA_HOME": str(home)}
+    if connection.vendor == "sqlite":  # the test database file, under the workspace's name
+        (home / "carteira.sqlite3").symlink_to(connection.settings_dict["NAME"])
+        env.pop("DATABASE_URL", None)
+    else:
+        env["DATABASE_URL"] = database_url(connection.settings_dict)
+    settings.MEDIA_ROOT = home / "media"
+    return env

@@ -151,11 +151,17 @@ class SqliteStage:
     batch inside SQLite. The join counts what exists and what differs before the write,
     in the import's own transaction (SQLite has one writer), so the counts are exact for
     dry runs and writes alike. Affinity: the stage is created ``AS SELECT`` from the
-    target, so a value gets the same storage class on both sides of ``IS NOT``."""
+    target, so a value gets the same storage class on both sides of ``IS NOT``.
+
+    Only quoted model metadata is interpolated into the SQL; every value is a parameter.
+    """
 
     def __init__(self, model: type[models.Model], key: str = "external_id"):
+        meta = model._meta
         self.model = model
         self.key = key
+        self.table, self.pk = _qn(meta.db_table), _qn(meta.pk.column)
+        self.key_column = _qn(meta.get_field(key).column)
         self._layout: list[str] | None = None  # the stage's columns as created
 
     def apply(self, rows, *, write: bool) -> tuple[int, int, int]:
@@ -164,47 +170,56 @@ class SqliteStage:
         if not rows:
             return 0, 0, 0
         columns = Columns(self.model, self.key, list(rows[0].values))
-        meta = self.model._meta
-        table, pk = _qn(meta.db_table), _qn(meta.pk.column)
-        key = _qn(meta.get_field(self.key).column)
-        names = [_qn(n) for n in columns.names]
-        listed, stage = ", ".join(names), f"temp.{STAGE}"
         given = [_qn(f.column) for f in columns.fields[1:]]
-        stamps = [_qn(f.column) for f in columns.defaults if getattr(f, "auto_now", False)]
-        # Only quoted model metadata is interpolated; every value is a parameter.
         with connection.cursor() as cursor:
-            if self._layout != names:
-                cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-                cursor.execute(
-                    f"CREATE TEMP TABLE {STAGE} AS SELECT {listed} FROM {table} WHERE 0"  # noqa: S608
-                )
-                self._layout = names
-            else:
-                cursor.execute(f"DELETE FROM {stage}")  # noqa: S608
-            marks = ", ".join(["%s"] * len(names))
-            cursor.executemany(
-                f"INSERT INTO {stage} ({listed}) VALUES ({marks})",  # noqa: S608
-                columns.params(rows),
-            )
-            differs = " OR ".join(f"s.{c} IS NOT t.{c}" for c in given) or "0"
-            cursor.execute(
-                f"SELECT count(t.{pk}), coalesce(sum({differs}), 0) FROM {stage} s "  # noqa: S608
-                f"JOIN {table} t ON t.{key} = s.{key}"
-            )
-            matched, changed = cursor.fetchone()
+            self._stage(cursor, columns, rows)
+            matched, changed = self._compare(cursor, given)
             if write:
-                if given:
-                    sets = ", ".join(f"{c} = excluded.{c}" for c in (*given, *stamps))
-                    news = " OR ".join(f"{table}.{c} IS NOT excluded.{c}" for c in given)
-                    update = f"DO UPDATE SET {sets} WHERE {news}"
-                else:
-                    update = "DO NOTHING"
-                # ``WHERE true``: SQLite's parser needs it before ON CONFLICT after a SELECT.
-                cursor.execute(
-                    f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {stage} "  # noqa: S608
-                    f"WHERE true ON CONFLICT ({key}) {update}"
-                )
+                self._upsert(cursor, columns, given)
         return len(rows) - matched, changed, matched - changed
+
+    def _stage(self, cursor, columns: Columns, rows) -> None:
+        names = [_qn(n) for n in columns.names]
+        listed = ", ".join(names)
+        if self._layout != names:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {STAGE} AS SELECT {listed} FROM {self.table} WHERE 0"  # noqa: S608
+            )
+            self._layout = names
+        else:
+            cursor.execute(f"DELETE FROM temp.{STAGE}")  # noqa: S608
+        marks = ", ".join(["%s"] * len(names))
+        cursor.executemany(
+            f"INSERT INTO temp.{STAGE} ({listed}) VALUES ({marks})",  # noqa: S608
+            columns.params(rows),
+        )
+
+    def _compare(self, cursor, given: list[str]) -> tuple[int, int]:
+        """(staged rows already stored, those of them with a different value)."""
+        differs = " OR ".join(f"s.{c} IS NOT t.{c}" for c in given) or "0"
+        key = self.key_column
+        cursor.execute(
+            f"SELECT count(t.{self.pk}), coalesce(sum({differs}), 0) "  # noqa: S608
+            f"FROM temp.{STAGE} s JOIN {self.table} t ON t.{key} = s.{key}"
+        )
+        matched, changed = cursor.fetchone()
+        return matched, changed
+
+    def _upsert(self, cursor, columns: Columns, given: list[str]) -> None:
+        listed = ", ".join(_qn(n) for n in columns.names)
+        stamps = [_qn(f.column) for f in columns.defaults if getattr(f, "auto_now", False)]
+        if given:
+            sets = ", ".join(f"{c} = excluded.{c}" for c in (*given, *stamps))
+            news = " OR ".join(f"{self.table}.{c} IS NOT excluded.{c}" for c in given)
+            update = f"DO UPDATE SET {sets} WHERE {news}"
+        else:
+            update = "DO NOTHING"
+        # ``WHERE true``: SQLite's parser needs it before ON CONFLICT after a SELECT.
+        cursor.execute(
+            f"INSERT INTO {self.table} ({listed}) SELECT {listed} FROM temp.{STAGE} "  # noqa: S608
+            f"WHERE true ON CONFLICT ({self.key_column}) {update}"
+        )
 
     def close(self) -> None:
         if self._layout is not None:
