@@ -134,10 +134,16 @@ def test_an_import_interrupted_mid_file_leaves_nothing_and_runs_again(erp_client
     def die_after_first_batch(rows: int) -> None:
         raise Killed
 
-    with pytest.raises(Killed):
+    with pytest.raises(Killed), translation.override("en"):
         do_import("orders", FIXTURES / "orders_cp1252.csv", batch_size=2,
                   progress=die_after_first_batch)  # fmt: skip
     assert Order.objects.count() == 0
+    stopped = ImportRun.objects.get()  # said at once: the process is still there to say it
+    assert (stopped.status, stopped.message) == (
+        "failed",
+        "The import stopped before finishing (its process ended); nothing was written. "
+        "Run it again.",
+    )
 
     _run, report = do_import("orders", FIXTURES / "orders_cp1252.csv", batch_size=2)
     assert (report.status, report.created, Order.objects.count()) == ("committed", 5, 5)

@@ -76,8 +76,8 @@ def test_a_killed_command_line_import_leaves_nothing_and_the_same_command_then_s
     workspace, big_orders
 ):
     command = [CARTEIRA, "import", "orders", str(big_orders)]
-    process = subprocess.Popen(command, env=workspace, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(command, env=workspace, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
     killed = wait_until_mid_import(process)
     kill(process)
 
@@ -110,7 +110,7 @@ def test_a_killed_web_worker_leaves_nothing_its_run_is_failed_and_a_new_commit_i
     client.post(reverse("imports:commit", args=[run.pk]))
     worker = subprocess.Popen(
         [CARTEIRA, "manage", "db_worker", "--no-reload", "--no-startup-delay"],
-        env=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         wait_until_mid_import(worker)

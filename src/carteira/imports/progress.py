@@ -117,15 +117,12 @@ def do_fail_if_abandoned(run: ImportRun, *, now: float | None = None) -> bool:
     beat = float(state.get("beat", 0)) if state is not None else None
     if run.task_id:
         alive = beat is not None and now - beat < STALE_SECONDS and not _task_ended(run)
-        message = _("The import stopped before finishing (the worker ended); nothing was "
-                    "written. Run it again.")  # fmt: skip
     else:
         since = beat if beat is not None else run.created_at.timestamp()
         alive = now - since < STALE_SECONDS
-        message = _("The import stopped before finishing (its process ended); nothing "
-                    "was written. Run it again.")  # fmt: skip
     if alive:
         return False
+    message = stopped_message(worker=bool(run.task_id))
     updated = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
         status=ImportRun.Status.FAILED, finished_at=timezone.now(), message=message[:500]
     )
@@ -133,6 +130,14 @@ def do_fail_if_abandoned(run: ImportRun, *, now: float | None = None) -> bool:
     if updated:
         run.refresh_from_db()
     return bool(updated)
+
+
+def stopped_message(*, worker: bool) -> str:
+    if worker:
+        return _("The import stopped before finishing (the worker ended); nothing was "
+                 "written. Run it again.")  # fmt: skip
+    return _("The import stopped before finishing (its process ended); nothing was "
+             "written. Run it again.")  # fmt: skip
 
 
 def do_fail_abandoned_runs(*, now: float | None = None) -> int:

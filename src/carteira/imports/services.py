@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from carteira.imports.bulk import import_pragmas
 from carteira.imports.kinds import WRITERS
 from carteira.imports.messages import errors_csv
 from carteira.imports.models import ImportRun
-from carteira.imports.progress import Heartbeat, do_fail_abandoned_runs
+from carteira.imports.progress import Heartbeat, do_fail_abandoned_runs, stopped_message
 from carteira.imports.upsert import Outcome
 from carteira_core.ingest import KINDS, IngestError, RowError, open_import
 from carteira_core.ingest.validate import DEFAULT_BATCH_SIZE
@@ -143,6 +143,26 @@ def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch
             error.params.setdefault("file", job.name)
             raise
     do_fail_abandoned_runs()  # a killed import before this one is not left running forever
+    try:
+        _run_beating(jobs, infos, actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                     progress=progress, batch_size=batch_size, heartbeat=heartbeat)  # fmt: skip
+    except BaseException:  # Ctrl+C, a lost connection, a bug: said at once, not in a minute
+        _fail_unfinished([job.run for job in jobs if job.run is not None])
+        raise
+
+
+def _fail_unfinished(runs: list[ImportRun]) -> None:
+    # Best effort while another error propagates: if the database is what failed, the
+    # heartbeat rule marks the runs a minute later.
+    with suppress(Exception):
+        ImportRun.objects.filter(
+            pk__in=[run.pk for run in runs], status=ImportRun.Status.RUNNING
+        ).update(status=ImportRun.Status.FAILED, finished_at=timezone.now(),
+                 message=stopped_message(worker=False)[:500])  # fmt: skip
+
+
+def _run_beating(jobs: list[_Job], infos, *, actor, dry_run, skip_invalid, progress,
+                 batch_size, heartbeat) -> None:  # fmt: skip
     with ExitStack() as beating:
         beats = []
         for job, info in zip(jobs, infos, strict=True):
