@@ -193,13 +193,19 @@ LOGGING = {
 
 # A cache shared by all server processes (rate limits): a folder, e.g. $CARTEIRA_HOME/cache.
 # Without it each process counts alone (fine for one process; `carteira serve` runs two).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if _cache_dir := os.environ.get("CARTEIRA_CACHE_DIR"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": _cache_dir,
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": _cache_dir,
     }
+# The dashboard's figures, in the database: shared by every server process and by the
+# snapshot job that warms them, and gone with the data they sum (ADR 10).
+CACHES["figures"] = {
+    "BACKEND": "carteira.portfolio.cache.FiguresCache",
+    "LOCATION": "carteira_figures_cache",
+    "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+}
 
 # Product settings (README: Settings).
 CARTEIRA_API_RATE_PER_MINUTE = int(os.environ.get("CARTEIRA_API_RATE_PER_MINUTE", "120"))

@@ -11,26 +11,37 @@ class × status matrix — can be kept per (scope, slice, run). The key holds:
 - the run's id and creation time (a new or recomputed snapshot is a new key; ids reused
   after a restore or a rolled-back test cannot match an old entry).
 
-Entries live in Django's default cache (per process unless ``CARTEIRA_CACHE_DIR`` is set).
+Entries live in the ``figures`` cache: a database table shared by every server process and
+by ``carteira snapshot``, which warms the scopes users open first (``do_warm_dashboards``,
+ADR 10).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
-from django.core.cache import cache
-from django.db.models import Count, F, Sum
+from django.core.cache import caches
+from django.db.models import Count, F, Q, Sum
 
-from carteira.accounts.models import User
+from carteira.accounts.models import COMPANY_WIDE_ROLES, Role, User
 from carteira.clients.access import clients_visible_to
+from carteira.organization.models import Seller, Team
 from carteira.portfolio import kpis as k
 from carteira.portfolio.models import SnapshotRun
-from carteira.portfolio.selectors import sliced_readings
+from carteira.portfolio.selectors import (
+    latest_official_run,
+    latest_official_runs,
+    sliced_readings,
+)
+from carteira_core.rules import rules_from_dict
 
 SLICE = ("seller", "team", "segment", "state")
 TIMEOUT = 7 * 24 * 3600
 VERSION = 2
+TREND_RUNS = 13  # the dashboard's trend: the latest 13 readings up to the one shown
+cache = caches["figures"]
 
 
 def scope_key(user: User) -> str:
@@ -86,3 +97,57 @@ def breakdown(user: User, filters: dict, run: SnapshotRun, scope: str) -> dict:
         }
         cache.set(key, found, TIMEOUT)
     return found
+
+
+def previous_run(run: SnapshotRun) -> SnapshotRun | None:
+    """The official reading a period before ``run``: the dashboard's comparison."""
+    period = rules_from_dict(run.rules).lifecycle.period_days
+    return SnapshotRun.objects.filter(
+        kind=SnapshotRun.Kind.OFFICIAL, as_of=run.as_of - dt.timedelta(days=period)
+    ).first()
+
+
+def _warm(user: User, filters: dict, run: SnapshotRun, runs: list[SnapshotRun]) -> None:
+    """Store what the dashboard of ``run`` reads for this user and slice: the KPIs of
+    ``runs`` (the reading, the one a period before, the trend's) and the breakdown."""
+    scope = scope_key(user)
+    kpis_by_run(user, filters, runs, scope)
+    breakdown(user, filters, run, scope)
+
+
+def do_warm_dashboards(run: SnapshotRun | None = None) -> int:
+    """Compute and store the dashboard figures of the latest official reading (or ``run``)
+    for the views users open first, so that the first visit after a snapshot reads them:
+    the whole company unsliced and sliced by each team and each seller, and each active
+    manager's and seller's own portfolio, unsliced. Entries already stored are read, not
+    computed again. Returns how many views were warmed."""
+    run = run or latest_official_run()
+    if run is None:
+        return 0
+    before = previous_run(run)
+    compared = [run] if before is None else [run, before]
+    trend = latest_official_runs(TREND_RUNS, until=run.as_of)
+    with_trend = sorted({*compared, *trend}, key=lambda r: (r.as_of, r.pk))
+    views = 0
+    whole = (
+        User.objects.filter(Q(role__in=COMPANY_WIDE_ROLES) | Q(is_superuser=True), is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if whole is not None:
+        # Unsliced, the company's trend is read from the engine's stored group figures.
+        _warm(whole, {}, run, compared)
+        teams = Team.objects.order_by("pk").values_list("pk", flat=True)
+        sellers = Seller.objects.order_by("pk").values_list("pk", flat=True)
+        slices = [{"team": pk} for pk in teams] + [{"seller": pk} for pk in sellers]
+        for filters in slices:
+            _warm(whole, filters, run, with_trend)
+        views += 1 + len(slices)
+    own = User.objects.filter(
+        is_active=True, is_superuser=False, role__in=[Role.MANAGER, Role.SELLER]
+    ).order_by("pk")
+    for user in own:
+        _warm(user, {}, run, with_trend)
+        views += 1
+    cache.do_cull()
+    return views

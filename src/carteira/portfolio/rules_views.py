@@ -11,6 +11,7 @@ from carteira.portfolio.models import RulesVersion
 from carteira.portfolio.rules_forms import RulesForm
 from carteira.portfolio.rules_store import current_rules, do_save_rules
 from carteira.portfolio.services import do_snapshot
+from carteira.portfolio.tasks import warm_dashboards
 from carteira.portfolio.whatif import preview_rules
 
 EDITORS = {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}
@@ -39,7 +40,8 @@ def rules_page(request):
             if "save" in request.POST:
                 version = do_save_rules(form.rules, by=request.user,
                                         comment=form.cleaned_data["comment"])  # fmt: skip
-                do_snapshot(timezone.localdate(), by=request.user)
+                run = do_snapshot(timezone.localdate(), by=request.user)
+                warm_dashboards.enqueue(run.pk)  # ADR 10: the first dashboards read them
                 messages.success(request, _("Rules version %(n)s is in force; today's reading "
                                             "was recomputed.") % {"n": version.number})  # fmt: skip
                 return redirect("portfolio:rules")

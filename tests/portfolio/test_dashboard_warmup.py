@@ -1,0 +1,130 @@
+"""The nightly snapshot stores the dashboard figures users open first, in the database
+cache every server process shares (ADR 10): the first dashboard after it aggregates no
+reading, shows the same numbers as a cold one, and never another user's (ADR 8)."""
+
+import datetime as dt
+from fractions import Fraction
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from carteira.portfolio.figures import do_warm_dashboards
+from carteira.portfolio.services import do_snapshot
+from carteira.portfolio.tasks import warm_dashboards
+from tests.histories import T
+from tests.personas import PASSWORD
+
+pytestmark = pytest.mark.django_db
+figures = caches["figures"]
+
+
+@pytest.fixture(autouse=True)
+def on_t():
+    with time_machine.travel(dt.datetime(2026, 6, 30, 15, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def visit(client, user, **query):
+    """The dashboard's context, and how many queries read the readings table."""
+    client.logout()
+    assert client.login(username=user.username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("portfolio:dashboard"), query)
+    assert response.status_code == 200
+    readings = [q["sql"] for q in queries if '"portfolio_clientsnapshot"' in q["sql"]]
+    return response.context, len(readings)
+
+
+def pyramid(context):
+    return {row["status"]: row["count"] for row in context["pyramid"] if row["count"]}
+
+
+@pytest.fixture
+def two_readings(history):
+    do_snapshot(T - dt.timedelta(days=30))
+    return history
+
+
+def test_the_snapshot_command_stores_the_figures_of_every_common_view(
+    two_readings, director, manager_sul
+):
+    out = StringIO()
+    call_command("snapshot", stdout=out)
+    # the company unsliced, by each of 2 teams and 3 sellers; 2 managers and 3 sellers
+    assert "dashboard figures stored for 11 views in" in out.getvalue().splitlines()[-1]
+
+
+def test_after_the_snapshot_the_first_dashboards_aggregate_no_reading(
+    client, two_readings, director, manager_sul, seller_ana
+):
+    call_command("snapshot", stdout=StringIO())
+    for user, query in ((director, {}), (manager_sul, {}), (seller_ana.user, {}),
+                        (director, {"seller": seller_ana.pk})):  # fmt: skip
+        assert visit(client, user, **query)[1] == 0, user
+
+
+def test_without_the_warm_up_the_first_dashboard_aggregates_the_readings(
+    client, two_readings, manager_sul
+):
+    do_snapshot(T)
+    assert visit(client, manager_sul)[1] > 0
+
+
+def test_warmed_figures_are_the_ones_a_cold_visit_computes(
+    client, two_readings, manager_sul, seller_ana, seller_bruno
+):
+    run = do_snapshot(T)
+    cold = {u.username: visit(client, u)[0] for u in (manager_sul, seller_ana.user)}
+    figures.clear()
+    do_warm_dashboards(run)
+    for user in (manager_sul, seller_ana.user):
+        warm, aggregated = visit(client, user)
+        assert aggregated == 0
+        assert (warm["kpis"], pyramid(warm), warm["trend"]) == (
+            cold[user.username]["kpis"], pyramid(cold[user.username]),
+            cold[user.username]["trend"],
+        )  # fmt: skip
+
+
+def test_two_sellers_warmed_together_still_see_only_their_own_numbers(
+    client, two_readings, director, seller_ana, seller_bruno
+):
+    do_warm_dashboards(do_snapshot(T))
+    ana, _ = visit(client, seller_ana.user)
+    bruno, _ = visit(client, seller_bruno.user)
+    assert pyramid(ana) == {"active": 1, "pre_inactive": 1}
+    assert pyramid(bruno) == {"inactivated": 1, "inactive": 1}
+    assert (ana["kpis"].portfolio, ana["kpis"].positivation) == (2, Fraction(1, 2))
+    assert (bruno["kpis"].portfolio, bruno["kpis"].positivation) == (2, Fraction(0))
+
+
+def test_a_what_if_snapshot_stores_no_dashboard_figures(two_readings, director, tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[lifecycle]\nactive_days = 60\n", encoding="utf-8")
+    out = StringIO()
+    call_command("snapshot", rules=rules, stdout=out)
+    assert "dashboard figures" not in out.getvalue()
+    assert figures_stored() == 0
+
+
+def test_without_a_reading_nothing_is_warmed(db, director):
+    assert (do_warm_dashboards(), figures_stored()) == (0, 0)
+
+
+def test_the_rules_pages_task_warms_only_the_latest_reading(two_readings, director):
+    older = do_snapshot(T - dt.timedelta(days=60))
+    latest = do_snapshot(T)
+    assert warm_dashboards.call(older.pk) == 0
+    assert warm_dashboards.call(latest.pk) == 11
+
+
+def figures_stored() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM carteira_figures_cache")
+        return cursor.fetchone()[0]
