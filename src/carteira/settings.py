@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carteira.audit",
     "carteira.demo",
     "carteira.imports",
+    "carteira.exports",
     "carteira.api",
     "carteira.plans",
     "carteira.territory",
@@ -216,3 +217,4 @@ CARTEIRA_IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("CARTEIRA_IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))
 )
 CARTEIRA_TILE_URL = os.environ.get("CARTEIRA_TILE_URL", "")
+CARTEIRA_EXPORT_TTL_HOURS = float(os.environ.get("CARTEIRA_EXPORT_TTL_HOURS", "24"))

@@ -1,29 +1,26 @@
+"""The client list's export: the list's filters and scope, inert formulas, numeric cells,
+an audit entry without the searched text — now prepared by the worker."""
+
 import csv
 import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from carteira.audit.models import AuditEvent
 from carteira.clients.models import Client
-from tests.personas import PASSWORD
+from carteira.exports.models import ExportJob
+from tests.exports.conftest import body, exported, login, sheet_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 HOSTILE_NAME = '=HYPERLINK("http://mal.example","clique")'
 
 
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-
-
 def export_csv(client, **query) -> list[list[str]]:
-    response = client.get(reverse("clients:export", args=["csv"]), query)
-    assert response.status_code == 200
+    response = exported(client, reverse("clients:export", args=["csv"]), query)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
 
 
 def test_a_sellers_export_holds_only_their_own_clients(client, portfolio, seller_ana):
@@ -52,9 +49,7 @@ def test_xlsx_cells_keep_numbers_numeric_and_text_as_text(client, portfolio, dir
         name=HOSTILE_NAME, latitude=-30.0277, potential=Decimal("1234.56")
     )
     login(client, director)
-    response = client.get(reverse("clients:export", args=["xlsx"]), {"q": "A1"})
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    sheet = book.active
+    sheet = sheet_of(exported(client, reverse("clients:export", args=["xlsx"]), {"q": "A1"}))
     header = [cell.value for cell in sheet[1]]
     row = sheet[2]
     name, latitude = row[header.index("name")], row[header.index("latitude")]
@@ -79,10 +74,12 @@ def test_every_export_is_in_the_audit_without_the_search_text(client, portfolio,
 def test_an_invalid_filter_is_refused_not_widened(client, portfolio, seller_ana):
     login(client, seller_ana.user)
     response = client.get(reverse("clients:export", args=["csv"]), {"state": "XX"})
-    assert response.status_code == 400
+    assert (response.status_code, response.content.decode()) == (400, "Filtro inválido: state")
+    assert not ExportJob.objects.exists()
     assert not AuditEvent.objects.filter(action="export").exists()
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client, portfolio):
     response = client.get(reverse("clients:export", args=["xlsx"]))
     assert response.status_code == 302
+    assert not ExportJob.objects.exists()

@@ -9,6 +9,7 @@ from django.db.models import Count, Max
 from carteira.agenda.models import Task, TaskBatch
 from carteira.api.tokens import do_create_token
 from carteira.clients.models import Contact
+from carteira.exports.models import ExportJob
 from carteira.imports.models import ImportRun
 
 DAY = dt.date(2026, 11, 2)
@@ -28,8 +29,10 @@ def owned_objects(seller, client) -> dict[str, int]:
     run = ImportRun.objects.create(kind="contacts", file_name="c.csv", sha256="0" * 64,
                                    created_by=user, status="uploaded")  # fmt: skip
     token, _ = do_create_token(user=user, name="erp", scope="write")
+    job = ExportJob.objects.create(owner=user, kind="orders", fmt="csv", status="done",
+                                   file_name="pedidos.csv")  # fmt: skip
     return {"client_id": client.pk, "contact_id": contact.pk, "task_id": task.pk,
-            "run_id": run.pk, "token_id": token.pk}  # fmt: skip
+            "run_id": run.pk, "token_id": token.pk, "job_id": job.pk}  # fmt: skip
 
 
 def company_objects(manager, seller) -> dict[str, int]:

@@ -13,6 +13,7 @@ from carteira.audit.models import AuditEvent
 from carteira.audit.services import do_record
 from carteira.clients.models import Client, Contact
 from carteira.clients.services import do_assign_client
+from tests.exports.conftest import run_worker
 from tests.personas import PASSWORD
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
@@ -83,10 +84,11 @@ def _personal_values() -> set[str]:
     return values
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the export's worker commits
 def test_no_personal_value_reaches_the_audit_trail(
-    portfolio, seller_ana, seller_bruno, manager_sul, admin_user
+    portfolio, seller_ana, seller_bruno, manager_sul, admin_user, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
     for kind in ("sellers", "clients", "contacts"):
         call_command("import", kind, str(FIXTURES / f"{kind}.csv"), stdout=None)
     contact = Contact.objects.filter(email__contains="@").first()
@@ -95,7 +97,8 @@ def test_no_personal_value_reaches_the_audit_trail(
     admin = _browser(admin_user)
     admin.get(f"/clients/{contact.client_id}/")
     admin.get(f"/privacy/contacts/{contact.pk}/")
-    admin.get("/clients/export.csv", {"q": contact.client.name})
+    assert admin.get("/clients/export.csv", {"q": contact.client.name}).status_code == 202
+    run_worker()  # the export is audited when its file is ready
     admin.get("/clients/", {"q": contact.name})
     _browser(seller_ana.user).get(f"/clients/{portfolio['B1'].pk}/")
     do_assign_client(portfolio["A1"], seller_bruno, start=dt.date.today(), by=manager_sul)

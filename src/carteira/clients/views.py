@@ -11,8 +11,7 @@ from carteira.audit.services import do_record
 from carteira.clients import selectors
 from carteira.clients.access import access_client, sellers_visible_to
 from carteira.clients.forms import ClientFilterForm
-from carteira.exports.http import csv_response, xlsx_response
-from carteira.exports.services import do_record_export
+from carteira.exports.views import request_export
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360
 
@@ -81,30 +80,10 @@ def client_detail(request, client_id: int):
     return render(request, "clients/client_detail.html", context)
 
 
-EXPORT_COLUMNS = {
-    "external_id": "external_id", "name": "name", "trade_name": "trade_name",
-    "document": "document", "segment": "segment", "city": "city", "state": "state",
-    "seller_external_id": "seller__external_id", "seller": "seller__name",
-    "latitude": "latitude", "longitude": "longitude", "potential": "potential",
-}  # fmt: skip
-READING_COLUMNS = ("status", "abc", "days_since_last_purchase", "revenue_in_abc_window")
-
-
 @policy("login")
 @login_required
 @require_GET
 def client_export(request, fmt: str):
-    """The client list as CSV or XLSX: the same filters, the same scope, every row."""
-    found = _filtered_clients(request)
-    if isinstance(found, HttpResponseBadRequest):
-        return found
-    form, run, clients = found
-    columns = list(EXPORT_COLUMNS) + (list(READING_COLUMNS) if run is not None else [])
-    lookups = list(EXPORT_COLUMNS.values()) + columns[len(EXPORT_COLUMNS) :]
-    filters = {k: v for k, v in form.cleaned_data.items() if k != "page"}
-    do_record_export(actor=request.user, kind="clients", fmt=fmt, filters=filters,
-                     rows=clients.count())  # fmt: skip
-    rows = clients.values_list(*lookups).iterator(chunk_size=2_000)
-    filename = f"clientes-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    respond = xlsx_response if fmt == "xlsx" else csv_response
-    return respond(filename, columns, rows)
+    """The client list as CSV or XLSX (the same filters, the same scope, every row),
+    prepared in the background: the answer is the export's job (202)."""
+    return request_export(request, "clients", fmt, request.GET.dict())
