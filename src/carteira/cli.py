@@ -30,6 +30,7 @@ PRODUCT_COMMANDS = {
     "rules": gettext_noop("show or load the portfolio rules"),
     "snapshot": gettext_noop("compute and store the portfolio reading at a date"),
     "report": gettext_noop("portfolio reports: clients, kpis, matrix"),
+    "exports": gettext_noop("web exports: cleanup deletes the expired files"),
     "plan": gettext_noop("apply the action plan: tasks, escalations, daily digest"),
     "createuser": gettext_noop("create a login with a role"),
     "backup": gettext_noop("write a consistent copy of the database"),

@@ -1,5 +1,6 @@
-"""A manager goes from a cell of the matrix to its clients and downloads them: the Excel
-and CSV files hold exactly the cell's clients."""
+"""A manager goes from a cell of the matrix to its clients and exports them: the export is
+prepared in the background (the page follows it, then offers the file), and the Excel
+and CSV files hold exactly the cell's clients (screenshots for docs/guia/exportacao.md)."""
 
 import csv
 import io
@@ -8,10 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from carteira.exports.models import ExportJob
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.services import do_snapshot
 from tests.browser.test_dashboard_journey import log_in
-from tests.browser.test_login_journey import offline
+from tests.browser.test_login_journey import SHOTS, offline
+from tests.exports.conftest import DATABASE_TASKS, download_export, run_worker
 from tests.histories import T
 
 
@@ -30,8 +33,10 @@ def _largest_cell(page):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_manager_exports_the_clients_of_a_matrix_cell(
-    page, live_server, history, manager_sul, tmp_path
+    page, live_server, history, manager_sul, tmp_path, settings
 ):
+    settings.TASKS = DATABASE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
     do_snapshot(T, use_adbc=False)
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -58,8 +63,16 @@ def test_a_manager_exports_the_clients_of_a_matrix_cell(
     assert shown == expected
 
     exports = page.locator("p.exports")
+    exports.get_by_role("link", name="Excel").click()
+    page.locator("#export-job").wait_for()  # 202: the file is being prepared
+    page.screenshot(path=SHOTS / "exportacao-preparando.png", full_page=False)
+    run_worker()
+    ready = page.locator("#export-job a[download]")
+    ready.wait_for(timeout=10_000)  # the page polled and now offers the file
+    assert page.url.endswith(f"/exports/{ExportJob.objects.get().pk}/")
+    page.screenshot(path=SHOTS / "exportacao-pronta.png", full_page=False)
     with page.expect_download() as download_info:
-        exports.get_by_role("link", name="Excel").click()
+        ready.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
     saved = Path(tmp_path) / download.suggested_filename
@@ -69,12 +82,16 @@ def test_a_manager_exports_the_clients_of_a_matrix_cell(
     ids = sorted(row[header.index("external_id")].value for row in sheet.iter_rows(min_row=2))
     assert ids == expected
 
-    with page.expect_download() as download_info:
-        exports.get_by_role("link", name="CSV", exact=True).click()
-    download = download_info.value
+    page.go_back()  # to the list: the job's page replaced the request in the history
+    page.wait_for_url("**/clients/?*")
+    download = download_export(page, exports.get_by_role("link", name="CSV", exact=True))
     assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert sorted(row["external_id"] for row in rows) == expected
     assert {(row["abc"], row["status"]) for row in rows} == {(query["abc"], query["status"])}
+
+    page.goto(f"{live_server.url}/exports/")  # My exports: both files, newest first
+    assert page.locator("#export-jobs a[download]").count() == 2
+    page.screenshot(path=SHOTS / "exportacao-minhas.png", full_page=False)
     assert errors == []

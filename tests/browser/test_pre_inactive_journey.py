@@ -11,14 +11,17 @@ import pytest
 from carteira.portfolio.services import do_snapshot
 from tests.browser.test_dashboard_journey import log_in
 from tests.browser.test_login_journey import SHOTS, offline
+from tests.exports.conftest import DATABASE_TASKS, download_export
 from tests.histories import T
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_manager_finds_the_a_clients_that_became_pre_inactive_and_exports_them(
-    page, live_server, history, manager_sul, tmp_path
+    page, live_server, history, manager_sul, tmp_path, settings
 ):
+    settings.TASKS = DATABASE_TASKS  # the export is prepared by the worker
+    settings.MEDIA_ROOT = tmp_path / "media"
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -56,10 +59,9 @@ def test_a_manager_finds_the_a_clients_that_became_pre_inactive_and_exports_them
 
     # Back to the list, and the list to a spreadsheet.
     page.go_back()
-    with page.expect_download() as download_info:
-        page.locator("p.exports").get_by_role("link", name="Excel").click()
-    saved = Path(tmp_path) / download_info.value.suggested_filename
-    download_info.value.save_as(saved)
+    download = download_export(page, page.locator("p.exports").get_by_role("link", name="Excel"))
+    saved = Path(tmp_path) / download.suggested_filename
+    download.save_as(saved)
     sheet = openpyxl.load_workbook(saved).active
     header = [cell.value for cell in sheet[1]]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]

@@ -24,7 +24,24 @@ def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
-def login(client, user):
+def download_export(page, link):
+    """In the browser: click an export link, let the worker build the file while the page
+    polls, then click the download link it turned into. The Playwright download."""
+    link.click()
+    page.locator("#export-job").wait_for()
+    run_worker()
+    ready = page.locator("#export-job a[download]")
+    ready.wait_for(timeout=10_000)
+    with page.expect_download() as download:
+        ready.click()
+    return download.value
+
+
+def login(client, user, language: str = ""):
+    """Log ``user`` in; ``language="en"`` for assertions on the English source messages."""
+    if language:
+        user.language = language
+        user.save(update_fields=["language"])
     assert client.login(username=user.username, password=PASSWORD)
 
 

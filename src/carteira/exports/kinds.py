@@ -109,8 +109,13 @@ def plan(user, kind: str, data: Mapping[str, Any]) -> Plan:
 
 
 def _checked(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data; ``Refused`` naming the bad filters (or saying what is
+    wrong with them together, like an inverted date range)."""
     if not form.is_valid():
-        raise Refused(_("Invalid filter: %s") % ", ".join(form.errors))
+        names = [name for name in form.errors if name != forms.forms.NON_FIELD_ERRORS]
+        if names:
+            raise Refused(_("Invalid filter: %s") % ", ".join(names))
+        raise Refused(" ".join(form.non_field_errors()))
     return form.cleaned_data
 
 
