@@ -311,8 +311,10 @@ def _report(
         if limit is not None:
             ok = float(row["95%"]) <= limit
             verdict = f"p95 ≤ {limit} ms: {'met' if ok else '**missed**'}"
-        if row["Name"].startswith("export"):
-            verdict = "plan: 202 ≤ 200 ms; here a synchronous download, whole file timed"
+        if row["Name"] == "export request":  # a job: 202 at once, then polled apart
+            verdict = f"plan: 202 ≤ 200 ms: {'met' if float(row['95%']) <= 200 else '**missed**'}"
+        elif row["Name"].startswith("export"):
+            verdict = "following the export's job (not in the plan)"
         lines.append(
             f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
             f"{row['50%']} | {row['95%']} | {row['99%']} | "
@@ -338,6 +340,13 @@ def _report(
         f"race with another session of the same seller (404), "
         f"{writes['no_open_task']} found no open task."
     )
+    if exports := result.get("exports"):
+        waits = sorted(exports["seconds_to_file"]) or [0]
+        lines.append(
+            f"Exports: {exports['done']} files ready ({exports['failed']} failed, "
+            f"{exports['timed_out']} not ready in 120 s) after {exports['polls']} polls; "
+            f"request to file ready: median {waits[len(waits) // 2]:.1f} s, max {waits[-1]:.1f} s."
+        )
     if samples:
         lines += ["", _memory(samples)]
     lines += extra

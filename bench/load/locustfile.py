@@ -11,7 +11,9 @@ of think time, does the plan's mix:
     10 %  task writes                         (GET /agenda/, POST a task's outcome; a
                                               manager opens one of the three sellers')
      5 %  dashboard                           (GET /portfolio/)
-     5 %  export                              (GET /clients/export.csv)
+     5 %  export                              (GET /clients/export.csv → 202 and a job;
+                                              its status polled every 0.5 s, counted apart
+                                              as "export poll", then the file downloaded)
 
 Every response is checked for ids outside the account's scope: client links
 (``/clients/<id>/``), task cards, exported rows (external ids) and the dashboard's seller
@@ -29,6 +31,7 @@ import json
 import os
 import random
 import re
+import time
 
 from fingerprint import dashboard_fingerprint  # bench/load/, on locust's path
 from locust import HttpUser, between, events, task
@@ -40,6 +43,10 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 LEAKS = {"responses_checked": 0, "ids_checked": 0, "cross_user_ids": 0, "examples": []}
 WRITES = {"closed": 0, "already_closed": 0, "no_open_task": 0}
+EXPORTS = {"done": 0, "failed": 0, "timed_out": 0, "polls": 0, "seconds_to_file": []}
+EXPORT_POLL_SECONDS = 0.5
+EXPORT_WAIT_SECONDS = 120
+JSON = {"Accept": "application/json"}
 _accounts = {
     kind: itertools.cycle([a for a in CONFIG["accounts"] if a["kind"] == kind])
     for kind in ("seller", "manager", "team")
@@ -160,8 +167,32 @@ class Account(HttpUser):
 
     @task(5)
     def export(self) -> None:
+        """Ask for the client list's export (202 and a job, at once), poll the job until
+        the worker has written the file, download it and check its rows."""
         params = self.account["export_params"]
-        page = self.client.get("/clients/export.csv", params=params, name="export csv")
+        request = {"params": params, "headers": JSON, "catch_response": True}
+        with self.client.get("/clients/export.csv", name="export request", **request) as asked:
+            if asked.status_code != 202:
+                asked.failure(f"export request answered {asked.status_code}, not 202")
+                return
+            job = asked.json()
+        started = time.monotonic()
+        while job["status"] in ("queued", "running"):
+            if time.monotonic() - started > EXPORT_WAIT_SECONDS:
+                EXPORTS["timed_out"] += 1
+                return
+            time.sleep(EXPORT_POLL_SECONDS)
+            EXPORTS["polls"] += 1
+            page = self.client.get(job["status_url"], headers=JSON, name="export poll")
+            if page.status_code != 200:
+                return
+            job = page.json()
+        if job["status"] != "done":
+            EXPORTS[job["status"]] = EXPORTS.get(job["status"], 0) + 1
+            return
+        page = self.client.get(job["download_url"], name="export download")
+        EXPORTS["done"] += 1
+        EXPORTS["seconds_to_file"].append(round(time.monotonic() - started, 3))
         if page.status_code != 200 or self.externals is None:
             return
         rows = csv.DictReader(io.StringIO(page.content.decode("utf-8-sig")))
@@ -193,4 +224,4 @@ def _write_results(**_kwargs) -> None:
     path = os.environ.get("LOAD_RESULT")
     if path:
         with open(path, "w", encoding="utf-8") as out:
-            json.dump({"leaks": LEAKS, "writes": WRITES}, out, indent=1)
+            json.dump({"leaks": LEAKS, "writes": WRITES, "exports": EXPORTS}, out, indent=1)
