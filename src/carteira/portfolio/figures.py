@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from importlib.metadata import version
 
 from django.core.cache import caches
 from django.db.models import Count, F, Q, Sum
@@ -40,6 +41,9 @@ from carteira_core.rules import rules_from_dict
 SLICE = ("seller", "team", "segment", "state")
 TIMEOUT = 7 * 24 * 3600
 VERSION = 2
+# Entries outlive the process (ADR 10): the release is in the key, so an upgrade that
+# changes what is stored never reads an older shape; bump VERSION for such a change in between.
+RELEASE = version("carteira")
 TREND_RUNS = 13  # the dashboard's trend: the latest 13 readings up to the one shown
 cache = caches["figures"]
 
@@ -62,7 +66,7 @@ def _key(kind: str, scope: str, filters: dict, run: SnapshotRun) -> str:
         "run": [run.pk, run.created_at.isoformat() if run.created_at else ""],
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-    return f"carteira:dashboard:{VERSION}:{kind}:{digest}"
+    return f"carteira:dashboard:{VERSION}:{RELEASE}:{kind}:{digest}"
 
 
 def _readings(user: User, filters: dict, run: SnapshotRun):
