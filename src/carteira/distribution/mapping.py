@@ -1,16 +1,13 @@
 """The proposal on a map: every client of the proposal's sellers coloured by the seller
 proposed, the moving ones marked, and each seller's base (the input of the map's JS)."""
 
-import os
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carteira.distribution.access import Scope
 from carteira.distribution.models import Proposal
 from carteira.organization.models import Seller
-from carteira.territory import places
-from carteira.territory.views import tile_url
+from carteira.territory.basemap import base_map_config
 
 MAX_POINTS = 20_000  # beyond this, the moving clients and a sample of the others
 # Twelve colours told apart by most colour-blind readers too (Tableau 10 + two).
@@ -45,10 +42,7 @@ def proposal_map(scope: Scope, proposal: Proposal) -> dict:
     return {
         "points": points,
         "sellers": [_seller(r, i, sums, homes) for i, r in enumerate(rows)],
-        "tileUrl": tile_url(),
-        "tileAttribution": os.environ.get("CARTEIRA_TILE_ATTRIBUTION", ""),
-        "states": [] if tile_url() else places.state_labels(),
-        "statesAttribution": places.ATTRIBUTION,
+        **base_map_config(),
         "cardUrl": reverse("territory:card", args=[0]),
         "text": {"moved": _("moves to this seller"), "base": _("Base of %s")},
     }  # fmt: skip

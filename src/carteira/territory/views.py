@@ -1,6 +1,3 @@
-import os
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -17,16 +14,12 @@ from carteira.clients.access import access_client, sellers_visible_to
 from carteira.clients.selectors import client_segments
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import latest_official_run
-from carteira.territory import client360, places, selectors
+from carteira.territory import client360, selectors
+from carteira.territory.basemap import base_map_config
 from carteira.territory.buckets import COLOURS, CONTACT_BUCKETS, legend
 from carteira.territory.forms import COLOUR_MODES, TerritoryFilterForm
 
 PAGE_SIZE = 25
-
-
-def tile_url() -> str:
-    """The tile server's URL template; empty: points on a plain background (works offline)."""
-    return getattr(settings, "CARTEIRA_TILE_URL", "") or os.environ.get("CARTEIRA_TILE_URL", "")
 
 
 def _filter_form(request) -> TerritoryFilterForm:
@@ -42,10 +35,7 @@ def _map_config() -> dict:
     return {
         "pointsUrl": reverse("territory:points"),
         "cardUrl": reverse("territory:card", args=[0]),
-        "tileUrl": tile_url(),
-        "tileAttribution": os.environ.get("CARTEIRA_TILE_ATTRIBUTION", ""),
-        "states": [] if tile_url() else places.state_labels(),
-        "statesAttribution": places.ATTRIBUTION,
+        **base_map_config(),
         "colours": {str(key): colour for key, colour in COLOURS.items()},
         "labels": {
             mode: [[key, str(label)] for key, label in legend(mode)] for mode, _l in COLOUR_MODES

@@ -9,23 +9,7 @@
   for (const swatch of document.querySelectorAll("#proposal-legend [data-colour]")) {
     swatch.style.backgroundColor = swatch.dataset.colour;
   }
-  const map = L.map(el, { preferCanvas: true, minZoom: 3, maxZoom: 18 });
-  if (data.tileUrl) {
-    L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution }).addTo(map);
-  } else if (data.states.length) {
-    const pane = map.createPane("states");
-    pane.style.zIndex = "350";
-    pane.style.pointerEvents = "none";
-    for (const [uf, lat, lon] of data.states) {
-      const label = document.createElement("span");
-      label.textContent = uf;
-      L.marker([lat, lon], {
-        pane: "states", interactive: false, keyboard: false,
-        icon: L.divIcon({ html: label, className: "map-state", iconSize: L.point(28, 16) }),
-      }).addTo(map);
-    }
-    map.attributionControl.addAttribution(data.statesAttribution);
-  }
+  const map = window.carteiraBaseMap(el, data);
   const renderer = L.canvas({ padding: 0.5 });
   const bounds = [];
   const stay = [];

@@ -10,31 +10,8 @@
   const summary = document.getElementById("map-summary");
   const chronologyLink = document.getElementById("chronology-link");
   const numbers = new Intl.NumberFormat(document.documentElement.lang || "pt-BR");
-  const BRAZIL = [[-33.8, -73.99], [5.3, -34.8]];
 
-  const map = L.map(el, {
-    preferCanvas: true, minZoom: 3, maxZoom: 18,
-  });
-  map.fitBounds(BRAZIL);
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
-  } else if (config.states.length) {
-    // No tiles: the states' abbreviations, under the points, as a reference.
-    const pane = map.createPane("states");
-    pane.style.zIndex = "350";
-    pane.style.pointerEvents = "none";
-    const states = L.layerGroup([], { attribution: config.statesAttribution });
-    for (const [uf, lat, lon] of config.states) {
-      const label = document.createElement("span");
-      label.textContent = uf;
-      states.addLayer(L.marker([lat, lon], {
-        pane: "states", interactive: false, keyboard: false,
-        icon: L.divIcon({ html: label, className: "map-state", iconSize: L.point(28, 16) }),
-      }));
-    }
-    states.addTo(map);
-    map.attributionControl.addAttribution(config.statesAttribution);
-  }
+  const map = window.carteiraBaseMap(el, config);
   const renderer = L.canvas({ padding: 0.5 });
   let cluster = null;
   let request = 0;
