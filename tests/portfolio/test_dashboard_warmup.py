@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from carteira.demo.loader import do_wipe_workspace
 from carteira.portfolio.figures import do_warm_dashboards
 from carteira.portfolio.services import do_snapshot
 from carteira.portfolio.tasks import warm_dashboards
@@ -57,7 +58,7 @@ def test_the_snapshot_command_stores_the_figures_of_every_common_view(
     out = StringIO()
     call_command("snapshot", stdout=out)
     # the company unsliced, by each of 2 teams and 3 sellers; 2 managers and 3 sellers
-    assert "dashboard figures stored for 11 views in" in out.getvalue().splitlines()[-1]
+    assert "números do painel guardados para 11 visões em" in out.getvalue().splitlines()[-1]
 
 
 def test_after_the_snapshot_the_first_dashboards_aggregate_no_reading(
@@ -109,7 +110,7 @@ def test_a_what_if_snapshot_stores_no_dashboard_figures(two_readings, director, 
     rules.write_text("[lifecycle]\nactive_days = 60\n", encoding="utf-8")
     out = StringIO()
     call_command("snapshot", rules=rules, stdout=out)
-    assert "dashboard figures" not in out.getvalue()
+    assert "números do painel" not in out.getvalue()
     assert figures_stored() == 0
 
 
@@ -128,3 +129,16 @@ def figures_stored() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM carteira_figures_cache")
         return cursor.fetchone()[0]
+
+
+def test_a_flush_empties_the_figures_cache_with_the_data_it_sums():
+    figures.set("carteira:dashboard:test", {"clients": 3})
+    assert figures_stored() == 1
+    call_command("flush", interactive=False, verbosity=0)
+    assert figures_stored() == 0
+
+
+def test_a_demo_reset_empties_the_figures_cache():
+    figures.set("carteira:dashboard:test", {"clients": 3})
+    do_wipe_workspace()
+    assert figures_stored() == 0

@@ -29,6 +29,7 @@ from carteira.interactions.models import InactivityReason, Interaction
 from carteira.leads.models import AcquisitionSpend, Lead
 from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team, WorkspaceSettings
+from carteira.portfolio.cache import clear_figures
 from carteira.web.formats import number
 from carteira_core.demo import DemoData
 
@@ -232,6 +233,7 @@ def do_wipe_workspace() -> None:
             cursor.execute(sql)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    clear_figures()  # ids start again from 1: no figure may outlive the data it sums
     _restore_defaults()
 
 

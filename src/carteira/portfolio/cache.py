@@ -12,6 +12,7 @@ import base64
 import pickle
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
@@ -54,3 +55,14 @@ class FiguresCache(DatabaseCache):
         with connections[db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 -- from the settings
             self._cull(db, cursor, tz_now().replace(microsecond=0), cursor.fetchone()[0])
+
+
+def clear_figures(using: str = "default", **_signal) -> None:
+    """Empty the figures cache. Connected to ``post_migrate``, which Django also sends after
+    ``flush`` (a test's teardown, ``carteira manage flush``): the table is no model, so a
+    flush alone would keep figures of data that no longer exists."""
+    connection = connections[using]
+    table = settings.CACHES["figures"]["LOCATION"]
+    if table in connection.introspection.table_names():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 -- from the settings
