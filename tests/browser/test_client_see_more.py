@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_dashboard_journey import log_in
-from tests.browser.test_login_journey import console_errors, offline  # noqa: F401 -- fixture
+from tests.browser.test_login_journey import offline
 from tests.histories import order
 from tests.territory.conftest import contact
 
@@ -17,7 +17,7 @@ def test_see_more_appends_the_next_orders_and_entries_until_none_is_left(
     live_server,
     portfolio,
     director,
-    console_errors,  # noqa: F811 -- the fixture
+    console_errors,
 ):
     a1 = portfolio["A1"]
     for day in range(25):

@@ -19,14 +19,6 @@ def offline(page, live_server):
     )
 
 
-@pytest.fixture
-def console_errors(page):
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_seller_logs_in_and_sees_only_their_clients_in_portuguese(

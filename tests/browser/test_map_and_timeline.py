@@ -63,14 +63,6 @@ def mapped(history, seller_carla):
     return history
 
 
-@pytest.fixture
-def console_errors(page):
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_map_draws_every_scoped_point_offline(

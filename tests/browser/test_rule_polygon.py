@@ -29,14 +29,6 @@ def clients_in_three_towns(team_sul, seller_ana, seller_bruno):
                         latitude=lat + 0.03 * n, longitude=lon - 0.02 * n)  # fmt: skip
 
 
-@pytest.fixture
-def console_errors(page):
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 def pixel(page, lat: float, lon: float) -> tuple[float, float]:
     """Where (lat, lon) is on the screen, from Leaflet's own projection."""
     point = page.evaluate(
