@@ -4,9 +4,9 @@
 spread over every municipality), several seeds. Today's assignment is realistic and
 messy: most clients with the nearest seller, a quarter with one of the four nearest,
 capacities that do not follow the workload. Compares, on the same data in the same run:
-today's assignment, workload-weighted k-means, capacitated k-means, the proposal at several
-settings of the move penalty, the CP-SAT lower bound on the moves any balanced assignment
-needs, and the "a seller is leaving" scenario.
+today's assignment, workload-weighted k-means, capacitated k-means, the proposal at the
+app's priorities (and the default without each of its parts), the CP-SAT lower bound on
+the moves any balanced assignment needs, and the "a seller is leaving" scenario.
 
     .venv/bin/python bench/distribution_bench.py [--clients 20000] [--sellers 50] [--seeds 1 2 3]
 """
@@ -65,8 +65,8 @@ def instance(seed: int, n_clients: int, n_sellers: int):
     return sellers, clients
 
 
-def row(name: str, seed: int, m, seconds: float | None) -> str:
-    took = f"{seconds:.1f}" if seconds is not None else "–"
+def row(name: str, seed: int, m, seconds: tuple[float, float] | None) -> str:
+    took = f"{seconds[0]:.1f} ({seconds[1]:.1f})" if seconds is not None else "–"
     return (
         f"| {seed} | {name} | {took} | {m.max_over_mean:.3f} | {m.cv:.3f} "
         f"| {m.revenue_max_over_mean:.2f} | {m.revenue_cv:.3f} | {m.mean_km:.1f} "
@@ -74,20 +74,28 @@ def row(name: str, seed: int, m, seconds: float | None) -> str:
     )
 
 
+# The app's priorities (distribution.forms.ProposalForm.TRADEOFFS) and two ablations.
+DEFAULT = Options()
+COMPACT = Options(compactness=1.0, move_km=10.0)
+FEWEST = Options(move_km=4000.0, revenue_weight=0.0, compactness=0.0, revenue_repair_passes=0)
 SETTINGS = (
-    ("proposal (default: move_km 40, revenue classes ±10 %)", Options()),
-    ("proposal, no revenue balance", Options(revenue_tolerance=None)),
-    ("proposal, redesign (move_km 0)", Options(move_km=0.0)),
-    ("proposal, move_km 400", Options(move_km=400.0)),
-    ("proposal, fewest changes (move_km 4000, revenue_weight 0)",
-     Options(move_km=4000.0, revenue_weight=0.0)),
+    ("proposal (default: compactness 0.7, move_km 40, revenue ±10 %)", DEFAULT),
+    ("default without compactness (compactness 0)", Options(compactness=0.0)),
+    ("default without revenue repair", Options(revenue_repair_passes=0)),
+    ("default without revenue balance", Options(revenue_tolerance=None)),
+    ("proposal, compact territories (compactness 1, move_km 10)", COMPACT),
+    ("proposal, shortest routes from home (move_km 0, compactness 0)",
+     Options(move_km=0.0, compactness=0.0)),
+    ("proposal, fewest changes (move_km 4000, revenue_weight 0, compactness 0, no repair)",
+     FEWEST),
 )  # fmt: skip
 
 
 def timed(function, *args, **kwargs):
-    started = time.perf_counter()
+    """The result, and (wall, CPU) seconds: the machine is shared, CPU time is steadier."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = function(*args, **kwargs)
-    return result, time.perf_counter() - started
+    return result, (time.perf_counter() - started, time.process_time() - cpu)
 
 
 def run(seed: int, n_clients: int, n_sellers: int) -> list[str]:
@@ -95,35 +103,45 @@ def run(seed: int, n_clients: int, n_sellers: int) -> list[str]:
     today = {c.id: c.seller for c in clients}
     lines = [row("today", seed, measure(sellers, clients, today), None)]
     km, took = timed(kmeans_assignment, sellers, clients, seed=seed)
-    lines.append(row("k-means (workload-weighted)", seed, measure(sellers, clients, km), took))
+    km_m = measure(sellers, clients, km)
+    lines.append(row("k-means (workload-weighted)", seed, km_m, took))
     cap, took = timed(capacitated_kmeans_assignment, sellers, clients, seed=seed)
     cap_m = measure(sellers, clients, cap)
     lines.append(row("capacitated k-means", seed, cap_m, took))
+    got = {}
     for name, options in SETTINGS:
         result, took = timed(propose, sellers, clients, options)
-        m = measure(sellers, clients, result.assignment)
-        lines.append(row(name, seed, m, took))
-        if options == Options():
-            default = m
-        fewest = result.assignment  # the last setting: CP-SAT starts from it
-    bound, took = timed(move_bound, sellers, clients, hint=fewest)
+        got[options] = (measure(sellers, clients, result.assignment), result.assignment)
+        lines.append(row(name, seed, got[options][0], took))
+    bound, took = timed(move_bound, sellers, clients, hint=got[FEWEST][1])
     exact = "optimal" if bound.optimal else f"bound; best found {bound.best_found:,}"
     lines.append(
-        f"| {seed} | lower bound on moves (CP-SAT, {exact}) | {took:.1f} | ≤ 1.05 | | | | | "
-        f"| {bound.moves:,} | {bound.workload:,.0f} |"
+        f"| {seed} | lower bound on moves (CP-SAT, {exact}) | {took[0]:.1f} ({took[1]:.1f}) "
+        f"| ≤ 1.05 | | | | | | {bound.moves:,} | {bound.workload:,.0f} |"
     )
     leaving = [dataclasses.replace(s, can_receive=s.id != 1) for s in sellers]
     result, took = timed(propose, leaving, clients)
     left = sum(1 for c in clients if c.seller == 1)
     m = measure(leaving, clients, result.assignment)
     lines.append(row(f"seller 1 leaving ({left} clients)", seed, m, took))
-    lines.append(
-        f"\nseed {seed}: default vs capacitated k-means: distance to base "
-        f"{default.mean_km / cap_m.mean_km - 1:+.0%}, to territory centre "
-        f"{default.centre_km / cap_m.centre_km - 1:+.0%}; moves {default.moved / bound.moves:.2f}"
-        f"× the lower bound\n"
-    )
+    lines.append("")
+    for name, options in (("default", DEFAULT), ("compact", COMPACT), ("fewest", FEWEST)):
+        lines.append(versus(seed, name, got[options][0], km_m, cap_m, bound.moves))
     return lines
+
+
+def versus(seed: int, name: str, m, km_m, cap_m, bound: int) -> str:
+    """Distance to base and to centre against both k-means, and moves against the bound."""
+
+    def pct(a: float, b: float) -> str:
+        return f"{a / b - 1:+.0%}"
+
+    return (
+        f"- seed {seed}, {name}: vs plain k-means: to base {pct(m.mean_km, km_m.mean_km)}, "
+        f"to centre {pct(m.centre_km, km_m.centre_km)}; vs capacitated k-means: to base "
+        f"{pct(m.mean_km, cap_m.mean_km)}, to centre {pct(m.centre_km, cap_m.centre_km)}; "
+        f"moves {m.moved / bound:.2f}× the lower bound"
+    )
 
 
 def main() -> None:
@@ -135,7 +153,7 @@ def main() -> None:
     print(f"{args.sellers} sellers × {args.clients} clients, {os.cpu_count()} CPUs\n")
     print(f"load: {os.getloadavg()}")
     print(
-        "| seed | assignment | seconds | max/mean | CV | revenue max/mean | revenue CV "
+        "| seed | assignment | seconds wall (CPU) | max/mean | CV | revenue max/mean | revenue CV "
         "| km to base | km to centre | moved | contacts/week moved |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")

@@ -13,6 +13,9 @@ from carteira_core.distribution.model import ClientIn, Options, SellerIn
 from carteira_core.distribution.propose import propose
 from carteira_core.distribution.rules import ClientFacts, RuleSpec, match_rules
 
+# The "fewest changes" priority: no revenue repair (it moves clients the bound ignores).
+FEWEST = Options(move_km=4000.0, revenue_weight=0.0, revenue_repair_passes=0)
+
 # Two towns 100 km apart, one seller living in each.
 WEST, EAST = (-23.0, -47.0), (-23.0, -46.0)
 
@@ -206,7 +209,7 @@ def test_move_bound_counts_big_clients_first_and_the_proposal_can_reach_it():
     clients = town(WEST, 1, 2, 1) + town(WEST, 10, 4, 1, workload=0.5)
     bound = move_bound(two_sellers(), clients)
     assert (bound.moves, bound.workload) == (2, 1.9)  # seller 2 up to 2 − 5 %
-    fewest = propose(two_sellers(), clients, Options(move_km=4000.0, revenue_weight=0.0))
+    fewest = propose(two_sellers(), clients, FEWEST)
     assert sorted(m.client for m in fewest.moves) == [1, 2]
 
 

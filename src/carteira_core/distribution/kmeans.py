@@ -78,7 +78,7 @@ def capacitated_kmeans_assignment(
     capacity share (a min-cost flow on distance to the cluster centres, the proposal's own
     machinery with no move penalty and no revenue prices) and centres move to the
     workload-weighted mean of their clients. Ignores today's assignment."""
-    options = Options(tolerance=tolerance, move_km=0.0, revenue_tolerance=None)
+    options = Options(tolerance=tolerance, move_km=0.0, revenue_tolerance=None, compactness=0.0)
     assignment = kmeans_assignment(sellers, clients, seed=seed)
     located = [c for c in clients if c.latitude is not None and c.longitude is not None]
     weight = {c.id: max(c.workload, 1e-9) for c in located}

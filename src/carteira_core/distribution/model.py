@@ -41,6 +41,15 @@ class Options:
     revenue_tolerance: float | None = 0.10
     revenue_classes: int = 8
     revenue_km: float = 400.0
+    # After the flow, LP + MIP passes move a few clients between neighbouring sellers to
+    # bring revenue within the band (revenue.py; 0: none).
+    revenue_repair_passes: int = 2
+    # Compact territories: the distance a client counts is (1 − compactness) · to the
+    # seller's base + compactness · to the centre of the seller's territory, the centres
+    # found by up to centre_rounds Lloyd rounds (flow, move each centre to its clients'
+    # centroid, flow again). 0: distance to the base only, one flow.
+    compactness: float = 0.7
+    centre_rounds: int = 6
     cell_km: float = 8.0  # side of the grid cells clients are aggregated into
     # Candidate sellers per cell (nearest bases), plus today's seller. Fewer arcs solve faster
     # but can leave a remote seller unreachable (bench seed 2: max/mean 1.5 with 12).

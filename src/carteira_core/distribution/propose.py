@@ -1,10 +1,13 @@
 """The balanced distribution proposal: a min-cost-flow transportation problem on small
-geographic cells, then whole clients and a repair pass. See docs/adr/0004-distribution.md
-and docs/adr/0007-distribution-bounds-and-revenue.md.
+geographic cells, then whole clients and repair passes. See docs/adr/0004-distribution.md,
+0007-distribution-bounds-and-revenue.md and 0011-compact-territories.md.
 
 Cost of serving client c by seller s (km·contacts/week):
     w_c · d(c, s)  +  [s ≠ today's seller] · P_c,
+    d(c, s) = (1 − compactness) · km to s's base + compactness · km to s's territory centre
     P_c = move_km · mean(w) · (1 + revenue_weight · revenue_c / mean(revenue))
+The territory centres come from Lloyd rounds on a sketch of the problem (ADR 11), then
+one full flow; whole clients, the workload repair, then revenue.py's revenue repair.
 Network: cell → (seller, revenue class) → seller → sink.
 - seller → sink: three tranches push each seller's load into (1 ± tolerance) · target
   (cheap below the band's floor, dear inside it, dearer above), target = the workload
@@ -24,6 +27,7 @@ from ortools.graph.python import min_cost_flow
 from carteira_core.distribution.geo import haversine_km
 from carteira_core.distribution.metrics import bases
 from carteira_core.distribution.model import ClientIn, Move, Options, Proposal, SellerIn
+from carteira_core.distribution.revenue import RevenueRepair, repair_revenue
 
 UNIT = 1000  # flow units per contact a week
 COST_SCALE = 10  # integer costs: tenths of a km
@@ -41,6 +45,11 @@ class _Problem:
     eligible: np.ndarray  # client × seller: may this seller take this client?
     base_lat: np.ndarray
     base_lon: np.ndarray
+    # Territory centres (Lloyd rounds): distance counts (1 − compactness) · to the base
+    # plus compactness · to the centre. Start at the bases.
+    centre_lat: np.ndarray
+    centre_lon: np.ndarray
+    compactness: float
     target: np.ndarray  # flow units per seller
     revenue_target: np.ndarray  # cents per seller
     revenue_per_unit: float  # total revenue / total flow units (served clients)
@@ -58,6 +67,9 @@ class _Network:
     work: np.ndarray  # per cell, flow units
     klass: np.ndarray  # per cell, revenue class
     current: np.ndarray  # per cell, today's seller index or -1
+    lat: np.ndarray  # per cell, workload-weighted centroid (0 when no client is located)
+    lon: np.ndarray
+    mass: np.ndarray  # per cell, flow units of located clients
 
 
 def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options) -> _Problem:
@@ -93,6 +105,9 @@ def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options)
         eligible=eligible,
         base_lat=np.array([base[s.id][0] for s in sellers]),
         base_lon=np.array([base[s.id][1] for s in sellers]),
+        centre_lat=np.array([base[s.id][0] for s in sellers]),
+        centre_lon=np.array([base[s.id][1] for s in sellers]),
+        compactness=options.compactness,
         target=total * share,
         revenue_target=total_revenue * share,
         revenue_per_unit=float(total_revenue / total) if total and total_revenue else 0.0,
@@ -118,8 +133,9 @@ def _rows(table: np.ndarray) -> np.ndarray:
     return np.unique(flat, return_inverse=True)[1].ravel()
 
 
-def _cells(p: _Problem, served: np.ndarray, cell_km: float) -> np.ndarray:
-    """Cell number per served client: grid square × segment eligibility × today's seller."""
+def _cells(p: _Problem, served: np.ndarray, cell_km: float, *, sketch=False) -> np.ndarray:
+    """Cell number per served client: grid square × segment eligibility × today's seller
+    (× move dearness × revenue class, unless a sketch for the Lloyd rounds)."""
     step_lat = cell_km / 111.32
     safe_lat = np.where(p.located, p.lat, 0.0)
     step_lon = cell_km / (111.32 * np.maximum(np.cos(np.radians(safe_lat)), 0.1))
@@ -130,12 +146,15 @@ def _cells(p: _Problem, served: np.ndarray, cell_km: float) -> np.ndarray:
     # the cheap ones and keep the dear ones (big clients) without splitting cells.
     per_unit = np.log2(np.maximum(p.penalty / p.work, 1e-12))
     dearness = np.floor(per_unit * 2).astype(np.int64) if p.penalty.any() else 0 * gx
-    key = np.stack([gx, gy.astype(np.int64), who, p.current, dearness, p.klass], axis=1)
+    columns = [gx, gy.astype(np.int64), who, p.current]
+    key = np.stack(columns if sketch else [*columns, dearness, p.klass], axis=1)
     key = key[served]
     return _rows(key)
 
 
-def _network(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Options) -> _Network:
+def _network(
+    p: _Problem, members: np.ndarray, cell: np.ndarray, options: Options, *, classes=True
+) -> _Network:
     """Arcs from each cell to its nearest eligible bases, plus today's seller."""
     n_cells, n_sellers = int(cell.max()) + 1, len(p.target)
     work = np.bincount(cell, weights=p.work[members], minlength=n_cells)
@@ -149,8 +168,7 @@ def _network(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Option
     first[cell[::-1]] = members[::-1]
     current = p.current[first]
     eligible = p.eligible[first]
-    distance = haversine_km(c_lat[:, None], c_lon[:, None], p.base_lat[None], p.base_lon[None])
-    distance = np.where((mass > 0)[:, None], distance, 0.0)
+    distance = np.where((mass > 0)[:, None], _reach(p, c_lat, c_lon), 0.0)
     k = min(options.neighbours, n_sellers)
     ranked = np.argsort(np.where(eligible, distance, np.inf), axis=1, kind="stable")[:, :k]
     rows = np.repeat(np.arange(n_cells), k).reshape(n_cells, k)
@@ -162,11 +180,50 @@ def _network(p: _Problem, members: np.ndarray, cell: np.ndarray, options: Option
     tails = np.concatenate([tails, np.flatnonzero(missing)])
     heads = np.concatenate([heads, current[missing]])
     moving = np.where(heads != current[tails], penalty[tails] * UNIT / work[tails], 0.0)
-    return _Network(tails, heads, distance[tails, heads] + moving, work, p.klass[first], current)
+    cost = distance[tails, heads] + moving
+    klass = p.klass[first] if classes else np.zeros(n_cells, dtype=np.int64)
+    return _Network(tails, heads, cost, work, klass, current, c_lat, c_lon, mass)
 
 
-def _flow(p: _Problem, net: _Network, options: Options) -> dict[int, list[tuple[int, int]]]:
-    """Solve the transportation problem; {cell: [(seller, units), ...]}."""
+def _reach(p: _Problem, lat: np.ndarray, lon: np.ndarray, sellers=slice(None)) -> np.ndarray:
+    """The distance that counts, points × sellers: to the seller's base, blended with the
+    distance to the centre of the seller's territory by ``compactness``."""
+    lat, lon = lat[:, None], lon[:, None]
+    to_base = haversine_km(lat, lon, p.base_lat[sellers][None], p.base_lon[sellers][None])
+    if not p.compactness:
+        return to_base
+    to_centre = haversine_km(lat, lon, p.centre_lat[sellers][None], p.centre_lon[sellers][None])
+    return (1 - p.compactness) * to_base + p.compactness * to_centre
+
+
+def _move_centres(p: _Problem, net: _Network, units: np.ndarray) -> float:
+    """Lloyd step: each seller's centre goes to the workload-weighted centroid of the
+    located clients the flow gives it. Returns the largest shift, in km."""
+    n = len(p.target)
+    mass = units * (net.mass[net.tails] > 0)
+    total = np.bincount(net.heads, weights=mass, minlength=n)
+    lat = np.bincount(net.heads, weights=mass * net.lat[net.tails], minlength=n)
+    lon = np.bincount(net.heads, weights=mass * net.lon[net.tails], minlength=n)
+    has = total > 0
+    lat = np.where(has, lat / np.maximum(total, 1), p.centre_lat)
+    lon = np.where(has, lon / np.maximum(total, 1), p.centre_lon)
+    shift = haversine_km(lat, lon, p.centre_lat, p.centre_lon)
+    p.centre_lat, p.centre_lon = lat, lon
+    return float(shift.max(initial=0.0))
+
+
+def _settle_centres(p: _Problem, served, members, options: Options) -> None:
+    """Lloyd rounds on a sketch of the problem (cells twice as wide, no revenue classes):
+    flow, move each centre to its territory's centroid, until the centres settle."""
+    cell = _cells(p, served, 2 * options.cell_km, sketch=True)
+    for _ in range(options.centre_rounds):
+        net = _network(p, members, cell, options, classes=False)
+        if _move_centres(p, net, _flow(p, net, options)) < 1.0:  # km
+            return
+
+
+def _flow(p: _Problem, net: _Network, options: Options) -> np.ndarray:
+    """Solve the transportation problem: flow units on each arc cell → seller."""
     n_cells, n_sellers = len(net.work), len(p.target)
     n_classes = int(net.klass.max()) + 1 if net.klass.size else 1
     unit_cost = np.rint(net.cost * COST_SCALE).astype(np.int64)
@@ -211,16 +268,16 @@ def _flow(p: _Problem, net: _Network, options: Options) -> dict[int, list[tuple[
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
+    return flow.flows(arcs)
+
+
+def _split(p: _Problem, members: np.ndarray, cell: np.ndarray, net: _Network, units) -> np.ndarray:
+    """Whole clients per cell: the cheapest to move (penalty per unit of work) go first."""
     shipped: dict[int, list[tuple[int, int]]] = {}
-    units = flow.flows(arcs)
     for j, s, u in zip(net.tails.tolist(), net.heads.tolist(), units.tolist(), strict=True):
         if u > 0:
             shipped.setdefault(j, []).append((s, u))
-    return shipped
-
-
-def _split(p: _Problem, members: np.ndarray, cell: np.ndarray, shipped, current) -> np.ndarray:
-    """Whole clients per cell: the cheapest to move (penalty per unit of work) go first."""
+    current = net.current
     owner = np.full(len(p.work), -1, dtype=np.int64)
     by_cell: dict[int, list[int]] = {}
     for m, j in zip(members.tolist(), cell.tolist(), strict=True):
@@ -251,15 +308,7 @@ def _repair(p: _Problem, owner: np.ndarray, options: Options) -> None:
     load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=n_sellers)
 
     def cost(clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
-        d = haversine_km(
-            p.lat[clients][:, None],
-            p.lon[clients][:, None],
-            p.base_lat[sellers],
-            p.base_lon[sellers],
-        )
-        d = np.where(p.located[clients][:, None], d, 0.0)
-        moved = p.current[clients][:, None] != sellers[None, :]
-        return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None]
+        return _cost(p, clients, sellers)
 
     for _ in range(options.repair_rounds):
         over = np.flatnonzero(load > high)
@@ -297,6 +346,28 @@ def _repair(p: _Problem, owner: np.ndarray, options: Options) -> None:
         owner[client] = to
 
 
+def _cost(p: _Problem, clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
+    """Clients × sellers: distance that counts × workload, plus the move penalty."""
+    d = _reach(p, p.lat[clients], p.lon[clients], sellers)
+    d = np.where(p.located[clients][:, None], d, 0.0)
+    moved = p.current[clients][:, None] != sellers[None, :]
+    return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None]
+
+
+def _repair_revenue(p: _Problem, owner: np.ndarray, options: Options) -> None:
+    if options.revenue_tolerance is None or options.revenue_repair_passes <= 0:
+        return
+    margin = 0.9 * options.tolerance  # the workload band of _repair
+    repair = RevenueRepair(
+        owner=owner, work=p.work, revenue=p.revenue, eligible=p.eligible, lat=p.lat,
+        lon=p.lon, located=p.located, revenue_target=p.revenue_target,
+        load_band=((1 - margin) * p.target, (1 + margin) * p.target),
+        cost=lambda clients, sellers: _cost(p, clients, sellers),
+    )  # fmt: skip
+    # 0.8: a margin, as for workload: max/mean is taken over the mean, not the target
+    repair_revenue(repair, 0.8 * options.revenue_tolerance, passes=options.revenue_repair_passes)
+
+
 def _own_cost(clients: np.ndarray, owner: np.ndarray, cost) -> np.ndarray:
     out = np.empty(clients.size)
     for s in np.unique(owner[clients]):
@@ -321,12 +392,15 @@ def propose(
     if members.size:
         cell = _cells(p, served, options.cell_km)
         cells = int(cell.max()) + 1
+        if p.compactness:
+            _settle_centres(p, served, members, options)
         net = _network(p, members, cell, options)
-        shipped = _flow(p, net, options)
+        units = _flow(p, net, options)
         status = "OPTIMAL"
-        split = _split(p, members, cell, shipped, net.current)
+        split = _split(p, members, cell, net, units)
         owner[members] = split[members]
         _repair(p, owner, options)
+        _repair_revenue(p, owner, options)
     ids = [s.id for s in sellers]
     assignment = {c.id: ids[o] for c, o in zip(clients, owner.tolist(), strict=True) if o >= 0}
     moves = tuple(
