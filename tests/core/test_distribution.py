@@ -261,3 +261,67 @@ def test_revenue_classes_split_the_rich_clients_between_sellers_of_one_town():
     assert revenue == {1: 2020, 2: 2020}  # two rich and two poor each
     assert len(balanced.moves) == 4
     assert propose(sellers, clients, Options(revenue_tolerance=None)).moves == ()
+
+
+def scattered_team(seed: int, *, sigma: float = 1.0):
+    """Four sellers and 400 clients scattered around São Paulo, today's seller at random."""
+    rng = np.random.default_rng(seed)
+    clients = [
+        ClientIn(i, -23 + rng.normal(0, 0.5), -46.5 + rng.normal(0, 0.5),
+                 float(rng.choice([1.0, 0.5, 7 / 30])), int(rng.lognormal(10, sigma)), "",
+                 int(rng.integers(1, 5)))
+        for i in range(1, 401)
+    ]  # fmt: skip
+    sellers = [
+        SellerIn(s, -23 + rng.normal(0, 0.5), -46.5 + rng.normal(0, 0.5), rng.uniform(20, 40))
+        for s in range(1, 5)
+    ]
+    return sellers, clients
+
+
+def test_compact_territories_gather_each_town_under_one_seller():
+    # Both sellers live in the west town (seller 2 two km south); today each holds half of
+    # each town. Distance to home alone does not pay for a move; territory centres do.
+    sellers = [SellerIn(1, *WEST, 10.0), SellerIn(2, WEST[0] - 0.02, WEST[1], 10.0)]
+    clients = town(WEST, 1, 4, 1) + town(EAST, 10, 4, 1) + town(WEST, 20, 4, 2)
+    clients += town(EAST, 30, 4, 2)
+    compact = propose(sellers, clients, Options(compactness=1.0, move_km=0.0))
+    assert {c.id: compact.assignment[c.id] for c in clients} == {
+        c.id: 1 if c.longitude == WEST[1] else 2 for c in clients
+    }
+    assert len(compact.moves) == 8
+    assert round(measure(sellers, clients, compact.assignment).centre_km, 2) == 0.11
+    homes_only = propose(sellers, clients, Options(compactness=0.0))
+    assert homes_only.moves == ()
+    assert round(measure(sellers, clients, homes_only.assignment).centre_km, 1) == 51.2
+
+
+def test_compact_priority_shortens_territories_and_the_balance_bound_holds():
+    sellers, clients = scattered_team(5)
+    homes_only, compact = (
+        measure(sellers, clients, propose(sellers, clients, options).assignment)
+        for options in (Options(compactness=0.0), Options(compactness=1.0, move_km=10.0))
+    )
+    assert (round(homes_only.centre_km, 1), round(compact.centre_km, 1)) == (58.2, 41.2)
+    assert homes_only.max_over_mean <= 1.05 and compact.max_over_mean <= 1.05
+
+
+def test_without_compactness_fewest_changes_moves_only_what_balance_needs():
+    sellers, clients = scattered_team(5)
+    fewest = propose(sellers, clients, FEWEST)
+    assert len(fewest.moves) == move_bound(sellers, clients).moves == 23
+    assert measure(sellers, clients, fewest.assignment).max_over_mean <= 1.05
+
+
+def test_revenue_repair_brings_revenue_into_the_band_that_classes_miss():
+    sellers, clients = scattered_team(3, sigma=1.5)  # a few very rich clients
+    repaired = propose(sellers, clients)
+    classes_only = propose(sellers, clients, Options(revenue_repair_passes=0))
+    after = measure(sellers, clients, repaired.assignment)
+    before = measure(sellers, clients, classes_only.assignment)
+    assert (round(before.revenue_max_over_mean, 3), round(after.revenue_max_over_mean, 3)) == (
+        1.224,
+        1.083,
+    )
+    assert after.max_over_mean <= 1.05
+    assert (len(classes_only.moves), len(repaired.moves)) == (71, 67)

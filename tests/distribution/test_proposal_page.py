@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from carteira.clients.models import Client
 from carteira.distribution.access import access_distribution
+from carteira.distribution.forms import ProposalForm
 from carteira.distribution.models import Proposal
 from carteira.distribution.services import do_propose
 
@@ -56,13 +58,34 @@ def test_the_map_holds_no_client_outside_the_managers_scope(
     assert [p[:2] for p in data["points"]] == [[-30.0, -51.2]]
 
 
-def test_the_tradeoff_sets_the_move_penalty(client, director, portfolio):
+def test_the_priority_sets_the_move_penalty_and_the_compactness(client, director, portfolio):
     client.force_login(director)
     client.post(reverse("distribution:proposal_new"), {"reason": "rotas", "tradeoff": "routes"})
     client.post(reverse("distribution:proposal_new"), {"reason": "padrão"})
     client.post(reverse("distribution:proposal_new"), {"reason": "poucas", "tradeoff": "changes"})
+    client.post(reverse("distribution:proposal_new"), {"reason": "compacta", "tradeoff": "compact"})
     got = {
-        reason: (summary["move_km"], summary["revenue_weight"])
+        reason: (summary["move_km"], summary["revenue_weight"], summary["compactness"])
         for reason, summary in Proposal.objects.values_list("reason", "summary")
     }
-    assert got == {"rotas": (0.0, 1.0), "padrão": (40.0, 1.0), "poucas": (4000.0, 0.0)}
+    assert got == {
+        "rotas": (0.0, 1.0, 0.0),
+        "padrão": (40.0, 1.0, 0.7),
+        "poucas": (4000.0, 0.0, 0.0),
+        "compacta": (10.0, 1.0, 1.0),
+    }
+
+
+def test_the_priority_form_offers_compact_territories(client, director):
+    client.force_login(director)
+    page = client.get(reverse("distribution:index")).content.decode()
+    offered = re.findall(r'<option value="(\w+)"', page)
+    assert [v for v in offered if v in ProposalForm.TRADEOFFS] == list(ProposalForm.TRADEOFFS)
+    with translation.override("en"):
+        labels = [str(label) for _v, label in ProposalForm.base_fields["tradeoff"].choices]
+    assert labels == [
+        "Fewest changes of seller",
+        "Balanced (recommended)",
+        "Compact territories",
+        "Shortest routes from home",
+    ]

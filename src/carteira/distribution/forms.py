@@ -14,6 +14,13 @@ def _words(text: str, *, upper: bool = False) -> list[str]:
     return [p.upper() if upper else p for p in parts if p]
 
 
+def until_field(label) -> forms.DateField:
+    """The optional end date of a temporary cover (a date picker)."""
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class ListField(forms.CharField):
     """A list typed as comma- or line-separated words."""
 
@@ -101,10 +108,7 @@ class ReassignForm(forms.Form):
     codes = ListField(label=_("Client codes"), widget=forms.Textarea(attrs={"rows": 2}))
     seller_to = forms.ModelChoiceField(label=_("New seller"), queryset=None, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-    until = forms.DateField(
-        label=_("Until (temporary cover)"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )  # fmt: skip
+    until = until_field(_("Until (temporary cover)"))
 
     def __init__(self, *args, sellers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,20 +138,28 @@ class ProposalForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
                                   empty_label=_("Whole company"))  # fmt: skip
     reason = forms.CharField(label=_("Reason"), max_length=200, initial=_("rebalancing"))
-    # (Options.move_km, Options.revenue_weight): what a move "costs" in km of travel per
-    # contact a week, and how much more a big client's move costs. "changes" comes within
-    # ~2 % of the CP-SAT lower bound on moves in docs/benchmarks.md.
-    TRADEOFFS = {"changes": (4000.0, 0.0), "balanced": (40.0, 1.0), "routes": (0.0, 1.0)}
+    # carteira_core.distribution.model.Options per priority: move_km (what a move "costs"
+    # in km of travel per contact a week), revenue_weight (how much more a big client's
+    # move costs), compactness (distance to the territory centre against distance to the
+    # seller's home) and the revenue repair. docs/benchmarks.md: "changes" comes within ~2 %
+    # of the CP-SAT lower bound on moves; "compact" is as compact as capacitated k-means.
+    TRADEOFFS = {
+        "changes": {"move_km": 4000.0, "revenue_weight": 0.0, "compactness": 0.0,
+                    "revenue_repair_passes": 0},
+        "balanced": {"move_km": 40.0, "revenue_weight": 1.0, "compactness": 0.7},
+        "compact": {"move_km": 10.0, "revenue_weight": 1.0, "compactness": 1.0},
+        "routes": {"move_km": 0.0, "revenue_weight": 1.0, "compactness": 0.0},
+    }  # fmt: skip
     tradeoff = forms.ChoiceField(
         label=_("Priority"), initial="balanced", required=False,
         choices=[("changes", _("Fewest changes of seller")),
                  ("balanced", _("Balanced (recommended)")),
-                 ("routes", _("Shortest routes"))],
+                 ("compact", _("Compact territories")),
+                 ("routes", _("Shortest routes from home"))],
     )  # fmt: skip
 
     def tradeoff_options(self) -> dict[str, float]:
-        move_km, weight = self.TRADEOFFS[self.cleaned_data.get("tradeoff") or "balanced"]
-        return {"move_km": move_km, "revenue_weight": weight}
+        return dict(self.TRADEOFFS[self.cleaned_data.get("tradeoff") or "balanced"])
 
     def __init__(self, *args, teams, whole_company: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,10 +175,7 @@ class DepartureForm(forms.Form):
         choices=[(SPREAD, _("Spread over the team (proposal)")), (ONE, _("All to one seller"))],
     )  # fmt: skip
     seller_to = forms.ModelChoiceField(label=_("To seller"), queryset=None, required=False)
-    until = forms.DateField(
-        label=_("Back on (leave; empty = for good)"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )  # fmt: skip
+    until = until_field(_("Back on (leave; empty = for good)"))
 
     def __init__(self, *args, sellers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,10 +202,7 @@ class BulkMoveForm(forms.Form):
         label=_("Move to"), queryset=None, widget=QuickSelect(attrs={"data-bulk": ""})
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
-    until = forms.DateField(
-        label=_("Until (temporary cover)"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )  # fmt: skip
+    until = until_field(_("Until (temporary cover)"))
 
     def __init__(self, *args, sellers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -131,7 +131,7 @@ def do_propose(
     tradeoff: dict[str, float] | None = None,
 ) -> Proposal:
     """Draft a balanced distribution of the team's clients (all, for the whole company).
-    ``tradeoff``: Options.move_km and Options.revenue_weight; None: the defaults."""
+    ``tradeoff``: Options fields (ProposalForm.TRADEOFFS); None: the defaults."""
     sellers_qs = proposal_sellers(scope, team)
     sellers = engine.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
     clients = engine.client_inputs(scope.clients.filter(seller__in=sellers_qs))
@@ -150,6 +150,7 @@ def do_propose(
             **_summary(sellers, clients, result.assignment, names),
             "move_km": options.move_km,
             "revenue_weight": options.revenue_weight,
+            "compactness": options.compactness,
         },
         created_by=by,
     )
