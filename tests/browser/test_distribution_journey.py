@@ -46,14 +46,6 @@ def team_sul_portfolio(team_sul, seller_ana, seller_bruno):
     return clients
 
 
-@pytest.fixture
-def console_errors(page):
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
-
-
 def workloads(page, column: int) -> dict[str, float]:
     """Contacts a week per seller from the proposal's table (4: today, 5: proposed)."""
     rows = page.locator("#sellers tbody tr")
