@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from carteira.demo.loader import do_wipe_workspace
 from carteira.portfolio.figures import do_warm_dashboards
@@ -56,7 +57,8 @@ def test_the_snapshot_command_stores_the_figures_of_every_common_view(
     two_readings, director, manager_sul
 ):
     out = StringIO()
-    call_command("snapshot", stdout=out)
+    with translation.override("pt-br"):
+        call_command("snapshot", stdout=out)
     # the company unsliced, by each of 2 teams and 3 sellers; 2 managers and 3 sellers
     assert "números do painel guardados para 11 visões em" in out.getvalue().splitlines()[-1]
 
@@ -109,7 +111,8 @@ def test_a_what_if_snapshot_stores_no_dashboard_figures(two_readings, director, 
     rules = tmp_path / "rules.toml"
     rules.write_text("[lifecycle]\nactive_days = 60\n", encoding="utf-8")
     out = StringIO()
-    call_command("snapshot", rules=rules, stdout=out)
+    with translation.override("pt-br"):
+        call_command("snapshot", rules=rules, stdout=out)
     assert "números do painel" not in out.getvalue()
     assert figures_stored() == 0
 
