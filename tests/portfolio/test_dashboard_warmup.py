@@ -134,6 +134,7 @@ def figures_stored() -> int:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.django_db(transaction=True)  # a flush as a transactional test's teardown runs it
 def test_a_flush_empties_the_figures_cache_with_the_data_it_sums():
     figures.set("carteira:dashboard:test", {"clients": 3})
     assert figures_stored() == 1
