@@ -1,6 +1,6 @@
 """`make bench`: the benchmarks behind docs/benchmarks.md (never run as tests).
 
-Steps (all by default; `--only engine,snapshot,import,pages,load` to choose):
+Steps (all by default; `--only engine,snapshot,import,pages,exports,distribution,load`):
   engine    the engine's compute step vs. plain Polars (and pandas if installed) on synthetic
             orders: 1M orders / 100k clients and 10M / 1M (bench/engine_bench.py)
   snapshot  `carteira snapshot` end to end (read, compute, write) on the demo company with
@@ -14,6 +14,10 @@ Steps (all by default; `--only engine,snapshot,import,pages,load` to choose):
   pages     server time (first request, p50, p95) and queries of the dashboard, client list,
             client pages, agenda and exports as director, manager and seller, on a throw-away
             PostgreSQL with the demo company of --clients N (bench/pages_bench.py)
+  exports   background exports: the 202's latency and a 100k-row file end to end, on a
+            SQLite workspace of --clients N (bench/exports_bench.py)
+  distribution  the balanced-assignment proposal, 50 sellers × 20,000 clients, seeds 1–3,
+            against k-means and the CP-SAT bound on moves (bench/distribution_bench.py)
 Results are printed as Markdown and kept in bench-out/.
 """
 
@@ -68,6 +72,18 @@ def load_step(args) -> str:
 
     return load_bench(["--minutes", str(args.load_minutes),
                        "--soak-minutes", str(args.soak_minutes)])  # fmt: skip
+
+
+def exports_step(args) -> str:
+    home = _workspace("exports")
+    _, _, output = run([PY, str(ROOT / "bench" / "exports_bench.py"), "--home", str(home),
+                        "--clients", str(args.clients)])  # fmt: skip
+    return f"### Background exports, {args.clients:,} clients\n\n{output.strip()}\n"
+
+
+def distribution_step(args) -> str:
+    _, _, output = run([PY, str(ROOT / "bench" / "distribution_bench.py")])
+    return f"### Distribution proposal\n\n{output.strip()}\n"
 
 
 def _workspace(name: str) -> Path:
@@ -190,7 +206,7 @@ def pages_step(args) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="engine,snapshot,import,pages,load")
+    parser.add_argument("--only", default="engine,snapshot,import,pages,exports,distribution,load")
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument("--import-databases", default="sqlite,postgres")
@@ -199,8 +215,8 @@ def main() -> None:
     parser.add_argument("--soak-minutes", type=float, default=30, help="soak length (0: none)")
     args = parser.parse_args()
     steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step,
-             "pages": pages_step}  # fmt: skip
-    steps["load"] = load_step
+             "pages": pages_step, "exports": exports_step, "distribution": distribution_step,
+             "load": load_step}  # fmt: skip
     OUT.mkdir(exist_ok=True)
     report = [f"## Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores\n"]
     for name in args.only.split(","):
