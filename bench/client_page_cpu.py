@@ -21,15 +21,7 @@ import statistics
 import sys
 import time
 
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
-    hosts = os.environ.get("CARTEIRA_ALLOWED_HOSTS", "127.0.0.1,localhost")
-    if "testserver" not in hosts.split(","):
-        os.environ["CARTEIRA_ALLOWED_HOSTS"] = hosts + ",testserver"
-    import django
-
-    django.setup()
+from pages_bench import setup_django
 
 
 def _clients(count: int) -> list[int]:
@@ -68,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=120)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
-    _setup()
+    setup_django()
 
     from django.test import Client
     from django.urls import reverse

@@ -17,39 +17,11 @@ import os
 import sys
 import time
 
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
-    hosts = os.environ.get("CARTEIRA_ALLOWED_HOSTS", "127.0.0.1,localhost")
-    if "testserver" not in hosts.split(","):
-        os.environ["CARTEIRA_ALLOWED_HOSTS"] = hosts + ",testserver"
-    import django
-
-    django.setup()
-
-
-def _users():
-    from django.db.models import Count
-
-    from carteira.accounts.models import Role, User
-    from carteira.clients.models import Client
-
-    def largest(path: str):
-        top = (
-            Client.objects.exclude(**{f"{path}__isnull": True})
-            .values(path)
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-            .first()
-        )
-        return User.objects.get(pk=top[path]) if top else None
-
-    director = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk").first()
-    return [u for u in (director, largest("seller__team__manager"), largest("seller__user")) if u]
+from pages_bench import personas, setup_django
 
 
 def main() -> int:
-    _setup()
+    setup_django()
     from django.db import connection
     from django.template.loader import get_template
     from django.test import Client
@@ -59,11 +31,11 @@ def main() -> int:
     # served (none of it touches the dashboard's figures).
     get_template("portfolio/dashboard.html")
     warm = Client()
-    warm.force_login(_users()[0])
+    warm.force_login(personas()[0])
     warm.get("/clients/")
     print(f"load average {os.getloadavg()[0]:.2f}")
     print(f"{'user':<22} {'visit':<7} {'ms':>8} {'CPU ms':>8} {'queries':>8}")
-    for user in _users():
+    for user in personas():
         browser = Client()
         browser.force_login(user)
         for visit in ("first", "second"):

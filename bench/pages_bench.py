@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CARTEIRA = str(Path(sys.executable).parent / "carteira")
 
 
-def _setup() -> None:
+def setup_django() -> None:
+    """Django on the workspace of the environment, with the test client's host allowed."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
     hosts = os.environ.get("CARTEIRA_ALLOWED_HOSTS", "127.0.0.1,localhost")
     if "testserver" not in hosts.split(","):
@@ -117,9 +118,9 @@ def pages(user, sample: int) -> list[str]:
     return urls
 
 
-def _personas(args):
+def personas(director=None, manager=None, seller=None):
     """(director, manager, seller): the first active director, the manager and the seller
-    with the most clients, unless named."""
+    with the most clients, unless named (usernames)."""
     from django.db.models import Count
 
     from carteira.accounts.models import Role, User
@@ -138,11 +139,11 @@ def _personas(args):
         )
         return User.objects.get(pk=row[path]) if row else None
 
-    director = named(args.director) or (
+    director = named(director) or (
         User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk").first()
     )  # fmt: skip
-    manager = named(args.manager) or largest("seller__team__manager")
-    seller = named(args.seller) or largest("seller__user")
+    manager = named(manager) or largest("seller__team__manager")
+    seller = named(seller) or largest("seller__user")
     return [u for u in (director, manager, seller) if u is not None]
 
 
@@ -170,13 +171,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.pg_scale:
         print(pg_at_scale(args.pg_scale, data=args.pg_data, argv=_passed_on(argv)))
         return 0
-    _setup()
+    setup_django()
 
     from django.test import Client
 
     from carteira.clients.models import Client as Customer
 
-    users = [user for user in _personas(args) if user.role in args.roles.split(",")]
+    users = [
+        user
+        for user in personas(args.director, args.manager, args.seller)
+        if user.role in args.roles.split(",")
+    ]
     if not users:
         print("No director or seller in this workspace: run `carteira demo --no-serve`.")
         return 1
