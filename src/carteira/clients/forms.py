@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carteira.clients.selectors import CLIENT_SORTS
+from carteira.clients.access import sellers_visible_to
+from carteira.clients.selectors import CLIENT_SORTS, client_segments
 from carteira.clients.widgets import QuickSelect
 from carteira.portfolio.models import AbcClass, Status
 
@@ -43,3 +44,12 @@ class ClientFilterForm(forms.Form):
         super().__init__(data)
         self.fields["segment"].choices = [("", _("All")), *((s, s) for s in segments)]
         self.fields["seller"].choices = [("", _("All")), *sellers]
+
+
+def client_filter_form(user, data) -> ClientFilterForm:
+    """The client list's filters with the segments and sellers ``user`` may choose from."""
+    return ClientFilterForm(
+        data,
+        segments=client_segments(user),
+        sellers=list(sellers_visible_to(user).values_list("pk", "name")),
+    )

@@ -86,3 +86,12 @@ def client_segments(user: User) -> list[str]:
         .values_list("segment", flat=True)
         .distinct()
     )
+
+
+def filtered_client_list(user: User, filters: dict, run: SnapshotRun | None) -> QuerySet[Client]:
+    """``client_list`` from the cleaned data of the list's filter form."""
+    return client_list(
+        user=user, search=filters["q"], segment=filters["segment"], state=filters["state"],
+        seller_id=filters["seller"], status=filters["status"], abc=filters["abc"],
+        previous=filters["previous"], run=run, sort=filters["sort"] or "name",
+    )  # fmt: skip

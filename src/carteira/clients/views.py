@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.clients import selectors
-from carteira.clients.access import access_client, sellers_visible_to
-from carteira.clients.forms import ClientFilterForm
+from carteira.clients.access import access_client
+from carteira.clients.forms import client_filter_form
 from carteira.exports.views import request_export
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360
@@ -20,30 +20,11 @@ PAGE_SIZE = 25
 
 def _filtered_clients(request):
     """(form, run, clients) for the list's query string, or a 400 response."""
-    sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
-    form = ClientFilterForm(
-        request.GET, segments=selectors.client_segments(request.user), sellers=sellers
-    )
+    form = client_filter_form(request.user, request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
-    filters = form.cleaned_data
-    run = latest_official_run(filters["as_of"])
-    return (
-        form,
-        run,
-        selectors.client_list(
-            user=request.user,
-            search=filters["q"],
-            segment=filters["segment"],
-            state=filters["state"],
-            seller_id=filters["seller"],
-            status=filters["status"],
-            abc=filters["abc"],
-            previous=filters["previous"],
-            run=run,
-            sort=filters["sort"] or "name",
-        ),
-    )
+    run = latest_official_run(form.cleaned_data["as_of"])
+    return form, run, selectors.filtered_client_list(request.user, form.cleaned_data, run)
 
 
 @policy("login")

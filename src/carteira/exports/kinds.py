@@ -25,8 +25,8 @@ from carteira.accounts.models import Role
 from carteira.agenda.models import Task
 from carteira.agenda.selectors import access_seller, tasks_visible_to
 from carteira.clients import selectors as client_selectors
-from carteira.clients.access import access_client, clients_visible_to, sellers_visible_to
-from carteira.clients.forms import ClientFilterForm
+from carteira.clients.access import access_client, clients_visible_to
+from carteira.clients.forms import client_filter_form
 from carteira.orders.models import Order
 from carteira.portfolio import kpis as k
 from carteira.portfolio.forms import dashboard_form
@@ -227,20 +227,11 @@ def _task_rows(tasks):
 
 def _clients_plan(user, data) -> Plan:
     """The client list with its filters (the list page's form), every row."""
-    form = ClientFilterForm(
-        data,
-        segments=client_selectors.client_segments(user),
-        sellers=list(sellers_visible_to(user).values_list("pk", "name")),
-    )
-    filters = _checked(form)
+    filters = _checked(client_filter_form(user, data))
     filters.pop("page", None)
     run = latest_official_run(filters["as_of"])
     filters["as_of"] = run.as_of if run is not None else None
-    clients = client_selectors.client_list(
-        user=user, search=filters["q"], segment=filters["segment"], state=filters["state"],
-        seller_id=filters["seller"], status=filters["status"], abc=filters["abc"],
-        previous=filters["previous"], run=run, sort=filters["sort"] or "name",
-    )  # fmt: skip
+    clients = client_selectors.filtered_client_list(user, filters, run)
 
     def table() -> Table:
         columns = list(CLIENT_COLUMNS) + (list(READING_COLUMNS) if run is not None else [])
