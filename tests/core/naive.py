@@ -80,9 +80,13 @@ def seller_at(data: PortfolioInput, client_id: int, t: date) -> int | None:
     return best["seller_id"]
 
 
-def read(data: PortfolioInput, t: date, rules: PortfolioRules) -> dict[int, dict]:
+def read(
+    data: PortfolioInput, t: date, rules: PortfolioRules, window_days: int | None = None
+) -> dict[int, dict]:
+    """Every client at ``t``; the period is the last ``window_days`` days (default the
+    rules' ``period_days``) and its eve decides the previous status."""
     lc, abc_rules = rules.lifecycle, rules.abc
-    t0 = t - _days(lc.period_days)
+    t0 = t - _days(window_days or lc.period_days)
     orders = valid_orders(data, t)
     teams = {s["seller_id"]: s for s in data.sellers.iter_rows(named=True)}
     result: dict[int, dict] = {}
@@ -192,13 +196,19 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return float(Fraction(numerator, denominator)) if denominator else None
 
 
-def kpis(rows: list[dict], rules: PortfolioRules, spend: int | None = None) -> dict:
-    """KPIs of one group of client rows (from ``read``)."""
+def kpis(
+    rows: list[dict],
+    rules: PortfolioRules,
+    spend: int | None = None,
+    window_days: int | None = None,
+) -> dict:
+    """KPIs of one group of client rows (from ``read`` with the same ``window_days``)."""
     portfolio = [r for r in rows if r["in_portfolio"]]
     revenue = sum(r["revenue_period_cents"] for r in portfolio)
     purchases = sum(r["purchases_period"] for r in portfolio)
     base = [r for r in rows if r["status_previous"] in ("active", "pre_inactive")]
-    churned = [r for r in base if r["status"] == "inactivated"]
+    # lost by T, whichever lost status it shows (ADR 12: a window longer than period_days)
+    churned = [r for r in base if r["status"] in ("inactivated", "inactive")]
     lost = [r for r in rows if r["status_previous"] in ("inactivated", "inactive")]
     reactivated = [r for r in rows if r["is_reactivated"]]
     prospects = [r for r in rows if r["status_previous"] == "prospect"]
@@ -214,7 +224,7 @@ def kpis(rows: list[dict], rules: PortfolioRules, spend: int | None = None) -> d
             365, rules.abc.window_days
         )
         yearly_churn = Fraction(len(churned), len(base)) * Fraction(
-            365, rules.lifecycle.period_days
+            365, window_days or rules.lifecycle.period_days
         )
         ltv = float(yearly_value / yearly_churn)
     return {

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carteira_core.engine import indicators, matrix, read_portfolio
+from carteira_core.engine.periods import rolling
 from carteira_core.rules import AbcRules, IndicatorRules, LifecycleRules, PortfolioRules
 from tests.core import naive
 from tests.core.conftest import T, client, make_input
@@ -162,21 +163,27 @@ def test_engine_reads_every_client_like_the_naive_reading(data, rules):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=portfolios(), rules=rules(), by=st.sampled_from([None, *GROUP_KEYS]))
-def test_engine_kpis_equal_the_naive_kpis_in_every_group(data, rules, by):
-    rows = list(naive.read(data, T, rules).values())
-    reading = read_portfolio(data, T, rules)
+@given(
+    data=portfolios(),
+    rules=rules(),
+    by=st.sampled_from([None, *GROUP_KEYS]),
+    window=st.sampled_from([None, 1, 30, 31, 91, 92]),
+)
+def test_engine_kpis_equal_the_naive_kpis_in_every_group(data, rules, by, window):
+    rows = list(naive.read(data, T, rules, window).values())
+    period = rolling(T, window) if window else None
+    reading = read_portfolio(data, T, rules, period)
     got = indicators(reading, by)
     if by is None:
         spend = reading.acquisition_spend_cents
-        assert got.to_dicts() == [naive.kpis(rows, rules, spend)]
+        assert got.to_dicts() == [naive.kpis(rows, rules, spend, window)]
         return
     key = GROUP_KEYS[by]
     groups = {r[key] for r in rows}
     assert got.height == len(groups)
     for group in got.to_dicts():
         members = [r for r in rows if r[key] == group[key]]
-        want = {key: group[key], **naive.kpis(members, rules)}
+        want = {key: group[key], **naive.kpis(members, rules, window_days=window)}
         assert group == want
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,7 +60,9 @@ def day_number(day: date) -> int:
     return (day - _EPOCH).days
 
 
-def _as_frame(name: str, data: Any, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _as_frame(
+    name: str, data: Any, schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
     frame = data if isinstance(data, pl.DataFrame) else pl.from_arrow(data)
     if not isinstance(frame, pl.DataFrame):
         raise TypeError(f"{name} must be a Polars DataFrame or an Arrow table")

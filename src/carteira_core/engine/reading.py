@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
 
 from carteira_core.engine import classify, kernels
 from carteira_core.engine.inputs import PortfolioInput, client_positions, day_number
+from carteira_core.engine.periods import Period, rolling
 from carteira_core.rules import DEFAULT_RULES, PortfolioRules
 
 __all__ = ["CLIENT_COLUMNS", "PortfolioReading", "read_portfolio"]
@@ -56,15 +57,21 @@ CLIENT_COLUMNS = (
 class PortfolioReading:
     """The portfolio read at ``as_of`` with ``rules``; ``clients`` has ``CLIENT_COLUMNS``.
 
-    The period is ``(as_of - period_days, as_of]``: ``period_start`` is its first day.
-    ``acquisition_spend_cents`` is the spend dated in the period (None without spend data).
+    ``period`` is the window the period columns cover (``revenue_period_cents``,
+    ``positivated``, ``is_new``…; ``status_previous`` is the status on its eve): the rules'
+    rolling ``period_days`` unless another was asked for. ``acquisition_spend_cents`` is
+    the spend dated in the period (None without spend data).
     """
 
     as_of: date
-    period_start: date
+    period: Period
     rules: PortfolioRules
     clients: pl.DataFrame
     acquisition_spend_cents: int | None = None
+
+    @property
+    def period_start(self) -> date:
+        return self.period.start
 
 
 def _all_order_columns(data: PortfolioInput, client_ids: np.ndarray) -> kernels.OrderColumns:
@@ -153,7 +160,9 @@ def _seller_columns(data: PortfolioInput, seller: np.ndarray) -> list[pl.Series]
     external = table["external_id"].gather(index) if table.height else None
     team = table["team_id"].gather(index) if table.height else None
 
-    def masked(name: str, values: pl.Series | None, dtype: pl.DataType) -> pl.Series:
+    def masked(
+        name: str, values: pl.Series | None, dtype: pl.DataType | type[pl.DataType]
+    ) -> pl.Series:
         if values is None:
             return pl.Series(name, [None] * len(seller), dtype=dtype)
         return values.scatter(empty.arg_true(), None).alias(name)
@@ -175,6 +184,8 @@ def _statuses(
     rules: PortfolioRules,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lc = rules.lifecycle
+    active0: np.ndarray | int  # per client in cycle mode, one number of days otherwise
+    inactive0: np.ndarray | int
     if lc.mode == "cycle":
         gap_now, gap_before = kernels.median_gaps_twice(
             orders, n, [t, t0], lc.cycle_lookback_days, lc.cycle_min_purchases
@@ -302,12 +313,22 @@ def _client_facts(
 
 
 def read_portfolio(
-    data: PortfolioInput, as_of: date, rules: PortfolioRules = DEFAULT_RULES
+    data: PortfolioInput,
+    as_of: date,
+    rules: PortfolioRules = DEFAULT_RULES,
+    period: Period | None = None,
 ) -> PortfolioReading:
-    """Read every client at ``as_of`` (and at ``as_of - period_days`` for the events)."""
+    """Read every client at ``as_of``, and at the eve of ``period`` for its events.
+
+    ``period`` (ending at ``as_of``) defaults to the rules' rolling ``period_days``; it
+    changes only what is counted over the window and the eve's status, never the status at
+    ``as_of``, ABC or RFM."""
     lc, abc_rules = rules.lifecycle, rules.abc
+    period = period or rolling(as_of, lc.period_days)
+    if period.end != as_of:
+        raise ValueError(f"the period ends on {period.end}, not on the as-of date {as_of}")
     t = day_number(as_of)
-    t0 = t - lc.period_days
+    t0 = t - period.days
     clients = data.clients
     n = clients.height
     client_ids = clients["client_id"].to_numpy()
@@ -318,7 +339,7 @@ def read_portfolio(
         contacted = pool.submit(_contacted, data, client_ids, t0, t)
         orders = _order_columns(data, client_ids, t)
         facts = kernels.order_facts(
-            orders, n, t, lc.period_days, lc.frequency_window_days, abc_rules.window_days
+            orders, n, t, period.days, lc.frequency_window_days, abc_rules.window_days
         )
         status, previous, active_thr, inactive_thr = _statuses(facts, orders, n, t, t0, rules)
         basis = facts.revenue_window if abc_rules.basis == "revenue" else facts.margin_window
@@ -341,7 +362,7 @@ def read_portfolio(
     ).with_columns(seller_columns)
     return PortfolioReading(
         as_of=as_of,
-        period_start=as_of - timedelta(days=lc.period_days - 1),
+        period=period,
         rules=rules,
         clients=frame.select(CLIENT_COLUMNS),
         acquisition_spend_cents=_spend_in_period(data, t0, t),

@@ -5,22 +5,26 @@ class, status). Rates are floats computed from exact integer counts (``indicator
 gives those counts for callers that need exact fractions); a rate is null where its
 denominator is zero. Money is in cents.
 
-Definitions beyond the letter of the spec:
+Every indicator is counted over the reading's period (``reading.period``: the rules'
+rolling ``period_days`` or a calendar month/quarter to date, ADR 12); its *eve* (the day
+before it starts) is the "period earlier". Definitions beyond the letter of the spec:
 
 - *revenue*, *purchases* and *average ticket* cover the portfolio's clients (prospects only
   when ``include_prospects``): net revenue of the period, returns included, and its
   purchase count.
 - *new clients*, *reactivated*, *churn* and *conversion* cover every client of the group at
-  ``T`` (their status a period earlier decides the denominators).
+  ``T`` (their status on the eve decides the denominators).
 
-- *churn rate* = clients inactivated at ``T`` that were active or pre-inactive at
-  ``T - period`` / clients active or pre-inactive at ``T - period``. In fixed mode every
-  client inactivated at ``T`` was active or pre-inactive a period earlier; the intersection
-  keeps the rate within [0, 1] in cycle mode too, where thresholds can move.
+- *churn rate* = clients lost at ``T`` (``inactivated`` or ``inactive``) that were active
+  or pre-inactive on the eve / clients active or pre-inactive on the eve. For the rules'
+  rolling window in fixed mode this is the spec's "inactivated at ``T``" (a customer a
+  period earlier cannot be ``inactive`` yet); a longer window (a quarter, a 31-day month)
+  also counts the customers lost early in it, who are ``inactive`` by its end, and in cycle
+  mode a client whose threshold moved is counted once lost, whichever of the two it shows.
 - *LTV* (historical) = average yearly basis per portfolio client × average lifetime in
   years, with yearly basis = ABC-window basis (revenue or margin, per the ABC rules) ×
   365 / ``abc.window_days`` and lifetime = 1 / yearly churn, yearly churn = churn rate ×
-  365 / ``period_days``. So LTV = basis × period_days × churn base /
+  365 / the period's days. So LTV = basis × period days × churn base /
   (portfolio × window_days × churned); null without churn.
 - *CAC* = acquisition spend dated in the period / new clients in the period; only for the
   whole workspace (spend is not attributed to sellers or segments), null in groups.
@@ -36,8 +40,11 @@ from carteira_core.engine.classify import ABC_CLASSES, STATUSES
 from carteira_core.engine.reading import PortfolioReading
 
 __all__ = [
+    "COUNT_COLUMNS",
+    "CUSTOMER",
     "GROUPS",
     "KPI_COLUMNS",
+    "LOST",
     "indicator_counts",
     "indicators",
     "matrix",
@@ -67,6 +74,9 @@ KPI_COLUMNS = (
     "ltv",
     "cac",
 )
+# statuses of a customer that still buys, and of one lost (the eve's and T's)
+CUSTOMER = ("active", "pre_inactive")
+LOST = ("inactivated", "inactive")
 COUNT_COLUMNS = (
     "portfolio",
     "positivated",
@@ -108,7 +118,7 @@ def indicator_counts(reading: PortfolioReading, by: str | list[str] | None = Non
     keys = _group_columns(by)
     in_portfolio = pl.col("in_portfolio")
     previous = pl.col("status_previous")
-    was_customer = previous.is_in(["active", "pre_inactive"])
+    was_customer = previous.is_in(CUSTOMER)
     basis = f"{reading.rules.abc.basis}_in_abc_window_cents"
     # per-client terms first, then plain sums: the fastest group-by Polars has
     terms = [
@@ -117,10 +127,10 @@ def indicator_counts(reading: PortfolioReading, by: str | list[str] | None = Non
         (in_portfolio & pl.col("covered")).cast(pl.Int64).alias("covered"),
         pl.when(in_portfolio).then(pl.col("revenue_period_cents")).otherwise(0).alias("revenue"),
         pl.when(in_portfolio).then(pl.col("purchases_period")).otherwise(0).alias("purchases"),
-        ((pl.col("status") == "inactivated") & was_customer).cast(pl.Int64).alias("churned"),
+        (pl.col("status").is_in(LOST) & was_customer).cast(pl.Int64).alias("churned"),
         was_customer.cast(pl.Int64).alias("churn_base"),
         pl.col("is_reactivated").cast(pl.Int64).alias("reactivated"),
-        previous.is_in(["inactivated", "inactive"]).cast(pl.Int64).alias("reactivation_base"),
+        previous.is_in(LOST).cast(pl.Int64).alias("reactivation_base"),
         pl.col("is_new").cast(pl.Int64).alias("new_clients"),
         pl.col("converted").cast(pl.Int64).alias("converted"),
         (previous == "prospect").cast(pl.Int64).alias("conversion_base"),
@@ -145,7 +155,7 @@ def _ltv(row: dict, reading: PortfolioReading) -> float | None:
     if not row["portfolio"] or not row["churned"] or not row["churn_base"]:
         return None
     value = Fraction(
-        row["ltv_basis"] * reading.rules.lifecycle.period_days * row["churn_base"],
+        row["ltv_basis"] * reading.period.days * row["churn_base"],
         row["portfolio"] * reading.rules.abc.window_days * row["churned"],
     )
     return float(value)
