@@ -83,13 +83,102 @@ def main(argv: list[str] | None = None) -> int:
         print(message % {"command": command}, file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
-    from django.core.management import ManagementUtility
+    try:
+        return run(command, rest)
+    except KeyboardInterrupt:
+        print(translator().gettext("carteira: interrupted"), file=sys.stderr)
+        return 130
 
-    if command == "manage":
-        ManagementUtility(["carteira manage", *rest]).execute()
-    else:
-        ManagementUtility(["carteira", command, *rest]).execute()
+
+# Commands that must not find the schema created for them: `restore` loads a backup into
+# an empty database, and `manage` is the door to `migrate` itself.
+NO_SCHEMA_COMMANDS = frozenset({"manage", "restore"})
+
+
+def run(command: str, rest: list[str]) -> int:
+    """Set Django up, make sure the workspace exists, run the command; errors are one line."""
+    import django
+    from django.core.management import CommandError
+    from django.db import DatabaseError
+
+    try:
+        django.setup()
+        if command not in NO_SCHEMA_COMMANDS and not {"-h", "--help"} & set(rest):
+            prepare_workspace()
+        if command == "manage":
+            from django.core.management import ManagementUtility
+
+            ManagementUtility(["carteira manage", *rest]).execute()
+        else:
+            run_command(command, rest)
+    except CommandError as error:
+        print(f"carteira {command}: {error}", file=sys.stderr)
+        return error.returncode
+    except DatabaseError as error:
+        return fail(command, translator().gettext("database error: %(reason)s"), error)
+    except OSError as error:
+        return fail(command, "%(reason)s", error)
+    except Exception as error:  # a bug: one line here, the traceback in the log
+        return crash(command, error)
     return 0
+
+
+def run_command(name: str, argv: list[str]) -> None:
+    """Django's ``run_from_argv`` without its error printing, so errors reach ``run``."""
+    from django.core.management import ManagementUtility
+    from django.db import connections
+
+    command = ManagementUtility(["carteira", name, *argv]).fetch_command(name)
+    command._called_from_command_line = True  # argparse errors: usage and exit 2
+    parser = command.create_parser("carteira", name)
+    options = vars(parser.parse_args(argv))
+    args = options.pop("args", ())
+    try:
+        command.execute(*args, **options)
+    finally:
+        connections.close_all()
+
+
+def prepare_workspace() -> None:
+    """Create or upgrade the workspace's database on first use (see carteira.schema)."""
+    from carteira.schema import ensure_current
+
+    def announce() -> None:
+        from django.conf import settings
+        from django.utils.translation import gettext
+
+        message = gettext("carteira: preparing the workspace in %(home)s (first use or upgrade)")
+        print(message % {"home": settings.HOME}, file=sys.stderr, flush=True)
+
+    ensure_current(announce)
+
+
+def fail(command: str, template: str, error: BaseException) -> int:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    print(f"carteira {command}: " + template % {"reason": reason}, file=sys.stderr)
+    return 1
+
+
+def crash(command: str, error: BaseException) -> int:
+    """An unexpected error: the traceback goes to the workspace's log, the user gets a line."""
+    import traceback
+
+    from carteira.workspace import home
+
+    log: Path | None = home() / "logs" / "cli-errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- carteira {command}\n{traceback.format_exc()}\n")
+    except OSError:
+        log = None
+    _ = translator().gettext
+    text = _("carteira %(command)s: unexpected error (%(error)s); details in %(log)s")
+    print(
+        text % {"command": command, "error": type(error).__name__, "log": log or "—"},
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

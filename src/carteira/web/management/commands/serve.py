@@ -5,11 +5,11 @@ import signal
 import subprocess
 import sys
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
+
+from carteira.schema import ensure_current
 
 
 class Command(BaseCommand):
@@ -28,9 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_task_worker=False, **options):
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            call_command("migrate", verbosity=0)
+        ensure_current()  # `carteira serve` on a new workspace (the CLI does it too)
         connection.close()
         if not no_task_worker:
             start_task_worker()
