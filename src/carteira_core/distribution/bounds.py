@@ -70,58 +70,143 @@ def move_bound(
     # A leaving seller's band is [0, 0]: every one of their clients moves.
     low, high = np.where(capacity > 0, low, 0), np.where(capacity > 0, high, 0)
 
-    groups: dict[tuple, int] = {}
-    for i in np.flatnonzero(served):
-        key = (int(today[i]), int(work[i]), eligible[i].tobytes())
-        groups[key] = groups.get(key, 0) + 1
-    model = cp_model.CpModel()
-    loads: list[list] = [[] for _ in sellers]
-    moved = []
-    hint = _hint(clients, served, today, work, eligible, index, hint or assignment)
-    for (origin, w, mask), n in groups.items():
-        allowed = np.flatnonzero(np.frombuffer(mask, dtype=bool))
-        xs = []
-        for s in allowed.tolist():
-            x = model.new_int_var(0, n, f"x{origin}_{w}_{s}_{len(xs)}")
-            xs.append(x)
-            loads[s].append((w, x))
-            if s != origin and origin >= 0:
-                moved.append(x)
-            if hint is not None:
-                model.add_hint(x, hint.get((origin, w, mask, s), 0))
-        model.add(sum(xs) == n)
-    for s, terms in enumerate(loads):
-        expr = sum(w * x for w, x in terms) if terms else 0
-        model.add_linear_constraint(expr, int(low[s]), int(high[s]))
-    model.minimize(sum(moved))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = 0
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"move bound: {solver.status_name(status)}")
+    start = _owner(clients, index, hint or assignment)
+    plan = solve_groups(work, eligible, today, low, high, hint_owner=start, seconds=seconds)
     loads_today = np.bincount(today[served & (today >= 0)], weights=work[served & (today >= 0)],
                               minlength=len(sellers))  # fmt: skip
     shed = np.maximum(loads_today - high, 0).sum()
     fill = np.maximum(low - loads_today, 0).sum()
     return MoveBound(
-        moves=int(np.ceil(solver.best_objective_bound - 1e-6)),
-        best_found=round(solver.objective_value),
-        optimal=status == cp_model.OPTIMAL,
+        moves=plan.bound,
+        best_found=plan.moves,
+        optimal=plan.optimal,
         workload=float(max(shed, fill)) / UNIT,
-        groups=len(groups),
+        groups=len(plan.groups),
     )
 
 
-def _hint(clients, served, today, work, eligible, index, assignment):
-    """The given assignment, counted per group and seller: CP-SAT starts from it."""
+def _owner(clients, index, assignment) -> np.ndarray | None:
+    """The given assignment as a seller index per client (-1: none)."""
     if assignment is None:
         return None
-    hint: dict[tuple, int] = {}
-    for i, c in enumerate(clients):
-        s = index.get(assignment.get(c.id), -1)
-        if served[i] and s >= 0:
-            key = (int(today[i]), int(work[i]), eligible[i].tobytes(), s)
-            hint[key] = hint.get(key, 0) + 1
-    return hint
+    return np.array([index.get(assignment.get(c.id), -1) for c in clients], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """How many clients of each group end with each seller, at the fewest moves found."""
+
+    group: np.ndarray  # group number per client, -1: not served
+    groups: list[tuple]  # (today's seller, work units, eligibility mask[, region])
+    counts: dict[tuple[int, int], int]  # (group, seller) -> clients, only positive counts
+    moves: int  # the moves of this plan
+    bound: int  # no plan in the band moves fewer (CP-SAT's best bound)
+    optimal: bool
+
+
+def solve_groups(
+    work: np.ndarray,
+    eligible: np.ndarray,
+    today: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    *,
+    hint_owner: np.ndarray | None = None,
+    seconds: float = 10.0,
+    workers: int = 2,
+    deterministic: bool = False,
+    cost: np.ndarray | None = None,
+    region: np.ndarray | None = None,
+) -> GroupPlan:
+    """The integer program of the module docstring, on arrays: work units per client,
+    client × seller eligibility, today's seller index (-1: none), each seller's band.
+    ``deterministic``: one worker and a deterministic time limit (the same input gives
+    the same answer, as a proposal must); else ``workers`` and a wall-clock limit.
+    ``cost`` (clients × sellers): then, among the plans with those fewest moves, the one
+    of least total cost, each client of a group counted at the group's mean cost.
+    ``region`` (per client): splits groups further (by place), so that mean is closer to
+    each client's own cost; the fewest moves stay the same."""
+    served = eligible.any(axis=1)
+    group = np.full(len(work), -1, dtype=np.int64)
+    keys: dict[tuple, int] = {}
+    for i in np.flatnonzero(served).tolist():
+        key = (int(today[i]), int(work[i]), eligible[i].tobytes())
+        if region is not None:
+            key += (int(region[i]),)
+        group[i] = keys.setdefault(key, len(keys))
+    sizes = np.bincount(group[served], minlength=len(keys))
+    hinted: dict[tuple[int, int], int] = {}
+    if hint_owner is not None:
+        for g, s in zip(group[served].tolist(), hint_owner[served].tolist(), strict=True):
+            if s >= 0:
+                hinted[(g, s)] = hinted.get((g, s), 0) + 1
+    model = cp_model.CpModel()
+    loads: list[list] = [[] for _ in range(len(low))]
+    moved, xs = [], {}
+    for (origin, w, mask, *_place), g in keys.items():
+        allowed = np.flatnonzero(np.frombuffer(mask, dtype=bool)).tolist()
+        n = int(sizes[g])
+        row = []
+        for s in allowed:
+            x = model.new_int_var(0, n, f"x{g}_{s}")
+            xs[(g, s)] = x
+            row.append(x)
+            loads[s].append((w, x))
+            if s != origin and origin >= 0:
+                moved.append(x)
+            if hint_owner is not None:
+                model.add_hint(x, hinted.get((g, s), 0))
+        model.add(sum(row) == n)
+    for s, terms in enumerate(loads):
+        expr = sum(w * x for w, x in terms) if terms else 0
+        model.add_linear_constraint(expr, int(low[s]), int(high[s]))
+    model.minimize(sum(moved))
+    solver = _solver(seconds, workers, deterministic)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"move bound: {solver.status_name(status)}")
+    fewest, bound = round(solver.objective_value), solver.best_objective_bound
+    optimal = status == cp_model.OPTIMAL
+    if cost is not None:
+        _cheapest_at(model, solver, xs, moved, fewest, _group_cost(cost, group, served, sizes))
+        solver = _solver(seconds, workers, deterministic)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise RuntimeError("fewest moves: the second phase lost its own start")
+    counts = {k: int(solver.value(x)) for k, x in xs.items()}
+    return GroupPlan(
+        group=group,
+        groups=list(keys),
+        counts={k: n for k, n in counts.items() if n > 0},
+        moves=fewest,
+        bound=int(np.ceil(bound - 1e-6)),
+        optimal=optimal,
+    )
+
+
+def _solver(seconds: float, workers: int, deterministic: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    if deterministic:
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = seconds
+    else:
+        solver.parameters.num_workers = workers
+        solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.random_seed = 0
+    return solver
+
+
+def _group_cost(cost, group, served, sizes) -> np.ndarray:
+    """Groups × sellers: the mean cost of the group's clients (tenths, integers)."""
+    total = np.zeros((len(sizes), cost.shape[1]))
+    np.add.at(total, group[served], np.where(np.isfinite(cost[served]), cost[served], 0.0))
+    return np.rint(10 * total / np.maximum(sizes, 1)[:, None]).astype(np.int64)
+
+
+def _cheapest_at(model, solver, xs, moved, fewest: int, group_cost: np.ndarray) -> None:
+    """Second phase: keep the moves at ``fewest``, start from the first phase's answer,
+    minimise the cost."""
+    model.clear_hints()
+    for x in xs.values():
+        model.add_hint(x, solver.value(x))
+    model.add(sum(moved) <= fewest)
+    model.minimize(sum(int(group_cost[g, s]) * x for (g, s), x in xs.items()))

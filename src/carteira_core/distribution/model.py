@@ -50,6 +50,13 @@ class Options:
     # centroid, flow again). 0: distance to the base only, one flow.
     compactness: float = 0.7
     centre_rounds: int = 6
+    # Fewest moves: after the flow, CP-SAT finds the fewest clients that must change hands
+    # for every seller to be in the band (bounds.solve_groups, the hint the flow's answer);
+    # distance then only chooses which clients of a group move. fewest_moves_time: CP-SAT's
+    # deterministic time limit (one worker: the same input gives the same proposal).
+    fewest_moves: bool = False
+    fewest_moves_time: float = 20.0
+    fewest_moves_region_km: float = 100.0  # groups split by squares this wide (see bounds)
     cell_km: float = 8.0  # side of the grid cells clients are aggregated into
     # Candidate sellers per cell (nearest bases), plus today's seller. Fewer arcs solve faster
     # but can leave a remote seller unreachable (bench seed 2: max/mean 1.5 with 12).

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from carteira_core.distribution.bounds import solve_groups
 from carteira_core.distribution.geo import haversine_km
 from carteira_core.distribution.metrics import bases
 from carteira_core.distribution.model import ClientIn, Move, Options, Proposal, SellerIn
@@ -73,7 +74,7 @@ class _Network:
 
 
 def _problem(sellers: list[SellerIn], clients: list[ClientIn], options: Options) -> _Problem:
-    index = {s.id: i for i, s in enumerate(sellers)}
+    index: dict[int | None, int] = {s.id: i for i, s in enumerate(sellers)}
     lat = np.array([np.nan if c.latitude is None else c.latitude for c in clients], dtype=float)
     lon = np.array([np.nan if c.longitude is None else c.longitude for c in clients], dtype=float)
     workload = np.array([max(c.workload, 0.0) for c in clients], dtype=float)
@@ -136,20 +137,26 @@ def _rows(table: np.ndarray) -> np.ndarray:
 def _cells(p: _Problem, served: np.ndarray, cell_km: float, *, sketch=False) -> np.ndarray:
     """Cell number per served client: grid square × segment eligibility × today's seller
     (× move dearness × revenue class, unless a sketch for the Lloyd rounds)."""
-    step_lat = cell_km / 111.32
-    safe_lat = np.where(p.located, p.lat, 0.0)
-    step_lon = cell_km / (111.32 * np.maximum(np.cos(np.radians(safe_lat)), 0.1))
-    gx = np.where(p.located, np.floor(safe_lat / step_lat), -(10**9)).astype(np.int64)
-    gy = np.where(p.located, np.floor(np.where(p.located, p.lon, 0.0) / step_lon), -(10**9))
+    gx, gy = _grid(p, cell_km)
     who = _rows(np.packbits(p.eligible, axis=1))
     # Clients whose move costs alike per unit of work share a cell, so the flow can move
     # the cheap ones and keep the dear ones (big clients) without splitting cells.
     per_unit = np.log2(np.maximum(p.penalty / p.work, 1e-12))
     dearness = np.floor(per_unit * 2).astype(np.int64) if p.penalty.any() else 0 * gx
-    columns = [gx, gy.astype(np.int64), who, p.current]
+    columns = [gx, gy, who, p.current]
     key = np.stack(columns if sketch else [*columns, dearness, p.klass], axis=1)
     key = key[served]
     return _rows(key)
+
+
+def _grid(p: _Problem, km: float) -> tuple[np.ndarray, np.ndarray]:
+    """Grid square (row, column) of side ``km`` per client; one square for the unlocated."""
+    step_lat = km / 111.32
+    safe_lat = np.where(p.located, p.lat, 0.0)
+    step_lon = km / (111.32 * np.maximum(np.cos(np.radians(safe_lat)), 0.1))
+    gx = np.where(p.located, np.floor(safe_lat / step_lat), -(10**9)).astype(np.int64)
+    gy = np.where(p.located, np.floor(np.where(p.located, p.lon, 0.0) / step_lon), -(10**9))
+    return gx, gy.astype(np.int64)
 
 
 def _network(
@@ -354,6 +361,65 @@ def _cost(p: _Problem, clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
     return d * p.work[clients][:, None] / UNIT + moved * p.penalty[clients][:, None]
 
 
+def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
+    """Replace the flow's answer by one with the fewest moves that keeps every seller in
+    the repair's band (widened to the flow's own loads, so the flow's answer is always a
+    solution: never worse). Which clients of a group go where: the least travel."""
+    margin = 0.9 * options.tolerance  # the band of _repair
+    assigned = owner >= 0
+    load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=len(p.target))
+    low = np.minimum(np.ceil((1 - margin) * p.target), load).astype(np.int64)
+    high = np.maximum(np.floor((1 + margin) * p.target), load).astype(np.int64)
+    plan = solve_groups(
+        p.work, p.eligible, p.current, low, high, hint_owner=owner,
+        seconds=options.fewest_moves_time, deterministic=True,
+        cost=_cost(p, np.arange(len(owner)), np.arange(len(p.target))),
+        region=_rows(np.stack(_grid(p, options.fewest_moves_region_km), axis=1)),
+    )  # fmt: skip
+    before = int(((owner != p.current) & (p.current >= 0) & assigned).sum())
+    if plan.moves >= before:
+        return
+    members = np.flatnonzero(plan.group >= 0)
+    slots = list(plan.counts)  # (group, seller)
+    slot_of = {k: i for i, k in enumerate(slots)}
+    tails, heads = [], []
+    by_group: dict[int, list[int]] = {}
+    for g, s in slots:
+        by_group.setdefault(g, []).append(s)
+    for i in members.tolist():
+        for s in by_group[int(plan.group[i])]:
+            tails.append(i)
+            heads.append(slot_of[(int(plan.group[i]), s)])
+    tails_a, heads_a = np.array(tails), np.array(heads)
+    sellers = np.array([slots[h][1] for h in heads])
+    cost = np.empty(len(tails))
+    for s in np.unique(sellers).tolist():
+        sel = sellers == s
+        cost[sel] = _cost(p, tails_a[sel], np.array([s]))[:, 0]
+    client_node = {c: n for n, c in enumerate(members.tolist())}
+    n_clients = len(members)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.array([client_node[t] for t in tails], dtype=np.int64),
+        (n_clients + heads_a).astype(np.int64),
+        np.ones(len(tails), dtype=np.int64),
+        np.rint(cost * COST_SCALE).astype(np.int64),
+    )
+    sink = n_clients + len(slots)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        n_clients + np.arange(len(slots), dtype=np.int64), np.full(len(slots), sink, np.int64),
+        np.array([plan.counts[k] for k in slots], dtype=np.int64), np.zeros(len(slots), np.int64),
+    )  # fmt: skip
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[:n_clients] = 1
+    supplies[sink] = -n_clients
+    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+    if flow.solve() != flow.OPTIMAL:
+        return
+    chosen = flow.flows(arcs) > 0
+    owner[tails_a[chosen]] = sellers[chosen]
+
+
 def _repair_revenue(p: _Problem, owner: np.ndarray, options: Options) -> None:
     if options.revenue_tolerance is None or options.revenue_repair_passes <= 0:
         return
@@ -400,6 +466,8 @@ def propose(
         split = _split(p, members, cell, net, units)
         owner[members] = split[members]
         _repair(p, owner, options)
+        if options.fewest_moves:
+            _fewest_moves(p, owner, options)
         _repair_revenue(p, owner, options)
     ids = [s.id for s in sellers]
     assignment = {c.id: ids[o] for c, o in zip(clients, owner.tolist(), strict=True) if o >= 0}

@@ -127,7 +127,9 @@ class IngestError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """A problem with one cell (or one line when ``column`` is empty)."""
+    """A problem with one cell (or one line when ``column`` is empty). ``key`` names the
+    row the way the user's system does (the order number, the client code: the schema's
+    ``row_key``) as the file wrote it; empty on the header line."""
 
     line: int
     column: str
@@ -135,6 +137,7 @@ class RowError:
     code: str
     message: str
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    key: str = ""
 
     @classmethod
     def make(cls, line: int, column: str, value: object, code: str, **params: Any) -> RowError:

