@@ -1,7 +1,8 @@
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
+from carteira.clients.filters import ClientFilter, segments_of
 from carteira.clients.models import Client
 from carteira.portfolio.models import SnapshotRun
 
@@ -23,55 +24,11 @@ CLIENT_SORTS = {
 
 
 def client_list(
-    *,
-    user: User,
-    search: str = "",
-    segment: str = "",
-    state: str = "",
-    seller_id: int | None = None,
-    status: str = "",
-    abc: str = "",
-    previous: str = "",
-    run: SnapshotRun | None = None,
-    sort: str = "name",
+    *, user: User, where: ClientFilter, run: SnapshotRun | None = None, sort: str = "name"
 ) -> QuerySet[Client]:
-    """The user's clients matching the filters, with their reading in ``run`` if any.
-    ``status``, ``abc`` and ``previous`` (the status a period earlier) filter on that
-    reading: without one they match nothing."""
-    clients = clients_visible_to(user).select_related("seller")
-    if search:
-        digits = "".join(ch for ch in search if ch.isalnum()).upper()
-        match = (
-            Q(name__icontains=search)
-            | Q(trade_name__icontains=search)
-            | Q(external_id__iexact=search)
-            | Q(city__icontains=search)
-        )
-        if len(digits) >= 8:
-            match |= Q(document__startswith=digits)
-        clients = clients.filter(match)
-    if segment:
-        clients = clients.filter(segment=segment)
-    if state:
-        clients = clients.filter(state=state)
-    if seller_id:
-        clients = clients.filter(seller_id=seller_id)
-    if run is not None:
-        clients = clients.annotate(
-            reading=FilteredRelation("snapshots", condition=Q(snapshots__run=run))
-        ).annotate(
-            status=F("reading__status"),
-            status_previous=F("reading__status_previous"),
-            abc=F("reading__abc"),
-            days_since_last_purchase=F("reading__days_since_last_purchase"),
-            revenue_in_abc_window=F("reading__revenue_in_abc_window"),
-        )
-        # Through the annotations: one join of the reading (``reading__status=…`` in
-        # separate filter() calls joins the readings table once per call).
-        on_reading = {"status": status, "abc": abc, "status_previous": previous}
-        clients = clients.filter(**{name: value for name, value in on_reading.items() if value})
-    elif status or abc or previous:
-        clients = clients.none()
+    """The user's clients matching ``where``, with their reading in ``run`` if any, sorted
+    by ``sort`` (a key of ``CLIENT_SORTS``; the reading's columns need a run)."""
+    clients = where.apply(clients_visible_to(user).select_related("seller"), run)
     order = CLIENT_SORTS.get(sort, CLIENT_SORTS["name"])
     if run is None and sort.lstrip("-") in {"revenue", "days"}:
         order = CLIENT_SORTS["name"]
@@ -79,19 +36,4 @@ def client_list(
 
 
 def client_segments(user: User) -> list[str]:
-    return list(
-        clients_visible_to(user)
-        .exclude(segment="")
-        .order_by("segment")
-        .values_list("segment", flat=True)
-        .distinct()
-    )
-
-
-def filtered_client_list(user: User, filters: dict, run: SnapshotRun | None) -> QuerySet[Client]:
-    """``client_list`` from the cleaned data of the list's filter form."""
-    return client_list(
-        user=user, search=filters["q"], segment=filters["segment"], state=filters["state"],
-        seller_id=filters["seller"], status=filters["status"], abc=filters["abc"],
-        previous=filters["previous"], run=run, sort=filters["sort"] or "name",
-    )  # fmt: skip
+    return segments_of(clients_visible_to(user))

@@ -10,7 +10,7 @@ from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.clients import selectors
 from carteira.clients.access import access_client
-from carteira.clients.forms import client_filter_form
+from carteira.clients.filters import client_filter_form
 from carteira.exports.views import request_export
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360
@@ -20,11 +20,15 @@ PAGE_SIZE = 25
 
 def _filtered_clients(request):
     """(form, run, clients) for the list's query string, or a 400 response."""
-    form = client_filter_form(request.user, request.GET)
+    form = client_filter_form(request.user, request.GET, sorts=selectors.CLIENT_SORTS)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
     run = latest_official_run(form.cleaned_data["as_of"])
-    return form, run, selectors.filtered_client_list(request.user, form.cleaned_data, run)
+    clients = selectors.client_list(
+        user=request.user, where=form.client_filter(), run=run,
+        sort=form.cleaned_data["sort"] or "name",
+    )  # fmt: skip
+    return form, run, clients
 
 
 @policy("login")

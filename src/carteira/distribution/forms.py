@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carteira.clients.filters import ClientFilter
 from carteira.clients.widgets import QuickSelect
 from carteira.distribution.models import PortfolioRule
 from carteira.portfolio.models import AbcClass
@@ -99,10 +100,11 @@ class RuleForm(forms.ModelForm):
 
 
 class ReassignForm(forms.Form):
-    """Which clients (filter or codes) go to whom, why, and until when."""
+    """Which clients (a ``ClientFilter``: seller, segment, state, city or codes) go to whom,
+    why, and until when."""
 
     seller_from = forms.ModelChoiceField(label=_("Current seller"), queryset=None, required=False)
-    segment = forms.CharField(label=_("Segment"), required=False)
+    segment = forms.ChoiceField(label=_("Segment"), required=False, widget=QuickSelect)
     state = forms.CharField(label=_("State"), max_length=2, required=False)
     city = forms.CharField(label=_("City"), required=False)
     codes = ListField(label=_("Client codes"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -110,28 +112,21 @@ class ReassignForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     until = until_field(_("Until (temporary cover)"))
 
-    def __init__(self, *args, sellers, **kwargs):
+    def __init__(self, *args, sellers, segments: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seller_from"].queryset = sellers
         self.fields["seller_to"].queryset = sellers.filter(active=True)
+        self.fields["segment"].choices = [("", _("All")), *((s, s) for s in segments)]
 
-    def has_filter(self) -> bool:
+    def client_filter(self) -> ClientFilter:
+        """The clients the valid form names (call after ``is_valid()``)."""
         data = self.cleaned_data
-        return any(data.get(k) for k in ("seller_from", "segment", "state", "city", "codes"))
-
-    def filter(self, clients):
-        data = self.cleaned_data
-        if data.get("seller_from"):
-            clients = clients.filter(seller=data["seller_from"])
-        if data.get("segment"):
-            clients = clients.filter(segment__iexact=data["segment"].strip())
-        if data.get("state"):
-            clients = clients.filter(state=data["state"].upper())
-        if data.get("city"):
-            clients = clients.filter(city__iexact=data["city"].strip())
-        if data.get("codes"):
-            clients = clients.filter(external_id__in=data["codes"])
-        return clients
+        seller = data.get("seller_from")
+        return ClientFilter(
+            seller_id=seller.pk if seller else None, segment=data.get("segment") or "",
+            state=data.get("state") or "", city=data.get("city") or "",
+            codes=tuple(data.get("codes") or ()),
+        )  # fmt: skip
 
 
 class ProposalForm(forms.Form):

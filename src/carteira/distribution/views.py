@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
+from carteira.clients.filters import segments_of
 from carteira.distribution import services
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
@@ -79,10 +80,10 @@ def rules_apply(request):
 def reassign(request):
     scope = access_distribution(request.user)
     data = request.POST if request.method == "POST" else request.GET
-    form = ReassignForm(data or None, sellers=scope.sellers)
+    form = ReassignForm(data or None, sellers=scope.sellers, segments=segments_of(scope.clients))
     context = {"form": form, "count": None}
-    if form.is_bound and form.is_valid() and form.has_filter():
-        clients = form.filter(scope.clients)
+    if form.is_bound and form.is_valid() and not form.client_filter().is_empty():
+        clients = form.client_filter().apply(scope.clients)
         context.update(count=clients.count(), sample=clients.select_related("seller")[:20])
         target = form.cleaned_data["seller_to"]
         if request.method == "POST" and target is not None and context["count"]:

@@ -26,7 +26,7 @@ from carteira.agenda.models import Task
 from carteira.agenda.selectors import access_seller, tasks_visible_to
 from carteira.clients import selectors as client_selectors
 from carteira.clients.access import access_client, clients_visible_to
-from carteira.clients.forms import client_filter_form
+from carteira.clients.filters import client_filter_form
 from carteira.orders.models import Order
 from carteira.portfolio import kpis as k
 from carteira.portfolio.forms import dashboard_form
@@ -227,11 +227,14 @@ def _task_rows(tasks):
 
 def _clients_plan(user, data) -> Plan:
     """The client list with its filters (the list page's form), every row."""
-    filters = _checked(client_filter_form(user, data))
+    form = client_filter_form(user, data, sorts=client_selectors.CLIENT_SORTS)
+    filters = _checked(form)
     filters.pop("page", None)
     run = latest_official_run(filters["as_of"])
     filters["as_of"] = run.as_of if run is not None else None
-    clients = client_selectors.filtered_client_list(user, filters, run)
+    clients = client_selectors.client_list(
+        user=user, where=form.client_filter(), run=run, sort=filters["sort"] or "name"
+    )
 
     def table() -> Table:
         columns = list(CLIENT_COLUMNS) + (list(READING_COLUMNS) if run is not None else [])

@@ -13,8 +13,8 @@ from carteira.accounts.policy import policy
 from carteira.agenda.models import TaskBatch
 from carteira.agenda.services import do_send_batch
 from carteira.clients import selectors as client_selectors
-from carteira.clients.access import access_client, sellers_visible_to
-from carteira.clients.forms import ClientFilterForm
+from carteira.clients.access import access_client
+from carteira.clients.filters import client_filter_form
 from carteira.plans import selectors
 from carteira.plans.access import CENTRAL_TEAM, DECIDERS, PLAN_EDITORS, PLAN_READERS, check_role
 from carteira.plans.forms import BatchForm, CellForm, DecisionForm, NewCellForm
@@ -91,23 +91,12 @@ def batch_list(request):
 
 
 def _filtered_clients(request, data):
-    sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
-    form = ClientFilterForm(
-        data, segments=client_selectors.client_segments(request.user), sellers=sellers
-    )
+    form = client_filter_form(request.user, data)
     if not form.is_valid():
         return form, None
-    filters = form.cleaned_data
-    clients = client_selectors.client_list(
-        user=request.user,
-        segment=filters["segment"],
-        state=filters["state"],
-        seller_id=filters["seller"],
-        status=filters["status"],
-        abc=filters["abc"],
-        run=latest_official_run(),
-        search=filters["q"],
-    )
+    where = form.client_filter()
+    run = latest_official_run()
+    clients = client_selectors.client_list(user=request.user, where=where, run=run)
     return form, clients
 
 
@@ -123,14 +112,9 @@ def batch_new(request):
         return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(filter_form.errors))
     batch_form = BatchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and batch_form.is_valid():
-        described = {
-            k: v
-            for k, v in filter_form.cleaned_data.items()
-            if k in {"q", "segment", "state", "seller", "status", "abc"} and v
-        }
         batch = do_send_batch(
             clients=list(clients),
-            filter_description=described,
+            filter_description=filter_form.client_filter().as_query(),
             by=request.user,
             **batch_form.cleaned_data,
         )

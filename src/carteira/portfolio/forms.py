@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.access import sellers_visible_to
-from carteira.clients.forms import BR_STATES
+from carteira.clients.filters import BR_STATES
 from carteira.clients.selectors import client_segments
 from carteira.clients.widgets import QuickSelect
 from carteira.organization.models import Team

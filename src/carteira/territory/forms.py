@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carteira.clients.forms import ClientFilterForm
+from carteira.clients.filters import ClientFilterForm
 from carteira.territory.buckets import CONTACT_BUCKETS
 from carteira.territory.selectors import CHRONOLOGY_SORTS
 

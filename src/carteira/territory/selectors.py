@@ -7,6 +7,7 @@ from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from carteira.accounts.models import User
+from carteira.clients.filters import ClientFilter
 from carteira.clients.models import Client
 from carteira.clients.selectors import client_list
 from carteira.interactions.models import Interaction
@@ -22,17 +23,11 @@ CHRONOLOGY_SORTS = {
 }
 
 
-def territory_clients(*, user: User, filters: dict, run: SnapshotRun | None) -> QuerySet[Client]:
-    """The user's clients matching the territory filters (seller, segment, state, status, ABC)."""
-    return client_list(
-        user=user,
-        segment=filters.get("segment") or "",
-        state=filters.get("state") or "",
-        seller_id=filters.get("seller"),
-        status=filters.get("status") or "",
-        abc=filters.get("abc") or "",
-        run=run,
-    ).order_by()
+def territory_clients(
+    *, user: User, where: ClientFilter, run: SnapshotRun | None
+) -> QuerySet[Client]:
+    """The user's clients matching the map's filter (seller, segment, state, status, ABC)."""
+    return client_list(user=user, where=where, run=run).order_by()
 
 
 def _successful_contacts(today: dt.date) -> QuerySet[Interaction]:

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
-from carteira.clients.access import access_client, sellers_visible_to
-from carteira.clients.selectors import client_segments
+from carteira.clients.access import access_client
+from carteira.clients.filters import client_filter_form
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360, selectors
@@ -23,8 +23,7 @@ PAGE_SIZE = 25
 
 
 def _filter_form(request) -> TerritoryFilterForm:
-    sellers = list(sellers_visible_to(request.user).values_list("pk", "name"))
-    return TerritoryFilterForm(request.GET, segments=client_segments(request.user), sellers=sellers)
+    return client_filter_form(request.user, request.GET, form_class=TerritoryFilterForm)
 
 
 def _bad_filter(form) -> HttpResponseBadRequest:
@@ -70,7 +69,7 @@ def map_points_json(request):
         return JsonResponse({"errors": form.errors}, status=400)
     filters = form.cleaned_data
     run = latest_official_run()
-    clients = selectors.territory_clients(user=request.user, filters=filters, run=run)
+    clients = selectors.territory_clients(user=request.user, where=form.client_filter(), run=run)
     points = selectors.map_points(
         clients, colour=filters["colour"], today=timezone.localdate(), run=run
     )
@@ -114,7 +113,7 @@ def chronology(request):
     filters = form.cleaned_data
     today = timezone.localdate()
     run = latest_official_run()
-    clients = selectors.territory_clients(user=request.user, filters=filters, run=run)
+    clients = selectors.territory_clients(user=request.user, where=form.client_filter(), run=run)
     counts = selectors.bucket_counts(clients, today=today)
     listed = selectors.clients_in_bucket(
         clients.select_related("seller"), bucket=filters["bucket"], today=today,

@@ -51,7 +51,7 @@ def move_bound(
     """``assignment``: widen each seller's band to its load there (and start from it);
     ``hint``: only start from it (a good start lets CP-SAT close the gap sooner)."""
     options = options or Options()
-    index = {s.id: i for i, s in enumerate(sellers)}
+    index: dict[int | None, int] = {s.id: i for i, s in enumerate(sellers)}
     work = _work_units(clients)
     eligible = np.array([[s.can_receive and s.serves(c.segment) for s in sellers] for c in clients])
     served = eligible.any(axis=1)
@@ -130,7 +130,7 @@ def solve_groups(
     group = np.full(len(work), -1, dtype=np.int64)
     keys: dict[tuple, int] = {}
     for i in np.flatnonzero(served).tolist():
-        key = (int(today[i]), int(work[i]), eligible[i].tobytes())
+        key: tuple = (int(today[i]), int(work[i]), eligible[i].tobytes())
         if region is not None:
             key += (int(region[i]),)
         group[i] = keys.setdefault(key, len(keys))

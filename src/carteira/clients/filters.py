@@ -1,0 +1,223 @@
+"""The client filter: what "these clients" means wherever a user narrows the portfolio.
+
+The client list, its export and its bulk move, the plans' batches, the map and chronology,
+and the distribution's reassignment all build one ``ClientFilter`` (from a form) and ask it
+for the clients (``apply``): the same filter gives the same clients through every door.
+The filter never widens a scope: it narrows the queryset it is given, which starts from
+the user's scope (``clients_visible_to``) or a distribution scope.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from carteira.clients.access import clients_visible_to, sellers_visible_to
+from carteira.clients.models import Client
+from carteira.clients.widgets import QuickSelect
+from carteira.portfolio.models import AbcClass, SnapshotRun, Status
+
+BR_STATES = [
+    "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
+    "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
+]  # fmt: skip
+
+# The query-string name of each field (the list's URL, a plan batch's description, the
+# export job's filters and the remembered filter all use these names).
+QUERY_NAMES = {
+    "search": "q",
+    "segment": "segment",
+    "state": "state",
+    "city": "city",
+    "seller_id": "seller",
+    "status": "status",
+    "abc": "abc",
+    "previous": "previous",
+    "codes": "codes",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFilter:
+    """Which clients, by their record and by their reading in a run. Empty fields match all.
+
+    ``search``: name, trade name or city containing it, the client code, or a document
+    starting with its digits (8 or more); ``segment`` and ``state`` exact; ``city``
+    ignoring case (typed by hand); ``status``, ``abc`` and ``previous`` (the status a
+    period earlier) on the reading in the run given to ``apply``: without a run they
+    match nothing; ``codes``: client codes (``external_id``)."""
+
+    search: str = ""
+    segment: str = ""
+    state: str = ""
+    city: str = ""
+    seller_id: int | None = None
+    status: str = ""
+    abc: str = ""
+    previous: str = ""
+    codes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "search", self.search.strip())
+        object.__setattr__(self, "state", self.state.strip().upper())
+        object.__setattr__(self, "city", self.city.strip())
+        object.__setattr__(self, "codes", tuple(self.codes))
+
+    def is_empty(self) -> bool:
+        return self == ClientFilter()
+
+    @property
+    def on_reading(self) -> bool:
+        return bool(self.status or self.abc or self.previous)
+
+    def apply(self, clients: QuerySet[Client], run: SnapshotRun | None = None) -> QuerySet[Client]:
+        """``clients`` narrowed by the filter, annotated with their reading in ``run`` (if
+        any): ``status``, ``status_previous``, ``abc``, ``days_since_last_purchase`` and
+        ``revenue_in_abc_window``."""
+        if self.search:
+            clients = clients.filter(_search(self.search))
+        record = {
+            "segment": self.segment,
+            "state": self.state,
+            "city__iexact": self.city,
+            "seller_id": self.seller_id,
+        }
+        clients = clients.filter(**{name: value for name, value in record.items() if value})
+        if self.codes:
+            clients = clients.filter(external_id__in=self.codes)
+        if run is None:
+            return clients.none() if self.on_reading else clients
+        clients = with_reading(clients, run)
+        # Through the annotations: one join of the reading (``reading__status=…`` in
+        # separate filter() calls joins the readings table once per call).
+        on_reading = {"status": self.status, "abc": self.abc, "status_previous": self.previous}
+        return clients.filter(**{name: value for name, value in on_reading.items() if value})
+
+    def as_query(self) -> dict[str, Any]:
+        """The non-empty fields under their query-string names, as JSON values."""
+        query: dict[str, Any] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value:
+                query[QUERY_NAMES[field.name]] = list(value) if field.name == "codes" else value
+        return query
+
+    @classmethod
+    def from_query(cls, data: Mapping[str, Any]) -> ClientFilter:
+        """The filter ``as_query`` gave (a stored description); unknown names are ignored.
+        Input from a user goes through a form (``ClientFilterForm``) instead."""
+        values: dict[str, Any] = {}
+        for name, key in QUERY_NAMES.items():
+            value = data.get(key)
+            if value in (None, "", [], ()):
+                continue
+            if name == "seller_id":
+                value = int(value)
+            elif name == "codes":
+                value = tuple(str(code) for code in value)
+            else:
+                value = str(value)
+            values[name] = value
+        return cls(**values)
+
+
+def _search(text: str) -> Q:
+    digits = "".join(ch for ch in text if ch.isalnum()).upper()
+    match = (
+        Q(name__icontains=text)
+        | Q(trade_name__icontains=text)
+        | Q(external_id__iexact=text)
+        | Q(city__icontains=text)
+    )
+    if len(digits) >= 8:
+        match |= Q(document__startswith=digits)
+    return match
+
+
+def with_reading(clients: QuerySet[Client], run: SnapshotRun) -> QuerySet[Client]:
+    """``clients`` with the fields of their reading in ``run`` (NULL without one)."""
+    return clients.annotate(
+        reading=FilteredRelation("snapshots", condition=Q(snapshots__run=run))
+    ).annotate(
+        status=F("reading__status"),
+        status_previous=F("reading__status_previous"),
+        abc=F("reading__abc"),
+        days_since_last_purchase=F("reading__days_since_last_purchase"),
+        revenue_in_abc_window=F("reading__revenue_in_abc_window"),
+    )
+
+
+def segments_of(clients: QuerySet[Client]) -> list[str]:
+    """The segments ``clients`` have, sorted, for a filter's choices."""
+    return list(
+        clients.exclude(segment="").order_by("segment").values_list("segment", flat=True).distinct()
+    )
+
+
+class ClientFilterForm(forms.Form):
+    """A ``ClientFilter`` from a query string, checked: unknown values are errors, not wider
+    lists. Carries the list's own ``as_of`` (which reading), ``sort`` and ``page`` too."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    segment = forms.ChoiceField(label=_("Segment"), required=False, widget=QuickSelect)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *((s, s) for s in BR_STATES)]
+    )
+    seller = forms.TypedChoiceField(
+        label=_("Seller"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Status.choices]
+    )
+    abc = forms.ChoiceField(
+        label=_("Class"), required=False, choices=[("", _("All")), *AbcClass.choices]
+    )
+    previous = forms.ChoiceField(
+        label=_("Status a period earlier"),
+        required=False,
+        choices=[("", _("All")), *Status.choices],
+    )
+    as_of = forms.DateField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, segments: list[str], sellers: list[tuple[int, str]], sorts=()):
+        super().__init__(data)
+        self._choose("segment", [("", _("All")), *((s, s) for s in segments)])
+        self._choose("seller", [("", _("All")), *sellers])
+        if sorts:
+            self._choose("sort", [(key, key) for key in sorts])
+
+    def _choose(self, name: str, choices: list) -> None:
+        field = self.fields.get(name)  # a subclass may drop a field (``q = None``)
+        if isinstance(field, forms.ChoiceField):
+            field.choices = choices
+
+    def client_filter(self) -> ClientFilter:
+        """The filter the valid form describes (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        return ClientFilter(
+            search=data.get("q") or "",
+            segment=data.get("segment") or "",
+            state=data.get("state") or "",
+            seller_id=data.get("seller"),
+            status=data.get("status") or "",
+            abc=data.get("abc") or "",
+            previous=data.get("previous") or "",
+        )
+
+
+def client_filter_form(user, data, *, form_class=ClientFilterForm, **kwargs) -> ClientFilterForm:
+    """``form_class`` bound to ``data`` with the segments and sellers ``user`` may choose."""
+    return form_class(
+        data,
+        segments=segments_of(clients_visible_to(user)),
+        sellers=list(sellers_visible_to(user).values_list("pk", "name")),
+        **kwargs,
+    )
