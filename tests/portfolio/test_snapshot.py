@@ -110,8 +110,9 @@ class TestReportCommand:
         call_command("report", "kpis", "--as-of", T.isoformat(), "--format", "csv")
         assert SnapshotRun.objects.filter(as_of=T, kind="official").count() == 1
         lines = capsys.readouterr().out.splitlines()
-        assert lines[0].split(",")[:3] == ["portfolio", "positivation", "coverage"]
-        assert lines[1].split(",")[0] == "5"
+        assert lines[0].split(",")[:6] == ["period", "from", "to", "portfolio", "positivation",
+                                           "coverage"]  # fmt: skip
+        assert lines[1].split(",")[:4] == ["days:30", "2026-06-01", "2026-06-30", "5"]
 
 
 @pytest.mark.django_db(transaction=True)

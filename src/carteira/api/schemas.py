@@ -260,6 +260,9 @@ class ClientReportRow(Schema):
 
 class KpiReport(Schema):
     as_of: dt.date
+    period: str  # month, quarter or days:N
+    from_: dt.date = Field(alias="from")
+    to: dt.date
     period_start: dt.date
     period_end: dt.date
     groups: list[dict[str, Any]]

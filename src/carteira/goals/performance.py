@@ -16,7 +16,10 @@ from carteira.goals.scopes import Scope, teams_visible_to
 from carteira.goals.selectors import Reader, goals_of_period
 from carteira.interactions.models import Interaction
 from carteira.organization.models import Seller, Team
+from carteira.portfolio.kpis import Kpis, kpis_of, period_run
 from carteira.portfolio.models import ClientSnapshot
+from carteira.portfolio.services import month_ends
+from carteira_core.engine import whole_month
 
 TREND_MONTHS = 6
 
@@ -65,28 +68,25 @@ def _contact_success(reader: Reader, scope: Scope) -> Fraction | None:
 
 
 def trend_points(scopes: list[Scope], today: dt.date) -> tuple[list[str], dict]:
-    """Positivation at the last TREND_MONTHS month ends, per scope."""
-    from carteira.portfolio.services import month_ends, official_run
-
+    """Positivation of each of the last TREND_MONTHS whole months, per scope (the
+    engine's figure over each month; stored history only, so the page stays fast)."""
     days = month_ends(today, TREND_MONTHS)
     values: dict[Scope, list[float | None]] = {s: [] for s in scopes}
     for day in days:
-        run = official_run(day, compute_if_missing=False)  # stored history only: stays fast
+        run = period_run(whole_month(day.year, day.month), compute_if_missing=False)
         for scope in scopes:
             if run is None:
                 values[scope].append(None)
                 continue
-            r = ClientSnapshot.objects.filter(run=run).filter(scope.readings_filter())
-            c = r.exclude(status="prospect").aggregate(
-                n=Count("pk"), p=Count("pk", filter=Q(positivated=True))
-            )
-            values[scope].append(100 * c["p"] / c["n"] if c["n"] else None)
+            readings = ClientSnapshot.objects.filter(run=run).filter(scope.readings_filter())
+            positivation = kpis_of(readings, run).positivation
+            values[scope].append(None if positivation is None else 100 * float(positivation))
     return [d.strftime("%m/%y") for d in days], values
 
 
 def row_of(reader: Reader, scope: Scope, rates, goals, trend) -> Row:
     readings = reader.readings(scope)
-    kpis = reader.kpis(scope)
+    kpis = reader.kpis(scope) or Kpis.empty()
     a = (
         readings.filter(abc="A")
         .exclude(status="prospect")
@@ -105,7 +105,7 @@ def row_of(reader: Reader, scope: Scope, rates, goals, trend) -> Row:
         a_coverage=_ratio(a["covered"], a["n"]),
         positivation=kpis.positivation,
         positivation_index=Fraction(kpis.positivated) / expected if expected else None,
-        revenue_per_client=reader.revenue(scope) / kpis.portfolio if kpis.portfolio else None,
+        revenue_per_client=Fraction(kpis.revenue) / kpis.portfolio if kpis.portfolio else None,
         attainment=sum(attainments) / len(attainments) if attainments else None,
         tasks_on_time=reader.tasks_on_time(scope),
         contact_success=_contact_success(reader, scope),

@@ -1,25 +1,23 @@
-"""Reads of goals and of the figures they are measured against (always from the engine's
-official readings: a goal read on any past day gives the same answer every time)."""
+"""Reads of goals and of the figures they are measured against: the engine's indicators
+over the goal's period so far (a stored reading of that window: a goal read on any past
+day gives the same answer every time)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from carteira.agenda.models import Task
 from carteira.goals.measure import Progress, progress
 from carteira.goals.models import Goal
 from carteira.goals.periods import Period
 from carteira.goals.scopes import Scope, scope_of_goal
-from carteira.orders.models import Order
-from carteira.portfolio.kpis import kpis_of
+from carteira.portfolio.kpis import Kpis, kpis_of, period_run
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
-from carteira.portfolio.services import official_run
-
-LOST = ("inactivated", "inactive")
-KPI_RATES = ("positivation", "coverage", "churn_rate", "average_ticket")
+from carteira_core.engine import Period as EnginePeriod
 
 
 def goals_of_period(period: Period) -> QuerySet[Goal]:
@@ -35,54 +33,38 @@ def goal_for(indicator: str, scope: Scope, period: Period) -> Goal | None:
     ).first()
 
 
+def window_of(period: Period, as_of: dt.date) -> EnginePeriod | None:
+    """The part of a goal's (or review's) period read at ``as_of``: from its first day to
+    ``as_of`` (to its end once over), as the engine names it; None before it starts."""
+    end = min(as_of, period.end)
+    if end < period.start:
+        return None
+    return EnginePeriod("quarter" if period.is_quarter else "month", period.start, end)
+
+
 class Reader:
-    """Measures indicators of scopes over one period, reusing the official runs it opens."""
+    """Measures indicators of scopes over one period so far, with the engine's figures
+    over that window (``portfolio.kpis``, ADR 12): the same number as the dashboard,
+    ``carteira report kpis --period month`` and the API for the same window."""
 
     def __init__(self, period: Period, as_of: dt.date, *, visible: QuerySet | None = None):
         self.period = period
         self.as_of = min(as_of, period.end)
+        self.window = window_of(period, as_of)
         self.visible = visible  # the clients the reader may see (None: all)
-        self._runs: dict[dt.date, SnapshotRun] = {}
+        self._run: SnapshotRun | None = None
 
-    def run(self, day: dt.date) -> SnapshotRun:
-        if day not in self._runs:
-            self._runs[day] = official_run(day)
-        return self._runs[day]
+    def run(self) -> SnapshotRun | None:
+        """The reading whose period figures cover the window (computed if missing)."""
+        if self._run is None and self.window is not None:
+            self._run = period_run(self.window)
+        return self._run
 
-    def readings(self, scope: Scope, day: dt.date | None = None) -> QuerySet[ClientSnapshot]:
-        readings = ClientSnapshot.objects.filter(run=self.run(day or self.as_of))
-        readings = readings.filter(scope.readings_filter())
+    def readings(self, scope: Scope) -> QuerySet[ClientSnapshot]:
+        readings = ClientSnapshot.objects.filter(run=self.run()).filter(scope.readings_filter())
         if self.visible is not None:
             readings = readings.filter(client__in=self.visible.values("pk"))
         return readings
-
-    def revenue(self, scope: Scope) -> Fraction:
-        """Net revenue of the period so far of the clients in the scope's portfolio."""
-        total = Order.objects.filter(
-            client__in=self.readings(scope).values("client_id"),
-            status=Order.Status.VALID,
-            date__range=(self.period.start, self.as_of),
-        ).aggregate(total=Sum("amount"))["total"]
-        return Fraction(total or 0)
-
-    def new_clients(self, scope: Scope) -> int:
-        return (
-            self.readings(scope)
-            .filter(first_purchase_date__range=(self.period.start, self.as_of))
-            .count()
-        )
-
-    def reactivated(self, scope: Scope) -> int:
-        """Clients lost on the eve of the period that bought again in it."""
-        eve = self.period.start - dt.timedelta(days=1)
-        lost = ClientSnapshot.objects.filter(run=self.run(eve), status__in=LOST)
-        return (
-            self.readings(scope)
-            .filter(
-                client_id__in=lost.values("client_id"), last_purchase_date__gte=self.period.start
-            )
-            .count()
-        )
 
     def tasks(self, scope: Scope) -> QuerySet[Task]:
         """The sellers' own tasks due in the period so far (not cancelled)."""
@@ -107,18 +89,22 @@ class Reader:
         )
         return Fraction(on_time, len(tasks))
 
-    def kpis(self, scope: Scope):
-        return kpis_of(self.readings(scope), self.run(self.as_of))
+    def kpis(self, scope: Scope) -> Kpis | None:
+        if self.run() is None:
+            return None
+        return kpis_of(self.readings(scope), self.run())
 
     def value(self, indicator: str, scope: Scope):
-        if indicator in KPI_RATES:
-            return getattr(self.kpis(scope), indicator)
-        return getattr(self, indicator)(scope)
+        """A goal indicator's value: the engine's KPI of the same name over the window
+        (money as an exact Fraction), or the share of tasks done on time."""
+        if indicator == "tasks_on_time":
+            return self.tasks_on_time(scope)
+        kpis = self.kpis(scope)
+        value = getattr(kpis, indicator) if kpis is not None else None
+        return Fraction(value) if isinstance(value, Decimal) else value
 
     def progress(self, goal: Goal) -> Progress:
         actual = self.value(goal.indicator, scope_of_goal(goal))
-        if goal.indicator == "average_ticket" and actual is not None:
-            actual = Fraction(actual)
         return progress(goal.indicator, goal.target, actual, start=self.period.start,
                         end=self.period.end, as_of=self.as_of)  # fmt: skip
 

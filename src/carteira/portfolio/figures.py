@@ -18,7 +18,6 @@ ADR 10).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from importlib.metadata import version
@@ -30,13 +29,12 @@ from carteira.accounts.models import COMPANY_WIDE_ROLES, Role, User
 from carteira.clients.access import clients_visible_to
 from carteira.organization.models import Seller, Team
 from carteira.portfolio import kpis as k
-from carteira.portfolio.models import SnapshotRun
+from carteira.portfolio.models import GroupSnapshot, SnapshotRun
 from carteira.portfolio.selectors import (
     latest_official_run,
     latest_official_runs,
     sliced_readings,
 )
-from carteira_core.rules import rules_from_dict
 
 SLICE = ("seller", "team", "segment", "state")
 TIMEOUT = 7 * 24 * 3600
@@ -103,12 +101,33 @@ def breakdown(user: User, filters: dict, run: SnapshotRun, scope: str) -> dict:
     return found
 
 
-def previous_run(run: SnapshotRun) -> SnapshotRun | None:
-    """The official reading a period before ``run``: the dashboard's comparison."""
-    period = rules_from_dict(run.rules).lifecycle.period_days
-    return SnapshotRun.objects.filter(
-        kind=SnapshotRun.Kind.OFFICIAL, as_of=run.as_of - dt.timedelta(days=period)
-    ).first()
+def trend(user: User, filters: dict, runs: list[SnapshotRun | None], scope: str) -> list[dict]:
+    """Positivation, coverage (%) and portfolio size of each of ``runs`` (None: a point
+    without a stored reading) for the user's slice, each point naming its window: the one
+    trend of the dashboard and the review."""
+    stored = [run for run in runs if run is not None]
+    if user.sees_whole_portfolio and not any(filters.get(name) for name in SLICE):
+        # The whole company: the engine stored these figures with each run; one query.
+        groups = dict(
+            GroupSnapshot.objects.filter(run__in=stored, by="").values_list("run_id", "figures")
+        )
+        figures = {pk: (g.get("positivation"), g.get("coverage"), g.get("portfolio"))
+                   for pk, g in groups.items()}  # fmt: skip
+    else:
+        kpis = kpis_by_run(user, filters, stored, scope)
+        figures = {pk: (f.positivation, f.coverage, f.portfolio) for pk, f in kpis.items()}
+    points = []
+    for run in runs:
+        found = figures.get(run.pk) if run is not None else None
+        positivation, coverage, portfolio = found or (None, None, None)
+        points.append({
+            "date": run.as_of.isoformat() if run else None,
+            "from": run.period_start.isoformat() if run else None,
+            "positivation": None if positivation is None else float(positivation) * 100,
+            "coverage": None if coverage is None else float(coverage) * 100,
+            "portfolio": portfolio,
+        })  # fmt: skip
+    return points
 
 
 def _warm(user: User, filters: dict, run: SnapshotRun, runs: list[SnapshotRun]) -> None:
@@ -128,7 +147,7 @@ def do_warm_dashboards(run: SnapshotRun | None = None) -> int:
     run = run or latest_official_run()
     if run is None:
         return 0
-    before = previous_run(run)
+    before = k.previous_run(run.period)
     compared = [run] if before is None else [run, before]
     trend = latest_official_runs(TREND_RUNS, until=run.as_of)
     with_trend = sorted({*compared, *trend}, key=lambda r: (r.as_of, r.pk))

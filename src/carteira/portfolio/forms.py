@@ -6,13 +6,16 @@ from carteira.clients.filters import BR_STATES
 from carteira.clients.selectors import client_segments
 from carteira.clients.widgets import QuickSelect
 from carteira.organization.models import Team
+from carteira.portfolio.rules_store import current_rules
 from carteira.portfolio.selectors import official_dates
 
 
 class DashboardForm(forms.Form):
-    """The dashboard's query string: a reading date and an optional slice."""
+    """The dashboard's query string: a reading date, the period its indicators cover
+    (ADR 12) and an optional slice."""
 
     as_of = forms.DateField(label=_("Reading of"), required=False, widget=forms.Select)
+    period = forms.ChoiceField(label=_("Indicators over"), required=False)
     seller = forms.TypedChoiceField(
         label=_("Seller"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
@@ -24,8 +27,13 @@ class DashboardForm(forms.Form):
         label=_("State"), required=False, choices=[("", _("All")), *((s, s) for s in BR_STATES)]
     )
 
-    def __init__(self, data, *, dates, sellers, teams, segments):
+    def __init__(self, data, *, dates, sellers, teams, segments, period_days=30):
         super().__init__(data)
+        self.fields["period"].choices = [
+            ("", _("the last %(days)d days") % {"days": period_days}),
+            ("month", _("the month to date")),
+            ("quarter", _("the quarter to date")),
+        ]
         self.fields["as_of"].widget.choices = [(d.isoformat(), d.strftime("%d/%m/%Y"))
                                                for d in dates]  # fmt: skip
         self.fields["seller"].choices = [("", _("All")), *sellers]
@@ -45,4 +53,5 @@ def dashboard_form(user, data) -> DashboardForm:
         sellers=sellers,
         teams=teams,
         segments=client_segments(user),
+        period_days=current_rules().lifecycle.period_days,
     )

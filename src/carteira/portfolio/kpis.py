@@ -1,7 +1,16 @@
-"""KPIs of any set of client readings (a user's scope, a filter), from stored rows.
+"""The one place the web app reads portfolio indicators (KPIs) from.
 
-The same definitions as ``carteira_core.engine.indicator_counts``, expressed on the
-columns a ClientSnapshot keeps; a test holds the two equal.
+The engine defines every indicator (``carteira_core.engine.summaries``) and stores, per
+reading, each client's terms (positivated, covered, revenue and purchases in the period,
+the status on the period's eve). Here they are summed for any set of readings (a user's
+scope, a dashboard slice, a goal's scope) with the same definitions; tests hold the two
+equal, and hold every page that shows a KPI equal to the engine's (tests/portfolio/
+test_one_october.py).
+
+A reading's figures always cover a named window (``Period``, ADR 12): the rules' rolling
+``period_days`` for the official reading of a date, or a calendar month/quarter to date for
+the run ``period_run`` finds or computes. Pages name it with ``run.period_start`` and
+``run.as_of``; the "previous" figures are those of ``period.previous()``.
 """
 
 from __future__ import annotations
@@ -15,10 +24,47 @@ from django.db.models import Count, Q, QuerySet, Sum
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
+from carteira.portfolio.services import period_run
+from carteira_core.engine import CUSTOMER, LOST, Period, parse_period
 from carteira_core.rules import rules_from_dict
 
-CUSTOMER_BEFORE = ("active", "pre_inactive")
-LOST_BEFORE = ("inactivated", "inactive")
+__all__ = [
+    "Kpis",
+    "abc_status_matrix",
+    "kpis_of",
+    "kpis_per_run",
+    "period_of_run",
+    "period_run",
+    "previous_run",
+    "readings_of_runs_visible_to",
+    "readings_visible_to",
+    "requested_period",
+    "status_counts",
+    "status_flows",
+    "status_flows_by_class",
+]
+
+
+def requested_period(run: SnapshotRun, key: str | None) -> Period:
+    """The period ``key`` (``month``, ``quarter``, ``days:N``; empty: the rules' rolling
+    window) ending at the reading's date. Raises ValueError for an unknown key."""
+    days = rules_from_dict(run.rules).lifecycle.period_days
+    return parse_period(key, run.as_of, days)
+
+
+def period_of_run(run: SnapshotRun, key: str | None) -> tuple[Period, SnapshotRun]:
+    """The period asked for at ``run``'s date and the run whose figures cover it (``run``
+    itself for its own window, else a window run, computed if missing)."""
+    period = requested_period(run, key)
+    if period.same_window(run.period):
+        return period, run
+    return period, period_run(period)
+
+
+def previous_run(period: Period, *, compute_if_missing: bool = False) -> SnapshotRun | None:
+    """The run of the period just before ``period`` (the same kind: the N days before, or
+    the previous month / quarter): what "vs. previous period" compares with."""
+    return period_run(period.previous(), compute_if_missing=compute_if_missing)
 
 
 def readings_visible_to(user: User, run: SnapshotRun) -> QuerySet[ClientSnapshot]:
@@ -47,6 +93,12 @@ class Kpis:
     reactivation_base: int
     new_clients: int
     conversion_base: int
+
+    @classmethod
+    def empty(cls) -> Kpis:
+        """The figures of no readings (a period not started yet)."""
+        figures = dict.fromkeys(cls.__dataclass_fields__, 0)
+        return cls(**{**figures, "revenue": Decimal(0)})
 
     @staticmethod
     def _rate(numerator: int, denominator: int) -> Fraction | None:
@@ -82,7 +134,7 @@ class Kpis:
 def _aggregates(run: SnapshotRun) -> dict:
     rules = rules_from_dict(run.rules)
     in_portfolio = Q() if rules.indicators.include_prospects else ~Q(status="prospect")
-    customer_before = Q(status_previous__in=CUSTOMER_BEFORE)
+    customer_before = Q(status_previous__in=CUSTOMER)
     is_new = ~Q(status="prospect") & Q(status_previous="prospect")
     return {
         "n_portfolio": Count("pk", filter=in_portfolio),
@@ -90,10 +142,10 @@ def _aggregates(run: SnapshotRun) -> dict:
         "n_covered": Count("pk", filter=in_portfolio & Q(covered=True)),
         "n_revenue": Sum("revenue_in_period", filter=in_portfolio),
         "n_purchases": Sum("purchases_in_period", filter=in_portfolio),
-        "n_churned": Count("pk", filter=Q(status="inactivated") & customer_before),
+        "n_churned": Count("pk", filter=Q(status__in=LOST) & customer_before),
         "n_churn_base": Count("pk", filter=customer_before),
-        "n_reactivated": Count("pk", filter=Q(positivated=True, status_previous__in=LOST_BEFORE)),
-        "n_reactivation_base": Count("pk", filter=Q(status_previous__in=LOST_BEFORE)),
+        "n_reactivated": Count("pk", filter=Q(positivated=True, status_previous__in=LOST)),
+        "n_reactivation_base": Count("pk", filter=Q(status_previous__in=LOST)),
         "n_new_clients": Count("pk", filter=is_new),
         "n_conversion_base": Count("pk", filter=Q(status_previous="prospect")),
     }
@@ -132,7 +184,7 @@ def status_counts(readings: QuerySet[ClientSnapshot]) -> dict[str, int]:
 
 
 def status_flows(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], int]:
-    """How many clients went from each status a period ago to each status now."""
+    """How many clients went from each status on the period's eve to each status now."""
     rows = readings.values_list("status_previous", "status").annotate(n=Count("pk")).order_by()
     return {(before, now): n for before, now, n in rows}
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.models import Client
 from carteira.organization.models import Seller
+from carteira_core.engine import Period
 
 
 class Status(models.TextChoices):
@@ -41,13 +42,21 @@ class RulesVersion(models.Model):
 
 
 class SnapshotRun(models.Model):
-    """A stored reading of the portfolio at an as-of date, with the rules used."""
+    """A stored reading of the portfolio at an as-of date, with the rules used.
+
+    Its period columns (revenue and purchases in the period, positivated, covered, the
+    status on the eve) cover ``period_start``..``as_of``: the rules' rolling window for
+    official and what-if runs, a calendar month or quarter to date for *window* runs,
+    which exist only to give those figures and are never "the" reading of a date (ADR 12).
+    """
 
     class Kind(models.TextChoices):
         OFFICIAL = "official", _("Official")
         WHAT_IF = "what_if", _("What-if")
+        WINDOW = "window", _("Period")
 
     as_of = models.DateField(_("as of"))
+    period_start = models.DateField(_("period from"))
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OFFICIAL)
     rules_version = models.ForeignKey(
         RulesVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
@@ -66,12 +75,22 @@ class SnapshotRun(models.Model):
                 fields=["as_of", "rules_version"],
                 condition=models.Q(kind="official"),
                 name="one_official_run_per_date_and_rules",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["as_of", "period_start", "rules_version"],
+                condition=models.Q(kind="window"),
+                name="one_window_run_per_period_and_rules",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "as_of"])]
 
     def __str__(self) -> str:
         return f"{self.as_of} ({self.kind})"
+
+    @property
+    def period(self):
+        """The window its period figures cover, as the engine names it."""
+        return Period("days", self.period_start, self.as_of)
 
 
 class ClientSnapshot(models.Model):

@@ -3,7 +3,6 @@ stored official run. The same functions feed the web app and the API."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, F, QuerySet, Sum
@@ -11,7 +10,7 @@ from django.db.models import Count, F, QuerySet, Sum
 from carteira.clients.access import sellers_visible_to
 from carteira.organization.models import Seller, Team
 from carteira.portfolio.models import ClientSnapshot, GroupSnapshot, SnapshotRun
-from carteira_core.rules import rules_from_dict
+from carteira_core.engine import Period
 
 CLIENT_FIELDS = (
     "external_id", "name", "seller_external_id", "status", "abc", "days_since_last_purchase",
@@ -78,8 +77,13 @@ def _money(cents) -> Decimal | None:
     return Decimal(str(cents)).scaleb(-2).quantize(Decimal("0.01"))
 
 
-def kpi_report(run: SnapshotRun, by: str | None = None) -> dict:
-    rules = rules_from_dict(run.rules)
+def kpi_report(run: SnapshotRun, by: str | None = None, period: Period | None = None) -> dict:
+    """The engine's indicators stored with ``run``, per group, over the window the run's
+    period figures cover, named as ``period`` (the kind asked for: ``days:N``, ``month``,
+    ``quarter``; by default the run's own ``days:N``) with its ``from`` and ``to``."""
+    period = period or run.period
+    if not period.same_window(run.period):
+        raise ValueError(f"run {run.pk} covers {run.period_start}..{run.as_of}, not {period}")
     names = {
         "seller": dict(Seller.objects.values_list("pk", "external_id")),
         "team": dict(Team.objects.values_list("pk", "name")),
@@ -94,11 +98,13 @@ def kpi_report(run: SnapshotRun, by: str | None = None) -> dict:
         }
         groups.append({"key": _group_key(by or "", group.key, names), **figures})
     groups.sort(key=lambda g: tuple("" if v is None else str(v) for v in g["key"].values()))
-    period_start = run.as_of - dt.timedelta(days=rules.lifecycle.period_days - 1)
     return {
         "as_of": run.as_of,
-        "period_start": period_start,
-        "period_end": run.as_of,
+        "period": period.key,
+        "from": period.start,
+        "to": period.end,
+        "period_start": period.start,
+        "period_end": period.end,
         "groups": groups,
     }
 
@@ -136,10 +142,12 @@ def as_table(report: str, data) -> tuple[list[str], list[list]]:
     """Columns and rows of a report for csv / xlsx / table output."""
     if report == "clients":
         return list(CLIENT_FIELDS), [[row[f] for f in CLIENT_FIELDS] for row in data]
-    if report == "kpis":
+    if report == "kpis":  # every row names its window
         key_names = list(data["groups"][0]["key"]) if data["groups"] else []
-        columns = [*key_names, *KPI_FIELDS]
-        rows = [[*g["key"].values(), *[g[f] for f in KPI_FIELDS]] for g in data["groups"]]
+        columns = ["period", "from", "to", *key_names, *KPI_FIELDS]
+        window = [data["period"], data["from"], data["to"]]
+        rows = [[*window, *g["key"].values(), *[g[f] for f in KPI_FIELDS]]
+                for g in data["groups"]]  # fmt: skip
         return columns, rows
     cells = data["cells"]
     columns = list(cells[0]) if cells else ["abc", "status", "clients", "revenue",

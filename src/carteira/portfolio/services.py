@@ -22,7 +22,15 @@ from carteira.portfolio.models import (
     StatusTransition,
 )
 from carteira.portfolio.rules_store import current_rules_version, rules_json
-from carteira_core.engine import GROUPS, indicators, read_portfolio
+from carteira_core.engine import (
+    GROUPS,
+    Period,
+    PortfolioInput,
+    indicators,
+    month_to_date,
+    read_portfolio,
+    rolling,
+)
 from carteira_core.rules import PortfolioRules, rules_from_dict
 
 CLIENT_ROW = (
@@ -143,24 +151,36 @@ def do_snapshot(
     by: User | None = None,
     use_adbc: bool | None = None,
     analyze: bool = True,
+    period: Period | None = None,
+    data: PortfolioInput | None = None,
 ) -> SnapshotRun:
     """Read the portfolio at ``as_of`` and store it. Official runs use the rules in force
     and replace an earlier official run of the same date and rules (same data, same rows);
-    ``what_if`` rules are stored apart and change nothing official."""
+    ``what_if`` rules are stored apart and change nothing official. A ``period`` other
+    than the rules' rolling window (a month or quarter to date, ending at ``as_of``) makes
+    a *window* run: the same reading with its period figures over that window, never
+    taken for the official reading of the date (ADR 12). ``data``: the input already
+    loaded for ``as_of``, to read several periods of one date."""
     started = time.perf_counter()
     version: RulesVersion | None = None if what_if else current_rules_version()
     rules = what_if or rules_from_dict(version.rules)
-    data = engine.load_input(as_of, use_adbc=use_adbc)
-    reading = read_portfolio(data, as_of, rules)
+    if data is None:
+        data = engine.load_input(as_of, use_adbc=use_adbc)
+    reading = read_portfolio(data, as_of, rules, period)
     kind = SnapshotRun.Kind.WHAT_IF if what_if else SnapshotRun.Kind.OFFICIAL
+    if not what_if and not reading.period.same_window(rolling(as_of, rules.lifecycle.period_days)):
+        kind = SnapshotRun.Kind.WINDOW
     with transaction.atomic():
         if version is not None:
-            SnapshotRun.objects.filter(kind=kind, as_of=as_of, rules_version=version).delete()
+            SnapshotRun.objects.filter(
+                kind=kind, as_of=as_of, period_start=reading.period.start, rules_version=version
+            ).delete()
         try:
             with transaction.atomic():
                 run = SnapshotRun.objects.create(
-                    as_of=as_of, kind=kind, rules_version=version, rules=rules_json(rules)
-                )
+                    as_of=as_of, kind=kind, rules_version=version, rules=rules_json(rules),
+                    period_start=reading.period.start,
+                )  # fmt: skip
         except IntegrityError as exc:  # another run of this date and rules committed first
             raise SnapshotBusy(
                 f"Another official snapshot of {as_of.isoformat()} with rules "
@@ -177,6 +197,24 @@ def do_snapshot(
               clients=reading.clients.height)  # fmt: skip
     if analyze:
         do_refresh_statistics()
+    return run
+
+
+def period_run(period: Period, *, compute_if_missing: bool = True) -> SnapshotRun | None:
+    """The stored reading whose period figures cover ``period`` with the rules in force:
+    the official reading of its last day for the rules' rolling window, else a window run
+    (computed if missing, like ``official_run``)."""
+    version = current_rules_version()
+    days = version.rules["lifecycle"]["period_days"]
+    official = period.same_window(rolling(period.end, days))
+    run = SnapshotRun.objects.filter(
+        kind=SnapshotRun.Kind.OFFICIAL if official else SnapshotRun.Kind.WINDOW,
+        as_of=period.end,
+        period_start=period.start,
+        rules_version=version,
+    ).first()
+    if run is None and compute_if_missing:
+        run = do_snapshot(period.end, period=None if official else period)
     return run
 
 
@@ -208,10 +246,16 @@ def month_ends(today: dt.date, months: int) -> list[dt.date]:
 
 def do_snapshot_history(today: dt.date, *, months: int = 12, by: User | None = None) -> int:
     """Official readings at each month end of the last ``months`` months, a period ago
-    and today, oldest first (so transitions chain): the dashboard's trend and changes."""
+    and today, oldest first (so transitions chain): the dashboard's trend and changes;
+    and at each month end the whole month's window (the reviews' and goals' months).
+    Returns how many official readings were stored."""
     period = current_rules_version().rules["lifecycle"]["period_days"]
-    days = sorted({*month_ends(today, months), today - dt.timedelta(days=period), today})
+    ends = month_ends(today, months)
+    days = sorted({*ends, today - dt.timedelta(days=period), today})
     for day in days:
-        do_snapshot(day, by=by, analyze=False)
+        data = engine.load_input(day)
+        do_snapshot(day, by=by, analyze=False, data=data)
+        if day in ends and not month_to_date(day).same_window(rolling(day, period)):
+            do_snapshot(day, by=by, analyze=False, data=data, period=month_to_date(day))
     do_refresh_statistics()
     return len(days)

@@ -13,8 +13,9 @@ from carteira.organization.models import Team
 from carteira.portfolio import figures as f
 from carteira.portfolio import kpis as k
 from carteira.portfolio.forms import dashboard_form
-from carteira.portfolio.models import GroupSnapshot, SnapshotRun, Status
+from carteira.portfolio.models import SnapshotRun, Status
 from carteira.portfolio.selectors import latest_official_run, latest_official_runs
+from carteira_core.engine import whole_month, whole_quarter
 from carteira_core.rules import rules_from_dict
 
 STATUSES = [s.value for s in Status]
@@ -93,35 +94,26 @@ def _cards(current: k.Kpis, previous: k.Kpis | None, goals: dict | None = None) 
     ]  # fmt: skip
 
 
-def _point(run: SnapshotRun, positivation, coverage, portfolio) -> dict:
-    return {
-        "date": run.as_of.isoformat(),
-        "positivation": float(positivation or 0) * 100,
-        "coverage": float(coverage or 0) * 100,
-        "portfolio": portfolio,
-    }
+TREND_POINTS = 13
 
 
-def _trend(user, filters, run: SnapshotRun, scope: str, limit: int = 13) -> dict:
-    """Positivation, coverage and portfolio size over the readings up to ``run``."""
-    runs = latest_official_runs(limit, until=run.as_of)
-    if user.sees_whole_portfolio and not any(filters[name] for name in f.SLICE):
-        # The whole company: the engine stored these figures with each run; one query.
-        stored = dict(
-            GroupSnapshot.objects.filter(run__in=runs, by="").values_list("run_id", "figures")
-        )
-        points = [
-            _point(run, g.get("positivation"), g.get("coverage"), g.get("portfolio"))
-            for run in runs
-            if (g := stored.get(run.pk)) is not None
-        ]
-        return {"points": points}
-    by_run = f.kpis_by_run(user, filters, runs, scope)
-    points = []
-    for run in runs:
-        figures = by_run[run.pk]
-        points.append(_point(run, figures.positivation, figures.coverage, figures.portfolio))
-    return {"points": points}
+def _trend_runs(period, run: SnapshotRun) -> list[SnapshotRun | None]:
+    """The readings the trend shows, oldest first: the latest 13 official readings for the
+    rolling window; for a month or quarter, the 12 whole months (4 quarters) stored before
+    it and the period itself."""
+    if period.kind == "days":
+        return latest_official_runs(TREND_POINTS, until=run.as_of)
+    year, month = period.start.year, period.start.month
+    cursor = (
+        whole_month(year, month)
+        if period.kind == "month"
+        else whole_quarter(year, (month - 1) // 3 + 1)
+    )
+    earlier = []
+    for _step in range(TREND_POINTS - 1 if period.kind == "month" else 4):
+        cursor = cursor.previous()  # the previous of a whole month (quarter) is whole
+        earlier.append(k.period_run(cursor, compute_if_missing=False))
+    return [*reversed(earlier), run]
 
 
 def _flow_rows(flows: dict, query: dict, limit: int = 10) -> list[dict]:
@@ -166,13 +158,13 @@ def dashboard(request):
         return render(request, "portfolio/dashboard.html", context)
     rules = rules_from_dict(run.rules)
     scope = f.scope_key(request.user)
-    previous_run = SnapshotRun.objects.filter(
-        kind=SnapshotRun.Kind.OFFICIAL,
-        as_of=run.as_of - dt.timedelta(days=rules.lifecycle.period_days),
-    ).first()
-    compared = [run] if previous_run is None else [run, previous_run]
+    # the KPIs cover the period asked for (the rules' rolling window by default, ADR 12);
+    # the pyramid, moves and matrix are the reading's own
+    period, period_run = k.period_of_run(run, filters["period"])
+    previous_run = k.previous_run(period, compute_if_missing=period.kind != "days")
+    compared = [period_run] if previous_run is None else [period_run, previous_run]
     kpis = f.kpis_by_run(request.user, filters, compared, scope)
-    current = kpis[run.pk]
+    current = kpis[period_run.pk]
     previous = kpis.get(previous_run.pk) if previous_run is not None else None
     parts = f.breakdown(request.user, filters, run, scope)
     counts, flows = parts["counts"], parts["flows"]
@@ -181,7 +173,8 @@ def dashboard(request):
                    if name in {"seller", "segment", "state"} and value}  # fmt: skip
     context.update(
         rules=rules,
-        period_start=run.as_of - dt.timedelta(days=rules.lifecycle.period_days - 1),
+        period=period,
+        period_start=period.start,
         previous_run=previous_run,
         cards=_cards(current, previous, _goals(request.user, filters, run.as_of)),
         kpis=current,
@@ -197,7 +190,7 @@ def dashboard(request):
         matrix=_matrix_rows(parts["matrix"]),
         matrix_statuses=[s for s in STATUSES if s != "prospect"],
         prospects=counts.get("prospect", 0),
-        trend=_trend(request.user, filters, run, scope),
+        trend={"points": f.trend(request.user, filters, _trend_runs(period, period_run), scope)},
         slice_query=slice_query,
     )
     return render(request, "portfolio/dashboard.html", context)

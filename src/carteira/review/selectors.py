@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
 from carteira.accounts.models import User
 from carteira.agenda.models import Task
@@ -25,12 +25,13 @@ from carteira.goals.periods import Period, month_of
 from carteira.goals.scopes import Scope, teams_visible_to
 from carteira.goals.selectors import Reader, goals_of_period
 from carteira.interactions.models import Interaction
+from carteira.portfolio import figures
+from carteira.portfolio.kpis import period_run
 from carteira.portfolio.models import ClientSnapshot
 from carteira.review.models import Decision
+from carteira_core.engine import CUSTOMER, LOST, whole_month
 
 INDICATORS = [value for value in Goal.Indicator.values]
-CUSTOMERS = ("active", "pre_inactive")
-LOST = ("inactivated", "inactive")
 TOP_RISKS = 10
 
 
@@ -77,12 +78,13 @@ def _indicator_rows(reader: Reader, before: Reader, scope: Scope, goals) -> list
 
 
 def status_flows(reader: Reader) -> list[dict]:
-    """From the status on the eve of the period to the status at its end, changes only."""
-    eve = reader.period.start - dt.timedelta(days=1)
-    scope = Scope("company")
-    before = dict(reader.readings(scope, eve).values_list("client_id", "status"))
-    now = reader.readings(scope).values_list("client_id", "status")
-    flows = Counter((before.get(c, "prospect"), s) for c, s in now if before.get(c) != s)
+    """From the status on the eve of the period to the status at its end, changes only
+    (the engine's reading of the window keeps both)."""
+    flows = Counter(
+        reader.readings(Scope("company"))
+        .exclude(status=F("status_previous"))
+        .values_list("status_previous", "status")
+    )
     return [{"from": a, "to": b, "count": n} for (a, b), n in flows.most_common(12)]
 
 
@@ -95,13 +97,11 @@ def _last_reason():
 
 
 def losses(reader: Reader) -> dict:
-    """Customers on the eve that ended the period lost, by the last reason recorded."""
-    eve = reader.period.start - dt.timedelta(days=1)
-    scope = Scope("company")
-    customers = reader.readings(scope, eve).filter(status__in=CUSTOMERS).values("client_id")
+    """Customers on the eve that ended the period lost (the churn of the period), by the
+    last reason recorded."""
     lost = (
-        reader.readings(scope)
-        .filter(client_id__in=customers, status__in=LOST)
+        reader.readings(Scope("company"))
+        .filter(status_previous__in=CUSTOMER, status__in=LOST)
         .annotate(reason=_last_reason())
     )
     by_reason: dict[str, dict] = defaultdict(lambda: {"clients": 0, "revenue": Decimal(0)})
@@ -115,11 +115,10 @@ def losses(reader: Reader) -> dict:
 
 
 def reactivations(reader: Reader) -> list[ClientSnapshot]:
-    eve = reader.period.start - dt.timedelta(days=1)
-    lost = reader.readings(Scope("company"), eve).filter(status__in=LOST).values("client_id")
+    """Clients lost on the eve who bought in the period (the period's reactivations)."""
     return list(
         reader.readings(Scope("company"))
-        .filter(client_id__in=lost, last_purchase_date__gte=reader.period.start)
+        .filter(status_previous__in=LOST, positivated=True)
         .select_related("client", "seller")
         .order_by("-revenue_in_period")[:10]
     )
@@ -193,21 +192,23 @@ def follow_ups(period: Period):
     )
 
 
-def trend(user: User, period: Period, months: int = 6) -> tuple[list[str], dict]:
-    """Positivation and coverage (%) at the last ``months`` month ends up to the period's,
-    from the official runs already stored (``do_snapshot_history`` or month-end snapshots)."""
-    from carteira.portfolio.kpis import kpis_of, readings_visible_to
-    from carteira.portfolio.services import month_ends, official_run
+TREND_MONTHS = 6
 
-    days = month_ends(period.end + dt.timedelta(days=1), months)
-    series: dict[str, list] = {"positivation": [], "coverage": []}
-    for day in days:
-        run = official_run(day, compute_if_missing=day == period.end)
-        kpis = kpis_of(readings_visible_to(user, run), run) if run else None
-        for name in series:
-            value = getattr(kpis, name) if kpis else None
-            series[name].append(None if value is None else float(value) * 100)
-    return [d.strftime("%m/%y") for d in days], series
+
+def trend(user: User, reader: Reader, months: int = TREND_MONTHS) -> tuple[list[str], dict]:
+    """Positivation and coverage (%) of the reviewed period so far and of the whole months
+    before it, from the readings of those windows already stored (``do_snapshot_history``
+    stores each month's): the same points as the dashboard's trend by month
+    (``figures.trend``)."""
+    runs, labels = [reader.run()], [reader.period.start]
+    cursor = whole_month(reader.period.start.year, reader.period.start.month)
+    for _step in range(months - 1):
+        cursor = cursor.previous()
+        runs.append(period_run(cursor, compute_if_missing=False))
+        labels.append(cursor.start)
+    points = list(reversed(figures.trend(user, {}, runs, figures.scope_key(user))))
+    series = {name: [p[name] for p in points] for name in ("positivation", "coverage")}
+    return [day.strftime("%m/%y") for day in reversed(labels)], series
 
 
 def review(user: User, period: Period, *, today: dt.date) -> dict:
@@ -219,6 +220,8 @@ def review(user: User, period: Period, *, today: dt.date) -> dict:
     return {
         "period": period,
         "as_of": reader.as_of,
+        "window": reader.window,  # the days the figures cover (ADR 12)
+        "previous_window": before.window,
         "previous_period": period.previous(),
         "indicators": _indicator_rows(reader, before, Scope("company"),
                                       company if user.sees_whole_portfolio else []),
@@ -231,5 +234,5 @@ def review(user: User, period: Period, *, today: dt.date) -> dict:
         "teams": team_reviews(user, reader, before, goals),
         "decisions": list(decisions_of(period).select_related("owner")),
         "follow_ups": list(follow_ups(period)),
-        "trend": trend(user, period),
+        "trend": trend(user, reader),
     }  # fmt: skip

@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Router
 from ninja.errors import HttpError
 
 from carteira.accounts.models import Role
 from carteira.api import schemas as s
-from carteira.api.policy import AUTHENTICATED, CLIENT_SCOPE, policy
+from carteira.api.policy import AUTHENTICATED, CLIENT_SCOPE, Router, policy
 from carteira.clients.access import clients_visible_to
+from carteira.portfolio.kpis import period_of_run
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.reports import (
     BY_CHOICES,
@@ -70,9 +70,14 @@ def report_clients(request, as_of: dt.date | None = None):
 
 
 @reports.get("/kpis", response=s.KpiReport, openapi_extra=policy(CLIENT_SCOPE))
-def report_kpis(request, as_of: dt.date | None = None, by: str | None = None):
-    """Company-wide users read any grouping. Others read their own groups only: a seller
-    the row of their seller (``by`` seller), a manager their sellers' or teams' rows."""
+def report_kpis(
+    request, as_of: dt.date | None = None, by: str | None = None, period: str | None = None
+):
+    """The engine's indicators over ``period`` (``month``: from the 1st of the as-of
+    month; ``quarter``; ``days:N``; default the rules' rolling window), named by ``from``
+    and ``to``. Company-wide users read any grouping. Others read their own groups only:
+    a seller the row of their seller (``by`` seller), a manager their sellers' or teams'
+    rows."""
     by = _by(by)
     user = request.user
     if not user.sees_whole_portfolio:
@@ -83,8 +88,11 @@ def report_kpis(request, as_of: dt.date | None = None, by: str | None = None):
                 "Your KPIs are available by seller"
                 + (" or team." if user.role == Role.MANAGER else "."),
             )
-    report = kpi_report(_run(as_of), by)
-    report = keep_own_groups(report, user, by)
+    try:
+        window, run = period_of_run(_run(as_of), period)
+    except ValueError:
+        raise HttpError(400, "period must be month, quarter or days:N (N >= 1).") from None
+    report = keep_own_groups(kpi_report(run, by, window), user, by)
     return _numbers(report)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from carteira.exports.writers import rows_as_text, to_json
 from carteira.portfolio import reports
 from carteira.portfolio.engine import adbc_on_sqlite
+from carteira.portfolio.kpis import period_of_run
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.services import official_run
 
@@ -20,20 +21,39 @@ class Command(BaseCommand):
         parser.add_argument("report", choices=["clients", "kpis", "matrix"])
         parser.add_argument("--as-of", help=_("YYYY-MM-DD (default today)"))
         parser.add_argument("--by", choices=reports.BY_CHOICES)
+        parser.add_argument(
+            "--period",
+            help=_(
+                "kpis over: month (from the 1st of the as-of month), quarter or days:N "
+                "(default: the rules' rolling window)"
+            ),
+        )
         parser.add_argument("--format", default="table", choices=["table", "csv", "json", "xlsx"])
         parser.add_argument("--output", type=Path, help=_("write to this file instead of stdout"))
 
-    def handle(self, *args, report, as_of=None, by=None, format="table", output=None, **opts):
+    def handle(self, *args, report, as_of=None, by=None, format="table", output=None,
+               period=None, **opts):  # fmt: skip
         if format == "xlsx" and output is None:
             raise CommandError(_("--format xlsx needs --output FILE"))
         if report == "clients" and by:
             raise CommandError(_("--by applies to kpis and matrix, not to the clients report"))
+        if report != "kpis" and period:
+            raise CommandError(_("--period applies to the kpis report only"))
+        day = parse_as_of(as_of)
         with adbc_on_sqlite():
-            run = official_run(parse_as_of(as_of))
+            run = official_run(day)
+            if report == "kpis":
+                try:
+                    window, run = period_of_run(run, period)
+                except ValueError:
+                    raise CommandError(
+                        _("--period must be month, quarter or days:N (N ≥ 1), got %(text)r")
+                        % {"text": period}
+                    ) from None
         if report == "clients":
             data = reports.client_report(run)
         elif report == "kpis":
-            data = reports.kpi_report(run, by)
+            data = reports.kpi_report(run, by, window)
         else:
             data = reports.matrix_report(run, by)
         if format == "json":
