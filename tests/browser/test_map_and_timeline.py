@@ -77,7 +77,18 @@ def test_the_map_draws_every_scoped_point_offline(
     assert map_.get_attribute("data-points") == "186"
     assert page.locator(".leaflet-marker-pane .map-cluster").count() > 0
     assert page.locator("#map-legend li").count() == 5
+    # No tile server: the vendored state outlines and the clients' towns, labelled.
+    page.locator("#map[data-states='27']").wait_for()
+    assert page.locator(".map-state").count() == 27
+    assert page.locator(".map-offline path.leaflet-interactive, .map-offline path").count() > 0
+    towns = page.locator(".map-town").all_inner_texts()
+    assert {"Porto Alegre", "São Paulo", "Recife", "Manaus"} <= set(towns)
+    assert int(map_.get_attribute("data-towns")) == len(towns)
     page.screenshot(path=SHOTS / "mapa.png", full_page=True)
+    page.evaluate("document.getElementById('map').leafletMap.setView([-23.3, -46.9], 8)")
+    page.wait_for_function("document.querySelectorAll('.map-town').length >= 2")
+    assert set(page.locator(".map-town").all_inner_texts()) >= {"São Paulo", "Campinas"}
+    map_.screenshot(path=SHOTS / "mapa-municipios.png")
 
     page.locator("#id_colour").select_option("status")
     page.locator("#map[data-state=ready]").wait_for()
@@ -94,6 +105,8 @@ def test_a_seller_sees_only_her_points(page, live_server, mapped, seller_ana, co
     page.goto(f"{live_server.url}/territory/map/")
     page.locator("#map[data-state=ready]").wait_for()
     assert page.locator("#map").get_attribute("data-points") == "2"
+    assert page.locator("#id_seller").count() == 0  # she is the only seller she sees
+    assert page.locator(".map-town").all_inner_texts() == ["Porto Alegre"]
     assert console_errors == []
 
 

@@ -44,7 +44,7 @@ def test_the_map_colours_clients_by_proposed_seller_and_marks_the_moving_ones(
                               [-29.9, -51.1, 1, 0], [-29.8, -51.0, 1, 0]]  # fmt: skip
     assert data["sellers"][1]["base"] == [-29.0, -51.0]  # home
     assert data["sellers"][0]["base"] == [-30.05, -51.25]  # no home: centre of today's clients
-    assert data["tileUrl"] == "" and data["states"]  # offline: state labels, no tiles
+    assert data["tileUrl"] == "" and data["outlinesUrl"]  # offline: state outlines, no tiles
 
 
 def test_the_map_holds_no_client_outside_the_managers_scope(

@@ -42,7 +42,7 @@ def proposal_map(scope: Scope, proposal: Proposal) -> dict:
     return {
         "points": points,
         "sellers": [_seller(r, i, sums, homes) for i, r in enumerate(rows)],
-        **base_map_config(),
+        **base_map_config(scope.user),
         "cardUrl": reverse("territory:card", args=[0]),
         "text": {"moved": _("moves to this seller"), "base": _("Base of %s")},
     }  # fmt: skip

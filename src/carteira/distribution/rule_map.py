@@ -17,7 +17,7 @@ def rule_map_config(scope: Scope, rule: PortfolioRule | None) -> dict:
     if rule is not None:
         others = others.exclude(pk=rule.pk)
     return {
-        **base_map_config(),
+        **base_map_config(scope.user),
         "pointsUrl": reverse("territory:points"),
         "others": [{"name": r.name, "ring": r.polygon} for r in others.order_by("priority")],
         "geomanLang": GEOMAN_LANGUAGES.get((get_language() or "pt-br").lower(), "pt_br"),

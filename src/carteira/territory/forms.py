@@ -29,6 +29,13 @@ class TerritoryFilterForm(ClientFilterForm):
         required=False, choices=[(key, key) for key in CHRONOLOGY_SORTS], widget=forms.HiddenInput
     )
 
+    def __init__(self, data, *, segments: list[str], sellers: list[tuple[int, str]]):
+        super().__init__(data, segments=segments, sellers=sellers)
+        # A choice with one option filters nothing, so the page leaves it out (a seller never
+        # sees the seller filter); the field stays, so a foreign id is still refused.
+        self.pointless = {name for name, options in (("seller", sellers), ("segment", segments))
+                          if len(options) <= 1}  # fmt: skip
+
     def clean(self):
         data = super().clean()
         data["colour"] = data.get("colour") or "contact"

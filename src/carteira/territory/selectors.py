@@ -9,17 +9,17 @@ from django.db.models.functions import Coalesce
 from carteira.accounts.models import User
 from carteira.clients.filters import ClientFilter
 from carteira.clients.models import Client
-from carteira.clients.selectors import client_list
+from carteira.clients.selectors import SHOWN_NAME, client_list
 from carteira.interactions.models import Interaction
 from carteira.portfolio.models import SnapshotRun
 from carteira.territory.buckets import BUCKET_KEYS, CONTACT_BUCKETS, NEVER, NONE, legend
 
 # Sort keys of the chronology's list: nothing else reaches order_by().
 CHRONOLOGY_SORTS = {
-    "contact": (F("last_contact").asc(nulls_first=True), "name", "pk"),
-    "-contact": (F("last_contact").desc(nulls_last=True), "name", "pk"),
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
+    "contact": (F("last_contact").asc(nulls_first=True), SHOWN_NAME.asc(), "pk"),
+    "-contact": (F("last_contact").desc(nulls_last=True), SHOWN_NAME.asc(), "pk"),
+    "name": (SHOWN_NAME.asc(), "pk"),
+    "-name": (SHOWN_NAME.desc(), "-pk"),
 }
 
 

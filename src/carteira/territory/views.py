@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
@@ -30,11 +29,11 @@ def _bad_filter(form) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(_("Invalid filter: %s") % ", ".join(form.errors))
 
 
-def _map_config() -> dict:
+def _map_config(user) -> dict:
     return {
         "pointsUrl": reverse("territory:points"),
         "cardUrl": reverse("territory:card", args=[0]),
-        **base_map_config(),
+        **base_map_config(user),
         "colours": {str(key): colour for key, colour in COLOURS.items()},
         "labels": {
             mode: [[key, str(label)] for key, label in legend(mode)] for mode, _l in COLOUR_MODES
@@ -49,18 +48,16 @@ def _map_config() -> dict:
 
 
 @policy("login")
-@login_required
 @require_GET
 def territory_map(request):
     form = _filter_form(request)
     if not form.is_valid():
         return _bad_filter(form)
-    context = {"form": form, "config": _map_config(), "nav": "map"}
+    context = {"form": form, "config": _map_config(request.user), "nav": "map"}
     return render(request, "territory/map.html", context)
 
 
 @policy("login")
-@login_required
 @require_GET
 @gzip_page
 def map_points_json(request):
@@ -79,7 +76,6 @@ def map_points_json(request):
 
 
 @policy("object:client")
-@login_required
 @require_GET
 def client_card(request, client_id: int):
     client = access_client(request.user, client_id)
@@ -104,7 +100,6 @@ def client_card(request, client_id: int):
 
 
 @policy("login")
-@login_required
 @require_GET
 def chronology(request):
     form = _filter_form(request)
@@ -153,7 +148,6 @@ def _page_number(request) -> int | None:
 
 
 @policy("object:client")
-@login_required
 @require_GET
 def client_orders(request, client_id: int):
     """The client page's next orders ("see more"): rows for its table."""
@@ -167,7 +161,6 @@ def client_orders(request, client_id: int):
 
 
 @policy("object:client")
-@login_required
 @require_GET
 def client_timeline(request, client_id: int):
     """The client page's next interactions and tasks ("see more"): items for its list."""
