@@ -69,7 +69,7 @@ def report_clients(request, as_of: dt.date | None = None):
     return _numbers(client_report(run, _readings(request.user)))
 
 
-@reports.get("/kpis", response=s.KpiReport, openapi_extra=policy(CLIENT_SCOPE))
+@reports.get("/kpis", response=s.KpiReport, by_alias=True, openapi_extra=policy(CLIENT_SCOPE))
 def report_kpis(
     request, as_of: dt.date | None = None, by: str | None = None, period: str | None = None
 ):
