@@ -325,3 +325,52 @@ def test_revenue_repair_brings_revenue_into_the_band_that_classes_miss():
     )
     assert after.max_over_mean <= 1.05
     assert (len(classes_only.moves), len(repaired.moves)) == (71, 67)
+
+
+# The default priority in the app: fewest moves at the tolerance, then revenue (ADR 14).
+FEWEST_MOVES = Options(move_km=4000.0, revenue_weight=0.0, compactness=0.0,
+                       revenue_repair_passes=0, fewest_moves=True)  # fmt: skip
+
+
+def test_fewest_moves_moves_only_what_the_tolerance_forces():
+    # Seller 1 holds 12 clients, seller 2 holds 4; target 8 each. At ±5 % (band 8 ± 0.36)
+    # seller 1 must give 4; at ±25 % (8 ± 1.8) giving 3 is enough (9 ≤ 9.8).
+    clients = town(WEST, 1, 12, 1) + town(EAST, 100, 4, 2)
+    moves = {
+        tolerance: propose(two_sellers(), clients,
+                           dataclasses.replace(FEWEST_MOVES, tolerance=tolerance)).moves
+        for tolerance in (0.05, 0.25)
+    }  # fmt: skip
+    assert (len(moves[0.05]), len(moves[0.25])) == (4, 3)
+    assert {(m.seller_from, m.seller_to) for m in moves[0.05] + moves[0.25]} == {(1, 2)}
+
+
+@pytest.mark.parametrize(("seed", "tolerance", "flow", "fewest"), [(2, 0.05, 17, 16),
+                                                                    (7, 0.15, 7, 6)])  # fmt: skip
+def test_fewest_moves_reaches_the_lower_bound_where_the_flow_alone_does_not(
+    seed, tolerance, flow, fewest
+):
+    sellers, clients = scattered_team(seed)
+    flow_only = dataclasses.replace(FEWEST_MOVES, tolerance=tolerance, fewest_moves=False)
+    exact = dataclasses.replace(FEWEST_MOVES, tolerance=tolerance)
+    assert len(propose(sellers, clients, flow_only).moves) == flow
+    result = propose(sellers, clients, exact)
+    # The proposal's band is 0.9 × the tolerance (a margin for max/mean, see _repair).
+    bound = move_bound(sellers, clients, Options(tolerance=0.9 * tolerance))
+    assert len(result.moves) == bound.moves == fewest and bound.optimal
+    assert measure(sellers, clients, result.assignment).max_over_mean <= 1 + tolerance
+
+
+def test_fewest_moves_is_the_same_proposal_every_time():
+    sellers, clients = scattered_team(2)
+    first, second = (propose(sellers, clients, FEWEST_MOVES) for _ in range(2))
+    assert first.assignment == second.assignment
+
+
+def test_an_inactive_seller_without_clients_receives_none_and_changes_nothing():
+    clients = town(WEST, 1, 12, 1) + town(EAST, 100, 4, 2)
+    inactive = SellerIn(3, -23.0, -46.5, 10.0, can_receive=False)
+    alone = propose(two_sellers(), clients, FEWEST_MOVES)
+    beside = propose([*two_sellers(), inactive], clients, FEWEST_MOVES)
+    assert 3 not in beside.assignment.values()
+    assert beside.moves == alone.moves and len(beside.moves) == 4

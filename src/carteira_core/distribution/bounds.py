@@ -72,6 +72,7 @@ def move_bound(
 
     start = _owner(clients, index, hint or assignment)
     plan = solve_groups(work, eligible, today, low, high, hint_owner=start, seconds=seconds)
+    assert plan is not None  # only a cheapest plan (max_moves) may be missing
     loads_today = np.bincount(today[served & (today >= 0)], weights=work[served & (today >= 0)],
                               minlength=len(sellers))  # fmt: skip
     shed = np.maximum(loads_today - high, 0).sum()
@@ -116,16 +117,18 @@ def solve_groups(
     workers: int = 2,
     deterministic: bool = False,
     cost: np.ndarray | None = None,
+    max_moves: int | None = None,
     region: np.ndarray | None = None,
-) -> GroupPlan:
+) -> GroupPlan | None:
     """The integer program of the module docstring, on arrays: work units per client,
     client × seller eligibility, today's seller index (-1: none), each seller's band.
     ``deterministic``: one worker and a deterministic time limit (the same input gives
     the same answer, as a proposal must); else ``workers`` and a wall-clock limit.
-    ``cost`` (clients × sellers): then, among the plans with those fewest moves, the one
-    of least total cost, each client of a group counted at the group's mean cost.
-    ``region`` (per client): splits groups further (by place), so that mean is closer to
-    each client's own cost; the fewest moves stay the same."""
+    With ``cost`` (clients × sellers) and ``max_moves``: the plan of least cost among
+    those with at most ``max_moves`` moves, each client of a group counted at the group's
+    mean cost. ``region`` (per client) splits the groups further by place, so that the
+    mean is closer to each client's own cost (the fewest moves stay the same); None when
+    no such plan was found in time."""
     served = eligible.any(axis=1)
     group = np.full(len(work), -1, dtype=np.int64)
     keys: dict[tuple, int] = {}
@@ -160,26 +163,28 @@ def solve_groups(
     for s, terms in enumerate(loads):
         expr = sum(w * x for w, x in terms) if terms else 0
         model.add_linear_constraint(expr, int(low[s]), int(high[s]))
-    model.minimize(sum(moved))
+    if max_moves is None:
+        model.minimize(sum(moved))
+    else:
+        model.add(sum(moved) <= max_moves)
+        unit = _group_cost(cost, group, served, sizes)
+        model.minimize(sum(int(unit[g, s]) * x for (g, s), x in xs.items()))
     solver = _solver(seconds, workers, deterministic)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if max_moves is not None:
+            return None
         raise RuntimeError(f"move bound: {solver.status_name(status)}")
-    fewest, bound = round(solver.objective_value), solver.best_objective_bound
-    optimal = status == cp_model.OPTIMAL
-    if cost is not None:
-        _cheapest_at(model, solver, xs, moved, fewest, _group_cost(cost, group, served, sizes))
-        solver = _solver(seconds, workers, deterministic)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise RuntimeError("fewest moves: the second phase lost its own start")
     counts = {k: int(solver.value(x)) for k, x in xs.items()}
+    origin = [key[0] for key in keys]
+    moves = sum(n for (g, s), n in counts.items() if origin[g] not in (s, -1))
     return GroupPlan(
         group=group,
         groups=list(keys),
         counts={k: n for k, n in counts.items() if n > 0},
-        moves=fewest,
-        bound=int(np.ceil(bound - 1e-6)),
-        optimal=optimal,
+        moves=moves,
+        bound=int(np.ceil(solver.best_objective_bound - 1e-6)) if max_moves is None else 0,
+        optimal=status == cp_model.OPTIMAL,
     )
 
 
@@ -192,6 +197,7 @@ def _solver(seconds: float, workers: int, deterministic: bool) -> cp_model.CpSol
         solver.parameters.num_workers = workers
         solver.parameters.max_time_in_seconds = seconds
     solver.parameters.random_seed = 0
+    solver.parameters.repair_hint = True
     return solver
 
 
@@ -200,13 +206,3 @@ def _group_cost(cost, group, served, sizes) -> np.ndarray:
     total = np.zeros((len(sizes), cost.shape[1]))
     np.add.at(total, group[served], np.where(np.isfinite(cost[served]), cost[served], 0.0))
     return np.rint(10 * total / np.maximum(sizes, 1)[:, None]).astype(np.int64)
-
-
-def _cheapest_at(model, solver, xs, moved, fewest: int, group_cost: np.ndarray) -> None:
-    """Second phase: keep the moves at ``fewest``, start from the first phase's answer,
-    minimise the cost."""
-    model.clear_hints()
-    for x in xs.values():
-        model.add_hint(x, solver.value(x))
-    model.add(sum(moved) <= fewest)
-    model.minimize(sum(int(group_cost[g, s]) * x for (g, s), x in xs.items()))

@@ -55,8 +55,8 @@ class Options:
     # distance then only chooses which clients of a group move. fewest_moves_time: CP-SAT's
     # deterministic time limit (one worker: the same input gives the same proposal).
     fewest_moves: bool = False
-    fewest_moves_time: float = 20.0
-    fewest_moves_region_km: float = 100.0  # groups split by squares this wide (see bounds)
+    fewest_moves_time: float = 5.0
+    fewest_moves_region_km: float = 200.0  # groups split by squares this wide (see bounds)
     cell_km: float = 8.0  # side of the grid cells clients are aggregated into
     # Candidate sellers per cell (nearest bases), plus today's seller. Fewer arcs solve faster
     # but can leave a remote seller unreachable (bench seed 2: max/mean 1.5 with 12).

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from carteira_core.distribution.bounds import solve_groups
+from carteira_core.distribution.bounds import GroupPlan, solve_groups
 from carteira_core.distribution.geo import haversine_km
 from carteira_core.distribution.metrics import bases
 from carteira_core.distribution.model import ClientIn, Move, Options, Proposal, SellerIn
@@ -364,60 +364,59 @@ def _cost(p: _Problem, clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
 def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
     """Replace the flow's answer by one with the fewest moves that keeps every seller in
     the repair's band (widened to the flow's own loads, so the flow's answer is always a
-    solution: never worse). Which clients of a group go where: the least travel."""
+    solution: never worse). Then, at that many moves, the least travel: CP-SAT on groups
+    split by place, then a flow picks which clients of each group go where."""
     margin = 0.9 * options.tolerance  # the band of _repair
     assigned = owner >= 0
     load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=len(p.target))
     low = np.minimum(np.ceil((1 - margin) * p.target), load).astype(np.int64)
     high = np.maximum(np.floor((1 + margin) * p.target), load).astype(np.int64)
-    plan = solve_groups(
-        p.work, p.eligible, p.current, low, high, hint_owner=owner,
-        seconds=options.fewest_moves_time, deterministic=True,
-        cost=_cost(p, np.arange(len(owner)), np.arange(len(p.target))),
-        region=_rows(np.stack(_grid(p, options.fewest_moves_region_km), axis=1)),
-    )  # fmt: skip
+    band = {"low": low, "high": high, "deterministic": True}
+    fewest = solve_groups(p.work, p.eligible, p.current, hint_owner=owner,
+                          seconds=options.fewest_moves_time, **band)  # fmt: skip
     before = int(((owner != p.current) & (p.current >= 0) & assigned).sum())
-    if plan.moves >= before:
+    if fewest is None or fewest.moves >= before:
         return
+    cost = _cost(p, np.arange(len(owner)), np.arange(len(p.target)))
+    _realise(fewest, cost, owner)
+    region = _rows(np.stack(_grid(p, options.fewest_moves_region_km), axis=1))
+    cheapest = solve_groups(
+        p.work, p.eligible, p.current, hint_owner=owner, cost=cost, max_moves=fewest.moves,
+        region=region, seconds=options.fewest_moves_time, **band,
+    )  # fmt: skip
+    if cheapest is not None:  # else the first plan, its clients picked by cost, stands
+        _realise(cheapest, cost, owner)
+
+
+def _realise(plan: GroupPlan, cost: np.ndarray, owner: np.ndarray) -> None:
+    """Whole clients from a plan's counts per (group, seller): a min-cost flow, client →
+    (group, seller) slot → sink, the slots' capacities the plan's counts."""
     members = np.flatnonzero(plan.group >= 0)
-    slots = list(plan.counts)  # (group, seller)
-    slot_of = {k: i for i, k in enumerate(slots)}
-    tails, heads = [], []
+    slots = list(plan.counts)
     by_group: dict[int, list[int]] = {}
-    for g, s in slots:
-        by_group.setdefault(g, []).append(s)
-    for i in members.tolist():
-        for s in by_group[int(plan.group[i])]:
-            tails.append(i)
-            heads.append(slot_of[(int(plan.group[i]), s)])
-    tails_a, heads_a = np.array(tails), np.array(heads)
-    sellers = np.array([slots[h][1] for h in heads])
-    cost = np.empty(len(tails))
-    for s in np.unique(sellers).tolist():
-        sel = sellers == s
-        cost[sel] = _cost(p, tails_a[sel], np.array([s]))[:, 0]
-    client_node = {c: n for n, c in enumerate(members.tolist())}
-    n_clients = len(members)
+    for n, (g, _s) in enumerate(slots):
+        by_group.setdefault(g, []).append(n)
+    pairs = [(k, n) for k, i in enumerate(members.tolist()) for n in by_group[int(plan.group[i])]]
+    tails, heads = (np.array(col, dtype=np.int64) for col in zip(*pairs, strict=True))
+    seller = np.array([s for _g, s in slots], dtype=np.int64)
+    unit = np.rint(cost[members[tails], seller[heads]] * COST_SCALE).astype(np.int64)
+    sink = len(members) + len(slots)
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.array([client_node[t] for t in tails], dtype=np.int64),
-        (n_clients + heads_a).astype(np.int64),
-        np.ones(len(tails), dtype=np.int64),
-        np.rint(cost * COST_SCALE).astype(np.int64),
+        tails, len(members) + heads, np.ones(len(tails), dtype=np.int64), unit
     )
-    sink = n_clients + len(slots)
     flow.add_arcs_with_capacity_and_unit_cost(
-        n_clients + np.arange(len(slots), dtype=np.int64), np.full(len(slots), sink, np.int64),
+        len(members) + np.arange(len(slots), dtype=np.int64), np.full(len(slots), sink),
         np.array([plan.counts[k] for k in slots], dtype=np.int64), np.zeros(len(slots), np.int64),
     )  # fmt: skip
     supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[:n_clients] = 1
-    supplies[sink] = -n_clients
+    supplies[: len(members)] = 1
+    supplies[sink] = -len(members)
     flow.set_nodes_supplies(np.arange(sink + 1), supplies)
     if flow.solve() != flow.OPTIMAL:
-        return
+        raise RuntimeError("fewest moves: the clients do not fit the plan")
     chosen = flow.flows(arcs) > 0
-    owner[tails_a[chosen]] = sellers[chosen]
+    owner[members[tails[chosen]]] = seller[heads[chosen]]
 
 
 def _repair_revenue(p: _Problem, owner: np.ndarray, options: Options) -> None:
