@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carteira.audit",
     "carteira.demo",
     "carteira.imports",
+    "carteira.hygiene",
     "carteira.exports",
     "carteira.api",
     "carteira.plans",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("clients/", include("carteira.clients.urls")),
     path("portfolio/", include("carteira.portfolio.urls")),
     path("imports/", include("carteira.imports.urls")),
+    path("data-quality/", include("carteira.hygiene.urls")),
     path("api/", include("carteira.api.urls")),
     path("plans/", include("carteira.plans.urls")),
     path("agenda/", include("carteira.agenda.urls")),

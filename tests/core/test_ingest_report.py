@@ -1,5 +1,6 @@
 import ast
 import csv
+import dataclasses
 import io
 import subprocess
 import sys
@@ -33,25 +34,27 @@ def test_only_text_cells_change_so_numbers_stay_numeric():
     assert safe_cell("-12") == "'-12"
 
 
-def test_errors_csv_has_the_four_columns_and_neutralises_user_values():
+def test_errors_csv_has_the_five_columns_and_neutralises_user_values():
     errors = [
         RowError.make(7, "nome", '=HYPERLINK("http://x","y")', "too_long", limit=5),
         RowError.make(9, "valor", "-1.234", "ambiguous_number"),
     ]
+    errors[1] = dataclasses.replace(errors[1], key="=P-9")
     text = errors_to_csv(errors)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["line", "column", "value", "reason"]
+    assert rows[0] == ["line", "key", "column", "value", "reason"]
     formula = '\'=HYPERLINK("http://x","y")'
-    assert rows[1] == ["7", "nome", formula, "Text longer than 5 characters."]
-    assert rows[2][2] == "'-1.234"
-    assert rows[2][3].startswith("'-1.234' is ambiguous")
+    assert rows[1] == ["7", "", "nome", formula, "Text longer than 5 characters."]
+    assert rows[2][1] == "'=P-9"
+    assert rows[2][3] == "'-1.234"
+    assert rows[2][4].startswith("'-1.234' is ambiguous")
     assert text.endswith("\r\n")
 
 
 def test_errors_csv_translates_by_code_with_the_same_placeholders():
     error = RowError.make(3, "pedido", "P1", "duplicate_key", field="external_id", other_line=9)
     text = errors_to_csv([error], messages={"duplicate_key": "Repetido na linha {other_line}."})
-    assert list(csv.reader(io.StringIO(text)))[1][3] == "Repetido na linha 9."
+    assert list(csv.reader(io.StringIO(text)))[1][4] == "Repetido na linha 9."
 
 
 def test_summary_counts_start_at_zero_and_ok_means_no_invalid_rows():

@@ -249,3 +249,48 @@ def test_the_broken_orders_file_reports_every_bad_line():
     ]  # fmt: skip
     assert [r.external_id for b in batches for r in b.records] == ["B8"]
     assert (summary.total, summary.valid, summary.invalid) == (9, 1, 8)
+
+
+# ------------------------------------------------------------------------- row keys
+
+
+def test_each_error_names_its_row_by_the_order_number_as_the_file_wrote_it():
+    _, _, errors = run("orders", ORDER_HEADER[:4], [
+        [" P-17 ", "", "2025-03-07", "1"],
+        ["P-18", "C1", "31/02/2025", "x"],
+        ["", "C1", "2025-03-07", "1"],
+    ])  # fmt: skip
+    assert [(e.line, e.key, e.code) for e in errors] == [
+        (2, "P-17", "required"),
+        (3, "P-18", "invalid_date"),
+        (3, "P-18", "invalid_number"),
+        (4, "", "required"),
+    ]
+
+
+def test_contacts_and_interactions_are_named_by_their_client_code():
+    _, _, contact_errors = run("contacts", ["cliente", "nome", "email"], [["C9", "Ana", "x@"]])
+    _, _, visit_errors = run(
+        "interactions", ["cliente", "data", "canal", "sucesso"], [["C7", "ontem", "visita", "1"]]
+    )
+    assert [(e.key, e.code) for e in contact_errors] == [("C9", "invalid_email")]
+    assert [(e.key, e.code) for e in visit_errors] == [("C7", "invalid_date")]
+
+
+def test_both_lines_of_a_duplicate_carry_their_own_row_key():
+    _, _, by_code = run("orders", ORDER_HEADER[:4], [
+        ["P1", "C1", "2025-03-07", "1"],
+        ["P1", "C2", "2025-03-08", "2"],
+    ])  # fmt: skip
+    _, _, by_document = run("clients", ["codigo", "nome", "cnpj"], [
+        ["C1", "A", "11.222.333/0001-81"],
+        ["C2", "B", "11222333000181"],
+    ])  # fmt: skip
+    assert sorted((e.line, e.key) for e in by_code) == [(2, "P1"), (3, "P1")]
+    assert sorted((e.line, e.key) for e in by_document) == [(2, "C1"), (3, "C2")]
+
+
+def test_header_problems_have_no_row_key():
+    with pytest.raises(IngestError) as refused:
+        RowValidator("orders", ["pedido", "data"])
+    assert {e.key for e in refused.value.errors} == {""}

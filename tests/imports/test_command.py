@@ -31,9 +31,12 @@ class TestTheIssuesDoneWhen:
     def test_a_dry_run_names_every_broken_row_and_writes_nothing(self, erp_clients, broken_orders):
         result = run_import("orders", broken_orders, "--dry-run")
         assert "5 would be created, 0 would be updated, 0 unchanged, 3 rejected" in result.out
-        assert "line 7, column 'Data Emissão', value '31/02/2025'" in result.out
-        assert "line 8, column 'Cliente', value 'C999': Client 'C999' does not exist" in result.out
-        assert "line 9, column 'Valor Total', value 'abc'" in result.out
+        assert "line 7, order 9006, column 'Data Emissão', value '31/02/2025'" in result.out
+        assert (
+            "line 8, order 9007, column 'Cliente', value 'C999': Client 'C999' does not exist"
+            in result.out
+        )
+        assert "line 9, order 9008, column 'Valor Total', value 'abc'" in result.out
         assert str(result.error) == ("dry run: 3 rows are invalid; the import would write nothing")
         assert Order.objects.count() == 0
 
@@ -62,8 +65,9 @@ class TestTheIssuesDoneWhen:
         cancelled = Order.objects.filter(status="cancelled").values_list("external_id", flat=True)
         assert sorted(cancelled) == ["9003", "9005"]
         lines = errors.read_text(encoding="utf-8-sig").splitlines()
-        assert lines[0] == "line,column,value,reason"
+        assert lines[0] == "line,key (order or client code),column,value,reason"
         assert [row.split(",")[0] for row in lines[1:]] == ["7", "8", "9"]
+        assert [row.split(",")[1] for row in lines[1:]] == ["9006", "9007", "9008"]
 
         again = run_import("orders", broken_orders, "--skip-invalid")
         assert "0 created, 0 updated, 5 unchanged, 3 rejected" in again.out
@@ -106,12 +110,12 @@ class TestIdempotentUpsert:
         result = run_import("orders", path, "--skip-invalid")
         assert "0 created, 0 updated, 0 unchanged, 2 rejected" in result.out
         assert (
-            "line 2, column 'pedido', value 'X1': The same external_id 'X1' is also on line 3."
-            in result.out
+            "line 2, order X1, column 'pedido', value 'X1': The same external_id 'X1' is also "
+            "on line 3." in result.out
         )
         assert (
-            "line 3, column 'pedido', value 'X1': The same external_id 'X1' is also on line 2."
-            in result.out
+            "line 3, order X1, column 'pedido', value 'X1': The same external_id 'X1' is also "
+            "on line 2." in result.out
         )
         assert Order.objects.count() == 0
 
@@ -119,7 +123,10 @@ class TestIdempotentUpsert:
         path = tmp_path / "o.csv"
         path.write_text("pedido;cliente;data;valor\nX1;NOPE;01/03/2025;1\n")
         result = run_import("orders", path)
-        assert "line 2, column 'cliente', value 'NOPE': Client 'NOPE' does not exist" in result.out
+        assert (
+            "line 2, order X1, column 'cliente', value 'NOPE': Client 'NOPE' does not exist"
+            in result.out
+        )
         assert Order.objects.count() == 0
 
     def test_every_import_is_in_the_audit_without_personal_data(self, erp_clients):
@@ -140,12 +147,14 @@ def test_a_10k_row_file_with_row_9999_bad_writes_nothing_by_default_and_the_rest
     rows[9_998] = "N9999,C101,2025-03-01,not-money"  # data row 9,999 (line 10,000)
     path.write_text("external_id,client_external_id,date,amount\n" + "\n".join(rows) + "\n")
     default = run_import("orders", path)
-    assert "line 10000, column 'amount', value 'not-money'" in default.out
+    assert "line 10000, order N9999, column 'amount', value 'not-money'" in default.out
     assert Order.objects.count() == 0
     skipping = run_import("orders", path, "--skip-invalid")
     assert "9,999 created, 0 updated, 0 unchanged, 1 rejected" in skipping.out
     assert Order.objects.count() == 9_999
-    assert "10,000 rows read" in skipping.err
+    counts = skipping.err.splitlines()  # not a terminal: whole lines, never a carriage return
+    assert "\r" not in skipping.err and counts[-1] == "10,000 rows read"
+    assert all(line.endswith(" rows read") for line in counts)
 
 
 @pytest.mark.django_db
@@ -167,11 +176,11 @@ class TestTheCommandSpeaksTheWorkspaceLanguage:
         assert out.splitlines() == [
             "pedidos.csv: pedidos (cp1252, ';'), 8 linhas",
             "0 criada, 0 atualizada, 0 sem alteração, 3 rejeitadas",
-            "linha 7, coluna 'Data Emissão', valor '31/02/2025': '31/02/2025' não é uma data "
-            "(use 31/12/2025 ou 2025-12-31).",
-            "linha 8, coluna 'Cliente', valor 'C999': O cliente 'C999' não existe: importe-o "
-            "primeiro (arquivo de clientes).",
-            "linha 9, coluna 'Valor Total', valor 'abc': 'abc' não é um número.",
+            "linha 7, pedido 9006, coluna 'Data Emissão', valor '31/02/2025': '31/02/2025' não "
+            "é uma data (use 31/12/2025 ou 2025-12-31).",
+            "linha 8, pedido 9007, coluna 'Cliente', valor 'C999': O cliente 'C999' não existe: "
+            "importe-o primeiro (arquivo de clientes).",
+            "linha 9, pedido 9008, coluna 'Valor Total', valor 'abc': 'abc' não é um número.",
             "Nada foi gravado: 3 linhas inválidas.",
         ]
         assert refusal == (
@@ -189,10 +198,11 @@ class TestTheCommandSpeaksTheWorkspaceLanguage:
         assert out.splitlines() == [
             "grande.csv: pedidos (utf-8, ','), 1.200 linhas",
             "1.199 criadas, 0 atualizada, 0 sem alteração, 1 rejeitada",
-            "linha 1201, coluna 'amount', valor 'sem-valor': 'sem-valor' não é um número.",
+            "linha 1201, pedido N1200, coluna 'amount', valor 'sem-valor': 'sem-valor' não é um "
+            "número.",
             "Importação concluída.",
         ]
-        assert err == "\r1.200 linhas lidas\n"
+        assert err == "1.200 linhas lidas\n"  # a whole line: stderr is no terminal here
         assert refusal == ""
 
     def test_a_dry_run_refusal_agrees_in_number(self, erp_clients, tmp_path):

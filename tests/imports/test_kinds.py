@@ -69,8 +69,10 @@ def test_a_client_document_is_stored_unmasked_and_a_taken_cnpj_is_rejected(media
     path = tmp_path / "c.csv"
     path.write_text("codigo;razao_social;cnpj\nC900;Outra Ltda;38.302.000/0001-19\n")
     result = run_import("clients", path)
-    assert "line 2, column 'cnpj', value '38302000000119': CNPJ/CPF 38302000000119 already " \
-           "belongs to client C101." in result.out  # fmt: skip
+    assert (
+        "line 2, client C900, column 'cnpj', value '38302000000119': CNPJ/CPF 38302000000119 "
+        "already belongs to client C101." in result.out
+    )
     assert not Client.objects.filter(external_id="C900").exists()
 
 
@@ -105,7 +107,10 @@ def test_a_client_for_an_unknown_seller_is_rejected(media, tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("codigo,nome,vendedor\nK1,Cliente Um,V77\n")
     result = run_import("clients", path)
-    assert "line 2, column 'vendedor', value 'V77': Seller 'V77' does not exist" in result.out
+    assert (
+        "line 2, client K1, column 'vendedor', value 'V77': Seller 'V77' does not exist"
+        in result.out
+    )
     assert Client.objects.count() == 0
 
 

@@ -89,7 +89,8 @@ def test_a_file_with_bad_rows_shows_them_and_commits_nothing_by_default(
             ["external_id", "client_external_id", "date", "amount", "status"])})  # fmt: skip
     assert page.context["report"].rejected == 9
     csv_report = client.get(reverse("imports:errors", args=[run.pk]))
-    assert b"line,column,value,reason" in b"".join(csv_report.streaming_content)
+    header = b"line,key (order or client code),column,value,reason"
+    assert header in b"".join(csv_report.streaming_content)
     client.post(reverse("imports:commit", args=[run.pk]))
     run.refresh_from_db()
     assert (run.status, Order.objects.count()) == ("failed", 0)

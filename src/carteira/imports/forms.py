@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from carteira.imports.fields import field_choice_label
 from carteira.imports.models import KIND_CHOICES, ColumnMapping
 from carteira_core.ingest import SCHEMAS
 
@@ -63,7 +64,8 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         schema = SCHEMAS[kind]
         choices = [("", _("(ignore)"))] + [
-            (spec.name, f"{spec.name} *" if spec.required else spec.name) for spec in schema.fields
+            (spec.name, field_choice_label(kind, spec.name, required=spec.required))
+            for spec in schema.fields
         ]
         self.columns = list(columns)
         for position, column in enumerate(self.columns):

@@ -146,6 +146,19 @@ def translated_messages() -> dict[str, str]:
     return {code: str(text) for code, text in MESSAGES.items()}
 
 
+# What a row's key is, per kind (the schema's ``row_key``): the word before it in a report.
+KEY_LABELS = {
+    "sellers": _("seller"),
+    "clients": _("client"),
+    "contacts": _("client"),
+    "orders": _("order"),
+    "interactions": _("client"),
+}
+
+
 def errors_csv(errors: Iterable[Any]) -> str:
-    """The rejected-rows CSV with reasons in the active language."""
-    return errors_to_csv(errors, messages=translated_messages())
+    """The rejected-rows CSV with its header and reasons in the active language; the key
+    column names each row by its order number or client code."""
+    header = (str(_("line")), str(_("key (order or client code)")), str(_("column")),
+              str(_("value")), str(_("reason")))  # fmt: skip
+    return errors_to_csv(errors, messages=translated_messages(), header=header)

@@ -48,6 +48,17 @@ class ImportRun(models.Model):
     # file while it runs, since the import's own transaction is invisible until commit.
     task_id = models.CharField(max_length=64, blank=True)
     rows_estimate = models.PositiveBigIntegerField(default=0)
+    # The report of the last validation or import, shown again on a reload: the ignored
+    # columns and the first REPORT_ERRORS problems (line, key, column, value, code,
+    # params) — the file's own values for those rows, deleted with the run; the CSV has
+    # them all.
+    report = models.JSONField(default=dict, blank=True)
+    # After a commit: the background reading of the portfolio (portfolio.SnapshotRun)
+    # that gives the new clients their status without waiting for the night.
+    reading_task_id = models.CharField(max_length=64, blank=True)
+    reading_status = models.CharField(
+        max_length=12, blank=True
+    )  # "", queued, running, done, failed
 
     class Meta:
         ordering = ["-created_at", "-pk"]

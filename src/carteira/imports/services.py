@@ -7,6 +7,7 @@ Modes: all-or-nothing (default: one transaction, rolled back if any row is bad),
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack, suppress
@@ -26,7 +27,7 @@ from carteira.imports.messages import errors_csv
 from carteira.imports.models import ImportRun
 from carteira.imports.progress import Heartbeat, do_fail_abandoned_runs, stopped_message
 from carteira.imports.upsert import Outcome
-from carteira_core.ingest import KINDS, IngestError, RowError, open_import
+from carteira_core.ingest import KINDS, SCHEMAS, IngestError, RowError, open_import
 from carteira_core.ingest.validate import DEFAULT_BATCH_SIZE
 
 Progress = Callable[[int], None]
@@ -50,6 +51,11 @@ class ImportReport:
     encoding: str | None = None
     separator: str | None = None
     ignored_columns: tuple[str, ...] = ()
+    error_count: int | None = None  # a stored report keeps only the first problems
+
+    @property
+    def problems(self) -> int:
+        return len(self.errors) if self.error_count is None else self.error_count
 
     @property
     def counts(self) -> dict[str, int]:
@@ -269,7 +275,7 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
             if outcome.errors and not skip_invalid:
                 writer.write = False  # all-or-nothing: keep reading only to report
             records = [r for r in batch.records if r.line not in excluded]
-            outcome.add(writer.apply(records))
+            outcome.add(_keyed(writer.apply(records), records, SCHEMAS[report.kind].row_key))
             if progress:
                 progress(run.summary.total)
         outcome.add(writer.finish())
@@ -280,6 +286,18 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
     report.errors = sorted(outcome.errors, key=lambda e: e.line)
     report.rejected = len({e.line for e in report.errors})
     return frozenset(revoked)
+
+
+def _keyed(applied: Outcome, records, row_key: str) -> Outcome:
+    """The writer's errors (an unknown client, a taken document) named by their row's key,
+    like the validator's."""
+    if applied.errors:
+        keys = {record.line: getattr(record, row_key) or "" for record in records}
+        applied.errors = [
+            error if error.key else dataclasses.replace(error, key=keys.get(error.line, ""))
+            for error in applied.errors
+        ]
+    return applied
 
 
 def _conclude(
@@ -319,9 +337,46 @@ def _finish_run(run: ImportRun, report: ImportReport, *, actor, dry_run: bool) -
     run.message = report.message[:500]
     run.finished_at = timezone.now()
     run.error_report = _write_error_report(run, report) if report.errors else ""
+    run.report = _report_json(report)
     run.save()
     do_record("import", actor=actor, obj=run, kind=run.kind, status=run.status,
               dry_run=dry_run, skip_invalid=run.skip_invalid, **report.counts)  # fmt: skip
+
+
+REPORT_ERRORS = 200  # problems kept with the run (and shown); the CSV holds them all
+
+
+def _report_json(report: ImportReport) -> dict:
+    errors = [
+        {"line": e.line, "key": e.key, "column": e.column, "value": e.value, "code": e.code,
+         "message": e.message, "params": _plain(e.params)}
+        for e in report.errors[:REPORT_ERRORS]
+    ]  # fmt: skip
+    return {"errors": errors, "error_count": len(report.errors),
+            "ignored_columns": list(report.ignored_columns)}  # fmt: skip
+
+
+def _plain(params: Mapping) -> dict:
+    return {k: v if isinstance(v, int | float | str | bool | None) else str(v)
+            for k, v in params.items()}  # fmt: skip
+
+
+def stored_report(run: ImportRun) -> ImportReport | None:
+    """The report of the run's last validation or import, as it was shown (first
+    ``REPORT_ERRORS`` problems), for a page reloaded later; None before any."""
+    if run.status not in {ImportRun.Status.DRY_RUN, ImportRun.Status.COMMITTED,
+                          ImportRun.Status.FAILED} or not run.report:  # fmt: skip
+        return None
+    errors = [RowError(e["line"], e["column"], e["value"], e["code"], e["message"],
+                       e.get("params") or {}, e.get("key", ""))
+              for e in run.report.get("errors", [])]  # fmt: skip
+    return ImportReport(
+        run.kind, run.file_name, run.status, total=run.total, created=run.created,
+        updated=run.updated, unchanged=run.unchanged, rejected=run.rejected, errors=errors,
+        message=run.message, encoding=run.encoding or None, separator=run.separator or None,
+        ignored_columns=tuple(run.report.get("ignored_columns", ())),
+        error_count=run.report.get("error_count", len(errors)),
+    )  # fmt: skip
 
 
 def _write_error_report(run: ImportRun, report: ImportReport) -> str:
@@ -346,4 +401,5 @@ __all__ = [
     "do_import_files",
     "error_report_path",
     "file_sha256",
+    "stored_report",
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from carteira.imports.messages import problem_message
 from carteira.imports.models import ImportRun
 from carteira.imports.progress import Heartbeat, estimate_rows
+from carteira.imports.reading import do_enqueue_reading
 from carteira.imports.services import do_import
 from carteira.imports.storage import IngestError, stored_path
 
@@ -30,6 +31,7 @@ def commit_import(run_id: int, skip_invalid: bool) -> str:
             run.message = problem_message(error)[:500]
             run.finished_at = timezone.now()
             run.save(update_fields=["status", "message", "finished_at"])
+    do_enqueue_reading(run)  # the new clients' reading, without waiting for the night
     return run.status
 
 

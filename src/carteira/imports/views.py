@@ -9,15 +9,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carteira.accounts.policy import policy
 from carteira.imports.access import access_import_run, check_can_import
+from carteira.imports.fields import fields_help
 from carteira.imports.forms import KIND_LABELS, MappingForm, UploadForm
-from carteira.imports.messages import problem_message
+from carteira.imports.messages import KEY_LABELS, problem_message
 from carteira.imports.models import ColumnMapping, ImportRun
 from carteira.imports.progress import (
     do_fail_abandoned_runs,
     do_fail_if_abandoned,
     read_progress,
 )
-from carteira.imports.services import do_import, error_report_path
+from carteira.imports.reading import (
+    Reading,
+    do_enqueue_reading,
+    do_fail_if_reading_abandoned,
+)
+from carteira.imports.services import do_import, error_report_path, stored_report
 from carteira.imports.storage import (
     IngestError,
     check_header,
@@ -58,6 +64,10 @@ def upload(request):
     return render(request, "imports/upload.html", context, status=422 if refused else 200)
 
 
+# A reload of the preview shows the report of the last validation (or failed import).
+SHOWN_AGAIN = frozenset({ImportRun.Status.DRY_RUN, ImportRun.Status.FAILED})
+
+
 def _mapping_form(run: ImportRun, info_header, data=None) -> MappingForm:
     header_map = map_headers(run.kind, info_header, run.mapping or None)
     return MappingForm(data, kind=run.kind, columns=info_header, initial_fields=header_map.fields)
@@ -72,8 +82,11 @@ def preview(request, run_id: int):
     path = stored_path(run.sha256)
     info, rows = preview_rows(path, name=run.file_name)
     form = _mapping_form(run, info.header, request.POST or None)
-    context = {"run": run, "info": info, "rows": rows, "form": form, "report": None,
-               "kind_label": KIND_LABELS[run.kind], "nav": "imports"}  # fmt: skip
+    context = {"run": run, "info": info, "rows": rows, "form": form,
+               "report": stored_report(run) if run.status in SHOWN_AGAIN else None,
+               "kind_label": KIND_LABELS[run.kind], "key_label": KEY_LABELS[run.kind],
+               "fields_help": fields_help(run.kind), "nav": "imports",
+               "mapper": _mapper_rows(form, rows)}  # fmt: skip
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
         try:
@@ -89,6 +102,14 @@ def preview(request, run_id: int):
     if request.htmx and request.method == "POST":
         template += "#report"
     return render(request, template, context)
+
+
+def _mapper_rows(form: MappingForm, rows) -> list[tuple]:
+    """(the select of each column, the column's value on the file's first row)."""
+    first = list(rows[0].values) if rows else []
+    fields = form.column_fields()
+    first += [None] * (len(fields) - len(first))
+    return list(zip(fields, first[: len(fields)], strict=True))
 
 
 def _save_mapping(request, kind: str, name: str, mapping) -> None:
@@ -118,9 +139,33 @@ def commit(request, run_id: int):
 def result(request, run_id: int):
     run = access_import_run(request.user, run_id)
     do_fail_if_abandoned(run)
+    do_fail_if_reading_abandoned(run)
     context = {"run": run, "kind_label": KIND_LABELS[run.kind], "nav": "imports",
+               "key_label": KEY_LABELS[run.kind],
+               "report": stored_report(run) if not run.in_progress else None,
                "progress": read_progress(run) if run.in_progress else None}  # fmt: skip
     return render(request, "imports/result.html", context)
+
+
+@policy("object:import_run")
+@login_required
+def reading(request, run_id: int):
+    """HTMX, every 2 s while the portfolio reading after the import runs: its step."""
+    run = access_import_run(request.user, run_id)
+    do_fail_if_reading_abandoned(run)
+    return render(request, "imports/result.html#reading", {"run": run})
+
+
+@policy("object:import_run")
+@login_required
+@require_POST
+def read_again(request, run_id: int):
+    """Queue the reading again (after a failed one)."""
+    run = access_import_run(request.user, run_id)
+    do_fail_if_reading_abandoned(run)
+    if run.reading_status not in Reading.IN_PROGRESS:
+        do_enqueue_reading(run)
+    return redirect("imports:result", run_id=run.pk)
 
 
 @policy("object:import_run")

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import Role, User
+from carteira.console import ProgressLine
 from carteira.demo.loader import demo_password
 from carteira.demo.services import do_prepare_demo
 from carteira.portfolio.engine import adbc_on_sqlite
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         if options["clients"] < 1:
             raise CommandError(_("--clients must be at least 1"))
         started = time.perf_counter()
+        self._line = ProgressLine(sys.stderr)
         with adbc_on_sqlite():
             do_prepare_demo(
                 clients=options["clients"],
@@ -59,7 +61,7 @@ class Command(BaseCommand):
             call_command("serve", host=options["host"], port=options["port"])
 
     def _progress(self, message: str) -> None:
-        print(f"[demo] {message}", file=sys.stderr, flush=True)
+        self._line.say(f"[demo] {message}")
 
     def _banner(self, host: str, port: int) -> str:
         lines = [

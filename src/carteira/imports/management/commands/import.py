@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from carteira.console import ProgressLine
 from carteira.imports.forms import KIND_LABELS
-from carteira.imports.messages import errors_csv, problem_message
+from carteira.imports.messages import KEY_LABELS, errors_csv, problem_message
 from carteira.imports.models import ColumnMapping
 from carteira.imports.services import ImportReport, do_import, do_import_files
 from carteira.web.formats import number
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--errors", type=Path, help=_("write the rejected rows to this CSV"))
 
     def handle(self, *args, **options):
+        self._line = ProgressLine(self.stderr)
         if options["more"]:
             return self._handle_files(self._pairs(options), options)
         kind, path = options["kind"], options["file"]
@@ -66,7 +68,7 @@ class Command(BaseCommand):
             self._problems(error)
             raise CommandError(f"{path.name}: {problem_message(error)}") from None
         finally:
-            self.stderr.write("")
+            self._line.done()
         self._print(report, path)
         if options["errors"] is not None:
             options["errors"].write_text(errors_csv(report.errors), encoding="utf-8-sig")
@@ -109,7 +111,7 @@ class Command(BaseCommand):
             self._problems(error)
             raise CommandError(f"{error.params.get('file')}: {problem_message(error)}") from None
         finally:
-            self.stderr.write("")
+            self._line.done()
         paths = dict(pairs)
         reports = [report for _run, report in results]
         for report in reports:
@@ -153,8 +155,7 @@ class Command(BaseCommand):
 
     def _progress(self, rows: int) -> None:
         text = ngettext("%(count)s row read", "%(count)s rows read", rows)
-        self.stderr.write("\r" + text % {"count": number(rows)}, ending="")
-        self.stderr.flush()
+        self._line.count(text % {"count": number(rows)})
 
     def _print(self, report: ImportReport, path: Path) -> None:
         detected = f"{report.encoding}, '{report.separator}'" if report.encoding else "xlsx"
@@ -166,16 +167,20 @@ class Command(BaseCommand):
             out(_("ignored columns: %(columns)s") % {"columns": ", ".join(report.ignored_columns)})
         out(", ".join(self._counts(report)))
         for error in report.errors:
-            out(
-                _("line %(line)s, column '%(column)s', value '%(value)s': %(reason)s")
-                % {
-                    "line": error.line,
-                    "column": error.column,
-                    "value": error.value,
-                    "reason": problem_message(error),
-                }
-            )
+            out(self._error_line(error, KEY_LABELS[report.kind]))
         out(report.message)
+
+    def _error_line(self, error, key_label) -> str:
+        """``line 12, order P-17, column 'valor', value 'x': reason`` (no key on the header)."""
+        values = {"line": error.line, "key_label": key_label, "key": error.key,
+                  "column": error.column, "value": error.value,
+                  "reason": problem_message(error)}  # fmt: skip
+        if error.key:
+            return (
+                _("line %(line)s, %(key_label)s %(key)s, column '%(column)s', value "
+                  "'%(value)s': %(reason)s") % values
+            )  # fmt: skip
+        return _("line %(line)s, column '%(column)s', value '%(value)s': %(reason)s") % values
 
     def _counts(self, report: ImportReport) -> list[str]:
         if report.status == "dry_run":

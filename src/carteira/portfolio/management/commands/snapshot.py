@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from carteira.console import ProgressLine
 from carteira.portfolio.engine import adbc_on_sqlite
 from carteira.portfolio.figures import do_warm_dashboards
 from carteira.portfolio.management.commands._dates import parse_as_of
@@ -39,6 +40,8 @@ class Command(BaseCommand):
                 ) from None
             except RulesError as error:
                 raise CommandError(f"{rules}: {rules_error_message(error)}") from None
+        self._line = ProgressLine(self.stderr)
+        self._line.say(_("reading the portfolio at %(day)s…") % {"day": day.isoformat()})
         with adbc_on_sqlite():
             run = do_snapshot(day, what_if=what_if)
         counts = {}
@@ -51,6 +54,7 @@ class Command(BaseCommand):
     def _warm_dashboards(self) -> None:
         """The first dashboards after the nightly snapshot read stored figures (ADR 10)."""
         started = time.perf_counter()
+        self._line.say(_("storing the dashboard figures…"))
         views = do_warm_dashboards()
         ms = round((time.perf_counter() - started) * 1000)
         text = ngettext(

@@ -1,0 +1,201 @@
+"""What is missing or suspect in the clients a user sees: the checks of the data-quality
+page, each a query (or a small pass in Python) over ``clients_visible_to(user)``.
+
+Every function takes the already scoped (and filtered) clients, so a seller's counts are
+their own clients', a manager's their teams', and the page, its bulk fixes and the tests
+all count the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+
+from django.db.models import Max, Q, QuerySet, TextChoices
+from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext_lazy as _
+
+from carteira.clients.models import Client
+from carteira.hygiene.models import DuplicateReview
+from carteira_core.demo.geo import municipalities
+from carteira_core.documents import CNPJ_LENGTH, CPF_LENGTH, is_valid_cnpj, is_valid_cpf
+from carteira_core.ingest.values import fold
+
+STALE_CONTACT_DAYS = 365
+
+
+class Check(TextChoices):
+    COORDINATES = "coordinates", _("Without coordinates")
+    SEGMENT = "segment", _("Without segment")
+    DOCUMENT = "document", _("Without a valid CNPJ/CPF")
+    DUPLICATES = "duplicates", _("Possible duplicates")
+    CONTACTS = "contacts", _("Contacts not updated in a year")
+
+
+# ------------------------------------------------------------------------------ checks
+
+
+def without_coordinates(clients: QuerySet[Client]) -> QuerySet[Client]:
+    return clients.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True))
+
+
+def without_segment(clients: QuerySet[Client]) -> QuerySet[Client]:
+    return clients.filter(segment="")
+
+
+def is_valid_document(document: str) -> bool:
+    """A stored document (unmasked, upper case) with the right shape and check digits."""
+    if len(document) == CNPJ_LENGTH:
+        return is_valid_cnpj(document)
+    if len(document) == CPF_LENGTH and document.isdigit():
+        return is_valid_cpf(document)
+    return False
+
+
+def without_valid_document(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """No CNPJ/CPF, or one whose check digits do not match (typed in by hand, or loaded
+    before the importer checked them)."""
+    filled = clients.exclude(document="").values_list("pk", "document")
+    invalid = [pk for pk, document in filled.iterator() if not is_valid_document(document)]
+    return clients.filter(Q(document="") | Q(pk__in=invalid))
+
+
+def with_stale_contacts(clients: QuerySet[Client], *, today: dt.date) -> QuerySet[Client]:
+    """Clients whose contacts were all last updated more than a year ago (anonymised
+    contacts aside): whoever bought there then may have left."""
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_CONTACT_DAYS), dt.time.min,
+                                 tzinfo=dt.UTC)  # fmt: skip
+    live = Q(contacts__anonymized_at__isnull=True)
+    return clients.annotate(contacts_updated=Max("contacts__updated_at", filter=live)).filter(
+        contacts_updated__lt=cutoff
+    )
+
+
+# -------------------------------------------------------------------------- duplicates
+
+
+class Reason(TextChoices):
+    CNPJ_ROOT = "cnpj_root", _("Same CNPJ root")
+    NAME_CITY = "name_city", _("Same name and city")
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    reason: str  # Reason
+    key: str  # the shared CNPJ root, or the normalised name and city
+    clients: tuple[Client, ...]
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(client.pk for client in self.clients)
+
+    @property
+    def reason_label(self) -> str:
+        return str(Reason(self.reason).label)
+
+
+# Words that say what kind of company it is, not which one.
+LEGAL_WORDS = frozenset({"ltda", "me", "epp", "eireli", "sa", "mei", "cia", "ss"})
+
+
+def normalised_name(name: str) -> str:
+    """``Padaria Central Ltda.`` and ``PADARIA CENTRAL - ME`` → ``padaria central``."""
+    words = [fold(word) for word in re.split(r"[\s\-./,&]+", name.replace("S/A", " SA "))]
+    return " ".join(word for word in words if word and word not in LEGAL_WORDS)
+
+
+def duplicate_groups(clients: QuerySet[Client]) -> list[DuplicateGroup]:
+    """Clients sharing a CNPJ root (the first eight characters: the same company's
+    branches, or one company registered twice) or the same normalised name in the same
+    city and state. A group whose every pair was reviewed as distinct is not listed."""
+    groups = _cnpj_root_groups(clients) + _name_city_groups(clients)
+    reviewed = _reviewed_pairs({pk for group in groups for pk in group[2]})
+    listed = [
+        group
+        for group in groups
+        if any(pair not in reviewed for pair in combinations(sorted(group[2]), 2))
+    ]
+    by_id = clients.in_bulk({pk for group in listed for pk in group[2]})
+    return [
+        DuplicateGroup(reason, key, tuple(by_id[pk] for pk in sorted(ids)))
+        for reason, key, ids in listed
+    ]
+
+
+def _cnpj_root_groups(clients: QuerySet[Client]) -> list[tuple[str, str, list[int]]]:
+    rows = (
+        clients.annotate(size=Length("document"), root=Substr("document", 1, 8))
+        .filter(size=CNPJ_LENGTH)
+        .values_list("root", "pk")
+    )
+    by_root: dict[str, list[int]] = defaultdict(list)
+    for root, pk in rows.iterator():
+        by_root[root].append(pk)
+    return [(Reason.CNPJ_ROOT, root, ids) for root, ids in sorted(by_root.items()) if len(ids) > 1]
+
+
+def _name_city_groups(clients: QuerySet[Client]) -> list[tuple[str, str, list[int]]]:
+    by_key: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    rows = clients.exclude(city="").values_list("pk", "name", "city", "state")
+    for pk, name, city, state in rows.iterator():
+        name_key = normalised_name(name)
+        if name_key:
+            by_key[(name_key, fold(city), state.upper())].append(pk)
+    return [
+        (Reason.NAME_CITY, f"{name} · {city}/{state}", ids)
+        for (name, city, state), ids in sorted(by_key.items())
+        if len(ids) > 1
+    ]
+
+
+def _reviewed_pairs(ids: set[int]) -> set[tuple[int, int]]:
+    if not ids:
+        return set()
+    reviews = DuplicateReview.objects.filter(first_id__in=ids, second_id__in=ids)
+    return set(reviews.values_list("first_id", "second_id"))
+
+
+# ------------------------------------------------------------------- the whole picture
+
+
+def clients_failing(check: str, clients: QuerySet[Client], *, today: dt.date) -> QuerySet[Client]:
+    """The clients a (non-duplicate) check lists."""
+    if check == Check.COORDINATES:
+        return without_coordinates(clients)
+    if check == Check.SEGMENT:
+        return without_segment(clients)
+    if check == Check.DOCUMENT:
+        return without_valid_document(clients)
+    if check == Check.CONTACTS:
+        return with_stale_contacts(clients, today=today)
+    raise ValueError(f"not a client check: {check!r}")
+
+
+def check_counts(clients: QuerySet[Client], *, today: dt.date) -> dict[str, int]:
+    """Per check, how many clients it lists (duplicates: how many groups)."""
+    counts = {check: clients_failing(check, clients, today=today).count()
+              for check in Check if check != Check.DUPLICATES}  # fmt: skip
+    counts[Check.DUPLICATES] = len(duplicate_groups(clients))
+    return {check.value: counts[check] for check in Check}
+
+
+# ------------------------------------------------------------------------- geocoding
+
+
+@cache
+def municipality_centroids() -> dict[tuple[str, str], tuple[float, float]]:
+    """(folded municipality name, UF) → the seat's latitude and longitude, from the
+    municipalities the product ships (GeoNames, the ~3,000 most populous)."""
+    towns = municipalities()
+    return {
+        (fold(str(name)), str(uf)): (round(float(lat), 6), round(float(lon), 6))
+        for name, uf, lat, lon in zip(towns.name, towns.uf, towns.lat, towns.lon, strict=True)
+    }
+
+
+def centroid_of(city: str, state: str) -> tuple[float, float] | None:
+    return municipality_centroids().get((fold(city), state.upper()))

@@ -1,0 +1,110 @@
+"""The import fields as a user reads them: a name in their language and an example value.
+
+The fields themselves (names, aliases, parsers) are the core's (``carteira_core.ingest.
+schemas``, documented in docs/import-format.md); the core imports no Django, so the
+translatable names live here. Examples are values, not words: they stay as a Brazilian
+ERP writes them. A test checks that every field of every schema has its entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from carteira_core.ingest import SCHEMAS
+
+
+@dataclass(frozen=True, slots=True)
+class FieldText:
+    label: str | Promise
+    example: str
+
+
+_SELLER_CODE = FieldText(_("Seller code"), "V012")
+_CLIENT_CODE = FieldText(_("Client code"), "C1001")
+
+FIELD_TEXTS: dict[str, dict[str, FieldText]] = {
+    "sellers": {
+        "external_id": _SELLER_CODE,
+        "name": FieldText(_("Name"), "Ana Souza"),
+        "email": FieldText(_("E-mail"), "ana@empresa.com.br"),
+        "team": FieldText(_("Team"), "Sul"),
+        "manager_external_id": FieldText(_("Manager's seller code"), "V001"),
+        "active": FieldText(_("Active"), "sim"),
+    },
+    "clients": {
+        "external_id": _CLIENT_CODE,
+        "name": FieldText(_("Legal name"), "Padaria Central Ltda"),
+        "trade_name": FieldText(_("Trade name"), "Padaria Central"),
+        "document": FieldText(_("CNPJ or CPF"), "11.222.333/0001-81"),
+        "segment": FieldText(_("Segment"), "Varejo"),
+        "city": FieldText(_("City"), "Curitiba"),
+        "state": FieldText(_("State (UF)"), "PR"),
+        "postal_code": FieldText(_("Postal code (CEP)"), "80010-000"),
+        "latitude": FieldText(_("Latitude"), "-25,4284"),
+        "longitude": FieldText(_("Longitude"), "-49,2733"),
+        "seller_external_id": _SELLER_CODE,
+        "phone": FieldText(_("Phone"), "(41) 3222-1000"),
+        "email": FieldText(_("E-mail"), "compras@padaria.com.br"),
+        "created_at": FieldText(_("Registered on"), "07/03/2025"),
+    },
+    "contacts": {
+        "client_external_id": _CLIENT_CODE,
+        "name": FieldText(_("Contact name"), "Joana Pires"),
+        "role": FieldText(_("Role"), "Compradora"),
+        "email": FieldText(_("E-mail"), "joana@padaria.com.br"),
+        "phone": FieldText(_("Phone"), "(41) 99876-5432"),
+        "external_id": FieldText(_("Contact code"), "K55"),
+    },
+    "orders": {
+        "external_id": FieldText(_("Order number"), "9001"),
+        "client_external_id": _CLIENT_CODE,
+        "date": FieldText(_("Issue date"), "07/03/2025"),
+        "amount": FieldText(_("Amount"), "R$ 1.234,56"),
+        "margin": FieldText(_("Margin"), "234,50"),
+        "seller_external_id": _SELLER_CODE,
+        "status": FieldText(_("Status (cancelled?)"), "cancelado"),
+    },
+    "interactions": {
+        "client_external_id": _CLIENT_CODE,
+        "date": FieldText(_("Date"), "07/03/2025"),
+        "channel": FieldText(_("Channel"), "visita"),
+        "successful": FieldText(_("Successful"), "sim"),
+        "seller_external_id": _SELLER_CODE,
+        "notes": FieldText(_("Notes"), "Pediu nova tabela"),
+        "external_id": FieldText(_("Interaction code"), "I-77"),
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldHelp:
+    """One row of the mapper's legend."""
+
+    name: str
+    label: str | Promise
+    example: str
+    required: bool
+    columns: tuple[str, ...]  # the column names matched automatically
+
+
+def field_text(kind: str, name: str) -> FieldText:
+    return FIELD_TEXTS[kind].get(name) or FieldText(name, "")
+
+
+def field_choice_label(kind: str, name: str, *, required: bool) -> str:
+    """``Order number * (e.g. 9001)``: what the mapper's select shows for a field."""
+    text = field_text(kind, name)
+    label = f"{text.label} *" if required else str(text.label)
+    return _("%(label)s (e.g. %(example)s)") % {"label": label, "example": text.example}
+
+
+def fields_help(kind: str) -> list[FieldHelp]:
+    helps = []
+    for spec in SCHEMAS[kind].fields:
+        text = field_text(kind, spec.name)
+        columns = (spec.name, *spec.aliases)
+        helps.append(FieldHelp(spec.name, text.label, text.example, spec.required, columns))
+    return helps
