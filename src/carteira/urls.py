@@ -48,4 +48,6 @@ urlpatterns = [
     path("privacy/", include("carteira.privacy.urls")),
     path("exports/", include("carteira.exports.urls")),
 ]
-handler500 = "carteira.accounts.security.server_error"
+handler403 = "carteira.accounts.errors.permission_denied"
+handler404 = "carteira.accounts.errors.page_not_found"
+handler500 = "carteira.accounts.errors.server_error"

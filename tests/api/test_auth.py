@@ -50,7 +50,7 @@ def test_a_read_token_reads_but_cannot_write(portfolio, seller_ana):
     a1 = portfolio["A1"]
     assert reader.get(f"/clients/{a1.pk}").status_code == 200
     before = checksum()
-    response = reader.patch(f"/clients/{a1.pk}", {"name": "Outro"})
+    response = reader.patch(f"/clients/{a1.pk}", {"name": "Outro", "version": 1})
     assert response.status_code == 403
     assert "write" in response.json()["detail"]
     assert checksum() == before
@@ -74,7 +74,8 @@ def test_a_session_write_without_csrf_is_refused_and_changes_nothing(portfolio, 
     browser = HttpClient(enforce_csrf_checks=True)
     browser.force_login(seller_ana.user)
     before = checksum()
-    response = browser.patch(f"{API}/clients/{portfolio['A1'].pk}", data='{"name": "X"}',
+    body = '{"name": "X", "version": 1}'
+    response = browser.patch(f"{API}/clients/{portfolio['A1'].pk}", data=body,
                              content_type="application/json")  # fmt: skip
     assert response.status_code == 403
     assert checksum() == before
@@ -85,7 +86,8 @@ def test_a_session_write_with_csrf_is_accepted(portfolio, seller_ana):
     browser.force_login(seller_ana.user)
     browser.get("/api/tokens/")
     csrf = browser.cookies["csrftoken"].value
-    response = browser.patch(f"{API}/clients/{portfolio['A1'].pk}", data='{"name": "Novo"}',
+    body = '{"name": "Novo", "version": 1}'
+    response = browser.patch(f"{API}/clients/{portfolio['A1'].pk}", data=body,
                              content_type="application/json", HTTP_X_CSRFTOKEN=csrf)  # fmt: skip
     assert response.status_code == 200
     assert Client.objects.get(pk=portfolio["A1"].pk).name == "Novo"

@@ -79,7 +79,7 @@ CASES = {
     ),
     ("GET", "/clients/{client_id}"): Refused(lambda o, s: (f"/clients/{o.client.pk}", None)),
     ("PATCH", "/clients/{client_id}"): Refused(
-        lambda o, s: (f"/clients/{o.client.pk}", {"name": "Tomado"})
+        lambda o, s: (f"/clients/{o.client.pk}", {"name": "Tomado", "version": 1})
     ),
     ("GET", "/contacts"): Listed("/contacts", only_clients),
     ("POST", "/contacts"): Refused(
@@ -92,8 +92,8 @@ CASES = {
     ("GET", "/sellers"): Listed("/sellers", ana_seller_only),
     ("GET", "/sellers/{seller_id}"): Refused(lambda o, s: (f"/sellers/{o.client.seller_id}", None)),
     ("GET", "/assignments"): Listed("/assignments", only_clients),
-    ("POST", "/assignments"): Refused(
-        lambda o, s: ("/assignments", {"client_id": o.client.pk, "seller_id": s.pk})
+    ("POST", "/assignments"): Refused(  # reassigning is for managers and the central team
+        lambda o, s: ("/assignments", {"client_id": o.client.pk, "seller_id": s.pk}), 403
     ),
     ("GET", "/assignments/{assignment_id}"): Refused(
         lambda o, s: (f"/assignments/{o.assignment.pk}", None)

@@ -15,9 +15,9 @@ PAGES = ["distribution:index", "distribution:reassign", "distribution:rules_prev
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_sellers_get_404_on_every_page(client, seller_ana, name):
+def test_sellers_get_the_refusal_page_on_every_page(client, seller_ana, name):
     client.force_login(seller_ana.user)
-    assert client.get(reverse(name)).status_code == 404
+    assert client.get(reverse(name)).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -77,13 +77,13 @@ def test_a_manager_of_another_team_cannot_move_clients_outside_scope(
     assert Assignment.objects.count() == 6
 
 
-def test_sellers_never_see_the_action_and_get_404(client, seller_ana, portfolio, seller_bruno):
+def test_sellers_never_see_the_action_and_are_refused(client, seller_ana, portfolio, seller_bruno):
     client.force_login(seller_ana.user)
     page = client.get(reverse("clients:list"))
     assert b'id="bulk-move"' not in page.content and b'name="client"' not in page.content
     response = client.post(URL, {"client": [portfolio["A1"].pk], "seller_to": seller_bruno.pk,
                                  "reason": "x"})  # fmt: skip
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert sellers_by_code()["A1"] == "Ana Souza"
 
 

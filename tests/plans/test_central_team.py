@@ -90,12 +90,12 @@ class TestLostClients:
         recovery = page.context["recoveries"][portfolio["A1"].pk]
         assert (recovery.recovered, str(recovery.revenue_since)) == (True, "400.00")
 
-    def test_a_seller_cannot_decide_and_cannot_reach_another_sellers_client(
+    def test_a_seller_cannot_decide_for_any_client_and_learns_nothing_from_the_id(
         self, client, portfolio, seller_ana
     ):
         client.force_login(seller_ana.user)
         url = reverse("plans:decide", args=[portfolio["B1"].pk])
-        assert client.post(url, {"worth_recovering": "no"}).status_code == 404
+        assert client.post(url, {"worth_recovering": "no"}).status_code == 403
         url = reverse("plans:decide", args=[portfolio["A1"].pk])
         assert client.post(url, {"worth_recovering": "no"}).status_code == 403
         assert RecoveryDecision.objects.count() == 0

@@ -104,8 +104,8 @@ def test_a_company_client_keeps_its_data_when_a_contact_is_anonymised(joana, dpo
 def test_only_the_dpo_or_an_admin_may_anonymise_or_block(joana, seller_ana, manager_sul):
     for user in (seller_ana.user, manager_sul):
         browser = _browser(user)
-        assert browser.post(f"/privacy/contacts/{joana.pk}/anonymise/").status_code == 404
-        assert browser.post(f"/privacy/contacts/{joana.pk}/block/").status_code == 404
+        assert browser.post(f"/privacy/contacts/{joana.pk}/anonymise/").status_code == 403
+        assert browser.post(f"/privacy/contacts/{joana.pk}/block/").status_code == 403
     joana.refresh_from_db()
     assert (joana.anonymized_at, joana.blocked_at) == (None, None)
 

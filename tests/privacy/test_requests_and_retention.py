@@ -48,10 +48,10 @@ def test_the_dpo_page_lists_requests_and_highlights_the_overdue(db):
 
 
 @pytest.mark.django_db
-def test_the_dpo_page_is_404_for_everyone_else(seller_ana, manager_sul, director):
+def test_the_dpo_page_is_refused_to_everyone_else(seller_ana, manager_sul, director):
     statuses = [_browser(u).get("/privacy/requests/").status_code for u in
                 (seller_ana.user, manager_sul, director)]  # fmt: skip
-    assert statuses == [404, 404, 404]
+    assert statuses == [403, 403, 403]
 
 
 @pytest.mark.django_db

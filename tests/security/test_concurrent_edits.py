@@ -42,7 +42,7 @@ def test_the_second_of_two_editors_gets_409_and_nothing_is_lost(portfolio, manag
 @pytest.mark.django_db
 def test_a_seller_cannot_open_the_edit_page_even_for_their_own_client(portfolio, seller_ana):
     response = _browser(seller_ana.user).get(f"/clients/{portfolio['A1'].pk}/edit/")
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 @pytest.mark.django_db

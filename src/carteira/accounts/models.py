@@ -2,17 +2,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carteira.accounts.capabilities import CENTRAL_TEAM, PRIVACY_OFFICERS
+from carteira.accounts.roles import Role
 
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    DIRECTOR = "director", _("Director")
-    MANAGER = "manager", _("Manager")
-    ANALYST = "analyst", _("Portfolio analyst")
-    SELLER = "seller", _("Seller")
-
-
-# Roles that read the whole portfolio; managers read their teams', sellers their own.
-COMPANY_WIDE_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.ANALYST})
+__all__ = ["LoginFailure", "Role", "User", "UserSession"]
 
 
 class User(AbstractUser):
@@ -25,6 +18,9 @@ class User(AbstractUser):
     )
     # The data-protection officer (LGPD "encarregado"): handles data subjects' requests.
     is_dpo = models.BooleanField(_("data-protection officer"), default=False)
+    # The last filter of each list ({"clients": {"segment": …}}), restored when the user
+    # comes back to the list without one (clients.filters.remembered_query).
+    saved_filters = models.JSONField(_("saved filters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -32,12 +28,14 @@ class User(AbstractUser):
 
     @property
     def sees_whole_portfolio(self) -> bool:
-        return self.is_superuser or self.role in COMPANY_WIDE_ROLES
+        """The central team reads the whole portfolio; managers their teams', sellers
+        their own (clients.access)."""
+        return self.is_superuser or self.role in CENTRAL_TEAM.roles
 
     @property
     def handles_privacy(self) -> bool:
         """Admins and the data-protection officer answer data subjects' requests."""
-        return self.is_active and (self.is_superuser or self.role == Role.ADMIN or self.is_dpo)
+        return PRIVACY_OFFICERS.held_by(self)
 
 
 class LoginFailure(models.Model):

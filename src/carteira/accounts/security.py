@@ -1,10 +1,9 @@
 """Cross-cutting protections: no caching of personal pages, and a clean 503 (no traceback)
-when the database is down. Refusals are audited by carteira.audit.middleware."""
-
-import sys
+when the database is down (accounts.errors: the error pages). Refusals are audited by
+carteira.audit.middleware."""
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -49,11 +48,3 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return unavailable()
         return None
-
-
-def server_error(request, *args, **kwargs):
-    """handler500: a database outage met outside a view (session, middleware) is a 503."""
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
-        return unavailable()
-    html = "<!doctype html><title>500</title><h1>{}</h1>".format(_("Server error"))
-    return HttpResponseServerError(html)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from carteira.accounts.models import User
 from carteira.agenda.models import CalendarFeed, Task, TaskBatch
+from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
 from carteira.clients.models import Client
 from carteira.interactions.models import InactivityReason, Interaction
@@ -129,6 +130,7 @@ def do_send_batch(
         ignore_conflicts=True,
     )
     do_record("batch.sent", actor=by, obj=batch, tasks=batch.tasks.count())
+    emit(TASKS_CREATED, tasks=Task.objects.filter(batch=batch))
     return batch
 
 

@@ -10,9 +10,9 @@ class ApiConfig(AppConfig):
     def ready(self):
         from carteira.agenda.models import Task
         from carteira.api import signals
-        from carteira.audit.models import AuditEvent
+        from carteira.audit.events import happened
         from carteira.imports.models import ImportRun
 
-        post_save.connect(signals.audit_event_saved, sender=AuditEvent, dispatch_uid="api-audit")
+        happened.connect(signals.event_happened, dispatch_uid="api-events")
         post_save.connect(signals.task_saved, sender=Task, dispatch_uid="api-task")
         post_save.connect(signals.import_saved, sender=ImportRun, dispatch_uid="api-import")

@@ -1,10 +1,10 @@
 """Events that webhooks carry. Each is queued as a WebhookDelivery for every active
 subscription that asked for it and whose owner may see the client concerned.
 
-The events come from signals, so the services that cause them stay unaware of webhooks:
-the audit entries of ``client.reassigned`` (clients.services.do_assign_client) and
-``snapshot.computed`` (portfolio.services.do_snapshot, whose official runs store their
-StatusTransition rows), a new Task, and an ImportRun that finished."""
+The services that do the work announce it (carteira.audit.events: clients reassigned by
+clients.services, an official reading by portfolio.services.do_snapshot, tasks made in
+bulk by the planner and by a campaign); model signals add a Task saved one by one and an
+ImportRun that finished. The services stay unaware of webhooks."""
 
 import datetime as dt
 
@@ -14,6 +14,7 @@ from carteira.agenda.models import Task
 from carteira.api.models import WebhookDelivery, WebhookSubscription
 from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Client
+from carteira.clients.services import IDS_PER_QUERY
 from carteira.organization.models import Seller
 from carteira.portfolio.models import StatusTransition
 
@@ -30,12 +31,14 @@ def emit_for_clients(event: str, items: list[tuple[int, dict]]) -> int:
     if not subscriptions or not items:
         return 0
     now = timezone.now()
-    client_ids = {client_id for client_id, _data in items}
+    client_ids = sorted({client_id for client_id, _data in items})
     rows = []
     for sub in subscriptions:
-        visible = set(
-            clients_visible_to(sub.owner).filter(pk__in=client_ids).values_list("pk", flat=True)
-        )
+        visible = set()
+        for start in range(0, len(client_ids), IDS_PER_QUERY):  # SQLite's variable limit
+            chunk = client_ids[start : start + IDS_PER_QUERY]
+            scope = clients_visible_to(sub.owner).filter(pk__in=chunk)
+            visible |= set(scope.values_list("pk", flat=True))
         rows += [
             WebhookDelivery(subscription=sub, event=event, payload=data, next_attempt_at=now)
             for client_id, data in items
@@ -58,18 +61,30 @@ def emit_for_company(event: str, data: dict, *, also: int | None = None) -> int:
     return len(rows)
 
 
-def on_reassigned(client_id: int, seller_from: int | None, seller_to: int) -> None:
-    codes = dict(
-        Seller.objects.filter(pk__in=[seller_from, seller_to]).values_list("pk", "external_id")
-    )
-    external_id = Client.objects.filter(pk=client_id).values_list("external_id", flat=True).first()
-    data = {
-        "client_id": client_id,
-        "client_external_id": external_id,
-        "seller_from": codes.get(seller_from),
-        "seller_to": codes.get(seller_to),
-    }
-    emit_for_clients("client.reassigned", [(client_id, data)])
+def on_reassigned(moves: list[tuple[int, int | None, int]]) -> int:
+    """``client.reassigned`` for each (client_id, seller_from, seller_to) move."""
+    if not _subscriptions("client.reassigned") or not moves:
+        return 0
+    seller_ids = {s for _c, before, after in moves for s in (before, after) if s is not None}
+    codes = dict(Seller.objects.filter(pk__in=seller_ids).values_list("pk", "external_id"))
+    external_ids: dict[int, str] = {}
+    client_ids = [client_id for client_id, _before, _after in moves]
+    for start in range(0, len(client_ids), IDS_PER_QUERY):
+        chunk = client_ids[start : start + IDS_PER_QUERY]
+        external_ids |= dict(Client.objects.filter(pk__in=chunk).values_list("pk", "external_id"))
+    items = [
+        (
+            client_id,
+            {
+                "client_id": client_id,
+                "client_external_id": external_ids.get(client_id),
+                "seller_from": codes.get(before),
+                "seller_to": codes.get(after),
+            },
+        )
+        for client_id, before, after in moves
+    ]
+    return emit_for_clients("client.reassigned", items)
 
 
 def on_official_run(run_id: int) -> None:

@@ -69,6 +69,9 @@ class ClientCreate(ClientFields):
 
 
 class ClientUpdate(Input):
+    version: int = Field(
+        ..., ge=1, le=2**31, description="The version you read (GET); 409 if it changed since."
+    )
     name: str | None = Field(None, min_length=1, max_length=200)
     trade_name: str | None = Field(None, max_length=200)
     document: str | None = Field(None, max_length=18)
@@ -81,6 +84,11 @@ class ClientUpdate(Input):
     created_date: dt.date | None = None
     potential: MoneyIn | None = None
     is_key_account: bool | None = None
+
+
+class EditConflict(Schema):
+    detail: str
+    version: int  # the client's current version
 
 
 # ---- contacts ------------------------------------------------------------------------

@@ -1,34 +1,17 @@
-"""Signal receivers that turn what happened into webhook events (see events.py)."""
+"""Receivers that turn what happened into webhook events (see events.py): the business
+events the services emit (carteira.audit.events), a new Task, a finished ImportRun."""
 
-import datetime as dt
-
-from carteira.agenda.models import Task
 from carteira.api import events
+from carteira.audit import events as business
 
 
-def audit_event_saved(sender, instance, created, **kwargs):
-    if not created:
-        return
-    if instance.action == "client.reassigned":
-        details = instance.details or {}
-        events.on_reassigned(
-            int(instance.object_id), details.get("seller_from"), details.get("seller_to")
-        )
-    elif instance.action == "batch.sent":
-        events.emit_unannounced_tasks(Task.objects.filter(batch_id=int(instance.object_id)))
-    elif instance.action == "plan.generated":
-        # The planner bulk-creates its tasks just before this entry: announce the open plan
-        # tasks of the last minutes that no subscriber has heard of yet.
-        since = instance.at - dt.timedelta(minutes=10)
-        events.emit_unannounced_tasks(
-            Task.objects.filter(
-                origin=Task.Origin.PLAN, status=Task.Status.OPEN, created_at__gte=since
-            )
-        )
-    elif instance.action == "snapshot.computed" and (instance.details or {}).get("kind") == (
-        "official"
-    ):
-        events.on_official_run(int(instance.object_id))
+def event_happened(sender, **data):
+    if sender == business.CLIENTS_REASSIGNED:
+        events.on_reassigned(data["moves"])
+    elif sender == business.TASKS_CREATED:
+        events.emit_unannounced_tasks(data["tasks"])
+    elif sender == business.OFFICIAL_READING:
+        events.on_official_run(data["run_id"])
 
 
 def task_saved(sender, instance, created, **kwargs):

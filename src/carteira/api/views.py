@@ -5,7 +5,6 @@ from pathlib import Path
 import ninja
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,7 +31,6 @@ class TokenForm(forms.Form):
 
 
 @policy("login")
-@login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     new_token = None
@@ -54,7 +52,6 @@ def token_list(request):
 
 
 @policy("login")
-@login_required
 @require_POST
 def token_revoke(request, token_id: int):
     if not do_revoke_token(user=request.user, token_id=token_id):
@@ -64,7 +61,6 @@ def token_revoke(request, token_id: int):
 
 
 @policy("login")
-@login_required
 @require_GET
 def delivery_log(request):
     deliveries = (

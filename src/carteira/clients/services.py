@@ -1,13 +1,18 @@
+"""Writes on clients, their contacts and assignments: the web pages, the API, imports
+and the distribution all come here."""
+
 import datetime as dt
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models import F
+from django.utils import timezone
 
 from carteira.accounts.models import User
 from carteira.agenda.models import Task
+from carteira.audit.events import CLIENTS_REASSIGNED, emit
 from carteira.audit.models import AuditEvent
 from carteira.audit.services import do_record
-from carteira.clients.models import Assignment, Client
+from carteira.clients.models import Assignment, Client, Contact
 from carteira.organization.models import Seller
 
 # Ids per ``IN (...)``: under SQLite's smallest default variable limit (32,766), so a move
@@ -58,6 +63,7 @@ def do_assign_client(
         seller_from=current.seller_id if current else None,
         seller_to=seller.pk,
     )
+    emit(CLIENTS_REASSIGNED, moves=[(client.pk, current.seller_id if current else None, seller.pk)])
     return assignment
 
 
@@ -99,7 +105,7 @@ def do_assign_clients_bulk(
                 client_id__in=cids, status=Task.Status.OPEN, assignee_user=None
             ).update(seller_id=sid)
     actor = by if getattr(by, "is_authenticated", False) else None
-    events = AuditEvent.objects.bulk_create(
+    AuditEvent.objects.bulk_create(
         AuditEvent(
             action="client.reassigned",
             actor=actor,
@@ -109,7 +115,66 @@ def do_assign_clients_bulk(
         )
         for cid, sid in moves.items()
     )
-    for event in events:  # receivers (webhooks) see the same events as do_assign_client's
-        post_save.send(sender=AuditEvent, instance=event, created=True, raw=False, using="default",
-                       update_fields=None)  # fmt: skip
+    emit(CLIENTS_REASSIGNED, moves=[(cid, getattr(current.get(cid), "seller_id", None), sid)
+                                    for cid, sid in moves.items()])  # fmt: skip
     return len(moves)
+
+
+class StaleVersion(Exception):
+    """The client changed since the editor read it: ``current`` is the row as it is now."""
+
+    def __init__(self, current: Client, based_on: int):
+        super().__init__(f"client {current.pk} is at version {current.version}, not {based_on}")
+        self.current = current
+        self.based_on = based_on
+
+
+def do_edit_client(
+    client: Client, changes: dict[str, object], *, version: int, by: User, via: str = "web"
+) -> Client:
+    """Write ``changes`` (validated by the caller) if ``client`` is still at ``version``,
+    the one its editor read; otherwise nothing is written and StaleVersion carries the
+    current row (optimistic lock: two editors never overwrite each other unseen).
+    Returns the client as saved."""
+    with transaction.atomic():
+        saved = Client.objects.filter(pk=client.pk, version=version)
+        if changes:
+            saved = saved.update(**changes, version=F("version") + 1, updated_at=timezone.now())
+        else:
+            saved = saved.exists()
+        current = Client.objects.get(pk=client.pk)
+        if saved and changes:
+            do_record("client.edited", actor=by, obj=current, fields=sorted(changes), via=via)
+    if not saved:
+        do_record("client.edit_conflict", actor=by, obj=current, based_on=version,
+                  current=current.version, via=via)  # fmt: skip
+        raise StaleVersion(current, version)
+    return current
+
+
+@transaction.atomic
+def do_create_client(client: Client, *, seller: Seller | None, by: User, via: str) -> Client:
+    """Save a new (validated) client; a seller's new client is theirs from the start."""
+    client.save()
+    if seller is not None:
+        do_assign_client(client, seller, start=None, by=by, reason=f"created via {via}")
+        client.refresh_from_db()
+    do_record("client.created", actor=by, obj=client, via=via)
+    return client
+
+
+def do_create_contact(contact: Contact, *, by: User) -> Contact:
+    """Save a new (validated) contact of a client the caller may see."""
+    with transaction.atomic():
+        contact.save()
+        do_record("contact.created", actor=by, obj=contact, client=contact.client_id)
+    return contact
+
+
+def do_update_contact(contact: Contact, fields: list[str], *, by: User) -> Contact:
+    """Save ``fields`` of a (validated) contact."""
+    if fields:
+        with transaction.atomic():
+            contact.save(update_fields=[*fields, "updated_at"])
+            do_record("contact.updated", actor=by, obj=contact, fields=sorted(fields))
+    return contact

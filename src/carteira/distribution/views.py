@@ -1,15 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.clients.filters import segments_of
-from carteira.distribution import services
+from carteira.distribution import selectors, services
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
 from carteira.distribution.mapping import proposal_map
@@ -22,8 +23,7 @@ def _page(request, template, context):
     return render(request, f"distribution/{template}", {"nav": "distribution", **context})
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 def index(request):
     scope = access_distribution(request.user)
     form = ProposalForm(teams=scope.teams, whole_company=scope.whole_company)
@@ -31,8 +31,7 @@ def index(request):
     return _page(request, "index.html", context)
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_http_methods(["GET", "POST"])
 def rule_edit(request, rule_id: int | None = None):
     scope = access_distribution(request.user)
@@ -48,16 +47,14 @@ def rule_edit(request, rule_id: int | None = None):
     return _page(request, "rule_form.html", context)
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 def rules_preview(request):
     scope = access_distribution(request.user)
     preview = services.rules_preview(scope)
     return _page(request, "rules_preview.html", {"preview": preview, "rows": PREVIEW_ROWS})
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def rules_apply(request):
     scope = access_distribution(request.user)
@@ -74,8 +71,7 @@ def rules_apply(request):
     return redirect("distribution:index")
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_http_methods(["GET", "POST"])
 def reassign(request):
     scope = access_distribution(request.user)
@@ -91,7 +87,7 @@ def reassign(request):
             moved = services.do_reassign(
                 clients, target, on=timezone.localdate(), reason=reason, by=request.user,
                 until=form.cleaned_data["until"],
-            )  # fmt: skip
+            ).moved  # fmt: skip
             messages.success(
                 request,
                 ngettext("%(n)d client moved to %(s)s.", "%(n)d clients moved to %(s)s.", moved)
@@ -101,8 +97,7 @@ def reassign(request):
     return _page(request, "reassign.html", context)
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_http_methods(["GET", "POST"])
 def departure(request):
     scope = access_distribution(request.user)
@@ -118,7 +113,7 @@ def departure(request):
             moved = services.do_reassign(
                 scope.clients.filter(seller=seller), form.cleaned_data["seller_to"],
                 on=timezone.localdate(), reason=reason, by=request.user, until=until,
-            )  # fmt: skip
+            ).moved  # fmt: skip
             if until is None:
                 seller.active = False
                 seller.save(update_fields=["active"])
@@ -130,7 +125,7 @@ def departure(request):
         try:
             proposal = services.do_propose(
                 scope, team=seller.team, reason=reason, by=request.user, leaving=seller,
-                until=until,
+                until=until, tradeoff=ProposalForm.default_options(),
             )  # fmt: skip
         except ValueError as error:
             messages.error(request, str(error))
@@ -139,8 +134,7 @@ def departure(request):
     return _page(request, "departure.html", {"form": form})
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def proposal_new(request):
     scope = access_distribution(request.user)
@@ -173,8 +167,7 @@ def _chart(proposal) -> dict:
     }  # fmt: skip
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 def proposal_detail(request, proposal_id: int):
     scope = access_distribution(request.user)
     proposal = scope.proposal(proposal_id)
@@ -187,6 +180,7 @@ def proposal_detail(request, proposal_id: int):
     ]
     context = {
         "proposal": proposal,
+        "plain": selectors.proposal_in_words(proposal.summary, len(proposal.moves)),
         "moves": moves,
         "chart": _chart(proposal),
         "map": proposal_map(scope, proposal),
@@ -194,8 +188,7 @@ def proposal_detail(request, proposal_id: int):
     return _page(request, "proposal.html", context)
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def proposal_apply(request, proposal_id: int):
     scope = access_distribution(request.user)
@@ -213,10 +206,51 @@ def proposal_apply(request, proposal_id: int):
     return redirect("distribution:proposal", proposal.pk)
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def proposal_discard(request, proposal_id: int):
     scope = access_distribution(request.user)
     services.do_discard_proposal(scope.proposal(proposal_id), by=request.user)
     return redirect("distribution:index")
+
+
+HISTORY_ROWS = 50
+
+
+@policy(MANAGEMENT)
+def history(request):
+    scope = access_distribution(request.user)
+    batches = scope.batches().prefetch_related("reversal")[:HISTORY_ROWS]
+    return _page(request, "history.html", {"batches": batches})
+
+
+@policy(MANAGEMENT)
+def batch_detail(request, batch_id: int):
+    scope = access_distribution(request.user)
+    batch = scope.batch(batch_id)
+    items = batch.items.select_related("client", "seller_from", "seller_to")
+    if not scope.whole_company:  # a manager sees the moves of their teams' sellers only
+        items = items.filter(Q(seller_from__in=scope.sellers) | Q(seller_to__in=scope.sellers))
+    context = {"batch": batch, "items": items[:PREVIEW_ROWS], "rows": PREVIEW_ROWS}
+    if batch.kind != batch.Kind.REVERSAL and not hasattr(batch, "reversal"):
+        context["undo"] = selectors.reversal_preview(scope, batch)
+    return _page(request, "batch.html", context)
+
+
+@policy(MANAGEMENT)
+@require_POST
+def batch_undo(request, batch_id: int):
+    scope = access_distribution(request.user)
+    batch = scope.batch(batch_id)
+    try:
+        undo = services.do_undo_batch(scope, batch, on=timezone.localdate(), by=request.user)
+    except services.AlreadyUndone:
+        messages.error(request, _("This move was already undone."))
+        return redirect("distribution:batch", batch.pk)
+    messages.success(
+        request,
+        ngettext("Undone: %(n)d client went back to their seller.",
+                 "Undone: %(n)d clients went back to their sellers.", undo.moved)
+        % {"n": undo.moved},
+    )  # fmt: skip
+    return redirect("distribution:batch", undo.pk)

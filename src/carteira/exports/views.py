@@ -10,7 +10,6 @@ trail (who, what, which filters, how many rows). Only the owner may download it.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -39,7 +38,6 @@ def request_export(request, kind: str, fmt: str, data) -> HttpResponse:
 
 
 @policy("login")
-@login_required
 @require_GET
 def orders_export(request, fmt: str):
     """The orders of every client the user may see, in an optional date range."""
@@ -47,7 +45,6 @@ def orders_export(request, fmt: str):
 
 
 @policy("object:client")
-@login_required
 @require_GET
 def client_orders_export(request, client_id: int, fmt: str):
     """One client's orders (404 outside the user's portfolio)."""
@@ -56,7 +53,6 @@ def client_orders_export(request, client_id: int, fmt: str):
 
 
 @policy("login")
-@login_required
 @require_GET
 def tasks_export(request, fmt: str):
     """The tasks the user may see (open ones unless ``status`` says otherwise)."""
@@ -64,7 +60,6 @@ def tasks_export(request, fmt: str):
 
 
 @policy("login")
-@login_required
 @require_GET
 def report_export(request, report: str, fmt: str):
     """A portfolio report of a reading, for the dashboard's slice."""
@@ -103,7 +98,6 @@ def job_as_json(job: ExportJob) -> dict:
 
 
 @policy("object:export_job")
-@login_required
 @require_GET
 def job_page(request, job_id: int):
     """One job: 'preparing your file' while it waits or runs (polled by HTMX), then the
@@ -114,7 +108,6 @@ def job_page(request, job_id: int):
 
 
 @policy("object:export_job")
-@login_required
 @require_GET
 def download(request, job_id: int):
     job = access_export_job(request.user, job_id)
@@ -135,7 +128,6 @@ def _gone() -> HttpResponse:
 
 
 @policy("login")
-@login_required
 @require_GET
 def my_exports(request):
     """The user's own recent exports, with their state and download links."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.models import Role, User
 from carteira.clients.access import sellers_visible_to
 from carteira.organization.models import Team
@@ -80,15 +81,8 @@ def goal_scopes(user: User) -> list[Scope]:
     return scopes
 
 
-GOAL_EDITORS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.ANALYST})
-
-
 def can_edit_goals(user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in GOAL_EDITORS)
-    )
+    return MANAGEMENT.held_by(user)
 
 
 def may_set(user: User, scope: Scope) -> bool:

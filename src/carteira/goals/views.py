@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.goals import services
 from carteira.goals.charts import sparkline
@@ -45,8 +45,7 @@ def _typed_cells(request, scopes):
     return cells, errors
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_http_methods(["GET", "POST"])
 def grid(request):
     """This period's goals: a row per team, seller and region, a column per indicator."""
@@ -99,8 +98,7 @@ def _matches(goal, scope) -> bool:
     return all(getattr(goal, name) == value for name, value in fields.items())
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def import_csv(request):
     if not can_edit_goals(request.user):
@@ -122,7 +120,6 @@ def import_csv(request):
 
 
 @policy("login")
-@login_required
 @require_GET
 def performance_page(request):
     try:

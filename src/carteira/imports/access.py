@@ -1,26 +1,14 @@
 """The one gate for imports: who may load files, and which runs they may see."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from carteira.accounts.models import Role
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.imports.models import ImportRun
-
-IMPORT_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.MANAGER})
-
-
-def can_import(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in IMPORT_ROLES)
-    )
 
 
 def check_can_import(user) -> None:
     """403 for anyone who may not import (sellers, inactive users)."""
-    if not can_import(user):
-        raise PermissionDenied
+    MANAGEMENT.check(user)
 
 
 def access_import_run(user, run_id: int) -> ImportRun:

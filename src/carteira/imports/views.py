@@ -1,12 +1,12 @@
 """Upload → preview and map columns → validate (dry run) → commit → result."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.imports.access import access_import_run, check_can_import
 from carteira.imports.fields import fields_help
@@ -35,8 +35,7 @@ from carteira.imports.tasks import do_enqueue_commit
 from carteira_core.ingest import map_headers
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_http_methods(["GET", "POST"])
 def upload(request):
     check_can_import(request.user)
@@ -74,7 +73,6 @@ def _mapping_form(run: ImportRun, info_header, data=None) -> MappingForm:
 
 
 @policy("object:import_run")
-@login_required
 @require_http_methods(["GET", "POST"])
 def preview(request, run_id: int):
     """GET: what was detected, the first rows, the mapping. POST: validate (dry run)."""
@@ -122,7 +120,6 @@ def _save_mapping(request, kind: str, name: str, mapping) -> None:
 
 
 @policy("object:import_run")
-@login_required
 @require_POST
 def commit(request, run_id: int):
     """Queue the import for the worker; the result page follows its progress."""
@@ -135,7 +132,6 @@ def commit(request, run_id: int):
 
 
 @policy("object:import_run")
-@login_required
 def result(request, run_id: int):
     run = access_import_run(request.user, run_id)
     do_fail_if_abandoned(run)
@@ -148,7 +144,6 @@ def result(request, run_id: int):
 
 
 @policy("object:import_run")
-@login_required
 def reading(request, run_id: int):
     """HTMX, every 2 s while the portfolio reading after the import runs: its step."""
     run = access_import_run(request.user, run_id)
@@ -157,7 +152,6 @@ def reading(request, run_id: int):
 
 
 @policy("object:import_run")
-@login_required
 @require_POST
 def read_again(request, run_id: int):
     """Queue the reading again (after a failed one)."""
@@ -169,7 +163,6 @@ def read_again(request, run_id: int):
 
 
 @policy("object:import_run")
-@login_required
 def progress(request, run_id: int):
     """HTMX, every second while the run is queued or running: the bar; once it ended,
     a full reload of the result page (the report)."""
@@ -184,7 +177,6 @@ def progress(request, run_id: int):
 
 
 @policy("object:import_run")
-@login_required
 def error_report(request, run_id: int):
     run = access_import_run(request.user, run_id)
     path = error_report_path(run)

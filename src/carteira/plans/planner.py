@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from carteira.accounts.models import Role, User
 from carteira.agenda.models import Task
+from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
 from carteira.interactions.models import Channel, Interaction
 from carteira.plans.models import ActionPlanCell, Escalation
@@ -231,9 +232,14 @@ def do_plan(as_of: dt.date, *, by: User | None = None) -> PlanResult:
     result = PlanResult(run_id=run.pk, kept=len(existing) - len(stale), cancelled=len(stale))
     with transaction.atomic():
         _cancel(stale)
+        last_before = Task.objects.aggregate(last=Max("pk"))["last"] or 0
         Task.objects.bulk_create(
             [wanted[key] for key in new_keys], batch_size=BATCH_SIZE, ignore_conflicts=True
         )
+        # bulk_create sends no post_save: announce exactly the open tasks just made.
+        plan_keys = {plan_key for _client_id, plan_key in new_keys}
+        emit(TASKS_CREATED, tasks=Task.objects.filter(
+            pk__gt=last_before, status=Task.Status.OPEN, plan_key__in=plan_keys))  # fmt: skip
     result.created = len(new_keys)
     for key in new_keys:
         if key in notify:

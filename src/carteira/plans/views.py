@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carteira.accounts.capabilities import CENTRAL_TEAM, MANAGEMENT, PLAN_EDITORS
 from carteira.accounts.policy import policy
 from carteira.agenda.models import TaskBatch
 from carteira.agenda.services import do_send_batch
@@ -16,7 +16,6 @@ from carteira.clients import selectors as client_selectors
 from carteira.clients.access import access_client
 from carteira.clients.filters import client_filter_form
 from carteira.plans import selectors
-from carteira.plans.access import CENTRAL_TEAM, DECIDERS, PLAN_EDITORS, PLAN_READERS, check_role
 from carteira.plans.forms import BatchForm, CellForm, DecisionForm, NewCellForm
 from carteira.plans.models import ActionPlanCell, ActionPlanChange
 from carteira.plans.notify import send_batch_reminders
@@ -27,29 +26,25 @@ PAGE_SIZE = 50
 FOLLOW_UP_DAYS = 30
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_GET
 def matrix(request):
-    check_role(request.user, PLAN_READERS)
     context = {
         "rows": selectors.plan_matrix(),
         "columns": selectors.MATRIX_COLUMNS,
         "segment_cells": selectors.segment_cells(),
         "changes": ActionPlanChange.objects.select_related("cell", "changed_by")[:20],
-        "can_edit": request.user.is_superuser or request.user.role in PLAN_EDITORS,
+        "can_edit": PLAN_EDITORS.held_by(request.user),
         "new_form": NewCellForm(),
         "nav": "plans",
     }
     return render(request, "plans/matrix.html", context)
 
 
-@policy("role:admin,director,manager")
-@login_required
+@policy(PLAN_EDITORS)
 @require_http_methods(["GET", "POST"])
 def cell(request, cell_id: int):
     """HTMX inline edit: GET gives the form, POST saves and gives the cell back."""
-    check_role(request.user, PLAN_EDITORS)
     item = get_object_or_404(ActionPlanCell, pk=cell_id)
     if request.method == "GET":
         return render(
@@ -68,11 +63,9 @@ def cell(request, cell_id: int):
     return redirect("plans:matrix")
 
 
-@policy("role:admin,director,manager")
-@login_required
+@policy(PLAN_EDITORS)
 @require_POST
 def cell_new(request):
-    check_role(request.user, PLAN_EDITORS)
     form = NewCellForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Could not add the refinement: %s") % ", ".join(form.errors))
@@ -82,11 +75,9 @@ def cell_new(request):
     return redirect("plans:matrix")
 
 
-@policy("role:admin,director,analyst")
-@login_required
+@policy(CENTRAL_TEAM)
 @require_GET
 def batch_list(request):
-    check_role(request.user, CENTRAL_TEAM)
     return render(request, "plans/batches.html", {"batches": selectors.batches(), "nav": "plans"})
 
 
@@ -100,12 +91,10 @@ def _filtered_clients(request, data):
     return form, clients
 
 
-@policy("role:admin,director,analyst")
-@login_required
+@policy(CENTRAL_TEAM)
 @require_http_methods(["GET", "POST"])
 def batch_new(request):
     """Filter the portfolio, look at the list, send it to the sellers."""
-    check_role(request.user, CENTRAL_TEAM)
     data = request.POST if request.method == "POST" else request.GET
     filter_form, clients = _filtered_clients(request, data)
     if clients is None:
@@ -130,11 +119,9 @@ def batch_new(request):
     return render(request, "plans/batch_new.html", context)
 
 
-@policy("role:admin,director,analyst")
-@login_required
+@policy(CENTRAL_TEAM)
 @require_GET
 def batch_detail(request, batch_id: int):
-    check_role(request.user, CENTRAL_TEAM)
     batch = get_object_or_404(TaskBatch, pk=batch_id)
     progress = selectors.batch_progress(batch.tasks.all(), timezone.localdate())
     context = {
@@ -146,12 +133,10 @@ def batch_detail(request, batch_id: int):
     return render(request, "plans/batch_detail.html", context)
 
 
-@policy("role:admin,director,analyst")
-@login_required
+@policy(CENTRAL_TEAM)
 @require_GET
 def follow_up(request):
     """Every seller's tasks due in the last 30 days (plan and lists): done, overdue, success."""
-    check_role(request.user, CENTRAL_TEAM)
     today = timezone.localdate()
     start = today - dt.timedelta(days=FOLLOW_UP_DAYS - 1)
     tasks = selectors.seller_tasks_due(start=start, end=today)
@@ -166,11 +151,9 @@ def follow_up(request):
     return render(request, "plans/follow_up.html", context)
 
 
-@policy("role:admin,director,analyst")
-@login_required
+@policy(CENTRAL_TEAM)
 @require_POST
 def batch_remind(request, batch_id: int):
-    check_role(request.user, CENTRAL_TEAM)
     batch = get_object_or_404(TaskBatch, pk=batch_id)
     sent = send_batch_reminders(batch, timezone.localdate())
     messages.success(request, _("Reminders sent: %d.") % sent)
@@ -178,7 +161,6 @@ def batch_remind(request, batch_id: int):
 
 
 @policy("login")
-@login_required
 @require_GET
 def lost_clients(request):
     run = latest_official_run()
@@ -188,19 +170,17 @@ def lost_clients(request):
         "page": page,
         "run": run,
         "recoveries": selectors.recoveries([client.pk for client in page]),
-        "can_decide": request.user.is_superuser or request.user.role in DECIDERS,
+        "can_decide": MANAGEMENT.held_by(request.user),
         "form": DecisionForm(),
         "nav": "plans",
     }
     return render(request, "plans/lost_clients.html", context)
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def decide(request, client_id: int):
     client = access_client(request.user, client_id)
-    check_role(request.user, DECIDERS)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Invalid decision."))

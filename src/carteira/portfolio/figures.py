@@ -25,7 +25,8 @@ from importlib.metadata import version
 from django.core.cache import caches
 from django.db.models import Count, F, Q, Sum
 
-from carteira.accounts.models import COMPANY_WIDE_ROLES, Role, User
+from carteira.accounts.capabilities import CENTRAL_TEAM
+from carteira.accounts.models import Role, User
 from carteira.clients.access import clients_visible_to
 from carteira.organization.models import Seller, Team
 from carteira.portfolio import kpis as k
@@ -153,7 +154,7 @@ def do_warm_dashboards(run: SnapshotRun | None = None) -> int:
     with_trend = sorted({*compared, *trend}, key=lambda r: (r.as_of, r.pk))
     views = 0
     whole = (
-        User.objects.filter(Q(role__in=COMPANY_WIDE_ROLES) | Q(is_superuser=True), is_active=True)
+        User.objects.filter(Q(role__in=CENTRAL_TEAM.roles) | Q(is_superuser=True), is_active=True)
         .order_by("pk")
         .first()
     )

@@ -1,11 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carteira.accounts.models import Role, User
+from carteira.accounts.capabilities import PLAN_EDITORS
+from carteira.accounts.models import User
 from carteira.accounts.policy import policy
 from carteira.portfolio.models import RulesVersion
 from carteira.portfolio.rules_forms import RulesForm
@@ -14,20 +13,16 @@ from carteira.portfolio.services import do_snapshot
 from carteira.portfolio.tasks import warm_dashboards
 from carteira.portfolio.whatif import preview_rules
 
-EDITORS = {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}
-
 
 def can_edit_rules(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role in EDITORS)
+    return PLAN_EDITORS.held_by(user)
 
 
 def check_can_edit_rules(user: User) -> None:
-    if not can_edit_rules(user):
-        raise PermissionDenied
+    PLAN_EDITORS.check(user)
 
 
 @policy("login")
-@login_required
 def rules_page(request):
     """Everyone reads the rules; managers, directors and admins change them, after a
     what-if preview of how many clients would move."""

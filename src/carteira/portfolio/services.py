@@ -12,6 +12,7 @@ import polars as pl
 from django.db import IntegrityError, connection, transaction
 
 from carteira.accounts.models import User
+from carteira.audit.events import OFFICIAL_READING, emit
 from carteira.audit.services import do_record
 from carteira.portfolio import engine
 from carteira.portfolio.models import (
@@ -191,6 +192,7 @@ def do_snapshot(
         _write_groups(reading, run)
         if kind == SnapshotRun.Kind.OFFICIAL:
             _write_transitions(reading, run)
+            emit(OFFICIAL_READING, run_id=run.pk)
         run.duration_ms = int((time.perf_counter() - started) * 1000)
         run.save(update_fields=["duration_ms"])
     do_record("snapshot.computed", actor=by, obj=run, as_of=as_of.isoformat(), kind=kind,

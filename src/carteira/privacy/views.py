@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carteira.accounts.capabilities import PRIVACY_OFFICERS
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.privacy import services
@@ -14,7 +14,6 @@ from carteira.privacy.models import DataSubjectRequest
 
 
 @policy("object:contact")
-@login_required
 @require_GET
 def contact_report(request, contact_id: int):
     contact = services.access_contact(request.user, contact_id)
@@ -26,7 +25,6 @@ def contact_report(request, contact_id: int):
 
 
 @policy("object:contact")
-@login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, contact_id: int):
     contact = services.access_contact(request.user, contact_id)
@@ -42,8 +40,7 @@ def contact_edit(request, contact_id: int):
     return render(request, "privacy/contact_edit.html", {"contact": contact, "form": form})
 
 
-@policy("role:admin,dpo")
-@login_required
+@policy(PRIVACY_OFFICERS)
 @require_POST
 def contact_anonymise(request, contact_id: int):
     contact = services.access_contact_for_privacy(request.user, contact_id)
@@ -53,8 +50,7 @@ def contact_anonymise(request, contact_id: int):
     return redirect("privacy:contact", contact_id=contact.pk)
 
 
-@policy("role:admin,dpo")
-@login_required
+@policy(PRIVACY_OFFICERS)
 @require_POST
 def contact_block(request, contact_id: int):
     contact = services.access_contact_for_privacy(request.user, contact_id)
@@ -64,8 +60,7 @@ def contact_block(request, contact_id: int):
     return redirect("privacy:contact", contact_id=contact.pk)
 
 
-@policy("role:admin,dpo")
-@login_required
+@policy(PRIVACY_OFFICERS)
 @require_http_methods(["GET", "POST"])
 def requests_page(request):
     if not request.user.handles_privacy:
@@ -82,8 +77,7 @@ def requests_page(request):
     return render(request, "privacy/requests.html", {"rows": rows, "form": form, "now": now})
 
 
-@policy("role:admin,dpo")
-@login_required
+@policy(PRIVACY_OFFICERS)
 @require_POST
 def request_answer(request, request_id: int):
     """Close a request: answered, or refused with reasons (in the notes)."""

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.goals.periods import parse_period
@@ -33,7 +33,6 @@ def _context(request, period) -> dict:
 
 
 @policy("login")
-@login_required
 @require_GET
 def review_page(request):
     period = _period(request)
@@ -46,7 +45,6 @@ def review_page(request):
 
 
 @policy("login")
-@login_required
 @require_GET
 def review_pdf_download(request):
     period = _period(request)
@@ -62,8 +60,7 @@ def review_pdf_download(request):
     return response
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def decision_new(request):
     check_can_decide(request.user)
@@ -76,8 +73,7 @@ def decision_new(request):
     return redirect(f"{reverse('review:page')}?period={period.key}")
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def decision_follow_up(request, decision_id: int):
     check_can_decide(request.user)

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -8,7 +7,6 @@ from carteira.accounts.policy import policy
 
 
 @policy("login")
-@login_required
 def home(request):
     return redirect("portfolio:dashboard")
 

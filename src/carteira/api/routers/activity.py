@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Path, Router, Status
+from ninja import Path, Status
 from ninja.errors import HttpError
 
 from carteira.agenda.models import Task
 from carteira.api import schemas as s
-from carteira.api.policy import CLIENT_SCOPE, MAX_ID, get_or_404, policy
+from carteira.api.policy import CLIENT_SCOPE, MAX_ID, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
 from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to

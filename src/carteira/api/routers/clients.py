@@ -1,19 +1,24 @@
-"""Clients and their contacts, always reached through the permission gate."""
+"""Clients and their contacts, always reached through the permission gate; writes go
+through clients.services like the web pages'."""
 
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.db import transaction
 from django.db.models import Q
-from ninja import Path, Router, Status
+from ninja import Path, Status
 from ninja.errors import HttpError
 
 from carteira.accounts.models import Role
 from carteira.api import schemas as s
-from carteira.api.policy import CLIENT_SCOPE, MAX_ID, get_or_404, policy
+from carteira.api.policy import CLIENT_SCOPE, MAX_ID, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, ordering, page_of, paginate
-from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Client, Contact
-from carteira.clients.services import do_assign_client
+from carteira.clients.services import (
+    StaleVersion,
+    do_create_client,
+    do_create_contact,
+    do_edit_client,
+    do_update_contact,
+)
 from carteira.organization.models import Seller
 
 router = Router(tags=["clients"])
@@ -82,19 +87,20 @@ def create_client(request, payload: s.ClientCreate):
     client = Client(**payload.dict())
     client.document = "".join(ch for ch in client.document if ch.isalnum()).upper()
     check_model(client, exclude=["seller"])
-    with transaction.atomic():
-        client.save()
-        if seller is not None:
-            do_assign_client(client, seller, start=None, by=user, reason="created via API")
-            client.refresh_from_db()
-        do_record("client.created", actor=user, obj=client, via="api")
-    return Status(201, client)
+    return Status(201, do_create_client(client, seller=seller, by=user, via="api"))
 
 
-@router.patch("/{int:client_id}", response=s.ClientOut, openapi_extra=policy(CLIENT_SCOPE))
+@router.patch(
+    "/{int:client_id}",
+    response={200: s.ClientOut, 409: s.EditConflict},
+    openapi_extra=policy(CLIENT_SCOPE),
+)
 def update_client(request, payload: s.ClientUpdate, client_id: int = Path(..., ge=1, le=MAX_ID)):
+    """Change some fields. ``version`` is the one you read (GET): if someone changed the
+    client since, nothing is written and the answer is 409 with the current version."""
     client = get_or_404(clients_visible_to(request.user), client_id)
     changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
     if "document" in changes and changes["document"] is not None:
         changes["document"] = "".join(ch for ch in changes["document"] if ch.isalnum()).upper()
     for field, value in changes.items():
@@ -102,11 +108,22 @@ def update_client(request, payload: s.ClientUpdate, client_id: int = Path(..., g
             raise HttpError(422, f"{field}: may not be null.")
         setattr(client, field, value)
     check_model(client)
-    if changes:
-        client.version += 1
-        client.save(update_fields=[*changes, "version", "updated_at"])
-        do_record("client.updated", actor=request.user, obj=client, fields=sorted(changes))
-    return client
+    try:
+        return do_edit_client(client, changes, version=version, by=request.user, via="api")
+    except StaleVersion as stale:
+        return Status(409, conflict(stale))
+
+
+def conflict(stale: StaleVersion) -> dict:
+    current = stale.current
+    return {
+        "detail": (
+            f"Client {current.pk} was changed by someone else since version {stale.based_on}: "
+            f"it is now at version {current.version}. Nothing was written; read it again "
+            "(GET), reapply your change and send the new version."
+        ),
+        "version": current.version,
+    }
 
 
 def visible_contacts(user):
@@ -135,9 +152,7 @@ def create_contact(request, payload: s.ContactCreate):
     client = get_or_404(clients_visible_to(request.user), payload.client_id)
     contact = Contact(**{**payload.dict(), "client_id": client.pk})
     check_model(contact)
-    contact.save()
-    do_record("contact.created", actor=request.user, obj=contact, client=client.pk)
-    return Status(201, contact)
+    return Status(201, do_create_contact(contact, by=request.user))
 
 
 @contacts.patch("/{int:contact_id}", response=s.ContactOut, openapi_extra=policy(CLIENT_SCOPE))
@@ -149,7 +164,4 @@ def update_contact(request, payload: s.ContactUpdate, contact_id: int = Path(...
             raise HttpError(422, f"{field}: may not be null.")
         setattr(contact, field, value)
     check_model(contact)
-    if changes:
-        contact.save(update_fields=[*changes, "updated_at"])
-        do_record("contact.updated", actor=request.user, obj=contact, fields=sorted(changes))
-    return contact
+    return do_update_contact(contact, list(changes), by=request.user)

@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from ninja import Path, Router
+from ninja import Path
 from ninja.errors import HttpError
 
 from carteira.api import schemas as s
 from carteira.api.bulk_orders import do_upsert_orders
-from carteira.api.policy import CLIENT_SCOPE, MAX_ID, get_or_404, policy
+from carteira.api.policy import CLIENT_SCOPE, MAX_ID, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, ordering, page_of, paginate
 from carteira.clients.access import clients_visible_to
 from carteira.orders.models import Order

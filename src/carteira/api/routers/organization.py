@@ -1,10 +1,10 @@
 """Sellers (read) and assignments: read, and reassignment through do_assign_client."""
 
-from ninja import Path, Router, Status
-from ninja.errors import HttpError
+from ninja import Path, Status
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.api import schemas as s
-from carteira.api.policy import CLIENT_SCOPE, MAX_ID, SELLER_SCOPE, get_or_404, may_reassign, policy
+from carteira.api.policy import CLIENT_SCOPE, MAX_ID, SELLER_SCOPE, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
 from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.clients.models import Assignment
@@ -58,14 +58,12 @@ def get_assignment(request, assignment_id: int = Path(..., ge=1, le=MAX_ID)):
     return get_or_404(visible_assignments(request.user), assignment_id)
 
 
-@assignments.post("", response={201: s.AssignmentOut}, openapi_extra=policy(CLIENT_SCOPE))
+@assignments.post("", response={201: s.AssignmentOut}, openapi_extra=policy(MANAGEMENT))
 def reassign_client(request, payload: s.ReassignIn):
-    """Give a client to another seller. Both must be in the caller's scope; sellers cannot
-    give their clients away."""
+    """Give a client to another seller (managers and the central team). Both must be in
+    the caller's scope."""
     client = get_or_404(clients_visible_to(request.user), payload.client_id)
     seller = get_or_404(sellers_visible_to(request.user), payload.seller_id)
-    if not may_reassign(request.user):
-        raise HttpError(403, "Only managers and the portfolio team reassign clients.")
     assignment = do_assign_client(
         client, seller, start=payload.start, reason=payload.reason, by=request.user
     )

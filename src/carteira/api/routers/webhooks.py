@@ -1,11 +1,11 @@
 """The caller's webhook subscriptions and their delivery log."""
 
-from ninja import Path, Router, Status
+from ninja import Path, Status
 from ninja.errors import HttpError
 
 from carteira.api import schemas as s
 from carteira.api.models import WebhookDelivery, WebhookSubscription
-from carteira.api.policy import MAX_ID, OWNER, get_or_404, policy
+from carteira.api.policy import MAX_ID, OWNER, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
 from carteira.api.webhooks import do_subscribe
 from carteira.audit.services import do_record

@@ -1,0 +1,26 @@
+"""Business events, announced by the service that made them happen.
+
+A service calls ``emit(EVENT, **data)`` right after its write, inside its transaction,
+with the exact objects concerned (never for listeners to work out from other rows).
+Listeners (the API's webhooks) connect to ``happened``; the services stay unaware of
+who listens, and an event and its write commit or roll back together.
+
+    CLIENTS_REASSIGNED  moves=[(client_id, seller_from_id | None, seller_to_id), ...]
+    TASKS_CREATED       tasks=<Task queryset>       tasks made with bulk_create
+    OFFICIAL_READING    run_id=<SnapshotRun pk>     its StatusTransition rows are written
+"""
+
+from django.dispatch import Signal
+
+CLIENTS_REASSIGNED = "clients.reassigned"
+TASKS_CREATED = "tasks.created"
+OFFICIAL_READING = "reading.official"
+EVENTS = frozenset({CLIENTS_REASSIGNED, TASKS_CREATED, OFFICIAL_READING})
+
+happened = Signal()
+
+
+def emit(event: str, **data) -> None:
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}")
+    happened.send(sender=event, **data)
