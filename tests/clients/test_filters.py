@@ -53,7 +53,9 @@ def through_the_reassignment(client, query) -> set[str]:
 def through_the_bulk_move(client, query, to) -> set[str]:
     before = dict(Client.objects.values_list("external_id", "seller_id"))
     url = reverse("clients:bulk_move") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    client.post(url, {"all_matching": "on", "seller_to": to.pk, "reason": "rota"})
+    move = {"all_matching": "on", "seller_to": to.pk, "reason": "rota"}
+    asked = client.post(url, move)  # the confirmation first, then the move
+    client.post(url, {**move, "confirm": "1", "expected": str(asked.context["preview"].moving)})
     after = dict(Client.objects.values_list("external_id", "seller_id"))
     return {code for code, seller in after.items() if seller != before[code]}
 

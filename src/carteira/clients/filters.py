@@ -221,3 +221,30 @@ def client_filter_form(user, data, *, form_class=ClientFilterForm, **kwargs) -> 
         sellers=list(sellers_visible_to(user).values_list("pk", "name")),
         **kwargs,
     )
+
+
+# The remembered filter ------------------------------------------------------------------
+# A list's last filter lives in the user's preferences (``User.saved_filters``) under the
+# list's name: its query string without the page or a past reading.
+NOT_REMEMBERED = ("page", "as_of")
+
+
+def remembered_query(user, list_name: str) -> dict[str, str]:
+    """The query string ``user`` last filtered ``list_name`` with ({} if none)."""
+    saved = (user.saved_filters or {}).get(list_name) or {}
+    return {str(key): str(value) for key, value in saved.items()}
+
+
+def do_remember_query(user, list_name: str, query: Mapping[str, str]) -> None:
+    """Keep ``query``'s non-empty values as ``user``'s filter of ``list_name`` (one write,
+    only when it changed)."""
+    kept = {k: v for k, v in query.items() if v and k not in NOT_REMEMBERED}
+    saved = dict(user.saved_filters or {})
+    if saved.get(list_name, {}) == kept:
+        return
+    if kept:
+        saved[list_name] = kept
+    else:
+        saved.pop(list_name, None)
+    user.saved_filters = saved
+    user.save(update_fields=["saved_filters"])

@@ -1,4 +1,5 @@
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
@@ -6,16 +7,20 @@ from carteira.clients.filters import ClientFilter, segments_of
 from carteira.clients.models import Client
 from carteira.portfolio.models import SnapshotRun
 
+# The name a client is shown by (``Client.__str__``: the trade name, else the legal name),
+# without regard to case: lists sort by what they show.
+SHOWN_NAME = Lower(Coalesce(NullIf(F("trade_name"), Value("")), F("name")))
+
 # Sort keys a user may ask for, and what they mean: nothing else reaches order_by().
 CLIENT_SORTS = {
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
-    "city": ("city", "name", "pk"),
-    "-city": ("-city", "name", "pk"),
-    "segment": ("segment", "name", "pk"),
-    "-segment": ("-segment", "name", "pk"),
-    "seller": (F("seller__name").asc(nulls_last=True), "name", "pk"),
-    "-seller": (F("seller__name").desc(nulls_last=True), "name", "pk"),
+    "name": (SHOWN_NAME.asc(), "pk"),
+    "-name": (SHOWN_NAME.desc(), "-pk"),
+    "city": ("city", SHOWN_NAME.asc(), "pk"),
+    "-city": ("-city", SHOWN_NAME.asc(), "pk"),
+    "segment": ("segment", SHOWN_NAME.asc(), "pk"),
+    "-segment": ("-segment", SHOWN_NAME.asc(), "pk"),
+    "seller": (F("seller__name").asc(nulls_last=True), SHOWN_NAME.asc(), "pk"),
+    "-seller": (F("seller__name").desc(nulls_last=True), SHOWN_NAME.asc(), "pk"),
     "revenue": (F("reading__revenue_in_abc_window").asc(nulls_first=True), "pk"),
     "-revenue": (F("reading__revenue_in_abc_window").desc(nulls_last=True), "pk"),
     "days": (F("reading__days_since_last_purchase").asc(nulls_last=True), "pk"),

@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -9,12 +12,13 @@ from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.clients import selectors
 from carteira.clients.access import access_client
-from carteira.clients.filters import client_filter_form
+from carteira.clients.filters import client_filter_form, do_remember_query, remembered_query
 from carteira.exports.views import request_export
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360
 
 PAGE_SIZE = 25
+LIST = "clients"  # the list's name in the user's saved filters
 
 
 def _filtered_clients(request):
@@ -30,13 +34,34 @@ def _filtered_clients(request):
     return form, run, clients
 
 
+def _restored(request) -> HttpResponseRedirect | None:
+    """Back to the list without a query: the user's last filter, if it is still valid
+    (a seller since moved out of their scope is not); ``?clear`` forgets it."""
+    if "clear" in request.GET:
+        do_remember_query(request.user, LIST, {})
+        return redirect("clients:list")
+    if request.GET:
+        return None
+    saved = remembered_query(request.user, LIST)
+    if not saved:
+        return None
+    if not client_filter_form(request.user, saved, sorts=selectors.CLIENT_SORTS).is_valid():
+        do_remember_query(request.user, LIST, {})
+        return None
+    return redirect(f"{reverse('clients:list')}?{urlencode(saved)}")
+
+
 @policy("login")
 @require_GET
 def client_list(request):
+    restored = _restored(request)
+    if restored is not None:
+        return restored
     found = _filtered_clients(request)
     if isinstance(found, HttpResponseBadRequest):
         return found
     form, run, clients = found
+    do_remember_query(request.user, LIST, request.GET.dict())
     filters = form.cleaned_data
     page = Paginator(clients, PAGE_SIZE).get_page(filters["page"] or 1)
     context = {
@@ -44,6 +69,7 @@ def client_list(request):
         "page": page,
         "run": run,
         "sort": filters["sort"] or "name",
+        "filtered": not form.client_filter().is_empty(),
         "nav": "clients",
     }
     template = "clients/client_list.html"

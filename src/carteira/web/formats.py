@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+import phonenumbers
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
 from django.conf import settings
@@ -40,3 +41,43 @@ def percent(value, digits: int = 1) -> str:
     if digits:
         pattern = re.sub(r"0(?=[^0#]*$)", "0." + "0" * digits, pattern, count=1)
     return format_percent(value, format=pattern, locale=locale)
+
+
+# The country whose numbers a client record holds without a country code.
+PHONE_REGION = "BR"
+# The region whose national format a language's readers use; others read "+55 11 …".
+LANGUAGE_REGIONS = {"pt-br": "BR"}
+
+
+def phone(value: str | None) -> str:
+    """A phone number as its readers write it: "(11) 98765-4321" in pt-BR for a Brazilian
+    number, "+55 11 98765-4321" in other languages; as typed when it is not a valid number."""
+    if not value:
+        return ""
+    number = _phone_number(value)
+    if number is None:
+        return value
+    language = (translation.get_language() or "pt-br").lower()
+    national = LANGUAGE_REGIONS.get(language) == phonenumbers.region_code_for_number(number)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if national
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def phone_uri(value: str | None) -> str:
+    """``tel:+5511987654321`` for a valid number, else empty (no link)."""
+    number = _phone_number(value or "")
+    if number is None:
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone_number(value: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(value, getattr(settings, "CARTEIRA_PHONE_REGION", PHONE_REGION))
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None

@@ -20,6 +20,16 @@ def percent(value, digits=1):
     return formats.percent(value, int(digits))
 
 
+@register.filter
+def phone(value):
+    return formats.phone(value)
+
+
+@register.filter
+def phone_uri(value):
+    return formats.phone_uri(value)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (for sort/page links)."""
