@@ -35,8 +35,8 @@ def test_each_check_lists_exactly_the_flawed_clients(flawed, director):
 def test_duplicates_are_a_shared_cnpj_root_or_the_same_name_in_the_same_city(flawed, director):
     groups = duplicate_groups(clients_visible_to(director))
     assert [(g.reason, g.key, codes(g.clients)) for g in groups] == [
-        (Reason.CNPJ_ROOT, "11222333", ["A1", "B1"]),
-        (Reason.NAME_CITY, "padaria central · portoalegre/RS", ["A1", "A2"]),
+        (Reason.CNPJ_ROOT, "11.222.333", ["A1", "B1"]),
+        (Reason.NAME_CITY, "padaria central · Porto Alegre/RS", ["A1", "A2"]),
     ]
 
 

@@ -135,21 +135,25 @@ def _cnpj_root_groups(clients: QuerySet[Client]) -> list[tuple[str, str, list[in
     by_root: dict[str, list[int]] = defaultdict(list)
     for root, pk in rows.iterator():
         by_root[root].append(pk)
-    return [(Reason.CNPJ_ROOT, root, ids) for root, ids in sorted(by_root.items()) if len(ids) > 1]
+    return [
+        (Reason.CNPJ_ROOT, f"{root[:2]}.{root[2:5]}.{root[5:]}", ids)
+        for root, ids in sorted(by_root.items())
+        if len(ids) > 1
+    ]
 
 
 def _name_city_groups(clients: QuerySet[Client]) -> list[tuple[str, str, list[int]]]:
     by_key: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    rows = clients.exclude(city="").values_list("pk", "name", "city", "state")
+    shown: dict[tuple[str, str, str], str] = {}  # the city as the first client writes it
+    rows = clients.exclude(city="").values_list("pk", "name", "city", "state").order_by("pk")
     for pk, name, city, state in rows.iterator():
         name_key = normalised_name(name)
         if name_key:
-            by_key[(name_key, fold(city), state.upper())].append(pk)
-    return [
-        (Reason.NAME_CITY, f"{name} · {city}/{state}", ids)
-        for (name, city, state), ids in sorted(by_key.items())
-        if len(ids) > 1
-    ]
+            key = (name_key, fold(city), state.upper())
+            by_key[key].append(pk)
+            shown.setdefault(key, f"{name_key} · {city}/{state.upper()}")
+    return [(Reason.NAME_CITY, shown[key], ids)
+            for key, ids in sorted(by_key.items()) if len(ids) > 1]  # fmt: skip
 
 
 def _reviewed_pairs(ids: set[int]) -> set[tuple[int, int]]:

@@ -4,8 +4,6 @@ counts per check, the client list's filters, and bulk fixes for those who manage
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import client_filter_form
@@ -32,7 +31,6 @@ from carteira.hygiene.services import (
     do_merge_clients,
     do_set_segment,
 )
-from carteira.imports.access import can_import
 from carteira.web.formats import number
 
 PAGE_SIZE = 50
@@ -48,14 +46,13 @@ def _listed(request, data):
 
 
 @policy("login")
-@login_required
 def index(request):
     form, check, clients = _listed(request, request.GET)
     today = timezone.localdate()
     counts = check_counts(clients, today=today)
     context = {"form": form, "check": check, "counts": counts, "nav": "hygiene",
                "tabs": [(c.value, c.label, counts[c.value]) for c in Check],
-               "can_fix": can_import(request.user),
+               "can_fix": MANAGEMENT.held_by(request.user),
                "query": _filter_query(request.GET)}  # fmt: skip
     if check == Check.DUPLICATES:
         groups = duplicate_groups(clients)
@@ -79,12 +76,9 @@ def _back(request):
     return redirect(reverse("hygiene:index") + (f"?{query}" if query else ""))
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def fix(request):
-    if not can_import(request.user):
-        raise PermissionDenied
     form = FixForm(request.POST)
     _filters, check, clients = _listed(request, request.POST)
     if not form.is_valid():
@@ -122,12 +116,9 @@ def fix(request):
     return _back(request)
 
 
-@policy("role:admin,director,manager,analyst")
-@login_required
+@policy(MANAGEMENT)
 @require_POST
 def duplicates(request):
-    if not can_import(request.user):
-        raise PermissionDenied
     form = DuplicateForm(request.POST)
     if not form.is_valid():
         for error in form.errors.values():
