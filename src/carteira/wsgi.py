@@ -12,3 +12,8 @@ application = get_wsgi_application()
 # demo, the client page's worst case fell from ~100 ms to ~36 ms).
 get_resolver().url_patterns  # noqa: B018 -- import every view module now, then freeze
 gc.freeze()
+
+# The review PDF's engine takes seconds to import: load it now, beside the first requests.
+from carteira.review.pdf import warm_up_in_background  # noqa: E402 -- needs the apps loaded
+
+warm_up_in_background()

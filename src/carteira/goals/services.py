@@ -1,9 +1,11 @@
-"""Writing goals: one at a time, a whole grid, or a CSV file."""
+"""Writing goals: one at a time, a whole grid (typed or pasted from a spreadsheet), a copy
+of the previous period's, or a CSV file."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,7 +18,7 @@ from carteira.clients.models import Client
 from carteira.goals.measure import RATES
 from carteira.goals.models import Goal
 from carteira.goals.periods import Period, parse_period
-from carteira.goals.scopes import Scope, may_set
+from carteira.goals.scopes import Scope, may_set, scope_of_goal
 from carteira.organization.models import Seller, Team
 from carteira_core.ingest.problems import ValueProblem
 from carteira_core.ingest.values import decimal_parser, fold, parse_date
@@ -32,6 +34,30 @@ def target_from_input(indicator: str, value: Decimal) -> Decimal:
 
 def target_for_input(indicator: str, target: Decimal) -> Decimal:
     return (target * 100).normalize() if indicator in RATES else target.normalize()
+
+
+# A spreadsheet in pt-BR or es copies 1234 as "1.234": in those languages a dot between
+# groups of three digits is a thousands separator, never a decimal point.
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+
+
+def check_cell(indicator: str, raw: str, *, decimal_comma: bool = True) -> Decimal | None:
+    """A grid cell as typed or pasted: empty → no goal; "1.234,56", "R$ 1.234,56" (money),
+    "70" or "70%" (rates, in %). Raises ValueProblem: ``invalid_number``, ``negative`` or
+    ``over_100`` (a rate above 100 %)."""
+    text = raw.strip().replace("\u00a0", " ")
+    if not text:
+        return None
+    if indicator in RATES and text.endswith("%"):
+        text = text[:-1].strip()
+    if decimal_comma and _THOUSANDS.fullmatch(text):
+        text = text.replace(".", "")
+    value = parse_target(text)
+    if value < 0:
+        raise ValueProblem("negative", value=raw)
+    if indicator in RATES and value > 100:
+        raise ValueProblem("over_100", value=raw)
+    return value
 
 
 def do_set_goal(*, scope: Scope, indicator: str, period: Period, target: Decimal | None,
@@ -64,6 +90,49 @@ def do_save_grid(cells: dict[tuple[Scope, str], Decimal | None], *, period: Peri
                              by=by) is not None  # fmt: skip
     do_record("goals.saved", actor=by, period=period.key, goals=count)
     return count
+
+
+class GoalsWouldBeReplaced(Exception):
+    """Copying would replace goals already set: the caller must ask and pass ``replace``."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
+
+
+def goals_to_copy(*, source: Period, by: User) -> list[Goal]:
+    """The goals of ``source`` that ``by`` may set (a manager: their teams and sellers)."""
+    goals = Goal.objects.filter(period_start=source.start, period_end=source.end)
+    goals = goals.select_related("seller", "team", "client").order_by("pk")
+    return [goal for goal in goals if may_set(by, scope_of_goal(goal))]
+
+
+def _same_slot(goal: Goal, target: Period):
+    return Goal.objects.filter(scope_of_goal(goal).goal_filter(), indicator=goal.indicator,
+                               period_start=target.start, period_end=target.end)  # fmt: skip
+
+
+def goals_replaced_by_copy(*, source: Period, target: Period, by: User) -> int:
+    """How many goals of ``target`` a copy from ``source`` would overwrite."""
+    return sum(_same_slot(goal, target).exists() for goal in goals_to_copy(source=source, by=by))
+
+
+@transaction.atomic
+def do_copy_goals(*, source: Period, target: Period, by: User, replace: bool = False) -> int:
+    """Copy the goals ``by`` may set from ``source`` to ``target`` (same scope, indicator
+    and target), as one audited write; returns how many were copied. Raises
+    GoalsWouldBeReplaced, and writes nothing, when ``target`` already has a goal in one of
+    those places and ``replace`` is not given."""
+    goals = goals_to_copy(source=source, by=by)
+    replaced = sum(_same_slot(goal, target).exists() for goal in goals)
+    if replaced and not replace:
+        raise GoalsWouldBeReplaced(replaced)
+    for goal in goals:
+        do_set_goal(scope=scope_of_goal(goal), indicator=goal.indicator, period=target,
+                    target=goal.target, by=by)  # fmt: skip
+    do_record("goals.copied", actor=by, source=source.key, period=target.key,
+              goals=len(goals), replaced=replaced)  # fmt: skip
+    return len(goals)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -22,3 +23,18 @@ def review_pdf(context: dict) -> bytes:
     html = render_to_string("review/pdf.html", context)
     document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=_local_fetcher())
     return document.write_pdf()
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and lay out one line: its start (3–4 s on the demo machine: cffi,
+    Pango, fontconfig) is then not paid by a user's first review PDF."""
+    from weasyprint import HTML
+
+    HTML(string="<p>.</p>").write_pdf()
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Warm the PDF engine beside the first requests (web workers call this at start)."""
+    thread = threading.Thread(target=warm_up, name="pdf-warm-up", daemon=True)
+    thread.start()
+    return thread

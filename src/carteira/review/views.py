@@ -16,6 +16,7 @@ from carteira.review.charts import review_charts
 from carteira.review.forms import DecisionForm, FollowUpForm
 from carteira.review.models import Decision
 from carteira.review.pdf import review_pdf
+from carteira.review.summary import review_summary
 
 
 def _period(request):
@@ -28,6 +29,7 @@ def _period(request):
 def _context(request, period) -> dict:
     data = selectors.review(request.user, period, today=timezone.localdate())
     data["charts"] = review_charts(data)
+    data["summary"] = review_summary(data)
     data["can_decide"] = can_decide(request.user)
     return data
 
