@@ -39,8 +39,8 @@ def test_the_map_colours_clients_by_proposed_seller_and_marks_the_moving_ones(
     data = map_data(client.get(reverse("distribution:proposal", args=[proposal.pk])))
     assert [s["name"] for s in data["sellers"]] == ["Ana Souza", "Bruno Lima"]
     assert [(s["before"], s["after"]) for s in data["sellers"]] == [(2, 0), (2, 4)]
-    # [lat, lon, proposed seller's row, moving?], in client order: A1, A2, B1, B2
-    assert data["points"] == [[-30.0, -51.2, 1, 1], [-30.1, -51.3, 1, 1],
+    # [lat, lon, proposed seller's row, moving?(, today's seller's row)], in client order
+    assert data["points"] == [[-30.0, -51.2, 1, 1, 0], [-30.1, -51.3, 1, 1, 0],
                               [-29.9, -51.1, 1, 0], [-29.8, -51.0, 1, 0]]  # fmt: skip
     assert data["sellers"][1]["base"] == [-29.0, -51.0]  # home
     assert data["sellers"][0]["base"] == [-30.05, -51.25]  # no home: centre of today's clients
@@ -70,10 +70,14 @@ def test_the_priority_sets_the_move_penalty_and_the_compactness(client, director
     }
     assert got == {
         "rotas": (0.0, 1.0, 0.0),
-        "padrão": (40.0, 1.0, 0.7),
+        "padrão": (4000.0, 0.0, 0.0),  # the default: fewest changes
         "poucas": (4000.0, 0.0, 0.0),
         "compacta": (10.0, 1.0, 1.0),
     }
+    fewest = {r: (s["fewest_moves"], s["tolerance"]) for r, s in
+              Proposal.objects.values_list("reason", "summary")}  # fmt: skip
+    assert fewest == {"rotas": (False, 0.15), "padrão": (True, 0.15), "poucas": (True, 0.15),
+                      "compacta": (False, 0.15)}  # fmt: skip
 
 
 def test_the_priority_form_offers_compact_territories(client, director):
@@ -84,8 +88,35 @@ def test_the_priority_form_offers_compact_territories(client, director):
     with translation.override("en"):
         labels = [str(label) for _v, label in ProposalForm.base_fields["tradeoff"].choices]
     assert labels == [
-        "Fewest changes of seller",
-        "Balanced (recommended)",
+        "Fewest changes of seller (recommended)",
+        "Balance and shorter routes",
         "Compact territories",
         "Shortest routes from home",
+    ]
+
+
+def test_an_inactive_seller_without_clients_is_not_in_the_proposal(
+    director, portfolio, seller_ana, team_sul
+):
+    from carteira.organization.models import Seller
+
+    Seller.objects.create(external_id="V009", name="Ivo Antigo", team=team_sul, active=False)
+    proposal = do_propose(access_distribution(director), team=team_sul, reason="x", by=director,
+                          tradeoff=ProposalForm.default_options())  # fmt: skip
+    assert [r["name"] for r in proposal.summary["sellers"]] == ["Ana Souza", "Bruno Lima"]
+
+
+def test_the_proposal_reads_in_plain_portuguese(client, director, portfolio, team_sul):
+    # Ana and Bruno, equal capacity: Ana holds three clients, Bruno one. No revenue yet:
+    # no sentence about it.
+    Client.objects.filter(pk=portfolio["B1"].pk).update(seller=portfolio["A1"].seller)
+    proposal = do_propose(access_distribution(director), team=team_sul, reason="x", by=director,
+                          tradeoff=ProposalForm.default_options())  # fmt: skip
+    client.force_login(director)
+    page = client.get(reverse("distribution:proposal", args=[proposal.pk]))
+    assert page.context["plain"] == [
+        "1 de 4 clientes muda de vendedor (25,0%).",
+        "Carga de trabalho: hoje o vendedor mais carregado tem 50% a mais que a média; com a "
+        "proposta, 0%.",
+        "Equilíbrio pedido: cada vendedor a ±15% da carga média.",
     ]

@@ -47,6 +47,10 @@ def company_objects(manager, seller) -> dict[str, int]:
     ids["proposal_id"] = (
         apps.get_model("distribution", "Proposal").objects.create(reason="teste").pk
     )
+    ids["move_id"] = (
+        apps.get_model("distribution", "MoveBatch").objects.create(kind="bulk", reason="teste",
+                                                                   on=DAY).pk  # fmt: skip
+    )
     ids["decision_id"] = (
         apps.get_model("review", "Decision")
         .objects.create(period_start=DAY, period_end=DAY, text="Decisão")

@@ -5,13 +5,13 @@ everyone else gets a 404 (the pages do not exist for them)."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from carteira.accounts.models import Role, User
 from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.clients.models import Client
-from carteira.distribution.models import PortfolioRule, Proposal
+from carteira.distribution.models import MoveBatch, MoveBatchItem, PortfolioRule, Proposal
 from carteira.organization.models import Seller, Team
 
 DISTRIBUTORS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.MANAGER})
@@ -48,6 +48,23 @@ class Scope:
         try:
             return self.proposals().get(pk=proposal_id)
         except (Proposal.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    def batches(self) -> QuerySet[MoveBatch]:
+        """The history: every batch for the whole company; for a manager, the batches that
+        moved a client from or to a seller of their teams."""
+        batches = MoveBatch.objects.select_related("created_by", "reverses")
+        if self.whole_company:
+            return batches
+        mine = MoveBatchItem.objects.filter(
+            Q(seller_from__in=self.sellers) | Q(seller_to__in=self.sellers)
+        ).values("batch")
+        return batches.filter(pk__in=mine)
+
+    def batch(self, batch_id) -> MoveBatch:
+        try:
+            return self.batches().get(pk=batch_id)
+        except (MoveBatch.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
 
 

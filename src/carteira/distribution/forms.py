@@ -136,25 +136,43 @@ class ProposalForm(forms.Form):
     # carteira_core.distribution.model.Options per priority: move_km (what a move "costs"
     # in km of travel per contact a week), revenue_weight (how much more a big client's
     # move costs), compactness (distance to the territory centre against distance to the
-    # seller's home) and the revenue repair. docs/benchmarks.md: "changes" comes within ~2 %
-    # of the CP-SAT lower bound on moves; "compact" is as compact as capacitated k-means.
+    # seller's home), the revenue repair, and fewest_moves (CP-SAT: the fewest clients
+    # that must change hands for the balance chosen, ADR 14). The default moves as few
+    # clients as the tolerance allows, then keeps revenue in its band with a few more.
     TRADEOFFS = {
         "changes": {"move_km": 4000.0, "revenue_weight": 0.0, "compactness": 0.0,
-                    "revenue_repair_passes": 0},
+                    "fewest_moves": True},
         "balanced": {"move_km": 40.0, "revenue_weight": 1.0, "compactness": 0.7},
         "compact": {"move_km": 10.0, "revenue_weight": 1.0, "compactness": 1.0},
         "routes": {"move_km": 0.0, "revenue_weight": 1.0, "compactness": 0.0},
     }  # fmt: skip
     tradeoff = forms.ChoiceField(
-        label=_("Priority"), initial="balanced", required=False,
-        choices=[("changes", _("Fewest changes of seller")),
-                 ("balanced", _("Balanced (recommended)")),
+        label=_("Priority"), initial="changes", required=False,
+        choices=[("changes", _("Fewest changes of seller (recommended)")),
+                 ("balanced", _("Balance and shorter routes")),
                  ("compact", _("Compact territories")),
                  ("routes", _("Shortest routes from home"))],
     )  # fmt: skip
+    # How far from the average workload a seller may stay (each seller's contacts a week
+    # per unit of capacity). A wider band moves fewer clients: docs/benchmarks.md.
+    TOLERANCES = {"5": 0.05, "10": 0.10, "15": 0.15, "20": 0.20}
+    tolerance = forms.ChoiceField(
+        label=_("Balance tolerance"), initial="15", required=False,
+        choices=[("5", _("±5 % of the average workload")),
+                 ("10", _("±10 % of the average workload")),
+                 ("15", _("±15 % of the average workload (recommended)")),
+                 ("20", _("±20 % of the average workload"))],
+    )  # fmt: skip
+
+    @classmethod
+    def default_options(cls) -> dict[str, float]:
+        """The Options of the form's initial choices (a departure's proposal uses them)."""
+        return {**cls.TRADEOFFS["changes"], "tolerance": cls.TOLERANCES["15"]}
 
     def tradeoff_options(self) -> dict[str, float]:
-        return dict(self.TRADEOFFS[self.cleaned_data.get("tradeoff") or "balanced"])
+        options = dict(self.TRADEOFFS[self.cleaned_data.get("tradeoff") or "changes"])
+        options["tolerance"] = self.TOLERANCES[self.cleaned_data.get("tolerance") or "15"]
+        return options
 
     def __init__(self, *args, teams, whole_company: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """The proposal on a map: every client of the proposal's sellers coloured by the seller
-proposed, the moving ones marked, and each seller's base (the input of the map's JS)."""
+proposed, the moving ones ringed in the colour of today's seller (the diff: from → to),
+and each seller's base (the input of the map's JS)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +37,10 @@ def proposal_map(scope: Scope, proposal: Proposal) -> dict:
         proposed = moved.get(pk, seller) if proposal.status == Proposal.State.DRAFT else seller
         if proposed not in order:
             continue
-        points.append([round(lat, 5), round(lon, 5), order[proposed], int(pk in moved)])
+        point = [round(lat, 5), round(lon, 5), order[proposed], int(pk in moved)]
+        if pk in moved and proposal.status == Proposal.State.DRAFT:
+            point.append(order.get(seller, -1))  # today's seller's row: the map's "from"
+        points.append(point)
         s = sums.setdefault(seller, [0.0, 0.0, 0])  # today's portfolio: the base if no home
         s[0], s[1], s[2] = s[0] + lat, s[1] + lon, s[2] + 1
     return {
@@ -44,7 +48,8 @@ def proposal_map(scope: Scope, proposal: Proposal) -> dict:
         "sellers": [_seller(r, i, sums, homes) for i, r in enumerate(rows)],
         **base_map_config(scope.user),
         "cardUrl": reverse("territory:card", args=[0]),
-        "text": {"moved": _("moves to this seller"), "base": _("Base of %s")},
+        "text": {"moved": _("from %(from)s to %(to)s"), "base": _("Base of %s"),
+                 "nobody": _("no seller")},
     }  # fmt: skip
 
 

@@ -88,3 +88,56 @@ class Cover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} → {self.returns_to_id} @ {self.until}"
+
+
+class MoveBatch(models.Model):
+    """One change of hands of many clients, as the user decided it: who, when, why, and
+    every client's from → to (``items``). A reversal is a batch too (``reverses``)."""
+
+    class Kind(models.TextChoices):
+        BULK = "bulk", _("Move from the client list")
+        REASSIGN = "reassign", _("Reassignment")
+        REVERSAL = "reversal", _("Undo")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    on = models.DateField(_("date of the change"))
+    until = models.DateField(_("until"), null=True, blank=True)  # a temporary cover
+    # The client list's filter, for a move of "every client matching the filter".
+    query = models.JSONField(default=dict, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    )
+    moved = models.PositiveIntegerField(_("clients moved"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("batch of moves")
+        verbose_name_plural = _("batches of moves")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.reason}"
+
+
+class MoveBatchItem(models.Model):
+    """One client of a batch: from whom to whom, and the assignment the move opened (a
+    reversal gives back only clients whose open assignment is still that one)."""
+
+    batch = models.ForeignKey(MoveBatch, on_delete=models.CASCADE, related_name="items")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    seller_from = models.ForeignKey(Seller, null=True, on_delete=models.PROTECT, related_name="+")
+    seller_to = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "client"], name="one_move_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.seller_from_id} → {self.seller_to_id}"

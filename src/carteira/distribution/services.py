@@ -1,21 +1,25 @@
-"""Writes: apply rules, reassign, propose, apply or discard a proposal, return covers.
-Every change of hands goes through clients.services.do_assign_clients_bulk, so history,
-Client.seller (hence permissions), open tasks and the audit trail follow."""
+"""Writes: apply rules, reassign, propose, apply or discard a proposal, return covers,
+undo a batch of moves. Every change of hands goes through
+clients.services.do_assign_clients_bulk, so history, Client.seller (hence permissions),
+open tasks and the audit trail follow; a reassignment (and its undoing) is also one
+MoveBatch, listed in the history."""
 
 import datetime as dt
 from dataclasses import dataclass, replace
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import User
+from carteira.audit.services import do_record
 from carteira.clients.models import Assignment, Client
 from carteira.clients.services import do_assign_clients_bulk
 from carteira.distribution import engine
 from carteira.distribution.access import Scope
-from carteira.distribution.models import Cover, PortfolioRule, Proposal
+from carteira.distribution.models import Cover, MoveBatch, MoveBatchItem, PortfolioRule, Proposal
+from carteira.distribution.selectors import ReversalPreview, reversal_preview
 from carteira.organization.models import Seller, Team
 from carteira_core.distribution.metrics import measure
 from carteira_core.distribution.model import Options
@@ -71,6 +75,45 @@ def _covers(moved_from: dict[int, int], until: dt.date) -> None:
 
 
 @transaction.atomic
+def do_move_clients(
+    changes: dict[int, int],
+    *,
+    kind: str,
+    on: dt.date,
+    reason: str,
+    by: User,
+    until: dt.date | None = None,
+    query: dict | None = None,
+    reverses: MoveBatch | None = None,
+) -> MoveBatch:
+    """Give each client of ``changes`` (client id → seller id) to its seller as ONE batch:
+    the assignments, the batch with every client's from → to and one audit event. With
+    ``until``, a temporary cover: the clients return on that day (return_covers)."""
+    before = dict(Client.objects.filter(pk__in=list(changes)).values_list("pk", "seller_id"))
+    moving = {cid: sid for cid, sid in changes.items() if cid in before and before[cid] != sid}
+    batch = MoveBatch.objects.create(
+        kind=kind, reason=reason, on=on, until=until, query=query or {}, reverses=reverses,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )  # fmt: skip
+    batch.moved = do_assign_clients_bulk(moving, on=on, reason=reason, by=by)
+    batch.save(update_fields=["moved"])
+    opened = dict(
+        Assignment.objects.filter(client_id__in=list(moving), end_date__isnull=True).values_list(
+            "client_id", "pk"
+        )
+    )
+    MoveBatchItem.objects.bulk_create(
+        MoveBatchItem(batch=batch, client_id=cid, seller_from_id=before[cid], seller_to_id=sid,
+                      assignment_id=opened[cid])
+        for cid, sid in sorted(moving.items())
+    )  # fmt: skip
+    if until is not None:
+        _covers({cid: before[cid] for cid in moving if before[cid] is not None}, until)
+    do_record("distribution.batch", actor=by, obj=batch, kind=kind, moved=batch.moved,
+              reverses=reverses.pk if reverses else None)  # fmt: skip
+    return batch
+
+
 def do_reassign(
     clients: QuerySet[Client],
     seller: Seller,
@@ -79,13 +122,38 @@ def do_reassign(
     reason: str,
     by: User,
     until: dt.date | None = None,
-) -> int:
-    """Give every client of ``clients`` to ``seller``; with ``until``, only until that day."""
-    before = dict(clients.exclude(seller=seller).values_list("pk", "seller_id"))
-    moved = do_assign_clients_bulk(dict.fromkeys(before, seller.pk), on=on, reason=reason, by=by)
-    if until is not None:
-        _covers({cid: sid for cid, sid in before.items() if sid is not None}, until)
-    return moved
+    kind: str = MoveBatch.Kind.REASSIGN,
+    query: dict | None = None,
+) -> MoveBatch:
+    """Give every client of ``clients`` to ``seller`` (one batch); with ``until``, only
+    until that day."""
+    ids = clients.exclude(seller=seller).values_list("pk", flat=True)
+    return do_move_clients(dict.fromkeys(ids, seller.pk), kind=kind, on=on, reason=reason,
+                           by=by, until=until, query=query)  # fmt: skip
+
+
+class AlreadyUndone(Exception):
+    """A batch is undone once; undo its undoing to move the clients again."""
+
+
+@transaction.atomic
+def do_undo_batch(scope: Scope, batch: MoveBatch, *, on: dt.date, by: User) -> MoveBatch:
+    """Give back the clients of ``batch`` to their sellers of before, as one batch. Clients
+    moved again since (their open assignment is no longer the batch's), and clients whose
+    seller of before left or is outside the user's scope, stay where they are."""
+    batch = MoveBatch.objects.select_for_update().get(pk=batch.pk)
+    if MoveBatch.objects.filter(reverses=batch).exists():
+        raise AlreadyUndone
+    preview: ReversalPreview = reversal_preview(scope, batch)
+    changes = {item.client_id: item.seller_from_id for item in preview.back}
+    undo = do_move_clients(
+        changes, kind=MoveBatch.Kind.REVERSAL, on=on, by=by, reverses=batch,
+        reason=_("Undo of #%(n)d: %(reason)s") % {"n": batch.pk, "reason": batch.reason},
+    )  # fmt: skip
+    Cover.objects.filter(
+        assignment_id__in=[item.assignment_id for item in preview.back], returned_on__isnull=True
+    ).update(returned_on=on)
+    return undo
 
 
 def _summary(sellers, clients, after: dict[int, int], names: dict[int, str]) -> dict:
@@ -109,7 +177,8 @@ def _summary(sellers, clients, after: dict[int, int], names: dict[int, str]) -> 
     ]
     overall = {
         key: {"max_over_mean": round(m.max_over_mean, 3), "cv": round(m.cv, 3),
-              "revenue_cv": round(m.revenue_cv, 3), "mean_km": round(m.mean_km, 1)}
+              "revenue_cv": round(m.revenue_cv, 3), "mean_km": round(m.mean_km, 1),
+              "revenue_max_over_mean": round(m.revenue_max_over_mean, 3)}
         for key, m in (("before", before_m), ("after", after_m))
     }  # fmt: skip
     return {"sellers": rows, **overall}
@@ -133,6 +202,9 @@ def do_propose(
     """Draft a balanced distribution of the team's clients (all, for the whole company).
     ``tradeoff``: Options fields (ProposalForm.TRADEOFFS); None: the defaults."""
     sellers_qs = proposal_sellers(scope, team)
+    # An inactive seller takes no part, unless they still hold clients (who must move).
+    holding = scope.clients.filter(seller__in=sellers_qs).values("seller")
+    sellers_qs = sellers_qs.filter(Q(active=True) | Q(pk__in=holding))
     sellers = engine.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
     clients = engine.client_inputs(scope.clients.filter(seller__in=sellers_qs))
     if not clients or not any(s.can_receive for s in sellers):
@@ -151,6 +223,9 @@ def do_propose(
             "move_km": options.move_km,
             "revenue_weight": options.revenue_weight,
             "compactness": options.compactness,
+            "tolerance": options.tolerance,
+            "fewest_moves": options.fewest_moves,
+            "clients": len(clients),
         },
         created_by=by,
     )

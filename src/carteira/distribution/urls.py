@@ -15,4 +15,7 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:proposal_id>/apply/", views.proposal_apply, name="proposal_apply"),
     path("proposals/<int:proposal_id>/discard/", views.proposal_discard, name="proposal_discard"),
+    path("moves/", views.history, name="history"),
+    path("moves/<int:move_id>/", views.batch_detail, name="batch"),
+    path("moves/<int:move_id>/undo/", views.batch_undo, name="batch_undo"),
 ]

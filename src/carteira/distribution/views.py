@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.clients.filters import segments_of
-from carteira.distribution import services
+from carteira.distribution import selectors, services
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
 from carteira.distribution.mapping import proposal_map
@@ -86,7 +87,7 @@ def reassign(request):
             moved = services.do_reassign(
                 clients, target, on=timezone.localdate(), reason=reason, by=request.user,
                 until=form.cleaned_data["until"],
-            )  # fmt: skip
+            ).moved  # fmt: skip
             messages.success(
                 request,
                 ngettext("%(n)d client moved to %(s)s.", "%(n)d clients moved to %(s)s.", moved)
@@ -112,7 +113,7 @@ def departure(request):
             moved = services.do_reassign(
                 scope.clients.filter(seller=seller), form.cleaned_data["seller_to"],
                 on=timezone.localdate(), reason=reason, by=request.user, until=until,
-            )  # fmt: skip
+            ).moved  # fmt: skip
             if until is None:
                 seller.active = False
                 seller.save(update_fields=["active"])
@@ -124,7 +125,7 @@ def departure(request):
         try:
             proposal = services.do_propose(
                 scope, team=seller.team, reason=reason, by=request.user, leaving=seller,
-                until=until,
+                until=until, tradeoff=ProposalForm.default_options(),
             )  # fmt: skip
         except ValueError as error:
             messages.error(request, str(error))
@@ -179,6 +180,7 @@ def proposal_detail(request, proposal_id: int):
     ]
     context = {
         "proposal": proposal,
+        "plain": selectors.proposal_in_words(proposal.summary, len(proposal.moves)),
         "moves": moves,
         "chart": _chart(proposal),
         "map": proposal_map(scope, proposal),
@@ -210,3 +212,45 @@ def proposal_discard(request, proposal_id: int):
     scope = access_distribution(request.user)
     services.do_discard_proposal(scope.proposal(proposal_id), by=request.user)
     return redirect("distribution:index")
+
+
+HISTORY_ROWS = 50
+
+
+@policy(MANAGEMENT)
+def history(request):
+    scope = access_distribution(request.user)
+    batches = scope.batches().prefetch_related("reversal")[:HISTORY_ROWS]
+    return _page(request, "history.html", {"batches": batches})
+
+
+@policy(MANAGEMENT)
+def batch_detail(request, move_id: int):
+    scope = access_distribution(request.user)
+    batch = scope.batch(move_id)
+    items = batch.items.select_related("client", "seller_from", "seller_to")
+    if not scope.whole_company:  # a manager sees the moves of their teams' sellers only
+        items = items.filter(Q(seller_from__in=scope.sellers) | Q(seller_to__in=scope.sellers))
+    context = {"batch": batch, "items": items[:PREVIEW_ROWS], "rows": PREVIEW_ROWS}
+    if batch.kind != batch.Kind.REVERSAL and not hasattr(batch, "reversal"):
+        context["undo"] = selectors.reversal_preview(scope, batch)
+    return _page(request, "batch.html", context)
+
+
+@policy(MANAGEMENT)
+@require_POST
+def batch_undo(request, move_id: int):
+    scope = access_distribution(request.user)
+    batch = scope.batch(move_id)
+    try:
+        undo = services.do_undo_batch(scope, batch, on=timezone.localdate(), by=request.user)
+    except services.AlreadyUndone:
+        messages.error(request, _("This move was already undone."))
+        return redirect("distribution:batch", batch.pk)
+    messages.success(
+        request,
+        ngettext("Undone: %(n)d client went back to their seller.",
+                 "Undone: %(n)d clients went back to their sellers.", undo.moved)
+        % {"n": undo.moved},
+    )  # fmt: skip
+    return redirect("distribution:batch", undo.pk)

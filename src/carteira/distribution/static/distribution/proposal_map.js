@@ -1,5 +1,6 @@
 // The proposal on a map: clients coloured by the proposed seller, the moving ones larger
-// with a dark ring, and each seller's base as a square. No tiles unless configured.
+// and ringed in the colour of today's seller (from → to in the tooltip), and each
+// seller's base as a square. No tiles unless configured.
 (function () {
   const el = document.getElementById("proposal-map");
   const dataEl = document.getElementById("proposal-map-data");
@@ -18,11 +19,15 @@
   function draw(points, moved) {
     for (const p of points) {
       const seller = data.sellers[p[2]];
+      const from = moved && p.length > 4 && p[4] >= 0 ? data.sellers[p[4]] : null;
       const marker = L.circleMarker([p[0], p[1]], {
-        renderer: renderer, radius: moved ? 7 : 4, weight: moved ? 2.5 : 0.5,
-        color: moved ? "#111111" : "#ffffff", fillColor: seller.colour, fillOpacity: moved ? 1 : 0.75,
+        renderer: renderer, radius: moved ? 7 : 4, weight: moved ? 3.5 : 0.5,
+        color: moved ? (from ? from.colour : "#111111") : "#ffffff",
+        fillColor: seller.colour, fillOpacity: moved ? 1 : 0.75,
       });
-      marker.bindTooltip(seller.name + (moved ? " · " + data.text.moved : ""));
+      const label = moved ? data.text.moved.replace("%(from)s", from ? from.name : data.text.nobody)
+        .replace("%(to)s", seller.name) : seller.name;
+      marker.bindTooltip(label);
       marker.addTo(map);
       bounds.push([p[0], p[1]]);
     }
