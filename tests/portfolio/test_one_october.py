@@ -25,6 +25,7 @@ from carteira.review import views as review_views
 from carteira_core.demo import generate
 from carteira_core.engine import indicator_counts, read_portfolio, whole_month
 from tests.api.conftest import caller_for
+from tests.exports.conftest import exported, rows_of
 
 pytestmark = pytest.mark.django_db
 OCT_31 = dt.date(2026, 10, 31)
@@ -156,3 +157,15 @@ def test_a_period_the_cli_does_not_know_is_refused_in_pt_br(demo):
 
     with translation.override("pt-br"), pytest.raises(CommandError, match="--period"):
         call_command("report", "kpis", "--as-of", "2026-10-31", "--period", "week")
+
+
+@pytest.mark.django_db(transaction=True)  # the export worker closes its connection
+def test_the_dashboard_kpi_export_of_the_month_names_october_and_gives_its_figures(client, demo):
+    counts = _engine_october()
+    client.force_login(demo)
+    url = reverse("exports:report", args=["kpis", "csv"])
+    with time_machine.travel(ON_15_NOV, tick=False):
+        (row,) = rows_of(exported(client, url, {"as_of": "2026-10-31", "period": "month"}))
+    assert (row["period"], row["from"], row["to"]) == ("month", "2026-10-01", "2026-10-31")
+    assert Decimal(row["revenue"]) == Decimal(counts["revenue"]) / 100
+    assert int(row["purchases"]) == counts["purchases"]

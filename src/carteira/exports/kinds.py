@@ -270,7 +270,7 @@ def _report_plan(user, report: str, data) -> Plan:
         elif report == "matrix":
             found = matrix_report(run, by, readings)
         else:
-            found = _own_kpis(user, run, by)
+            found = _own_kpis(user, run, by, filters.get("period"))
         columns, rows = as_table(report, found)
         return Table(columns, rows)
 
@@ -285,7 +285,9 @@ def _may_read_kpis_by(user, by: str | None) -> bool:
     return (by or "seller") == "seller" or (by == "team" and user.role == Role.MANAGER)
 
 
-def _own_kpis(user, run, by: str | None) -> dict:
+def _own_kpis(user, run, by: str | None, period: str | None = None) -> dict:
+    """The KPI groups the user may read, over the dashboard's period (its rows name it)."""
     if not user.sees_whole_portfolio:
         by = by or "seller"
-    return keep_own_groups(kpi_report(run, by), user, by)
+    window, run = k.period_of_run(run, period)
+    return keep_own_groups(kpi_report(run, by, window), user, by)

@@ -11,13 +11,13 @@ from fractions import Fraction
 from django.db.models import Q, QuerySet
 
 from carteira.agenda.models import Task
-from carteira.goals.measure import Progress, progress
 from carteira.goals.models import Goal
 from carteira.goals.periods import Period
 from carteira.goals.scopes import Scope, scope_of_goal
 from carteira.portfolio.kpis import Kpis, kpis_of, period_run
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira_core.engine import Period as EnginePeriod
+from carteira_core.engine.attainment import Progress, progress
 
 
 def goals_of_period(period: Period) -> QuerySet[Goal]:

@@ -19,7 +19,6 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from carteira.accounts.models import User
 from carteira.agenda.models import Task
 from carteira.clients.access import clients_visible_to
-from carteira.goals.measure import CEILINGS, Progress
 from carteira.goals.models import Goal
 from carteira.goals.periods import Period, month_of
 from carteira.goals.scopes import Scope, teams_visible_to
@@ -30,6 +29,7 @@ from carteira.portfolio.kpis import period_run
 from carteira.portfolio.models import ClientSnapshot
 from carteira.review.models import Decision
 from carteira_core.engine import CUSTOMER, LOST, whole_month
+from carteira_core.engine.attainment import CEILINGS, Progress
 
 INDICATORS = [value for value in Goal.Indicator.values]
 TOP_RISKS = 10

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import json
 import statistics
 import sys
@@ -29,6 +28,7 @@ from carteira.portfolio import engine
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.rules_store import current_rules
 from carteira_core.engine import PortfolioInput, read_portfolio
+from carteira_core.engine.rhythm import purchase_rhythm
 from carteira_core.rules import PortfolioRules
 
 STOPPED_MIN_DAYS, STOPPED_MAX_DAYS = 15, 120
@@ -56,27 +56,22 @@ def bucket(gap: float | None) -> str:
 
 
 def _purchase_facts(data: PortfolioInput, as_of: dt.date, rules: PortfolioRules) -> dict:
-    """Per client: purchases in the year up to its last purchase, and its rhythm (median
-    gap between distinct purchase days in the cycle lookback window), or None."""
-    lc = rules.lifecycle
-    purchases = data.orders.filter(
-        ~pl.col("cancelled") & (pl.col("amount_cents") > 0) & (pl.col("date") <= as_of)
-    ).select("client_id", "date")
-    facts: dict[int, dict] = {}
-    lookback_start = as_of - dt.timedelta(days=lc.cycle_lookback_days)
-    for (client_id,), group in purchases.group_by("client_id"):
-        days = sorted(group["date"].to_list())
-        last = days[-1]
-        year_start = last - dt.timedelta(days=365)
-        distinct = sorted({d for d in days if d > lookback_start})
-        gaps = [(b - a).days for a, b in itertools.pairwise(distinct)]
-        facts[client_id] = {
-            "purchases_prior_year": sum(1 for d in days if d > year_start),
-            "rhythm_days": statistics.median(gaps)
-            if len(distinct) >= lc.cycle_min_purchases
-            else None,
+    """Per client: purchases in the year up to its last purchase, and its rhythm (the
+    engine's median gap between distinct purchase days in the cycle lookback window, as
+    cycle mode measures it), or None."""
+    rows = purchase_rhythm(data, as_of, rules).iter_rows(named=True)
+    return {
+        row["client_id"]: {
+            "purchases_prior_year": row["purchases_prior_year"],
+            "rhythm_days": _whole(row["rhythm_days"]),
         }
-    return facts
+        for row in rows
+    }
+
+
+def _whole(days: float | None) -> float | int | None:
+    """7.0 → 7: a median of whole days reads as one unless it falls between two."""
+    return int(days) if days is not None and days.is_integer() else days
 
 
 def _spread(values: list[int]) -> dict:
