@@ -51,3 +51,23 @@ def test_a_seller_on_a_phone_sees_their_own_dashboard(page, live_server, history
     log_in(page, live_server, "ana")
     assert page.locator("#kpi-positivation .kpi-value").inner_text() == "50,0%"
     page.screenshot(path=SHOTS / "painel-vendedor-celular.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_reads_the_indicators_of_the_quarter_and_the_page_names_it(
+    page, live_server, history, manager_sul, console_errors
+):
+    do_snapshot(T)
+    offline(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "marta")
+    assert "Período de 01/06/2026 a 30/06/2026" in page.locator("hgroup").inner_text()
+    page.get_by_label("Indicadores de").select_option(label="trimestre")
+    page.get_by_role("button", name="Mostrar").click()
+    page.wait_for_url("**/portfolio/?*period=quarter*")
+    heading = page.locator("hgroup").inner_text()
+    assert "Período de 01/04/2026 a 30/06/2026" in heading
+    assert "comparado com 01/01/2026 a 31/03/2026" in heading
+    page.screenshot(path=SHOTS / "painel-trimestre.png", full_page=True)
+    assert console_errors == []

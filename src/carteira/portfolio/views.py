@@ -115,6 +115,11 @@ def _trend_runs(period, run: SnapshotRun) -> list[SnapshotRun | None]:
     return [*reversed(earlier), run]
 
 
+def _stored(points: list[dict]) -> list[dict]:
+    """The trend's points that have a stored reading (months not stored are left out)."""
+    return [point for point in points if point["date"] is not None]
+
+
 def _flow_rows(flows: dict, query: dict, limit: int = 10) -> list[dict]:
     """The largest status changes since a period ago, each with its clients per class and
     the links to the client list behind each number (``query``: reading and slice)."""
@@ -165,6 +170,7 @@ def dashboard(request):
     current = kpis[period_run.pk]
     previous = kpis.get(previous_run.pk) if previous_run is not None else None
     parts = f.breakdown(request.user, filters, run, scope)
+    trend_runs = _trend_runs(period, period_run)
     counts, flows = parts["counts"], parts["flows"]
     largest = max(counts.values(), default=0) or 1
     slice_query = {name: value for name, value in request.GET.items()
@@ -188,7 +194,7 @@ def dashboard(request):
         matrix=_matrix_rows(parts["matrix"]),
         matrix_statuses=[s for s in STATUSES if s != "prospect"],
         prospects=counts.get("prospect", 0),
-        trend={"points": f.trend(request.user, filters, _trend_runs(period, period_run), scope)},
+        trend={"points": _stored(f.trend(request.user, filters, trend_runs, scope))},
         slice_query=slice_query,
     )
     return render(request, "portfolio/dashboard.html", context)
