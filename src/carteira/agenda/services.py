@@ -151,3 +151,16 @@ def do_revoke_feed(seller: Seller, *, by: User) -> int:
     )
     do_record("calendar_feed.revoked", actor=by, obj=seller)
     return revoked
+
+
+@transaction.atomic
+def do_set_task_status(task: Task, status: str, *, by: User) -> Task:
+    """Open, finish or cancel a task without recording a contact (the API's PATCH; the
+    seller's agenda closes a task with its outcome through do_close_task)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status != status:
+        task.status = status
+        task.completed_at = timezone.now() if status == Task.Status.DONE else None
+        task.save(update_fields=["status", "completed_at"])
+        do_record("task.status_changed", actor=by, obj=task, status=status)
+    return task

@@ -1,18 +1,19 @@
-"""Interactions (list/create) and tasks (list/update status) of the caller's clients."""
+"""Interactions (list/create) and tasks (list/update status) of the caller's clients;
+writes through interactions.services and agenda.services."""
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja import Path, Status
 from ninja.errors import HttpError
 
 from carteira.agenda.models import Task
+from carteira.agenda.services import do_set_task_status
 from carteira.api import schemas as s
 from carteira.api.policy import CLIENT_SCOPE, MAX_ID, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
-from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
 from carteira.interactions.models import Interaction
+from carteira.interactions.services import do_record_interaction
 
 interactions = Router(tags=["interactions"])
 tasks = Router(tags=["tasks"])
@@ -37,11 +38,8 @@ def list_interactions(
 @interactions.post("", response={201: s.InteractionOut}, openapi_extra=policy(CLIENT_SCOPE))
 def create_interaction(request, payload: s.InteractionCreate):
     client = get_or_404(clients_visible_to(request.user), payload.client_id)
-    interaction = Interaction.objects.create(
-        **payload.dict(), seller_id=client.seller_id, recorded_by=request.user
-    )
-    do_record("interaction.created", actor=request.user, obj=interaction, client=client.pk)
-    return Status(201, interaction)
+    fields = payload.dict(exclude={"client_id"})
+    return Status(201, do_record_interaction(client, by=request.user, via="api", **fields))
 
 
 def visible_tasks(user):
@@ -72,9 +70,4 @@ def list_tasks(
 @tasks.patch("/{int:task_id}", response=s.TaskOut, openapi_extra=policy(CLIENT_SCOPE))
 def update_task(request, payload: s.TaskUpdate, task_id: int = Path(..., ge=1, le=MAX_ID)):
     task = get_or_404(visible_tasks(request.user), task_id)
-    if task.status != payload.status:
-        task.status = payload.status
-        task.completed_at = timezone.now() if payload.status == Task.Status.DONE else None
-        task.save(update_fields=["status", "completed_at"])
-        do_record("task.status_changed", actor=request.user, obj=task, status=task.status)
-    return task
+    return do_set_task_status(task, payload.status, by=request.user)
