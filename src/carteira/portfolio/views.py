@@ -49,16 +49,17 @@ GOAL_INDICATORS = ("positivation", "coverage", "churn_rate", "reactivated", "ave
                    "new_clients", "revenue")  # fmt: skip
 
 
-def _goals(user, filters, as_of: dt.date) -> dict[str, object]:
-    """The month's goal of each card's indicator for the scope (one query)."""
-    from carteira.goals.periods import month_of
+def _goals(user, filters, as_of: dt.date, quarter: bool = False) -> dict[str, object]:
+    """The month's (the quarter's, for the quarter's indicators) goal of each card's
+    indicator for the scope (one query)."""
+    from carteira.goals.periods import month_of, quarter_of
     from carteira.goals.selectors import goals_of_period
 
     scope = _goal_scope(user, filters)
     if scope is None:
         return {}
     goals = (
-        goals_of_period(month_of(as_of))
+        goals_of_period(quarter_of(as_of) if quarter else month_of(as_of))
         .filter(scope.goal_filter(), indicator__in=GOAL_INDICATORS)
         .order_by("indicator", "-pk")
         .values_list("indicator", "target")
@@ -171,6 +172,7 @@ def dashboard(request):
     previous = kpis.get(previous_run.pk) if previous_run is not None else None
     parts = f.breakdown(request.user, filters, run, scope)
     trend_runs = _trend_runs(period, period_run)
+    goals = _goals(request.user, filters, run.as_of, quarter=period.kind == "quarter")
     counts, flows = parts["counts"], parts["flows"]
     largest = max(counts.values(), default=0) or 1
     slice_query = {name: value for name, value in request.GET.items()
@@ -180,7 +182,7 @@ def dashboard(request):
         period=period,
         period_start=period.start,
         previous_run=previous_run,
-        cards=_cards(current, previous, _goals(request.user, filters, run.as_of)),
+        cards=_cards(current, previous, goals),
         kpis=current,
         pyramid=[
             {
