@@ -364,8 +364,8 @@ def _cost(p: _Problem, clients: np.ndarray, sellers: np.ndarray) -> np.ndarray:
 def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
     """Replace the flow's answer by one with the fewest moves that keeps every seller in
     the repair's band (widened to the flow's own loads, so the flow's answer is always a
-    solution: never worse). Then, at that many moves, the least travel: CP-SAT on groups
-    split by place, then a flow picks which clients of each group go where."""
+    solution: never worse). Then, at that many moves, the least travel (CP-SAT again), and
+    a flow picks which clients of each group go where."""
     margin = 0.9 * options.tolerance  # the band of _repair
     assigned = owner >= 0
     load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=len(p.target))
@@ -379,13 +379,25 @@ def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
         return
     cost = _cost(p, np.arange(len(owner)), np.arange(len(p.target)))
     _realise(fewest, cost, owner)
+    # At that many moves, the least cost: on groups split by place (each client's cost
+    # close to its group's mean); if CP-SAT finds nothing in time, on the same groups.
+    steps = {"cost": cost, "max_moves": fewest.moves, "seconds": options.fewest_moves_time}
     region = _rows(np.stack(_grid(p, options.fewest_moves_region_km), axis=1))
-    cheapest = solve_groups(
-        p.work, p.eligible, p.current, hint_owner=owner, cost=cost, max_moves=fewest.moves,
-        region=region, seconds=options.fewest_moves_time, **band,
-    )  # fmt: skip
-    if cheapest is not None:  # else the first plan, its clients picked by cost, stands
-        _realise(cheapest, cost, owner)
+    for split in (region, None):
+        plan = solve_groups(p.work, p.eligible, p.current, hint_owner=owner, region=split,
+                            **steps, **band)  # fmt: skip
+        if plan is None:
+            continue
+        trial = owner.copy()
+        _realise(plan, cost, trial)
+        if _total(cost, trial) < _total(cost, owner):
+            owner[:] = trial
+        return
+
+
+def _total(cost: np.ndarray, owner: np.ndarray) -> float:
+    held = np.flatnonzero(owner >= 0)
+    return float(cost[held, owner[held]].sum())
 
 
 def _realise(plan: GroupPlan, cost: np.ndarray, owner: np.ndarray) -> None:
