@@ -2,6 +2,10 @@
 
 import io
 
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
 from carteira.console import ProgressLine
 
 
@@ -68,3 +72,18 @@ def test_a_django_output_wrapper_is_written_through_to_its_stream():
     line.count("3 linhas lidas")
     line.done()
     assert log.getvalue() == "3 linhas lidas\n"
+
+
+@pytest.mark.django_db
+def test_snapshot_and_import_write_whole_lines_when_stderr_is_a_log(portfolio, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    translation.deactivate()  # as in a fresh `carteira` process: the workspace's pt-BR
+    snapshot_err, import_err = io.StringIO(), io.StringIO()
+    call_command("snapshot", "--as-of", "2026-06-30", stdout=io.StringIO(), stderr=snapshot_err)
+    orders = tmp_path / "pedidos.csv"
+    orders.write_text("pedido;cliente;data;valor\nP1;A1;01/03/2026;10,00\n", encoding="utf-8")
+    call_command("import", "orders", str(orders), stdout=io.StringIO(), stderr=import_err)
+    assert snapshot_err.getvalue() == (
+        "lendo a carteira em 2026-06-30…\ngravando os números do painel…\n"
+    )
+    assert import_err.getvalue() == "1 linha lida\n"

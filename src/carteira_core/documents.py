@@ -21,6 +21,9 @@ from __future__ import annotations
 import random
 import re
 import string
+from collections.abc import Sequence
+
+import numpy as np
 
 CNPJ_LENGTH = 14
 CPF_LENGTH = 11
@@ -82,6 +85,42 @@ def is_valid_cpf(text: str) -> bool:
     if not _CPF_SHAPE.fullmatch(value) or len(set(value)) == 1:
         return False
     return cpf_check_digits(value[:9]) == value[9:]
+
+
+def valid_documents(values: Sequence[str]) -> np.ndarray:
+    """``is_valid_cnpj(v) or is_valid_cpf(v)`` for many documents at once (a boolean array):
+    the check digits of every well-shaped value computed as arrays, for a data-quality pass
+    over a whole portfolio (100k documents in milliseconds instead of a second)."""
+    texts = [_strip_mask(value) for value in values]
+    valid = np.zeros(len(texts), dtype=bool)
+    for shape, digits_ok in ((_CNPJ_SHAPE, _cnpj_digits_ok), (_CPF_SHAPE, _cpf_digits_ok)):
+        rows = [i for i, text in enumerate(texts) if shape.fullmatch(text)]
+        if not rows:
+            continue
+        width = len(texts[rows[0]])
+        joined = "".join(texts[i] for i in rows).encode("ascii")
+        codes = np.frombuffer(joined, dtype=np.uint8).reshape(-1, width).astype(np.int64) - 48
+        varied = (codes != codes[:, :1]).any(axis=1)  # all-same-character values are refused
+        valid[np.asarray(rows)[digits_ok(codes) & varied]] = True
+    return valid
+
+
+def _mod11(total: np.ndarray) -> np.ndarray:
+    remainder = total % 11
+    return np.where(remainder < 2, 0, 11 - remainder)
+
+
+def _cnpj_digits_ok(codes: np.ndarray) -> np.ndarray:
+    weights = np.asarray(_CNPJ_WEIGHTS)
+    first = _mod11(codes[:, :12] @ weights[1:])
+    second = _mod11(codes[:, :12] @ weights[:12] + first * weights[12])
+    return (codes[:, 12] == first) & (codes[:, 13] == second)
+
+
+def _cpf_digits_ok(codes: np.ndarray) -> np.ndarray:
+    first = (codes[:, :9] @ np.arange(10, 1, -1)) * 10 % 11 % 10
+    second = (codes[:, :9] @ np.arange(11, 2, -1) + first * 2) * 10 % 11 % 10
+    return (codes[:, 9] == first) & (codes[:, 10] == second)
 
 
 def normalize_document(text: str) -> tuple[str, str]:

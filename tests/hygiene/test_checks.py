@@ -75,6 +75,7 @@ def test_a_group_whose_pairs_were_all_reviewed_is_not_listed(flawed, director):
         ("PADARIA CENTRAL - ME", "padaria central"),
         ("Açougue São João S/A", "acougue sao joao"),
         ("Mercado & Cia EIRELI", "mercado"),
+        ("Vitória Serviços S.A.", "vitoria servicos"),
     ],
 )
 def test_names_are_compared_without_case_accents_or_legal_form(name, normalised):

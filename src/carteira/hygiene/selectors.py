@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from carteira.clients.models import Client
 from carteira.hygiene.models import DuplicateReview
 from carteira_core.demo.geo import municipalities
-from carteira_core.documents import CNPJ_LENGTH, CPF_LENGTH, is_valid_cnpj, is_valid_cpf
+from carteira_core.documents import CNPJ_LENGTH, valid_documents
 from carteira_core.ingest.values import fold
 
 STALE_CONTACT_DAYS = 365
@@ -47,20 +48,15 @@ def without_segment(clients: QuerySet[Client]) -> QuerySet[Client]:
     return clients.filter(segment="")
 
 
-def is_valid_document(document: str) -> bool:
-    """A stored document (unmasked, upper case) with the right shape and check digits."""
-    if len(document) == CNPJ_LENGTH:
-        return is_valid_cnpj(document)
-    if len(document) == CPF_LENGTH and document.isdigit():
-        return is_valid_cpf(document)
-    return False
-
-
 def without_valid_document(clients: QuerySet[Client]) -> QuerySet[Client]:
     """No CNPJ/CPF, or one whose check digits do not match (typed in by hand, or loaded
     before the importer checked them)."""
-    filled = clients.exclude(document="").values_list("pk", "document")
-    invalid = [pk for pk, document in filled.iterator() if not is_valid_document(document)]
+    pks, documents = [], []
+    for pk, document in clients.exclude(document="").values_list("pk", "document").iterator():
+        pks.append(pk)
+        documents.append(document)
+    valid = valid_documents(documents)
+    invalid = [pk for pk, ok in zip(pks, valid, strict=True) if not ok]
     return clients.filter(Q(document="") | Q(pk__in=invalid))
 
 
@@ -102,9 +98,14 @@ class DuplicateGroup:
 LEGAL_WORDS = frozenset({"ltda", "me", "epp", "eireli", "sa", "mei", "cia", "ss"})
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_S_A = re.compile(r"\bs\s*[./]\s*a\b")  # S/A, S.A.
+
+
 def normalised_name(name: str) -> str:
     """``Padaria Central Ltda.`` and ``PADARIA CENTRAL - ME`` → ``padaria central``."""
-    words = [fold(word) for word in re.split(r"[\s\-./,&]+", name.replace("S/A", " SA "))]
+    ascii_name = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()
+    words = _NOT_WORD.split(_S_A.sub(" sa ", ascii_name))
     return " ".join(word for word in words if word and word not in LEGAL_WORDS)
 
 
@@ -145,11 +146,15 @@ def _cnpj_root_groups(clients: QuerySet[Client]) -> list[tuple[str, str, list[in
 def _name_city_groups(clients: QuerySet[Client]) -> list[tuple[str, str, list[int]]]:
     by_key: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     shown: dict[tuple[str, str, str], str] = {}  # the city as the first client writes it
+    cities: dict[str, str] = {}  # a city's folded name, folded once (cities repeat)
     rows = clients.exclude(city="").values_list("pk", "name", "city", "state").order_by("pk")
     for pk, name, city, state in rows.iterator():
         name_key = normalised_name(name)
         if name_key:
-            key = (name_key, fold(city), state.upper())
+            folded = cities.get(city)
+            if folded is None:
+                folded = cities[city] = fold(city)
+            key = (name_key, folded, state.upper())
             by_key[key].append(pk)
             shown.setdefault(key, f"{name_key} · {city}/{state.upper()}")
     return [(Reason.NAME_CITY, shown[key], ids)
@@ -179,11 +184,22 @@ def clients_failing(check: str, clients: QuerySet[Client], *, today: dt.date) ->
     raise ValueError(f"not a client check: {check!r}")
 
 
-def check_counts(clients: QuerySet[Client], *, today: dt.date) -> dict[str, int]:
-    """Per check, how many clients it lists (duplicates: how many groups)."""
-    counts = {check: clients_failing(check, clients, today=today).count()
-              for check in Check if check != Check.DUPLICATES}  # fmt: skip
-    counts[Check.DUPLICATES] = len(duplicate_groups(clients))
+def check_counts(
+    clients: QuerySet[Client],
+    *,
+    today: dt.date,
+    groups: list[DuplicateGroup] | None = None,
+    known: dict[str, QuerySet[Client]] | None = None,
+) -> dict[str, int]:
+    """Per check, how many clients it lists (duplicates: how many groups). ``groups`` and
+    ``known`` (check → its ``clients_failing``): what the caller computed already."""
+    known = known or {}
+    counts = {
+        check: (known.get(check) or clients_failing(check, clients, today=today)).count()
+        for check in Check
+        if check != Check.DUPLICATES
+    }
+    counts[Check.DUPLICATES] = len(duplicate_groups(clients) if groups is None else groups)
     return {check.value: counts[check] for check in Check}
 
 

@@ -49,16 +49,19 @@ def _listed(request, data):
 def index(request):
     form, check, clients = _listed(request, request.GET)
     today = timezone.localdate()
-    counts = check_counts(clients, today=today)
+    groups = duplicate_groups(clients)
+    known = (
+        {} if check == Check.DUPLICATES else {check: clients_failing(check, clients, today=today)}
+    )
+    counts = check_counts(clients, today=today, groups=groups, known=known)
     context = {"form": form, "check": check, "counts": counts, "nav": "hygiene",
                "tabs": [(c.value, c.label, counts[c.value]) for c in Check],
                "can_fix": MANAGEMENT.held_by(request.user),
                "query": _filter_query(request.GET)}  # fmt: skip
     if check == Check.DUPLICATES:
-        groups = duplicate_groups(clients)
         context.update(groups=groups[:GROUPS_SHOWN], more_groups=max(len(groups) - GROUPS_SHOWN, 0))
     else:
-        listed = clients_failing(check, clients, today=today).select_related("seller")
+        listed = known[check].select_related("seller")
         context["page"] = Paginator(listed.order_by("name", "pk"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
