@@ -8,6 +8,7 @@ from functools import wraps
 import ninja
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 from ninja.errors import HttpError
 
 from carteira.accounts.capabilities import CAPABILITIES, Capability
@@ -34,12 +35,14 @@ def capability_of(openapi_extra: dict | None) -> Capability | None:
 
 
 def refusal(capability: Capability) -> HttpError:
-    return HttpError(403, f"This operation is for {capability.holders}.")
+    with translation.override("en"):  # the API's messages are in English, like its schema
+        return HttpError(403, f"This operation is for {capability.holders}.")
 
 
 class Router(ninja.Router):
     """ninja's Router, enforcing the capability an operation declares before its body
-    runs (after authentication), with the same 403 for every such operation."""
+    runs, with the same 403 for every such operation. ninja validates the request first:
+    a malformed one is a 422 whoever sends it (it reveals the published schema only)."""
 
     def add_api_operation(self, path, methods, view_func, **kwargs):
         capability = capability_of(kwargs.get("openapi_extra"))
@@ -55,6 +58,7 @@ def _guarded(view_func, capability: Capability):
             raise refusal(capability)
         return view_func(request, *args, **kwargs)
 
+    guarded.carteira_capability = capability  # type: ignore[attr-defined]
     return guarded
 
 
