@@ -101,7 +101,7 @@ class TestThePage:
         client.force_login(director)
         page = client.get("/review/?period=2026-10").text
         assert "Equipe Sul — Taxa de churn: 0,0% · teto 5,0%" in page
-        assert "Teto de churn:" not in page
+        assert "Churn máximo:" not in page and "Teto de churn:" not in page
         assert '<th scope="row">Taxa de churn</th>' in page
 
 
