@@ -42,7 +42,15 @@ def test_the_login_page_has_no_serious_violations(page, live_server, seller_ana)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "path",
-    ["/portfolio/", "/clients/", "client", "/territory/map/", "/territory/chronology/"],
+    [
+        "/portfolio/",
+        "/clients/",
+        "client",
+        "/territory/map/",
+        "/territory/chronology/",
+        "/review/",
+        "/goals/",
+    ],
 )
 def test_a_main_page_has_no_serious_violations(page, live_server, mapped, director, path):  # noqa: F811
     do_snapshot(T, use_adbc=False)
