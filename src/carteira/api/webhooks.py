@@ -57,6 +57,13 @@ def do_subscribe(*, owner: User, url: str, events: list[str]) -> WebhookSubscrip
     return subscription
 
 
+@transaction.atomic
+def do_unsubscribe(subscription: WebhookSubscription, *, by: User) -> None:
+    """End a subscription (its deliveries go with it)."""
+    do_record("webhook.deleted", actor=by, obj=subscription)
+    subscription.delete()
+
+
 class _PinnedHTTP(http.client.HTTPConnection):
     def __init__(self, host, address, port, timeout):
         super().__init__(host, port, timeout=timeout)

@@ -1,4 +1,5 @@
-"""LGPD operations on a contact: the access report, anonymisation, blocking, retention."""
+"""LGPD operations: a contact's access report, correction, anonymisation, blocking,
+retention; data subjects' requests received and answered."""
 
 import datetime as dt
 
@@ -17,7 +18,7 @@ from carteira.interactions.models import Interaction
 from carteira.orders.models import Order
 from carteira.organization.models import WorkspaceSettings
 from carteira.privacy.locks import exclusive
-from carteira.privacy.models import RetentionRun
+from carteira.privacy.models import DataSubjectRequest, RetentionRun
 
 ANONYMOUS = "Anonimizado"
 CPF_LENGTH = 11  # a client identified by a CPF is a person: their data is personal too
@@ -89,6 +90,40 @@ def do_anonymise_person_client(client: Client) -> None:
         name=f"{ANONYMOUS} {client.pk}", trade_name="", document="", phone="", email="",
         postal_code="", latitude=None, longitude=None, updated_at=timezone.now(),
     )  # fmt: skip
+
+
+@transaction.atomic
+def do_correct_contact(contact: Contact, fields: list[str], *, actor: User) -> Contact:
+    """Save the corrected ``fields`` of a (validated) contact: the data subject's right to
+    correction."""
+    if fields:
+        contact.save(update_fields=[*fields, "updated_at"])
+        do_record("contact.corrected", actor=actor, obj=contact, fields=sorted(fields))
+    return contact
+
+
+@transaction.atomic
+def do_record_request(dsr: DataSubjectRequest, *, actor: User) -> DataSubjectRequest:
+    """A data subject's request received (by e-mail, phone, letter), handled by ``actor``."""
+    dsr.handled_by = actor
+    dsr.save()
+    do_record("privacy.request_received", actor=actor, obj=dsr, kind=dsr.kind)
+    return dsr
+
+
+@transaction.atomic
+def do_answer_request(request_id: int, status: str, *, actor: User) -> DataSubjectRequest:
+    """Close an open request as answered or refused (reasons in its notes); 404 for a
+    request that is not open or a status that does not close one."""
+    closing = {DataSubjectRequest.Status.DONE, DataSubjectRequest.Status.REFUSED}
+    dsr = DataSubjectRequest.objects.select_for_update().filter(pk=request_id, status="open")
+    dsr = dsr.first()
+    if dsr is None or status not in closing:
+        raise Http404
+    dsr.status, dsr.answered_at, dsr.handled_by = status, timezone.now(), actor
+    dsr.save(update_fields=["status", "answered_at", "handled_by"])
+    do_record("privacy.request_answered", actor=actor, obj=dsr, status=status)
+    return dsr
 
 
 def do_block_contact(contact: Contact, *, actor: User, blocked: bool) -> None:

@@ -32,9 +32,7 @@ def contact_edit(request, contact_id: int):
         raise Http404
     form = ContactCorrectionForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        do_record("contact.corrected", actor=request.user, obj=contact,
-                  fields=sorted(form.changed_data))  # fmt: skip
+        services.do_correct_contact(form.instance, form.changed_data, actor=request.user)
         messages.success(request, _("Contact corrected."))
         return redirect("privacy:contact", contact_id=contact.pk)
     return render(request, "privacy/contact_edit.html", {"contact": contact, "form": form})
@@ -63,14 +61,9 @@ def contact_block(request, contact_id: int):
 @policy(PRIVACY_OFFICERS)
 @require_http_methods(["GET", "POST"])
 def requests_page(request):
-    if not request.user.handles_privacy:
-        raise Http404
     form = DataSubjectRequestForm(request.POST or None, initial={"received_at": timezone.now()})
     if request.method == "POST" and form.is_valid():
-        dsr = form.save(commit=False)
-        dsr.handled_by = request.user
-        dsr.save()
-        do_record("privacy.request_received", actor=request.user, obj=dsr, kind=dsr.kind)
+        services.do_record_request(form.save(commit=False), actor=request.user)
         return redirect("privacy:requests")
     now = timezone.now()
     rows = [(r, r.is_overdue(now)) for r in DataSubjectRequest.objects.all()[:500]]
@@ -81,16 +74,5 @@ def requests_page(request):
 @require_POST
 def request_answer(request, request_id: int):
     """Close a request: answered, or refused with reasons (in the notes)."""
-    if not request.user.handles_privacy:
-        raise Http404
-    dsr = DataSubjectRequest.objects.filter(pk=request_id, status="open").first()
-    status = request.POST.get("status")
-    if dsr is None or status not in {
-        DataSubjectRequest.Status.DONE,
-        DataSubjectRequest.Status.REFUSED,
-    }:
-        raise Http404
-    dsr.status, dsr.answered_at, dsr.handled_by = status, timezone.now(), request.user
-    dsr.save(update_fields=["status", "answered_at", "handled_by"])
-    do_record("privacy.request_answered", actor=request.user, obj=dsr, status=status)
+    services.do_answer_request(request_id, request.POST.get("status", ""), actor=request.user)
     return redirect("privacy:requests")

@@ -7,8 +7,7 @@ from carteira.api import schemas as s
 from carteira.api.models import WebhookDelivery, WebhookSubscription
 from carteira.api.policy import MAX_ID, OWNER, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
-from carteira.api.webhooks import do_subscribe
-from carteira.audit.services import do_record
+from carteira.api.webhooks import do_subscribe, do_unsubscribe
 
 router = Router(tags=["webhooks"])
 
@@ -34,9 +33,7 @@ def create_webhook(request, payload: s.WebhookCreate):
 
 @router.delete("/{int:webhook_id}", response={204: None}, openapi_extra=policy(OWNER))
 def delete_webhook(request, webhook_id: int = Path(..., ge=1, le=MAX_ID)):
-    subscription = get_or_404(own(request.user), webhook_id)
-    do_record("webhook.deleted", actor=request.user, obj=subscription)
-    subscription.delete()
+    do_unsubscribe(get_or_404(own(request.user), webhook_id), by=request.user)
     return Status(204, None)
 
 
