@@ -55,6 +55,18 @@ def test_the_director_fixes_what_the_data_quality_page_lists(page, live_server, 
     first_group.get_by_role("button", name="Não são duplicados (revisado)").click()
     page.wait_for_load_state()
     assert tab(page, "duplicates") == "1"
+
+    # Merging asks first: what moves from each client, what fills the one that stays.
+    page.locator("article.duplicate-group").first.get_by_role(
+        "button", name="Unificar no escolhido"
+    ).click()
+    page.get_by_role("button", name="Confirmar a unificação").wait_for()
+    assert "1 contato" in page.locator("table.merge-preview").inner_text()
+    page.screenshot(path=SHOTS / "qualidade-unificar.png", full_page=True)
+    page.get_by_role("button", name="Confirmar a unificação").click()
+    page.wait_for_url("**/data-quality/**")
+    assert tab(page, "duplicates") == "0"
+    assert not Client.objects.filter(external_id="A2").exists()
     assert errors == []
 
 

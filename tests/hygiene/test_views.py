@@ -90,8 +90,8 @@ def test_reviewed_and_merged_groups_leave_the_list(client, flawed, director):
     a1, a2, b1 = flawed["A1"], flawed["A2"], flawed["B1"]
     client.post(reverse("hygiene:duplicates"), {"action": "reviewed", "ids": [a1.pk, b1.pk]})
     assert DuplicateReview.objects.count() == 1
-    client.post(reverse("hygiene:duplicates"),
-                {"action": "merge", "ids": [a1.pk, a2.pk], "keep": a1.pk})  # fmt: skip
+    merge = {"action": "merge", "ids": [a1.pk, a2.pk], "keep": a1.pk}
+    client.post(reverse("hygiene:duplicates"), {**merge, "confirmed": "on"})
     assert not Client.objects.filter(pk=a2.pk).exists()
     assert client.get(URL, {"check": "duplicates"}).context["groups"] == []
 
@@ -99,3 +99,20 @@ def test_reviewed_and_merged_groups_leave_the_list(client, flawed, director):
 def test_the_page_asks_anonymous_visitors_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_merge_shows_what_will_move_and_changes_nothing_before_confirming(
+    client, flawed, director
+):
+    login(client, director)
+    a1, a2 = flawed["A1"], flawed["A2"]
+    Client.objects.filter(pk=a1.pk).update(phone="")
+    Client.objects.filter(pk=a2.pk).update(phone="5133334444")
+    data = {"action": "merge", "ids": [a1.pk, a2.pk], "keep": a1.pk, "state": "RS"}
+    page = client.post(reverse("hygiene:duplicates"), data)
+    assert page.status_code == 200
+    moving = {"contact": 1, "assignment": 1}  # its contact and its portfolio history
+    assert page.context["others"] == [(Client.objects.get(pk=a2.pk), moving)]
+    assert page.context["filled"] == ["phone"]
+    assert page.context["filters"] == {"state": "RS"}
+    assert Client.objects.filter(pk=a2.pk).exists()  # nothing happened yet

@@ -48,6 +48,7 @@ class DuplicateForm(forms.Form):
     action = forms.ChoiceField(choices=[("reviewed", ""), ("merge", "")])
     ids = forms.TypedMultipleChoiceField(coerce=int)
     keep = forms.IntegerField(required=False)
+    confirmed = forms.BooleanField(required=False)  # a merge asks first, then acts
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -219,3 +219,25 @@ def municipality_centroids() -> dict[tuple[str, str], tuple[float, float]]:
 
 def centroid_of(city: str, state: str) -> tuple[float, float] | None:
     return municipality_centroids().get((fold(city), state.upper()))
+
+
+# ------------------------------------------------------------------------------ merging
+
+# Rows derived from the others: dropped by a merge and recomputed by the next reading.
+DERIVED = frozenset({"portfolio.ClientSnapshot", "portfolio.StatusTransition"})
+
+
+def rows_naming(client: Client) -> dict[str, int]:
+    """What a merge would move from ``client``: per kind of row that names it (orders,
+    contacts, interactions, tasks…, by the model's plural name), how many; only kinds it
+    has."""
+    counts = {}
+    for relation in Client._meta.related_objects:
+        model = relation.related_model
+        if model._meta.label in DERIVED:
+            continue
+        count = model._default_manager.filter(**{relation.field.name: client}).count()
+        if count:
+            meta = model._meta
+            counts[str(meta.verbose_name if count == 1 else meta.verbose_name_plural)] = count
+    return counts

@@ -18,15 +18,13 @@ from carteira.agenda.models import Task
 from carteira.audit.services import do_record
 from carteira.clients.models import Assignment, Client
 from carteira.hygiene.models import ClientMerge, DuplicateReview
-from carteira.hygiene.selectors import centroid_of
+from carteira.hygiene.selectors import DERIVED, centroid_of
 
 # Fields a merge copies from the merged client into the kept one where the kept is blank.
 FILLED_BY_MERGE = (
     "trade_name", "document", "segment", "city", "state", "postal_code",
     "latitude", "longitude", "phone", "email", "created_date", "potential",
 )  # fmt: skip
-# Derived rows of a merged client: recomputed by the next portfolio reading, not moved.
-DERIVED = frozenset({"portfolio.ClientSnapshot", "portfolio.StatusTransition"})
 
 
 def _touch(clients: QuerySet[Client], **changes) -> int:
@@ -117,7 +115,7 @@ def _merge_one(kept: Client, other: Client, *, by: User) -> ClientMerge:
     _cancel_clashing_tasks(kept, other)
     moved = _move_related(kept, other)
     fills = {name: getattr(other, name) for name in FILLED_BY_MERGE
-             if _blank(getattr(kept, name)) and not _blank(getattr(other, name))}  # fmt: skip
+             if is_blank(getattr(kept, name)) and not is_blank(getattr(other, name))}  # fmt: skip
     if "document" in fills:  # unique: free it on the merged client first
         Client.objects.filter(pk=other.pk).update(document="")
     if other.is_key_account and not kept.is_key_account:
@@ -176,5 +174,6 @@ def _plain(value):
     return value
 
 
-def _blank(value) -> bool:
+def is_blank(value) -> bool:
+    """No value: what a merge may fill."""
     return value is None or value == ""

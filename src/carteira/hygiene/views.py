@@ -17,23 +17,28 @@ from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import client_filter_form
+from carteira.clients.models import Client
 from carteira.hygiene.forms import DuplicateForm, FixForm, HygieneFilterForm
 from carteira.hygiene.selectors import (
     Check,
     check_counts,
     clients_failing,
     duplicate_groups,
+    rows_naming,
 )
 from carteira.hygiene.services import (
+    FILLED_BY_MERGE,
     MergeRefused,
     do_geocode_from_municipality,
     do_mark_reviewed,
     do_merge_clients,
     do_set_segment,
+    is_blank,
 )
 from carteira.web.formats import number
 
 PAGE_SIZE = 50
+FILTER_KEYS = ("q", "segment", "state", "seller", "check")
 GROUPS_SHOWN = 50
 
 
@@ -70,8 +75,7 @@ def index(request):
 
 def _filter_query(data) -> str:
     """The filter and check as a query string (the fixes come back to the same list)."""
-    keys = ("q", "segment", "state", "seller", "check")
-    return urlencode({key: data[key] for key in keys if data.get(key)})
+    return urlencode({key: data[key] for key in FILTER_KEYS if data.get(key)})
 
 
 def _back(request):
@@ -137,6 +141,8 @@ def duplicates(request):
                                     "duplicates of each other any more."))  # fmt: skip
         return _back(request)
     kept = next(client for client in group if client.pk == form.cleaned_data["keep"])
+    if not form.cleaned_data["confirmed"]:
+        return _confirm_merge(request, kept, group)
     try:
         do_merge_clients(kept, group, by=request.user)
     except MergeRefused:
@@ -150,3 +156,20 @@ def duplicates(request):
         "history are now there.", merged,
     ) % {"count": number(merged), "code": kept.external_id, "name": kept})  # fmt: skip
     return _back(request)
+
+
+def _confirm_merge(request, kept, group):
+    """What the merge will do, before it does it: per client what moves, and the empty
+    fields of the kept client that the others fill."""
+    others = [client for client in group if client.pk != kept.pk]
+    filled = [
+        str(Client._meta.get_field(name).verbose_name)
+        for name in FILLED_BY_MERGE
+        if is_blank(getattr(kept, name)) and any(not is_blank(getattr(o, name)) for o in others)
+    ]
+    context = {"kept": kept, "kept_rows": rows_naming(kept), "nav": "hygiene",
+               "others": [(other, rows_naming(other)) for other in others], "filled": filled,
+               "ids": [client.pk for client in group], "query": _filter_query(request.POST),
+               "filters": {key: request.POST[key] for key in FILTER_KEYS
+                           if request.POST.get(key)}}  # fmt: skip
+    return render(request, "hygiene/merge_confirm.html", context)
