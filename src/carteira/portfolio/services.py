@@ -160,8 +160,9 @@ def do_snapshot(
     ``what_if`` rules are stored apart and change nothing official. A ``period`` other
     than the rules' rolling window (a month or quarter to date, ending at ``as_of``) makes
     a *window* run: the same reading with its period figures over that window, never
-    taken for the official reading of the date (ADR 12). ``data``: the input already
-    loaded for ``as_of``, to read several periods of one date."""
+    taken for the official reading of the date (ADR 12); an official reading at a month
+    end also stores its month's window (the reviews', goals' and trends' months).
+    ``data``: the input already loaded for ``as_of``, to read several periods of one date."""
     started = time.perf_counter()
     version: RulesVersion | None = None if what_if else current_rules_version()
     rules = what_if or rules_from_dict(version.rules)
@@ -197,9 +198,18 @@ def do_snapshot(
         run.save(update_fields=["duration_ms"])
     do_record("snapshot.computed", actor=by, obj=run, as_of=as_of.isoformat(), kind=kind,
               clients=reading.clients.height)  # fmt: skip
+    month = month_to_date(as_of)
+    official = kind == SnapshotRun.Kind.OFFICIAL
+    if official and _is_month_end(as_of) and not month.same_window(reading.period):
+        # the month's own window, read from the same input
+        do_snapshot(as_of, by=by, analyze=False, period=month, data=data)
     if analyze:
         do_refresh_statistics()
     return run
+
+
+def _is_month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
 
 
 def period_run(period: Period, *, compute_if_missing: bool = True) -> SnapshotRun | None:
@@ -248,16 +258,12 @@ def month_ends(today: dt.date, months: int) -> list[dt.date]:
 
 def do_snapshot_history(today: dt.date, *, months: int = 12, by: User | None = None) -> int:
     """Official readings at each month end of the last ``months`` months, a period ago
-    and today, oldest first (so transitions chain): the dashboard's trend and changes;
-    and at each month end the whole month's window (the reviews' and goals' months).
-    Returns how many official readings were stored."""
+    and today, oldest first (so transitions chain): the dashboard's trend and changes.
+    Each month end also stores its whole month (``do_snapshot``): the reviews' and goals'
+    months. Returns how many official readings were stored."""
     period = current_rules_version().rules["lifecycle"]["period_days"]
-    ends = month_ends(today, months)
-    days = sorted({*ends, today - dt.timedelta(days=period), today})
+    days = sorted({*month_ends(today, months), today - dt.timedelta(days=period), today})
     for day in days:
-        data = engine.load_input(day)
-        do_snapshot(day, by=by, analyze=False, data=data)
-        if day in ends and not month_to_date(day).same_window(rolling(day, period)):
-            do_snapshot(day, by=by, analyze=False, data=data, period=month_to_date(day))
+        do_snapshot(day, by=by, analyze=False)
     do_refresh_statistics()
     return len(days)
