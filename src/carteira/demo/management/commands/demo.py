@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from carteira.accounts.capabilities import CENTRAL_TEAM
 from carteira.accounts.models import Role, User
 from carteira.console import ProgressLine
 from carteira.demo.loader import demo_password
@@ -17,6 +18,7 @@ from carteira.demo.services import do_prepare_demo
 from carteira.portfolio.engine import adbc_on_sqlite
 from carteira.web.formats import number
 
+CENTRAL_TEAM_MARK = " *"
 BANNER_ROLES = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.ANALYST, Role.SELLER)
 
 
@@ -56,24 +58,27 @@ class Command(BaseCommand):
             )
         seconds = number(time.perf_counter() - started, 1)
         self._progress(_("demo ready in %(seconds)s s") % {"seconds": seconds})
-        self.stdout.write(self._banner(options["host"], options["port"]))
+        address = None if options["no_serve"] else f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self._banner(address))
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])
 
     def _progress(self, message: str) -> None:
         self._line.say(f"[demo] {message}")
 
-    def _banner(self, host: str, port: int) -> str:
-        lines = [
-            "",
-            _("Carteira demo — Distribuidora Horizonte"),
-            "  " + _("Address: %(url)s") % {"url": f"http://{host}:{port}/"},
-            "  " + _("Logins (username / password):"),
-        ]
+    def _banner(self, address: str | None) -> str:
+        """The logins; the address only when this command goes on to serve it."""
+        lines = ["", _("Carteira demo — Distribuidora Horizonte")]
+        if address:
+            lines.append("  " + _("Address: %(url)s") % {"url": address})
+        else:
+            lines.append("  " + _("To serve it: carteira serve"))
+        lines.append("  " + _("Logins (username / password):"))
         for role in BANNER_ROLES:
             user = User.objects.filter(role=role, is_active=True).order_by("pk").first()
             if user is not None:
-                label = f"{role.label}:"
+                label = f"{role.label}{CENTRAL_TEAM_MARK if role in CENTRAL_TEAM.roles else ''}:"
                 lines.append(f"    {label:<20} {user.username} / {demo_password(user.username)}")
         lines.append("  " + _("All passwords: demo-<username>"))
+        lines.append("  " + _("* the central team: sees and acts on the whole portfolio"))
         return "\n".join(lines) + "\n"
