@@ -26,6 +26,7 @@ from carteira.clients.access import clients_visible_to
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.portfolio.services import period_run
 from carteira_core.engine import CUSTOMER, LOST, Period, parse_period
+from carteira_core.engine.summaries import RATE_TERMS
 from carteira_core.rules import rules_from_dict
 
 __all__ = [
@@ -100,35 +101,40 @@ class Kpis:
         figures = dict.fromkeys(cls.__dataclass_fields__, 0)
         return cls(**{**figures, "revenue": Decimal(0)})
 
-    @staticmethod
-    def _rate(numerator: int, denominator: int) -> Fraction | None:
+    @property
+    def converted(self) -> int:
+        """Prospects on the eve that bought since: the new clients (as the engine has it)."""
+        return self.new_clients
+
+    def _rate(self, name: str) -> Fraction | None:
+        numerator, denominator = (getattr(self, term) for term in RATE_TERMS[name])
         return Fraction(numerator, denominator) if denominator else None
 
     @property
     def positivation(self):
-        return self._rate(self.positivated, self.portfolio)
+        return self._rate("positivation")
 
     @property
     def coverage(self):
-        return self._rate(self.covered, self.portfolio)
+        return self._rate("coverage")
 
     @property
     def churn_rate(self):
-        return self._rate(self.churned, self.churn_base)
+        return self._rate("churn_rate")
 
     @property
     def reactivation_rate(self):
-        return self._rate(self.reactivated, self.reactivation_base)
+        return self._rate("reactivation_rate")
 
     @property
     def conversion_rate(self):
-        return self._rate(self.new_clients, self.conversion_base)
+        return self._rate("conversion_rate")
 
     @property
     def average_ticket(self) -> Decimal | None:
-        if not self.purchases:
-            return None
-        return (self.revenue / self.purchases).quantize(Decimal("0.01"))
+        """The engine's revenue / purchases, as money to the cent."""
+        numerator, denominator = (getattr(self, term) for term in RATE_TERMS["average_ticket"])
+        return (numerator / denominator).quantize(Decimal("0.01")) if denominator else None
 
 
 def _aggregates(run: SnapshotRun) -> dict:

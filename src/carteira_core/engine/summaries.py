@@ -45,6 +45,7 @@ __all__ = [
     "GROUPS",
     "KPI_COLUMNS",
     "LOST",
+    "RATE_TERMS",
     "indicator_counts",
     "indicators",
     "matrix",
@@ -74,6 +75,16 @@ KPI_COLUMNS = (
     "ltv",
     "cac",
 )
+# every rate as (numerator, denominator) of ``indicator_counts``: the one definition the
+# web layer's sums (``carteira.portfolio.kpis``) read too
+RATE_TERMS = {
+    "positivation": ("positivated", "portfolio"),
+    "coverage": ("covered", "portfolio"),
+    "average_ticket": ("revenue", "purchases"),
+    "churn_rate": ("churned", "churn_base"),
+    "reactivation_rate": ("reactivated", "reactivation_base"),
+    "conversion_rate": ("converted", "conversion_base"),
+}
 # statuses of a customer that still buys, and of one lost (the eve's and T's)
 CUSTOMER = ("active", "pre_inactive")
 LOST = ("inactivated", "inactive")
@@ -177,14 +188,14 @@ def indicators(reading: PortfolioReading, by: str | list[str] | None = None) -> 
     return counts.select(
         *keys,
         "portfolio",
-        _rate("positivated", "portfolio").alias("positivation"),
-        _rate("covered", "portfolio").alias("coverage"),
-        _rate("revenue", "purchases").alias("average_ticket"),
-        _rate("churned", "churn_base").alias("churn_rate"),
+        _rate(*RATE_TERMS["positivation"]).alias("positivation"),
+        _rate(*RATE_TERMS["coverage"]).alias("coverage"),
+        _rate(*RATE_TERMS["average_ticket"]).alias("average_ticket"),
+        _rate(*RATE_TERMS["churn_rate"]).alias("churn_rate"),
         "reactivated",
-        _rate("reactivated", "reactivation_base").alias("reactivation_rate"),
+        _rate(*RATE_TERMS["reactivation_rate"]).alias("reactivation_rate"),
         "new_clients",
-        _rate("converted", "conversion_base").alias("conversion_rate"),
+        _rate(*RATE_TERMS["conversion_rate"]).alias("conversion_rate"),
         "revenue",
         "purchases",
         pl.Series("ltv", ltv, dtype=pl.Float64),
