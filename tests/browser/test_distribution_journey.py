@@ -1,7 +1,7 @@
 """Distribution in real Chromium: a manager marks a seller as leaving, accepts the proposal
 that spreads the portfolio over the team and sees the workload even out; the leaving
 seller's login no longer reaches those clients. And "select → move" from the client list,
-by keyboard."""
+by keyboard: the confirmation first, then the move, then its undoing from the history."""
 
 import random
 import re
@@ -76,9 +76,13 @@ def test_a_leaving_sellers_portfolio_is_spread_and_her_login_loses_it(
     today, proposed = workloads(page, 4), workloads(page, 5)
     assert today == {"Ana Souza": 5.6, "Bruno Lima": 2.33, "Diego Rocha": 2.33}
     assert proposed["Ana Souza"] == 0.0
-    # Today Ana carries 1.64 × the team's mean; proposed, Bruno and Diego within ±5 %.
+    # Today Ana carries 1.64 × the team's mean; proposed, Bruno and Diego within the
+    # default tolerance (±15 %), and the page says so in words.
     receivers = [proposed["Bruno Lima"], proposed["Diego Rocha"]]
-    assert max(receivers) / (sum(receivers) / 2) <= 1.05
+    assert max(receivers) / (sum(receivers) / 2) <= 1.15
+    words = page.locator(".proposal-words li").all_inner_texts()
+    assert words[0] == "24 de 44 clientes mudam de vendedor (54,5%)."
+    assert words[1].startswith("Carga de trabalho: hoje o vendedor mais carregado tem 64% a mais")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "distribuicao-proposta.png", full_page=True)
 
@@ -90,7 +94,7 @@ def test_a_leaving_sellers_portfolio_is_spread_and_her_login_loses_it(
     counts = {s.name: s.clients.count() for s in Seller.objects.filter(team__name="Equipe Sul")}
     assert counts["Ana Souza"] == 0
     assert counts["Bruno Lima"] + counts["Diego Rocha"] == 44
-    assert abs(counts["Bruno Lima"] - counts["Diego Rocha"]) <= 2  # 7 clients a week each ±5 %
+    assert abs(counts["Bruno Lima"] - counts["Diego Rocha"]) <= 6  # 22 each, ±15 %
     seller_ana.refresh_from_db()
     assert not seller_ana.active
     assert console_errors == []
@@ -124,8 +128,37 @@ def test_a_manager_ticks_clients_in_the_list_and_moves_them_by_keyboard(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "distribuicao-mover-da-lista.png", full_page=True)
     page.locator("#bulk-move input[name=reason]").press("Enter")
-    page.wait_for_load_state()
+    # The confirmation comes under the list, focused, before anything moves.
+    confirm = page.locator("#move-confirmation")
+    confirm.wait_for()
+    assert page.evaluate("document.activeElement.id") == "move-confirmation"
+    assert confirm.locator("h2").inner_text() == "Mover 2 clientes para Bruno Lima?"
+    assert Client.objects.filter(pk__in=ticked, seller__name="Bruno Lima").count() == 0
+    # The move form and its confirmation (bounding boxes are relative to the viewport).
+    form, asked = page.locator("#bulk-move").bounding_box(), confirm.bounding_box()
+    top = form["y"] + page.evaluate("window.scrollY") - 16
+    page.screenshot(path=SHOTS / "distribuicao-confirmar-movimentacao.png", full_page=True,
+                    clip={"x": 0, "y": top, "width": 1280,
+                          "height": asked["y"] + asked["height"] - form["y"] + 32})  # fmt: skip
+    page.keyboard.press("Tab")  # the first control of the confirmation: "Confirmar"
+    assert page.evaluate("document.activeElement.textContent").strip() == (
+        "Confirmar: mover 2 clientes"
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("input[name=client]").count() == 22  # the filter is kept
     moved = Client.objects.filter(pk__in=ticked).values_list("seller__name", flat=True)
     assert list(moved) == ["Bruno Lima", "Bruno Lima"]
+    # The message links to the batch; from there, undo.
+    page.get_by_role("link", name="Ver ou desfazer esta movimentação").click()
+    page.wait_for_url(re.compile(r".*/distribution/moves/\d+/$"))
+    assert page.locator("#batch-items tbody tr").count() == 2
+    page.screenshot(path=SHOTS / "distribuicao-historico-desfazer.png", full_page=True)
+    with page.expect_navigation():
+        page.locator("#undo button").click()
+    assert page.locator(".message").first.inner_text() == (
+        "Desfeito: 2 clientes voltaram para os seus vendedores."
+    )
+    back = Client.objects.filter(pk__in=ticked).values_list("seller__name", flat=True)
+    assert list(back) == ["Ana Souza", "Ana Souza"]
     assert console_errors == []
