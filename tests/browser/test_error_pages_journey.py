@@ -3,8 +3,15 @@ pt-BR, with the menu and a way back, in real Chromium."""
 
 import pytest
 
+from tests.browser.test_accessibility import violations
 from tests.browser.test_login_journey import SHOTS, offline
 from tests.personas import PASSWORD
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # axe is injected as an inline script, which the Content-Security-Policy forbids.
+    return {**browser_context_args, "locale": "pt-BR", "bypass_csp": True}
 
 
 @pytest.mark.browser
@@ -27,11 +34,13 @@ def test_a_seller_typing_a_managers_address_gets_the_refusal_page_and_finds_the_
     assert page.title() == "Você não tem acesso a esta página · Carteira"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "acesso-negado.png")
+    assert violations(page) == []
 
     response = page.goto(f"{live_server.url}/clientes/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Página não encontrada"
     page.screenshot(path=SHOTS / "pagina-nao-encontrada.png")
+    assert violations(page) == []
 
     # Typed addresses have no previous page of ours: no "Voltar", the way home instead.
     assert page.get_by_role("button", name="Voltar").count() == 0
