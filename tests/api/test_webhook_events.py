@@ -85,3 +85,40 @@ def test_a_second_plan_run_announces_nothing_new(readings, seller_ana):  # noqa:
     first = WebhookDelivery.objects.count()
     assert do_plan(T).created == 0
     assert WebhookDelivery.objects.count() == first
+
+
+def test_a_finished_import_is_announced_once_to_the_company_and_whoever_started_it(
+    portfolio, director, manager_sul, seller_ana
+):
+    from carteira.imports.services import do_import
+    from tests.imports.conftest import FIXTURES
+
+    for user in (director, manager_sul, seller_ana.user):
+        do_subscribe(owner=user, url=NOWHERE, events=["import.finished"])
+    run, _report = do_import("sellers", FIXTURES / "sellers.csv", actor=manager_sul)
+    heard = WebhookDelivery.objects.values_list("subscription__owner__username", "payload")
+    assert sorted(who for who, _payload in heard) == ["diretor", "marta"]
+    assert {(p["import_id"], p["status"]) for _who, p in heard} == {(run.pk, "committed")}
+
+
+def test_a_dry_run_announces_nothing(portfolio, director):
+    from carteira.imports.services import do_import
+    from tests.imports.conftest import FIXTURES
+
+    do_subscribe(owner=director, url=NOWHERE, events=["import.finished"])
+    do_import("sellers", FIXTURES / "sellers.csv", actor=director, dry_run=True)
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_an_abandoned_import_failed_by_the_watchdog_is_announced(portfolio, director, manager_sul):
+    """The watchdog fails a run with a bulk update, which sends no post_save: the old
+    receiver never heard of it."""
+    from carteira.imports.models import ImportRun
+    from carteira.imports.progress import STALE_SECONDS, do_fail_abandoned_runs
+
+    do_subscribe(owner=director, url=NOWHERE, events=["import.finished"])
+    run = ImportRun.objects.create(kind="orders", file_name="pedidos.csv", sha256="0" * 64,
+                                   created_by=manager_sul, status="running")  # fmt: skip
+    assert do_fail_abandoned_runs(now=run.created_at.timestamp() + STALE_SECONDS + 1) == 1
+    (payload,) = deliveries("import.finished")
+    assert (payload["import_id"], payload["status"]) == (run.pk, "failed")

@@ -11,8 +11,6 @@ class ApiConfig(AppConfig):
         from carteira.agenda.models import Task
         from carteira.api import signals
         from carteira.audit.events import happened
-        from carteira.imports.models import ImportRun
 
         happened.connect(signals.event_happened, dispatch_uid="api-events")
         post_save.connect(signals.task_saved, sender=Task, dispatch_uid="api-task")
-        post_save.connect(signals.import_saved, sender=ImportRun, dispatch_uid="api-import")

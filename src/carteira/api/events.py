@@ -3,8 +3,8 @@ subscription that asked for it and whose owner may see the client concerned.
 
 The services that do the work announce it (carteira.audit.events: clients reassigned by
 clients.services, an official reading by portfolio.services.do_snapshot, tasks made in
-bulk by the planner and by a campaign); model signals add a Task saved one by one and an
-ImportRun that finished. The services stay unaware of webhooks."""
+bulk by the planner and by a campaign, an import that finished); a model signal adds a
+Task saved one by one. The services stay unaware of webhooks."""
 
 import datetime as dt
 
@@ -105,6 +105,20 @@ def on_official_run(run_id: int) -> None:
         for client_id, external_id, date, before, after in transitions
     ]
     emit_for_clients("client.status_changed", items)
+
+
+def on_import_finished(run) -> int:
+    """``import.finished`` for company-wide subscribers and whoever started the import."""
+    data = {
+        "import_id": run.pk,
+        "kind": run.kind,
+        "status": run.status,
+        "created": run.created,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+        "rejected": run.rejected,
+    }
+    return emit_for_company("import.finished", data, also=run.created_by_id)
 
 
 def task_data(task: Task) -> dict:

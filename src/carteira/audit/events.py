@@ -8,6 +8,7 @@ who listens, and an event and its write commit or roll back together.
     CLIENTS_REASSIGNED  moves=[(client_id, seller_from_id | None, seller_to_id), ...]
     TASKS_CREATED       tasks=<Task queryset>       tasks made with bulk_create
     OFFICIAL_READING    run_id=<SnapshotRun pk>     its StatusTransition rows are written
+    IMPORT_FINISHED     run=<ImportRun>             committed or failed (not a dry run)
 """
 
 from django.dispatch import Signal
@@ -15,7 +16,8 @@ from django.dispatch import Signal
 CLIENTS_REASSIGNED = "clients.reassigned"
 TASKS_CREATED = "tasks.created"
 OFFICIAL_READING = "reading.official"
-EVENTS = frozenset({CLIENTS_REASSIGNED, TASKS_CREATED, OFFICIAL_READING})
+IMPORT_FINISHED = "import.finished"
+EVENTS = frozenset({CLIENTS_REASSIGNED, TASKS_CREATED, OFFICIAL_READING, IMPORT_FINISHED})
 
 happened = Signal()
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carteira.audit.events import IMPORT_FINISHED, emit
 from carteira.imports.models import ImportRun
 
 HEARTBEAT_SECONDS = 1.0
@@ -129,6 +130,7 @@ def do_fail_if_abandoned(run: ImportRun, *, now: float | None = None) -> bool:
     progress_path(run.pk).unlink(missing_ok=True)
     if updated:
         run.refresh_from_db()
+        emit(IMPORT_FINISHED, run=run)
     return bool(updated)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from carteira.audit.events import IMPORT_FINISHED, emit
 from carteira.audit.services import do_record
 from carteira.imports.bulk import import_pragmas
 from carteira.imports.kinds import WRITERS
@@ -161,10 +162,14 @@ def _fail_unfinished(runs: list[ImportRun]) -> None:
     # Best effort while another error propagates: if the database is what failed, the
     # heartbeat rule marks the runs a minute later.
     with suppress(Exception):
-        ImportRun.objects.filter(
+        running = ImportRun.objects.filter(
             pk__in=[run.pk for run in runs], status=ImportRun.Status.RUNNING
-        ).update(status=ImportRun.Status.FAILED, finished_at=timezone.now(),
-                 message=stopped_message(worker=False)[:500])  # fmt: skip
+        )
+        stopped = list(running.values_list("pk", flat=True))
+        running.update(status=ImportRun.Status.FAILED, finished_at=timezone.now(),
+                       message=stopped_message(worker=False)[:500])  # fmt: skip
+        for run in ImportRun.objects.filter(pk__in=stopped):
+            emit(IMPORT_FINISHED, run=run)
 
 
 def _run_beating(jobs: list[_Job], infos, *, actor, dry_run, skip_invalid, progress,
@@ -341,6 +346,8 @@ def _finish_run(run: ImportRun, report: ImportReport, *, actor, dry_run: bool) -
     run.save()
     do_record("import", actor=actor, obj=run, kind=run.kind, status=run.status,
               dry_run=dry_run, skip_invalid=run.skip_invalid, **report.counts)  # fmt: skip
+    if run.status in (ImportRun.Status.COMMITTED, ImportRun.Status.FAILED):
+        emit(IMPORT_FINISHED, run=run)
 
 
 REPORT_ERRORS = 200  # problems kept with the run (and shown); the CSV holds them all

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import timezone
 
+from carteira.audit.events import IMPORT_FINISHED, emit
 from carteira.imports.messages import problem_message
 from carteira.imports.models import ImportRun
 from carteira.imports.progress import Heartbeat, estimate_rows
@@ -31,6 +32,7 @@ def commit_import(run_id: int, skip_invalid: bool) -> str:
             run.message = problem_message(error)[:500]
             run.finished_at = timezone.now()
             run.save(update_fields=["status", "message", "finished_at"])
+            emit(IMPORT_FINISHED, run=run)
     do_enqueue_reading(run)  # the new clients' reading, without waiting for the night
     return run.status
 
