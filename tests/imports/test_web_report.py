@@ -110,3 +110,29 @@ def test_an_import_that_changed_nothing_needs_no_reading(client, manager_sul, er
     contacts = ImportRun(kind="contacts", status="committed", created=3)
     orders = ImportRun(kind="orders", status="committed", updated=1)
     assert [needs_reading(r) for r in (run, contacts, orders)] == [False, False, True]
+
+
+def test_the_preview_of_a_committed_import_leads_to_its_result(
+    client, manager_sul, erp_clients, media
+):
+    login(client, manager_sul)
+    upload(client, "pedidos.csv", (FIXTURES / "orders_cp1252.csv").read_bytes())
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.COMMITTED)
+    url = reverse("imports:preview", args=[run.pk])
+    for response in (client.get(url), client.post(url, {"col_0": "external_id"})):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("imports:result", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.COMMITTED  # not relabelled a dry run
+
+
+def test_a_header_refused_after_a_validation_hides_the_old_report(
+    client, director, erp_clients, media
+):
+    login(client, director)
+    upload(client, "quebrado.csv", (FIXTURES / "orders_broken.csv").read_bytes())
+    run = ImportRun.objects.get()
+    validate(client, run)
+    refused = validate(client, run, ["external_id", "", "", "", ""])
+    assert refused.context["header_errors"] and refused.context["report"] is None

@@ -77,6 +77,9 @@ def _mapping_form(run: ImportRun, info_header, data=None) -> MappingForm:
 def preview(request, run_id: int):
     """GET: what was detected, the first rows, the mapping. POST: validate (dry run)."""
     run = access_import_run(request.user, run_id)
+    do_fail_if_abandoned(run)
+    if run.status == ImportRun.Status.COMMITTED or run.in_progress:
+        return redirect("imports:result", run_id=run.pk)  # validating now would relabel it
     path = stored_path(run.sha256)
     info, rows = preview_rows(path, name=run.file_name)
     form = _mapping_form(run, info.header, request.POST or None)
@@ -90,7 +93,7 @@ def preview(request, run_id: int):
         try:
             check_header(run.kind, path, name=run.file_name, mapping=mapping)
         except IngestError as error:
-            context["header_errors"] = error.errors or [error]
+            context.update(header_errors=error.errors or [error], report=None)
         else:
             _save_mapping(request, run.kind, form.cleaned_data["save_as"], mapping)
             run, report = do_import(run.kind, path, name=run.file_name, actor=request.user,

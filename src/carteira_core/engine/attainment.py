@@ -94,7 +94,7 @@ class Progress:
     on_pace: bool | None
 
 
-def progress(indicator: str, target: Number, actual: Number | None, *, start: dt.date,
+def progress(indicator: str, target: Decimal | int, actual: Number | None, *, start: dt.date,
              end: dt.date, as_of: dt.date) -> Progress:  # fmt: skip
     projected = pace(indicator, actual, start=start, end=end, as_of=as_of)
     return Progress(
