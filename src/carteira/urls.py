@@ -32,7 +32,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/", include("carteira.accounts.urls")),
-    path("clients/", include("carteira.clients.urls")),
+    path("clients/", include("carteira.client_pages.urls")),
     path("portfolio/", include("carteira.portfolio.urls")),
     path("imports/", include("carteira.imports.urls")),
     path("data-quality/", include("carteira.hygiene.urls")),

@@ -243,9 +243,7 @@ def test_the_cleanup_is_a_command_of_carteira():
 def test_a_large_export_reports_its_rows_while_it_writes(client, history, seller_ana, monkeypatch):
     monkeypatch.setattr("carteira.exports.storage.BEAT_SECONDS", 0.0)
     seen = []
-    monkeypatch.setattr(
-        "carteira.exports.services._beat", lambda job: lambda rows: seen.append(rows)
-    )
+    monkeypatch.setattr("carteira.exports.jobs._beat", lambda job: lambda rows: seen.append(rows))
     a1 = history["A1"]
     Order.objects.bulk_create(
         Order(external_id=f"X{i}", client=a1, seller=a1.seller, date=dt.date(2026, 1, 1),

@@ -4,12 +4,16 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from carteira.accounts import throttle
 from carteira.accounts.login import client_ip
 from carteira.accounts.models import User, UserSession
 from carteira.audit.services import do_record
+
+# Sent with ``user`` when a user's sessions end (deactivation): apps above accounts end
+# their own credentials for that user (the agenda's calendar feed).
+sessions_ended = Signal()
 
 
 @receiver(user_logged_in)
@@ -43,16 +47,13 @@ def on_user_saved(sender, instance, **kwargs):
 
 
 def do_end_sessions(user: User) -> int:
-    """Delete every server-side session of ``user`` and revoke their calendar feed (the
-    feed's secret address is a credential too). API tokens of inactive users are already
-    refused by carteira.api.tokens.get_token_in_force."""
-    from carteira.agenda.services import do_revoke_feed
-    from carteira.organization.models import Seller
-
+    """Delete every server-side session of ``user``, then tell the apps that hold other
+    credentials of theirs (``sessions_ended``: the agenda revokes the calendar feed, whose
+    secret address is a credential too). API tokens of inactive users are already refused
+    by carteira.api.tokens.get_token_in_force."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
-    for seller in Seller.objects.filter(user=user):
-        do_revoke_feed(seller, by=None)
+    sessions_ended.send(sender=User, user=user)
     do_record("auth.sessions_ended", obj=user, sessions=len(keys))
     return len(keys)

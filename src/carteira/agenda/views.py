@@ -14,7 +14,7 @@ from carteira.agenda.forms import OutcomeForm
 from carteira.agenda.ics import Event, calendar
 from carteira.agenda.services import TaskNotOpen, do_close_task, do_new_feed, do_revoke_feed
 from carteira.clients.access import sellers_visible_to
-from carteira.plans.templatetags.plans import objective_label
+from carteira.web import labels
 
 
 def outcome_form(task, data=None) -> OutcomeForm:
@@ -103,7 +103,7 @@ def feed(request, token: str):
             day=task.due_date,
             summary=task.title,
             description="\n".join(
-                filter(None, [str(objective_label(task.objective)), task.script])
+                filter(None, [labels.label("objective", task.objective), task.script])
             ),
             location=", ".join(filter(None, [task.client.city, task.client.state])),
         )

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
+from carteira.client_pages.views import _filtered_clients
 from carteira.clients.models import Client
-from carteira.clients.views import _filtered_clients
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import BulkMoveForm
 from carteira.distribution.models import MoveBatch

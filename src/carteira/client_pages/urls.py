@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from carteira.clients import bulk_views, edit_views, views
+from carteira.client_pages import bulk_views, views
+from carteira.clients import edit_views
 
 app_name = "clients"
 urlpatterns = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import F, FilteredRelation, Q, QuerySet
@@ -21,7 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.clients.models import Client
 from carteira.clients.widgets import QuickSelect
-from carteira.portfolio.models import AbcClass, SnapshotRun, Status
+from carteira.web import labels
+
+if TYPE_CHECKING:
+    from carteira.portfolio.models import SnapshotRun
 
 BR_STATES = [
     "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
@@ -160,6 +163,10 @@ def segments_of(clients: QuerySet[Client]) -> list[str]:
     )
 
 
+def _any_of(kind: str):
+    return lambda: [("", _("All")), *labels.choices(kind)]
+
+
 class ClientFilterForm(forms.Form):
     """A ``ClientFilter`` from a query string, checked: unknown values are errors, not wider
     lists. Carries the list's own ``as_of`` (which reading), ``sort`` and ``page`` too."""
@@ -172,16 +179,11 @@ class ClientFilterForm(forms.Form):
     seller = forms.TypedChoiceField(
         label=_("Seller"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *Status.choices]
-    )
-    abc = forms.ChoiceField(
-        label=_("Class"), required=False, choices=[("", _("All")), *AbcClass.choices]
-    )
+    # The reading's vocabulary is the portfolio's (above this app): registered in web.labels.
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_any_of("status"))
+    abc = forms.ChoiceField(label=_("Class"), required=False, choices=_any_of("abc"))
     previous = forms.ChoiceField(
-        label=_("Status a period earlier"),
-        required=False,
-        choices=[("", _("All")), *Status.choices],
+        label=_("Status a period earlier"), required=False, choices=_any_of("status")
     )
     as_of = forms.DateField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
@@ -5,7 +9,9 @@ from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import ClientFilter, segments_of
 from carteira.clients.models import Client
-from carteira.portfolio.models import SnapshotRun
+
+if TYPE_CHECKING:
+    from carteira.portfolio.models import SnapshotRun
 
 # The name a client is shown by (``Client.__str__``: the trade name, else the legal name),
 # without regard to case: lists sort by what they show.

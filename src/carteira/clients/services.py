@@ -8,11 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from carteira.accounts.models import User
-from carteira.agenda.models import Task
 from carteira.audit.events import CLIENTS_REASSIGNED, emit
 from carteira.audit.models import AuditEvent
 from carteira.audit.services import do_record
 from carteira.clients.models import Assignment, Client, Contact
+from carteira.clients.signals import clients_reassigned
 from carteira.organization.models import Seller
 
 # Ids per ``IN (...)``: under SQLite's smallest default variable limit (32,766), so a move
@@ -20,7 +20,8 @@ from carteira.organization.models import Seller
 IDS_PER_QUERY = 10_000
 
 
-def _chunks(ids: list[int]):
+def id_chunks(ids: list[int]):
+    """``ids`` in slices small enough for one ``IN (...)``."""
     for start in range(0, len(ids), IDS_PER_QUERY):
         yield ids[start : start + IDS_PER_QUERY]
 
@@ -53,9 +54,7 @@ def do_assign_client(
         returns_to=returns_to,
     )
     Client.objects.filter(pk=client.pk).update(seller=seller)
-    Task.objects.filter(client=client, status=Task.Status.OPEN, assignee_user=None).update(
-        seller=seller
-    )
+    clients_reassigned.send(sender=Client, moves={client.pk: seller.pk if seller else None})
     do_record(
         "client.reassigned",
         actor=by,
@@ -77,7 +76,7 @@ def do_assign_clients_bulk(
     queries. Returns how many clients changed hands. Call inside a transaction."""
     current = {
         a.client_id: a
-        for ids in _chunks(list(changes))
+        for ids in id_chunks(list(changes))
         for a in Assignment.objects.filter(client_id__in=ids, end_date__isnull=True)
     }
     moves = {
@@ -88,7 +87,7 @@ def do_assign_clients_bulk(
     if not moves:
         return 0
     closing = [current[cid].pk for cid in moves if cid in current]
-    for ids in _chunks(closing):
+    for ids in id_chunks(closing):
         Assignment.objects.filter(pk__in=ids).update(end_date=on)
     Assignment.objects.bulk_create(
         Assignment(client_id=cid, seller_id=sid, start_date=on if cid in current else None,
@@ -99,11 +98,9 @@ def do_assign_clients_bulk(
     for cid, sid in moves.items():
         by_seller.setdefault(sid, []).append(cid)
     for sid, all_cids in by_seller.items():
-        for cids in _chunks(all_cids):
+        for cids in id_chunks(all_cids):
             Client.objects.filter(pk__in=cids).update(seller_id=sid)
-            Task.objects.filter(
-                client_id__in=cids, status=Task.Status.OPEN, assignee_user=None
-            ).update(seller_id=sid)
+    clients_reassigned.send(sender=Client, moves=moves)
     actor = by if getattr(by, "is_authenticated", False) else None
     AuditEvent.objects.bulk_create(
         AuditEvent(

@@ -29,6 +29,8 @@ from carteira.interactions.models import InactivityReason, Interaction
 from carteira.leads.models import AcquisitionSpend, Lead
 from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team, WorkspaceSettings
+from carteira.plans.models import ActionPlanCell
+from carteira.plans.services import do_load_defaults
 from carteira.portfolio.cache import clear_figures
 from carteira.web.formats import number
 from carteira_core.demo import DemoData
@@ -241,9 +243,6 @@ def _restore_defaults() -> None:
     """The rows the data migrations made: PostgreSQL's TRUNCATE … CASCADE also empties
     the tables that point at the wiped ones (the action plan names who last edited a cell),
     and a demo without its action plan would give the sellers an empty agenda."""
-    from carteira.plans.models import ActionPlanCell
-    from carteira.plans.services import do_load_defaults
-
     if not ActionPlanCell.objects.exists():
         do_load_defaults()
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from carteira.clients.models import Client
 from carteira.demo.loader import Progress, do_load_demo, do_wipe_workspace, seconds_since
+from carteira.plans.planner import do_plan
+from carteira.portfolio.services import do_snapshot_history, official_run
 from carteira.web.formats import number
 from carteira_core.demo import generate
 
@@ -18,9 +20,6 @@ from carteira_core.demo import generate
 def after_load(*, today: date, fresh: bool = True) -> None:
     """Hook run by ``carteira demo`` once the data is in: the portfolio computation goes
     here. ``fresh`` is False when an existing demo is reused (keep that path quick)."""
-    from carteira.plans.planner import do_plan
-    from carteira.portfolio.services import do_snapshot_history, official_run
-
     if fresh:
         do_snapshot_history(today)
         do_plan(today)  # the sellers' agendas (no e-mail: the demo sends none)

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from carteira.exports.models import ExportJob
-from carteira.exports.writers import write_csv, write_xlsx
+from carteira.web.writers import write_csv, write_xlsx
 
 BEAT_SECONDS = 1.0
 STALE_SECONDS = 60.0  # a running job without a beat for this long: its worker is gone

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from carteira.exports.jobs import do_clean_exports, do_run_export
 from carteira.exports.models import ExportJob
-from carteira.exports.services import do_clean_exports, do_run_export
 
 
 @task()

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET
 from carteira.accounts.policy import policy
 from carteira.clients.access import access_client
 from carteira.exports.access import access_export_job
+from carteira.exports.jobs import do_fail_if_abandoned
 from carteira.exports.kinds import Refused
 from carteira.exports.models import ExportJob
-from carteira.exports.services import do_fail_if_abandoned, do_request_export
+from carteira.exports.services import do_request_export
 from carteira.exports.storage import CONTENT_TYPES, job_path, ttl
 
 RECENT_JOBS = 30

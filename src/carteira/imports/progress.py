@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.tasks import default_task_backend
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,10 +152,9 @@ def do_fail_abandoned_runs(*, now: float | None = None) -> int:
 def _task_ended(run: ImportRun) -> bool:
     if not run.task_id:
         return False
-    from carteira.imports.tasks import commit_import
-
     try:
-        result = commit_import.get_result(run.task_id)
+        # By id from the backend, not through imports.tasks (which imports this module).
+        result = default_task_backend.get_result(run.task_id)
     except Exception:
         return False
     return result.is_finished

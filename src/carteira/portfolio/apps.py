@@ -9,5 +9,9 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         from carteira.portfolio.cache import clear_figures
+        from carteira.portfolio.models import AbcClass, Status
+        from carteira.web import labels
 
         post_migrate.connect(clear_figures, sender=self, dispatch_uid="carteira.clear_figures")
+        labels.register("status", lambda: dict(Status.choices))
+        labels.register("abc", lambda: dict(AbcClass.choices))

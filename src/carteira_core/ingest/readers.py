@@ -12,84 +12,26 @@ import csv
 import io
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import BinaryIO, Literal, Self
-from xml.parsers import expat
+from typing import BinaryIO
 
 from carteira_core.ingest.problems import IngestError
+from carteira_core.ingest.tables import (
+    DEFAULT_LIMITS,
+    MB,
+    FileInfo,
+    Limits,
+    RawRow,
+    Source,
+    TableReader,
+)
+from carteira_core.ingest.xlsx import open_xlsx
 
-MB = 1024 * 1024
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")  # Excel saves "Unicode text" as .txt
 XLSX_EXTENSIONS = (".xlsx",)
 SEPARATORS = (";", ",", "\t")
 
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Caps that turn hostile or absurd files into a clear error naming the limit."""
-
-    max_file_bytes: int = 200 * MB
-    max_rows: int = 5_000_000
-    max_record_chars: int = 1 * MB  # one CSV record, quoted newlines included
-    max_uncompressed_bytes: int = 2048 * MB  # whole xlsx, from the zip directory
-    max_member_bytes: int = 1536 * MB  # one xlsx part
-    max_compression_ratio: int = 250  # deflate tops out near 1032:1; real sheets ~10-50:1
-    ratio_floor_bytes: int = 1 * MB  # tiny parts may compress absurdly well; ignore them
-    max_zip_members: int = 5_000
-    max_prolog_bytes: int = 1 * MB  # XML scanned for a DTD before the root element
-    sample_bytes: int = 256 * 1024
-    chunk_bytes: int = 256 * 1024
-
-
-DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True, slots=True)
-class FileInfo:
-    """What was detected; the web preview shows it."""
-
-    name: str
-    format: Literal["csv", "xlsx"]
-    size: int | None
-    encoding: str | None  # csv: utf-8, utf-8-sig, utf-16-le, utf-16-be, cp1252, latin-1
-    separator: str | None  # csv: ";", "," or "\t"
-    header: tuple[str, ...]
-    header_line: int
-    sheet: str | None = None  # xlsx: the first worksheet's title
-
-
-@dataclass(frozen=True, slots=True)
-class RawRow:
-    """One data row: its first physical line (header = 1) and its cells as read."""
-
-    line: int
-    values: tuple[object, ...]
-
-
-type Source = str | os.PathLike[str] | BinaryIO
-
-
-class TableReader:
-    """An open table: ``info`` describes it; iterating yields ``RawRow`` once."""
-
-    def __init__(self, info: FileInfo, rows: Iterator[RawRow], closer) -> None:
-        self.info = info
-        self._rows = rows
-        self._closer = closer
-
-    def __iter__(self) -> Iterator[RawRow]:
-        return self._rows
-
-    def close(self) -> None:
-        self._closer()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+__all__ = ["DEFAULT_LIMITS", "MB", "FileInfo", "Limits", "RawRow", "Source", "TableReader"]
 
 
 def open_table(
@@ -110,8 +52,6 @@ def open_table(
         if size is not None and size > limits.max_file_bytes:
             raise IngestError("file_too_large", size=size, limit=limits.max_file_bytes)
         if extension in XLSX_EXTENSIONS:
-            from carteira_core.ingest.xlsx import open_xlsx
-
             return open_xlsx(stream, name, size, limits, _closer(stream, owned))
         return _open_csv(stream, name, size, limits, _closer(stream, owned))
     except BaseException:
@@ -407,107 +347,3 @@ def _count_outside_quotes(text: str, separator: str) -> int:
 
 
 # ---------------------------------------------------------------------------- XLSX
-
-
-def scan_zip(stream: BinaryIO, limits: Limits) -> zipfile.ZipFile:
-    """Open the xlsx container and refuse it before any XML is parsed if it is hostile.
-
-    Python's zipfile never inflates a member past the size the central directory
-    declares, so checking the declared sizes is enough to bound memory and time.
-    """
-    magic = stream.read(4)
-    stream.seek(0)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise IngestError("xlsx_legacy_xls")
-    if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
-        raise IngestError("xlsx_not_zip")
-    try:
-        archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise IngestError("xlsx_not_zip") from exc
-    try:
-        _check_members(archive, limits)
-        _check_no_macros(archive)
-        for member in archive.infolist():
-            if member.file_size and member.filename.lower().endswith((".xml", ".rels", ".vml")):
-                _check_xml_prolog(archive, member, limits)
-    except BaseException:
-        archive.close()
-        raise
-    return archive
-
-
-def _check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
-    members = archive.infolist()
-    if len(members) > limits.max_zip_members:
-        raise IngestError("xlsx_too_many_members", count=len(members), limit=limits.max_zip_members)
-    total = sum(m.file_size for m in members)
-    if total > limits.max_uncompressed_bytes:
-        raise IngestError(
-            "xlsx_uncompressed_too_large", size=total, limit=limits.max_uncompressed_bytes
-        )
-    for m in members:
-        if m.file_size > limits.max_member_bytes:
-            raise IngestError(
-                "xlsx_member_too_large",
-                member=m.filename,
-                size=m.file_size,
-                limit=limits.max_member_bytes,
-            )
-        ratio = m.file_size / max(m.compress_size, 1)
-        if m.file_size > limits.ratio_floor_bytes and ratio > limits.max_compression_ratio:
-            raise IngestError(
-                "xlsx_compression_ratio",
-                member=m.filename,
-                ratio=int(ratio),
-                limit=limits.max_compression_ratio,
-            )
-
-
-def _check_no_macros(archive: zipfile.ZipFile) -> None:
-    names = {name.lower() for name in archive.namelist()}
-    if any(name.endswith("vbaproject.bin") for name in names):
-        raise IngestError("xlsx_macro_enabled")
-    wanted = "[content_types].xml"
-    content_types = next((n for n in archive.namelist() if n.lower() == wanted), None)
-    if content_types is None:
-        raise IngestError("xlsx_unreadable", detail="no [Content_Types].xml")
-    with archive.open(content_types) as part:
-        text = part.read(1 * MB).lower()
-    if b"macroenabled" in text or b"vbaproject" in text:
-        raise IngestError("xlsx_macro_enabled")
-
-
-class _RootReached(Exception):
-    pass
-
-
-def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
-    """Refuse any DTD (the billion-laughs vector) — no xlsx part legitimately has one.
-
-    Only the prolog is read: parsing stops at the root element."""
-    parser = expat.ParserCreate()
-
-    def refuse(*_args: object) -> None:
-        raise IngestError("xlsx_xml_forbidden", member=member.filename)
-
-    def root(*_args: object) -> None:
-        raise _RootReached
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = root
-    read = 0
-    with archive.open(member) as part:
-        try:
-            while read < limits.max_prolog_bytes:
-                chunk = part.read(64 * 1024)
-                read += len(chunk)
-                parser.Parse(chunk, not chunk)
-                if not chunk:
-                    return
-        except _RootReached:
-            return
-        except expat.ExpatError as exc:
-            raise IngestError("xlsx_unreadable", detail=f"{member.filename}: {exc}") from exc
-    raise IngestError("xlsx_xml_forbidden", member=member.filename)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
+from xml.parsers import expat
 
 import openpyxl
 from defusedxml import DefusedXmlException
 
 from carteira_core.ingest.problems import IngestError
-from carteira_core.ingest.readers import FileInfo, Limits, RawRow, TableReader, scan_zip
+from carteira_core.ingest.tables import MB, FileInfo, Limits, RawRow, TableReader
 
 
 def open_xlsx(stream: BinaryIO, name: str, size, limits: Limits, closer) -> TableReader:
@@ -109,3 +111,110 @@ def _seekable(stream: BinaryIO, limits: Limits, closer):
         closer()
 
     return spool, close
+
+
+# The zip container, checked before any XML is parsed ----------------------------------
+
+
+def scan_zip(stream: BinaryIO, limits: Limits) -> zipfile.ZipFile:
+    """Open the xlsx container and refuse it before any XML is parsed if it is hostile.
+
+    Python's zipfile never inflates a member past the size the central directory
+    declares, so checking the declared sizes is enough to bound memory and time.
+    """
+    magic = stream.read(4)
+    stream.seek(0)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError("xlsx_legacy_xls")
+    if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
+        raise IngestError("xlsx_not_zip")
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise IngestError("xlsx_not_zip") from exc
+    try:
+        _check_members(archive, limits)
+        _check_no_macros(archive)
+        for member in archive.infolist():
+            if member.file_size and member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _check_xml_prolog(archive, member, limits)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
+    members = archive.infolist()
+    if len(members) > limits.max_zip_members:
+        raise IngestError("xlsx_too_many_members", count=len(members), limit=limits.max_zip_members)
+    total = sum(m.file_size for m in members)
+    if total > limits.max_uncompressed_bytes:
+        raise IngestError(
+            "xlsx_uncompressed_too_large", size=total, limit=limits.max_uncompressed_bytes
+        )
+    for m in members:
+        if m.file_size > limits.max_member_bytes:
+            raise IngestError(
+                "xlsx_member_too_large",
+                member=m.filename,
+                size=m.file_size,
+                limit=limits.max_member_bytes,
+            )
+        ratio = m.file_size / max(m.compress_size, 1)
+        if m.file_size > limits.ratio_floor_bytes and ratio > limits.max_compression_ratio:
+            raise IngestError(
+                "xlsx_compression_ratio",
+                member=m.filename,
+                ratio=int(ratio),
+                limit=limits.max_compression_ratio,
+            )
+
+
+def _check_no_macros(archive: zipfile.ZipFile) -> None:
+    names = {name.lower() for name in archive.namelist()}
+    if any(name.endswith("vbaproject.bin") for name in names):
+        raise IngestError("xlsx_macro_enabled")
+    wanted = "[content_types].xml"
+    content_types = next((n for n in archive.namelist() if n.lower() == wanted), None)
+    if content_types is None:
+        raise IngestError("xlsx_unreadable", detail="no [Content_Types].xml")
+    with archive.open(content_types) as part:
+        text = part.read(1 * MB).lower()
+    if b"macroenabled" in text or b"vbaproject" in text:
+        raise IngestError("xlsx_macro_enabled")
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+    """Refuse any DTD (the billion-laughs vector) — no xlsx part legitimately has one.
+
+    Only the prolog is read: parsing stops at the root element."""
+    parser = expat.ParserCreate()
+
+    def refuse(*_args: object) -> None:
+        raise IngestError("xlsx_xml_forbidden", member=member.filename)
+
+    def root(*_args: object) -> None:
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = root
+    read = 0
+    with archive.open(member) as part:
+        try:
+            while read < limits.max_prolog_bytes:
+                chunk = part.read(64 * 1024)
+                read += len(chunk)
+                parser.Parse(chunk, not chunk)
+                if not chunk:
+                    return
+        except _RootReached:
+            return
+        except expat.ExpatError as exc:
+            raise IngestError("xlsx_unreadable", detail=f"{member.filename}: {exc}") from exc
+    raise IngestError("xlsx_xml_forbidden", member=member.filename)

@@ -1,6 +1,6 @@
 from django import template
 
-from carteira.web import formats
+from carteira.web import formats, labels
 
 register = template.Library()
 
@@ -44,12 +44,7 @@ def query_with(context, **changes):
 
 @register.filter
 def status_label(code):
-    from carteira.portfolio.models import Status
-
-    try:
-        return Status(code).label
-    except ValueError:
-        return code or "—"
+    return labels.label("status", code)
 
 
 @register.filter

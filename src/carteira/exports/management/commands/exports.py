@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carteira.exports.services import do_clean_exports
+from carteira.exports.jobs import do_clean_exports
 from carteira.web.formats import number
 
 

@@ -4,12 +4,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from carteira.exports.writers import rows_as_text, to_json
 from carteira.portfolio import reports
 from carteira.portfolio.engine import adbc_on_sqlite
 from carteira.portfolio.kpis import period_of_run
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.services import official_run
+from carteira.web.writers import rows_as_text, to_json
 
 
 class Command(BaseCommand):

@@ -1,0 +1,30 @@
+"""What the agenda does when something happens elsewhere (connected in AgendaConfig.ready)."""
+
+from django.dispatch import receiver
+
+from carteira.accounts.signals import sessions_ended
+from carteira.agenda.models import Task
+from carteira.agenda.services import do_revoke_feed
+from carteira.clients.services import id_chunks
+from carteira.clients.signals import clients_reassigned
+from carteira.organization.models import Seller
+
+
+@receiver(sessions_ended)
+def revoke_calendar_feeds(sender, user, **kwargs) -> None:
+    """A user whose sessions ended (deactivated) loses their calendar feed too."""
+    for seller in Seller.objects.filter(user=user):
+        do_revoke_feed(seller, by=None)
+
+
+@receiver(clients_reassigned)
+def open_tasks_follow_their_client(sender, moves: dict[int, int | None], **kwargs) -> None:
+    """A reassigned client's open tasks (not given to a named user) go to the new seller."""
+    by_seller: dict[int | None, list[int]] = {}
+    for client_id, seller_id in moves.items():
+        by_seller.setdefault(seller_id, []).append(client_id)
+    for seller_id, client_ids in by_seller.items():
+        for ids in id_chunks(client_ids):
+            Task.objects.filter(
+                client_id__in=ids, status=Task.Status.OPEN, assignee_user=None
+            ).update(seller_id=seller_id)
