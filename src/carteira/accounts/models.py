@@ -21,9 +21,6 @@ class User(AbstractUser):
     # The last filter of each list ({"clients": {"segment": …}}), restored when the user
     # comes back to the list without one (clients.filters.remembered_query).
     saved_filters = models.JSONField(_("saved filters"), default=dict, blank=True)
-    # The last filter of each list ({"clients": {"segment": …}}), restored when the user
-    # comes back to the list without one (clients.filters.remembered_query).
-    saved_filters = models.JSONField(_("saved filters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("user")
