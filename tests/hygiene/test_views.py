@@ -116,3 +116,10 @@ def test_a_merge_shows_what_will_move_and_changes_nothing_before_confirming(
     assert page.context["filled"] == ["phone"]
     assert page.context["filters"] == {"state": "RS"}
     assert Client.objects.filter(pk=a2.pk).exists()  # nothing happened yet
+
+
+def test_the_tabs_keep_the_filter_and_set_their_own_check(client, flawed, director):
+    login(client, director)
+    page = client.get(URL, {"state": "RS", "check": "document"}).content.decode()
+    assert 'href="?state=RS&amp;check=segment"' in page
+    assert "check=document&amp;check" not in page

@@ -62,7 +62,7 @@ def index(request):
     context = {"form": form, "check": check, "counts": counts, "nav": "hygiene",
                "tabs": [(c.value, c.label, counts[c.value]) for c in Check],
                "can_fix": MANAGEMENT.held_by(request.user),
-               "query": _filter_query(request.GET)}  # fmt: skip
+               "query": _filter_query(request.GET, check=False)}  # fmt: skip
     if check == Check.DUPLICATES:
         context.update(groups=groups[:GROUPS_SHOWN], more_groups=max(len(groups) - GROUPS_SHOWN, 0))
     else:
@@ -73,9 +73,11 @@ def index(request):
     return render(request, "hygiene/index.html", context)
 
 
-def _filter_query(data) -> str:
-    """The filter and check as a query string (the fixes come back to the same list)."""
-    return urlencode({key: data[key] for key in FILTER_KEYS if data.get(key)})
+def _filter_query(data, *, check: bool = True) -> str:
+    """The filter (and the check) as a query string: the fixes come back to the same list;
+    the tabs add their own check."""
+    keys = FILTER_KEYS if check else FILTER_KEYS[:-1]
+    return urlencode({key: data[key] for key in keys if data.get(key)})
 
 
 def _back(request):
