@@ -99,6 +99,8 @@ class TestTheMapPageFilters:
         assert b'name="seller"' not in response.content
         assert b'name="segment"' in response.content  # she has clients in two segments
         assert b'name="colour"' in response.content
+        assert b'name="state"' not in response.content  # her clients are all in RS
+        assert response.context["form"].pointless == {"seller", "state"}
         assert response.context["config"]["towns"] == [[*PORTO_ALEGRE, 2]]
 
     def test_a_manager_sees_the_seller_filter_with_their_sellers(
@@ -107,11 +109,30 @@ class TestTheMapPageFilters:
         login(client, manager_sul)
         response = client.get(reverse("territory:map"))
         assert b'name="seller"' in response.content
-        assert response.context["form"].pointless == set()
+        assert response.context["form"].pointless == {"state"}  # team Sul sells in RS only
 
     def test_a_seller_with_one_segment_sees_no_segment_filter(self, client, seller_carla):
         make_client("Z1", seller_carla, segment="farmácias", city="Recife", state="PE")
         login(client, seller_carla.user)
         response = client.get(reverse("territory:chronology"))
-        assert response.context["form"].pointless == {"seller", "segment"}
+        assert response.context["form"].pointless == {"seller", "segment", "state"}
         assert b'name="segment"' not in response.content
+
+    def test_the_state_filter_offers_the_states_the_user_has_clients_in(
+        self, client, portfolio, director
+    ):
+        login(client, director)
+        response = client.get(reverse("territory:map"))
+        assert response.context["form"].fields["state"].choices == [
+            ("", "Todos"), ("PE", "PE"), ("RS", "RS"),
+        ]  # fmt: skip
+
+    def test_an_old_link_to_another_state_still_opens_and_finds_nothing(
+        self, client, portfolio, director
+    ):
+        login(client, director)
+        response = client.get(reverse("territory:map"), {"state": "SP"})
+        assert response.status_code == 200
+        assert ("SP", "SP") in response.context["form"].fields["state"].choices
+        points = client.get(reverse("territory:points"), {"state": "SP"}).json()
+        assert points["points"] == []

@@ -99,5 +99,5 @@ def test_the_page_runs_the_same_queries_for_6_or_46_clients(
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.context["total"] == 46
-    # session, user, sellers, segments, run, bucket counts, list count, list page
-    assert len(many) == len(few) == 8
+    # session, user, sellers, segments, states, run, bucket counts, list count, list page
+    assert len(many) == len(few) == 9

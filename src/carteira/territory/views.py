@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
-from carteira.clients.access import access_client
+from carteira.clients.access import access_client, clients_visible_to
 from carteira.clients.filters import client_filter_form
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import latest_official_run
@@ -22,7 +22,9 @@ PAGE_SIZE = 25
 
 
 def _filter_form(request) -> TerritoryFilterForm:
-    return client_filter_form(request.user, request.GET, form_class=TerritoryFilterForm)
+    states = selectors.client_states(clients_visible_to(request.user))
+    return client_filter_form(request.user, request.GET, form_class=TerritoryFilterForm,
+                              states=states)  # fmt: skip
 
 
 def _bad_filter(form) -> HttpResponseBadRequest:
