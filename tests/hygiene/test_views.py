@@ -123,3 +123,14 @@ def test_the_tabs_keep_the_filter_and_set_their_own_check(client, flawed, direct
     page = client.get(URL, {"state": "RS", "check": "document"}).content.decode()
     assert 'href="?state=RS&amp;check=segment"' in page
     assert "check=document&amp;check" not in page
+
+
+def test_a_seller_gets_no_seller_filter_and_a_manager_gets_their_sellers(
+    client, flawed, seller_ana, manager_sul
+):
+    login(client, seller_ana.user)
+    assert 'name="seller"' not in client.get(URL).content.decode()
+    client.logout()
+    login(client, manager_sul)
+    choices = client.get(URL).context["form"].fields["seller"].choices
+    assert [label for _value, label in choices[1:]] == ["Ana Souza", "Bruno Lima"]
