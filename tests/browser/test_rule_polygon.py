@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from carteira.distribution.models import PortfolioRule
+from carteira.distribution.models import DistributionRule
 from tests.browser.test_dashboard_journey import log_in
 from tests.browser.test_login_journey import SHOTS, offline
 from tests.personas import make_client
@@ -67,7 +67,7 @@ def test_a_manager_draws_a_territory_and_the_preview_moves_the_clients_inside(
     page.get_by_label("Vendedor de destino").select_option(label="Bruno Lima")
     page.get_by_role("button", name="Salvar").click()
     page.wait_for_url(re.compile(r".*/distribution/$"))
-    rule = PortfolioRule.objects.get(name="Porto Alegre")
+    rule = DistributionRule.objects.get(name="Porto Alegre")
     assert len(rule.polygon) == 4
     for (lon, lat), (want_lat, want_lon) in zip(rule.polygon, SQUARE, strict=True):
         assert lat == pytest.approx(want_lat, abs=0.05)  # a pixel is about 0.02° at this zoom

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from carteira.clients.models import Assignment
 from carteira.distribution.access import access_distribution
-from carteira.distribution.models import PortfolioRule
+from carteira.distribution.models import DistributionRule
 from carteira.distribution.services import RULES_REASON, do_apply_rules, rules_preview
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rules(seller_ana, seller_bruno):
     return [
-        PortfolioRule.objects.create(name="RS", priority=10, seller=seller_bruno, states=["RS"]),
-        PortfolioRule.objects.create(
+        DistributionRule.objects.create(name="RS", priority=10, seller=seller_bruno, states=["RS"]),
+        DistributionRule.objects.create(
             name="Supermercados", priority=20, seller=seller_ana, segments=["supermercados"]
         ),
     ]
@@ -93,7 +93,7 @@ def test_rule_form_parses_lists_ranges_and_geojson(client, director, seller_ana)
         },
     )
     assert response.status_code == 302
-    rule = PortfolioRule.objects.get()
+    rule = DistributionRule.objects.get()
     assert rule.states == ["RS", "SC"]
     assert rule.cities == ["Porto Alegre", "Canoas"]
     assert rule.postal_ranges == [["90000000", "91999999"]]

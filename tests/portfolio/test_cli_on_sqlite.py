@@ -16,10 +16,10 @@ AS_OF = "2025-06-30"
 
 DJANGO_READING = """
 import datetime as dt, json
-from carteira.portfolio import engine
+from carteira.portfolio import engine_input
 from carteira.portfolio.rules_store import current_rules
 from carteira_core.engine import read_portfolio
-data = engine.load_input(dt.date.fromisoformat("{as_of}"), use_adbc=False)
+data = engine_input.load_input(dt.date.fromisoformat("{as_of}"), use_adbc=False)
 clients = read_portfolio(data, dt.date.fromisoformat("{as_of}"), current_rules()).clients
 print(json.dumps(sorted(clients.select("external_id", "status", "abc",
       "revenue_in_abc_window_cents").rows())))

@@ -21,7 +21,7 @@ from carteira.clients.models import Assignment, Client
 from carteira.interactions.models import Interaction
 from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team
-from carteira.portfolio import engine
+from carteira.portfolio import engine_input
 from carteira.portfolio.models import ClientSnapshot, GroupSnapshot
 from carteira.portfolio.services import do_snapshot
 from carteira_core.rules import DEFAULT_RULES, AbcRules, LifecycleRules, PortfolioRules
@@ -215,7 +215,7 @@ def test_stored_snapshot_equals_the_naive_reading_of_the_same_rows(sellers, spec
     rules = what_if or DEFAULT_RULES
     with transaction.atomic():  # a savepoint per example, rolled back at the end
         data = write(spec, sellers)
-        assert engine.can_use_adbc() is False  # inside the test transaction: Django's reader
+        assert engine_input.can_use_adbc() is False  # inside the test transaction: Django's reader
         run = do_snapshot(T, what_if=what_if, use_adbc=False)
         expected = naive.read(data, T, rules)
         stored = stored_rows(run)
@@ -258,8 +258,8 @@ def test_the_adbc_reader_and_the_django_reader_give_the_same_reading(sellers):
         # own SQLite). Until that is fixed, the ADBC = Django check runs on PostgreSQL.
         pytest.skip("ADBC on the SQLite test database twice per process: disk I/O error")
     data = write(FIXED, sellers)
-    via_django = engine.load_input(T, use_adbc=False)
-    via_adbc = engine.load_input(T, use_adbc=True)
+    via_django = engine_input.load_input(T, use_adbc=False)
+    via_adbc = engine_input.load_input(T, use_adbc=True)
     for rules in (DEFAULT_RULES, *filter(None, RULES.values())):
         left = read_portfolio(via_django, T, rules)
         right = read_portfolio(via_adbc, T, rules)

@@ -18,7 +18,7 @@ from django.utils import translation
 from carteira.accounts.models import User
 from carteira.demo.loader import do_load_demo
 from carteira.goals.models import Goal
-from carteira.portfolio import engine
+from carteira.portfolio import engine_input
 from carteira.portfolio.rules_store import current_rules
 from carteira.portfolio.services import do_snapshot
 from carteira.review import views as review_views
@@ -43,7 +43,7 @@ def demo():
 
 def _engine_october() -> dict:
     """The engine's counts over 1–31 October, straight from the database's input."""
-    data = engine.load_input(OCT_31)
+    data = engine_input.load_input(OCT_31)
     reading = read_portfolio(data, OCT_31, current_rules(), OCTOBER)
     (counts,) = indicator_counts(reading).to_dicts()
     return counts
@@ -79,7 +79,7 @@ def test_the_demo_october_has_figures_in_every_indicator(demo):
     counts = _engine_october()
     assert counts["revenue"] > 0 and counts["purchases"] > 0 and counts["churn_base"] > 0
     # the 30 days up to 31/10 leave out 1 October: a different, differently named window
-    rolling = indicator_counts(read_portfolio(engine.load_input(OCT_31), OCT_31,
+    rolling = indicator_counts(read_portfolio(engine_input.load_input(OCT_31), OCT_31,
                                               current_rules()))["revenue"][0]  # fmt: skip
     assert rolling != counts["revenue"]
 

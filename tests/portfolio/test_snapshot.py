@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from carteira.portfolio import engine
+from carteira.portfolio import engine_input
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun, StatusTransition
 from carteira.portfolio.services import do_snapshot, official_run
 from tests.histories import T
@@ -117,8 +117,8 @@ class TestReportCommand:
 
 @pytest.mark.django_db(transaction=True)
 def test_adbc_and_the_django_connection_read_the_same_frames(history):
-    via_django = engine.load_input(T, use_adbc=False)
-    via_adbc = engine.load_input(T, use_adbc=True)
+    via_django = engine_input.load_input(T, use_adbc=False)
+    via_adbc = engine_input.load_input(T, use_adbc=True)
     for name in ("clients", "assignments", "sellers", "orders", "interactions"):
         left = getattr(via_django, name).sort(getattr(via_django, name).columns)
         right = getattr(via_adbc, name).sort(getattr(via_adbc, name).columns)

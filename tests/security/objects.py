@@ -42,14 +42,15 @@ def company_objects(manager, seller) -> dict[str, int]:
                                                created_by=manager).pk  # fmt: skip
     cell_model = apps.get_model("plans", "ActionPlanCell")
     ids["cell_id"] = cell_model.objects.create(status="active", objective="retain").pk
-    rule_model = apps.get_model("distribution", "PortfolioRule")
+    rule_model = apps.get_model("distribution", "DistributionRule")
     ids["rule_id"] = rule_model.objects.create(name="Sul", seller=seller).pk
     ids["proposal_id"] = (
         apps.get_model("distribution", "Proposal").objects.create(reason="teste").pk
     )
     ids["move_id"] = (
-        apps.get_model("distribution", "MoveBatch").objects.create(kind="bulk", reason="teste",
-                                                                   on=DAY).pk  # fmt: skip
+        apps.get_model("distribution", "MoveBatch")
+        .objects.create(kind="bulk", reason="teste", on=DAY)
+        .pk
     )
     ids["decision_id"] = (
         apps.get_model("review", "Decision")

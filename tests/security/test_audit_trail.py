@@ -130,12 +130,12 @@ def test_a_staff_user_who_is_not_a_superuser_cannot_export_the_trail(analyst):
 
 @pytest.mark.django_db
 def test_saving_a_distribution_rule_is_audited(director, seller_ana):
-    from carteira.distribution.models import PortfolioRule
+    from carteira.distribution.models import DistributionRule
 
     response = _browser(director).post(
         "/distribution/rules/new/", {"name": "Sul", "seller": seller_ana.pk, "priority": 1}
     )
-    rule = PortfolioRule.objects.get()
+    rule = DistributionRule.objects.get()
     event = AuditEvent.objects.get(action="distribution.rule_saved")
     assert response.status_code == 302
     assert (event.actor, event.object_id) == (director, str(rule.pk))

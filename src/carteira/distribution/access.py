@@ -11,7 +11,7 @@ from django.http import Http404
 from carteira.accounts.models import Role, User
 from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.clients.models import Client
-from carteira.distribution.models import MoveBatch, MoveBatchItem, PortfolioRule, Proposal
+from carteira.distribution.models import DistributionRule, MoveBatch, MoveBatchItem, Proposal
 from carteira.organization.models import Seller, Team
 
 DISTRIBUTORS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.MANAGER})
@@ -31,13 +31,13 @@ class Scope:
         except (Seller.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
 
-    def rules(self) -> QuerySet[PortfolioRule]:
-        return PortfolioRule.objects.filter(seller__in=self.sellers).select_related("seller")
+    def rules(self) -> QuerySet[DistributionRule]:
+        return DistributionRule.objects.filter(seller__in=self.sellers).select_related("seller")
 
-    def rule(self, rule_id) -> PortfolioRule:
+    def rule(self, rule_id) -> DistributionRule:
         try:
             return self.rules().get(pk=rule_id)
-        except (PortfolioRule.DoesNotExist, ValueError, TypeError):
+        except (DistributionRule.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
 
     def proposals(self) -> QuerySet[Proposal]:

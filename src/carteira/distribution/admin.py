@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from carteira.distribution.models import Cover, PortfolioRule, Proposal
+from carteira.distribution.models import Cover, DistributionRule, Proposal
 
-admin.site.register(PortfolioRule)
+admin.site.register(DistributionRule)
 admin.site.register(Proposal)
 admin.site.register(Cover)

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from carteira.clients.models import Client
-from carteira.distribution.models import PortfolioRule
+from carteira.distribution.models import DistributionRule
 from carteira.organization.models import Seller
 from carteira.plans.models import ActionPlanCell
 from carteira.portfolio.models import ClientSnapshot, Status
@@ -62,7 +62,7 @@ def client_inputs(clients: QuerySet[Client]) -> list[ClientIn]:
     return result
 
 
-def rule_spec(rule: PortfolioRule) -> RuleSpec:
+def rule_spec(rule: DistributionRule) -> RuleSpec:
     ranges = []
     for low, high in rule.postal_ranges:
         ranges.append((postal_number(str(low)) or 0, postal_number(str(high)) or 0))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.filters import ClientFilter
 from carteira.clients.widgets import QuickSelect
-from carteira.distribution.models import PortfolioRule
+from carteira.distribution.models import DistributionRule
 from carteira.portfolio.models import AbcClass
 from carteira_core.distribution.rules import postal_number
 
@@ -56,7 +56,7 @@ class RuleForm(forms.ModelForm):
     )  # fmt: skip
 
     class Meta:
-        model = PortfolioRule
+        model = DistributionRule
         fields = ["name", "priority", "seller", "states", "cities", "postal_ranges", "polygon",
                   "segments", "abc", "key_accounts", "active"]  # fmt: skip
 

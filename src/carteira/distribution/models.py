@@ -6,7 +6,7 @@ from carteira.clients.models import Assignment, Client
 from carteira.organization.models import Seller, Team
 
 
-class PortfolioRule(models.Model):
+class DistributionRule(models.Model):
     """Carteirização: clients matching every filled-in criterion belong to ``seller``.
     The lowest priority number wins when a client matches several rules."""
 
@@ -29,8 +29,8 @@ class PortfolioRule(models.Model):
 
     class Meta:
         ordering = ["priority", "pk"]
-        verbose_name = _("portfolio rule")
-        verbose_name_plural = _("portfolio rules")
+        verbose_name = _("distribution rule")
+        verbose_name_plural = _("distribution rules")
 
     def __str__(self) -> str:
         return self.name

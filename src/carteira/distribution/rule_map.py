@@ -5,14 +5,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from carteira.distribution.access import Scope
-from carteira.distribution.models import PortfolioRule
+from carteira.distribution.models import DistributionRule
 from carteira.territory.basemap import base_map_config
 
 # Leaflet-Geoman's own translations of its toolbar.
 GEOMAN_LANGUAGES = {"pt-br": "pt_br", "es": "es", "en": "en"}
 
 
-def rule_map_config(scope: Scope, rule: PortfolioRule | None) -> dict:
+def rule_map_config(scope: Scope, rule: DistributionRule | None) -> dict:
     others = scope.rules().exclude(polygon=[])
     if rule is not None:
         others = others.exclude(pk=rule.pk)

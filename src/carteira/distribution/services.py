@@ -16,9 +16,9 @@ from carteira.accounts.models import User
 from carteira.audit.services import do_record
 from carteira.clients.models import Assignment, Client
 from carteira.clients.services import do_assign_clients_bulk
-from carteira.distribution import engine
+from carteira.distribution import engine_input
 from carteira.distribution.access import Scope
-from carteira.distribution.models import Cover, MoveBatch, MoveBatchItem, PortfolioRule, Proposal
+from carteira.distribution.models import Cover, DistributionRule, MoveBatch, MoveBatchItem, Proposal
 from carteira.distribution.selectors import ReversalPreview, reversal_preview
 from carteira.organization.models import Seller, Team
 from carteira_core.distribution.metrics import measure
@@ -33,14 +33,16 @@ RETURN_REASON = "fim de cobertura"  # stored words, like the rules' reason
 @dataclass(frozen=True)
 class RulesPreview:
     unmatched: list[Client]
-    conflicts: list[tuple[Client, list[PortfolioRule]]]  # winner first
+    conflicts: list[tuple[Client, list[DistributionRule]]]  # winner first
     changes: list[tuple[Client, Seller | None, Seller]]
 
 
 def rules_preview(scope: Scope) -> RulesPreview:
     rules = {r.pk: r for r in scope.rules().filter(active=True)}
     clients = list(scope.clients.select_related("seller").order_by("name", "pk"))
-    found = match_rules([engine.rule_spec(r) for r in rules.values()], engine.client_facts(clients))
+    found = match_rules(
+        [engine_input.rule_spec(r) for r in rules.values()], engine_input.client_facts(clients)
+    )
     unmatched, conflicts, changes = [], [], []
     for client, ids in zip(clients, found.rules, strict=True):
         if not ids:
@@ -205,8 +207,8 @@ def do_propose(
     # An inactive seller takes no part, unless they still hold clients (who must move).
     holding = scope.clients.filter(seller__in=sellers_qs).values("seller")
     sellers_qs = sellers_qs.filter(Q(active=True) | Q(pk__in=holding))
-    sellers = engine.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
-    clients = engine.client_inputs(scope.clients.filter(seller__in=sellers_qs))
+    sellers = engine_input.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
+    clients = engine_input.client_inputs(scope.clients.filter(seller__in=sellers_qs))
     if not clients or not any(s.can_receive for s in sellers):
         raise ValueError(_("Nothing to distribute: no clients or no seller who can receive."))
     options = Options(**(tradeoff or {}))

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from carteira.accounts.models import User
 from carteira.audit.events import OFFICIAL_READING, emit
 from carteira.audit.services import do_record
-from carteira.portfolio import engine
+from carteira.portfolio import engine_input
 from carteira.portfolio.models import (
     ClientSnapshot,
     GroupSnapshot,
@@ -167,7 +167,7 @@ def do_snapshot(
     version: RulesVersion | None = None if what_if else current_rules_version()
     rules = what_if or rules_from_dict(version.rules)
     if data is None:
-        data = engine.load_input(as_of, use_adbc=use_adbc)
+        data = engine_input.load_input(as_of, use_adbc=use_adbc)
     reading = read_portfolio(data, as_of, rules, period)
     kind = SnapshotRun.Kind.WHAT_IF if what_if else SnapshotRun.Kind.OFFICIAL
     if not what_if and not reading.period.same_window(rolling(as_of, rules.lifecycle.period_days)):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from carteira.portfolio import engine
+from carteira.portfolio import engine_input
 from carteira_core.engine import read_portfolio
 from carteira_core.rules import PortfolioRules
 
@@ -36,7 +36,7 @@ def _moves(frame: pl.DataFrame) -> list[tuple]:
 def preview_rules(
     current: PortfolioRules, candidate: PortfolioRules, as_of: dt.date
 ) -> RulesPreview:
-    data = engine.load_input(as_of)
+    data = engine_input.load_input(as_of)
     before = read_portfolio(data, as_of, current).clients
     after = read_portfolio(data, as_of, candidate).clients
     joined = before.select("client_id", "status", "abc").join(

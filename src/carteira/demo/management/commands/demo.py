@@ -15,7 +15,7 @@ from carteira.accounts.models import Role, User
 from carteira.console import ProgressLine
 from carteira.demo.loader import demo_password
 from carteira.demo.services import do_prepare_demo
-from carteira.portfolio.engine import adbc_on_sqlite
+from carteira.portfolio.engine_input import adbc_on_sqlite
 from carteira.web.formats import number
 
 CENTRAL_TEAM_MARK = " *"

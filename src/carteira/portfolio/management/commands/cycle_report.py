@@ -24,7 +24,7 @@ from collections import Counter
 import polars as pl
 from django.core.management.base import BaseCommand
 
-from carteira.portfolio import engine
+from carteira.portfolio import engine_input
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.rules_store import current_rules
 from carteira_core.engine import PortfolioInput, read_portfolio
@@ -261,8 +261,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of=None, format="table", **options):
         day = parse_as_of(as_of)
-        with engine.adbc_on_sqlite():
-            data = engine.load_input(day)
+        with engine_input.adbc_on_sqlite():
+            data = engine_input.load_input(day)
         report = compare(data, day, current_rules())
         if format == "json":
             sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from carteira.portfolio import reports
-from carteira.portfolio.engine import adbc_on_sqlite
+from carteira.portfolio.engine_input import adbc_on_sqlite
 from carteira.portfolio.kpis import period_of_run
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.services import official_run

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carteira.console import ProgressLine
-from carteira.portfolio.engine import adbc_on_sqlite
+from carteira.portfolio.engine_input import adbc_on_sqlite
 from carteira.portfolio.figures import do_warm_dashboards
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.models import Status
