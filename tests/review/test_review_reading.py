@@ -94,8 +94,8 @@ class TestThePage:
         self,
         client,
         director,
-        october,
-        team_sul,  # noqa: F811
+        october,  # noqa: F811
+        team_sul,
     ):
         Goal.objects.create(indicator="churn_rate", team=team_sul, target=Decimal("0.05"), **OCT)
         client.force_login(director)
