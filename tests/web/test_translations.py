@@ -175,3 +175,16 @@ class TestTheLoginPageSpeaksTheBrowsersLanguage:
     def test_an_english_browser_gets_the_english_login_page(self, client):
         response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
         assert "Log in to Carteira" in response.content.decode()
+
+
+def test_the_call_script_reads_as_a_conversation_script_not_a_visit_route():
+    """A Brazilian team reads "Roteiro" alone as a visit route: the call script is
+    "Roteiro de conversa" in pt-BR and "Guion" in es (issue 15)."""
+    with translation.override("pt-br"):
+        assert translation.gettext("Script") == "Roteiro de conversa"
+        assert translation.gettext("script") == "roteiro de conversa"
+        assert translation.gettext("script / checklist") == "roteiro de conversa / checklist"
+    with translation.override("es"):
+        assert translation.gettext("Script") == "Guion"
+    alone = re.compile(r"\broteiro\b(?! de conversa)", re.IGNORECASE)
+    assert [m.id for m in entries("pt_BR") if any(alone.search(s) for s in forms(m.string))] == []
