@@ -20,6 +20,7 @@ Network: cell → (seller, revenue class) → seller → sink.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -375,7 +376,7 @@ def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
     load = np.bincount(owner[assigned], weights=p.work[assigned], minlength=len(p.target))
     low = np.minimum(np.ceil((1 - margin) * p.target), load).astype(np.int64)
     high = np.maximum(np.floor((1 + margin) * p.target), load).astype(np.int64)
-    band = {"low": low, "high": high, "deterministic": True}
+    band: dict[str, Any] = {"low": low, "high": high, "deterministic": True}
     fewest = solve_groups(p.work, p.eligible, p.current, hint_owner=owner,
                           seconds=options.fewest_moves_time, **band)  # fmt: skip
     before = int(((owner != p.current) & (p.current >= 0) & assigned).sum())
@@ -386,7 +387,11 @@ def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
     # At that many moves, the least cost: on groups split by place (each client's cost
     # close to its group's mean) when that model stays small; else, or if CP-SAT finds
     # nothing in time, on the same groups.
-    steps = {"cost": cost, "max_moves": fewest.moves, "seconds": options.fewest_moves_time}
+    steps: dict[str, Any] = {
+        "cost": cost,
+        "max_moves": fewest.moves,
+        "seconds": options.fewest_moves_time,
+    }
     region = _rows(np.stack(_grid(p, options.fewest_moves_region_km), axis=1))
     who = _rows(np.packbits(p.eligible, axis=1))
     split_groups = len(np.unique(np.stack([p.current, p.work, who, region], axis=1), axis=0))
