@@ -128,14 +128,13 @@ def _cell(value: Any) -> str:
 
 
 def rows_as_text(columns, rows, fmt: str) -> str | bytes:
+    if fmt == "xlsx":
+        workbook = io.BytesIO()
+        write_xlsx(columns, rows, workbook)
+        return workbook.getvalue()
+    buffer = io.StringIO()
     if fmt == "csv":
-        buffer = io.StringIO()
         write_csv(columns, rows, buffer)
         return buffer.getvalue()
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        write_xlsx(columns, rows, buffer)
-        return buffer.getvalue()
-    buffer = io.StringIO()
     write_table(columns, rows, buffer)
     return buffer.getvalue()
