@@ -96,6 +96,12 @@ def test_a_manager_pastes_goals_from_a_spreadsheet_and_a_bad_cell_saves_nothing(
     )
     assert page.locator("input.pasted").count() == 4
     page.locator(".goal-grid").screenshot(path=SHOTS / "metas-colar.png")
+    # Enter moves down, as in a spreadsheet, instead of submitting the grid.
+    page.locator(first).focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == f"seller:{seller_bruno.pk}:revenue"
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.name") == f"seller:{seller_ana.pk}:revenue"
     page.get_by_role("button", name="Salvar metas").click()
     page.wait_for_url("**/goals/?period=2026-12")
     assert page.get_by_text("Metas salvas: 4.").is_visible()

@@ -27,6 +27,28 @@
     return lines.map((line) => line.split("\t").map((cell) => cell.replace(/^"(.*)"$/s, "$1").trim()));
   }
 
+  // Moving like a spreadsheet: Enter and ↑/↓ go to the cell above or below, ←/→ to the
+  // cell beside when the caret is already at the text's edge.
+  form.addEventListener("keydown", function (event) {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || event.altKey || event.ctrlKey || event.metaKey) return;
+    const at = position(input);
+    if (!at) return;
+    const [r, c] = at;
+    const atStart = input.selectionStart === 0 && input.selectionEnd === 0;
+    const atEnd = input.selectionStart === input.value.length;
+    const moves = {
+      ArrowUp: [r - 1, c], ArrowDown: [r + 1, c], Enter: [event.shiftKey ? r - 1 : r + 1, c],
+      ArrowLeft: atStart ? [r, c - 1] : null, ArrowRight: atEnd ? [r, c + 1] : null,
+    };
+    const to = moves[event.key];
+    const next = to && rows[to[0]] && rows[to[0]][to[1]];
+    if (!next) return;
+    event.preventDefault();  // Enter would submit the grid
+    next.focus();
+    next.select();
+  });
+
   form.addEventListener("paste", function (event) {
     const input = event.target;
     if (!(input instanceof HTMLInputElement)) return;
