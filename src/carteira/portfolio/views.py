@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from carteira.accounts.policy import policy
-from carteira.organization.models import Team
 from carteira.portfolio import figures as f
+from carteira.portfolio import hooks
 from carteira.portfolio import kpis as k
 from carteira.portfolio.forms import dashboard_form
 from carteira.portfolio.models import SnapshotRun, Status
@@ -24,50 +22,6 @@ def _change(now, before):
     if now is None or before is None:
         return None
     return now - before
-
-
-def _goal_scope(user, filters):
-    """Whose monthly goals the cards show: the slice's seller or team, the seller's own,
-    a manager's only team, else the company's."""
-    from carteira.goals.scopes import Scope
-
-    if filters["seller"]:
-        return Scope("seller", str(filters["seller"]))
-    if filters["team"]:
-        return Scope("team", str(filters["team"]))
-    if filters["segment"] or filters["state"]:
-        return None  # no goals per segment or state
-    if user.role == "seller" and hasattr(user, "seller"):
-        return Scope("seller", str(user.seller.pk))
-    if not user.sees_whole_portfolio:
-        teams = list(Team.objects.filter(manager=user).values_list("pk", flat=True)[:2])
-        return Scope("team", str(teams[0])) if len(teams) == 1 else None
-    return Scope("company")
-
-
-GOAL_INDICATORS = ("positivation", "coverage", "churn_rate", "reactivated", "average_ticket",
-                   "new_clients", "revenue")  # fmt: skip
-
-
-def _goals(user, filters, as_of: dt.date, quarter: bool = False) -> dict[str, object]:
-    """The month's (the quarter's, for the quarter's indicators) goal of each card's
-    indicator for the scope (one query)."""
-    from carteira.goals.periods import month_of, quarter_of
-    from carteira.goals.selectors import goals_of_period
-
-    scope = _goal_scope(user, filters)
-    if scope is None:
-        return {}
-    goals = (
-        goals_of_period(quarter_of(as_of) if quarter else month_of(as_of))
-        .filter(scope.goal_filter(), indicator__in=GOAL_INDICATORS)
-        .order_by("indicator", "-pk")
-        .values_list("indicator", "target")
-    )
-    found = {}
-    for indicator, target in goals:
-        found.setdefault(indicator, target)  # the latest goal set, as goal_for() reads it
-    return found
 
 
 def _cards(current: k.Kpis, previous: k.Kpis | None, goals: dict | None = None) -> list[dict]:
@@ -172,7 +126,9 @@ def dashboard(request):
     previous = kpis.get(previous_run.pk) if previous_run is not None else None
     parts = f.breakdown(request.user, filters, run, scope)
     trend_runs = _trend_runs(period, period_run)
-    goals = _goals(request.user, filters, run.as_of, quarter=period.kind == "quarter")
+    goals = hooks.dashboard_goals(
+        request.user, filters, run.as_of, quarter=period.kind == "quarter"
+    )
     counts, flows = parts["counts"], parts["flows"]
     largest = max(counts.values(), default=0) or 1
     slice_query = {name: value for name, value in request.GET.items()

@@ -1,0 +1,22 @@
+"""What apps above the portfolio add to its pages. They register in their AppConfig.ready,
+so the portfolio never imports them (the layers contract in pyproject.toml)."""
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# (user, the dashboard's filters, the reading's date, quarter?) -> {indicator: target}
+GoalsSource = Callable[..., dict[str, object]]
+_goals: list[GoalsSource] = []
+
+
+def register_goals(source: GoalsSource) -> None:
+    """``source`` gives the goals shown on the dashboard's cards (the goals app)."""
+    _goals[:] = [source]
+
+
+def dashboard_goals(
+    user, filters: Mapping[str, Any], as_of: dt.date, *, quarter: bool = False
+) -> dict[str, object]:
+    """The goal of each card's indicator; none when no app gives goals."""
+    return _goals[0](user, filters, as_of, quarter=quarter) if _goals else {}
