@@ -207,8 +207,12 @@ def kpis(
     revenue = sum(r["revenue_period_cents"] for r in portfolio)
     purchases = sum(r["purchases_period"] for r in portfolio)
     base = [r for r in rows if r["status_previous"] in ("active", "pre_inactive")]
-    # lost by T, whichever lost status it shows (ADR 12: a window longer than period_days)
-    churned = [r for r in base if r["status"] in ("inactivated", "inactive")]
+    # the spec: inactivated at T; a window longer than period_days also counts those lost
+    # early in it, inactive by T (ADR 12)
+    window = window_days or rules.lifecycle.period_days
+    long_window = window > rules.lifecycle.period_days
+    lost_at_t = ("inactivated", "inactive") if long_window else ("inactivated",)
+    churned = [r for r in base if r["status"] in lost_at_t]
     lost = [r for r in rows if r["status_previous"] in ("inactivated", "inactive")]
     reactivated = [r for r in rows if r["is_reactivated"]]
     prospects = [r for r in rows if r["status_previous"] == "prospect"]

@@ -155,3 +155,17 @@ def test_ltv_uses_the_days_of_the_period():
     (row,) = indicators(month).to_dicts()
     # basis 69 900 over 5 clients a year (365-day ABC window), churn 1/3 in 31 days
     assert row["ltv"] == pytest.approx(69900 * 31 * 3 / (5 * 365 * 1))
+
+
+def test_churn_over_the_rules_window_counts_only_the_specs_inactivated():
+    from carteira_core.engine import churned_statuses
+
+    assert churned_statuses(30, 30) == ("inactivated",)
+    assert churned_statuses(7, 30) == ("inactivated",)
+
+
+def test_churn_over_a_longer_window_also_counts_customers_lost_early_in_it():
+    from carteira_core.engine import churned_statuses
+
+    assert churned_statuses(31, 30) == ("inactivated", "inactive")
+    assert churned_statuses(92, 30) == ("inactivated", "inactive")

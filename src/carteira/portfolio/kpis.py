@@ -25,7 +25,7 @@ from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.portfolio.services import period_run
-from carteira_core.engine import CUSTOMER, LOST, Period, parse_period
+from carteira_core.engine import CUSTOMER, LOST, Period, churned_statuses, parse_period
 from carteira_core.engine.summaries import RATE_TERMS
 from carteira_core.rules import rules_from_dict
 
@@ -141,6 +141,7 @@ def _aggregates(run: SnapshotRun) -> dict:
     rules = rules_from_dict(run.rules)
     in_portfolio = Q() if rules.indicators.include_prospects else ~Q(status="prospect")
     customer_before = Q(status_previous__in=CUSTOMER)
+    churned = churned_statuses(run.period.days, rules.lifecycle.period_days)
     is_new = ~Q(status="prospect") & Q(status_previous="prospect")
     return {
         "n_portfolio": Count("pk", filter=in_portfolio),
@@ -148,7 +149,7 @@ def _aggregates(run: SnapshotRun) -> dict:
         "n_covered": Count("pk", filter=in_portfolio & Q(covered=True)),
         "n_revenue": Sum("revenue_in_period", filter=in_portfolio),
         "n_purchases": Sum("purchases_in_period", filter=in_portfolio),
-        "n_churned": Count("pk", filter=Q(status__in=LOST) & customer_before),
+        "n_churned": Count("pk", filter=Q(status__in=churned) & customer_before),
         "n_churn_base": Count("pk", filter=customer_before),
         "n_reactivated": Count("pk", filter=Q(positivated=True, status_previous__in=LOST)),
         "n_reactivation_base": Count("pk", filter=Q(status_previous__in=LOST)),

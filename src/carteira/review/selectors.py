@@ -28,7 +28,7 @@ from carteira.portfolio import figures
 from carteira.portfolio.kpis import period_run
 from carteira.portfolio.models import ClientSnapshot
 from carteira.review.models import Decision
-from carteira_core.engine import CUSTOMER, LOST, whole_month
+from carteira_core.engine import CUSTOMER, LOST, churned_statuses, whole_month
 from carteira_core.engine.attainment import CEILINGS, Progress
 
 INDICATORS = [value for value in Goal.Indicator.values]
@@ -99,9 +99,13 @@ def _last_reason():
 def losses(reader: Reader) -> dict:
     """Customers on the eve that ended the period lost (the churn of the period), by the
     last reason recorded."""
+    run = reader.run()
+    churned = LOST
+    if run is not None:  # the engine's churn over this window (churned_statuses)
+        churned = churned_statuses(run.period.days, run.rules["lifecycle"]["period_days"])
     lost = (
         reader.readings(Scope("company"))
-        .filter(status_previous__in=CUSTOMER, status__in=LOST)
+        .filter(status_previous__in=CUSTOMER, status__in=churned)
         .annotate(reason=_last_reason())
     )
     by_reason: dict[str, dict] = defaultdict(lambda: {"clients": 0, "revenue": Decimal(0)})

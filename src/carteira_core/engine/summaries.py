@@ -15,12 +15,11 @@ before it starts) is the "period earlier". Definitions beyond the letter of the 
 - *new clients*, *reactivated*, *churn* and *conversion* cover every client of the group at
   ``T`` (their status on the eve decides the denominators).
 
-- *churn rate* = clients lost at ``T`` (``inactivated`` or ``inactive``) that were active
-  or pre-inactive on the eve / clients active or pre-inactive on the eve. For the rules'
-  rolling window in fixed mode this is the spec's "inactivated at ``T``" (a customer a
-  period earlier cannot be ``inactive`` yet); a longer window (a quarter, a 31-day month)
-  also counts the customers lost early in it, who are ``inactive`` by its end, and in cycle
-  mode a client whose threshold moved is counted once lost, whichever of the two it shows.
+- *churn rate* = customers of the eve (active or pre-inactive) lost at ``T`` / customers
+  of the eve. "Lost" is the spec's ``inactivated`` at ``T`` for a window no longer than the
+  rules' ``period_days`` (the rolling window: the spec's letter, in fixed and cycle mode);
+  a longer window (a 31-day month, a quarter) also counts those lost early in it, who are
+  ``inactive`` by its end (``churned_statuses``).
 - *LTV* (historical) = average yearly basis per portfolio client × average lifetime in
   years, with yearly basis = ABC-window basis (revenue or margin, per the ABC rules) ×
   365 / ``abc.window_days`` and lifetime = 1 / yearly churn, yearly churn = churn rate ×
@@ -46,6 +45,7 @@ __all__ = [
     "KPI_COLUMNS",
     "LOST",
     "RATE_TERMS",
+    "churned_statuses",
     "indicator_counts",
     "indicators",
     "matrix",
@@ -88,6 +88,16 @@ RATE_TERMS = {
 # statuses of a customer that still buys, and of one lost (the eve's and T's)
 CUSTOMER = ("active", "pre_inactive")
 LOST = ("inactivated", "inactive")
+
+
+def churned_statuses(window_days: int, period_days: int) -> tuple[str, ...]:
+    """The statuses at ``T`` that count a customer of the eve as churned over a window of
+    ``window_days``: ``inactivated`` (the spec) when the window is no longer than the rules'
+    ``period_days``; also ``inactive`` when it is, since a customer lost early in a long
+    window has finished its ``inactivated`` period by ``T``."""
+    return LOST if window_days > period_days else ("inactivated",)
+
+
 COUNT_COLUMNS = (
     "portfolio",
     "positivated",
@@ -130,6 +140,7 @@ def indicator_counts(reading: PortfolioReading, by: str | list[str] | None = Non
     in_portfolio = pl.col("in_portfolio")
     previous = pl.col("status_previous")
     was_customer = previous.is_in(CUSTOMER)
+    churned = churned_statuses(reading.period.days, reading.rules.lifecycle.period_days)
     basis = f"{reading.rules.abc.basis}_in_abc_window_cents"
     # per-client terms first, then plain sums: the fastest group-by Polars has
     terms = [
@@ -138,7 +149,7 @@ def indicator_counts(reading: PortfolioReading, by: str | list[str] | None = Non
         (in_portfolio & pl.col("covered")).cast(pl.Int64).alias("covered"),
         pl.when(in_portfolio).then(pl.col("revenue_period_cents")).otherwise(0).alias("revenue"),
         pl.when(in_portfolio).then(pl.col("purchases_period")).otherwise(0).alias("purchases"),
-        (pl.col("status").is_in(LOST) & was_customer).cast(pl.Int64).alias("churned"),
+        (pl.col("status").is_in(churned) & was_customer).cast(pl.Int64).alias("churned"),
         was_customer.cast(pl.Int64).alias("churn_base"),
         pl.col("is_reactivated").cast(pl.Int64).alias("reactivated"),
         previous.is_in(LOST).cast(pl.Int64).alias("reactivation_base"),
