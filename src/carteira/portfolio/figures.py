@@ -39,7 +39,7 @@ from carteira.portfolio.selectors import (
 
 SLICE = ("seller", "team", "segment", "state")
 TIMEOUT = 7 * 24 * 3600
-VERSION = 3  # 3: churn counts customers lost by T (ADR 12)
+VERSION = 4  # 4: churn over the rolling window is the spec's inactivated at T (ADR 12)
 # Entries outlive the process (ADR 10): the release is in the key, so an upgrade that
 # changes what is stored never reads an older shape; bump VERSION for such a change in between.
 RELEASE = version("carteira")
