@@ -9,6 +9,7 @@ from carteira.clients.filters import ClientFilter
 from carteira.clients.models import Client
 from carteira.exports.kinds import plan
 from carteira.portfolio.models import ClientSnapshot
+from carteira.portfolio.selectors import sliced_readings
 from carteira.portfolio.services import do_snapshot
 from histories import T
 
@@ -98,6 +99,15 @@ class TestOneFilterEveryDoor:
         assert through_a_plan_batch(client, query) == expected
         assert through_the_map(client, query) == expected
         assert through_the_bulk_move(client, query, seller_carla) == expected
+
+    @time_machine.travel(T, tick=False)
+    def test_the_dashboards_slice_reads_the_clients_the_list_shows(self, client, analyst, located):
+        run = do_snapshot(T)
+        query = {"segment": "farmácias", "state": "rs"}
+        sliced = sliced_readings(ClientSnapshot.objects.filter(run=run), query)
+        client.force_login(analyst)
+        assert {r.client.external_id for r in sliced.select_related("client")} == {"A2", "B2"}
+        assert through_the_list(client, {**query, "state": "RS"}) == {"A2", "B2"}
 
     def test_a_manager_filtering_another_teams_state_gets_nothing_through_any_door(
         self, client, manager_sul, located

@@ -83,17 +83,7 @@ class ClientFilter:
         """``clients`` narrowed by the filter, annotated with their reading in ``run`` (if
         any): ``status``, ``status_previous``, ``abc``, ``days_since_last_purchase`` and
         ``revenue_in_abc_window``."""
-        if self.search:
-            clients = clients.filter(_search(self.search))
-        record = {
-            "segment": self.segment,
-            "state": self.state,
-            "city__iexact": self.city,
-            "seller_id": self.seller_id,
-        }
-        clients = clients.filter(**{name: value for name, value in record.items() if value})
-        if self.codes:
-            clients = clients.filter(external_id__in=self.codes)
+        clients = clients.filter(self.on_record())
         if run is None:
             return clients.none() if self.on_reading else clients
         clients = with_reading(clients, run)
@@ -101,6 +91,19 @@ class ClientFilter:
         # separate filter() calls joins the readings table once per call).
         on_reading = {"status": self.status, "abc": self.abc, "status_previous": self.previous}
         return clients.filter(**{name: value for name, value in on_reading.items() if value})
+
+    def on_record(self, prefix: str = "") -> Q:
+        """The conditions on the client's own fields (all but the reading's), as a ``Q``
+        over ``Client`` — or over a model that points at it, with ``prefix`` ("client__")."""
+        record = {
+            "segment": self.segment,
+            "state": self.state,
+            "city__iexact": self.city,
+            "seller_id": self.seller_id,
+            "external_id__in": self.codes,
+        }
+        where = Q(**{prefix + name: value for name, value in record.items() if value})
+        return where & _search(self.search, prefix) if self.search else where
 
     def as_query(self) -> dict[str, Any]:
         """The non-empty fields under their query-string names, as JSON values."""
@@ -130,16 +133,16 @@ class ClientFilter:
         return cls(**values)
 
 
-def _search(text: str) -> Q:
+def _search(text: str, prefix: str = "") -> Q:
     digits = "".join(ch for ch in text if ch.isalnum()).upper()
     match = (
-        Q(name__icontains=text)
-        | Q(trade_name__icontains=text)
-        | Q(external_id__iexact=text)
-        | Q(city__icontains=text)
+        Q(**{f"{prefix}name__icontains": text})
+        | Q(**{f"{prefix}trade_name__icontains": text})
+        | Q(**{f"{prefix}external_id__iexact": text})
+        | Q(**{f"{prefix}city__icontains": text})
     )
     if len(digits) >= 8:
-        match |= Q(document__startswith=digits)
+        match |= Q(**{f"{prefix}document__startswith": digits})
     return match
 
 

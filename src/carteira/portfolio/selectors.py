@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from carteira.clients.filters import ClientFilter
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 
 
@@ -43,13 +44,11 @@ def latest_official_runs(limit: int, *, until: dt.date | None = None) -> list[Sn
 
 def sliced_readings(readings: QuerySet[ClientSnapshot], filters: dict) -> QuerySet[ClientSnapshot]:
     """The readings of the dashboard's slice: ``seller``, ``team``, ``segment``, ``state``
-    (empty values do not filter). The seller and team are the reading's, not today's."""
+    (empty values do not filter). The seller and team are the reading's, not today's; the
+    segment and state are the client's, matched as the client filter matches them."""
     if filters.get("seller"):
         readings = readings.filter(seller_id=filters["seller"])
     if filters.get("team"):
         readings = readings.filter(seller__team_id=filters["team"])
-    if filters.get("segment"):
-        readings = readings.filter(client__segment=filters["segment"])
-    if filters.get("state"):
-        readings = readings.filter(client__state=filters["state"])
-    return readings
+    where = ClientFilter(segment=filters.get("segment") or "", state=filters.get("state") or "")
+    return readings.filter(where.on_record("client__"))
