@@ -118,3 +118,44 @@ def test_a_batch_moving_clients_of_another_team_is_not_a_managers_to_undo(
     assert ([i.client.external_id for i in undo.outside], undo.back) == (["A1"], [])
     client.post(reverse("distribution:batch_undo", args=[batch.pk]))
     assert sellers_by_code()["A1"] == "Carla Dias"
+
+
+def test_an_applied_proposal_is_one_batch_and_undoing_it_ends_the_covers(
+    manager_sul, portfolio, seller_ana, team_sul
+):
+    from carteira.distribution.forms import ProposalForm
+    from carteira.distribution.services import do_apply_proposal, do_propose
+
+    scope = access_distribution(manager_sul)
+    leave = do_propose(scope, team=team_sul, reason="licença de Ana", by=manager_sul,
+                       leaving=seller_ana, until=dt.date(2026, 8, 1),
+                       tradeoff=ProposalForm.default_options())  # fmt: skip
+    assert do_apply_proposal(scope, leave, on=ON, by=manager_sul) == 2
+    batch = MoveBatch.objects.get()
+    assert (batch.kind, batch.reason, batch.until, batch.moved) == (
+        "proposal",
+        "licença de Ana",
+        dt.date(2026, 8, 1),
+        2,
+    )
+    assert sorted((i.client.external_id, i.seller_to.name) for i in batch.items.all()) == [
+        ("A1", "Bruno Lima"),
+        ("A2", "Bruno Lima"),
+    ]
+    assert Cover.objects.filter(returned_on=None).count() == 2
+    do_undo_batch(scope, batch, on=ON, by=manager_sul)
+    assert sellers_by_code()["A1"] == "Ana Souza" and sellers_by_code()["A2"] == "Ana Souza"
+    assert Cover.objects.filter(returned_on=None).count() == 0
+
+
+def test_applying_the_rules_is_one_batch(manager_sul, portfolio, seller_bruno):
+    from carteira.distribution.models import DistributionRule
+    from carteira.distribution.services import do_apply_rules
+
+    DistributionRule.objects.create(name="A1 é do Bruno", seller=seller_bruno,
+                                    key_accounts=["A1"])  # fmt: skip
+    scope = access_distribution(manager_sul)
+    assert do_apply_rules(scope, on=ON, by=manager_sul) == 1
+    batch = MoveBatch.objects.get()
+    assert (batch.kind, batch.reason, batch.moved) == ("rules", "carteirização", 1)
+    assert [i.client.external_id for i in batch.items.all()] == ["A1"]

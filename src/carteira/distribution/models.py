@@ -97,6 +97,8 @@ class MoveBatch(models.Model):
     class Kind(models.TextChoices):
         BULK = "bulk", _("Move from the client list")
         REASSIGN = "reassign", _("Reassignment")
+        PROPOSAL = "proposal", _("Proposal applied")
+        RULES = "rules", _("Segmentation rules applied")
         REVERSAL = "reversal", _("Undo")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

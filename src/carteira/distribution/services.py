@@ -1,8 +1,9 @@
 """Writes: apply rules, reassign, propose, apply or discard a proposal, return covers,
 undo a batch of moves. Every change of hands goes through
 clients.services.do_assign_clients_bulk, so history, Client.seller (hence permissions),
-open tasks and the audit trail follow; a reassignment (and its undoing) is also one
-MoveBatch, listed in the history."""
+open tasks and the audit trail follow; a reassignment, an applied proposal, an application
+of the rules (and the undoing of any of them) is also one MoveBatch, listed in the
+history. The covers' nightly return is not: it ends what a batch started."""
 
 import datetime as dt
 from dataclasses import dataclass, replace
@@ -60,7 +61,8 @@ def rules_preview(scope: Scope) -> RulesPreview:
 def do_apply_rules(scope: Scope, *, on: dt.date, by: User) -> int:
     preview = rules_preview(scope)
     changes = {client.pk: target.pk for client, _old, target in preview.changes}
-    return do_assign_clients_bulk(changes, on=on, reason=RULES_REASON, by=by)
+    batch = do_move_clients(changes, kind=MoveBatch.Kind.RULES, on=on, reason=RULES_REASON, by=by)
+    return batch.moved
 
 
 def _covers(moved_from: dict[int, int], until: dt.date) -> None:
@@ -246,12 +248,10 @@ def do_apply_proposal(scope: Scope, proposal: Proposal, *, on: dt.date, by: User
         cid: new for cid, (old, new) in wanted.items() if cid in today and today[cid] == old
         and new in valid
     }  # fmt: skip
-    moved = do_assign_clients_bulk(changes, on=on, reason=proposal.reason, by=by)
-    if proposal.until is not None:
-        _covers(
-            {cid: wanted[cid][0] for cid in changes if wanted[cid][0] is not None}, proposal.until
-        )
-    elif proposal.leaving is not None:
+    # One batch (history, undo); with ``until`` its clients are covers that return.
+    moved = do_move_clients(changes, kind=MoveBatch.Kind.PROPOSAL, on=on, by=by,
+                            reason=proposal.reason, until=proposal.until).moved  # fmt: skip
+    if proposal.until is None and proposal.leaving is not None:
         Seller.objects.filter(pk=proposal.leaving_id).update(active=False)
     proposal.status = Proposal.State.APPLIED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
