@@ -30,6 +30,7 @@ thresholds shorter than the fixed ones, never longer.
 
 from __future__ import annotations
 
+import itertools
 import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
@@ -40,6 +41,7 @@ __all__ = [
     "DEFAULT_RULES",
     "MESSAGES",
     "AbcRules",
+    "CreditRules",
     "IndicatorRules",
     "LifecycleRules",
     "PortfolioRules",
@@ -69,6 +71,9 @@ MESSAGES: dict[str, str] = {
     "share_out_of_range": "{key} must be a number greater than 0 and at most 1",
     "share_not_fraction": "{key} must be a number between 0 and 1",
     "shares_over_one": "{key} + {other} must not exceed 1",
+    "not_a_list": "{key} must be a list of {count} values",
+    "not_increasing": "{key} must increase from one value to the next",
+    "not_non_decreasing": "{key} must not decrease from one value to the next",
 }
 """English text of every ``RulesError`` code; the web layer translates by code (the
 placeholders ``key``/``other`` hold TOML keys such as ``lifecycle.active_days``)."""
@@ -125,18 +130,49 @@ class IndicatorRules:
 
 
 @dataclass(frozen=True, slots=True)
+class CreditRules:
+    """Receivables aging (``carteira_core.credit``): ``bucket_days`` are the upper bounds
+    of the overdue buckets 1–30, 31–60, 61–90 and 91–180 (the last one is "over 180");
+    ``provision_rates`` are the share of the open balance provisioned in each of the six
+    buckets, current first. ``collection_after_days``: a client with an instalment more
+    than this many days past due gets a collection task and an alert when it buys."""
+
+    bucket_days: tuple[int, ...] = (30, 60, 90, 180)
+    provision_rates: tuple[Decimal, ...] = (
+        Decimal("0.005"),
+        Decimal("0.01"),
+        Decimal("0.03"),
+        Decimal("0.10"),
+        Decimal("0.50"),
+        Decimal("1"),
+    )
+    collection_after_days: int = 30
+
+    def __post_init__(self) -> None:
+        _check_credit(self)
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioRules:
     lifecycle: LifecycleRules = field(default_factory=LifecycleRules)
     abc: AbcRules = field(default_factory=AbcRules)
     indicators: IndicatorRules = field(default_factory=IndicatorRules)
+    credit: CreditRules = field(default_factory=CreditRules)
 
 
 _SECTIONS: dict[str, type] = {
     "lifecycle": LifecycleRules,
     "abc": AbcRules,
     "indicators": IndicatorRules,
+    "credit": CreditRules,
 }
-_DECIMAL_FIELDS = {"cycle_active_factor", "cycle_inactive_factor", "a_share", "b_share"}
+_DECIMAL_FIELDS = {
+    "cycle_active_factor",
+    "cycle_inactive_factor",
+    "a_share",
+    "b_share",
+    "provision_rates",
+}
 
 
 # -- validation -------------------------------------------------------------------------
@@ -215,6 +251,27 @@ def _check_abc(rules: AbcRules) -> None:
     object.__setattr__(rules, "b_share", b_share)
 
 
+def _check_credit(rules: CreditRules) -> None:
+    bounds = rules.bucket_days
+    if not isinstance(bounds, list | tuple) or len(bounds) != 4:
+        raise RulesError("not_a_list", key="credit.bucket_days", count=4)
+    for bound in bounds:
+        _positive_int("credit", "bucket_days", bound)
+    if any(low >= high for low, high in itertools.pairwise(bounds)):
+        raise RulesError("not_increasing", key="credit.bucket_days")
+    rates = rules.provision_rates
+    if not isinstance(rates, list | tuple) or len(rates) != 6:
+        raise RulesError("not_a_list", key="credit.provision_rates", count=6)
+    exact = tuple(_exact_number("credit", "provision_rates", rate) for rate in rates)
+    if any(not 0 <= rate <= 1 for rate in exact):
+        raise RulesError("share_not_fraction", key="credit.provision_rates")
+    if any(low > high for low, high in itertools.pairwise(exact)):
+        raise RulesError("not_non_decreasing", key="credit.provision_rates")
+    _positive_int("credit", "collection_after_days", rules.collection_after_days)
+    object.__setattr__(rules, "bucket_days", tuple(bounds))
+    object.__setattr__(rules, "provision_rates", exact)
+
+
 DEFAULT_RULES = PortfolioRules()
 
 
@@ -245,6 +302,7 @@ def rules_to_dict(rules: PortfolioRules) -> dict[str, dict[str, Any]]:
         "lifecycle": asdict(rules.lifecycle),
         "abc": asdict(rules.abc),
         "indicators": asdict(rules.indicators),
+        "credit": asdict(rules.credit),
     }
 
 
@@ -258,6 +316,8 @@ def rules_from_toml(text: str) -> PortfolioRules:
 
 
 def _toml_value(name: str, value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(name, item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if name in _DECIMAL_FIELDS:

@@ -31,6 +31,9 @@ MESSAGES = {
     "share_out_of_range": _("{key} must be a number greater than 0 and at most 1."),
     "share_not_fraction": _("{key} must be a number between 0 and 1."),
     "shares_over_one": _("{key} + {other} must not exceed 1."),
+    "not_a_list": _("{key} must be a list of {count} values."),
+    "not_increasing": _("{key} must increase from one value to the next."),
+    "not_non_decreasing": _("{key} must not decrease from one value to the next."),
 }
 
 

@@ -1,0 +1,24 @@
+"""Receivables: aging, provision and payment-history score (issue 20), pure Polars.
+
+Definitions (docs/portfolio-rules.md, "Credit and receivables"): money in integer cents,
+dates as dates; the bounds and rates come from ``CreditRules``.
+"""
+
+from carteira_core.credit.aging import (
+    BUCKETS,
+    aging,
+    bucket_labels,
+    open_instalments,
+    provision_cents,
+)
+from carteira_core.credit.score import PaymentScore, payment_score
+
+__all__ = [
+    "BUCKETS",
+    "PaymentScore",
+    "aging",
+    "bucket_labels",
+    "open_instalments",
+    "payment_score",
+    "provision_cents",
+]
