@@ -53,6 +53,7 @@ class Reader:
         self.window = window_of(period, as_of)
         self.visible = visible  # the clients the reader may see (None: all)
         self._run: SnapshotRun | None = None
+        self._kpis: dict[tuple[str, str], Kpis | None] = {}  # per scope: a page asks often
 
     def run(self) -> SnapshotRun | None:
         """The reading whose period figures cover the window (computed if missing)."""
@@ -90,9 +91,14 @@ class Reader:
         return Fraction(on_time, len(tasks))
 
     def kpis(self, scope: Scope) -> Kpis | None:
+        """The engine's KPIs of a scope over the window, computed once per reader (a review
+        asks for each indicator of each team and seller)."""
         if self.run() is None:
             return None
-        return kpis_of(self.readings(scope), self.run())
+        key = (scope.kind, scope.key)
+        if key not in self._kpis:
+            self._kpis[key] = kpis_of(self.readings(scope), self.run())
+        return self._kpis[key]
 
     def value(self, indicator: str, scope: Scope):
         """A goal indicator's value: the engine's KPI of the same name over the window
