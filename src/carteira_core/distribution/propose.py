@@ -385,8 +385,8 @@ def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
     cost = _cost(p, np.arange(len(owner)), np.arange(len(p.target)))
     _realise(fewest, cost, owner)
     # At that many moves, the least cost: on groups split by place (each client's cost
-    # close to its group's mean) when that model stays small; else, or if CP-SAT finds
-    # nothing in time, on the same groups.
+    # close to its group's mean) when that model stays small; then, unless that was
+    # proven optimal, on the same groups too (quicker to solve); the cheaper stands.
     steps: dict[str, Any] = {
         "cost": cost,
         "max_moves": fewest.moves,
@@ -405,7 +405,8 @@ def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
         _realise(plan, cost, trial)
         if _total(cost, trial) < _total(cost, owner):
             owner[:] = trial
-        return
+        if plan.optimal:
+            return
 
 
 def _total(cost: np.ndarray, owner: np.ndarray) -> float:
