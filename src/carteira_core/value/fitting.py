@@ -1,0 +1,135 @@
+"""Maximum likelihood on log parameters, and the checks that keep a bad fit from showing.
+
+Every model here is fitted the same way: minimise the mean negative log-likelihood over
+the logarithms of the (positive) parameters with L-BFGS-B and an analytic gradient, then
+look at the result before anybody reads it. A fit is ``ok`` only when the optimiser
+converged to an interior point whose curvature is clear in every direction; otherwise the
+status says why (``Fit.reason`` is a stable code, the web layer words it for people).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize
+
+__all__ = [
+    "DEGENERATE",
+    "INSUFFICIENT",
+    "LOG_BOUND",
+    "OK",
+    "REASONS",
+    "Fit",
+    "fit_log_parameters",
+]
+
+OK = "ok"
+DEGENERATE = "degenerate"
+INSUFFICIENT = "insufficient_data"
+
+# A parameter whose logarithm runs past this (e^±12 ≈ 1.6e5 or 6e-6) is not estimated: the
+# likelihood keeps improving along a ridge towards a limit model, so no value is "the" fit.
+LOG_BOUND = 12.0
+# The Hessian of the mean log-likelihood (log parameters) must be clearly negative
+# definite: its flattest direction at least this curved relative to the steepest.
+MIN_CURVATURE_RATIO = 1e-9
+
+REASONS: dict[str, str] = {
+    "no_history": "no client has a purchase on or before the date",
+    "few_repeat_buyers": "too few clients bought more than once to estimate the model",
+    "no_spread": "every client's first purchase is on the same day: no time to learn from",
+    "not_converged": "the optimiser did not converge",
+    "parameter_at_limit": "a parameter ran to a limit (a ridge: the data do not pin it down)",
+    "dropout_vanishes": "the dropout parameter a tends to 0: the data show no dropout",
+    "flat_ridge": "the likelihood is flat along a direction: parameters are not identified",
+    "spend_depends_on_frequency": (
+        "spend per purchase and number of purchases are correlated: the spend model's "
+        "independence assumption does not hold"
+    ),
+    "spend_not_positive": "a repeat buyer's mean spend is not positive",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """A fitted model: named parameters, log-likelihood (sum over clients) and status."""
+
+    model: str
+    params: dict[str, float]
+    log_likelihood: float
+    status: str = OK
+    reason: str = ""
+    n: int = 0
+    iterations: int = 0
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    @property
+    def reason_text(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+    def with_status(self, status: str, reason: str) -> Fit:
+        return Fit(
+            self.model,
+            self.params,
+            self.log_likelihood,
+            status,
+            reason,
+            self.n,
+            self.iterations,
+            self.extra,
+        )
+
+
+def _hessian(gradient: Callable[[np.ndarray], np.ndarray], at: np.ndarray) -> np.ndarray:
+    """Central differences of the analytic gradient (symmetrised)."""
+    size = len(at)
+    hessian = np.empty((size, size))
+    step = 1e-5
+    for k in range(size):
+        shift = np.zeros(size)
+        shift[k] = step
+        hessian[k] = (gradient(at + shift) - gradient(at - shift)) / (2 * step)
+    return (hessian + hessian.T) / 2
+
+
+def fit_log_parameters(
+    model: str,
+    names: tuple[str, ...],
+    objective: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    n: int,
+    start: np.ndarray | None = None,
+) -> Fit:
+    """Minimise ``objective`` (mean negative log-likelihood and its gradient, both in log
+    parameters) and judge the result. ``n`` turns the mean back into a total."""
+    x0 = np.zeros(len(names)) if start is None else start
+    bounds = [(-LOG_BOUND - 3, LOG_BOUND + 3)] * len(names)
+    result = minimize(
+        objective,
+        x0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
+    )
+    theta = result.x
+    params = {name: float(np.exp(value)) for name, value in zip(names, theta, strict=True)}
+    value = float(objective(theta)[0])
+    fit = Fit(model, params, -value * n, n=n, iterations=int(result.nit))
+    if not np.isfinite(value):
+        return fit.with_status(DEGENERATE, "not_converged")
+    if np.any(np.abs(theta) > LOG_BOUND):
+        return fit.with_status(DEGENERATE, "parameter_at_limit")
+    gradient_norm = float(np.max(np.abs(objective(theta)[1])))
+    if not result.success and gradient_norm > 1e-5:
+        return fit.with_status(DEGENERATE, "not_converged")
+    eigenvalues = np.linalg.eigvalsh(_hessian(lambda t: objective(t)[1], theta))
+    steepest = float(np.max(np.abs(eigenvalues)))
+    if eigenvalues.min() <= MIN_CURVATURE_RATIO * max(steepest, 1e-300):
+        return fit.with_status(DEGENERATE, "flat_ridge")
+    return fit

@@ -1,0 +1,125 @@
+"""Model properties: P(alive) bounds and monotonicity, gradients, degenerate fits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carteira_core.value import bgnbd, gamma_gamma, pareto
+from carteira_core.value.fitting import fit_log_parameters
+from tests.core.value_cdnow import cdnow_history, weeks
+
+BG = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PARETO = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
+
+histories = st.tuples(
+    st.integers(min_value=0, max_value=60),
+    st.floats(min_value=0, max_value=1),
+    st.floats(min_value=0.5, max_value=400),
+)
+
+
+@pytest.mark.parametrize(("module", "params"), [(bgnbd, BG), (pareto, PARETO)])
+@given(history=histories)
+def test_p_alive_is_a_probability(module, params, history):
+    x, share, big_t = history
+    t_x = 0.0 if x == 0 else share * big_t
+    value = module.p_alive(params, np.array([x]), np.array([t_x]), np.array([big_t]))[0]
+    assert 0.0 <= value <= 1.0
+
+
+@pytest.mark.parametrize(("module", "params"), [(bgnbd, BG), (pareto, PARETO)])
+@given(history=histories)
+def test_p_alive_grows_with_recency(module, params, history):
+    """The later the last purchase (same x and T), the likelier the client is alive."""
+    x, share, big_t = history
+    x = max(x, 1)
+    earlier, later = share * big_t * 0.5, share * big_t
+    values = module.p_alive(
+        params, np.array([x, x]), np.array([earlier, later]), np.array([big_t, big_t])
+    )
+    assert values[0] <= values[1] + 1e-12
+
+
+def test_a_quiet_frequent_buyer_is_less_likely_alive_than_a_recent_one():
+    alive = bgnbd.p_alive(BG, np.array([10, 10]), np.array([10.0, 38.0]), np.array([39, 39.0]))
+    assert alive[0] < 0.05 < 0.9 < alive[1]
+
+
+def numerical_gradient(function, theta, step=1e-6):
+    return np.array(
+        [
+            (function(theta + step * unit) - function(theta - step * unit)) / (2 * step)
+            for unit in np.eye(len(theta))
+        ]
+    )
+
+
+def test_the_bgnbd_gradient_is_the_derivative_of_the_log_likelihood():
+    x, t_x, big_t = weeks(cdnow_history())
+    theta = np.log([0.3, 5.0, 0.7, 2.0])
+    _, gradient = bgnbd.log_likelihood(theta, x, t_x, big_t)
+    expected = numerical_gradient(lambda t: bgnbd.log_likelihood(t, x, t_x, big_t)[0].sum(), theta)
+    np.testing.assert_allclose(gradient.sum(axis=0), expected, rtol=1e-6)
+
+
+def test_the_gamma_gamma_gradient_is_the_derivative_of_the_log_likelihood():
+    history = cdnow_history()
+    repeat = history.x > 0
+    x, m = history.x[repeat].astype(float), history.mean_repeat_cents[repeat] / 100
+    theta = np.log([5.0, 3.0, 12.0])
+    _, gradient = gamma_gamma.log_likelihood(theta, x, m)
+    expected = numerical_gradient(lambda t: gamma_gamma.log_likelihood(t, x, m)[0].sum(), theta)
+    np.testing.assert_allclose(gradient.sum(axis=0), expected, rtol=1e-6)
+
+
+def test_bgnbd_expected_purchases_grow_with_the_horizon_and_vanish_at_zero():
+    one = np.array([3.0]), np.array([20.0]), np.array([30.0])
+    values = [bgnbd.conditional_expected_purchases(BG, t, *one)[0] for t in (0, 10, 40, 200)]
+    assert values[0] == 0.0
+    assert values[1] < values[2] < values[3]
+
+
+def test_too_few_repeat_buyers_is_insufficient_data_not_a_fit():
+    fit = bgnbd.fit(
+        np.array([0, 0, 1.0]), np.array([0, 0, 5.0]), np.array([9, 9, 9.0]), min_repeat=20
+    )
+    assert (fit.status, fit.reason, fit.params) == ("insufficient_data", "few_repeat_buyers", {})
+
+
+def test_a_likelihood_that_never_stops_improving_is_reported_as_a_parameter_at_its_limit():
+    # every client buys at the same steady rate and none drops out: r and α run to infinity
+    x = np.full(200, 10.0)
+    fit = bgnbd.fit(x, np.full(200, 100.0), np.full(200, 100.0))
+    assert fit.status == "degenerate"
+    assert fit.reason in {"parameter_at_limit", "flat_ridge", "dropout_vanishes"}
+
+
+def test_a_flat_direction_is_reported_as_a_flat_ridge():
+    def objective(theta):
+        # depends on theta[0] only: theta[1] is not identified
+        return float((theta[0] - 1) ** 2), np.array([2 * (theta[0] - 1), 0.0])
+
+    fit = fit_log_parameters("test", ("u", "w"), objective, 1)
+    assert (fit.status, fit.reason) == ("degenerate", "flat_ridge")
+
+
+def test_spend_that_rises_with_frequency_fails_the_gamma_gamma_independence_check():
+    rng = np.random.default_rng(7)
+    x = rng.integers(1, 30, size=500).astype(float)
+    m = 10.0 * x * rng.gamma(20, 1 / 20, size=500)
+    fit = gamma_gamma.fit(x, m)
+    assert (fit.status, fit.reason) == ("degenerate", "spend_depends_on_frequency")
+    assert fit.extra["correlation"] > 0.3
+
+
+def test_expected_spend_shrinks_a_clients_mean_towards_the_population_mean():
+    params = {"p": 6.25, "q": 3.74, "v": 15.44}
+    population = 6.25 * 15.44 / (3.74 - 1)
+    spend = gamma_gamma.expected_spend(
+        params, np.array([0.0, 1.0, 50.0]), np.array([0, 100, 100.0])
+    )
+    assert spend[0] == pytest.approx(population)
+    assert population < spend[1] < spend[2] < 100

@@ -1,0 +1,150 @@
+"""The purchase definitions the models read, from the engine's input frames, and the
+workspaces that are too thin to fit: a clear status, no crash, nothing fake."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from carteira_core.value import purchase_history, value_clients
+from tests.core.conftest import T, ago, make_input
+
+
+def row(history, client_id):
+    at = int(np.flatnonzero(history.client_id == client_id)[0])
+    return {
+        "bought": bool(history.bought[at]),
+        "x": int(history.x[at]),
+        "t_x": int(history.t_x[at]),
+        "T": int(history.big_t[at]),
+        "mean": float(history.mean_repeat_cents[at]),
+    }
+
+
+def test_orders_of_one_day_are_one_purchase_and_returns_net_against_them():
+    data = make_input(
+        clients=[1],
+        orders=[
+            (1, ago(100), 5_000),
+            (1, ago(40), 3_000),
+            (1, ago(40), 2_000),  # same day: one purchase worth 5,000
+            (1, ago(10), 4_000),
+            (1, ago(10), -1_000),  # a return the same day: worth 3,000
+        ],
+    )
+    assert row(purchase_history(data, T), 1) == {
+        "bought": True,
+        "x": 2,
+        "t_x": 90,
+        "T": 100,
+        "mean": 4_000.0,
+    }
+
+
+def test_a_day_that_a_return_cancels_out_and_cancelled_orders_are_no_purchase():
+    data = make_input(
+        clients=[1],
+        orders=[
+            (1, ago(100), 5_000),
+            (1, ago(50), 2_000),
+            (1, ago(50), -2_000),  # nets to zero
+            (1, ago(20), 9_000, None, True),  # cancelled
+            (1, ago(5), -700),  # a lone return
+        ],
+    )
+    assert row(purchase_history(data, T), 1)["x"] == 0
+    assert row(purchase_history(data, T), 1)["T"] == 100
+
+
+def test_orders_after_the_date_are_not_seen_and_age_runs_to_the_date():
+    data = make_input(
+        clients=[1, 2], orders=[(1, ago(30), 100), (1, ago(-5), 100), (2, ago(-1), 1)]
+    )
+    history = purchase_history(data, T)
+    assert row(history, 1) == {
+        "bought": True,
+        "x": 0,
+        "t_x": 0,
+        "T": 30,
+        "mean": pytest.approx(np.nan, nan_ok=True),
+    }
+    assert row(history, 2)["bought"] is False
+
+
+def test_a_workspace_with_no_orders_says_there_is_no_history():
+    values = value_clients(purchase_history(make_input(clients=[1, 2]), T))
+    assert (values.purchase_fit.status, values.purchase_fit.reason) == (
+        "insufficient_data",
+        "no_history",
+    )
+    assert values.portfolio_value_cents is None
+    assert np.isnan(values.p_alive).all()
+
+
+def test_one_purchase_per_client_is_too_few_repeat_buyers():
+    data = make_input(clients=range(1, 51), orders=[(c, ago(c), 1_000) for c in range(1, 51)])
+    values = value_clients(purchase_history(data, T))
+    assert values.purchase_fit.reason == "few_repeat_buyers"
+    assert values.spend_fit.reason == "few_repeat_buyers"
+    assert np.isnan(values.clv_cents).all()
+
+
+def test_everybody_buying_on_one_day_gives_no_prediction():
+    data = make_input(clients=range(1, 41), orders=[(c, T, 1_000) for c in range(1, 41)])
+    values = value_clients(purchase_history(data, T), min_repeat_buyers=0)
+    assert values.purchase_fit.status == "insufficient_data"
+    assert values.purchase_fit.reason in {"few_repeat_buyers", "no_spread"}
+    assert values.portfolio_value_cents is None
+
+
+def simulated(clients: int = 400, seed: int = 3):
+    """Clients buying at Gamma-distributed Poisson rates over up to two years, dying at
+    Gamma-distributed rates, each with its own mean spend (the models' own story)."""
+    rng = np.random.default_rng(seed)
+    orders = []
+    for client in range(1, clients + 1):
+        rate = rng.gamma(0.8, 1 / 20)  # purchases a day
+        life = rng.exponential(1 / rng.gamma(1.0, 1 / 400))
+        mean_spend = rng.gamma(3, 2_000)
+        start = int(rng.integers(200, 730))
+        day = 0.0
+        while True:
+            day += rng.exponential(1 / rate)
+            if day > min(life, start):
+                break
+            orders.append((client, ago(start - int(day)), int(rng.gamma(5, mean_spend / 5))))
+        orders.append((client, ago(start), int(rng.gamma(5, mean_spend / 5)) + 1))
+    return make_input(clients=range(1, clients + 1), orders=orders)
+
+
+def test_a_simulated_portfolio_is_fitted_and_every_buyer_gets_a_value():
+    values = value_clients(purchase_history(simulated(), T))
+    assert values.purchase_fit.status == "ok"
+    assert values.spend_fit.status == "ok"
+    assert values.scored.all()
+    assert ((values.p_alive >= 0) & (values.p_alive <= 1)).all()
+    assert (values.clv_cents >= 0).all()
+    assert values.portfolio_value_cents == round(float(values.clv_cents.sum()))
+    assert values.next_purchase_date(0) > T
+
+
+def test_a_longer_horizon_is_worth_more_and_a_higher_rate_less():
+    history = purchase_history(simulated(), T)
+    base = value_clients(history).portfolio_value_cents
+    assert value_clients(history, horizon_months=24).portfolio_value_cents > base
+    assert value_clients(history, monthly_rate=0.05).portfolio_value_cents < base
+
+
+def test_pareto_is_a_choice_and_scores_the_same_clients():
+    values = value_clients(purchase_history(simulated(), T), model="pareto")
+    assert values.purchase_fit.model == "pareto"
+    assert values.purchase_fit.status == "ok"
+    assert values.scored.all()
+
+
+def test_an_unknown_model_or_a_negative_rate_is_refused():
+    history = purchase_history(simulated(50), T)
+    with pytest.raises(ValueError, match="unknown model"):
+        value_clients(history, model="nbd")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="rate"):
+        value_clients(history, monthly_rate=-0.1)
