@@ -60,6 +60,9 @@ class Task(models.Model):
     channel = models.CharField(_("channel"), max_length=12, blank=True)
     script = models.TextField(_("script"), blank=True)
     due_date = models.DateField(_("due"))
+    # The working day the task is planned on (agenda.scheduling); empty for an open
+    # seller task = the backlog: no working day within capacity before it is too late.
+    scheduled_date = models.DateField(_("planned for"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -97,6 +100,7 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["seller", "status", "due_date"]),
             models.Index(fields=["assignee_user", "status", "due_date"]),
+            models.Index(fields=["seller", "status", "scheduled_date"]),
         ]
 
     def __str__(self) -> str:
@@ -127,3 +131,78 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed {self.seller_id}"
+
+
+WEEKDAYS = "01234"  # Monday = 0 … Sunday = 6, as datetime.date.weekday()
+
+
+class CompanyDayOff(models.Model):
+    """A day nobody works (a company holiday, a collective break), on top of Brazil's
+    national and state holidays."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("company day off")
+        verbose_name_plural = _("company days off")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class WorkSchedule(models.Model):
+    """A seller's working time. Without a row (or with empty capacities) the seller works
+    Monday to Friday and the daily capacity comes from the weekly number of contacts."""
+
+    seller = models.OneToOneField(Seller, on_delete=models.CASCADE, related_name="work_schedule")
+    weekdays = models.CharField(
+        _("working weekdays"),
+        max_length=7,
+        default=WEEKDAYS,
+        help_text=_("Digits 0 (Monday) to 6 (Sunday)."),
+    )
+    state = models.CharField(
+        _("state for holidays"),
+        max_length=2,
+        blank=True,
+        help_text=_("Empty: the state where most of the seller's clients are."),
+    )
+    daily_visits = models.PositiveIntegerField(_("visits per day"), null=True, blank=True)
+    daily_calls = models.PositiveIntegerField(
+        _("calls and messages per day"), null=True, blank=True
+    )
+    # The last day the seller's tasks were planned: the agenda re-plans when it is past.
+    planned_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("work schedule")
+        verbose_name_plural = _("work schedules")
+
+    def __str__(self) -> str:
+        return f"schedule {self.seller_id}"
+
+    @property
+    def weekday_numbers(self) -> frozenset[int]:
+        return frozenset(int(c) for c in self.weekdays if c in "0123456")
+
+
+class TimeOff(models.Model):
+    """Days a seller does not work (vacation, training, sick leave): both ends included."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("time off")
+        verbose_name_plural = _("time off")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="time_off_ends")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id} {self.start}–{self.end}"

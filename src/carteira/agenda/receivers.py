@@ -1,9 +1,11 @@
 """What the agenda does when something happens elsewhere (connected in AgendaConfig.ready)."""
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from carteira.accounts.signals import sessions_ended
 from carteira.agenda.models import Task
+from carteira.agenda.scheduling import do_schedule
 from carteira.agenda.services import do_revoke_feed
 from carteira.clients.services import id_chunks
 from carteira.clients.signals import clients_reassigned
@@ -21,6 +23,13 @@ def revoke_calendar_feeds(sender, user, **kwargs) -> None:
 def open_tasks_follow_their_client(sender, moves: dict[int, int | None], **kwargs) -> None:
     """A reassigned client's open tasks (not given to a named user) go to the new seller."""
     by_seller: dict[int | None, list[int]] = {}
+    previous: set[int | None] = set()
+    for ids in id_chunks(list(moves)):
+        previous.update(
+            Task.objects.filter(client_id__in=ids, status=Task.Status.OPEN, assignee_user=None)
+            .values_list("seller_id", flat=True)
+            .distinct()
+        )
     for client_id, seller_id in moves.items():
         by_seller.setdefault(seller_id, []).append(client_id)
     for seller_id, client_ids in by_seller.items():
@@ -28,3 +37,6 @@ def open_tasks_follow_their_client(sender, moves: dict[int, int | None], **kwarg
             Task.objects.filter(
                 client_id__in=ids, status=Task.Status.OPEN, assignee_user=None
             ).update(seller_id=seller_id)
+    # Both sides' weeks change: the old seller has room, the new one more to fit.
+    touched = {seller_id for seller_id in (previous | set(by_seller)) if seller_id is not None}
+    do_schedule(today=timezone.localdate(), seller_ids=sorted(touched))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from carteira.accounts.models import User
 from carteira.agenda.models import CalendarFeed, Task, TaskBatch
+from carteira.agenda.scheduling import do_schedule
 from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
 from carteira.clients.models import Client
@@ -82,6 +83,9 @@ def do_close_task(
     task.completed_at = timezone.now()
     task.save(update_fields=["status", "outcome", "completed_at"])
     following = _next_task(task, on=on, next_date=next_date)
+    if following is not None and following.seller_id and following.assignee_user_id is None:
+        do_schedule(today=timezone.localdate(), seller_ids=[following.seller_id])
+        following.refresh_from_db(fields=["scheduled_date"])
     do_record(
         "task.closed",
         actor=by,
@@ -129,6 +133,8 @@ def do_send_batch(
         batch_size=2_000,
         ignore_conflicts=True,
     )
+    sellers = sorted({client.seller_id for client in clients if client.seller_id is not None})
+    do_schedule(today=timezone.localdate(), seller_ids=sellers)
     do_record("batch.sent", actor=by, obj=batch, tasks=batch.tasks.count())
     emit(TASKS_CREATED, tasks=Task.objects.filter(batch=batch))
     return batch

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from carteira.accounts.models import Role, User
 from carteira.agenda.models import Task
+from carteira.agenda.scheduling import do_schedule
 from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
 from carteira.interactions.models import Channel, Interaction
@@ -70,6 +71,7 @@ class PlanResult:
     created: int = 0
     kept: int = 0
     cancelled: int = 0
+    backlog: int = 0  # seller tasks that found no working day within capacity
     # user id -> the created tasks that user must hear about (escalations, notifications)
     notices: dict[int, list[Task]] = field(default_factory=dict)
 
@@ -241,6 +243,9 @@ def do_plan(as_of: dt.date, *, by: User | None = None) -> PlanResult:
         emit(TASKS_CREATED, tasks=Task.objects.filter(
             pk__gt=last_before, status=Task.Status.OPEN, plan_key__in=plan_keys))  # fmt: skip
     result.created = len(new_keys)
+    # Every open task onto a working day within its seller's capacity (agenda.scheduling).
+    plans = do_schedule(today=max(as_of, timezone.localdate()))
+    result.backlog = sum(plan.backlog for plan in plans)
     for key in new_keys:
         if key in notify:
             result.notices.setdefault(notify[key], []).append(wanted[key])

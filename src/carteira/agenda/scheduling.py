@@ -1,0 +1,213 @@
+"""The seller's week: open tasks planned on working days within the daily capacity
+(carteira_core.agenda does the planning; this module reads and writes the database).
+
+A plan task may take any working day from its due date (today when overdue) until its
+frequency has run out — after that the next contact is due anyway; a central-team task
+any day until the batch's deadline; an escalation goes to its due date's next working
+day (the manager's time is not planned here). What fits nowhere stays unplanned: the
+backlog, shown to the manager with its size and value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from carteira.agenda.models import CompanyDayOff, Task, TimeOff, WorkSchedule
+from carteira.clients.models import Client
+from carteira.interactions.models import Channel
+from carteira.organization.models import Seller
+from carteira_core.agenda.calendar import WorkCalendar, seller_calendar
+from carteira_core.agenda.schedule import CALL, VISIT, Capacity, Job, default_capacity, schedule
+
+HORIZON_DAYS = 182
+SCHEDULE_FIELDS = (
+    "channel",
+    "due_date",
+    "origin",
+    "frequency_days",
+    "priority",
+    "revenue_at_risk",
+    "scheduled_date",
+)
+# A task without a frequency or deadline (manual, continued) may wait this long.
+DEFAULT_SLACK_DAYS = 14
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    """What the planner knows about one seller's time."""
+
+    seller: Seller
+    calendar: WorkCalendar
+    capacity: Capacity
+    state: str
+
+
+def kind_of(channel: str) -> str:
+    return VISIT if channel == Channel.VISIT else CALL
+
+
+def company_days_off() -> dict[dt.date, str]:
+    return dict(CompanyDayOff.objects.values_list("date", "name"))
+
+
+def _main_state(seller: Seller) -> str:
+    row = (
+        Client.objects.filter(seller=seller)
+        .exclude(state="")
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "state")
+        .first()
+    )
+    return row["state"] if row else ""
+
+
+def working_time(
+    seller: Seller, *, today: dt.date, days_off: dict[dt.date, str] | None = None
+) -> WorkingTime:
+    """The seller's calendar (Brazil's and the state's holidays, the company's days off,
+    time off) and daily capacity (set, or from the weekly contacts split in the
+    proportion of visits among the seller's open tasks)."""
+    schedule_row = WorkSchedule.objects.filter(seller=seller).first()
+    weekdays = schedule_row.weekday_numbers if schedule_row else frozenset(range(5))
+    state = (schedule_row.state if schedule_row else "") or _main_state(seller)
+    years = range(today.year - 1, today.year + 2)
+    calendar = seller_calendar(
+        years=years,
+        state=state,
+        weekdays=weekdays,
+        company_days_off=company_days_off() if days_off is None else days_off,
+        time_off=TimeOff.objects.filter(seller=seller, end__gte=today).values_list(
+            "start", "end", "reason"
+        ),
+    )
+    visits = schedule_row.daily_visits if schedule_row else None
+    calls = schedule_row.daily_calls if schedule_row else None
+    if visits is None or calls is None:
+        counts = Counter(
+            kind_of(channel)
+            for channel in Task.objects.filter(
+                seller=seller, assignee_user=None, status=Task.Status.OPEN
+            ).values_list("channel", flat=True)
+        )
+        total = sum(counts.values())
+        share = counts[VISIT] / total if total else 0.5
+        default = default_capacity(seller.weekly_capacity, len(weekdays), share)
+        if counts[VISIT] and default.visits == 0 and seller.weekly_capacity:
+            default = Capacity(visits=1, calls=max(default.calls - 1, 0))
+        visits = default.visits if visits is None else visits
+        calls = default.calls if calls is None else calls
+    return WorkingTime(seller, calendar, Capacity(visits=visits, calls=calls), state)
+
+
+def _job(task: Task, today: dt.date) -> Job:
+    start = max(task.due_date, today)
+    if task.origin == Task.Origin.BATCH:
+        earliest, latest = today, task.due_date
+    elif task.frequency_days:
+        earliest, latest = task.due_date, start + dt.timedelta(days=task.frequency_days - 1)
+    else:
+        earliest, latest = task.due_date, start + dt.timedelta(days=DEFAULT_SLACK_DAYS)
+    return Job(
+        key=task.pk,
+        kind=kind_of(task.channel),
+        earliest=earliest,
+        due=task.due_date,
+        latest=latest,
+        priority=task.priority,
+        revenue_at_risk_cents=int(task.revenue_at_risk * 100),
+    )
+
+
+@dataclass(frozen=True)
+class SellerPlan:
+    seller_id: int
+    planned: int
+    backlog: int
+    backlog_value: Decimal
+
+
+@transaction.atomic
+def do_schedule_seller(
+    seller: Seller, *, today: dt.date, days_off: dict[dt.date, str] | None = None
+) -> SellerPlan:
+    """Plan the seller's open tasks (not the escalations) from ``today`` on."""
+    time = working_time(seller, today=today, days_off=days_off)
+    tasks = list(
+        Task.objects.select_for_update()
+        .filter(seller=seller, assignee_user=None, status=Task.Status.OPEN)
+        .only(*SCHEDULE_FIELDS)
+    )
+    jobs = [_job(task, today) for task in tasks]
+    horizon_end = today + dt.timedelta(days=HORIZON_DAYS)
+    plan = schedule(
+        jobs, calendar=time.calendar, capacity=time.capacity, today=today, horizon_end=horizon_end
+    )
+    changed = []
+    for task in tasks:
+        day = plan.days.get(task.pk)
+        if task.scheduled_date != day:
+            task.scheduled_date = day
+            changed.append(task)
+    Task.objects.bulk_update(changed, ["scheduled_date"], batch_size=2_000)
+    WorkSchedule.objects.update_or_create(seller=seller, defaults={"planned_on": today})
+    value = sum((task.revenue_at_risk for task in tasks if task.pk not in plan.days), Decimal(0))
+    return SellerPlan(seller.pk, len(plan.days), len(plan.backlog), value)
+
+
+def _schedule_escalations(today: dt.date, days_off: dict[dt.date, str]) -> None:
+    calendar = seller_calendar(
+        years=range(today.year - 1, today.year + 2), company_days_off=days_off
+    )
+    changed = []
+    for task in Task.objects.filter(status=Task.Status.OPEN, assignee_user__isnull=False).only(
+        "pk", "due_date", "scheduled_date"
+    ):
+        day = calendar.next_working_day(max(task.due_date, today))
+        if task.scheduled_date != day:
+            task.scheduled_date = day
+            changed.append(task)
+    Task.objects.bulk_update(changed, ["scheduled_date"], batch_size=2_000)
+
+
+def do_schedule(*, today: dt.date, seller_ids: list[int] | None = None) -> list[SellerPlan]:
+    """Re-plan the given sellers (all active ones when None) and the escalations."""
+    days_off = company_days_off()
+    sellers = Seller.objects.filter(active=True)
+    if seller_ids is not None:
+        sellers = sellers.filter(pk__in=seller_ids)
+    plans = [do_schedule_seller(seller, today=today, days_off=days_off) for seller in sellers]
+    if seller_ids is None:
+        _schedule_escalations(today, days_off)
+    return plans
+
+
+def backlog_by_seller(seller_ids) -> dict[int, tuple[int, Decimal]]:
+    """Open seller tasks that found no working day: (how many, revenue at risk)."""
+    rows = (
+        Task.objects.filter(
+            seller_id__in=seller_ids,
+            assignee_user=None,
+            status=Task.Status.OPEN,
+            scheduled_date__isnull=True,
+        )
+        .values("seller_id")
+        .annotate(n=Count("pk"), value=Sum("revenue_at_risk"))
+    )
+    return {row["seller_id"]: (row["n"], row["value"] or Decimal(0)) for row in rows}
+
+
+def stale_sellers(today: dt.date) -> Q:
+    """Sellers whose plan was made before ``today`` (or never)."""
+    return (
+        Q(work_schedule__isnull=True)
+        | Q(work_schedule__planned_on__lt=today)
+        | Q(work_schedule__planned_on__isnull=True)
+    )

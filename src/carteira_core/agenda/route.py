@@ -1,0 +1,107 @@
+"""A day's visits in the order that travels least, from the start and back.
+
+OR-Tools' routing solver (already the distribution's dependency; docs/adr/0016): one
+vehicle, travel times from great-circle distance × a road factor at an average speed,
+each visit's duration, the day's hours as the time window. Visits that cannot fit in the
+day are returned as ``unfit`` (the caller moves them), never dropped silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+EARTH_RADIUS_KM = 6371.0088
+ROAD_FACTOR = 1.3
+SPEED_KMH = 40.0
+
+
+def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True)
+class Stop:
+    key: int
+    point: tuple[float, float]  # (latitude, longitude)
+    minutes: int  # time spent at the client
+
+
+@dataclass(frozen=True)
+class Route:
+    order: list[int]  # stop keys in visiting order
+    arrivals: dict[int, int]  # stop key -> minutes after midnight
+    distance_km: float  # great-circle length, start → stops → start
+    unfit: list[int]  # stop keys that do not fit in the day
+
+
+def route_length_km(start: tuple[float, float], points: Sequence[tuple[float, float]]) -> float:
+    path = [start, *points, start]
+    return sum(great_circle_km(path[i], path[i + 1]) for i in range(len(path) - 1))
+
+
+def _travel_minutes(a: tuple[float, float], b: tuple[float, float]) -> int:
+    return math.ceil(great_circle_km(a, b) * ROAD_FACTOR / SPEED_KMH * 60)
+
+
+def plan_route(
+    start: tuple[float, float],
+    stops: Sequence[Stop],
+    *,
+    day_start: int = 8 * 60,
+    day_end: int = 18 * 60,
+    time_limit_ms: int = 200,
+) -> Route:
+    """The shortest tour through ``stops`` that fits between ``day_start`` and
+    ``day_end`` (minutes after midnight), back at ``start`` by the end of the day."""
+    if not stops:
+        return Route([], {}, 0.0, [])
+    points = [start, *(stop.point for stop in stops)]
+    service = [0, *(stop.minutes for stop in stops)]
+    travel = [[_travel_minutes(a, b) for b in points] for a in points]
+    manager = pywrapcp.RoutingIndexManager(len(points), 1, 0)
+    routing = pywrapcp.RoutingModel(manager)
+
+    def transit(i: int, j: int) -> int:
+        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
+        return travel[a][b] + service[a]
+
+    callback = routing.RegisterTransitCallback(transit)
+    routing.SetArcCostEvaluatorOfAllVehicles(callback)
+    horizon = day_end - day_start
+    routing.AddDimension(callback, horizon, horizon, True, "time")
+    # A visit may be left out at a cost far above any tour: only when it cannot fit.
+    for node in range(1, len(points)):
+        routing.AddDisjunction([manager.NodeToIndex(node)], 10_000_000)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromMilliseconds(time_limit_ms)
+    solution = routing.SolveWithParameters(params)
+    if solution is None:
+        return Route([], {}, 0.0, [stop.key for stop in stops])
+    time = routing.GetDimensionOrDie("time")
+    order: list[int] = []
+    arrivals: dict[int, int] = {}
+    index = routing.Start(0)
+    while not routing.IsEnd(index):
+        node = manager.IndexToNode(index)
+        if node:
+            key = stops[node - 1].key
+            order.append(key)
+            arrivals[key] = day_start + solution.Min(time.CumulVar(index))
+        index = solution.Value(routing.NextVar(index))
+    by_key = {stop.key: stop for stop in stops}
+    distance = route_length_km(start, [by_key[key].point for key in order])
+    unfit = [stop.key for stop in stops if stop.key not in arrivals]
+    return Route(order, arrivals, round(distance, 1), unfit)
