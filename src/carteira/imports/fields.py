@@ -76,6 +76,16 @@ FIELD_TEXTS: dict[str, dict[str, FieldText]] = {
         "notes": FieldText(_("Notes"), "Pediu nova tabela"),
         "external_id": FieldText(_("Interaction code"), "I-77"),
     },
+    "receivables": {
+        "invoice": FieldText(_("Invoice (title)"), "NF 4512"),
+        "instalment": FieldText(_("Instalment"), "2"),
+        "client_external_id": _CLIENT_CODE,
+        "issue_date": FieldText(_("Issue date"), "07/03/2025"),
+        "due_date": FieldText(_("Due date"), "06/04/2025"),
+        "amount": FieldText(_("Amount"), "R$ 1.234,56"),
+        "paid_date": FieldText(_("Payment date"), "10/04/2025"),
+        "paid_amount": FieldText(_("Amount paid"), "1.234,56"),
+    },
 }
 
 

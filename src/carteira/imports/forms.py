@@ -14,6 +14,7 @@ KIND_LABELS = {
     "contacts": _("Contacts"),
     "orders": _("Orders"),
     "interactions": _("Interactions"),
+    "receivables": _("Receivables (open titles)"),
 }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from carteira.clients.models import Client, Contact
 from carteira.clients.services import do_assign_clients_bulk
+from carteira.credit.models import Receivable
 from carteira.imports.bulk import SqliteStage, copy_upsert, insert_rows, same_columns
 from carteira.imports.upsert import (
     Label,
@@ -387,10 +388,53 @@ class InteractionsWriter(Writer):
                 insert_rows(Interaction, group, key=None)
 
 
+class ReceivablesWriter(Writer):
+    """Identified by invoice + instalment: a re-import updates the payment, never adds."""
+
+    model = Receivable
+    simple = {
+        "issue_date": "issue_date", "due_date": "due_date", "amount": "amount",
+        "paid_date": "paid_date", "paid_amount": "paid_amount",
+    }  # fmt: skip
+
+    def apply(self, records):
+        outcome = Outcome()
+        clients = ids_by_external_id(Client, (r.client_external_id for r in records))
+        rows = []
+        for record in records:
+            client_id = clients.get(record.client_external_id)
+            if client_id is None:
+                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
+                                              record.client_external_id, "client"))  # fmt: skip
+                continue
+            values = {"client_id": client_id, **self.copied(record)}
+            key = f"{record.invoice}\x1f{record.instalment}"
+            rows.append(Row(record.line, key, prepare(Receivable, values)))
+        self._upsert_instalments(rows, records, outcome)
+        return outcome
+
+    def _upsert_instalments(self, rows: list[Row], records, outcome: Outcome):
+        if not rows:
+            return
+        names = {name for row in rows for name in row.values}
+        found = Receivable.objects.filter(invoice__in={r.invoice for r in records})
+        existing = {f"{item['invoice']}\x1f{item['instalment']}": item
+                    for item in found.values("pk", "invoice", "instalment", *names)}  # fmt: skip
+        new, changed = compare(rows, existing, outcome)
+        if not self.write:
+            return
+        for row in new:
+            invoice, instalment = row.key.split("\x1f")
+            row.values.update(invoice=invoice, instalment=int(instalment))
+        create_rows(Receivable, new, key=None)
+        update_rows(Receivable, changed)
+
+
 WRITERS: dict[str, type[Writer]] = {
     "sellers": SellersWriter,
     "clients": ClientsWriter,
     "contacts": ContactsWriter,
     "orders": OrdersWriter,
     "interactions": InteractionsWriter,
+    "receivables": ReceivablesWriter,
 }

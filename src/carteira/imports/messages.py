@@ -89,6 +89,11 @@ MESSAGES = {
     "invalid_cnpj": _("'{value}' is not a valid CNPJ (check digits do not match)."),
     "invalid_cpf": _("'{value}' is not a valid CPF (check digits do not match)."),
     "duplicate_key": _("The same {field} '{value}' is also on line {other_line}."),
+    "negative_amount": _("'{value}' is negative; an amount here cannot be below zero."),
+    "invalid_instalment": _("'{value}' is not an instalment number (1 to 999)."),
+    "due_before_issue": _("The due date {value} is before the issue date {issue_date}."),
+    "paid_over_amount": _("The amount paid {value} is more than the amount owed {amount}."),
+    "paid_without_date": _("An amount paid ({value}) needs the payment date."),
     "extra_values": _("The line has {count} values but the header has {expected} columns."),
 }
 
@@ -153,6 +158,7 @@ KEY_LABELS = {
     "contacts": _("client"),
     "orders": _("order"),
     "interactions": _("client"),
+    "receivables": _("invoice"),
 }
 
 

@@ -85,6 +85,11 @@ MESSAGES: dict[str, str] = {
     "invalid_cnpj": "'{value}' is not a valid CNPJ (check digits do not match).",
     "invalid_cpf": "'{value}' is not a valid CPF (check digits do not match).",
     "duplicate_key": "The same {field} '{value}' is also on line {other_line}.",
+    "negative_amount": "'{value}' is negative; an amount here cannot be below zero.",
+    "invalid_instalment": "'{value}' is not an instalment number (1 to 999).",
+    "due_before_issue": "The due date {value} is before the issue date {issue_date}.",
+    "paid_over_amount": "The amount paid {value} is more than the amount owed {amount}.",
+    "paid_without_date": "An amount paid ({value}) needs the payment date.",
     "extra_values": "The line has {count} values but the header has {expected} columns.",
 }
 

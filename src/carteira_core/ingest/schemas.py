@@ -5,20 +5,23 @@ Contacts are not in the spec table; they follow the same style:
 ``client_external_id`` [cliente] (required), ``name`` [nome] (required), ``role`` [cargo],
 ``email`` [e-mail], ``phone`` [telefone], ``external_id`` [codigo] (optional; without
 it a contact is identified by client + name).
+Receivables (issue 20) are identified by invoice + instalment; a row check refuses a
+due date before the issue date, a paid amount above the amount, and a paid amount
+without a payment date.
 Interactions accept an optional ``external_id`` [codigo] too, to make re-imports
 idempotent; without it no duplicate check is possible (two visits the same day are real).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from carteira_core.ingest import values as v
 
-KINDS = ("sellers", "clients", "contacts", "orders", "interactions")
+KINDS = ("sellers", "clients", "contacts", "orders", "interactions", "receivables")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +129,45 @@ class InteractionRecord:
     external_id: str | None = None
 
 
-type Record = SellerRecord | ClientRecord | ContactRecord | OrderRecord | InteractionRecord
+@dataclass(frozen=True, slots=True)
+class ReceivableRecord:
+    line: int
+    invoice: str
+    instalment: int
+    client_external_id: str
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    paid_date: date | None = None
+    paid_amount: Decimal | None = None
+
+
+type Record = (
+    SellerRecord | ClientRecord | ContactRecord | OrderRecord | InteractionRecord | ReceivableRecord
+)
+
+# A check across one row's parsed values: (field, code, params) for each problem found.
+type RowCheck = Callable[[Mapping[str, object]], list[tuple[str, str, dict[str, object]]]]
+
+
+def check_receivable(row: Mapping[str, object]) -> list[tuple[str, str, dict[str, object]]]:
+    """Due before issue, paid more than owed, a paid amount without a payment date."""
+    problems: list[tuple[str, str, dict[str, object]]] = []
+    issued, due = row.get("issue_date"), row.get("due_date")
+    if isinstance(issued, date) and isinstance(due, date) and due < issued:
+        problems.append(
+            ("due_date", "due_before_issue", {"issue_date": issued.strftime("%d/%m/%Y")})
+        )
+    amount, paid = row.get("amount"), row.get("paid_amount")
+    if isinstance(amount, Decimal) and isinstance(paid, Decimal) and paid > amount:
+        problems.append(("paid_amount", "paid_over_amount", {"amount": _comma(amount)}))
+    if paid is not None and row.get("paid_date") is None:
+        problems.append(("paid_amount", "paid_without_date", {}))
+    return problems
+
+
+def _comma(amount: Decimal) -> str:
+    return format(amount, "f").replace(".", ",")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +178,7 @@ class Schema:
     unique: tuple[UniqueKey, ...] = ()
     # The field that names a row for the user in a report (order number, client code).
     row_key: str = "external_id"
+    check: RowCheck | None = None  # checks across a row's fields, after each cell parsed
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -232,5 +274,22 @@ SCHEMAS: dict[str, Schema] = {
         InteractionRecord,
         (UniqueKey(("external_id",)),),
         row_key="client_external_id",
+    ),
+    "receivables": Schema(
+        "receivables",
+        (
+            _f("invoice", _ID, "nota", "titulo", "nota_fiscal", required=True),
+            _f("instalment", v.parse_instalment, "parcela", default=1),
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("issue_date", v.parse_date, "emissao", "data_emissao", required=True),
+            _f("due_date", v.parse_date, "vencimento", "data_vencimento", required=True),
+            _f("amount", v.parse_amount_not_negative, "valor", required=True),
+            _f("paid_date", v.parse_date, "pagamento", "data_pagamento"),
+            _f("paid_amount", v.parse_amount_not_negative, "valor_pago"),
+        ),
+        ReceivableRecord,
+        (UniqueKey(("invoice", "instalment")),),
+        row_key="invoice",
+        check=check_receivable,
     ),
 }

@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Self
 
 from carteira_core.ingest.headers import ColumnMapping, HeaderMap, map_headers, schema_for
@@ -104,6 +106,8 @@ class RowValidator:
     ) -> None:
         line = row.line
         self.summary.total += 1
+        if not errors and self.schema.check is not None:
+            errors += self._row_checks(line, values)
         if self._keys:
             errors += self._duplicates(line, values, pending, keys, valid=not errors)
         if errors:
@@ -117,6 +121,14 @@ class RowValidator:
             else:
                 kwargs = dict(zip(self._names, values, strict=True))
                 pending.records[line] = self.schema.record_type(line=line, **kwargs)
+
+    def _row_checks(self, line: int, values: tuple) -> list[RowError]:
+        assert self.schema.check is not None
+        row = dict(zip(self._names, values, strict=True))
+        return [
+            RowError.make(line, self._column(name), _shown(row.get(name)), code, **params)
+            for name, code, params in self.schema.check(row)
+        ]
 
     def parse(self, row: RawRow) -> tuple[dict[str, object], list[RowError]]:
         """Parse one row's cells: (values by field, errors). No duplicate check."""
@@ -258,6 +270,15 @@ class _KeyReader:
             value = values[self.positions[0]]
             return None if value is None else (str(value),)
         return self.spec.key_of(dict(zip(self._names, values, strict=True)))
+
+
+def _shown(value: object) -> str:
+    """A parsed value as the user wrote it in pt-BR (31/12/2025, 1234,56)."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    return "" if value is None else str(value)
 
 
 def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:

@@ -77,6 +77,25 @@ def decimal_parser(places: int) -> Parser:
 
 parse_amount = decimal_parser(2)
 
+
+def parse_amount_not_negative(value: object) -> Decimal:
+    """An amount that cannot be below zero (a receivable's value or paid amount)."""
+    amount = parse_amount(value)
+    if amount < 0:
+        raise ValueProblem("negative_amount", value=as_text(value))
+    return amount
+
+
+def parse_instalment(value: object) -> int:
+    """An instalment number 1–999 (``1``, ``01``, ``2.0`` from a spreadsheet)."""
+    text = as_text(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not text.isdigit() or not 1 <= int(text) <= 999:
+        raise ValueProblem("invalid_instalment", value=text)
+    return int(text)
+
+
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
 _SERIAL = re.compile(r"\d{1,6}(?:[.,]\d+)?")

@@ -26,7 +26,8 @@ class Command(BaseCommand):
     @property
     def help(self) -> str:  # at run time: argparse needs a real str, in the active language
         return _(
-            "Import sellers, clients, contacts, orders or interactions from a .csv or .xlsx file."
+            "Import sellers, clients, contacts, orders, interactions or receivables from a .csv or"
+            " .xlsx file."
         )
 
     requires_system_checks: list[str] = []  # a data load needs no URL/admin checks
