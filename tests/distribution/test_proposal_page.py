@@ -120,3 +120,16 @@ def test_the_proposal_reads_in_plain_portuguese(client, director, portfolio, tea
         "proposta, 0%.",
         "Equilíbrio pedido: cada vendedor a ±15% da carga média.",
     ]
+
+
+def test_the_proposal_form_warns_it_takes_time_and_offers_the_tolerance(client, director):
+    client.force_login(director)
+    html = client.get(reverse("distribution:index")).content.decode()
+    assert 'data-busy="Calculando a proposta…"' in html
+    assert "distribution/propose_form.js" in html
+    assert re.findall(r'<option value="(\d+)"( selected)?>±', html) == [
+        ("5", ""),
+        ("10", ""),
+        ("15", " selected"),
+        ("20", ""),
+    ]
