@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from carteira.agenda.ics import Event, calendar, fold
@@ -39,8 +40,12 @@ def test_a_calendar_is_crlf_text_with_escaped_values():
 
 @pytest.mark.django_db
 class TestCalendarFeed:
-    def test_the_feed_holds_only_the_sellers_planned_visits(self, client, readings, seller_ana):
-        do_plan(T)
+    def test_the_feed_holds_only_the_sellers_planned_visits_on_their_planned_day(
+        self, client, readings, seller_ana
+    ):
+        # Planned on T (a Tuesday, a working day in RS): the visit due on T is planned on T.
+        with time_machine.travel(dt.datetime(2026, 6, 30, 15, tzinfo=dt.UTC), tick=False):
+            do_plan(T)
         feed = do_new_feed(seller_ana, by=seller_ana.user)
         response = client.get(reverse("agenda:feed", args=[feed.token]))
         assert response.status_code == 200

@@ -46,10 +46,10 @@ def access_open_task(user: User, task_id) -> Task:
         raise Http404 from None
 
 
-def agenda_tasks(*, user: User, seller: Seller | None, until: dt.date) -> QuerySet[Task]:
-    """Open tasks due by ``until``: ``seller``'s (not escalated), plus the user's own
-    escalations when they read their own agenda; most important first."""
-    scope = tasks_visible_to(user).filter(status=Task.Status.OPEN, due_date__lte=until)
+def agenda_tasks(*, user: User, seller: Seller | None) -> QuerySet[Task]:
+    """Open tasks: ``seller``'s (not escalated), plus the user's own escalations when they
+    read their own agenda; most important first. Callers pick the days."""
+    scope = tasks_visible_to(user).filter(status=Task.Status.OPEN)
     mine = Q(assignee_user=user)
     if seller is not None:
         mine |= Q(assignee_user=None, seller=seller)
@@ -74,6 +74,7 @@ class AgendaRow:
     days_overdue: int
     days_since_last_purchase: int | None
     form: object = None
+    arrival: str | None = None  # "HH:MM" on the day's route
 
 
 def agenda_rows(tasks, today: dt.date) -> list[AgendaRow]:

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -12,8 +13,16 @@ from carteira.accounts.policy import policy
 from carteira.agenda import selectors
 from carteira.agenda.forms import OutcomeForm
 from carteira.agenda.ics import Event, calendar
+from carteira.agenda.scheduling import (
+    backlog_by_seller,
+    do_schedule,
+    stale_sellers,
+    working_time,
+)
 from carteira.agenda.services import TaskNotOpen, do_close_task, do_new_feed, do_revoke_feed
+from carteira.agenda.week import monday_of, seller_week
 from carteira.clients.access import sellers_visible_to
+from carteira.organization.models import Seller
 from carteira.web import labels
 
 
@@ -21,31 +30,77 @@ def outcome_form(task, data=None) -> OutcomeForm:
     return OutcomeForm(data, prefix=f"t{task.pk}", initial={"channel": task.channel or "visit"})
 
 
+def _week_of(request, seller, today: dt.date) -> dt.date:
+    """The week asked for (?week=YYYY-MM-DD, any day of it), else the one of the seller's
+    next working day (on a Saturday, the coming week)."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        pass
+    if seller is None:
+        return today
+    return working_time(seller, today=today).calendar.next_working_day(today) or today
+
+
+def _team_backlog(user, today: dt.date) -> list[dict]:
+    """Per seller the manager sees: the daily capacity and what found no day."""
+    sellers = list(sellers_visible_to(user).filter(active=True))
+    backlog = backlog_by_seller([seller.pk for seller in sellers])
+    rows = []
+    for seller in sellers:
+        count, value = backlog.get(seller.pk, (0, Decimal(0)))
+        capacity = working_time(seller, today=today).capacity
+        rows.append({"seller": seller, "capacity": capacity, "count": count, "value": value})
+    return sorted(rows, key=lambda row: (-row["value"], -row["count"], row["seller"].name))
+
+
 @policy("login")
 @require_GET
 def mine(request):
-    """Today (overdue included) and the rest of the week; a manager picks a seller."""
+    """The week by day: each working day's visits in route order and calls, within the
+    day's capacity; the backlog. A manager picks a seller and sees the team's backlog."""
     today = timezone.localdate()
     own = selectors.own_seller(request.user)
     seller = own
     if request.GET.get("seller"):
         seller = selectors.access_seller(request.user, request.GET["seller"])
-    tasks = selectors.agenda_tasks(
-        user=request.user, seller=seller, until=today + dt.timedelta(days=6)
+    if seller is not None and Seller.objects.filter(pk=seller.pk).filter(stale_sellers(today)):
+        do_schedule(today=today, seller_ids=[seller.pk])  # yesterday's undone tasks move on
+    tasks = selectors.agenda_tasks(user=request.user, seller=seller)
+    monday = monday_of(_week_of(request, seller, today))
+    week = None
+    next_day = None
+    if seller is not None:
+        week = seller_week(seller, tasks=tasks, monday=monday, today=today)
+        next_day = next((d for d in week.days if d.date >= today and d.working), None)
+    escalations = selectors.agenda_rows(
+        tasks.filter(assignee_user=request.user, scheduled_date__lte=monday + dt.timedelta(6)),
+        today,
     )
-    rows = selectors.agenda_rows(tasks, today)
     context = {
-        "today_rows": [row for row in rows if row.task.due_date <= today],
-        "week_rows": [row for row in rows if row.task.due_date > today],
+        "week": week,
+        "monday": monday,
+        "previous_week": monday - dt.timedelta(days=7),
+        "next_week": monday + dt.timedelta(days=7),
+        "next_day": next_day,
+        # The first working day from today: its tasks, most important first.
+        "today_rows": sorted(next_day.rows, key=_importance) if next_day else escalations,
+        "escalations": escalations if seller is not None and seller == own else [],
         "today": today,
         "seller": seller,
         "own": own,
         "team": list(sellers_visible_to(request.user).filter(active=True).only("pk", "name"))
         if own is None
         else [],
+        "team_backlog": _team_backlog(request.user, today) if own is None else [],
         "nav": "agenda",
     }
     return render(request, "agenda/mine.html", context)
+
+
+def _importance(row) -> tuple:
+    task = row.task
+    return (-task.priority, -task.revenue_at_risk, task.due_date, task.pk)
 
 
 @policy("object:task")
@@ -100,7 +155,7 @@ def feed(request, token: str):
     events = [
         Event(
             uid=f"task-{task.pk}@carteira",
-            day=task.due_date,
+            day=task.scheduled_date or task.due_date,
             summary=task.title,
             description="\n".join(
                 filter(None, [labels.label("objective", task.objective), task.script])

@@ -1,0 +1,195 @@
+"""The seller's week as planned: each working day's visits in route order (from the
+seller's home and back) and calls, against the day's capacity; days off with their
+reason; the backlog. One reading for the agenda page and `carteira agenda`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from carteira.agenda.models import Task
+from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
+from carteira.agenda.selectors import AgendaRow, agenda_rows
+from carteira.organization.models import Seller
+from carteira_core.agenda.route import Stop, plan_route
+from carteira_core.agenda.schedule import VISIT, Capacity
+
+# Minutes at the client by class: a class A visit is a meeting, a class C one a call-in.
+VISIT_MINUTES = {"A": 60, "B": 45}
+DEFAULT_VISIT_MINUTES = 30
+DAY_START = 8 * 60
+DAY_END = 18 * 60
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass
+class DayPlan:
+    date: dt.date
+    working: bool
+    why_off: str | None
+    capacity: Capacity
+    visits: list[AgendaRow] = field(default_factory=list)  # route order
+    calls: list[AgendaRow] = field(default_factory=list)
+    arrivals: dict[int, str] = field(default_factory=dict)  # task pk -> "HH:MM"
+    distance_km: float = 0.0
+    # Visits to clients without coordinates (to geocode) or that do not fit the day.
+    unrouted: list[AgendaRow] = field(default_factory=list)
+    unfit: list[AgendaRow] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[AgendaRow]:
+        return [*self.visits, *self.unrouted, *self.unfit, *self.calls]
+
+    @property
+    def load(self) -> int:
+        return len(self.visits) + len(self.unrouted) + len(self.unfit)
+
+
+@dataclass
+class Week:
+    seller: Seller
+    monday: dt.date
+    start: tuple[float, float] | None
+    days: list[DayPlan]
+    backlog: int
+    backlog_value: Decimal
+    messages: list[str]
+
+    @property
+    def planned(self) -> int:
+        return sum(len(day.rows) for day in self.days)
+
+
+def seller_start(seller: Seller) -> tuple[float, float] | None:
+    if seller.home_latitude is None or seller.home_longitude is None:
+        return None
+    return (seller.home_latitude, seller.home_longitude)
+
+
+def _route(day: DayPlan, start: tuple[float, float] | None) -> None:
+    """Order the day's visits; those without coordinates stay aside, listed."""
+    located = [row for row in day.visits if row.task.client.latitude is not None]
+    day.unrouted = [row for row in day.visits if row.task.client.latitude is None]
+    if not located:
+        day.visits = []
+        return
+    stops = [
+        Stop(
+            row.task.pk,
+            (row.task.client.latitude, row.task.client.longitude),
+            VISIT_MINUTES.get(row.task.context.get("abc", ""), DEFAULT_VISIT_MINUTES),
+        )
+        for row in located
+    ]
+    origin = start or stops[0].point
+    route = plan_route(
+        origin, stops, day_start=DAY_START, day_end=DAY_END, time_limit_ms=20 + 5 * len(stops)
+    )
+    by_pk = {row.task.pk: row for row in located}
+    day.visits = [by_pk[pk] for pk in route.order]  # the unfit are kept in day.unfit
+    day.arrivals = {pk: hhmm(minutes) for pk, minutes in route.arrivals.items()}
+    for row in day.visits:
+        row.arrival = day.arrivals[row.task.pk]
+    day.unfit = [by_pk[pk] for pk in route.unfit]
+    day.distance_km = route.distance_km
+
+
+def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today: dt.date) -> Week:
+    """``tasks``: the open tasks the reader may see for this seller (any dates)."""
+    sunday = monday + dt.timedelta(days=6)
+    time = working_time(seller, today=min(today, monday))
+    start = seller_start(seller)
+    rows = agenda_rows(
+        tasks.filter(scheduled_date__range=(monday, sunday)).select_related("client"), today
+    )
+    days = []
+    for offset in range(7):
+        date = monday + dt.timedelta(days=offset)
+        working = time.calendar.is_working(date)
+        days.append(
+            DayPlan(
+                date=date,
+                working=working,
+                why_off=time.calendar.why_off(date),
+                capacity=time.capacity if working else Capacity(0, 0),
+            )
+        )
+    for row in rows:
+        day = days[(row.task.scheduled_date - monday).days]
+        (day.visits if kind_of(row.task.channel) == VISIT else day.calls).append(row)
+    for day in days:
+        _route(day, start)
+    count, value = backlog_by_seller([seller.pk]).get(seller.pk, (0, Decimal(0)))
+    return Week(seller, monday, start, days, count, value, _messages(seller, days, start, time))
+
+
+def _messages(seller, days, start, time) -> list[str]:
+    messages = []
+    if start is None and any(day.visits for day in days):
+        messages.append(
+            _("%(seller)s has no start location: each route starts at its first visit.")
+            % {"seller": seller.name}
+        )
+    if not time.calendar.weekdays:
+        messages.append(_("%(seller)s has no working weekday: nothing can be planned.") % {
+            "seller": seller.name})  # fmt: skip
+    elif time.capacity.visits + time.capacity.calls == 0:
+        messages.append(_("%(seller)s has a daily capacity of zero: nothing can be planned.") % {
+            "seller": seller.name})  # fmt: skip
+    missing = sum(len(day.unrouted) for day in days)
+    if missing:
+        messages.append(
+            _("%(count)s visits are to clients without coordinates: geocode them to route them.")
+            % {"count": missing}
+        )
+    unfit = sum(len(day.unfit) for day in days)
+    if unfit:
+        messages.append(
+            _("%(count)s visits do not fit in their day's hours (08:00–18:00) with the travel.")
+            % {"count": unfit}
+        )
+    return messages
+
+
+def week_as_json(week: Week) -> dict:
+    """The shape of `carteira agenda --format json` (docs/cli.md)."""
+
+    def point(latlon):
+        return {"latitude": latlon[0], "longitude": latlon[1]} if latlon else None
+
+    return {
+        "seller": week.seller.external_id,
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "start": point(week.start),
+                "visits": [
+                    {
+                        "client": row.task.client.external_id,
+                        "latitude": row.task.client.latitude,
+                        "longitude": row.task.client.longitude,
+                        "arrival": day.arrivals.get(row.task.pk),
+                    }
+                    # Routed visits first, in route order; then the ones the route could
+                    # not take (no coordinates, no time left): listed, never dropped.
+                    for row in [*day.visits, *day.unrouted, *day.unfit]
+                ],
+                "calls": [{"client": row.task.client.external_id} for row in day.calls],
+                "capacity": {"visits": day.capacity.visits, "calls": day.capacity.calls},
+                "distance_km": day.distance_km,
+            }
+            for day in week.days
+        ],
+        "backlog": week.backlog,
+    }
