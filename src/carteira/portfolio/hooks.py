@@ -3,6 +3,7 @@ so the portfolio never imports them (the layers contract in pyproject.toml)."""
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 # (user, the dashboard's filters, the reading's date, quarter?) -> {indicator: target}
@@ -20,3 +21,22 @@ def dashboard_goals(
 ) -> dict[str, object]:
     """The goal of each card's indicator; none when no app gives goals."""
     return _goals[0](user, filters, as_of, quarter=quarter) if _goals else {}
+
+
+@dataclass(frozen=True)
+class ExtraReport:
+    """A ``carteira report NAME`` an app above the portfolio adds (credit: receivables)."""
+
+    by: tuple[str, ...]  # the --by values it accepts
+    render: Callable[[dt.date, str | None, str], str | bytes]  # (as_of, by, format) -> text
+
+
+_reports: dict[str, ExtraReport] = {}
+
+
+def register_report(name: str, report: ExtraReport) -> None:
+    _reports[name] = report
+
+
+def extra_reports() -> Mapping[str, ExtraReport]:
+    return _reports

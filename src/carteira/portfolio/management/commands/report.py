@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from carteira.portfolio import reports
 from carteira.portfolio.engine_input import adbc_on_sqlite
+from carteira.portfolio.hooks import extra_reports
 from carteira.portfolio.kpis import period_of_run
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.services import official_run
@@ -15,12 +16,16 @@ from carteira.web.writers import rows_as_text, to_json
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # at run time: argparse needs a real str, in the active language
-        return _("Portfolio reports (clients, kpis, matrix) read from the stored snapshot.")
+        return _(
+            "Portfolio reports (clients, kpis, matrix) read from the stored snapshot; "
+            "receivables: aging and provision at a date."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("report", choices=["clients", "kpis", "matrix"])
+        parser.add_argument("report", choices=["clients", "kpis", "matrix", *extra_reports()])
         parser.add_argument("--as-of", help=_("YYYY-MM-DD (default today)"))
-        parser.add_argument("--by", choices=reports.BY_CHOICES)
+        extra_by = {by for report in extra_reports().values() for by in report.by}
+        parser.add_argument("--by", choices=sorted({*reports.BY_CHOICES, *extra_by}))
         parser.add_argument(
             "--period",
             help=_(
@@ -40,6 +45,13 @@ class Command(BaseCommand):
         if report != "kpis" and period:
             raise CommandError(_("--period applies to the kpis report only"))
         day = parse_as_of(as_of)
+        if report in extra_reports():
+            return self._extra(report, day, by, format, output, period)
+        if by not in (None, *reports.BY_CHOICES):
+            raise CommandError(
+                _("--by %(by)s does not apply to the %(report)s report")
+                % {"by": by, "report": report}
+            )
         with adbc_on_sqlite():
             run = official_run(day)
             if report == "kpis":
@@ -63,6 +75,23 @@ class Command(BaseCommand):
             text = rows_as_text(columns, rows, format)
         if output is None:
             sys.stdout.write(text)
+        elif isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+
+    def _extra(self, name, day, by, format, output, period):
+        report = extra_reports()[name]
+        if period:
+            raise CommandError(_("--period applies to the kpis report only"))
+        if by not in (None, *report.by):
+            raise CommandError(
+                _("--by for the %(report)s report: %(choices)s")
+                % {"report": name, "choices": ", ".join(report.by)}
+            )
+        text = report.render(day, by, format)
+        if output is None:
+            self.stdout.write(text if isinstance(text, str) else text.decode(), ending="")
         elif isinstance(text, bytes):
             output.write_bytes(text)
         else:

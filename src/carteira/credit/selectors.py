@@ -1,0 +1,148 @@
+"""Reads of receivables, always from a client scope (``clients_visible_to``): the ERP's
+instalments as the core's frame, the aging of a scope grouped by client, seller or
+segment, and one client's credit block. Definitions: docs/portfolio-rules.md, "Credit and
+receivables" (``carteira_core.credit``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+from django.db.models import QuerySet
+
+from carteira.clients.models import Client
+from carteira.credit.models import CreditLimit, Receivable
+from carteira_core.credit import BUCKETS, PaymentScore, aging, open_instalments, payment_score
+from carteira_core.rules import CreditRules
+
+BY_CHOICES = ("client", "seller", "segment")
+CENT = Decimal("0.01")
+_SCHEMA = {
+    "client_id": pl.Int64,
+    "issue_date": pl.Date,
+    "due_date": pl.Date,
+    "amount": pl.Int64,
+    "paid_date": pl.Date,
+    "paid": pl.Int64,
+}
+
+
+def cents(value: Decimal | None) -> int | None:
+    return None if value is None else int(value.scaleb(2))
+
+
+def money(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2).quantize(CENT)
+
+
+def receivables_frame(receivables: QuerySet[Receivable]) -> pl.DataFrame:
+    """The instalments as the core reads them: money in integer cents."""
+    rows = receivables.values_list(
+        "client_id", "issue_date", "due_date", "amount", "paid_date", "paid_amount"
+    )
+    data = [(c, i, d, cents(a), p, cents(pa)) for c, i, d, a, p, pa in rows.iterator(10_000)]
+    return pl.DataFrame(data, schema=_SCHEMA, orient="row")
+
+
+def _group_names(clients: QuerySet[Client], ids: list[int], by: str) -> pl.DataFrame:
+    """client_id → the group's key and name (client code, seller code, segment)."""
+    fields = {
+        "client": ("external_id", "name"),
+        "seller": ("seller__external_id", "seller__name"),
+        "segment": ("segment", "segment"),
+    }[by]
+    rows = clients.filter(pk__in=ids).values_list("pk", *fields)
+    return pl.DataFrame(
+        [(pk, key or None, name or None) for pk, key, name in rows],
+        schema={"client_id": pl.Int64, "key": pl.String, "name": pl.String},
+        orient="row",
+    )
+
+
+def aging_report(
+    clients: QuerySet[Client], *, as_of: dt.date, rules: CreditRules, by: str = "client"
+) -> dict:
+    """The aging of the clients in ``clients`` at ``as_of``: ``{"as_of", "by", "groups":
+    [{"key", "name", "open", <the six buckets>, "provision"}], "total": {...}}`` with
+    money as ``Decimal``, groups by open balance (largest first). ``key`` is None for the
+    clients without a seller or a segment."""
+    if by not in BY_CHOICES:
+        raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}")
+    frame = receivables_frame(Receivable.objects.filter(client__in=clients))
+    ids = frame["client_id"].unique().to_list()
+    named = frame.join(_group_names(clients, ids, by), on="client_id", how="left")
+    groups = aging(named, as_of, rules, by=["key", "name"])
+    total = aging(frame, as_of, rules).row(0, named=True)
+    return {
+        "as_of": as_of,
+        "by": by,
+        "groups": [
+            _figures(row, key=row["key"], name=row["name"]) for row in groups.iter_rows(named=True)
+        ],
+        "total": _figures(total),
+    }
+
+
+def _figures(row: dict, **extra) -> dict:
+    return {**extra, **{name: money(row[name]) for name in ("open", *BUCKETS, "provision")}}
+
+
+@dataclass(frozen=True)
+class ClientCredit:
+    """What the client page's credit block shows."""
+
+    as_of: dt.date
+    open: Decimal
+    overdue: Decimal
+    buckets: tuple[Decimal, ...]  # the six of BUCKETS, current first
+    provision: Decimal
+    open_count: int
+    overdue_count: int
+    most_days_past_due: int | None  # the oldest overdue instalment's days, None if none
+    limit: CreditLimit | None
+    score: PaymentScore
+    in_collection: bool  # an instalment past due by more than collection_after_days
+
+    @property
+    def limit_use(self) -> Decimal | None:
+        """Open balance / limit (a fraction; None without a positive limit)."""
+        if self.limit is None or self.limit.limit <= 0:
+            return None
+        return self.open / self.limit.limit
+
+    @property
+    def over_limit(self) -> bool:
+        return self.limit is not None and self.open > self.limit.limit
+
+
+def client_credit(client: Client, *, as_of: dt.date, rules: CreditRules) -> ClientCredit:
+    """One client's credit at ``as_of`` (the client reached through its gate)."""
+    frame = receivables_frame(Receivable.objects.filter(client=client))
+    rows = open_instalments(frame, as_of, rules)
+    overdue = rows.filter(pl.col("days_past_due") > 0)
+    figures = aging(frame, as_of, rules).row(0, named=True)
+    worst = overdue["days_past_due"].max() if overdue.height else None
+    return ClientCredit(
+        as_of=as_of,
+        open=money(figures["open"]),
+        overdue=money(figures["open"] - figures["current"]),
+        buckets=tuple(money(figures[name]) for name in BUCKETS),
+        provision=money(figures["provision"]),
+        open_count=rows.height,
+        overdue_count=overdue.height,
+        most_days_past_due=None if worst is None else int(worst),  # type: ignore[arg-type]
+        limit=CreditLimit.objects.filter(client=client).first(),
+        score=payment_score(frame, as_of),
+        in_collection=worst is not None and int(worst) > rules.collection_after_days,  # type: ignore[arg-type]
+    )
+
+
+def aging_table(report: dict) -> tuple[list[str], list[list]]:
+    """The aging report as columns and rows (the groups, then the total), for the table,
+    CSV and XLSX outputs; the column names are the JSON keys."""
+    names = ["open", *BUCKETS, "provision"]
+    rows = [[group["key"], group["name"], *(group[n] for n in names)] for group in report["groups"]]
+    rows.append(["total", "", *(report["total"][n] for n in names)])
+    return [report["by"], "name", *names], rows
