@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from carteira.agenda.models import Task
@@ -85,7 +85,7 @@ def table(plan: Week) -> str:
                 "visit_cap": day.capacity.visits,
                 "calls": len(day.calls),
                 "call_cap": day.capacity.calls,
-                "km": day.distance_km,
+                "km": number_format(day.distance_km, 1),
             }
         )
         for row in day.visits:
