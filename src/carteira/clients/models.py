@@ -1,10 +1,24 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.validators import validate_document
 from carteira.organization.models import Seller
+
+
+# The name a client is shown by (``Client.__str__``: the trade name, else the legal name),
+# without regard to case: lists sort by what they show, through an index on it.
+class EmptyAsNull(models.Func):
+    """NULLIF(x, '') with the '' written into the SQL, not bound as a parameter: SQLite uses
+    an index on an expression only when the query's expression is the same text."""
+
+    template = "NULLIF(%(expressions)s, '')"
+    arity = 1
+
+
+SHOWN_NAME = Lower(Coalesce(EmptyAsNull(F("trade_name")), F("name")))
 
 
 class Client(models.Model):
@@ -52,7 +66,12 @@ class Client(models.Model):
                 fields=["document"], condition=~Q(document=""), name="client_document_unique"
             )
         ]
-        indexes = [models.Index(fields=["seller", "name"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["seller", "name"]),
+            models.Index(fields=["name"]),
+            models.Index(SHOWN_NAME, name="client_shown_name"),
+            models.Index(F("seller"), SHOWN_NAME, name="client_seller_shown_name"),
+        ]
 
     def __str__(self) -> str:
         return self.trade_name or self.name

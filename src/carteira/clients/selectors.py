@@ -2,20 +2,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import F, QuerySet
 
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import ClientFilter, segments_of
-from carteira.clients.models import Client
+from carteira.clients.models import SHOWN_NAME, Client
 
 if TYPE_CHECKING:
     from carteira.portfolio.models import SnapshotRun
-
-# The name a client is shown by (``Client.__str__``: the trade name, else the legal name),
-# without regard to case: lists sort by what they show.
-SHOWN_NAME = Lower(Coalesce(NullIf(F("trade_name"), Value("")), F("name")))
 
 # Sort keys a user may ask for, and what they mean: nothing else reaches order_by().
 CLIENT_SORTS = {
