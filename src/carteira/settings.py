@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "carteira.backup",
     "carteira.review",
     "carteira.distribution",
+    "carteira.value",
 ]
 
 MIDDLEWARE = [

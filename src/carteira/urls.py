@@ -42,6 +42,7 @@ urlpatterns = [
     path("territory/", include("carteira.territory.urls")),
     path("distribution/", include("carteira.distribution.urls")),
     path("goals/", include("carteira.goals.urls")),
+    path("value/", include("carteira.value.urls")),
     path("review/", include("carteira.review.urls")),
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),

@@ -124,7 +124,7 @@ def test_a_simulated_portfolio_is_fitted_and_every_buyer_gets_a_value():
     assert values.scored.all()
     assert ((values.p_alive >= 0) & (values.p_alive <= 1)).all()
     assert (values.clv_cents >= 0).all()
-    assert values.portfolio_value_cents == round(float(values.clv_cents.sum()))
+    assert values.portfolio_value_cents == int(np.rint(values.clv_cents).sum())
     assert values.next_purchase_date(0) > T
 
 

@@ -186,15 +186,15 @@ def queries_on_the_page(client, a_client) -> int:
 
 
 @pytest.mark.django_db
-def test_the_client_page_runs_at_most_11_queries_however_long_the_history(
+def test_the_client_page_runs_at_most_12_queries_however_long_the_history(
     client, history, seller_ana
 ):
     do_snapshot(T)
     login(client, seller_ana.user)
     a1 = history["A1"]
-    # session, user, client with seller and team, audit, figures, readings, orders,
-    # contacts, assignments (no interactions, tasks or complaints: not queried)
-    assert queries_on_the_page(client, a1) == 9
+    # session, user, client with seller and team, audit, figures, readings, predictive
+    # value, orders, contacts, assignments (no interactions, tasks or complaints: not queried)
+    assert queries_on_the_page(client, a1) == 10
     for n in range(120):
         contact(a1, n)
         order(a1, n * 5, "10.00")
@@ -205,4 +205,4 @@ def test_the_client_page_runs_at_most_11_queries_however_long_the_history(
     for days in (30, 60, 90):
         do_snapshot(T - dt.timedelta(days=days))
     # ... and the timeline and the latest complaints
-    assert queries_on_the_page(client, a1) == 11
+    assert queries_on_the_page(client, a1) == 12

@@ -8,6 +8,7 @@ who listens, and an event and its write commit or roll back together.
     CLIENTS_REASSIGNED  moves=[(client_id, seller_from_id | None, seller_to_id), ...]
     TASKS_CREATED       tasks=<Task queryset>       tasks made with bulk_create
     OFFICIAL_READING    run_id=<SnapshotRun pk>     its StatusTransition rows are written
+                        data=<PortfolioInput>       the input it was read from
     IMPORT_FINISHED     run=<ImportRun>             committed or failed (not a dry run)
 """
 

@@ -193,7 +193,7 @@ def do_snapshot(
         _write_groups(reading, run)
         if kind == SnapshotRun.Kind.OFFICIAL:
             _write_transitions(reading, run)
-            emit(OFFICIAL_READING, run_id=run.pk)
+            emit(OFFICIAL_READING, run_id=run.pk, data=data)
         run.duration_ms = int((time.perf_counter() - started) * 1000)
         run.save(update_fields=["duration_ms"])
     do_record("snapshot.computed", actor=by, obj=run, as_of=as_of.isoformat(), kind=kind,

@@ -1,12 +1,13 @@
 """Reads for the client page (client 360): a fixed number of queries and bounded work,
 whatever the client's history.
 
-``page_context`` makes the page in at most seven queries after the gated client row (which
+``page_context`` makes the page in at most eight queries after the gated client row (which
 brings the seller and team): one for every count and sum on the page (``client_figures``),
-then the readings, the latest orders, the timeline (interactions and tasks in one UNION
-ALL), the latest complaints, the contacts and the seller history; a list the figures say
-is empty is not queried. Orders and the timeline show the latest ``SHOWN`` rows and the
-page asks for more on demand (``orders_page`` / ``timeline_page``).
+then the readings, the predictive value of the latest one, the latest orders, the timeline
+(interactions and tasks in one UNION ALL), the latest complaints, the contacts and the seller
+history; a list the figures say is empty is not queried. Orders and the timeline show the
+latest ``SHOWN`` rows and the page asks for more on demand (``orders_page`` /
+``timeline_page``).
 """
 
 import datetime as dt
@@ -34,6 +35,7 @@ from carteira.credit.models import Receivable
 from carteira.interactions.models import Channel, Interaction
 from carteira.orders.models import Order
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
+from carteira.value.selectors import client_value
 from carteira_core.rules import rules_from_dict
 
 SHOWN = 10  # orders and timeline entries per page
@@ -60,6 +62,8 @@ def page_context(client: Client, *, today: dt.date) -> dict:
         "contacts": client.contacts.filter(anonymized_at__isnull=True, blocked_at__isnull=True),
         "assignments": client.assignments.select_related("seller").order_by("-start_date", "-pk"),
         "readings": readings,
+        # the predictive value at the latest reading (one query; ADR 15)
+        "value": client_value(client, readings[0].run_id) if readings else None,
         "status_reason": status_reason(readings[0] if readings else None),
         "readings_chart": readings_chart(readings),
         "credit": figures.credit,

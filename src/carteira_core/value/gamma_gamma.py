@@ -8,6 +8,8 @@ reports the correlation and refuses the fit when it is clearly violated.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import digamma, gammaln
 
@@ -57,11 +59,26 @@ def fit(x: np.ndarray, m: np.ndarray, *, min_repeat: int = 1) -> Fit:
     if np.ptp(x) > 0 and np.ptp(m) > 0:
         correlation = float(np.corrcoef(x, m)[0, 1])
 
+    # γ is in money units (cents in the product): fit on spend over its median, where γ is
+    # near 1, and scale it back; p, q and the log-likelihood up to n·log(scale) are unchanged
+    scale = float(np.median(m))
+    scaled = m / scale
+
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        value, gradient = log_likelihood(theta, x, m)
+        value, gradient = log_likelihood(theta, x, scaled)
         return -float(value.mean()), -gradient.mean(axis=0)
 
-    result = fit_log_parameters("gamma_gamma", NAMES, objective, n)
+    fitted = fit_log_parameters("gamma_gamma", NAMES, objective, n)
+    params = {**fitted.params, "v": fitted.params["v"] * scale}
+    result = Fit(
+        fitted.model,
+        params,
+        fitted.log_likelihood - n * math.log(scale),
+        fitted.status,
+        fitted.reason,
+        n,
+        fitted.iterations,
+    )
     result.extra["correlation"] = correlation
     if abs(correlation) > MAX_CORRELATION:  # the assumption fails whatever the optimiser did
         return result.with_status(DEGENERATE, "spend_depends_on_frequency")

@@ -76,10 +76,11 @@ class ClientValues:
 
     @property
     def portfolio_value_cents(self) -> int | None:
-        """Sum of the clients' discounted CLV; None when there is no CLV to add."""
+        """Sum of the clients' discounted CLV, each rounded to the cent first (so the total
+        is the sum of the values shown); None when there is no CLV to add."""
         if not (self.purchase_fit.ok and self.spend_fit.ok):
             return None
-        return round(float(np.nansum(self.clv_cents)))
+        return int(np.rint(self.clv_cents[~np.isnan(self.clv_cents)]).sum())
 
     def next_purchase_date(self, row: int) -> date | None:
         days = self.next_purchase_days[row]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ValueConfig(AppConfig):
+    name = "carteira.value"
+    verbose_name = _("Predictive value")
+
+    def ready(self):
+        from carteira.audit.events import happened
+        from carteira.value import receivers
+
+        happened.connect(receivers.event_happened, dispatch_uid="value-official-reading")

@@ -1,0 +1,74 @@
+import sys
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from carteira.portfolio.engine_input import adbc_on_sqlite
+from carteira.portfolio.management.commands._dates import parse_as_of
+from carteira.value.messages import fit_message
+from carteira.value.services import compute_value, value_report
+from carteira.web.writers import rows_as_text, to_json
+
+COLUMNS = ("client", "frequency", "recency", "T", "p_alive", "expected_purchases_90d",
+           "expected_next_purchase", "expected_spend", "clv")  # fmt: skip
+
+
+class Command(BaseCommand):
+    @property
+    def help(self) -> str:  # at run time: argparse needs a real str, in the active language
+        return _(
+            "Predictive value: P(alive), expected purchases and CLV per client, and the "
+            "portfolio's value (BG/NBD or Pareto/NBD with Gamma-Gamma)."
+        )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", help=_("YYYY-MM-DD (default today)"))
+        parser.add_argument("--model", default="bgnbd", choices=["bgnbd", "pareto"])
+        parser.add_argument("--format", default="table", choices=["table", "json"])
+
+    def handle(self, *args, as_of=None, model="bgnbd", format="table", **options):
+        day = parse_as_of(as_of)
+        with adbc_on_sqlite():
+            values, data = compute_value(day, model=model)
+        report = value_report(values, data)
+        if format == "json":
+            sys.stdout.write(to_json(report) + "\n")
+        else:
+            sys.stdout.write(self._table(report, values))
+        said = set()
+        for fit in (values.purchase_fit, values.spend_fit):
+            if not fit.ok and fit.reason not in said:
+                said.add(fit.reason)
+                self.stderr.write(fit_message(fit.status, fit.reason))
+
+    def _table(self, report: dict, values) -> str:
+        model, spend = report["model"], report["spend"]
+        lines = [
+            _("model %(name)s (%(status)s): %(params)s, log-likelihood %(ll)s, time in days")
+            % {
+                "name": model["name"],
+                "status": model["status"],
+                "params": ", ".join(
+                    f"{k} {v}" for k, v in model.items() if k in values.purchase_fit.params
+                ),
+                "ll": model["log_likelihood"],
+            },
+            _("spend Gamma-Gamma (%(status)s): %(params)s")
+            % {
+                "status": spend["status"],
+                "params": ", ".join(
+                    f"{k} {v}" for k, v in spend.items() if k in values.spend_fit.params
+                ),
+            },
+            _("portfolio value over %(months)s months at %(rate)s %% a month: %(value)s")
+            % {
+                "months": report["horizon_months"],
+                "rate": report["monthly_rate"] * 100,
+                "value": report["portfolio_value"]
+                if report["portfolio_value"] is not None
+                else "—",
+            },
+            "",
+        ]
+        rows = [[row.get(column) for column in COLUMNS] for row in report["clients"]]
+        return "\n".join(lines) + rows_as_text(COLUMNS, rows, "table")

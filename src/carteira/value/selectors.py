@@ -1,0 +1,179 @@
+"""Reads of the stored predictive value, scoped like every client read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+
+from carteira.accounts.models import User
+from carteira.clients.access import clients_visible_to
+from carteira.clients.models import Client
+from carteira.portfolio.models import SnapshotRun
+from carteira.value.models import ClientValue, ValueFit
+
+GROUPS = {
+    "seller": ("seller__name", "seller_id"),
+    "team": ("seller__team__name", "seller__team_id"),
+    "segment": ("client__segment", "client__segment"),
+    "abc": ("abc", "abc"),
+}
+
+
+def client_value(client: Client, run_id: int) -> ValueFit | None:
+    """The fit of a reading with the client's own figures on it (``mine_*``, None where the
+    client has no prediction), in one query."""
+    return (
+        ValueFit.objects.filter(run_id=run_id)
+        .annotate(mine=FilteredRelation("clients", condition=Q(clients__client=client)))
+        .annotate(
+            mine_p_alive=F("mine__p_alive"),
+            mine_clv=F("mine__clv"),
+            mine_expected_purchases=F("mine__expected_purchases"),
+            mine_next_purchase=F("mine__next_purchase"),
+            mine_frequency=F("mine__frequency"),
+        )
+        .first()
+    )
+
+
+def latest_fit(on_or_before: dt.date | None = None) -> ValueFit | None:
+    """The fit of the latest official reading (on or before a date)."""
+    fits = ValueFit.objects.filter(run__kind=SnapshotRun.Kind.OFFICIAL).select_related("run")
+    if on_or_before is not None:
+        fits = fits.filter(run__as_of__lte=on_or_before)
+    return fits.order_by("-run__as_of", "-run__pk").first()
+
+
+def visible_values(user: User, fit: ValueFit) -> QuerySet[ClientValue]:
+    return ClientValue.objects.filter(fit=fit, client__in=clients_visible_to(user))
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    clients: int
+    value: Decimal
+    share: float
+
+
+def valuation_by(user: User, fit: ValueFit, by: str) -> list[Group]:
+    """The discounted CLV of the user's clients by seller, team, segment or ABC class,
+    largest first."""
+    label, key = GROUPS[by]
+    rows = list(
+        visible_values(user, fit)
+        .values(key_value=F(key), label_value=F(label))
+        .annotate(clients=Count("id"), value=Sum("clv"))
+        .order_by("-value")
+    )
+    total = sum((row["value"] or Decimal(0) for row in rows), Decimal(0))
+    return [
+        Group(
+            row["label_value"] or "",
+            row["clients"],
+            row["value"] or Decimal(0),
+            float(row["value"] / total) if total and row["value"] else 0.0,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Change:
+    previous: ValueFit
+    before: Decimal
+    now: Decimal
+    new_clients: Decimal  # value of clients with no prediction at the previous reading
+    gone_clients: Decimal  # value the previous reading gave clients now without one
+    rose: Decimal  # rises of clients in both
+    fell: Decimal  # falls of clients in both (negative)
+
+    @property
+    def delta(self) -> Decimal:
+        return self.now - self.before
+
+
+def change_since(user: User, fit: ValueFit, previous: ValueFit | None) -> Change | None:
+    """What changed in the user's portfolio value between two readings, and why."""
+    if previous is None or not previous.ok or not previous.spend_ok:
+        return None
+    now = dict(visible_values(user, fit).values_list("client_id", "clv"))
+    before = dict(visible_values(user, previous).values_list("client_id", "clv"))
+    zero = Decimal(0)
+    both = now.keys() & before.keys()
+    deltas = [(now[c] or zero) - (before[c] or zero) for c in both]
+    return Change(
+        previous=previous,
+        before=sum((v or zero for v in before.values()), zero),
+        now=sum((v or zero for v in now.values()), zero),
+        new_clients=sum((now[c] or zero for c in now.keys() - before.keys()), zero),
+        gone_clients=-sum((before[c] or zero for c in before.keys() - now.keys()), zero),
+        rose=sum((d for d in deltas if d > 0), zero),
+        fell=sum((d for d in deltas if d < 0), zero),
+    )
+
+
+def previous_month_fit(fit: ValueFit) -> ValueFit | None:
+    """The latest official fit at or before the end of the month before the fit's."""
+    month_start = fit.run.as_of.replace(day=1)
+    return latest_fit(month_start - dt.timedelta(days=1))
+
+
+def stored_report(user: User, fit: ValueFit) -> dict:
+    """The shape of ``carteira value --format json`` from a stored fit, with the user's
+    clients only and their value as ``portfolio_value``."""
+    rows = (
+        visible_values(user, fit)
+        .order_by("client__external_id")
+        .values_list(
+            "client__external_id",
+            "frequency",
+            "recency_days",
+            "age_days",
+            "p_alive",
+            "expected_purchases",
+            "next_purchase",
+            "expected_spend",
+            "clv",
+        )
+    )
+    clients = [
+        {
+            "client": code,
+            "frequency": frequency,
+            "recency": recency,
+            "T": age,
+            "p_alive": round(p_alive, 4),
+            f"expected_purchases_{fit.expectation_days}d": round(expected, 4),
+            "expected_next_purchase": next_purchase,
+            "expected_spend": spend,
+            "clv": clv,
+        }
+        for code, frequency, recency, age, p_alive, expected, next_purchase, spend, clv in rows
+    ]
+    valued = fit.ok and fit.spend_ok
+    return {
+        "as_of": fit.run.as_of,
+        "model": {
+            "name": fit.model,
+            **{name: round(value, 6) for name, value in fit.params.items()},
+            "log_likelihood": None if fit.log_likelihood is None else round(fit.log_likelihood, 4),
+            "time_unit": "day",
+            "status": fit.status,
+            "reason": fit.reason,
+        },
+        "spend": {
+            **{name: round(value, 6) for name, value in fit.spend_params.items()},
+            "status": fit.spend_status,
+            "reason": fit.spend_reason,
+        },
+        "horizon_months": fit.horizon_months,
+        "monthly_rate": float(fit.monthly_rate),
+        "clients": clients,
+        "portfolio_value": (
+            sum((row["clv"] or Decimal(0) for row in clients), Decimal(0)) if valued else None
+        ),
+    }

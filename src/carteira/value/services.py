@@ -1,0 +1,173 @@
+"""Computing the predictive value of the portfolio and storing it with a reading.
+
+``compute_value`` reads the workspace through the engine's one mapper
+(``portfolio.engine_input.load_input``) and the core (``carteira_core.value``);
+``do_store_value`` stores the fit and the client rows of an official reading;
+``value_report`` is the shape of ``carteira value --format json`` and of the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import time
+from decimal import Decimal
+
+import numpy as np
+
+from carteira.portfolio import engine_input
+from carteira.portfolio.models import ClientSnapshot, SnapshotRun
+from carteira.value.models import ClientValue, ValueFit
+from carteira_core.engine import PortfolioInput
+from carteira_core.value import (
+    DEFAULT_EXPECTATION_DAYS,
+    DEFAULT_HORIZON_MONTHS,
+    DEFAULT_MONTHLY_RATE,
+    ClientValues,
+    Model,
+    purchase_history,
+    value_clients,
+)
+
+BATCH = 5_000
+CENT = Decimal("0.01")
+
+
+def money(cents: float) -> Decimal | None:
+    """Cents (float from the models) as Decimal money; None for no value."""
+    if cents is None or math.isnan(cents):
+        return None
+    return Decimal(round(cents)).scaleb(-2).quantize(CENT)
+
+
+def compute_value(
+    as_of: dt.date,
+    *,
+    model: Model = "bgnbd",
+    data: PortfolioInput | None = None,
+    horizon_months: int = DEFAULT_HORIZON_MONTHS,
+    monthly_rate: float = DEFAULT_MONTHLY_RATE,
+) -> tuple[ClientValues, PortfolioInput]:
+    if data is None:
+        data = engine_input.load_input(as_of)
+    values = value_clients(
+        purchase_history(data, as_of),
+        model=model,
+        horizon_months=horizon_months,
+        monthly_rate=monthly_rate,
+    )
+    return values, data
+
+
+def _rounded(value: float, places: int) -> float | None:
+    return None if math.isnan(value) else round(float(value), places)
+
+
+def value_report(values: ClientValues, data: PortfolioInput) -> dict:
+    """The JSON of ``carteira value`` and ``/api/v1/value``: the fits (parameters, status,
+    reason), one row per client that has bought, and the portfolio's value."""
+    fit, spend, history = values.purchase_fit, values.spend_fit, values.history
+    codes = data.clients["external_id"].to_list()
+    rows = []
+    for at in np.flatnonzero(history.bought):
+        next_day = values.next_purchase_date(int(at))
+        rows.append(
+            {
+                "client": codes[at],
+                "frequency": int(history.x[at]),
+                "recency": int(history.t_x[at]),
+                "T": int(history.big_t[at]),
+                "p_alive": _rounded(values.p_alive[at], 4),
+                f"expected_purchases_{values.expectation_days}d": _rounded(
+                    values.expected_purchases[at], 4
+                ),
+                "expected_next_purchase": next_day.isoformat() if next_day else None,
+                "expected_spend": money(values.expected_spend_cents[at]),
+                "clv": money(values.clv_cents[at]),
+            }
+        )
+    total = values.portfolio_value_cents
+    return {
+        "as_of": history.as_of.isoformat(),
+        "model": {
+            "name": fit.model,
+            **{name: round(value, 6) for name, value in fit.params.items()},
+            "log_likelihood": round(fit.log_likelihood, 4) if fit.params else None,
+            "time_unit": "day",
+            "status": fit.status,
+            "reason": fit.reason,
+        },
+        "spend": {
+            **{name: round(value, 6) for name, value in spend.params.items()},
+            "status": spend.status,
+            "reason": spend.reason,
+        },
+        "horizon_months": values.horizon_months,
+        "monthly_rate": values.monthly_rate,
+        "clients": rows,
+        "portfolio_value": None if total is None else money(total),
+    }
+
+
+def _client_rows(fit: ValueFit, values: ClientValues, run: SnapshotRun):
+    readings = dict(
+        (client_id, (seller_id, abc))
+        for client_id, seller_id, abc in ClientSnapshot.objects.filter(run=run).values_list(
+            "client_id", "seller_id", "abc"
+        )
+    )
+    history = values.history
+    for at in np.flatnonzero(values.scored):
+        client_id = int(history.client_id[at])
+        seller_id, abc = readings.get(client_id, (None, ""))
+        yield ClientValue(
+            fit=fit,
+            client_id=client_id,
+            seller_id=seller_id,
+            abc=abc or "",
+            frequency=int(history.x[at]),
+            recency_days=int(history.t_x[at]),
+            age_days=int(history.big_t[at]),
+            p_alive=float(values.p_alive[at]),
+            expected_purchases=float(values.expected_purchases[at]),
+            next_purchase=values.next_purchase_date(int(at)),
+            expected_spend=money(values.expected_spend_cents[at]),
+            clv=money(values.clv_cents[at]),
+        )
+
+
+def do_store_value(
+    run: SnapshotRun | int, *, data: PortfolioInput | None = None, model: Model = "bgnbd"
+) -> ValueFit:
+    """Fit the models at the reading's date and store the fit and its client rows
+    (replacing any stored for the reading)."""
+    started = time.perf_counter()
+    if not isinstance(run, SnapshotRun):
+        run = SnapshotRun.objects.get(pk=run)
+    values, _ = compute_value(run.as_of, model=model, data=data)
+    fit, spend, history = values.purchase_fit, values.spend_fit, values.history
+    ValueFit.objects.filter(run=run).delete()
+    total = values.portfolio_value_cents
+    stored = ValueFit.objects.create(
+        run=run,
+        model=fit.model,
+        status=fit.status,
+        reason=fit.reason,
+        params=fit.params,
+        log_likelihood=fit.log_likelihood if fit.params else None,
+        spend_status=spend.status,
+        spend_reason=spend.reason,
+        spend_params=spend.params,
+        buyers=int(history.bought.sum()),
+        repeat_buyers=history.repeat_buyers,
+        horizon_months=values.horizon_months,
+        monthly_rate=Decimal(str(values.monthly_rate)),
+        expectation_days=DEFAULT_EXPECTATION_DAYS,
+        portfolio_value=None if total is None else money(total),
+    )
+    for batch in itertools.batched(_client_rows(stored, values, run), BATCH):
+        ClientValue.objects.bulk_create(batch)
+    stored.duration_ms = int((time.perf_counter() - started) * 1000)
+    stored.save(update_fields=["duration_ms"])
+    return stored

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from carteira.value import views
+
+app_name = "value"
+urlpatterns = [path("", views.valuation, name="valuation")]
