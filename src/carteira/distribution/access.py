@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from carteira.accounts.models import Role, User
+from carteira.accounts.capabilities import MANAGEMENT
+from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.clients.models import Client
 from carteira.distribution.models import DistributionRule, MoveBatch, MoveBatchItem, Proposal
 from carteira.organization.models import Seller, Team
-
-DISTRIBUTORS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.MANAGER})
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,7 @@ class Scope:
 
 
 def access_distribution(user: User) -> Scope:
-    if not (user.is_authenticated and user.is_active):
-        raise Http404
-    if not (user.sees_whole_portfolio or user.role in DISTRIBUTORS):
+    if not MANAGEMENT.held_by(user):  # anonymous and inactive users hold nothing
         raise Http404
     whole = user.sees_whole_portfolio
     teams = Team.objects.all() if whole else Team.objects.filter(manager=user)
