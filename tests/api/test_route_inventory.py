@@ -60,6 +60,10 @@ def matrix_of_ana(data, mine):
     assert sum(cell["clients"] for cell in data["cells"]) == 2
 
 
+def receivables_of_ana(data, mine):
+    assert {group["key"] for group in data["groups"]} <= {"A1", "A2"}
+
+
 def rules_readable(data, mine):
     assert data["number"] == 1
 
@@ -121,6 +125,10 @@ CASES = {
     ("GET", "/reports/clients"): Listed("/reports/clients?as_of=2026-06-30", report_rows_of_ana),
     ("GET", "/reports/kpis"): Listed("/reports/kpis?as_of=2026-06-30", kpi_groups_of_ana),
     ("GET", "/reports/matrix"): Listed("/reports/matrix?as_of=2026-06-30&by=seller", matrix_of_ana),
+    ("GET", "/receivables"): Listed("/receivables?as_of=2026-06-30", receivables_of_ana),
+    ("GET", "/receivables/clients/{client_id}"): Refused(
+        lambda o, s: (f"/receivables/clients/{o.client.pk}", None)
+    ),
     ("GET", "/webhooks"): Listed("/webhooks", own_webhooks_only),
     ("POST", "/webhooks"): Refused(
         lambda o, s: ("/webhooks", {"url": "http://169.254.169.254/", "events": ["task.created"]}),

@@ -1,0 +1,99 @@
+"""Receivables: the aging of the caller's clients, in the shape of ``carteira report
+receivables --format json``, and one client's credit (issue 20)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Schema
+from ninja.errors import HttpError
+
+from carteira.api.policy import CLIENT_SCOPE, Router, get_or_404, policy
+from carteira.clients.access import clients_visible_to
+from carteira.credit.selectors import BY_CHOICES, aging_report, client_credit
+from carteira.portfolio.rules_store import current_rules
+from carteira_core.credit import BUCKETS
+
+router = Router(tags=["receivables"])
+EARLIEST = dt.date(1990, 1, 1)
+
+
+class AgingOut(Schema):
+    as_of: dt.date
+    by: str
+    groups: list[dict]
+    total: dict
+
+
+class ClientCreditOut(Schema):
+    as_of: dt.date
+    open: float
+    overdue: float
+    buckets: dict[str, float]
+    provision: float
+    open_count: int
+    overdue_count: int
+    most_days_past_due: int | None
+    credit_limit: float | None
+    limit_use: float | None
+    in_collection: bool
+    score: dict
+
+
+def _as_of(as_of: dt.date | None) -> dt.date:
+    today = timezone.localdate()
+    as_of = as_of or today
+    if not EARLIEST <= as_of <= today + dt.timedelta(days=366):
+        raise HttpError(400, f"as_of must be between {EARLIEST} and a year from today.")
+    return as_of
+
+
+def _numbers(row: dict) -> dict:
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
+@router.get("", response=AgingOut, openapi_extra=policy(CLIENT_SCOPE))
+def get_aging(request, as_of: dt.date | None = None, by: str = "client"):
+    """Open balance, the six aging buckets and the provision at ``as_of`` (default today)
+    of the caller's clients, per client, seller or segment, with the total."""
+    if by not in BY_CHOICES:
+        raise HttpError(400, f"Unknown by '{by}'. Allowed: {', '.join(BY_CHOICES)}.")
+    rules = current_rules().credit
+    report = aging_report(clients_visible_to(request.user), as_of=_as_of(as_of), rules=rules, by=by)
+    report["groups"] = [_numbers(group) for group in report["groups"]]
+    report["total"] = _numbers(report["total"])
+    return report
+
+
+@router.get(
+    "/clients/{int:client_id}", response=ClientCreditOut, openapi_extra=policy(CLIENT_SCOPE)
+)
+def get_client_credit(request, client_id: int, as_of: dt.date | None = None):
+    """One of the caller's clients: open, overdue by bucket, limit and use, and the
+    payment-history score (404 for a client outside the caller's scope)."""
+    client = get_or_404(clients_visible_to(request.user), client_id)
+    credit = client_credit(client, as_of=_as_of(as_of), rules=current_rules().credit)
+    score = credit.score
+    return {
+        "as_of": credit.as_of,
+        "open": float(credit.open),
+        "overdue": float(credit.overdue),
+        "buckets": {name: float(v) for name, v in zip(BUCKETS, credit.buckets, strict=True)},
+        "provision": float(credit.provision),
+        "open_count": credit.open_count,
+        "overdue_count": credit.overdue_count,
+        "most_days_past_due": credit.most_days_past_due,
+        "credit_limit": None if credit.limit is None else float(credit.limit.limit),
+        "limit_use": None if credit.limit_use is None else float(credit.limit_use),
+        "in_collection": credit.in_collection,
+        "score": {
+            "grade": score.grade,
+            "due": score.due,
+            "late": score.late,
+            "share_late": float(score.share_late),
+            "average_days_late": float(score.average_days_late),
+            "longest_delay": score.longest_delay,
+            "trend": score.trend,
+            "explanation": score.explain(),
+        },
+    }

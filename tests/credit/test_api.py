@@ -1,0 +1,61 @@
+"""/api/v1/receivables: the CLI's aging, scoped to the caller's clients."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from carteira.credit.models import CreditLimit
+from tests.api.conftest import caller_for
+from tests.credit.factories import aged_book
+
+pytestmark = pytest.mark.django_db
+T = "2026-06-30"
+
+
+def test_the_director_sees_the_cli_report(portfolio, director):
+    aged_book(portfolio)
+    out = io.StringIO()
+    call_command("report", "receivables", "--as-of", T, "--by", "seller", "--format", "json",
+                 stdout=out)  # fmt: skip
+    data = caller_for(director).get(f"/receivables?as_of={T}&by=seller").json()
+    assert data == json.loads(out.getvalue())
+
+
+def test_a_seller_sees_only_their_clients_and_their_total(portfolio, seller_ana):
+    aged_book(portfolio)
+    data = caller_for(seller_ana.user).get(f"/receivables?as_of={T}").json()
+    assert [g["key"] for g in data["groups"]] == ["A1"]
+    assert (data["total"]["open"], data["total"]["provision"]) == (1500.0, 37.0)
+
+
+def test_a_manager_sees_their_teams_clients(portfolio, manager_sul):
+    aged_book(portfolio)
+    data = caller_for(manager_sul).get(f"/receivables?as_of={T}&by=seller").json()
+    assert [g["key"] for g in data["groups"]] == ["V001", "V002"]
+
+
+def test_an_unknown_grouping_is_a_400(portfolio, director):
+    response = caller_for(director).get(f"/receivables?as_of={T}&by=team")
+    assert response.status_code == 400
+    assert "client, seller, segment" in response.json()["detail"]
+
+
+def test_one_clients_credit_has_buckets_limit_use_and_score(portfolio, seller_ana):
+    aged_book(portfolio)
+    CreditLimit.objects.create(client=portfolio["A1"], limit="2000.00")
+    data = caller_for(seller_ana.user).get(f"/receivables/clients/{portfolio['A1'].pk}?as_of={T}")
+    body = data.json()
+    assert (body["open"], body["overdue"], body["provision"]) == (1500.0, 500.0, 37.0)
+    assert body["buckets"] == {"current": 1000.0, "d1_30": 200.0, "d31_60": 0.0,
+                               "d61_90": 300.0, "d91_180": 0.0, "over_180": 0.0}  # fmt: skip
+    assert (body["credit_limit"], body["limit_use"]) == (2000.0, 0.75)
+    assert (body["most_days_past_due"], body["in_collection"]) == (76, True)
+    assert body["score"]["grade"] == "no_history"  # two instalments due in the year
+
+
+def test_another_sellers_client_is_a_404(portfolio, seller_ana):
+    aged_book(portfolio)
+    response = caller_for(seller_ana.user).get(f"/receivables/clients/{portfolio['B1'].pk}")
+    assert response.status_code == 404
