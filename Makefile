@@ -38,7 +38,7 @@ test: lint
 
 # Not a substitute for `make test`: PostgreSQL, the browser and large data still run there (and in CI).
 test-fast: install
-	env -u CARTEIRA_HOME $(BIN)/python -m pytest -m "not browser and not postgres and not slow" -q -p no:cacheprovider
+	env -u CARTEIRA_HOME $(BIN)/python -m pytest -m "not browser and not postgres and not slow" -q -p no:cacheprovider --durations=10
 
 typecheck: install
 	$(BIN)/mypy
