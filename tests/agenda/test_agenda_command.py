@@ -93,7 +93,7 @@ class TestAgendaCommand:
             {"client": "NEAR", "latitude": -29.93, "longitude": -51.23, "arrival": "08:22"},
             {"client": "NOWHERE", "latitude": None, "longitude": None, "arrival": None},
         ]
-        assert "1 visits are to clients without coordinates" in err
+        assert "1 visit is to a client without coordinates: geocode it to route it." in err
 
     def test_a_seller_without_a_home_gets_a_message_and_a_null_start(self, ana_week):
         ana_week.home_latitude = ana_week.home_longitude = None

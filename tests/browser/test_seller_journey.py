@@ -30,7 +30,8 @@ def test_a_seller_records_a_visit_from_the_agenda_on_a_phone(
 ):
     load_default_plan()
     do_snapshot(T, use_adbc=False)
-    do_plan(T)
+    with time_machine.travel(NOON_AT_T, tick=False):
+        do_plan(T)  # the tasks are planned from T's working day on
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -40,7 +41,9 @@ def test_a_seller_records_a_visit_from_the_agenda_on_a_phone(
         log_in(page, live_server, "ana")
         page.locator("nav a[href='/agenda/']").first.click()
         page.wait_for_url(f"{live_server.url}/agenda/")
-        cards = page.locator("article.task-card")
+        today = page.locator("section.day-today")
+        assert "Hoje" in today.locator("h2").inner_text()
+        cards = today.locator(".task-line")
         assert cards.count() >= 1
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SHOTS / "agenda.png", full_page=True)
@@ -48,8 +51,9 @@ def test_a_seller_records_a_visit_from_the_agenda_on_a_phone(
         card = cards.first
         task = Task.objects.get(pk=int(card.get_attribute("id").removeprefix("task-")))
         assert task.seller == seller_ana and task.status == Task.Status.OPEN
+        assert task.scheduled_date == T
         client_name = task.client.name
-        card.locator("h3 a").click()
+        card.locator("a").first.click()
         page.wait_for_url(f"**/clients/{task.client_id}/")
         assert page.locator("h1").inner_text() == str(task.client)
         assert client_name in page.locator("main").inner_text()
@@ -57,7 +61,7 @@ def test_a_seller_records_a_visit_from_the_agenda_on_a_phone(
         page.wait_for_url(f"{live_server.url}/agenda/")
 
         card = page.locator(f"#task-{task.pk}")
-        card.locator(f"#outcome-{task.pk} a[role=button]").click()
+        card.locator(f"#outcome-{task.pk} a.record").click()
         form = card.locator("form")
         form.wait_for()
         assert form.locator("select[name$='channel']").input_value() == (task.channel or "visit")

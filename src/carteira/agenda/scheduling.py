@@ -98,7 +98,8 @@ def working_time(
             ).values_list("channel", flat=True)
         )
         total = sum(counts.values())
-        share = counts[VISIT] / total if total else 0.5
+        # Room for both kinds whatever today's mix: new tasks of the other kind will come.
+        share = min(max(counts[VISIT] / total if total else 0.5, 0.1), 0.9)
         default = default_capacity(seller.weekly_capacity, len(weekdays), share)
         if counts[VISIT] and default.visits == 0 and seller.weekly_capacity:
             default = Capacity(visits=1, calls=max(default.calls - 1, 0))

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carteira.agenda.models import Task
 from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
@@ -150,13 +151,21 @@ def _messages(seller, days, start, time) -> list[str]:
     missing = sum(len(day.unrouted) for day in days)
     if missing:
         messages.append(
-            _("%(count)s visits are to clients without coordinates: geocode them to route them.")
+            ngettext(
+                "%(count)s visit is to a client without coordinates: geocode it to route it.",
+                "%(count)s visits are to clients without coordinates: geocode them to route them.",
+                missing,
+            )
             % {"count": missing}
         )
     unfit = sum(len(day.unfit) for day in days)
     if unfit:
         messages.append(
-            _("%(count)s visits do not fit in their day's hours (08:00–18:00) with the travel.")
+            ngettext(
+                "%(count)s visit does not fit in its day's hours (08:00–18:00) with the travel.",
+                "%(count)s visits do not fit in their day's hours (08:00–18:00) with the travel.",
+                unfit,
+            )
             % {"count": unfit}
         )
     return messages
