@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from carteira.agenda.models import Task, WorkSchedule
+from carteira.agenda.models import Task, TimeOff, WorkSchedule
 from carteira.agenda.scheduling import do_schedule
 from tests.personas import make_client
 
@@ -58,6 +58,16 @@ class TestWeekPage:
         assert set(Task.objects.values_list("scheduled_date", flat=True)) == {dt.date(2026, 12, 18)}
         page(client, seller_ana.user)
         assert set(Task.objects.values_list("scheduled_date", flat=True)) == {MONDAY}
+
+    def test_time_off_entered_today_replans_the_week_on_the_next_visit(self, client, seller_ana):
+        WorkSchedule.objects.create(seller=seller_ana, daily_visits=0, daily_calls=3)
+        calls(seller_ana, 2)
+        page(client, seller_ana.user)
+        assert set(Task.objects.values_list("scheduled_date", flat=True)) == {MONDAY}
+        TimeOff.objects.create(seller=seller_ana, start=MONDAY, end=MONDAY, reason="Médico")
+        week = page(client, seller_ana.user).context["week"]
+        assert set(Task.objects.values_list("scheduled_date", flat=True)) == {dt.date(2026, 12, 22)}
+        assert (week.days[0].working, week.days[0].why_off) == (False, "Médico")
 
     def test_the_manager_sees_each_sellers_backlog_and_its_value(
         self, client, manager_sul, seller_ana, seller_bruno

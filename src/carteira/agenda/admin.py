@@ -1,13 +1,30 @@
 from django.contrib import admin
 
-from carteira.agenda.models import Task, TaskBatch
+from carteira.agenda.models import CompanyDayOff, Task, TaskBatch, TimeOff, WorkSchedule
 
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "client", "seller", "due_date", "status", "origin"]
+    list_display = ["title", "client", "seller", "due_date", "scheduled_date", "status", "origin"]
     list_filter = ["status", "origin"]
     raw_id_fields = ["client", "seller", "assignee_user", "outcome", "batch"]
 
 
 admin.site.register(TaskBatch)
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(admin.ModelAdmin):
+    list_display = ["seller", "weekdays", "state", "daily_visits", "daily_calls", "planned_on"]
+    readonly_fields = ["planned_on"]
+
+
+@admin.register(CompanyDayOff)
+class CompanyDayOffAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["seller", "start", "end", "reason"]
+    list_filter = ["seller"]

@@ -1,10 +1,11 @@
 """What the agenda does when something happens elsewhere (connected in AgendaConfig.ready)."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from carteira.accounts.signals import sessions_ended
-from carteira.agenda.models import Task
+from carteira.agenda.models import CompanyDayOff, Task, TimeOff, WorkSchedule
 from carteira.agenda.scheduling import do_schedule
 from carteira.agenda.services import do_revoke_feed
 from carteira.clients.services import id_chunks
@@ -40,3 +41,15 @@ def open_tasks_follow_their_client(sender, moves: dict[int, int | None], **kwarg
     # Both sides' weeks change: the old seller has room, the new one more to fit.
     touched = {seller_id for seller_id in (previous | set(by_seller)) if seller_id is not None}
     do_schedule(today=timezone.localdate(), seller_ids=sorted(touched))
+
+
+@receiver([post_save, post_delete], sender=TimeOff)
+@receiver([post_save, post_delete], sender=CompanyDayOff)
+@receiver(post_save, sender=WorkSchedule)
+def working_time_changed(sender, instance, **kwargs) -> None:
+    """A change of working time makes the plans it touches stale: the next agenda or
+    `carteira agenda` re-plans them."""
+    stale = WorkSchedule.objects.all()
+    if sender is not CompanyDayOff:
+        stale = stale.filter(seller_id=instance.seller_id)
+    stale.update(planned_on=None)

@@ -158,7 +158,11 @@ def do_schedule_seller(
             task.scheduled_date = day
             changed.append(task)
     Task.objects.bulk_update(changed, ["scheduled_date"], batch_size=2_000)
-    WorkSchedule.objects.update_or_create(seller=seller, defaults={"planned_on": today})
+    # Without signals: a save here is not a change of working time (agenda.receivers).
+    if not WorkSchedule.objects.filter(seller=seller).update(planned_on=today):
+        WorkSchedule.objects.bulk_create(
+            [WorkSchedule(seller=seller, planned_on=today)], ignore_conflicts=True
+        )
     value = sum((task.revenue_at_risk for task in tasks if task.pk not in plan.days), Decimal(0))
     return SellerPlan(seller.pk, len(plan.days), len(plan.backlog), value)
 
