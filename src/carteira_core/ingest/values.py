@@ -63,7 +63,7 @@ parse_short_text = text_parser(120)
 parse_notes = text_parser(10_000, multiline=True)
 
 
-def decimal_parser(places: int) -> Parser:
+def decimal_parser(places: int) -> Callable[[object], Decimal]:
     def parse_amount(value: object) -> Decimal:
         try:
             if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
