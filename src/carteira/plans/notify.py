@@ -16,6 +16,7 @@ from django.utils import translation
 
 from carteira.accounts.models import User
 from carteira.agenda.models import Task, TaskBatch
+from carteira.agenda.scheduling import do_schedule
 from carteira.organization.models import Seller
 
 
@@ -54,10 +55,12 @@ def send_plan_notices(notices: dict[int, list[Task]]) -> int:
 
 
 def send_digests(day: dt.date) -> int:
-    """Each seller's agenda for ``day`` (overdue included), to that seller only."""
+    """Each seller's agenda for ``day`` as planned (agenda.scheduling: yesterday's undone
+    tasks are re-planned first), to that seller only."""
+    do_schedule(today=day)
     tasks = (
         Task.objects.filter(
-            status=Task.Status.OPEN, assignee_user=None, seller__isnull=False, due_date__lte=day
+            status=Task.Status.OPEN, assignee_user=None, seller__isnull=False, scheduled_date=day
         )
         .select_related("client", "seller__user")
         .order_by("seller_id", "-priority", "-revenue_at_risk", "due_date", "pk")
