@@ -81,5 +81,5 @@ def test_the_xlsx_export_holds_the_same_rows(portfolio, tmp_path):
 
 
 def test_by_client_is_refused_for_the_portfolio_reports(db):
-    with pytest.raises(CommandError, match="--by client does not apply to the kpis report"):
+    with pytest.raises(CommandError, match="--by client não se aplica ao relatório kpis"):
         call_command("report", "kpis", "--by", "client", stdout=io.StringIO())

@@ -13,6 +13,7 @@ from carteira.audit.services import do_record
 from carteira.clients import selectors
 from carteira.clients.access import access_client
 from carteira.clients.filters import client_filter_form, do_remember_query, remembered_query
+from carteira.credit.blocks import client_credit_block
 from carteira.exports.views import request_export
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360
@@ -84,6 +85,8 @@ def client_detail(request, client_id: int):
     client = access_client(request.user, client_id, shaped=client360.page_row)
     do_record("client.viewed", actor=request.user, obj=client)
     context = client360.page_context(client, today=timezone.localdate())
+    if context["credit"]["count"]:  # receivables: their aging, limit and score
+        context["credit_block"] = client_credit_block(client, today=timezone.localdate())
     context.update(client=client, nav="clients")
     return render(request, "clients/client_detail.html", context)
 

@@ -8,6 +8,7 @@ import itertools
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from carteira.web.formats import percent
 from carteira_core.credit import PaymentScore
 from carteira_core.rules import CreditRules
 
@@ -44,10 +45,10 @@ def score_sentence(score: PaymentScore) -> str:
             score.due,
         ) % {"count": score.due}
     text = ngettext(
-        "%(late)s of %(due)s instalment paid late in the last 12 months (%(share)s %%)",
-        "%(late)s of %(due)s instalments paid late in the last 12 months (%(share)s %%)",
+        "%(late)s of %(due)s instalment paid late in the last 12 months (%(share)s)",
+        "%(late)s of %(due)s instalments paid late in the last 12 months (%(share)s)",
         score.due,
-    ) % {"late": score.late, "due": score.due, "share": round(100 * score.share_late)}
+    ) % {"late": score.late, "due": score.due, "share": percent(score.share_late, 0)}
     if score.late:
         text += _(", on average %(average)s days late; longest delay %(longest)s days") % {
             "average": round(score.average_days_late),
