@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# Each case starts real processes on a new workspace (a few seconds each): CI runs them,
+# `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 CARTEIRA = str(Path(sys.executable).parent / "carteira")
 
 SELLERS = "codigo;nome\nV01;Ana Souza\n"

@@ -78,7 +78,7 @@ class Command(BaseCommand):
             user = User.objects.filter(role=role, is_active=True).order_by("pk").first()
             if user is not None:
                 label = f"{role.label}{CENTRAL_TEAM_MARK if role in CENTRAL_TEAM.roles else ''}:"
-                lines.append(f"    {label:<20} {user.username} / {demo_password(user.username)}")
+                lines.append(f"    {label:<24} {user.username} / {demo_password(user.username)}")
         lines.append("  " + _("All passwords: demo-<username>"))
         lines.append("  " + _("* the central team: sees and acts on the whole portfolio"))
         return "\n".join(lines) + "\n"
