@@ -97,3 +97,24 @@ def test_a_kpi_card_shows_the_goal_of_the_month_for_the_scope(client, history, d
     cards = {c["key"]: c for c in client.get(reverse("portfolio:dashboard")).context["cards"]}
     assert cards["positivation"]["goal"] == Decimal("0.70")
     assert cards["coverage"]["goal"] is None
+
+
+@pytest.mark.django_db
+class TestDashboardFilters:
+    def test_a_seller_sees_no_seller_or_team_filter(self, client, history, seller_ana):
+        do_snapshot(T)
+        login(client, seller_ana.user)
+        response = client.get(reverse("portfolio:dashboard"))
+        page = response.content.decode()
+        assert response.context["form"].pointless >= {"seller", "team"}
+        assert 'name="seller"' not in page
+        assert 'name="team"' not in page
+
+    def test_the_director_filters_by_seller_and_team(self, client, history, director):
+        do_snapshot(T)
+        login(client, director)
+        response = client.get(reverse("portfolio:dashboard"))
+        page = response.content.decode()
+        assert not {"seller", "team"} & response.context["form"].pointless
+        assert 'name="seller"' in page
+        assert 'name="team"' in page

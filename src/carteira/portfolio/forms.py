@@ -39,6 +39,10 @@ class DashboardForm(forms.Form):
         self.fields["seller"].choices = [("", _("All")), *sellers]
         self.fields["team"].choices = [("", _("All")), *teams]
         self.fields["segment"].choices = [("", _("All")), *((s, s) for s in segments)]
+        # A choice with one option filters nothing: the page leaves it out (a seller sees no
+        # seller or team filter), like the map's; the field stays, so a foreign id is refused.
+        options = {"seller": sellers, "team": teams, "segment": segments}
+        self.pointless = {name for name, values in options.items() if len(values) <= 1}
 
 
 def dashboard_form(user, data) -> DashboardForm:
