@@ -43,6 +43,7 @@ urlpatterns = [
     path("distribution/", include("carteira.distribution.urls")),
     path("goals/", include("carteira.goals.urls")),
     path("value/", include("carteira.value.urls")),
+    path("credit/", include("carteira.credit.urls")),
     path("review/", include("carteira.review.urls")),
     path("admin/", admin.site.urls),
     path("health/", web_views.health, name="health"),

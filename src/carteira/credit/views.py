@@ -1,0 +1,91 @@
+"""The aging page: the receivables of the user's clients by seller, segment or client at
+a date, with the provision (managers and the central team; rows scoped by
+``clients_visible_to``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from carteira.accounts.capabilities import MANAGEMENT
+from carteira.accounts.policy import policy
+from carteira.clients.access import clients_visible_to
+from carteira.credit.selectors import BY_CHOICES, aging_report
+from carteira.credit.words import bucket_names
+from carteira.portfolio.rules_store import current_rules
+from carteira.web.writers import write_xlsx
+from carteira_core.credit import BUCKETS
+
+BY_LABELS = {
+    "seller": gettext_lazy("Seller"),
+    "segment": gettext_lazy("Segment"),
+    "client": gettext_lazy("Client"),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _as_of(text: str) -> tuple[dt.date, bool]:
+    """The date asked for (today when none), and whether the text was refused."""
+    today = timezone.localdate()
+    if not text:
+        return today, False
+    try:
+        return dt.date.fromisoformat(text), False
+    except ValueError:
+        return today, True
+
+
+@policy(MANAGEMENT)
+@require_GET
+def aging(request):
+    as_of, bad_date = _as_of(request.GET.get("as_of", ""))
+    by = request.GET.get("by", "seller")
+    by = by if by in BY_CHOICES else "seller"
+    rules = current_rules().credit
+    report = aging_report(clients_visible_to(request.user), as_of=as_of, rules=rules, by=by)
+    names = bucket_names(rules)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(report, names, by)
+    total = report["total"]
+    overdue = total["open"] - total["current"]
+    context = {
+        "nav": "credit",
+        "report": report,
+        "as_of": as_of,
+        "bad_date": bad_date,
+        "by": by,
+        "by_choices": [(key, str(BY_LABELS[key])) for key in ("seller", "segment", "client")],
+        "buckets": list(zip(BUCKETS, names, rules.provision_rates, strict=True)),
+        "overdue": overdue,
+        "overdue_share": overdue / total["open"] if total["open"] else None,
+        "rows": [_row(group) for group in report["groups"]],
+        "total_row": _row(total),
+    }
+    return render(request, "credit/aging.html", context)
+
+
+def _row(group: dict) -> dict:
+    return {**group, "cells": [group[name] for name in BUCKETS]}
+
+
+def _xlsx(report: dict, names: list[str], by: str) -> HttpResponse:
+    columns = [str(BY_LABELS[by]), _("Name"), _("Open"), *names, _("Provision")]
+    rows = [
+        [g["key"] or "", g["name"] or "", g["open"], *(g[n] for n in BUCKETS), g["provision"]]
+        for g in report["groups"]
+    ]
+    total = report["total"]
+    rows.append([_("Total"), "", total["open"], *(total[n] for n in BUCKETS), total["provision"]])
+    out = io.BytesIO()
+    write_xlsx(columns, rows, out, sheet=_("aging"))
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = f"vencidos-{report['as_of'].isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
