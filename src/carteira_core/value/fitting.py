@@ -22,6 +22,7 @@ __all__ = [
     "OK",
     "REASONS",
     "Fit",
+    "distinct_rows",
     "fit_log_parameters",
 ]
 
@@ -86,6 +87,14 @@ class Fit:
         )
 
 
+def distinct_rows(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The distinct (x, t_x, T) rows and how many clients share each: the likelihood is a
+    sum over clients, so equal histories are evaluated once (day-level histories repeat a
+    lot: CDNOW's 2,357 customers are 1,016 rows)."""
+    rows, counts = np.unique(np.stack(columns, axis=1), axis=0, return_counts=True)
+    return tuple(rows[:, k] for k in range(len(columns))), counts.astype(float)
+
+
 def _hessian(gradient: Callable[[np.ndarray], np.ndarray], at: np.ndarray) -> np.ndarray:
     """Central differences of the analytic gradient (symmetrised)."""
     size = len(at)
@@ -108,16 +117,17 @@ def fit_log_parameters(
     """Minimise ``objective`` (mean negative log-likelihood and its gradient, both in log
     parameters) and judge the result. ``n`` turns the mean back into a total."""
     x0 = np.zeros(len(names)) if start is None else start
-    bounds = [(-LOG_BOUND - 3, LOG_BOUND + 3)] * len(names)
-    result = minimize(
-        objective,
-        x0,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=bounds,
-        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
-    )
-    theta = result.x
+    limit = LOG_BOUND + 3
+
+    def clipped(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        # a ridge walks the parameters to infinity: keep exp() finite, the check below
+        # reports the parameter at its limit
+        return objective(np.clip(theta, -limit, limit))
+
+    # BFGS rather than L-BFGS-B: with four parameters its pure-numpy steps cost nothing,
+    # where L-BFGS-B's BLAS threads cost 5x the likelihood on a busy machine
+    result = minimize(clipped, x0, jac=True, method="BFGS", options={"maxiter": 2000, "gtol": 1e-9})
+    theta = np.clip(result.x, -limit, limit)
     params = {name: float(np.exp(value)) for name, value in zip(names, theta, strict=True)}
     value = float(objective(theta)[0])
     fit = Fit(model, params, -value * n, n=n, iterations=int(result.nit))

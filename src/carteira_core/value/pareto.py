@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, gammaln, hyp2f1
 
-from carteira_core.value.fitting import INSUFFICIENT, Fit, fit_log_parameters
+from carteira_core.value.fitting import INSUFFICIENT, Fit, distinct_rows, fit_log_parameters
 
 __all__ = [
     "NAMES",
@@ -92,9 +92,11 @@ def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 
     if float(big_t.max()) <= 0:
         return Fit("pareto", {}, 0.0, INSUFFICIENT, "no_spread", n=n)
 
+    (x, t_x, big_t), weight = distinct_rows(x, t_x, big_t)
+
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         value, gradient = log_likelihood(theta, x, t_x, big_t)
-        return -float(value.mean()), -gradient.mean(axis=0)
+        return -float(weight @ value) / n, -(weight @ gradient) / n
 
     return fit_log_parameters("pareto", NAMES, objective, n)
 

@@ -1,0 +1,53 @@
+"""A manager opens a quiet client and reads its outlook, then what the portfolio is
+worth. The guide's screenshots (docs/guia/valor-da-carteira.md) come from here."""
+
+import datetime as dt
+
+import pytest
+
+from carteira.portfolio.services import do_snapshot
+from carteira.value.models import ClientValue
+from tests.browser.test_dashboard_journey import log_in
+from tests.browser.test_login_journey import SHOTS, offline
+from tests.histories import T
+from tests.value import conftest as value_data
+
+buyers = value_data.buyers  # the fixture, shared with tests/value
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_reads_a_quiet_clients_outlook_and_the_portfolio_value(
+    page,
+    live_server,
+    buyers,
+    manager_sul,
+    console_errors,
+):
+    do_snapshot(dt.date(2026, 5, 31))
+    do_snapshot(T)
+    quiet = (
+        ClientValue.objects.filter(fit__run__as_of=T, client__seller__team__manager=manager_sul)
+        .filter(p_alive__lt=0.5, p_alive__gt=0.05, clv__gt=0)
+        .order_by("-clv")
+        .first()
+    )
+    assert quiet is not None
+    offline(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "marta")
+    page.goto(f"{live_server.url}/clients/{quiet.client_id}/")
+    block = page.locator("#predicted-value")
+    text = block.inner_text()
+    assert f"Probabilidade de ainda ser cliente: {round(quiet.p_alive * 100)} %" in text
+    assert "valor esperado em 12 meses: R$" in text
+    assert "clientes que ficam tanto tempo sem comprar em geral já saíram" in text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "valor-cliente.png", full_page=False)
+    page.goto(f"{live_server.url}/value/?ebitda=1.200.000,00")
+    assert "Quanto vale a carteira" in page.locator("h1").inner_text()
+    assert page.locator("#by-seller tbody tr").count() == 2
+    assert "7× = R$ 8.400.000" in page.locator("#market").inner_text()
+    assert "Desde o mês passado" in page.locator("#change").inner_text()
+    page.screenshot(path=SHOTS / "valor-da-carteira.png", full_page=True)
+    assert console_errors == []
