@@ -40,8 +40,8 @@ def test_the_block_shows_open_overdue_buckets_limit_use_and_the_score(
         " tendência. Provisão R$ 37,00"
         " Em cobrança: uma parcela está vencida há mais de 30 dias."
         " Saldo em aberto por dias de atraso em 30/06/2026"
-        " A vencer 1–30 dias 31–60 dias 61–90 dias 91–180 dias Mais de 180 dias"
-        " R$ 1.000,00 R$ 200,00 – R$ 300,00 – –"
+        " A vencer R$ 1.000,00 1–30 dias R$ 200,00 31–60 dias – 61–90 dias R$ 300,00"
+        " 91–180 dias – Mais de 180 dias –"
     )
 
 
