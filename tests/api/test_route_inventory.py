@@ -64,6 +64,11 @@ def receivables_of_ana(data, mine):
     assert {group["key"] for group in data["groups"]} <= {"A1", "A2"}
 
 
+def value_of_ana(data, mine):
+    assert {row["client"] for row in data["clients"]} <= {"A1", "A2"}
+    assert data["model"]["status"] == "insufficient_data"  # two buyers: nothing to fit
+
+
 def rules_readable(data, mine):
     assert data["number"] == 1
 
@@ -126,6 +131,7 @@ CASES = {
     ("GET", "/reports/kpis"): Listed("/reports/kpis?as_of=2026-06-30", kpi_groups_of_ana),
     ("GET", "/reports/matrix"): Listed("/reports/matrix?as_of=2026-06-30&by=seller", matrix_of_ana),
     ("GET", "/receivables"): Listed("/receivables?as_of=2026-06-30", receivables_of_ana),
+    ("GET", "/value"): Listed("/value?as_of=2026-06-30", value_of_ana),
     ("GET", "/receivables/clients/{client_id}"): Refused(
         lambda o, s: (f"/receivables/clients/{o.client.pk}", None)
     ),
