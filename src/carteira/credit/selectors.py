@@ -146,3 +146,31 @@ def aging_table(report: dict) -> tuple[list[str], list[list]]:
     rows = [[group["key"], group["name"], *(group[n] for n in names)] for group in report["groups"]]
     rows.append(["total", "", *(report["total"][n] for n in names)])
     return [report["by"], "name", *names], rows
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A client with an instalment past due by more than ``collection_after_days``."""
+
+    overdue: Decimal  # every overdue open balance of the client (d > 0)
+    days_past_due: int  # its oldest instalment's
+
+
+def clients_in_collection(*, as_of: dt.date, rules: CreditRules) -> dict[int, Collection]:
+    """Client id → its overdue balance and oldest delay, for the clients that have an
+    instalment more than ``rules.collection_after_days`` past due at ``as_of``."""
+    late = as_of - dt.timedelta(days=rules.collection_after_days)
+    candidates = Receivable.objects.filter(due_date__lt=late, issue_date__lte=as_of)
+    ids = set(candidates.values_list("client_id", flat=True).distinct())
+    if not ids:
+        return {}
+    frame = receivables_frame(Receivable.objects.filter(client_id__in=ids))
+    overdue = open_instalments(frame, as_of, rules).filter(pl.col("days_past_due") > 0)
+    per_client = overdue.group_by("client_id").agg(
+        pl.col("open").sum(), pl.col("days_past_due").max()
+    )
+    return {
+        client_id: Collection(money(open_), days)
+        for client_id, open_, days in per_client.iter_rows()
+        if days > rules.collection_after_days
+    }

@@ -17,6 +17,7 @@ class Objective(models.TextChoices):
     REACTIVATE = "reactivate", _("Reactivate")
     INVESTIGATE_LOSS = "investigate_loss", _("Investigate the loss")
     QUALIFY = "qualify", _("Qualify")
+    COLLECT = "collect", _("Collect overdue payments")
 
 
 class Escalation(models.TextChoices):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +22,16 @@ from carteira.agenda.models import Task
 from carteira.agenda.scheduling import do_schedule
 from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
+from carteira.credit.selectors import Collection, clients_in_collection
 from carteira.interactions.models import Channel, Interaction
-from carteira.plans.models import ActionPlanCell, Escalation
+from carteira.plans.models import ActionPlanCell, Escalation, Objective
 from carteira.portfolio.models import ClientSnapshot, StatusTransition
+from carteira.portfolio.rules_store import current_rules
 from carteira.portfolio.selectors import latest_official_run
+from carteira.web import formats
 
 CLASS_PRIORITY = {"A": 300, "B": 200, "C": 100, "": 0}
+COLLECTION_KEY = "collection:overdue"  # one open collection task per client
 BATCH_SIZE = 2_000
 READING_FIELDS = (
     "client_id",
@@ -160,9 +164,9 @@ def _load(run, as_of):
         .values_list("client_id", "last")
     )
     open_tasks = list(
-        Task.objects.filter(status=Task.Status.OPEN, plan_key__startswith="cell:").values_list(
-            "pk", "client_id", "plan_key"
-        )
+        Task.objects.filter(status=Task.Status.OPEN)
+        .filter(Q(plan_key__startswith="cell:") | Q(plan_key=COLLECTION_KEY))
+        .values_list("pk", "client_id", "plan_key")
     )
     return readings, previous, contacts, open_tasks
 
@@ -206,6 +210,43 @@ def _wanted(cells, readings, previous, contacts, as_of):
     return wanted, notify
 
 
+def _collection_task(reading: Reading, collection: Collection, as_of: dt.date) -> Task:
+    script = _(
+        "%(amount)s overdue, the oldest instalment %(days)s days late: agree on a payment "
+        "date before the next sale on credit."
+    ) % {"amount": formats.money(collection.overdue), "days": collection.days_past_due}
+    return Task(
+        client_id=reading.client_id,
+        seller_id=reading.seller_id,
+        title=_("Collection: %(client)s") % {"client": reading.client_name},
+        objective=Objective.COLLECT,
+        channel=Channel.PHONE,
+        script=script,
+        due_date=as_of,
+        origin=Task.Origin.PLAN,
+        plan_key=COLLECTION_KEY,
+        priority=CLASS_PRIORITY.get(reading.abc, 0) + 100,
+        context={
+            "as_of": as_of.isoformat(),
+            "overdue": str(collection.overdue),
+            "days_past_due": collection.days_past_due,
+        },
+        revenue_at_risk=reading.revenue_at_risk,
+    )
+
+
+def _collections(readings: list[Reading], as_of: dt.date) -> dict[tuple[int, str], Task]:
+    """A collection task for each seller's client past the rules' collection delay."""
+    late = clients_in_collection(as_of=as_of, rules=current_rules().credit)
+    return {
+        (reading.client_id, COLLECTION_KEY): _collection_task(
+            reading, late[reading.client_id], as_of
+        )
+        for reading in readings
+        if reading.client_id in late and reading.seller_id is not None
+    }
+
+
 def _cancel(task_ids: list[int]) -> None:
     now = timezone.now()
     for start in range(0, len(task_ids), BATCH_SIZE):
@@ -228,6 +269,7 @@ def do_plan(as_of: dt.date, *, by: User | None = None) -> PlanResult:
     }
     readings, previous, contacts, open_tasks = _load(run, as_of)
     wanted, notify = _wanted(cells, readings, previous, contacts, as_of)
+    wanted.update(_collections(readings, as_of))
     existing = {(client_id, key) for _pk, client_id, key in open_tasks}
     stale = [pk for pk, client_id, key in open_tasks if (client_id, key) not in wanted]
     new_keys = [key for key in wanted if key not in existing]
