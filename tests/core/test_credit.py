@@ -1,6 +1,6 @@
 """Receivables in the core: open balance, days past due, buckets, provision, score."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -190,3 +190,22 @@ def test_instalments_due_before_the_window_do_not_count():
     rows = history((date(2025, 6, 1), 200), *[(date(2026, m, 5), 0) for m in (1, 2, 3)])
     score = payment_score(rows, AS_OF)
     assert (score.due, score.longest_delay, score.grade) == (3, 0, "good")
+
+
+def test_the_vectorised_provision_equals_the_exact_one_row_by_row():
+    rules = rules_from_toml(
+        "[credit]\nprovision_rates = [0.0033, 0.0125, 0.03, 0.1, 0.5, 1]\n"
+    ).credit
+    rows = table(
+        *[
+            (c, date(2025, 1, 1), date(2026, 6, 30) - timedelta(days=d), cents, None, None)
+            for c, (d, cents) in enumerate(
+                [(0, 151), (10, 333), (45, 77_777), (80, 5), (120, 99_999), (200, 1), (0, 1)],
+                start=1,
+            )
+        ]
+    )
+    result = aging(rows, AS_OF, rules, by="client")
+    for row in result.iter_rows(named=True):
+        assert row["provision"] == provision_cents(tuple(row[n] for n in BUCKETS), rules)
+    assert result.sort("client")["provision"].to_list() == [0, 4, 2333, 1, 50000, 1, 0]

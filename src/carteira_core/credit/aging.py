@@ -71,18 +71,36 @@ def aging(
     else:
         table = rows.select(pl.col("open").sum(), *sums)
     table = table.with_columns(pl.col(["open", *BUCKETS]).cast(pl.Int64).fill_null(0))
-    buckets = zip(*(table[name].to_list() for name in BUCKETS), strict=True)
-    provision = [provision_cents(row, rules) for row in buckets]
-    table = table.with_columns(provision=pl.Series(provision, dtype=pl.Int64))
+    table = table.with_columns(provision=_provision(table, rules))
     return table.sort([pl.col("open"), *keys], descending=[True, *([False] * len(keys))])
+
+
+def _scaled_rates(rules: CreditRules) -> tuple[list[int], int]:
+    """The rates as integers over one common denominator: (numerators, denominator)."""
+    rates = [Fraction(rate) for rate in rules.provision_rates]
+    denominator = math.lcm(*(rate.denominator for rate in rates))
+    return [r.numerator * (denominator // r.denominator) for r in rates], denominator
+
+
+def _provision(table: pl.DataFrame, rules: CreditRules) -> pl.Series:
+    """``provision_cents`` of every row: vectorised in Int64 while no sum can overflow
+    (always, for real money and rates), else row by row in Python integers."""
+    numerators, denominator = _scaled_rates(rules)
+    largest = table["open"].max() if table.height else 0
+    if (largest or 0) * max(max(numerators), denominator) * 4 < 2**62:
+        weighted = sum(
+            (pl.col(name) * n for name, n in zip(BUCKETS, numerators, strict=True)),
+            pl.lit(0, dtype=pl.Int64),
+        )
+        return table.select(
+            ((2 * weighted + denominator) // (2 * denominator)).cast(pl.Int64).alias("provision")
+        ).to_series()
+    rows = zip(*(table[name].to_list() for name in BUCKETS), strict=True)
+    return pl.Series("provision", [provision_cents(row, rules) for row in rows], dtype=pl.Int64)
 
 
 def provision_cents(buckets: tuple[int, ...] | list[int], rules: CreditRules) -> int:
     """Σ bucket × rate, exact, rounded half up to the cent (Python integers: no overflow)."""
-    rates = [Fraction(rate) for rate in rules.provision_rates]
-    denominator = math.lcm(*(rate.denominator for rate in rates))
-    numerator = sum(
-        cents * rate.numerator * (denominator // rate.denominator)
-        for cents, rate in zip(buckets, rates, strict=True)
-    )
+    numerators, denominator = _scaled_rates(rules)
+    numerator = sum(cents * n for cents, n in zip(buckets, numerators, strict=True))
     return (2 * numerator + denominator) // (2 * denominator)
