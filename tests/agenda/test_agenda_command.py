@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from carteira.agenda.models import Task, WorkSchedule
+from carteira.agenda.week import seller_week
 from carteira_core.agenda.route import great_circle_km
 from tests.personas import make_client
 
@@ -109,3 +110,18 @@ class TestAgendaCommand:
     def test_a_malformed_week_is_a_clear_error(self, ana_week):
         with pytest.raises(CommandError, match="--week must be a date as YYYY-MM-DD"):
             agenda("--seller", "V001", "--week", "21/12/2026")
+
+
+@pytest.mark.django_db
+def test_each_days_route_opens_in_a_maps_app_from_home_through_the_visits_and_back(ana_week):
+    tasks = Task.objects.filter(seller=ana_week, status="open")
+    with time_machine.travel(SUNDAY_NOON, tick=False):
+        call_command("agenda", "--seller", "V001", stdout=io.StringIO(), stderr=io.StringIO())
+        week = seller_week(ana_week, tasks=tasks, monday=dt.date(2026, 12, 21),
+                           today=dt.date(2026, 12, 20))  # fmt: skip
+    assert week.days[0].route_url == (
+        "https://www.google.com/maps/dir/?api=1&origin=-30.030000%2C-51.230000"
+        "&destination=-30.030000%2C-51.230000"
+        "&waypoints=-29.930000%2C-51.230000%7C-29.830000%2C-51.230000&travelmode=driving"
+    )
+    assert week.days[4].route_url is None  # Christmas

@@ -6,10 +6,12 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from carteira.agenda.models import CompanyDayOff, Task, TimeOff, WorkSchedule
 from carteira.agenda.scheduling import backlog_by_seller, do_schedule, working_time
 from carteira.agenda.services import do_send_batch
+from carteira.clients.services import do_assign_client
 from tests.personas import make_client
 
 D = dt.date
@@ -119,3 +121,15 @@ class TestScheduling:
         tasks_for(ana, 2)
         (plan,) = do_schedule(today=SUNDAY, seller_ids=[ana.pk])
         assert (plan.planned, plan.backlog) == (0, 2)
+
+    def test_a_reassigned_clients_task_is_planned_in_the_new_sellers_week(self, ana, seller_bruno):
+        WorkSchedule.objects.create(seller=seller_bruno, daily_visits=0, daily_calls=1)
+        tasks_for(seller_bruno, 1)
+        (moved,) = tasks_for(ana, 1, priority=300)
+        with time_machine.travel(dt.datetime(2026, 12, 20, 15, tzinfo=dt.UTC), tick=False):
+            do_schedule(today=SUNDAY)
+            do_assign_client(moved.client, seller_bruno, start=SUNDAY)
+        moved.refresh_from_db()
+        # The class A task takes Bruno's Monday; his own moves to Tuesday.
+        assert (moved.seller, moved.scheduled_date) == (seller_bruno, MONDAY)
+        assert days_of(seller_bruno) == {MONDAY: 1, D(2026, 12, 22): 1}

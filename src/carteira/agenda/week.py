@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -47,10 +48,27 @@ class DayPlan:
     # Visits to clients without coordinates (to geocode) or that do not fit the day.
     unrouted: list[AgendaRow] = field(default_factory=list)
     unfit: list[AgendaRow] = field(default_factory=list)
+    route_url: str | None = None
 
     @property
     def rows(self) -> list[AgendaRow]:
         return [*self.visits, *self.unrouted, *self.unfit, *self.calls]
+
+    def maps_url(self, start: tuple[float, float] | None) -> str | None:
+        """The day's route in a maps app on the phone (Google Maps directions: from the
+        start through the visits in order and back; at most 9 stops in between)."""
+        points = [(row.task.client.latitude, row.task.client.longitude) for row in self.visits]
+        if not points:
+            return None
+        origin = start or points[0]
+
+        def text(point):
+            return f"{point[0]:.6f},{point[1]:.6f}"
+
+        query = {"api": "1", "origin": text(origin), "destination": text(origin),
+                 "waypoints": "|".join(text(point) for point in points[:9]),
+                 "travelmode": "driving"}  # fmt: skip
+        return "https://www.google.com/maps/dir/?" + urlencode(query)
 
     @property
     def load(self) -> int:
@@ -131,6 +149,7 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
         (day.visits if kind_of(row.task.channel) == VISIT else day.calls).append(row)
     for day in days:
         _route(day, start)
+        day.route_url = day.maps_url(start)
     count, value = backlog_by_seller([seller.pk]).get(seller.pk, (0, Decimal(0)))
     return Week(seller, monday, start, days, count, value, _messages(seller, days, start, time))
 
