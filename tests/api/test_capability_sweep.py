@@ -19,6 +19,20 @@ REQUESTS = {
         "/assignments",
         {"client_id": p["A1"].pk, "seller_id": p["B1"].seller_id},
     ),
+    ("POST", "/receivables/bulk"): lambda p: (
+        "/receivables/bulk",
+        {
+            "receivables": [
+                {
+                    "invoice": "NF-1",
+                    "client_external_id": "A1",
+                    "issue_date": "2026-05-01",
+                    "due_date": "2026-05-31",
+                    "amount": "10.00",
+                }
+            ]
+        },
+    ),
 }
 
 

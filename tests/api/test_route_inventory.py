@@ -80,6 +80,14 @@ NEW_ORDER = {
     "amount": "10.00",
 }
 
+NEW_TITLE = {
+    "invoice": "NF-1",
+    "client_external_id": "B1",
+    "issue_date": "2026-05-01",
+    "due_date": "2026-05-31",
+    "amount": "10.00",
+}
+
 CASES = {
     ("GET", "/clients"): Listed("/clients", ana_client_ids),
     ("POST", "/clients"): Refused(
@@ -134,6 +142,9 @@ CASES = {
     ("GET", "/value"): Listed("/value?as_of=2026-06-30", value_of_ana),
     ("GET", "/receivables/clients/{client_id}"): Refused(
         lambda o, s: (f"/receivables/clients/{o.client.pk}", None)
+    ),
+    ("POST", "/receivables/bulk"): Refused(  # loading titles is for managers and the center
+        lambda o, s: ("/receivables/bulk", {"receivables": [NEW_TITLE]}), 403
     ),
     ("GET", "/webhooks"): Listed("/webhooks", own_webhooks_only),
     ("POST", "/webhooks"): Refused(

@@ -5,10 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import HttpError
 
+from carteira.accounts.capabilities import MANAGEMENT
+from carteira.api import schemas as s
+from carteira.api.bulk_receivables import do_upsert_receivables
 from carteira.api.policy import CLIENT_SCOPE, Router, get_or_404, policy
+from carteira.api.routers.orders import BulkRefused
 from carteira.clients.access import clients_visible_to
 from carteira.credit.selectors import BY_CHOICES, aging_report, client_credit
 from carteira.portfolio.rules_store import current_rules
@@ -38,6 +42,21 @@ class ClientCreditOut(Schema):
     limit_use: float | None
     in_collection: bool
     score: dict
+
+
+class ReceivableIn(s.Input):
+    invoice: str = s.text(64, 1)
+    instalment: int = Field(1, ge=1, le=999)
+    client_external_id: str = s.text(64, 1)
+    issue_date: dt.date
+    due_date: dt.date
+    amount: s.MoneyIn
+    paid_date: dt.date | None = None
+    paid_amount: s.MoneyIn | None = None
+
+
+class BulkReceivablesIn(s.Input):
+    receivables: list[ReceivableIn] = Field(..., min_length=1, max_length=10_000)
 
 
 def _as_of(as_of: dt.date | None) -> dt.date:
@@ -96,4 +115,26 @@ def get_client_credit(request, client_id: int, as_of: dt.date | None = None):
             "trend": score.trend,
             "explanation": score.explain(),
         },
+    }
+
+
+@router.post(
+    "/bulk",
+    response={200: s.BulkOrdersOut, 422: s.BulkErrorOut},
+    openapi_extra=policy(MANAGEMENT),
+)
+def bulk_upsert_receivables(request, payload: BulkReceivablesIn):
+    """Up to 10,000 instalments, idempotent by invoice + instalment, with the import's
+    checks (due before issue, paid more than owed, a paid amount without its date, a
+    repeated invoice + instalment); any bad item → 422 and nothing written. Clients are
+    referenced by ``external_id`` and must be yours."""
+    items = [item.dict() for item in payload.receivables]
+    result = do_upsert_receivables(user=request.user, items=items)
+    if result.errors:
+        raise BulkRefused([e.__dict__ for e in result.errors])
+    return {
+        "received": result.received,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
     }
