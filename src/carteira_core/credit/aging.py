@@ -86,8 +86,8 @@ def _provision(table: pl.DataFrame, rules: CreditRules) -> pl.Series:
     """``provision_cents`` of every row: vectorised in Int64 while no sum can overflow
     (always, for real money and rates), else row by row in Python integers."""
     numerators, denominator = _scaled_rates(rules)
-    largest = table["open"].max() if table.height else 0
-    if (largest or 0) * max(max(numerators), denominator) * 4 < 2**62:
+    largest = int(table["open"].abs().max() or 0) if table.height else 0  # type: ignore[arg-type]
+    if largest * max(max(numerators), denominator) * 4 < 2**62:
         weighted = sum(
             (pl.col(name) * n for name, n in zip(BUCKETS, numerators, strict=True)),
             pl.lit(0, dtype=pl.Int64),
