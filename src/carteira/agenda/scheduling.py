@@ -127,6 +127,18 @@ def _job(task: Task, today: dt.date) -> Job:
     )
 
 
+def _save_days(days: dict[int, dt.date | None], tasks: list[Task]) -> None:
+    """Write the planned days that changed: one UPDATE per day and chunk of ids (a day
+    holds many tasks; far fewer statements than a row-by-row CASE)."""
+    by_day: dict[dt.date | None, list[int]] = {}
+    for task in tasks:
+        if task.scheduled_date != days[task.pk]:
+            by_day.setdefault(days[task.pk], []).append(task.pk)
+    for day, ids in by_day.items():
+        for start in range(0, len(ids), 2_000):
+            Task.objects.filter(pk__in=ids[start : start + 2_000]).update(scheduled_date=day)
+
+
 @dataclass(frozen=True)
 class SellerPlan:
     seller_id: int
@@ -151,13 +163,7 @@ def do_schedule_seller(
     plan = schedule(
         jobs, calendar=time.calendar, capacity=time.capacity, today=today, horizon_end=horizon_end
     )
-    changed = []
-    for task in tasks:
-        day = plan.days.get(task.pk)
-        if task.scheduled_date != day:
-            task.scheduled_date = day
-            changed.append(task)
-    Task.objects.bulk_update(changed, ["scheduled_date"], batch_size=2_000)
+    _save_days({task.pk: plan.days.get(task.pk) for task in tasks}, tasks)
     # Without signals: a save here is not a change of working time (agenda.receivers).
     if not WorkSchedule.objects.filter(seller=seller).update(planned_on=today):
         WorkSchedule.objects.bulk_create(
@@ -171,15 +177,14 @@ def _schedule_escalations(today: dt.date, days_off: dict[dt.date, str]) -> None:
     calendar = seller_calendar(
         years=range(today.year - 1, today.year + 2), company_days_off=days_off
     )
-    changed = []
-    for task in Task.objects.filter(status=Task.Status.OPEN, assignee_user__isnull=False).only(
-        "pk", "due_date", "scheduled_date"
-    ):
-        day = calendar.next_working_day(max(task.due_date, today))
-        if task.scheduled_date != day:
-            task.scheduled_date = day
-            changed.append(task)
-    Task.objects.bulk_update(changed, ["scheduled_date"], batch_size=2_000)
+    tasks = list(
+        Task.objects.filter(status=Task.Status.OPEN, assignee_user__isnull=False).only(
+            "pk", "due_date", "scheduled_date"
+        )
+    )
+    _save_days(
+        {task.pk: calendar.next_working_day(max(task.due_date, today)) for task in tasks}, tasks
+    )
 
 
 def do_schedule(*, today: dt.date, seller_ids: list[int] | None = None) -> list[SellerPlan]:
