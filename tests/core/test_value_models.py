@@ -123,3 +123,12 @@ def test_expected_spend_shrinks_a_clients_mean_towards_the_population_mean():
     )
     assert spend[0] == pytest.approx(population)
     assert population < spend[1] < spend[2] < 100
+
+
+def test_the_summed_bgnbd_objective_is_the_mean_of_the_per_client_log_likelihood():
+    x, t_x, big_t = weeks(cdnow_history())
+    theta = np.log([0.3, 5.0, 0.7, 2.0])
+    value, gradient = bgnbd.log_likelihood(theta, x, t_x, big_t)
+    summed, summed_gradient = bgnbd.summed_objective(x, t_x, big_t)(theta)
+    assert summed == pytest.approx(-value.mean(), rel=1e-12)
+    np.testing.assert_allclose(summed_gradient, -gradient.mean(axis=0), rtol=1e-10)

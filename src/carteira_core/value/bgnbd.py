@@ -65,6 +65,52 @@ def log_likelihood(
     return value, gradient
 
 
+def summed_objective(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray):
+    """The mean negative log-likelihood and its gradient as one function of the log
+    parameters: ``log_likelihood`` summed, with equal histories evaluated once and the
+    special functions of x evaluated once per distinct x (hundreds, not millions)."""
+    (x, t_x, big_t), weight = distinct_rows(x, t_x, big_t)
+    n = float(weight.sum())
+    distinct_x, at = np.unique(x, return_inverse=True)
+    x_weight = np.bincount(at, weights=weight)
+    repeat = x > 0
+    x_rep, tx_rep, w_rep = x[repeat], t_x[repeat], weight[repeat]
+    bx_rep = x_rep - 1  # b + x - 1 = b + bx_rep
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        r, alpha, a, b = np.exp(theta)
+        per_x = (gammaln(r + distinct_x) + betaln(a, b + distinct_x)) @ x_weight
+        d_r_x = digamma(r + distinct_x) @ x_weight
+        d_ab_x = digamma(a + b + distinct_x) @ x_weight
+        d_b_x = digamma(b + distinct_x) @ x_weight
+        log_alpha_t = np.log(alpha + big_t)
+        log_a3 = -(r + x) * log_alpha_t
+        log_a4 = np.full(len(x), -np.inf)
+        log_alpha_tx_rep = np.log(alpha + tx_rep)
+        log_a4[repeat] = np.log(a) - np.log(b + bx_rep) - (r + x_rep) * log_alpha_tx_rep
+        branch = np.logaddexp(log_a3, log_a4) @ weight
+        w = expit(log_a4 - log_a3)
+        w_r = w[repeat]
+        value = per_x + branch + n * (r * np.log(alpha) - gammaln(r) - betaln(a, b))
+        d_r = (
+            d_r_x
+            + n * (np.log(alpha) - digamma(r))
+            - ((1 - w) * log_alpha_t) @ weight
+            - (w_r * log_alpha_tx_rep) @ w_rep
+        )
+        d_alpha = (
+            n * r / alpha
+            - ((r + x) * (1 - w) / (alpha + big_t)) @ weight
+            - ((r + x_rep) * w_r / (alpha + tx_rep)) @ w_rep
+        )
+        d_a = n * digamma(a + b) - d_ab_x + (w @ weight) / a
+        d_b = n * (digamma(a + b) - digamma(b)) + d_b_x - d_ab_x - (w_r / (b + bx_rep)) @ w_rep
+        gradient = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
+        return -float(value) / n, -gradient / n
+
+    return objective
+
+
 def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 1) -> Fit:
     """Maximum likelihood. ``min_repeat``: fewer clients with a repeat purchase is
     ``insufficient_data`` (the dropout process cannot be seen)."""
@@ -79,13 +125,10 @@ def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 
     if float(big_t.max()) <= 0:
         return Fit("bgnbd", {}, 0.0, INSUFFICIENT, "no_spread", n=n)
 
-    (x, t_x, big_t), weight = distinct_rows(x, t_x, big_t)
-
-    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        value, gradient = log_likelihood(theta, x, t_x, big_t)
-        return -float(weight @ value) / n, -(weight @ gradient) / n
-
-    result = fit_log_parameters("bgnbd", NAMES, objective, n)
+    # start where the mean purchase rate r/α is the observed x/T (from 1, 1, 1, 1 a fit in
+    # days spends most of its evaluations finding the scale of α)
+    start = np.log([1.0, max(float(big_t.mean()), 1.0) / max(float(x.mean()), 0.1), 1.0, 1.0])
+    result = fit_log_parameters("bgnbd", NAMES, summed_objective(x, t_x, big_t), n, start)
     if result.ok and result.params["a"] < 1e-4:
         return result.with_status("degenerate", "dropout_vanishes")
     return result

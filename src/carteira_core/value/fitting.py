@@ -91,19 +91,31 @@ def distinct_rows(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndar
     """The distinct (x, t_x, T) rows and how many clients share each: the likelihood is a
     sum over clients, so equal histories are evaluated once (day-level histories repeat a
     lot: CDNOW's 2,357 customers are 1,016 rows)."""
-    rows, counts = np.unique(np.stack(columns, axis=1), axis=0, return_counts=True)
-    return tuple(rows[:, k] for k in range(len(columns))), counts.astype(float)
+    if len(columns[0]) == 0:
+        return columns, np.zeros(0)
+    order = np.lexsort(columns[::-1])  # np.unique(axis=0) is 7x slower at 1M rows
+    ordered = [column[order] for column in columns]
+    changed = np.zeros(len(order), dtype=bool)
+    changed[0] = True
+    for column in ordered:
+        changed[1:] |= column[1:] != column[:-1]
+    starts = np.flatnonzero(changed)
+    counts = np.diff(np.append(starts, len(order)))
+    return tuple(column[starts] for column in ordered), counts.astype(float)
 
 
-def _hessian(gradient: Callable[[np.ndarray], np.ndarray], at: np.ndarray) -> np.ndarray:
-    """Central differences of the analytic gradient (symmetrised)."""
+def _hessian(
+    gradient: Callable[[np.ndarray], np.ndarray], at: np.ndarray, at_gradient: np.ndarray
+) -> np.ndarray:
+    """Forward differences of the analytic gradient (symmetrised): enough to tell a clear
+    curvature from a flat direction, at half the evaluations of central differences."""
     size = len(at)
     hessian = np.empty((size, size))
     step = 1e-5
     for k in range(size):
         shift = np.zeros(size)
         shift[k] = step
-        hessian[k] = (gradient(at + shift) - gradient(at - shift)) / (2 * step)
+        hessian[k] = (gradient(at + shift) - at_gradient) / step
     return (hessian + hessian.T) / 2
 
 
@@ -129,16 +141,17 @@ def fit_log_parameters(
     result = minimize(clipped, x0, jac=True, method="BFGS", options={"maxiter": 2000, "gtol": 1e-9})
     theta = np.clip(result.x, -limit, limit)
     params = {name: float(np.exp(value)) for name, value in zip(names, theta, strict=True)}
-    value = float(objective(theta)[0])
+    value, at_gradient = objective(theta)
+    value = float(value)
     fit = Fit(model, params, -value * n, n=n, iterations=int(result.nit))
     if not np.isfinite(value):
         return fit.with_status(DEGENERATE, "not_converged")
     if np.any(np.abs(theta) > LOG_BOUND):
         return fit.with_status(DEGENERATE, "parameter_at_limit")
-    gradient_norm = float(np.max(np.abs(objective(theta)[1])))
+    gradient_norm = float(np.max(np.abs(at_gradient)))
     if not result.success and gradient_norm > 1e-5:
         return fit.with_status(DEGENERATE, "not_converged")
-    eigenvalues = np.linalg.eigvalsh(_hessian(lambda t: objective(t)[1], theta))
+    eigenvalues = np.linalg.eigvalsh(_hessian(lambda t: objective(t)[1], theta, at_gradient))
     steepest = float(np.max(np.abs(eigenvalues)))
     if eigenvalues.min() <= MIN_CURVATURE_RATIO * max(steepest, 1e-300):
         return fit.with_status(DEGENERATE, "flat_ridge")
