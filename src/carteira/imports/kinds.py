@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import connection, models
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from carteira.imports.upsert import (
 from carteira.interactions.models import Interaction
 from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team
+from carteira.plans.credit_alerts import do_credit_alerts
 from carteira_core.ingest import Record
 from carteira_core.ingest.values import fold
 
@@ -109,6 +111,18 @@ class OrdersWriter(Writer):
     bulk = True
     simple = {"date": "date", "amount": "amount", "margin": "margin", "status": "status"}
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bought: dict[int, Decimal] = {}  # client id → valid amounts in the file
+
+    def finish(self) -> Outcome:
+        """After the rows are written: the credit alerts of the clients that bought (in
+        the run's transaction, so a refused run raises none)."""
+        outcome = super().finish()
+        if self.write and self.bought:
+            do_credit_alerts(self.bought, today=today())
+        return outcome
+
     def apply(self, records):
         outcome = Outcome()
         clients = ids_by_external_id(Client, (r.client_external_id for r in records))
@@ -127,6 +141,8 @@ class OrdersWriter(Writer):
                 if not ok:
                     continue
             rows.append(Row(record.line, record.external_id, prepare(Order, values)))
+            if record.status == Order.Status.VALID and record.amount > 0:
+                self.bought[client_id] = self.bought.get(client_id, Decimal(0)) + record.amount
         self.upsert(rows, outcome)
         return outcome
 

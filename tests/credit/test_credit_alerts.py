@@ -1,0 +1,61 @@
+"""An imported order raises a credit alert for the manager: a client in collection buys
+again, or its open balance plus the new orders passes its limit."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from carteira.agenda.models import Task
+from carteira.credit.models import CreditLimit
+from carteira.plans.credit_alerts import ALERT_KEY
+from tests.credit.factories import receivable
+from tests.imports.conftest import run_import
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 6, 30)
+
+
+def orders_file(tmp_path, *lines):
+    path = tmp_path / "pedidos.csv"
+    body = "pedido;cliente;data;valor\n" + "".join(f"{line}\n" for line in lines)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def alerts():
+    return sorted(
+        Task.objects.filter(plan_key=ALERT_KEY, status="open").values_list(
+            "client__external_id", "assignee_user__username", "script"
+        )
+    )
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
+def test_a_late_client_buying_and_a_client_over_its_limit_raise_one_alert_each(
+    portfolio, manager_sul, media, tmp_path
+):
+    receivable(portfolio["A1"], "NF1", TODAY - dt.timedelta(days=45), "1000.00")
+    receivable(portfolio["B1"], "NF2", TODAY + dt.timedelta(days=10), "900.00")
+    CreditLimit.objects.create(client=portfolio["B1"], limit="1000.00")
+    receivable(portfolio["A2"], "NF3", TODAY + dt.timedelta(days=10), "100.00")  # within
+    CreditLimit.objects.create(client=portfolio["A2"], limit="1000.00")
+    path = orders_file(tmp_path, "P1;A1;30/06/2026;50,00", "P2;B1;30/06/2026;150,00",
+                       "P3;A2;30/06/2026;150,00")  # fmt: skip
+    result = run_import("orders", path)
+    assert result.error is None, result.out
+    assert alerts() == [
+        ("A1", "marta", "Buys again with R$1,000.00 overdue for 45 days."),
+        ("B1", "marta",
+         "Open balance plus the new orders, R$1,050.00, passes the limit R$1,000.00."),
+    ]  # fmt: skip
+    run_import("orders", orders_file(tmp_path, "P4;A1;30/06/2026;10,00"))
+    assert len(alerts()) == 2  # one open alert per client
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
+def test_a_refused_orders_file_raises_no_alert(portfolio, manager_sul, media, tmp_path):
+    receivable(portfolio["A1"], "NF1", TODAY - dt.timedelta(days=45), "1000.00")
+    result = run_import("orders", orders_file(tmp_path, "P1;A1;30/06/2026;50,00", "P2;ZZ;x;1"))
+    assert result.error is not None
+    assert alerts() == []
