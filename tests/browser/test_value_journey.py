@@ -50,4 +50,11 @@ def test_a_manager_reads_a_quiet_clients_outlook_and_the_portfolio_value(
     assert "7× = R$ 8.400.000" in page.locator("#market").inner_text()
     assert "Desde o mês passado" in page.locator("#change").inner_text()
     page.screenshot(path=SHOTS / "valor-da-carteira.png", full_page=True)
+    page.get_by_text("O modelo", exact=True).click()
+    page.get_by_role(
+        "link", name="O modelo prevê bem? A verificação com os últimos 180 dias"
+    ).click()
+    assert "O modelo prevê bem?" in page.locator("h1").inner_text()
+    assert page.locator("#by-frequency tbody tr").count() >= 3
+    page.screenshot(path=SHOTS / "valor-verificacao-do-modelo.png", full_page=True)
     assert console_errors == []

@@ -68,3 +68,21 @@ def test_pareto_conditional_expectation_matches_hardies_spreadsheet():
     one = np.array([26.0]), np.array([30.86]), np.array([31.0])
     expected = pareto.conditional_expected_purchases(params, 52, *one)
     assert float(expected[0]) == pytest.approx(25.46, abs=0.01)
+
+
+def test_the_cdnow_holdout_predicts_the_next_39_weeks_repeat_purchase_days():
+    """Calibration to 1997-09-30, holdout to 1998-06-30 (273 days): the clients who had
+    bought by the calibration end buy 1,882 purchase days; BG/NBD's conditional
+    expectations add up to 1,653 (-12 %)."""
+    import datetime as dt
+
+    from carteira_core.value.holdout import holdout_check
+    from tests.core.value_cdnow import history_at
+
+    check = holdout_check(history_at(dt.date(1997, 9, 30)), history_at(dt.date(1998, 6, 30)))
+    assert check.fit.status == "ok"
+    assert check.holdout_days == 273
+    assert [row.repeat_purchases for row in check.rows] == [str(n) for n in range(7)] + ["7+"]
+    assert check.rows[0].clients == 1411
+    assert check.actual_total == 1882
+    assert check.predicted_total == pytest.approx(1653.4, abs=0.1)

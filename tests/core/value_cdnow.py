@@ -17,6 +17,11 @@ CALIBRATION_END = date(1997, 9, 30)
 
 @cache
 def cdnow_history() -> PurchaseHistory:
+    return history_at(CALIBRATION_END)
+
+
+@cache
+def history_at(as_of: date) -> PurchaseHistory:
     """Columns: customer id, index, yyyymmdd, CDs, dollars. The sample has $0 transactions
     (8 customers start with one); the published summaries count them as purchases."""
     ids, days, cents = [], [], []
@@ -28,7 +33,7 @@ def cdnow_history() -> PurchaseHistory:
     ids_array = np.array(ids)
     client_ids, pos = np.unique(ids_array, return_inverse=True)
     return purchase_history_from_days(
-        CALIBRATION_END,
+        as_of,
         client_ids,
         pos.astype(np.int32),
         np.array(days, dtype=np.int32),

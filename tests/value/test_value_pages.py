@@ -1,5 +1,7 @@
 """The client page's outlook block and the valuation page, in pt-BR, scoped."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -80,8 +82,6 @@ class TestValuationPage:
         assert 'id="no-value"' in html
 
     def test_the_change_since_last_month_adds_up(self, client, buyers, director):
-        import datetime as dt
-
         do_snapshot(dt.date(2026, 5, 31))
         do_snapshot(T)
         login(client, director)
@@ -90,3 +90,31 @@ class TestValuationPage:
         assert change.now - change.before == (
             change.new_clients + change.gone_clients + change.rose + change.fell
         )
+
+
+@pytest.mark.django_db
+class TestModelCheck:
+    def test_the_model_page_sets_the_prediction_against_the_last_180_days(
+        self, client, buyers, director
+    ):
+        do_snapshot(T)
+        login(client, director, language="pt-br")
+        response = client.get(reverse("value:model"))
+        assert response.status_code == 200
+        check = response.context["check"]
+        assert check.holdout_days == 180
+        assert check.fit.status == "ok"
+        assert (
+            sum(row.clients for row in check.rows)
+            == ClientValue.objects.filter(client__orders__date__lte=T - dt.timedelta(days=180))
+            .values("client")
+            .distinct()
+            .count()
+        )
+        assert check.actual_total == sum(round(r.actual * r.clients) for r in check.rows)
+        assert 'id="by-frequency"' in response.content.decode()
+
+    def test_a_seller_may_not_open_it(self, client, buyers, seller_ana):
+        do_snapshot(T)
+        login(client, seller_ana.user)
+        assert client.get(reverse("value:model")).status_code == 403

@@ -29,6 +29,7 @@ from carteira_core.value import (
     purchase_history,
     value_clients,
 )
+from carteira_core.value.holdout import HoldoutCheck, holdout_check
 
 BATCH = 5_000
 CENT = Decimal("0.01")
@@ -171,3 +172,14 @@ def do_store_value(
     stored.duration_ms = int((time.perf_counter() - started) * 1000)
     stored.save(update_fields=["duration_ms"])
     return stored
+
+
+HOLDOUT_DAYS = 180
+
+
+def holdout(as_of: dt.date, *, days: int = HOLDOUT_DAYS, model: Model = "bgnbd") -> HoldoutCheck:
+    """The model fitted on the history up to ``days`` before ``as_of``, its predicted
+    purchases of those days against the actual ones (by calibration frequency)."""
+    data = engine_input.load_input(as_of)
+    start = as_of - dt.timedelta(days=days)
+    return holdout_check(purchase_history(data, start), purchase_history(data, as_of), model=model)

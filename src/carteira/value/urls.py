@@ -3,4 +3,7 @@ from django.urls import path
 from carteira.value import views
 
 app_name = "value"
-urlpatterns = [path("", views.valuation, name="valuation")]
+urlpatterns = [
+    path("", views.valuation, name="valuation"),
+    path("model/", views.model_check, name="model"),
+]

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
-from carteira.value import selectors
+from carteira.value import selectors, services
 from carteira_core.money import NumberError, parse_decimal
 
 MARKET_MULTIPLES = (7, 10)  # "a carteira é vendida a 7 a 10 vezes o EBITDA"
@@ -44,3 +44,19 @@ def valuation(request):
             change=selectors.change_since(request.user, fit, selectors.previous_month_fit(fit)),
         )
     return render(request, "value/valuation.html", context)
+
+
+@policy(MANAGEMENT)
+@require_GET
+def model_check(request):
+    """The holdout check of the latest reading's model: fitted on the history up to 180
+    days before the reading, its predicted purchases of those 180 days against the actual
+    ones, by how often the clients had bought before."""
+    fit = selectors.latest_fit()
+    check = services.holdout(fit.run.as_of) if fit is not None else None
+    top = max([max(row.predicted, row.actual) for row in check.rows] if check else [], default=0)
+    return render(
+        request,
+        "value/model.html",
+        {"fit": fit, "check": check, "top": top, "nav": "value"},
+    )
