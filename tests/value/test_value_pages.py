@@ -91,6 +91,20 @@ class TestValuationPage:
             change.new_clients + change.gone_clients + change.rose + change.fell
         )
 
+    def test_value_at_risk_lists_the_clients_whose_outlook_fell_most(
+        self, client, buyers, manager_norte
+    ):
+        do_snapshot(dt.date(2026, 5, 31))
+        do_snapshot(T)
+        login(client, manager_norte, language="pt-br")
+        response = client.get(reverse("value:valuation"))
+        falling = response.context["change"].falling
+        assert falling, "some of Carla's clients went quiet in June"
+        assert all(f.p_alive < f.p_alive_before and f.lost > 0 for f in falling)
+        assert [f.lost for f in falling] == sorted((f.lost for f in falling), reverse=True)
+        assert {f.name[8:11][0] for f in falling} == {"C"}  # "Cliente C07 LTDA": Nelson's team
+        assert "Valor em risco" in response.content.decode()
+
 
 @pytest.mark.django_db
 class TestModelCheck:

@@ -90,21 +90,40 @@ class Change:
     gone_clients: Decimal  # value the previous reading gave clients now without one
     rose: Decimal  # rises of clients in both
     fell: Decimal  # falls of clients in both (negative)
+    falling: tuple[Fall, ...] = ()  # the clients whose P(alive) fell most in value
 
     @property
     def delta(self) -> Decimal:
         return self.now - self.before
 
 
+@dataclass(frozen=True)
+class Fall:
+    """A client whose chance of still being a client fell between two readings."""
+
+    client_id: int
+    name: str
+    p_alive_before: float
+    p_alive: float
+    clv_before: Decimal
+    clv: Decimal
+
+    @property
+    def lost(self) -> Decimal:
+        return self.clv_before - self.clv
+
+
 def change_since(user: User, fit: ValueFit, previous: ValueFit | None) -> Change | None:
     """What changed in the user's portfolio value between two readings, and why."""
     if previous is None or not previous.ok or not previous.spend_ok:
         return None
-    now = dict(visible_values(user, fit).values_list("client_id", "clv"))
-    before = dict(visible_values(user, previous).values_list("client_id", "clv"))
     zero = Decimal(0)
+    rows_now = {c: (clv or zero, p) for c, clv, p in _values(user, fit)}
+    rows_before = {c: (clv or zero, p) for c, clv, p in _values(user, previous)}
+    now = {c: clv for c, (clv, _) in rows_now.items()}
+    before = {c: clv for c, (clv, _) in rows_before.items()}
     both = now.keys() & before.keys()
-    deltas = [(now[c] or zero) - (before[c] or zero) for c in both]
+    deltas = [now[c] - before[c] for c in both]
     return Change(
         previous=previous,
         before=sum((v or zero for v in before.values()), zero),
@@ -113,6 +132,36 @@ def change_since(user: User, fit: ValueFit, previous: ValueFit | None) -> Change
         gone_clients=-sum((before[c] or zero for c in before.keys() - now.keys()), zero),
         rose=sum((d for d in deltas if d > 0), zero),
         fell=sum((d for d in deltas if d < 0), zero),
+        falling=_falling(rows_before, rows_now, both),
+    )
+
+
+def _values(user: User, fit: ValueFit):
+    return visible_values(user, fit).values_list("client_id", "clv", "p_alive")
+
+
+VALUE_AT_RISK_SHOWN = 10
+
+
+def _falling(rows_before: dict, rows_now: dict, both: set) -> tuple[Fall, ...]:
+    """The clients whose P(alive) fell, largest loss of value first (at most 10): the
+    accounts worth a call before they are lost."""
+    fell = [
+        c for c in both if rows_now[c][1] < rows_before[c][1] and rows_now[c][0] < rows_before[c][0]
+    ]
+    fell.sort(key=lambda c: rows_before[c][0] - rows_now[c][0], reverse=True)
+    top = fell[:VALUE_AT_RISK_SHOWN]
+    names = dict(Client.objects.filter(pk__in=top).values_list("pk", "name"))
+    return tuple(
+        Fall(
+            c,
+            names.get(c, ""),
+            rows_before[c][1],
+            rows_now[c][1],
+            rows_before[c][0],
+            rows_now[c][0],
+        )
+        for c in top
     )
 
 
