@@ -77,6 +77,10 @@ def test_a_workspace_with_no_orders_says_there_is_no_history():
         "insufficient_data",
         "no_history",
     )
+    assert (values.spend_fit.status, values.spend_fit.reason) == (
+        "insufficient_data",
+        "no_history",
+    )
     assert values.portfolio_value_cents is None
     assert np.isnan(values.p_alive).all()
 

@@ -48,6 +48,8 @@ def fit(x: np.ndarray, m: np.ndarray, *, min_repeat: int = 1) -> Fit:
     """Fit on the clients with ``x > 0`` (others are ignored)."""
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
+    if len(x) == 0:
+        return Fit("gamma_gamma", {}, 0.0, INSUFFICIENT, "no_history")
     repeat = x > 0
     x, m = x[repeat], m[repeat]
     n = len(x)

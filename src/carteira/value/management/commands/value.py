@@ -63,7 +63,7 @@ class Command(BaseCommand):
             _("portfolio value over %(months)s months at %(rate)s %% a month: %(value)s")
             % {
                 "months": report["horizon_months"],
-                "rate": report["monthly_rate"] * 100,
+                "rate": f"{report['monthly_rate'] * 100:g}",
                 "value": report["portfolio_value"]
                 if report["portfolio_value"] is not None
                 else "—",
