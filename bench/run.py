@@ -1,6 +1,7 @@
 """`make bench`: the benchmarks behind docs/benchmarks.md (never run as tests).
 
-Steps (all by default; `--only engine,snapshot,import,pages,exports,distribution,review,load`):
+Steps (all by default;
+`--only engine,snapshot,import,pages,exports,distribution,review,value,load`):
   engine    the engine's compute step vs. plain Polars (and pandas if installed) on synthetic
             orders: 1M orders / 100k clients and 10M / 1M (bench/engine_bench.py)
   snapshot  `carteira snapshot` end to end (read, compute, write) on the demo company with
@@ -19,6 +20,8 @@ Steps (all by default; `--only engine,snapshot,import,pages,exports,distribution
   distribution  the balanced-assignment proposal, 50 sellers × 20,000 clients, seeds 1–3,
             against k-means and the CP-SAT bound on moves (bench/distribution_bench.py)
   review    the monthly review's PDF on the 3,000-client demo: wall and CPU seconds
+  value     the predictive-value models: CDNOW fits and 1M clients' fit and scoring
+            (bench/value_bench.py)
             (bench/review_pdf_bench.py)
 Results are printed as Markdown and kept in bench-out/.
 """
@@ -92,6 +95,11 @@ def review_step(args) -> str:
     _, _, output = run([PY, str(ROOT / "bench" / "review_pdf_bench.py"),
                         "--home", str(_workspace("review"))])  # fmt: skip
     return f"### Review PDF, 3,000-client demo\n\n{output.strip()}\n"
+
+
+def value_step(args) -> str:
+    _, _, output = run([PY, str(ROOT / "bench" / "value_bench.py")])
+    return f"### Predictive value: CDNOW fits, 1M-client fit and scoring\n\n{output.strip()}\n"
 
 
 def _workspace(name: str) -> Path:
@@ -215,7 +223,8 @@ def pages_step(args) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--only", default="engine,snapshot,import,pages,exports,distribution,review,load"
+        "--only",
+        default="engine,snapshot,import,pages,exports,distribution,review,value,load",
     )
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
@@ -226,7 +235,7 @@ def main() -> None:
     args = parser.parse_args()
     steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step,
              "pages": pages_step, "exports": exports_step, "distribution": distribution_step,
-             "review": review_step, "load": load_step}  # fmt: skip
+             "review": review_step, "value": value_step, "load": load_step}  # fmt: skip
     OUT.mkdir(exist_ok=True)
     report = [f"## Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores\n"]
     for name in args.only.split(","):
