@@ -156,13 +156,7 @@ class ProposalForm(forms.Form):
     # How far from the average workload a seller may stay (each seller's contacts a week
     # per unit of capacity). A wider band moves fewer clients: docs/benchmarks.md.
     TOLERANCES = {"5": 0.05, "10": 0.10, "15": 0.15, "20": 0.20}
-    tolerance = forms.ChoiceField(
-        label=_("Balance tolerance"), initial="15", required=False,
-        choices=[("5", _("±5 % of the average workload")),
-                 ("10", _("±10 % of the average workload")),
-                 ("15", _("±15 % of the average workload (recommended)")),
-                 ("20", _("±20 % of the average workload"))],
-    )  # fmt: skip
+    tolerance = forms.ChoiceField(label=_("Balance tolerance"), initial="15", required=False)
 
     @classmethod
     def default_options(cls) -> dict[str, float]:
@@ -178,6 +172,17 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["team"].required = not whole_company
+        self.fields["tolerance"].choices = [(key, tolerance_label(key)) for key in self.TOLERANCES]
+
+
+def tolerance_label(key: str) -> str:
+    """ "±15 % of the average workload (recommended)", in the active language. A real
+    placeholder, so the catalogs cannot mistake "% o" or "% d" for one."""
+    if key == "15":
+        text = _("±%(percent)s %% of the average workload (recommended)")
+    else:
+        text = _("±%(percent)s %% of the average workload")
+    return text % {"percent": key}
 
 
 class DepartureForm(forms.Form):
