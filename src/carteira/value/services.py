@@ -94,7 +94,11 @@ def value_report(values: ClientValues, data: PortfolioInput) -> dict:
         "model": {
             "name": fit.model,
             **{name: round(value, 6) for name, value in fit.params.items()},
-            "log_likelihood": round(fit.log_likelihood, 4) if fit.params else None,
+            "log_likelihood": (
+                round(fit.log_likelihood, 4)
+                if fit.params and math.isfinite(fit.log_likelihood)
+                else None
+            ),
             "time_unit": "day",
             "status": fit.status,
             "reason": fit.reason,
@@ -156,7 +160,9 @@ def do_store_value(
         status=fit.status,
         reason=fit.reason,
         params=fit.params,
-        log_likelihood=fit.log_likelihood if fit.params else None,
+        log_likelihood=(
+            fit.log_likelihood if fit.params and math.isfinite(fit.log_likelihood) else None
+        ),
         spend_status=spend.status,
         spend_reason=spend.reason,
         spend_params=spend.params,

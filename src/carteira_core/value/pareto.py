@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, gammaln, hyp2f1
 
-from carteira_core.value.fitting import INSUFFICIENT, Fit, distinct_rows, fit_log_parameters
+from carteira_core.value.fitting import (
+    INSUFFICIENT,
+    LOG_BOUND,
+    Fit,
+    distinct_rows,
+    fit_log_parameters,
+)
 
 __all__ = [
     "NAMES",
@@ -24,6 +30,7 @@ __all__ = [
 
 NAMES = ("r", "alpha", "s", "beta")
 _STEP = 1e-6
+_WALL = 1e10
 
 
 def _log_a0(params: tuple[float, ...], x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray):
@@ -92,13 +99,23 @@ def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 
     if float(big_t.max()) <= 0:
         return Fit("pareto", {}, 0.0, INSUFFICIENT, "no_spread", n=n)
 
+    mean_t = max(float(big_t.mean()), 1.0)
+    start = np.log([1.0, mean_t / max(float(x.mean()), 0.1), 1.0, mean_t])
     (x, t_x, big_t), weight = distinct_rows(x, t_x, big_t)
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        value, gradient = log_likelihood(theta, x, t_x, big_t)
-        return -float(weight @ value) / n, -(weight @ gradient) / n
+        if np.max(np.abs(theta)) > LOG_BOUND + 1:
+            # past the bound the hypergeometric function gets very slow and inexact: a wall
+            # the line search backs off from (the fit is reported at its limit anyway)
+            return _WALL, np.zeros(len(theta))
+        with np.errstate(all="ignore"):
+            value, gradient = log_likelihood(theta, x, t_x, big_t)
+            total, slope = -float(weight @ value) / n, -(weight @ gradient) / n
+        if not (np.isfinite(total) and np.all(np.isfinite(slope))):
+            return _WALL, np.zeros(len(theta))
+        return total, slope
 
-    return fit_log_parameters("pareto", NAMES, objective, n)
+    return fit_log_parameters("pareto", NAMES, objective, n, start)
 
 
 def _params(params: dict[str, float]) -> tuple[float, ...]:
