@@ -73,6 +73,9 @@ FIRST_COMMANDS = {
     "backup": (["backup", "--output", "{folder}/copia.bak"], 0),
     "restore of a missing file": (["restore", "{folder}/nada.bak"], 1),
     "manage check": (["manage", "check"], 0),
+    "value": (["value", "--format", "json"], 0),  # says there is no history to fit
+    "agenda of an unknown seller": (["agenda", "--seller", "V01", "--week", "2026-12-07"], 1),
+    "report receivables": (["report", "receivables"], 0),
     "import of a missing file": (["import", "orders", "{folder}/nada.csv"], 1),
     "demo --help": (["demo", "--help"], 0),
     "serve --help": (["serve", "--help"], 0),

@@ -50,15 +50,17 @@ class Command(BaseCommand):
                 "status": model["status"],
                 "params": ", ".join(
                     f"{k} {v}" for k, v in model.items() if k in values.purchase_fit.params
-                ),
-                "ll": model["log_likelihood"],
+                )
+                or "—",
+                "ll": "—" if model["log_likelihood"] is None else model["log_likelihood"],
             },
             _("spend Gamma-Gamma (%(status)s): %(params)s")
             % {
                 "status": spend["status"],
                 "params": ", ".join(
                     f"{k} {v}" for k, v in spend.items() if k in values.spend_fit.params
-                ),
+                )
+                or "—",
             },
             _("portfolio value over %(months)s months at %(rate)s %% a month: %(value)s")
             % {
