@@ -161,7 +161,8 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_goes_to_the_workspace
 def test_a_brand_new_postgresql_database_is_prepared_by_the_first_command(tmp_path):
     import psycopg
 
-    url = os.environ["DATABASE_URL"]
+    # the server's maintenance database: the URL's own database exists only as test_…
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     name = f"fresh_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {name}")

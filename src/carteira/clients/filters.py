@@ -235,9 +235,11 @@ NOT_REMEMBERED = ("page", "as_of")
 
 
 def remembered_query(user, list_name: str) -> dict[str, str]:
-    """The query string ``user`` last filtered ``list_name`` with ({} if none)."""
+    """The query string ``user`` last filtered ``list_name`` with ({} if none), keys in
+    alphabetical order: PostgreSQL's jsonb does not keep the order they were saved in, and
+    the same filter must give the same URL on every database."""
     saved = (user.saved_filters or {}).get(list_name) or {}
-    return {str(key): str(value) for key, value in saved.items()}
+    return {str(key): str(saved[key]) for key in sorted(saved)}
 
 
 def do_remember_query(user, list_name: str, query: Mapping[str, str]) -> None:
