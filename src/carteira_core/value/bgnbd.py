@@ -11,7 +11,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from carteira_core.value.fitting import INSUFFICIENT, Fit, distinct_rows, fit_log_parameters
+from carteira_core.value.fitting import (
+    Fit,
+    distinct_rows,
+    fit_log_parameters,
+    purchase_inputs,
+)
 
 __all__ = [
     "NAMES",
@@ -114,16 +119,10 @@ def summed_objective(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray):
 def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 1) -> Fit:
     """Maximum likelihood. ``min_repeat``: fewer clients with a repeat purchase is
     ``insufficient_data`` (the dropout process cannot be seen)."""
-    x = np.asarray(x, dtype=float)
-    t_x = np.asarray(t_x, dtype=float)
-    big_t = np.asarray(big_t, dtype=float)
+    x, t_x, big_t, refusal = purchase_inputs("bgnbd", x, t_x, big_t, min_repeat=min_repeat)
+    if refusal is not None:
+        return refusal
     n = len(x)
-    if n == 0:
-        return Fit("bgnbd", {}, 0.0, INSUFFICIENT, "no_history")
-    if int((x > 0).sum()) < max(min_repeat, 1):
-        return Fit("bgnbd", {}, 0.0, INSUFFICIENT, "few_repeat_buyers", n=n)
-    if float(big_t.max()) <= 0:
-        return Fit("bgnbd", {}, 0.0, INSUFFICIENT, "no_spread", n=n)
 
     # start where the mean purchase rate r/α is the observed x/T (from 1, 1, 1, 1 a fit in
     # days spends most of its evaluations finding the scale of α)

@@ -87,6 +87,25 @@ class Fit:
         )
 
 
+def purchase_inputs(
+    model: str, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Fit | None]:
+    """A purchase model's inputs as floats, and the ``insufficient_data`` fit when they
+    cannot show a purchase process (no clients, too few repeat buyers, no time spread)."""
+    x = np.asarray(x, dtype=float)
+    t_x = np.asarray(t_x, dtype=float)
+    big_t = np.asarray(big_t, dtype=float)
+    n = len(x)
+    refusal = None
+    if n == 0:
+        refusal = Fit(model, {}, 0.0, INSUFFICIENT, "no_history")
+    elif int((x > 0).sum()) < max(min_repeat, 1):
+        refusal = Fit(model, {}, 0.0, INSUFFICIENT, "few_repeat_buyers", n=n)
+    elif float(big_t.max()) <= 0:
+        refusal = Fit(model, {}, 0.0, INSUFFICIENT, "no_spread", n=n)
+    return x, t_x, big_t, refusal
+
+
 def distinct_rows(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     """The distinct (x, t_x, T) rows and how many clients share each: the likelihood is a
     sum over clients, so equal histories are evaluated once (day-level histories repeat a

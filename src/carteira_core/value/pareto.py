@@ -12,11 +12,11 @@ import numpy as np
 from scipy.special import expit, gammaln, hyp2f1
 
 from carteira_core.value.fitting import (
-    INSUFFICIENT,
     LOG_BOUND,
     Fit,
     distinct_rows,
     fit_log_parameters,
+    purchase_inputs,
 )
 
 __all__ = [
@@ -88,16 +88,10 @@ def log_likelihood(
 
 
 def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 1) -> Fit:
-    x = np.asarray(x, dtype=float)
-    t_x = np.asarray(t_x, dtype=float)
-    big_t = np.asarray(big_t, dtype=float)
+    x, t_x, big_t, refusal = purchase_inputs("pareto", x, t_x, big_t, min_repeat=min_repeat)
+    if refusal is not None:
+        return refusal
     n = len(x)
-    if n == 0:
-        return Fit("pareto", {}, 0.0, INSUFFICIENT, "no_history")
-    if int((x > 0).sum()) < max(min_repeat, 1):
-        return Fit("pareto", {}, 0.0, INSUFFICIENT, "few_repeat_buyers", n=n)
-    if float(big_t.max()) <= 0:
-        return Fit("pareto", {}, 0.0, INSUFFICIENT, "no_spread", n=n)
 
     mean_t = max(float(big_t.mean()), 1.0)
     start = np.log([1.0, mean_t / max(float(x.mean()), 0.1), 1.0, mean_t])
