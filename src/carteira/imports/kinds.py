@@ -65,6 +65,14 @@ class Writer:
     def copied(self, record: Record) -> dict[str, object]:
         return {attname: getattr(record, name) for name, attname in self._copied}
 
+    def client_of(self, record, clients: dict[str, int], outcome: Outcome) -> int | None:
+        """A record's client id, or None with the "unknown client" error recorded."""
+        client_id = clients.get(record.client_external_id)
+        if client_id is None:
+            outcome.errors.append(unknown(record.line, self.label("client_external_id"),
+                                          record.client_external_id, "client"))  # fmt: skip
+        return client_id
+
     def seller_of(self, record, sellers: dict[str, int], outcome: Outcome) -> tuple[bool, object]:
         """(ok, seller id or None) for a record's optional ``seller_external_id``."""
         key = record.seller_external_id
@@ -130,10 +138,8 @@ class OrdersWriter(Writer):
         sellers = ids_by_external_id(Seller, (r.seller_external_id for r in records))
         rows = []
         for record in records:
-            client_id = clients.get(record.client_external_id)
+            client_id = self.client_of(record, clients, outcome)
             if client_id is None:
-                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
-                                              record.client_external_id, "client"))  # fmt: skip
                 continue
             values = {"client_id": client_id, **self.copied(record)}
             if with_seller:
@@ -312,10 +318,8 @@ class ContactsWriter(Writer):
             if record.external_id in anonymised:  # LGPD: an anonymised person stays so
                 outcome.unchanged += 1
                 continue
-            client_id = clients.get(record.client_external_id)
+            client_id = self.client_of(record, clients, outcome)
             if client_id is None:
-                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
-                                              record.client_external_id, "client"))  # fmt: skip
                 continue
             values = prepare(Contact, {"client_id": client_id, **self.copied(record)})
             if record.external_id:
@@ -364,10 +368,8 @@ class InteractionsWriter(Writer):
         sellers = ids_by_external_id(Seller, (r.seller_external_id for r in records))
         coded, plain = [], []
         for record in records:
-            client_id = clients.get(record.client_external_id)
+            client_id = self.client_of(record, clients, outcome)
             if client_id is None:
-                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
-                                              record.client_external_id, "client"))  # fmt: skip
                 continue
             values = {"client_id": client_id, **self.copied(record)}
             if "seller_external_id" in self.present:
@@ -418,10 +420,8 @@ class ReceivablesWriter(Writer):
         clients = ids_by_external_id(Client, (r.client_external_id for r in records))
         rows = []
         for record in records:
-            client_id = clients.get(record.client_external_id)
+            client_id = self.client_of(record, clients, outcome)
             if client_id is None:
-                outcome.errors.append(unknown(record.line, self.label("client_external_id"),
-                                              record.client_external_id, "client"))  # fmt: skip
                 continue
             values = {"client_id": client_id, **self.copied(record)}
             key = f"{record.invoice}\x1f{record.instalment}"
