@@ -7,6 +7,7 @@ import random
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from carteira.accounts.models import Role
 from carteira.clients.models import Client
@@ -131,7 +132,7 @@ def test_a_manager_ticks_clients_in_the_list_and_moves_them_by_keyboard(
     # The confirmation comes under the list, focused, before anything moves.
     confirm = page.locator("#move-confirmation")
     confirm.wait_for()
-    assert page.evaluate("document.activeElement.id") == "move-confirmation"
+    expect(confirm).to_be_focused()  # htmx focuses [autofocus] when the swap settles
     assert confirm.locator("h2").inner_text() == "Mover 2 clientes para Bruno Lima?"
     assert Client.objects.filter(pk__in=ticked, seller__name="Bruno Lima").count() == 0
     # The move form and its confirmation (bounding boxes are relative to the viewport).
