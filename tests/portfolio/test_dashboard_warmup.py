@@ -95,6 +95,50 @@ def test_warmed_figures_are_the_ones_a_cold_visit_computes(
         )  # fmt: skip
 
 
+SHOWN = ("kpis", "cards", "pyramid", "flows", "matrix", "prospects", "trend")
+
+
+def shown(context) -> dict:
+    return {name: context[name] for name in SHOWN}
+
+
+def test_every_warmed_view_shows_what_a_cold_dashboard_computes_after_a_reassignment(
+    client, two_readings, director, manager_sul, manager_norte, seller_ana, seller_bruno,
+    seller_carla,
+):  # fmt: skip
+    """Slices by team and seller follow the seller at the reading; a user's own view, the
+    clients they have today: A2 moved from Ana to Carla (another team) after the reading."""
+    run = do_snapshot(T)
+    two_readings["A2"].seller = seller_carla
+    two_readings["A2"].save(update_fields=["seller"])
+    visits = [(director, {})]
+    visits += [(director, {"team": seller.team_id}) for seller in (seller_ana, seller_carla)]
+    visits += [(director, {"seller": s.pk}) for s in (seller_ana, seller_bruno, seller_carla)]
+    visits += [(user, {}) for user in (manager_sul, manager_norte, seller_ana.user,
+                                       seller_carla.user)]  # fmt: skip
+    figures.clear()
+    cold = [shown(visit(client, user, **query)[0]) for user, query in visits]
+    figures.clear()
+    do_warm_dashboards(run)
+    for (user, query), expected in zip(visits, cold, strict=True):
+        warm, aggregated = visit(client, user, **query)
+        assert (aggregated, shown(warm)) == (0, expected), (user.username, query)
+    # Ana's slice holds A2 (hers at the reading); Ana's own dashboard no longer does
+    assert (pyramid(cold[3]), pyramid(cold[8])) == ({"active": 1, "pre_inactive": 1},
+                                                    {"active": 1})  # fmt: skip
+
+
+def test_the_warm_up_reads_the_readings_twice_whatever_the_number_of_views(
+    two_readings, director, manager_sul, manager_norte, seller_ana, seller_bruno, seller_carla
+):
+    run = do_snapshot(T)
+    figures.clear()
+    with CaptureQueriesContext(connection) as queries:
+        views = do_warm_dashboards(run)
+    readings = [q["sql"] for q in queries if '"portfolio_clientsnapshot"' in q["sql"]]
+    assert (views, len(readings)) == (11, 2)
+
+
 def test_two_sellers_warmed_together_still_see_only_their_own_numbers(
     client, two_readings, director, seller_ana, seller_bruno
 ):

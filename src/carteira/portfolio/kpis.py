@@ -15,6 +15,7 @@ the run ``period_run`` finds or computes. Pages name it with ``run.period_start`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -30,8 +31,14 @@ from carteira_core.engine.summaries import RATE_TERMS
 from carteira_core.rules import rules_from_dict
 
 __all__ = [
+    "BREAKDOWN_BY",
     "Kpis",
-    "abc_status_matrix",
+    "breakdown",
+    "breakdown_of",
+    "breakdown_terms",
+    "empty_terms",
+    "kpi_terms",
+    "kpis_from_terms",
     "kpis_of",
     "kpis_per_run",
     "period_of_run",
@@ -40,9 +47,7 @@ __all__ = [
     "readings_of_runs_visible_to",
     "readings_visible_to",
     "requested_period",
-    "status_counts",
-    "status_flows",
-    "status_flows_by_class",
+    "sum_terms",
 ]
 
 
@@ -168,49 +173,62 @@ def kpis_of(readings: QuerySet[ClientSnapshot], run: SnapshotRun) -> Kpis:
     return _kpis(readings.aggregate(**_aggregates(run)))
 
 
-def kpis_per_run(readings: QuerySet[ClientSnapshot], runs: list[SnapshotRun]) -> dict[int, Kpis]:
-    """The KPIs of each run's readings among ``readings``, {run id: Kpis}, in one grouped
-    query per rules variant (whether prospects count in the portfolio)."""
+def kpi_terms(
+    readings: QuerySet[ClientSnapshot], runs: list[SnapshotRun], by: tuple[str, ...] = ("run_id",)
+) -> list[tuple[tuple, dict]]:
+    """The KPIs' additive terms (counts and sums) of ``runs``' readings among ``readings``,
+    grouped by the fields ``by``: [(values of ``by``, terms)], in one grouped query per
+    rules variant (whether prospects count in the portfolio). Terms of several groups
+    add up to the terms of their union (``sum_terms``), which is what lets the snapshot's
+    warm-up compute every scope's KPIs from one query (``figures.do_warm_dashboards``)."""
     variants: dict[bool, list[SnapshotRun]] = {}
     for run in runs:
         include = rules_from_dict(run.rules).indicators.include_prospects
         variants.setdefault(include, []).append(run)
-    found = {}
+    found = []
     for group in variants.values():
         aggregates = _aggregates(group[0])
-        rows = readings.filter(run__in=group).values("run_id").annotate(**aggregates).order_by()
+        rows = readings.filter(run__in=group).values(*by).annotate(**aggregates).order_by()
         for row in rows:
-            run_id = row.pop("run_id")
-            found[run_id] = _kpis(row)
-    empty = _kpis(dict.fromkeys(_aggregates(runs[0]) if runs else ()))
+            found.append((tuple(row.pop(name) for name in by), row))
+    return found
+
+
+def empty_terms() -> dict:
+    return dict.fromkeys(f"n_{name}" for name in Kpis.__dataclass_fields__)
+
+
+def sum_terms(terms: Iterable[dict]) -> dict:
+    """The terms of the union of disjoint groups of readings."""
+    total = dict.fromkeys(empty_terms(), 0)
+    for group in terms:
+        for name, value in group.items():
+            total[name] += value or 0
+    return total
+
+
+def kpis_from_terms(terms: dict) -> Kpis:
+    return _kpis(terms)
+
+
+def kpis_per_run(readings: QuerySet[ClientSnapshot], runs: list[SnapshotRun]) -> dict[int, Kpis]:
+    """The KPIs of each run's readings among ``readings``, {run id: Kpis}."""
+    found = {run_id: _kpis(terms) for (run_id,), terms in kpi_terms(readings, runs)}
+    empty = _kpis(empty_terms())
     return {run.pk: found.get(run.pk, empty) for run in runs}
 
 
-def status_counts(readings: QuerySet[ClientSnapshot]) -> dict[str, int]:
-    return dict(readings.values_list("status").annotate(n=Count("pk")).order_by())
+BREAKDOWN_BY = ("status_previous", "status", "abc")
 
 
-def status_flows(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], int]:
-    """How many clients went from each status on the period's eve to each status now."""
-    rows = readings.values_list("status_previous", "status").annotate(n=Count("pk")).order_by()
-    return {(before, now): n for before, now, n in rows}
-
-
-def status_flows_by_class(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], dict]:
-    """How many clients of each class (``""``: none) went from each status a period ago to
-    each status now: {(before, now): {abc: clients}}."""
+def breakdown_terms(
+    readings: QuerySet[ClientSnapshot], by: tuple[str, ...] = ()
+) -> list[tuple[tuple, tuple, tuple]]:
+    """The dashboard breakdown's additive terms grouped by ``by`` and the reading's status
+    a period ago, status now and class: [(values of ``by``, (before, now, abc), (clients,
+    revenue in the ABC window, revenue at risk))], one query."""
     rows = (
-        readings.values_list("status_previous", "status", "abc").annotate(n=Count("pk")).order_by()
-    )
-    flows: dict[tuple[str, str], dict] = {}
-    for before, now, abc, n in rows:
-        flows.setdefault((before, now), {})[abc] = n
-    return flows
-
-
-def abc_status_matrix(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str], dict]:
-    rows = (
-        readings.values_list("abc", "status")
+        readings.values_list(*by, *BREAKDOWN_BY)
         .annotate(
             clients=Count("pk"),
             revenue=Sum("revenue_in_abc_window"),
@@ -218,7 +236,33 @@ def abc_status_matrix(readings: QuerySet[ClientSnapshot]) -> dict[tuple[str, str
         )
         .order_by()
     )
-    return {
-        (abc, status): {"clients": clients, "revenue": revenue or 0, "at_risk": at_risk or 0}
-        for abc, status, clients, revenue, at_risk in rows
-    }
+    width = len(by)
+    return [(row[:width], row[width : width + 3], row[width + 3 :]) for row in rows]
+
+
+def breakdown_of(terms: Iterable[tuple[tuple, tuple]]) -> dict:
+    """The status counts, the status flows by class ({(before, now): {abc: clients}}) and
+    the class × status matrix of the readings whose terms (``breakdown_terms`` without the
+    leading key) are given; terms of the same (before, now, abc) may repeat and add up."""
+    cells: dict[tuple, list] = {}
+    for key, (clients, revenue, at_risk) in terms:
+        cell = cells.setdefault(key, [0, 0, 0])
+        cell[0] += clients
+        cell[1] += revenue or 0
+        cell[2] += at_risk or 0
+    counts: dict[str, int] = {}
+    flows: dict[tuple[str, str], dict] = {}
+    matrix: dict[tuple[str, str], dict] = {}
+    for (before, now, abc), (clients, revenue, at_risk) in cells.items():
+        counts[now] = counts.get(now, 0) + clients
+        flows.setdefault((before, now), {})[abc] = clients
+        found = matrix.setdefault((abc, now), {"clients": 0, "revenue": 0, "at_risk": 0})
+        found["clients"] += clients
+        found["revenue"] += revenue
+        found["at_risk"] += at_risk
+    return {"counts": counts, "flows": flows, "matrix": matrix}
+
+
+def breakdown(readings: QuerySet[ClientSnapshot]) -> dict:
+    """Status counts, status flows by class and the class × status matrix, one query."""
+    return breakdown_of((key, figures) for _, key, figures in breakdown_terms(readings))
