@@ -26,7 +26,8 @@ from carteira.clients.models import Assignment, Client, Contact
 from carteira.complaints.models import Complaint
 from carteira.credit.models import CreditLimit, Receivable
 from carteira.interactions.models import InactivityReason, Interaction
-from carteira.leads.models import AcquisitionSpend, Lead
+from carteira.leads.models import AcquisitionSpend, Lead, LossReason
+from carteira.leads.services import do_backfill_history
 from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team, WorkspaceSettings
 from carteira.plans.models import ActionPlanCell
@@ -260,6 +261,16 @@ def _ensure_reasons(reasons: pl.DataFrame) -> dict[str, int]:
     return dict(InactivityReason.objects.values_list("code", "pk"))
 
 
+def _with_loss_reasons(leads: pl.DataFrame) -> pl.DataFrame:
+    """The demo's free-text loss reasons as rows of the managed list (leads.LossReason)."""
+    names = sorted(set(leads["lost_reason"].to_list()) - {""})
+    existing = set(LossReason.objects.filter(name__in=names).values_list("name", flat=True))
+    LossReason.objects.bulk_create([LossReason(name=n) for n in names if n not in existing])
+    ids = dict(LossReason.objects.filter(name__in=names).values_list("name", "pk"))
+    reason = pl.col("lost_reason").replace_strict(ids, default=None, return_dtype=pl.Int64)
+    return leads.with_columns(reason.alias("loss_reason_id")).drop("lost_reason")
+
+
 def _load_people(data: DemoData) -> tuple[np.ndarray, np.ndarray]:
     """Users, teams and sellers; returns (seller ids, each seller's user id or 0)."""
     users = User.objects.bulk_create(
@@ -373,8 +384,9 @@ def do_load_demo(data: DemoData, *, progress: Progress | None = None) -> LoadedC
         ).drop("reason")  # fmt: skip
         with _indexes_rebuilt_after(Interaction, say):
             step("interactions", lambda: _insert(Interaction, interactions, created))
-        leads = _map(data.leads, client=client, seller=sellers)
+        leads = _with_loss_reasons(_map(data.leads, client=client, seller=sellers))
         step("leads", lambda: _insert(Lead, leads))
+        step("lead_history", lambda: do_backfill_history(today=data.today))
         step("acquisition_spend", lambda: _insert(AcquisitionSpend, data.acquisition_spend))
         complaints = _map(data.complaints, client=client, seller=sellers)
         step("complaints", lambda: _insert(Complaint, complaints))

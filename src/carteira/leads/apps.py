@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class LeadsConfig(AppConfig):
     name = "carteira.leads"
     verbose_name = _("Leads and acquisition")
+
+    def ready(self) -> None:
+        from carteira.leads.report import FUNNEL
+        from carteira.portfolio import hooks
+
+        hooks.register_report("funnel", FUNNEL)

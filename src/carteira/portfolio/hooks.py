@@ -28,7 +28,9 @@ class ExtraReport:
     """A ``carteira report NAME`` an app above the portfolio adds (credit: receivables)."""
 
     by: tuple[str, ...]  # the --by values it accepts
-    render: Callable[[dt.date, str | None, str], str | bytes]  # (as_of, by, format) -> text
+    render: Callable[..., str | bytes]  # (as_of, by, format) -> text
+    # True: it reads a window, --from/--to given to render as start=, end= (dates or None)
+    window: bool = False
 
 
 _reports: dict[str, ExtraReport] = {}

@@ -27,13 +27,15 @@ from carteira_core.demo.vocabulary import (
 CHANNELS = ("visit", "phone", "email", "letter", "whatsapp", "other")
 CHANNEL_SHARE = (0.35, 0.25, 0.12, 0.01, 0.25, 0.02)
 REASON_SHARE = (0.30, 0.25, 0.05, 0.08, 0.10, 0.10, 0.07, 0.05)
-LEAD_SOURCES = ("referral", "event", "website", "cold_call", "partner", "other")
-LEAD_SOURCE_SHARE = (0.28, 0.15, 0.2, 0.25, 0.1, 0.02)
-LEAD_STAGES = ("new", "contacted", "qualified", "proposal", "won", "lost")
-LEAD_STAGE_SHARE = (0.2, 0.2, 0.15, 0.1, 0.15, 0.2)
+LEAD_SOURCES = ("referral", "event", "inbound", "list", "cold_call", "partner", "other")
+LEAD_SOURCE_SHARE = (0.25, 0.13, 0.17, 0.12, 0.2, 0.1, 0.03)
+# The default funnel's keys (carteira.leads.models.DEFAULT_STAGES).
+LEAD_STAGES = ("listed", "researched", "contacted", "follow_up", "qualified", "meeting",
+               "proposal", "won", "lost")  # fmt: skip
+LEAD_STAGE_SHARE = (0.12, 0.1, 0.1, 0.08, 0.08, 0.05, 0.07, 0.15, 0.25)
 # Monthly acquisition budget per channel (R$) for a 3,000-client distributor.
-SPEND_PER_MONTH = {"referral": 1500, "event": 6000, "website": 2500, "cold_call": 4000,
-                   "partner": 1000}  # fmt: skip
+SPEND_PER_MONTH = {"referral": 1500, "event": 6000, "inbound": 2500, "list": 800,
+                   "cold_call": 4000, "partner": 1000}  # fmt: skip
 EVENT_MONTHS = (3, 6, 8, 10)
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -33,11 +34,13 @@ class Command(BaseCommand):
                 "(default: the rules' rolling window)"
             ),
         )
+        parser.add_argument("--from", dest="start", help=_("YYYY-MM-DD: a window's first day"))
+        parser.add_argument("--to", dest="end", help=_("YYYY-MM-DD: a window's last day"))
         parser.add_argument("--format", default="table", choices=["table", "csv", "json", "xlsx"])
         parser.add_argument("--output", type=Path, help=_("write to this file instead of stdout"))
 
     def handle(self, *args, report, as_of=None, by=None, format="table", output=None,
-               period=None, **opts):  # fmt: skip
+               period=None, start=None, end=None, **opts):  # fmt: skip
         if format == "xlsx" and output is None:
             raise CommandError(_("--format xlsx needs --output FILE"))
         if report == "clients" and by:
@@ -45,8 +48,11 @@ class Command(BaseCommand):
         if report != "kpis" and period:
             raise CommandError(_("--period applies to the kpis report only"))
         day = parse_as_of(as_of)
+        window = {"start": _day(start, "--from"), "end": _day(end, "--to")}
+        if (start or end) and not getattr(extra_reports().get(report), "window", False):
+            raise CommandError(_("--from and --to apply to the funnel report"))
         if report in extra_reports():
-            return self._extra(report, day, by, format, output, period)
+            return self._extra(report, day, by, format, output, period, window)
         if by not in (None, *reports.BY_CHOICES):
             raise CommandError(
                 _("--by %(by)s does not apply to the %(report)s report")
@@ -80,7 +86,7 @@ class Command(BaseCommand):
         else:
             output.write_text(text, encoding="utf-8")
 
-    def _extra(self, name, day, by, format, output, period):
+    def _extra(self, name, day, by, format, output, period, window):
         report = extra_reports()[name]
         if period:
             raise CommandError(_("--period applies to the kpis report only"))
@@ -89,10 +95,26 @@ class Command(BaseCommand):
                 _("--by for the %(report)s report: %(choices)s")
                 % {"report": name, "choices": ", ".join(report.by)}
             )
-        text = report.render(day, by, format)
+        text = (
+            report.render(day, by, format, **window)
+            if report.window
+            else report.render(day, by, format)
+        )
         if output is None:
             self.stdout.write(text if isinstance(text, str) else text.decode(), ending="")
         elif isinstance(text, bytes):
             output.write_bytes(text)
         else:
             output.write_text(text, encoding="utf-8")
+
+
+def _day(text: str | None, option: str):
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("%(option)s must be a date as YYYY-MM-DD, got %(text)r")
+            % {"option": option, "text": text}
+        ) from None

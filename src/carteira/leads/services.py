@@ -1,0 +1,188 @@
+"""Writes on leads: create, edit, move along the funnel, convert into a client.
+
+Every door (pages, API, import, demo) goes through these ``do_…`` functions, so the
+stage history, the coordinates and the audit trail are never skipped."""
+
+import datetime as dt
+from functools import cache
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carteira.accounts.models import User
+from carteira.audit.services import do_record
+from carteira.clients.models import Client
+from carteira.clients.services import do_create_client
+from carteira.leads.models import Lead, LossReason, StageChange
+from carteira.leads.stages import closing_keys, stage_keys
+from carteira_core.demo.geo import municipalities
+from carteira_core.documents import normalize_document
+from carteira_core.ingest.values import fold
+
+
+class LeadError(ValueError):
+    """A refused write, with the pt-BR message the user reads."""
+
+
+@cache
+def _centroids() -> dict[tuple[str, str], tuple[float, float]]:
+    towns = municipalities()
+    return {
+        (fold(str(name)), str(uf)): (round(float(lat), 6), round(float(lon), 6))
+        for name, uf, lat, lon in zip(towns.name, towns.uf, towns.lat, towns.lon, strict=True)
+    }
+
+
+def place(lead: Lead) -> None:
+    """Coordinates from the municipality's seat when the lead has none (the ~3,000 most
+    populous municipalities the product ships)."""
+    if lead.latitude is None and lead.city and lead.state:
+        found = _centroids().get((fold(lead.city), lead.state.upper()))
+        if found:
+            lead.latitude, lead.longitude = found
+
+
+def normalised_document(text: str) -> str:
+    if not text:
+        return ""
+    try:
+        return normalize_document(text)[1]
+    except ValueError:
+        raise LeadError(_("Invalid CNPJ/CPF: %(value)s") % {"value": text}) from None
+
+
+def _entered(lead: Lead, stage: str, *, previous: str, on: dt.date, by: User | None):
+    actor = by if getattr(by, "is_authenticated", False) else None
+    StageChange.objects.create(lead=lead, stage=stage, previous=previous, on=on, by=actor)
+
+
+@transaction.atomic
+def do_create_lead(lead: Lead, *, by: User | None, via: str, on: dt.date | None = None) -> Lead:
+    """Save a new lead (fields already validated); its history starts at its stage."""
+    on = on or timezone.localdate()
+    lead.document = normalised_document(lead.document)
+    lead.state = lead.state.upper()
+    if lead.stage not in stage_keys():
+        raise LeadError(_("Unknown stage: %(value)s") % {"value": lead.stage})
+    lead.created_date = lead.created_date or on
+    lead.stage_since = on
+    place(lead)
+    lead.save()
+    _entered(lead, lead.stage, previous="", on=on, by=by)
+    do_record("lead.created", actor=by, obj=lead, via=via)
+    return lead
+
+
+def do_update_lead(lead: Lead, fields: list[str], *, by: User | None) -> Lead:
+    """Save ``fields`` of a (validated) lead; the stage moves only by ``do_move_lead``."""
+    if "stage" in fields:
+        raise LeadError(_("The stage changes by moving the lead."))
+    if "document" in fields:
+        lead.document = normalised_document(lead.document)
+    if {"city", "state"} & set(fields):
+        lead.latitude = lead.longitude = None
+        place(lead)
+        fields = [*fields, "latitude", "longitude"]
+    if fields:
+        with transaction.atomic():
+            lead.save(update_fields=sorted(set(fields)))
+            do_record("lead.updated", actor=by, obj=lead, fields=len(fields))
+    return lead
+
+
+@transaction.atomic
+def do_move_lead(
+    lead: Lead,
+    stage: str,
+    *,
+    by: User | None,
+    on: dt.date | None = None,
+    loss_reason: LossReason | None = None,
+) -> Lead:
+    """Move a lead to ``stage`` (a key): one history row, the date it entered. A lead
+    moved to a lost stage needs a reason from the managed list."""
+    on = on or timezone.localdate()
+    if stage not in stage_keys():
+        raise LeadError(_("Unknown stage: %(value)s") % {"value": stage})
+    lost = stage in closing_keys("lost")
+    if lost and loss_reason is None:
+        raise LeadError(_("Say why the lead was lost."))
+    if stage == lead.stage:
+        return lead
+    previous = lead.stage
+    lead.stage, lead.stage_since = stage, on
+    lead.loss_reason = loss_reason if lost else None
+    lead.save(update_fields=["stage", "stage_since", "loss_reason"])
+    _entered(lead, stage, previous=previous, on=on, by=by)
+    do_record("lead.moved", actor=by, obj=lead, stage=stage)
+    return lead
+
+
+def _client_code(lead: Lead) -> str:
+    code = lead.external_id or f"L{lead.pk}"
+    return code if not Client.objects.filter(external_id=code).exists() else f"L{lead.pk}"
+
+
+@transaction.atomic
+def do_convert_lead(lead: Lead, *, by: User | None, on: dt.date | None = None) -> Client:
+    """The won lead becomes a client of its owner: a prospect until its first order makes
+    it active (the engine reads that from the orders). The lead keeps its history and
+    points to the client; a lead not yet won is moved to won first."""
+    if lead.client_id is not None:
+        code = lead.client.external_id
+        raise LeadError(_("This lead is already client %(code)s.") % {"code": code})
+    if lead.document and Client.objects.filter(document=lead.document).exists():
+        raise LeadError(_("CNPJ/CPF %(value)s already belongs to a client.")
+                        % {"value": lead.document})  # fmt: skip
+    won = sorted(closing_keys("won"))
+    if not won:
+        raise LeadError(_("The funnel has no won stage."))
+    if lead.stage not in won:
+        do_move_lead(lead, won[0], by=by, on=on)
+    client = Client(external_id=_client_code(lead), name=lead.name, document=lead.document,
+                    segment=lead.segment, city=lead.city, state=lead.state,
+                    latitude=lead.latitude, longitude=lead.longitude, phone=lead.phone,
+                    email=lead.email, created_date=on or timezone.localdate())  # fmt: skip
+    try:
+        do_create_client(client, seller=lead.seller, by=by, via="lead")
+    except IntegrityError:
+        raise LeadError(_("The client could not be created (code or CNPJ in use).")) from None
+    lead.client = client
+    lead.save(update_fields=["client"])
+    do_record("lead.converted", actor=by, obj=lead, client=client.pk)
+    return client
+
+
+def do_backfill_history(*, today: dt.date) -> int:
+    """History for leads that have none (the demo's bulk insert, old data): the lead
+    entered each open stage up to its own, spread evenly from its creation to the day it
+    was won (its client's creation) or to ``today``. Returns the rows written."""
+    open_keys = [k for k in stage_keys() if k not in closing_keys("won") | closing_keys("lost")]
+    won = closing_keys("won")
+    leads = Lead.objects.filter(history__isnull=True).select_related("client")
+    changes, since = [], {}
+    for lead in leads.iterator():
+        path = _path_to(lead.stage, open_keys, won=lead.stage in won)
+        end = lead.client.created_date if lead.client and lead.client.created_date else today
+        end = max(min(end, today), lead.created_date)
+        span = (end - lead.created_date).days
+        previous = ""
+        for step, key in enumerate(path):
+            day = lead.created_date + dt.timedelta(days=span * step // max(len(path) - 1, 1))
+            changes.append(StageChange(lead_id=lead.pk, stage=key, previous=previous, on=day))
+            previous = key
+        since[lead.pk] = changes[-1].on
+    StageChange.objects.bulk_create(changes, batch_size=2000)
+    for pk, day in since.items():
+        Lead.objects.filter(pk=pk).update(stage_since=day)
+    return len(changes)
+
+
+def _path_to(stage: str, open_keys: list[str], *, won: bool) -> list[str]:
+    """The stages a lead went through to reach ``stage``: the open ones before it; a won
+    lead went through them all, a lost one through about half."""
+    if stage in open_keys:
+        return open_keys[: open_keys.index(stage) + 1]
+    reached = len(open_keys) if won else max(1, len(open_keys) // 2)
+    return [*open_keys[:reached], stage]
