@@ -34,6 +34,7 @@ PRODUCT_COMMANDS = {
     "exports": gettext_noop("web exports: cleanup deletes the expired files"),
     "plan": gettext_noop("apply the action plan: tasks, escalations, daily digest"),
     "agenda": gettext_noop("a seller's planned week: visits in route order, calls, backlog"),
+    "complaints": gettext_noop("complaints: warn before and escalate on an SLA breach"),
     "createuser": gettext_noop("create a login with a role"),
     "backup": gettext_noop("write a consistent copy of the database"),
     "restore": gettext_noop("restore a backup into an empty database"),

@@ -44,6 +44,7 @@ urlpatterns = [
     path("goals/", include("carteira.goals.urls")),
     path("value/", include("carteira.value.urls")),
     path("credit/", include("carteira.credit.urls")),
+    path("complaints/", include("carteira.complaints.urls")),
     path("leads/", include("carteira.leads.urls")),
     path("review/", include("carteira.review.urls")),
     path("admin/", admin.site.urls),

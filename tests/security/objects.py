@@ -9,6 +9,7 @@ from django.db.models import Count, Max
 from carteira.agenda.models import Task, TaskBatch
 from carteira.api.tokens import do_create_token
 from carteira.clients.models import Contact
+from carteira.complaints.models import Complaint
 from carteira.exports.models import ExportJob
 from carteira.imports.models import ImportRun
 from carteira.leads.models import Lead
@@ -34,7 +35,10 @@ def owned_objects(seller, client) -> dict[str, int]:
                                    file_name="pedidos.csv")  # fmt: skip
     lead = Lead.objects.create(name=f"Lead {client.external_id}", seller=seller, source="list",
                                created_date=DAY)  # fmt: skip
-    return {"client_id": client.pk, "contact_id": contact.pk, "task_id": task.pk,
+    complaint = Complaint.objects.create(client=client, seller=seller, opened_on=DAY,
+                                         category="Atendimento")  # fmt: skip
+    return {"complaint_id": complaint.pk, "client_id": client.pk, "contact_id": contact.pk,
+            "task_id": task.pk,
             "run_id": run.pk, "token_id": token.pk, "job_id": job.pk,
             "lead_id": lead.pk}  # fmt: skip
 

@@ -43,6 +43,7 @@ QUERY_NAMES = {
     "abc": "abc",
     "previous": "previous",
     "codes": "codes",
+    "open_complaint": "complaint",
 }
 
 
@@ -54,7 +55,8 @@ class ClientFilter:
     starting with its digits (8 or more); ``segment`` and ``state`` exact; ``city``
     ignoring case (typed by hand); ``status``, ``abc`` and ``previous`` (the status a
     period earlier) on the reading in the run given to ``apply``: without a run they
-    match nothing; ``codes``: client codes (``external_id``)."""
+    match nothing; ``codes``: client codes (``external_id``); ``open_complaint``: only
+    clients with a complaint not yet closed (a closed complaint has its ``closed_on``)."""
 
     search: str = ""
     segment: str = ""
@@ -65,6 +67,7 @@ class ClientFilter:
     abc: str = ""
     previous: str = ""
     codes: tuple[str, ...] = ()
+    open_complaint: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "search", self.search.strip())
@@ -103,6 +106,12 @@ class ClientFilter:
             "external_id__in": self.codes,
         }
         where = Q(**{prefix + name: value for name, value in record.items() if value})
+        if self.open_complaint:
+            # By the reverse relation's name: the complaints app sits above this one.
+            complaining = Client.objects.filter(
+                complaints__opened_on__isnull=False, complaints__closed_on__isnull=True
+            )
+            where &= Q(**{prefix + "pk__in": complaining.values("pk")})
         return where & _search(self.search, prefix) if self.search else where
 
     def as_query(self) -> dict[str, Any]:
@@ -127,6 +136,8 @@ class ClientFilter:
                 value = int(value)
             elif name == "codes":
                 value = tuple(str(code) for code in value)
+            elif name == "open_complaint":
+                value = value in (True, "1", "true", "on")
             else:
                 value = str(value)
             values[name] = value
@@ -188,6 +199,7 @@ class ClientFilterForm(forms.Form):
     previous = forms.ChoiceField(
         label=_("Status a period earlier"), required=False, choices=_any_of("status")
     )
+    complaint = forms.BooleanField(label=_("With an open complaint"), required=False)
     as_of = forms.DateField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -215,6 +227,7 @@ class ClientFilterForm(forms.Form):
             status=data.get("status") or "",
             abc=data.get("abc") or "",
             previous=data.get("previous") or "",
+            open_complaint=bool(data.get("complaint")),
         )
 
 

@@ -20,7 +20,7 @@ from carteira.agenda.scheduling import do_schedule
 from carteira.organization.models import Seller
 
 
-def _message(template: str, context: dict, to: str, language: str):
+def mail_message(template: str, context: dict, to: str, language: str):
     with translation.override(language):
         subject, _sep, body = render_to_string(template, context).strip().partition("\n")
     return subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [to]
@@ -39,7 +39,7 @@ def send_plan_notices(notices: dict[int, list[Task]]) -> int:
     users = User.objects.filter(pk__in=notices, is_active=True).exclude(email="")
     agenda_url = settings.BASE_URL + reverse("agenda:mine")
     messages = [
-        _message(
+        mail_message(
             "plans/email/escalation.txt",
             {
                 "user": user,
@@ -75,7 +75,7 @@ def send_digests(day: dt.date) -> int:
         if address := seller_address(seller):
             context = {"seller": seller, "tasks": items, "day": day, "agenda_url": agenda_url}
             messages.append(
-                _message("plans/email/digest.txt", context, address, seller_language(seller))
+                mail_message("plans/email/digest.txt", context, address, seller_language(seller))
             )
     return send_mass_mail(messages) if messages else 0
 
@@ -100,6 +100,6 @@ def send_batch_reminders(batch: TaskBatch, day: dt.date) -> int:
                 "agenda_url": settings.BASE_URL + reverse("agenda:mine"),
             }
             messages.append(
-                _message("plans/email/reminder.txt", context, address, seller_language(seller))
+                mail_message("plans/email/reminder.txt", context, address, seller_language(seller))
             )
     return send_mass_mail(messages) if messages else 0

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from carteira.agenda.models import Task
 from carteira.clients.models import Client
 from carteira.complaints.models import Complaint
+from carteira.complaints.selectors import for_client
 from carteira.credit.models import Receivable
 from carteira.interactions.models import Channel, Interaction
 from carteira.orders.models import Order
@@ -205,7 +206,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
           (SELECT COUNT(*) FROM {table[Interaction]} WHERE client_id = %s),
           (SELECT COUNT(*) FROM {table[Task]} WHERE client_id = %s),
           (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s),
-          (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status = %s)
+          (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status <> %s)
         FROM (SELECT COUNT(*) AS n, {per_month} FROM {table[Order]} WHERE client_id = %s) AS o
         CROSS JOIN (
           SELECT COUNT(*) AS n,
@@ -219,7 +220,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
     """  # noqa: S608 -- table names from the models, every value a parameter
     valid = Order.Status.VALID
     params = [
-        *[client.pk] * 4, Complaint.Status.OPEN,
+        *[client.pk] * 4, Complaint.Status.RESOLVED,
         *[value for first, last in spans for value in (valid, first, last)], client.pk,
         today, today, today, client.pk,
     ]  # fmt: skip
@@ -372,8 +373,8 @@ class Complaints:
 
 
 def complaints(client: Client, *, total: int, open_: int) -> Complaints:
-    """The latest complaints, with the counts from ``client_figures`` (none: no query)."""
+    """The open complaints first, then the latest, with the counts from ``client_figures``
+    (none: no query)."""
     if not total:
         return Complaints([], 0, 0)
-    latest = client.complaints.order_by("-opened_on", "-pk")[:COMPLAINTS_SHOWN]
-    return Complaints(list(latest), total, open_)
+    return Complaints(for_client(client, limit=COMPLAINTS_SHOWN), total, open_)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from carteira.complaints import views
+
+app_name = "complaints"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.new, name="new"),
+    path("<int:complaint_id>/", views.detail, name="detail"),
+    path("<int:complaint_id>/step/<str:step>/", views.step, name="step"),
+]
