@@ -64,6 +64,7 @@ def test_a_manager_imports_titles_and_reads_the_credit_block_and_the_aging(
     block.scroll_into_view_if_needed()
     block.screenshot(path=SHOTS / "credito-cliente.png")
 
+    page.locator("nav summary", has_text="Crescimento").click()  # the menu's group
     page.get_by_role("link", name="Contas a receber").click()
     assert page.locator("h1").inner_text() == "Vencidos e provisão"
     rows = page.locator("#aging-table tbody tr")

@@ -1,6 +1,6 @@
 from django import template
 
-from carteira.web import formats, labels
+from carteira.web import formats, labels, menu
 
 register = template.Library()
 
@@ -94,3 +94,9 @@ def field(form, name):
 @register.filter
 def add_decimal(left, right):
     return left + right
+
+
+@register.inclusion_tag("web/_menu.html", takes_context=True)
+def main_menu(context):
+    """The main menu (web/menu.py) for the signed-in person, the current page marked."""
+    return {"groups": menu.menu_for(context.get("user"), context.get("nav"))}
