@@ -1,22 +1,35 @@
-"""Time the portfolio engine on synthetic data (a script, not a test).
+"""Time the portfolio engine against plain Polars and pandas doing the same work (a
+script, not a test).
 
-    python bench/engine_bench.py --orders 1000000 --clients 100000
+    python bench/engine_bench.py --orders 1000000 --clients 100000 --repeat 5
 
-Generates a deterministic portfolio with numpy, then times: the engine (read_portfolio +
-KPIs by seller + matrix), a plain Polars group-by reading of the same facts, and a
-straightforward pandas one (skipped when pandas is not installed). Prints a Markdown
-table with the best of ``--repeat`` runs and the peak resident memory of the process.
+Generates a deterministic portfolio with numpy and stores it as Parquet; then every
+implementation runs in its own process (``--child``), the implementations alternated
+round by round, so none inherits another's warm caches or heap. Every implementation
+gives the same output, one row per client: its lifecycle status and ABC class at the
+as-of date (fixed mode, default rules; ties in the ABC ranking by external id ascending,
+exact fractions at the boundaries), and the first round's outputs are checked equal to
+the engine's row by row. The engine rows also compute what the others do not (RFM, the
+period's figures, KPIs by seller, the matrix): they are an upper bound of its cost for
+the common output. Prints a Markdown table: min and median wall time, median CPU time,
+the peak resident memory of each child process (data loading included), and the load
+average before and after; the machine's load matters, so it is printed with the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +44,7 @@ from carteira_core.engine import (
     read_portfolio,
 )
 from carteira_core.engine.inputs import day_number
-from carteira_core.rules import DEFAULT_RULES, LifecycleRules, PortfolioRules
+from carteira_core.rules import DEFAULT_RULES, PortfolioRules
 
 AS_OF = date(2025, 6, 30)
 UFS = [
@@ -140,87 +153,92 @@ def synthetic(n_orders: int, n_clients: int, seed: int = 7) -> PortfolioInput:
     return PortfolioInput(clients, assignments, sellers, orders, interactions)
 
 
-def run_engine(data: PortfolioInput, rules: PortfolioRules) -> int:
+def statuses_and_classes(frame: pl.DataFrame) -> pl.DataFrame:
+    """The compared output: client_id, status, abc (null for prospects), by client_id."""
+    return frame.select(
+        "client_id", pl.col("status").cast(pl.Utf8), pl.col("abc").cast(pl.Utf8)
+    ).sort("client_id")
+
+
+def run_engine(data: PortfolioInput, rules: PortfolioRules) -> pl.DataFrame:
     data = dataclasses.replace(data)  # a fresh input: no columns cached by an earlier run
     reading = read_portfolio(data, AS_OF, rules)
     indicators(reading)
     indicators(reading, "seller")
     matrix(reading, "seller")
-    return reading.clients.height
+    return reading.clients
 
 
-def run_read(data: PortfolioInput) -> int:
-    return read_portfolio(dataclasses.replace(data), AS_OF, DEFAULT_RULES).clients.height
+def run_read(data: PortfolioInput, rules: PortfolioRules) -> pl.DataFrame:
+    return read_portfolio(dataclasses.replace(data), AS_OF, rules).clients
 
 
-def run_engine_months(data: PortfolioInput) -> int:
-    data = dataclasses.replace(data)
-    for month in range(12):
-        read_portfolio(data, AS_OF - timedelta(days=30 * month), DEFAULT_RULES)
-    return 12
+def _shares(rules: PortfolioRules) -> tuple[Fraction, Fraction]:
+    if rules.abc.basis != "revenue" or rules.lifecycle.mode != "fixed":
+        raise SystemExit("the baselines implement the fixed mode on the revenue basis only")
+    a = Fraction(rules.abc.a_share)
+    return a, a + Fraction(rules.abc.b_share)
 
 
-def run_polars(data: PortfolioInput, rules: PortfolioRules) -> int:
-    """Status + ABC + windows the way one would write it directly in Polars."""
+def run_polars(data: PortfolioInput, rules: PortfolioRules) -> pl.DataFrame:
+    """Status and ABC the way one would write them directly in Polars (lazy)."""
     lc, abc = rules.lifecycle, rules.abc
+    a, ab = _shares(rules)
     t = AS_OF
-    t0 = t - timedelta(days=lc.period_days)
-    orders = data.orders.lazy().filter(~pl.col("cancelled") & (pl.col("date") <= t))
-    purchase = pl.col("amount_cents") > 0
-    in_window = pl.col("date") > t - timedelta(days=abc.window_days)
-    per_client = orders.group_by("client_id").agg(
-        pl.col("date").filter(purchase).max().alias("last"),
-        pl.col("date").filter(purchase & (pl.col("date") <= t0)).max().alias("last0"),
-        (purchase & (pl.col("date") > t - timedelta(days=lc.frequency_window_days)))
-        .sum()
-        .alias("freq"),
-        pl.col("amount_cents").filter(in_window).sum().alias("revenue"),
-        pl.col("amount_cents").filter(pl.col("date") > t0).sum().alias("period_revenue"),
-        (purchase & (pl.col("date") > t0)).sum().alias("period_purchases"),
+    date, amount = pl.col("date"), pl.col("amount_cents")
+    purchase = amount > 0
+    per_client = (
+        data.orders.lazy()
+        .filter(~pl.col("cancelled") & (date <= t))
+        .group_by("client_id")
+        .agg(
+            date.filter(purchase).max().alias("last"),
+            (purchase & (date > t - timedelta(days=lc.frequency_window_days))).sum().alias("freq"),
+            amount.filter(date > t - timedelta(days=abc.window_days)).sum().alias("basis"),
+        )
     )
     d = (pl.lit(t) - pl.col("last")).dt.total_days()
     status = (
-        pl.when(pl.col("last").is_null())
-        .then(pl.lit("prospect"))
-        .when((d <= lc.active_days) & (pl.col("freq") >= lc.min_purchases))
-        .then(pl.lit("active"))
-        .when(d <= lc.inactive_days)
-        .then(pl.lit("pre_inactive"))
-        .when(d <= lc.inactive_days + lc.period_days)
-        .then(pl.lit("inactivated"))
+        pl.when(pl.col("last").is_null()).then(pl.lit("prospect"))
+        .when((d <= lc.active_days) & (pl.col("freq") >= lc.min_purchases)).then(pl.lit("active"))
+        .when(d <= lc.inactive_days).then(pl.lit("pre_inactive"))
+        .when(d <= lc.inactive_days + lc.period_days).then(pl.lit("inactivated"))
         .otherwise(pl.lit("inactive"))
-    )
-    ranked = (
+    )  # fmt: skip
+    ranked = (pl.col("status") != "prospect") & (pl.col("basis") > 0)
+    value = pl.when(pl.col("ranked")).then(pl.col("basis")).otherwise(0)
+    before, total = pl.col("before"), pl.col("total")
+    out = (
         data.clients.lazy()
         .select("client_id", "external_id")
         .join(per_client, on="client_id", how="left")
-        .with_columns(status.alias("status"), pl.col("revenue").fill_null(0))
-        .sort(["revenue", "external_id"], descending=[True, False])
+        .with_columns(status.alias("status"), pl.col("basis").fill_null(0))
+        .with_columns(ranked.alias("ranked"))
+        .sort(["ranked", "basis", "external_id"], descending=[True, True, False])
+        .with_columns((value.cum_sum() - value).alias("before"), value.sum().alias("total"))
         .with_columns(
-            (pl.col("revenue").clip(lower_bound=0).cum_sum() - pl.col("revenue").clip(0)).alias(
-                "before"
-            ),
-            pl.col("revenue").clip(lower_bound=0).sum().alias("total"),
-        )
-        .with_columns(
-            pl.when(pl.col("revenue") <= 0)
+            pl.when(pl.col("status") == "prospect")
+            .then(None)
+            .when(~pl.col("ranked"))
             .then(pl.lit("C"))
-            .when(pl.col("before") < float(abc.a_share) * pl.col("total"))
+            .when(before * a.denominator < total * a.numerator)
             .then(pl.lit("A"))
-            .when(pl.col("before") < float(abc.a_share + abc.b_share) * pl.col("total"))
+            .when(before * ab.denominator < total * ab.numerator)
             .then(pl.lit("B"))
             .otherwise(pl.lit("C"))
             .alias("abc")
         )
+        .select("client_id", "status", "abc")
     )
-    out = ranked.group_by("status").agg(pl.len(), pl.col("period_revenue").sum()).collect()
-    return out.height
+    return out.collect()
 
 
-def run_pandas(data: PortfolioInput, rules: PortfolioRules) -> int:
+def run_pandas(data: PortfolioInput, rules: PortfolioRules) -> pl.DataFrame:
+    """The same in pandas (the data handed over as pandas frames is part of its time)."""
     import pandas as pd
 
-    lc = rules.lifecycle
+    lc, abc = rules.lifecycle, rules.abc
+    a, ab = _shares(rules)
     t = pd.Timestamp(AS_OF)
     orders = data.orders.to_pandas()
     orders = orders[~orders["cancelled"] & (orders["date"] <= t)]
@@ -228,82 +246,149 @@ def run_pandas(data: PortfolioInput, rules: PortfolioRules) -> int:
     last = purchases.groupby("client_id")["date"].max()
     freq = purchases[purchases["date"] > t - pd.Timedelta(days=lc.frequency_window_days)]
     freq = freq.groupby("client_id").size()
-    revenue = orders[orders["date"] > t - pd.Timedelta(days=rules.abc.window_days)]
-    revenue = revenue.groupby("client_id")["amount_cents"].sum()
-    frame = data.clients.to_pandas().set_index("client_id")
-    frame["d"] = (t - last.reindex(frame.index)).dt.days
-    frame["freq"] = freq.reindex(frame.index).fillna(0)
-    frame["revenue"] = revenue.reindex(frame.index).fillna(0)
-    d = frame["d"]
+    basis = orders[orders["date"] > t - pd.Timedelta(days=abc.window_days)]
+    basis = basis.groupby("client_id")["amount_cents"].sum()
+    frame = data.clients.select("client_id", "external_id").to_pandas().set_index("client_id")
+    d = (t - last.reindex(frame.index)).dt.days
+    frequency = freq.reindex(frame.index).fillna(0)
+    frame["basis"] = basis.reindex(frame.index).fillna(0).astype("int64")
     frame["status"] = np.select(
         [
             d.isna(),
-            (d <= lc.active_days) & (frame["freq"] >= lc.min_purchases),
+            (d <= lc.active_days) & (frequency >= lc.min_purchases),
             d <= lc.inactive_days,
             d <= lc.inactive_days + lc.period_days,
         ],
         ["prospect", "active", "pre_inactive", "inactivated"],
         "inactive",
     )
-    ranked = frame.sort_values(["revenue", "external_id"], ascending=[False, True])
-    positive = ranked["revenue"].clip(lower=0)
-    ranked["before"] = positive.cumsum() - positive
-    return len(ranked.groupby("status").size())
+    prospect = frame["status"] == "prospect"
+    ranked = frame[~prospect & (frame["basis"] > 0)].sort_values(
+        ["basis", "external_id"], ascending=[False, True]
+    )
+    values = ranked["basis"].to_numpy()
+    before = np.cumsum(values) - values
+    total = int(values.sum())
+    classes = np.select(
+        [before * a.denominator < total * a.numerator,
+         before * ab.denominator < total * ab.numerator],
+        ["A", "B"],
+        "C",
+    )  # fmt: skip
+    frame["abc"] = np.where(prospect, None, "C").astype(object)
+    frame.loc[ranked.index, "abc"] = classes
+    return pl.from_pandas(frame[["status", "abc"]].reset_index())
 
 
-def best_of(fn, repeat: int) -> tuple[float, float]:
-    """Best wall time and best CPU time (all threads) over ``repeat`` runs."""
-    wall = cpu = float("inf")
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return wall, cpu
+IMPLEMENTATIONS = {
+    "engine": ("engine: read_portfolio + KPIs + KPIs by seller + matrix", run_engine),
+    "engine-read": ("engine: read_portfolio only", run_read),
+    "polars": ("plain Polars (lazy): status + ABC", run_polars),
+    "pandas": ("pandas: status + ABC", run_pandas),
+}
+TABLES = ("clients", "assignments", "sellers", "orders", "interactions")
+
+
+def save(data: PortfolioInput, folder: Path) -> None:
+    for name in TABLES:
+        getattr(data, name).write_parquet(folder / f"{name}.parquet")
+
+
+def load(folder: Path) -> PortfolioInput:
+    return PortfolioInput(*(pl.read_parquet(folder / f"{name}.parquet") for name in TABLES))
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def child(name: str, folder: Path, out: Path | None) -> None:
+    """Run one implementation once on the stored data; print its figures as JSON."""
+    data = load(folder)
+    loaded_mb = peak_mb()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    frame = IMPLEMENTATIONS[name][1](data, DEFAULT_RULES)
+    wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    if out is not None:
+        statuses_and_classes(frame).write_parquet(out)
+    print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak_mb(), "loaded_mb": loaded_mb}))
+
+
+def mismatches(left: Path, right: Path) -> int:
+    """Rows whose client, status or class differ (a missing row counts)."""
+    a, b = pl.read_parquet(left), pl.read_parquet(right)
+    if a.height != b.height:
+        return abs(a.height - b.height) + min(a.height, b.height)
+    same = (
+        (a["client_id"] == b["client_id"])
+        & a["status"].eq_missing(b["status"])
+        & a["abc"].eq_missing(b["abc"])
+    )
+    return int((~same).sum())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", default=",".join(IMPLEMENTATIONS))
+    parser.add_argument("--child", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args.child, args.data, args.out)
+        return
 
-    start = time.perf_counter()
-    data = synthetic(args.orders, args.clients, args.seed)
-    generated = time.perf_counter() - start
-    print(f"generated {args.orders:,} orders / {args.clients:,} clients in {generated:.2f} s")
-    print(f"peak memory after generating: {peak_mb():,.0f} MB\n")
-
-    cycle = PortfolioRules(lifecycle=LifecycleRules(mode="cycle"))
-    rows = [
-        (
-            "engine (fixed mode, status+ABC+RFM+KPIs+matrix)",
-            lambda: run_engine(data, DEFAULT_RULES),
-        ),
-        ("engine read_portfolio only (fixed mode)", lambda: run_read(data)),
-        ("engine (cycle mode)", lambda: run_engine(data, cycle)),
-        ("engine, 12 month-end readings of one input", lambda: run_engine_months(data)),
-        ("plain Polars group-by (status+ABC only)", lambda: run_polars(data, DEFAULT_RULES)),
-    ]
+    names = [name for name in args.only.split(",") if name]
     try:
         import pandas  # noqa: F401
     except ImportError:
         print("pandas is not installed: skipping the pandas baseline\n")
-    else:
-        rows.append(("pandas (status+ABC only)", lambda: run_pandas(data, DEFAULT_RULES)))
-
-    print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
-    print("| implementation | best wall time (s) | best CPU time (s) | peak RSS so far (MB) |")
-    print("|---|---:|---:|---:|")
-    for name, fn in rows:
-        wall, cpu = best_of(fn, args.repeat)
-        print(f"| {name} | {wall:.3f} | {cpu:.3f} | {peak_mb():,.0f} |")
+        names = [name for name in names if name != "pandas"]
+    with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        save(synthetic(args.orders, args.clients, args.seed), folder)
+        took = time.perf_counter() - start
+        print(f"generated {args.orders:,} orders / {args.clients:,} clients in {took:.1f} s")
+        load_before = os.getloadavg()
+        runs: dict[str, list[dict]] = {name: [] for name in names}
+        for round_ in range(args.repeat):
+            for name in names:  # alternated: one run of each per round
+                out = folder / f"{name}.out.parquet" if round_ == 0 else None
+                command = [sys.executable, __file__, "--child", name, "--data", str(folder)]
+                if out is not None:
+                    command += ["--out", str(out)]
+                done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+                runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+        load_after = os.getloadavg()
+        reference = folder / f"{names[0]}.out.parquet"
+        checks = {name: mismatches(reference, folder / f"{name}.out.parquet") for name in names}
+    print(
+        f"\nload average (1/5/15 min) before: {' / '.join(f'{x:.2f}' for x in load_before)}, "
+        f"after: {' / '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} CPUs; "
+        f"{args.repeat} alternated runs each, one process per run\n"
+    )
+    print(
+        f"| implementation | rows differing from {names[0]} | min wall (s) | median wall (s) "
+        "| median CPU (s) | peak RSS per process (MB) | of which loading the data (MB) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name in names:
+        walls = [r["wall"] for r in runs[name]]
+        cpus = [r["cpu"] for r in runs[name]]
+        peak = max(r["peak_mb"] for r in runs[name])
+        loaded = max(r["loaded_mb"] for r in runs[name])
+        print(
+            f"| {IMPLEMENTATIONS[name][0]} | {checks[name]:,} | {min(walls):.3f} | "
+            f"{statistics.median(walls):.3f} | {statistics.median(cpus):.3f} | "
+            f"{peak:,.0f} | {loaded:,.0f} |"
+        )
+    if any(checks.values()):
+        raise SystemExit("outputs differ: the comparison is not of the same work")
 
 
 if __name__ == "__main__":
