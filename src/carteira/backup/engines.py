@@ -22,7 +22,7 @@ def find_bindir() -> Path | None:
     return Path(found[0]).parent if found else None
 
 
-def _pg_binary(name: str) -> str:
+def pg_binary(name: str) -> str:
     bindir = find_bindir()
     if bindir is not None and (bindir / name).exists():
         return str(bindir / name)
@@ -57,7 +57,7 @@ def do_backup(output: Path, alias: str = "default") -> Path:
     elif connection.vendor == "postgresql":
         args, env = _pg_args(connection.settings_dict)
         subprocess.run(  # noqa: S603
-            [_pg_binary("pg_dump"), "-Fc", "--no-owner", "-f", str(output), *args],
+            [pg_binary("pg_dump"), "-Fc", "--no-owner", "-f", str(output), *args],
             check=True, env=env, capture_output=True,
         )  # fmt: skip
     else:
@@ -67,7 +67,9 @@ def do_backup(output: Path, alias: str = "default") -> Path:
 
 
 def do_restore(source: Path, alias: str = "default") -> None:
-    """Restore into the configured database, which should be empty (a fresh one)."""
+    """Restore into the configured database, replacing what it holds. Callers check the
+    file and the target first (`carteira.backup.checks`); on PostgreSQL a failure midway
+    rolls back (``--single-transaction``), on SQLite the copy is one write transaction."""
     connection = connections[alias]
     connection.close()
     if connection.vendor == "sqlite":
@@ -81,7 +83,7 @@ def do_restore(source: Path, alias: str = "default") -> None:
     elif connection.vendor == "postgresql":
         args, env = _pg_args(connection.settings_dict)
         subprocess.run(  # noqa: S603
-            [_pg_binary("pg_restore"), "--no-owner", "--clean", "--if-exists",
+            [pg_binary("pg_restore"), "--no-owner", "--clean", "--if-exists",
              "--single-transaction", *args, str(source)],
             check=True, env=env, capture_output=True,
         )  # fmt: skip
