@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 
 from carteira import workspace
+from carteira.cluster import config as cluster_config
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "carteira.cluster",  # before django_tasks_db: its db_worker is the one that runs
     "django_tasks_db",
     "carteira.accounts",
     "carteira.organization",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "carteira.accounts.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "carteira.cluster.middleware.ReplicaReadsMiddleware",
     "carteira.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,7 +108,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": workspace.database_config(os.environ.get("DATABASE_URL"), HOME)}
+# The primary (pooled with CARTEIRA_DB_POOL_MAX) and, with DATABASE_REPLICA_URL, a
+# streaming replica for lag-tolerant reads (docs/deploy.md, ADR 21).
+DATABASES = cluster_config.databases(os.environ.get("DATABASE_URL"), HOME)
+DATABASE_ROUTERS = ["carteira.cluster.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -134,7 +140,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = HOME / "media"
+# Uploads, exports and import reports: a folder every app process and worker shares
+# (on several hosts, a network file system mounted at the same path: docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("CARTEIRA_MEDIA_DIR") or HOME / "media")
+STORAGES["default"]["OPTIONS"] = {"location": str(MEDIA_ROOT)}
 WHITENOISE_USE_FINDERS = True
 
 _mail_backend = os.environ.get(
@@ -197,12 +206,12 @@ LOGGING = {
 
 # A cache shared by all server processes (rate limits): a folder, e.g. $CARTEIRA_HOME/cache.
 # Without it each process counts alone (fine for one process; `carteira serve` runs two).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if _cache_dir := os.environ.get("CARTEIRA_CACHE_DIR"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": _cache_dir,
-    }
+# CARTEIRA_CACHE=database: one cache in the database for every process on every host.
+CACHES = {
+    "default": cluster_config.default_cache(
+        os.environ.get("CARTEIRA_CACHE", "local"), os.environ.get("CARTEIRA_CACHE_DIR")
+    )
+}
 # The dashboard's figures, in the database: shared by every server process and by the
 # snapshot job that warms them, and gone with the data they sum (ADR 10).
 CACHES["figures"] = {
@@ -219,5 +228,29 @@ CARTEIRA_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("CARTEIRA_WEBHOOK_MAX_ATTEMPT
 CARTEIRA_IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("CARTEIRA_IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))
 )
+# The bounds every imported file is read within (carteira.imports.limits): only those set
+# here; the others keep carteira_core.ingest.Limits' defaults (README: Settings).
+CARTEIRA_IMPORT_LIMITS = {
+    field: int(os.environ[name])
+    for field, name in {
+        "max_rows": "CARTEIRA_IMPORT_MAX_ROWS",
+        "max_columns": "CARTEIRA_IMPORT_MAX_COLUMNS",
+        "max_cell_chars": "CARTEIRA_IMPORT_MAX_CELL_CHARS",
+        "max_uncompressed_bytes": "CARTEIRA_IMPORT_MAX_UNCOMPRESSED_BYTES",
+        "max_sheets": "CARTEIRA_IMPORT_MAX_SHEETS",
+    }.items()
+    if os.environ.get(name)
+}
+CARTEIRA_IMPORT_MAX_PROBLEMS = int(os.environ.get("CARTEIRA_IMPORT_MAX_PROBLEMS", "100000"))
 CARTEIRA_TILE_URL = os.environ.get("CARTEIRA_TILE_URL", "")
 CARTEIRA_EXPORT_TTL_HOURS = float(os.environ.get("CARTEIRA_EXPORT_TTL_HOURS", "24"))
+# Pages read from the replica (when there is one): reports and dashboards of past readings.
+CARTEIRA_REPLICA_ROUTES = frozenset(
+    env_list(
+        "CARTEIRA_REPLICA_ROUTES",
+        "portfolio:dashboard,review:page,review:pdf,goals:performance,value:valuation,"
+        "value:model,territory:map,territory:points,territory:chronology,credit:aging",
+    )
+)
+# How long after a write a browser's reads wait for the replica to replay it.
+CARTEIRA_REPLICA_PIN_SECONDS = int(os.environ.get("CARTEIRA_REPLICA_PIN_SECONDS", "300"))
