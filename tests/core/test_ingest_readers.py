@@ -152,6 +152,32 @@ def test_row_and_size_caps_name_their_limit():
     )
 
 
+def test_a_csv_row_past_the_column_limit_is_refused_naming_its_line():
+    data = b"a;b;c\n1;2;3\n1;2;3;4;5\n"
+    with pytest.raises(IngestError) as caught:
+        rows_of(io.BytesIO(data), name="x.csv", limits=Limits(max_columns=4))
+    assert (caught.value.code, caught.value.params) == (
+        "too_many_columns", {"line": 3, "count": 5, "limit": 4},
+    )  # fmt: skip
+
+
+def test_empty_trailing_columns_past_the_limit_are_no_problem():
+    _, rows = rows_of(io.BytesIO(b"a;b\n1;2;;;\n"), name="x.csv", limits=Limits(max_columns=2))
+    assert rows == [(2, ("1", "2", "", "", ""))]
+
+
+def test_a_csv_cell_past_the_length_limit_is_refused_naming_line_and_column():
+    data = b"a;b\n1;2\n" + b"3;" + b"x" * 101 + b"\n"
+    with pytest.raises(IngestError) as caught:
+        rows_of(io.BytesIO(data), name="x.csv", limits=Limits(max_cell_chars=100))
+    assert (caught.value.code, caught.value.params) == (
+        "cell_too_long", {"line": 3, "column": 2, "length": 101, "limit": 100},
+    )  # fmt: skip
+    assert caught.value.message == (
+        "Line 3, column 2: the cell has 101 characters; the limit is 100."
+    )
+
+
 class _Unseekable(io.RawIOBase):
     def __init__(self, data: bytes) -> None:
         self._inner = io.BytesIO(data)

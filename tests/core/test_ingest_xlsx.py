@@ -113,7 +113,7 @@ def test_a_declared_huge_uncompressed_size_is_refused_from_the_directory_alone()
     bomb = _declare_size(GOOD, "xl/worksheets/sheet1.xml", 4_000_000_000)
     error = refused(bomb)
     assert error.code == "xlsx_uncompressed_too_large"
-    assert "2147483648" in error.message
+    assert "1073741824" in error.message
 
 
 def test_member_and_member_count_limits():
@@ -165,7 +165,7 @@ def test_an_xlsm_renamed_to_xlsx_is_refused_by_its_content_type():
 
 def test_row_and_file_size_caps_apply_to_xlsx():
     error = refused(GOOD, limits=Limits(max_rows=3))
-    assert (error.code, error.params["limit"]) == ("too_many_rows", 3)
+    assert (error.code, error.params) == ("xlsx_too_many_rows", {"sheet": "Pedidos", "limit": 3})
     assert refused(GOOD, limits=Limits(max_file_bytes=1000)).code == "file_too_large"
 
 
@@ -189,3 +189,64 @@ def test_a_workbook_with_only_a_header_has_no_rows_and_an_empty_one_no_header(tm
     workbook.save(tmp_path / "header.xlsx")
     with open_table(tmp_path / "header.xlsx") as table:
         assert list(table) == []
+
+
+def bomb_sheet(rows: int, *, columns: int = 4, prefix: str = "") -> bytes:
+    """A worksheet of ``rows`` near-identical rows (a zip bomb's shape), every element
+    with the namespace ``prefix`` (``x:``) when given."""
+    p = prefix
+    cells = f'<{p}c t="inlineStr"><{p}is><{p}t>AAAA</{p}t></{p}is></{p}c>' * columns
+    body = "".join(f'<{p}row r="{n}">{cells}</{p}row>' for n in range(1, rows + 1))
+    namespace = f"xmlns:{p[:-1]}" if p else "xmlns"
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<{p}worksheet {namespace}='
+            f'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><{p}sheetData>'
+            f"{body}</{p}sheetData></{p}worksheet>").encode()  # fmt: skip
+
+
+def test_a_sheet_with_more_rows_than_the_limit_is_refused_before_any_row_is_read():
+    bomb = rezip({"xl/worksheets/sheet1.xml": bomb_sheet(20_002)})
+    error = refused(bomb, limits=Limits(max_rows=20_000))
+    assert (error.code, error.params) == ("xlsx_too_many_rows", {"sheet": "Pedidos",
+                                                                 "limit": 20_000})  # fmt: skip
+    assert error.message == (
+        "The sheet 'Pedidos' has more than 20000 rows, the limit; nothing was read."
+    )
+
+
+def test_the_row_count_sees_prefixed_row_tags_and_tags_cut_between_chunks():
+    sheet = bomb_sheet(3_000, prefix="x:")
+    small = Limits(max_rows=2_998, chunk_bytes=1_000)  # chunks of 4,000 bytes cut tags
+    assert refused(rezip({"xl/worksheets/sheet1.xml": sheet}), limits=small).code == (
+        "xlsx_too_many_rows"
+    )
+    with open_table(io.BytesIO(rezip({"xl/worksheets/sheet1.xml": sheet})), name="x.xlsx",
+                    limits=Limits(max_rows=2_999, chunk_bytes=1_000)) as table:  # fmt: skip
+        assert sum(1 for _row in table) == 2_999  # the first row is the header
+
+
+def test_excel_grid_caps_xlsx_rows_whatever_the_row_limit():
+    assert Limits(max_rows=5_000_000).max_sheet_rows == 1_048_576
+    assert Limits(max_rows=1_000).max_sheet_rows == 1_000
+
+
+def test_a_value_past_the_column_limit_is_refused_naming_its_line():
+    wide = bomb_sheet(3, columns=6)
+    error = refused(rezip({"xl/worksheets/sheet1.xml": wide}), limits=Limits(max_columns=5))
+    assert (error.code, error.params) == ("too_many_columns", {"line": 1, "count": 6,
+                                                               "limit": 5})  # fmt: skip
+
+
+def test_a_cell_longer_than_the_limit_is_refused_naming_line_and_column():
+    sheet = bomb_sheet(2).replace(b"<t>AAAA</t></is></c></row>", b"<t>" + b"B" * 50
+                                  + b"</t></is></c></row>", 1)  # fmt: skip
+    error = refused(rezip({"xl/worksheets/sheet1.xml": sheet}), limits=Limits(max_cell_chars=49))
+    assert (error.code, error.params) == ("cell_too_long", {"line": 1, "column": 4,
+                                                            "length": 50, "limit": 49})  # fmt: skip
+
+
+def test_too_many_sheets_and_too_large_shared_strings_are_refused():
+    assert refused(GOOD, limits=Limits(max_sheets=0)).code == "xlsx_too_many_sheets"
+    big = rezip({"xl/sharedStrings.xml": b"<sst>" + b"<si><t>x</t></si>" * 100 + b"</sst>"})
+    error = refused(big, limits=Limits(max_shared_strings_bytes=1_000))
+    assert (error.code, error.params["member"]) == ("xlsx_member_too_large",
+                                                    "xl/sharedStrings.xml")  # fmt: skip

@@ -13,8 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from carteira.audit.models import AuditEvent
 from carteira.imports.models import ImportRun
-from carteira.imports.progress import STALE_SECONDS, progress_path
+from carteira.imports.progress import STALE_SECONDS, do_fail_abandoned_runs, progress_path
 from carteira.orders.models import Order
 from tests.imports.conftest import CARTEIRA
 from tests.imports.test_web import login, upload
@@ -135,3 +136,62 @@ def test_a_killed_web_worker_leaves_nothing_its_run_is_failed_and_a_new_commit_i
         "committed", ROWS, ROWS, 0, 0,
     )  # fmt: skip
     assert Order.objects.count() == ROWS
+
+
+# Kills across the whole run ------------------------------------------------------------
+
+ACROSS_ROWS = 12_000
+# Fractions of an uninterrupted run's duration (process start to exit) at which the next
+# run is killed: start-up, reading, writing, and the last tenth where the data commits.
+KILL_AT = (0.4, 0.8, 0.9, 0.95, 1.0)
+
+
+def state_after_kill(path: Path, before: int) -> str:
+    """'nothing' (no order, the run — if any — not committed and without its audit entry)
+    or 'everything' (every order, the run committed with its counts and its audit entry);
+    anything else fails the test."""
+    run = ImportRun.objects.filter(file_name=path.name).order_by("-pk").first()
+    orders = Order.objects.count()
+    if run is None or run.pk <= before:
+        assert orders == 0
+        return "nothing"
+    audited = AuditEvent.objects.filter(action="import", object_id=str(run.pk))
+    if run.status == "committed":
+        assert (orders, run.total, run.created) == (ACROSS_ROWS, ACROSS_ROWS, ACROSS_ROWS)
+        assert [e.details["status"] for e in audited] == ["committed"]
+        return "everything"
+    assert (run.status, orders, audited.count()) == ("running", 0, 0)
+    let_a_minute_pass(run)
+    assert do_fail_abandoned_runs() == 1
+    run.refresh_from_db()
+    assert (run.status, run.created) == ("failed", 0)
+    return "nothing"
+
+
+def test_a_kill_at_any_moment_leaves_nothing_and_failed_or_everything_and_committed(
+    workspace, tmp_path, seller_ana
+):
+    for n in range(CLIENTS):
+        make_client(f"K{n:03d}", seller_ana)
+    path = tmp_path / "pedidos-k.csv"
+    lines = [f"K{n:07d};K{n % CLIENTS:03d};{n % 28 + 1:02d}/03/2025;{n % 9000},00"
+             for n in range(ACROSS_ROWS)]  # fmt: skip
+    path.write_text("pedido;cliente;data;valor\n" + "\n".join(lines) + "\n")
+    command = [CARTEIRA, "import", "orders", str(path)]
+    started = time.monotonic()
+    subprocess.run(command, env=workspace, capture_output=True, check=True, timeout=600)
+    whole = time.monotonic() - started
+
+    outcomes = []
+    for fraction in KILL_AT:
+        Order.objects.all().delete()
+        last = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        process = subprocess.Popen(command, env=workspace, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(fraction * whole)
+        if process.poll() is None:
+            kill(process)
+        outcomes.append(state_after_kill(path, last))
+
+    assert len(outcomes) == len(KILL_AT)  # each point ended in one of the two states
+    assert outcomes[0] == "nothing"  # a third of the way: never all written

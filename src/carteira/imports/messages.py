@@ -23,6 +23,18 @@ MESSAGES = {
     ),
     "file_too_large": _("The file is {size} bytes; the limit is {limit} bytes."),
     "too_many_rows": _("The file has more than {limit} rows, the limit."),
+    "xlsx_too_many_rows": _(
+        "The sheet '{sheet}' has more than {limit} rows, the limit; nothing was read."
+    ),
+    "too_many_columns": _("Line {line} has {count} columns; the limit is {limit}."),
+    "cell_too_long": _(
+        "Line {line}, column {column}: the cell has {length} characters; the limit is {limit}."
+    ),
+    "xlsx_too_many_sheets": _("The workbook has {count} sheets; the limit is {limit}."),
+    "too_many_problems": _(
+        "More than {limit} rows have problems: reading stopped there and nothing was "
+        "written. Fix the file (the report lists the first {limit}) and send it again."
+    ),
     "empty_file": _("The file is empty."),
     "no_header": _("The file has no header line."),
     "binary_file": _("This does not look like a text (CSV) file."),

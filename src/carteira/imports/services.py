@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,7 +25,8 @@ from carteira.audit.events import IMPORT_FINISHED, emit
 from carteira.audit.services import do_record
 from carteira.imports.bulk import import_pragmas
 from carteira.imports.kinds import WRITERS
-from carteira.imports.messages import errors_csv
+from carteira.imports.limits import import_limits, max_problems
+from carteira.imports.messages import errors_csv, problem_message, render_problem
 from carteira.imports.models import ImportRun
 from carteira.imports.progress import Heartbeat, do_fail_abandoned_runs, stopped_message
 from carteira.imports.upsert import Outcome
@@ -53,6 +55,7 @@ class ImportReport:
     separator: str | None = None
     ignored_columns: tuple[str, ...] = ()
     error_count: int | None = None  # a stored report keeps only the first problems
+    stopped: str = ""  # why reading stopped before the end (too many problems)
 
     @property
     def problems(self) -> int:
@@ -137,6 +140,7 @@ class _Job:
     report: ImportReport | None = None
     excluded: frozenset[int] = frozenset()
     revoked: frozenset[int] = frozenset()
+    finished: bool = False  # its run recorded in the transaction that wrote its rows
 
 
 def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch_size,
@@ -144,7 +148,9 @@ def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch
     infos = []
     for job in jobs:  # refuse hostile files and bad headers before anything is stored
         try:
-            with open_import(job.kind, job.path, name=job.name, mapping=job.mapping) as probe:
+            with open_import(
+                job.kind, job.path, name=job.name, mapping=job.mapping, limits=import_limits()
+            ) as probe:
                 infos.append(probe.info)
         except IngestError as error:
             error.params.setdefault("file", job.name)
@@ -208,8 +214,15 @@ def _run_started_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progres
             report.message = _(
                 "The database refused the import (%(error)s); nothing was written."
             ) % {"error": type(error).__name__}
+    except IngestError as error:  # a limit or a broken record found past the header
+        for job in jobs:
+            report = job.report
+            report.status = ImportRun.Status.FAILED
+            report.created = report.updated = report.unchanged = 0
+            report.message = problem_message(error)
     for job in jobs:
-        _finish_run(job.run, job.report, actor=actor, dry_run=dry_run)
+        if not job.finished:  # a refused or rolled-back run: recorded after the rollback
+            _finish_run(job.run, job.report, actor=actor, dry_run=dry_run)
 
 
 def _new_run(kind: str, path: Path, name: str, actor) -> ImportRun:
@@ -228,12 +241,17 @@ def _start_run(run: ImportRun, mapping, skip_invalid: bool, info) -> ImportRun:
     return run
 
 
-def _execute(jobs: list[_Job], *, dry_run, skip_invalid, **options) -> None:
+def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> None:
+    """Validate and write every job in one transaction. A run that keeps its rows is
+    concluded and recorded (status, counts, audit entry, event) inside that transaction,
+    so a kill at any moment leaves either nothing (and a running run, which the heartbeat
+    rule fails) or everything with its run "committed"; a rolled-back one is concluded
+    after the rollback."""
     # A dry run of one file compares without writing; a run of several files must write
     # (a later file reads what an earlier one creates) and is rolled back at the end.
     write = not dry_run or len(jobs) > 1
     while True:  # at most twice: once more without the lines a later duplicate revoked
-        again = False
+        again = kept = False
         try:
             with import_pragmas(), transaction.atomic():
                 if write and connection.vendor == "postgresql":
@@ -243,19 +261,32 @@ def _execute(jobs: list[_Job], *, dry_run, skip_invalid, **options) -> None:
                     job.revoked = _one_pass(job.report, job.path, excluded=job.excluded,
                                             write=write, skip_invalid=skip_invalid,
                                             name=job.name, mapping=job.mapping,
-                                            **options)  # fmt: skip
+                                            actor=actor, **options)  # fmt: skip
                 again = any(job.revoked - job.excluded for job in jobs) and (
                     dry_run or skip_invalid
                 )
                 invalid = any(job.report.errors for job in jobs) and not skip_invalid
+                invalid = invalid or any(job.report.stopped for job in jobs)
                 if again or dry_run or invalid:
                     raise _Undo
+                _conclude_all(jobs, dry_run=dry_run, skip_invalid=skip_invalid)
+                for job in jobs:
+                    _finish_run(job.run, job.report, actor=actor, dry_run=dry_run)
+                kept = True
         except _Undo:
             pass
+        if kept:  # committed with the data
+            for job in jobs:
+                job.finished = True
+            return
         if not again:
             break
         for job in jobs:
             job.excluded |= job.revoked
+    _conclude_all(jobs, dry_run=dry_run, skip_invalid=skip_invalid)
+
+
+def _conclude_all(jobs: list[_Job], *, dry_run: bool, skip_invalid: bool) -> None:
     rejected = sum(job.report.rejected for job in jobs)
     for job in jobs:
         _conclude(job.report, dry_run=dry_run, skip_invalid=skip_invalid, run_rejected=rejected)
@@ -265,8 +296,9 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
               batch_size) -> frozenset[int]:  # fmt: skip
     writer_type = WRITERS[report.kind]
     size = batch_size or writer_type.batch_size or DEFAULT_BATCH_SIZE
-    outcome, revoked = Outcome(), set()
-    with open_import(report.kind, path, name=name, mapping=mapping, batch_size=size) as run:
+    outcome, revoked, bad_lines, limit = Outcome(), set(), set(), max_problems()
+    with open_import(report.kind, path, name=name, mapping=mapping, batch_size=size,
+                     limits=import_limits()) as run:  # fmt: skip
         columns = run.header_map
 
         def label(field_name: str) -> str:
@@ -275,6 +307,7 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
 
         writer = writer_type(present=columns.present, label=label, write=write, actor=actor)
         for batch in run.batches():
+            seen = len(outcome.errors)
             outcome.errors += batch.errors
             revoked.update(batch.revoked_lines)
             if outcome.errors and not skip_invalid:
@@ -283,6 +316,13 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
             outcome.add(_keyed(writer.apply(records), records, SCHEMAS[report.kind].row_key))
             if progress:
                 progress(run.summary.total)
+            bad_lines.update(error.line for error in outcome.errors[seen:])
+            if len(bad_lines) > limit:  # memory and time stay bounded
+                report.stopped = render_problem(
+                    "too_many_problems", {"limit": number_format(limit, force_grouping=True)}
+                )
+                writer.write = False
+                break
         outcome.add(writer.finish())
         report.total = run.summary.total
         report.ignored_columns = run.summary.ignored_columns
@@ -310,7 +350,11 @@ def _conclude(
 ) -> None:
     """``run_rejected``: the invalid rows of every file of the run (all-or-nothing holds
     across the files)."""
-    if dry_run:
+    if report.stopped:
+        report.status = ImportRun.Status.FAILED
+        report.created = report.updated = report.unchanged = 0
+        report.message = report.stopped
+    elif dry_run:
         report.status = ImportRun.Status.DRY_RUN
         report.message = _("Dry run: nothing was written.")
     elif report.errors and not skip_invalid:

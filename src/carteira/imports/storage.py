@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from carteira.imports.limits import import_limits
 from carteira_core.ingest import FileInfo, IngestError, RawRow, open_import, open_table
 
 PREVIEW_ROWS = 5
@@ -47,7 +48,7 @@ def store_upload(uploaded, *, kind: str, name: str) -> tuple[str, FileInfo]:
 
 
 def sniff_file(path: Path, *, name: str) -> FileInfo:
-    with open_table(path, name=name) as table:
+    with open_table(path, name=name, limits=import_limits()) as table:
         info = table.info
         next(iter(table), None)  # the first row too: a broken body fails here, not later
     return info
@@ -55,13 +56,13 @@ def sniff_file(path: Path, *, name: str) -> FileInfo:
 
 def preview_rows(path: Path, *, name: str) -> tuple[FileInfo, list[RawRow]]:
     """What was detected, and the first rows as read."""
-    with open_table(path, name=name) as table:
+    with open_table(path, name=name, limits=import_limits()) as table:
         return table.info, list(itertools.islice(table, PREVIEW_ROWS))
 
 
 def check_header(kind: str, path: Path, *, name: str, mapping) -> None:
     """Raise ``IngestError('invalid_header')`` when the mapping leaves the header unusable."""
-    with open_import(kind, path, name=name, mapping=mapping):
+    with open_import(kind, path, name=name, mapping=mapping, limits=import_limits()):
         pass
 
 

@@ -17,6 +17,18 @@ MESSAGES: dict[str, str] = {
     ),
     "file_too_large": "The file is {size} bytes; the limit is {limit} bytes.",
     "too_many_rows": "The file has more than {limit} rows, the limit.",
+    "xlsx_too_many_rows": (
+        "The sheet '{sheet}' has more than {limit} rows, the limit; nothing was read."
+    ),
+    "too_many_columns": "Line {line} has {count} columns; the limit is {limit}.",
+    "cell_too_long": (
+        "Line {line}, column {column}: the cell has {length} characters; the limit is {limit}."
+    ),
+    "xlsx_too_many_sheets": "The workbook has {count} sheets; the limit is {limit}.",
+    "too_many_problems": (
+        "More than {limit} rows have problems: reading stopped there and nothing was "
+        "written. Fix the file (the report lists the first {limit}) and send it again."
+    ),
     "empty_file": "The file is empty.",
     "no_header": "The file has no header line.",
     "binary_file": "This does not look like a text (CSV) file.",

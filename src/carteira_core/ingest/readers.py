@@ -24,6 +24,7 @@ from carteira_core.ingest.tables import (
     RawRow,
     Source,
     TableReader,
+    check_row_shape,
 )
 from carteira_core.ingest.xlsx import open_xlsx
 
@@ -297,6 +298,7 @@ def _records(reader, source: _CsvStream, limits: Limits) -> Iterator[tuple[int, 
         count += 1
         if count > limits.max_rows + 1:
             raise IngestError("too_many_rows", limit=limits.max_rows)
+        check_row_shape(source.record_start, fields, limits)
         yield source.record_start, fields
 
 
