@@ -2,8 +2,9 @@
 
 import hashlib
 import secrets
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from carteira.accounts.models import User
@@ -54,5 +55,41 @@ def get_token_in_force(raw: str) -> ApiToken | None:
     now = timezone.now()
     last = token.last_used_at
     if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _note_use(token, now)
     return token
+
+
+# How long the bookkeeping write may wait for the database's write lock (SQLite has one
+# writer: during a long import the request must not wait 20 s, nor fail, for it).
+BOOKKEEPING_WAIT_MS = 200
+
+
+def _note_use(token: ApiToken, now) -> None:
+    """``last_used_at``, written if the database lets it at once: a read never waits for,
+    nor fails because of, its own bookkeeping (the next call a minute on tries again)."""
+    try:
+        with _brief_lock_wait(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{BOOKKEEPING_WAIT_MS}ms'")
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except DatabaseError:
+        return
+    token.last_used_at = now
+
+
+@contextmanager
+def _brief_lock_wait():
+    """SQLite: the connection's busy timeout cut to ``BOOKKEEPING_WAIT_MS`` meanwhile."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {BOOKKEEPING_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
