@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ImportsConfig(AppConfig):
     name = "carteira.imports"
     verbose_name = _("Imports")
+
+    def ready(self) -> None:
+        # The prospecting kinds' writers subclass kinds.Writer, so they register here.
+        from carteira.imports import kinds, lead_writers
+
+        kinds.WRITERS.update(leads=lead_writers.LeadsWriter,
+                             acquisition_spend=lead_writers.SpendWriter)  # fmt: skip

@@ -86,6 +86,29 @@ FIELD_TEXTS: dict[str, dict[str, FieldText]] = {
         "paid_date": FieldText(_("Payment date"), "10/04/2025"),
         "paid_amount": FieldText(_("Amount paid"), "1.234,56"),
     },
+    "leads": {
+        "external_id": FieldText(_("Lead code"), "L-0042"),
+        "name": FieldText(_("Legal name"), "Mercado Bom Preço Ltda"),
+        "document": FieldText(_("CNPJ or CPF"), "12.ABC.345/01DE-35"),
+        "segment": FieldText(_("Segment"), "Varejo"),
+        "size": FieldText(_("Size"), "pequena"),
+        "city": FieldText(_("City"), "Curitiba"),
+        "state": FieldText(_("State (UF)"), "PR"),
+        "source": FieldText(_("Source"), "lista"),
+        "stage": FieldText(_("Stage"), "Pesquisado"),
+        "seller_external_id": _SELLER_CODE,
+        "contact_name": FieldText(_("Contact name"), "Joana Pires"),
+        "phone": FieldText(_("Phone"), "(41) 3222-1000"),
+        "email": FieldText(_("E-mail"), "compras@mercado.com.br"),
+        "created_at": FieldText(_("Registered on"), "07/03/2025"),
+    },
+    "acquisition_spend": {
+        "period_start": FieldText(_("From"), "01/03/2025"),
+        "period_end": FieldText(_("Until"), "31/03/2025"),
+        "channel": FieldText(_("Channel"), "evento"),
+        "amount": FieldText(_("Amount"), "R$ 6.000,00"),
+        "seller_external_id": _SELLER_CODE,
+    },
 }
 
 

@@ -15,6 +15,8 @@ KIND_LABELS = {
     "orders": _("Orders"),
     "interactions": _("Interactions"),
     "receivables": _("Receivables (open titles)"),
+    "leads": _("Leads (prospects)"),
+    "acquisition_spend": _("Acquisition spend"),
 }
 
 

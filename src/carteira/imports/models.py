@@ -19,7 +19,7 @@ class ImportRun(models.Model):
         COMMITTED = "committed", _("Imported")
         FAILED = "failed", _("Failed (nothing written)")
 
-    kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES)
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
@@ -77,7 +77,7 @@ class ColumnMapping(models.Model):
     """A saved header mapping for another system's layout: source column → field."""
 
     name = models.CharField(_("name"), max_length=80)
-    kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES)
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
     mapping = models.JSONField(_("mapping"), default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

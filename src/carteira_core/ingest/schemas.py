@@ -21,7 +21,8 @@ from decimal import Decimal
 
 from carteira_core.ingest import values as v
 
-KINDS = ("sellers", "clients", "contacts", "orders", "interactions", "receivables")
+KINDS = ("sellers", "clients", "contacts", "orders", "interactions", "receivables", "leads",
+         "acquisition_spend")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +143,43 @@ class ReceivableRecord:
     paid_amount: Decimal | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LeadRecord:
+    """A prospect. ``source`` and ``stage`` are read by key or label by the writer (the
+    stages are the company's, in its database)."""
+
+    line: int
+    external_id: str
+    name: str
+    document: str | None = None
+    segment: str | None = None
+    size: str | None = None
+    city: str | None = None
+    state: str | None = None
+    source: str | None = None
+    stage: str | None = None
+    seller_external_id: str | None = None
+    contact_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    created_at: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpendRecord:
+    """Acquisition spend of a channel (and optionally a seller) over a period."""
+
+    line: int
+    period_start: date
+    period_end: date
+    channel: str
+    amount: Decimal
+    seller_external_id: str | None = None
+
+
 type Record = (
     SellerRecord | ClientRecord | ContactRecord | OrderRecord | InteractionRecord | ReceivableRecord
+    | LeadRecord | SpendRecord
 )
 
 # A check across one row's parsed values: (field, code, params) for each problem found.
@@ -164,6 +200,15 @@ def check_receivable(row: Mapping[str, object]) -> list[tuple[str, str, dict[str
     if paid is not None and row.get("paid_date") is None:
         problems.append(("paid_amount", "paid_without_date", {}))
     return problems
+
+
+def check_spend(row: Mapping[str, object]) -> list[tuple[str, str, dict[str, object]]]:
+    """A period that ends before it starts."""
+    start, end = row.get("period_start"), row.get("period_end")
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        return [("period_end", "period_end_before_start",
+                 {"period_start": start.strftime("%d/%m/%Y")})]  # fmt: skip
+    return []
 
 
 def _comma(amount: Decimal) -> str:
@@ -291,5 +336,40 @@ SCHEMAS: dict[str, Schema] = {
         (UniqueKey(("invoice", "instalment")),),
         row_key="invoice",
         check=check_receivable,
+    ),
+    "leads": Schema(
+        "leads",
+        (
+            _f("external_id", _ID, "codigo", required=True),
+            _f("name", v.parse_name, "razao_social", "nome", required=True),
+            _f("document", v.parse_document, "cnpj", "cpf", "cnpj_cpf"),
+            _f("segment", v.parse_short_text, "segmento"),
+            _f("size", v.parse_short_text, "porte"),
+            _f("city", v.parse_short_text, "cidade"),
+            _f("state", v.parse_state, "uf"),
+            _f("source", v.parse_short_text, "origem"),
+            _f("stage", v.parse_short_text, "etapa"),
+            _f("seller_external_id", _ID, "vendedor"),
+            _f("contact_name", v.parse_name, "contato"),
+            _f("phone", v.parse_phone, "telefone"),
+            _f("email", v.parse_email, "e-mail"),
+            _f("created_at", v.parse_date, "data_cadastro"),
+        ),
+        LeadRecord,
+        (UniqueKey(("external_id",)), UniqueKey(("document",))),
+    ),
+    "acquisition_spend": Schema(
+        "acquisition_spend",
+        (
+            _f("period_start", v.parse_date, "inicio", "de", "data_inicio", required=True),
+            _f("period_end", v.parse_date, "fim", "ate", "data_fim", required=True),
+            _f("channel", v.parse_short_text, "canal", "origem", required=True),
+            _f("amount", v.parse_amount_not_negative, "valor", "investimento", required=True),
+            _f("seller_external_id", _ID, "vendedor"),
+        ),
+        SpendRecord,
+        (UniqueKey(("period_start", "channel", "seller_external_id")),),
+        row_key="channel",
+        check=check_spend,
     ),
 }
