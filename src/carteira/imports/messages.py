@@ -106,6 +106,7 @@ MESSAGES = {
     "due_before_issue": _("The due date {value} is before the issue date {issue_date}."),
     "paid_over_amount": _("The amount paid {value} is more than the amount owed {amount}."),
     "paid_without_date": _("An amount paid ({value}) needs the payment date."),
+    "period_end_before_start": _("The period ends on {value}, before it starts ({period_start})."),
     "extra_values": _("The line has {count} values but the header has {expected} columns."),
 }
 
@@ -171,6 +172,8 @@ KEY_LABELS = {
     "orders": _("order"),
     "interactions": _("client"),
     "receivables": _("invoice"),
+    "leads": _("lead"),
+    "acquisition_spend": _("channel"),
 }
 
 

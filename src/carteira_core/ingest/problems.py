@@ -102,6 +102,7 @@ MESSAGES: dict[str, str] = {
     "due_before_issue": "The due date {value} is before the issue date {issue_date}.",
     "paid_over_amount": "The amount paid {value} is more than the amount owed {amount}.",
     "paid_without_date": "An amount paid ({value}) needs the payment date.",
+    "period_end_before_start": "The period ends on {value}, before it starts ({period_start}).",
     "extra_values": "The line has {count} values but the header has {expected} columns.",
 }
 
