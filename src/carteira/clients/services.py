@@ -14,6 +14,7 @@ from carteira.audit.services import do_record
 from carteira.clients.models import Assignment, Client, Contact
 from carteira.clients.signals import clients_reassigned
 from carteira.organization.models import Seller
+from carteira.web.cleaning import clean_values
 
 # Ids per ``IN (...)``: under SQLite's smallest default variable limit (32,766), so a move
 # of a whole region's clients never fails with "too many SQL variables".
@@ -133,6 +134,7 @@ def do_edit_client(
     the one its editor read; otherwise nothing is written and StaleVersion carries the
     current row (optimistic lock: two editors never overwrite each other unseen).
     Returns the client as saved."""
+    changes = clean_values(Client, changes)  # update() skips the pre_save cleaning
     with transaction.atomic():
         saved = Client.objects.filter(pk=client.pk, version=version)
         if changes:

@@ -10,7 +10,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,9 +22,21 @@ from carteira.organization.models import Seller
 
 
 def mail_message(template: str, context: dict, to: str, language: str):
+    """A plain-text e-mail from ``template``: its first line is the subject, the rest the body."""
     with translation.override(language):
-        subject, _sep, body = render_to_string(template, context).strip().partition("\n")
-    return subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [to]
+        subject, _sep, body = render_plain_text(template, context).strip().partition("\n")
+    return one_line(subject), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [to]
+
+
+def render_plain_text(template: str, context: dict) -> str:
+    """Render without HTML escaping: a text e-mail shows "Ramos & Alves", not "&amp;"."""
+    return get_template(template).template.render(Context(context, autoescape=False))
+
+
+def one_line(text: str) -> str:
+    """A header value: any run of whitespace or control characters (CR, LF, tab…) becomes
+    one space, so a title typed with a line break can never raise BadHeaderError."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def seller_address(seller: Seller) -> str:

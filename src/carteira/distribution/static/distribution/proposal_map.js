@@ -6,6 +6,11 @@
   const dataEl = document.getElementById("proposal-map-data");
   if (!el || !dataEl || typeof L === "undefined") return;
   const data = JSON.parse(dataEl.textContent);
+  function textNode(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
   // Colours set from script: the CSP allows no inline style attributes.
   for (const swatch of document.querySelectorAll("#proposal-legend [data-colour]")) {
     swatch.style.backgroundColor = swatch.dataset.colour;
@@ -27,7 +32,8 @@
       });
       const label = moved ? data.text.moved.replace("%(from)s", from ? from.name : data.text.nobody)
         .replace("%(to)s", seller.name) : seller.name;
-      marker.bindTooltip(label);
+      // A text node, never an HTML string: seller names are data (issue 24).
+      marker.bindTooltip(() => textNode(label));
       marker.addTo(map);
       bounds.push([p[0], p[1]]);
     }

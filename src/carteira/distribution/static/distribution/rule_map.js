@@ -24,7 +24,11 @@
   for (const other of config.others) {
     L.polygon(other.ring.map(([lon, lat]) => [lat, lon]), {
       color: "#78909c", weight: 1, fillOpacity: 0.06, dashArray: "4 4", pmIgnore: true,
-    }).bindTooltip(other.name).addTo(map);
+    }).bindTooltip(() => {
+      const name = document.createElement("span");  // a text node: names are data
+      name.textContent = other.name;
+      return name;
+    }).addTo(map);
   }
 
   let shape = null;

@@ -73,11 +73,26 @@
   function openCard(event) {
     const marker = event.layer;
     const url = config.cardUrl.replace("/0/", "/" + marker.clientId + "/");
-    marker.bindPopup(config.messages.loadingCard).openPopup();
+    marker.bindPopup(message(config.messages.loadingCard)).openPopup();
+    // The card is the server's template (names escaped there), parsed into nodes here;
+    // the messages around it are text nodes.
     fetch(url, { credentials: "same-origin" })
       .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
-      .then((html) => marker.setPopupContent(html))
-      .catch(() => marker.setPopupContent(config.messages.error));
+      .then((html) => marker.setPopupContent(card(html)))
+      .catch(() => marker.setPopupContent(message(config.messages.error)));
+  }
+
+  function message(text) {
+    const p = document.createElement("p");
+    p.textContent = text;
+    return p;
+  }
+
+  function card(html) {
+    // DOMParser: inert (a script in it never runs), unlike a contextual fragment.
+    const holder = document.createElement("div");
+    holder.append(...new DOMParser().parseFromString(html, "text/html").body.childNodes);
+    return holder;
   }
 
   function draw(data) {
