@@ -34,13 +34,47 @@ CLIENT_SORTS = {
 }
 
 
-def check_model(instance, *, exclude: list[str] | None = None) -> None:
-    """Django's own validation (lengths, CNPJ/CPF, uniqueness) as a 422."""
+def check_model(instance, *, user, exclude: list[str] | None = None) -> None:
+    """Django's own validation (lengths, CNPJ/CPF, uniqueness) as a 422.
+
+    A caller who does not see the whole portfolio never learns that a code or document is
+    taken by a client outside their scope: every uniqueness collision, in or out of their
+    portfolio, gets the same words as a value refused for any other reason (no "already
+    exists"), so the answer confirms nothing about another seller's clients."""
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ModelValidationError as error:
-        messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-        raise HttpError(422, messages) from None
+        raise HttpError(422, _joined(error.message_dict)) from None
+    errors = _collisions(instance, exclude or [])
+    if errors:
+        if not user.sees_whole_portfolio:
+            errors = {field: [NOT_ACCEPTED] for field in errors}
+        raise HttpError(422, _joined(errors))
+
+
+def _collisions(instance, exclude: list[str]) -> dict[str, list[str]]:
+    """Uniqueness and constraint errors by field (a constraint's error under its fields,
+    not Django's ``__all__``)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        instance.validate_unique(exclude=exclude)
+    except ModelValidationError as error:
+        errors.update(error.message_dict)
+    model = type(instance)
+    for constraint in model._meta.constraints:
+        try:
+            constraint.validate(model, instance, exclude=exclude)
+        except ModelValidationError as error:
+            for field in getattr(constraint, "fields", None) or ["__all__"]:
+                errors.setdefault(field, []).extend(error.messages)
+    return errors
+
+
+NOT_ACCEPTED = "This value is not accepted."
+
+
+def _joined(errors: dict[str, list[str]]) -> str:
+    return "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
 
 
 @router.get("", response=page_of(s.ClientOut), openapi_extra=policy(CLIENT_SCOPE))
@@ -86,7 +120,7 @@ def create_client(request, payload: s.ClientCreate):
         raise HttpError(403, "Only sellers and the portfolio team create clients.")
     client = Client(**payload.dict())
     client.document = "".join(ch for ch in client.document if ch.isalnum()).upper()
-    check_model(client, exclude=["seller"])
+    check_model(client, user=user, exclude=["seller"])
     return Status(201, do_create_client(client, seller=seller, by=user, via="api"))
 
 
@@ -107,7 +141,7 @@ def update_client(request, payload: s.ClientUpdate, client_id: int = Path(..., g
         if value is None and field not in {"created_date", "potential"}:
             raise HttpError(422, f"{field}: may not be null.")
         setattr(client, field, value)
-    check_model(client)
+    check_model(client, user=request.user)
     try:
         return do_edit_client(client, changes, version=version, by=request.user, via="api")
     except StaleVersion as stale:
@@ -151,7 +185,7 @@ def get_contact(request, contact_id: int = Path(..., ge=1, le=MAX_ID)):
 def create_contact(request, payload: s.ContactCreate):
     client = get_or_404(clients_visible_to(request.user), payload.client_id)
     contact = Contact(**{**payload.dict(), "client_id": client.pk})
-    check_model(contact)
+    check_model(contact, user=request.user)
     return Status(201, do_create_contact(contact, by=request.user))
 
 
@@ -163,5 +197,5 @@ def update_contact(request, payload: s.ContactUpdate, contact_id: int = Path(...
         if value is None and field != "consent_at":
             raise HttpError(422, f"{field}: may not be null.")
         setattr(contact, field, value)
-    check_model(contact)
+    check_model(contact, user=request.user)
     return do_update_contact(contact, list(changes), by=request.user)
