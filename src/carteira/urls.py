@@ -51,6 +51,7 @@ urlpatterns = [
     path("health/", web_views.health, name="health"),
     path("privacy/", include("carteira.privacy.urls")),
     path("exports/", include("carteira.exports.urls")),
+    path("campo/", include("carteira.field.urls")),
 ]
 handler403 = "carteira.accounts.errors.permission_denied"
 handler404 = "carteira.accounts.errors.page_not_found"

@@ -146,6 +146,20 @@ CASES = {
     ("POST", "/receivables/bulk"): Refused(  # loading titles is for managers and the center
         lambda o, s: ("/receivables/bulk", {"receivables": [NEW_TITLE]}), 403
     ),
+    # The phone app's sync takes the browser session only: a token is not a phone (its
+    # scope is tested in tests/field/test_sync_api.py).
+    ("GET", "/field/download"): Refused(lambda o, s: ("/field/download", None), 401),
+    ("POST", "/field/sync"): Refused(
+        lambda o, s: (
+            "/field/sync",
+            {
+                "operations": [
+                    {"key": "k" * 36, "kind": "outcome", "client": o.client.pk, "data": {}}
+                ]
+            },
+        ),
+        401,
+    ),
     ("GET", "/webhooks"): Listed("/webhooks", own_webhooks_only),
     ("POST", "/webhooks"): Refused(
         lambda o, s: ("/webhooks", {"url": "http://169.254.169.254/", "events": ["task.created"]}),

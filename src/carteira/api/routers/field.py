@@ -1,0 +1,71 @@
+"""The seller's phone app (carteira.field): download the own portfolio since a cursor,
+send the offline queue. Session only (the app runs in the browser that logged in; no
+tokens): a logged-out or deactivated user gets 401, a user who is not an active seller
+403, and the phone wipes what it holds on either (docs/adr/0023-offline-sync.md)."""
+
+from typing import Any
+
+from ninja import Field, Schema
+from ninja.errors import HttpError
+
+from carteira.api.auth import ActiveSessionAuth
+from carteira.api.policy import CLIENT_SCOPE, Router, policy
+from carteira.field import selectors
+from carteira.field.services import do_apply_operation, do_new_cursor
+
+router = Router(tags=["field"], auth=ActiveSessionAuth())
+MAX_OPERATIONS = 200
+
+
+def _seller(request):
+    seller = selectors.field_seller(request.user)
+    if seller is None:
+        raise HttpError(403, "The field app is for active sellers.")
+    return seller
+
+
+@router.get("/download", openapi_extra=policy(CLIENT_SCOPE))
+def download(request, cursor: str = ""):
+    """The seller's own client cards, the week's agenda and the outcome reasons; with
+    ``cursor`` (from the previous download) only what changed and what was removed."""
+    seller = _seller(request)
+    parts = selectors.download_parts(request.user, seller)
+    held = selectors.held_digests(request.user, cursor)
+    changed, removed = selectors.changed_since(parts, held or {})
+    token, synced_at = do_new_cursor(request.user, parts)
+    return {
+        "cursor": token,
+        "full": held is None,
+        "synced_at": synced_at.isoformat(),
+        "changed": changed,
+        "removed": removed,
+    }
+
+
+class OperationIn(Schema):
+    key: str = Field(..., min_length=8, max_length=64)
+    kind: str = Field(..., max_length=16)
+    client: int = Field(..., ge=1, le=2**53)
+    task: int | None = Field(None, ge=1, le=2**53)
+    client_version: int | None = None
+    data: dict[str, Any] = {}
+
+
+class SyncIn(Schema):
+    operations: list[OperationIn] = Field(..., max_length=MAX_OPERATIONS)
+
+
+@router.post("/sync", openapi_extra=policy(CLIENT_SCOPE))
+def sync(request, payload: SyncIn):
+    """Apply the queue in order, each once: its answer (applied, applied with a
+    conflict, refused) and why. A key sent again gets the first answer back."""
+    _seller(request)
+    results = []
+    for op in payload.operations:
+        applied, replayed = do_apply_operation(request.user, op.dict())
+        results.append({
+            "key": applied.key, "result": applied.result, "code": applied.code,
+            "message": applied.message, "errors": applied.errors, "created": applied.created,
+            "replayed": replayed,
+        })  # fmt: skip
+    return {"results": results}
