@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS ?= never
 export CARTEIRA_HOME ?= $(CURDIR)/var
 
-.PHONY: help install demo test test-fast lint typecheck fmt bench messages vendor clean
+.PHONY: help install demo test test-fast lint typecheck fmt bench messages vendor clean cluster-test
 
 help:
 	@echo "make demo     set everything up, load the demo data and serve http://127.0.0.1:8000"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-fast the inner loop: core + SQLite, no browser, no PostgreSQL, no slow tests"
 	@echo "make install  create .venv and install the locked dependencies"
 	@echo "make bench    run the benchmarks (figures in docs/benchmarks.md)"
+	@echo "make cluster-test  primary + replica, 2 app processes behind HAProxy, 2 workers (docs/deploy.md)"
 	@echo "make lint     ruff, mypy, import contracts, migrations check"
 
 install:
@@ -39,6 +40,10 @@ test: lint
 # Not a substitute for `make test`: PostgreSQL, the browser and large data still run there (and in CI).
 test-fast: install
 	env -u CARTEIRA_HOME $(BIN)/python -m pytest -m "not browser and not postgres and not slow" -q -p no:cacheprovider --durations=10
+
+# A local cluster on loopback (PostgreSQL 15 primary + replica, HAProxy): docs/deploy.md.
+cluster-test: install
+	env -u CARTEIRA_HOME $(BIN)/python -m pytest tests/cluster -m cluster -q -p no:cacheprovider --durations=3
 
 typecheck: install
 	$(BIN)/mypy

@@ -110,7 +110,7 @@ TEMPLATES = [
 ]
 
 # The primary (pooled with CARTEIRA_DB_POOL_MAX) and, with DATABASE_REPLICA_URL, a
-# streaming replica for lag-tolerant reads (docs/deploy.md, ADR 21).
+# streaming replica for lag-tolerant reads (docs/deploy.md, ADR 22).
 DATABASES = cluster_config.databases(os.environ.get("DATABASE_URL"), HOME)
 DATABASE_ROUTERS = ["carteira.cluster.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

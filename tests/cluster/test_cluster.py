@@ -123,19 +123,22 @@ def login_without_writing(cluster) -> requests.Session:
 
 def test_a_worker_killed_mid_task_leaves_the_task_to_another(cluster):
     task_id, name = enqueue_probe(cluster, seconds=4)
-    _, worker_ids = wait_until(
-        lambda: (row := task_row(cluster, task_id))[0] == "RUNNING" and row,
-        timeout=20, what="a worker to take the task",
+    starts_file = cluster.root / "shared-media" / "probe" / f"{name}.starts"
+    # Mid-task: the task has started its work (it notes its process in the shared folder).
+    victim_pid = int(
+        wait_until(lambda: starts_file.exists() and starts_file.read_text().split(),
+                   timeout=30, what="a worker to start the task")[0]
     )  # fmt: skip
-    victim_pid = int(worker_ids[-1].split(":")[1])
     assert victim_pid in {worker.pid for worker in cluster.workers}
+    assert task_row(cluster, task_id)[0] == "RUNNING"
     os.kill(victim_pid, signal.SIGKILL)
 
     wait_until(lambda: task_row(cluster, task_id)[0] == "SUCCESSFUL", timeout=40,
                what="another worker to finish the task")  # fmt: skip
     _, worker_ids = task_row(cluster, task_id)
-    starts = (cluster.root / "shared-media" / "probe" / f"{name}.starts").read_text().split()
-    assert len(worker_ids) == 2 and worker_ids[0] != worker_ids[1]
+    starts = starts_file.read_text().split()
+    assert len(worker_ids) == 2 and worker_ids[0].split(":")[1] == str(victim_pid)
+    assert worker_ids[1] != worker_ids[0]
     assert len(starts) == 2 and starts[0] == str(victim_pid) and starts[1] != starts[0]
 
 
@@ -153,7 +156,7 @@ def test_with_the_replica_stopped_reads_fall_back_to_the_primary(cluster, direct
 def test_a_restarted_primary_is_used_again_without_restarting_the_app(cluster, director):
     app_pids = [app.pid for app in cluster.apps]
     cluster.primary.stop("fast")
-    down = director.get(f"{cluster.base_url}/account/preferences/", timeout=10)
+    down = director.get(f"{cluster.base_url}/account/preferences/", timeout=30)
     cluster.primary.start()
 
     wait_until(lambda: director.get(f"{cluster.base_url}/account/preferences/",

@@ -41,7 +41,9 @@ def with_pool(config: dict, *, max_size: int) -> dict:
     pool = {
         "min_size": 1,
         "max_size": max_size,
-        "timeout": float(os.environ.get("CARTEIRA_DB_POOL_TIMEOUT", "10")),
+        # A pool of at least the process's threads always has a connection to give: a
+        # long wait means the primary is down, and the request should answer 503 soon.
+        "timeout": float(os.environ.get("CARTEIRA_DB_POOL_TIMEOUT", "3")),
         "check": ConnectionPool.check_connection,
     }
     options = {**config.get("OPTIONS", {}), "pool": pool}

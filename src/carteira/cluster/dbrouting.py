@@ -1,5 +1,5 @@
 """The database router: lag-tolerant reads on the streaming replica, everything else on
-the primary (ADR 21).
+the primary (ADR 22).
 
 Reads go to the replica only inside ``replica_reads()`` (the middleware opens it for the
 routes in ``CARTEIRA_REPLICA_ROUTES``), and only when the replica answers, is no further

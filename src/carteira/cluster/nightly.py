@@ -1,5 +1,5 @@
 """The nightly jobs as scheduled tasks, run once per company per day however many worker
-hosts schedule them (ADR 21). Every worker checks, every few seconds, whether today's
+hosts schedule them (ADR 22). Every worker checks, every few seconds, whether today's
 jobs are due (``CARTEIRA_NIGHTLY_AT``, the company's time zone) and enqueues each chain
 under an id derived from its name and date: the task queue's primary key is the claim, so
 a second host's insert fails and the chain runs once. ``carteira manage nightly`` does the

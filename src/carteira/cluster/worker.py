@@ -1,4 +1,4 @@
-"""The task worker on many hosts (ADR 21): django_tasks_db claims a task with
+"""The task worker on many hosts (ADR 22): django_tasks_db claims a task with
 SELECT … FOR UPDATE SKIP LOCKED, so two workers never take the same one; what it lacks is
 a way back for a task whose worker died while running it. Here each worker holds a
 PostgreSQL advisory lock named after its id for as long as it lives (the server drops it
@@ -165,7 +165,8 @@ class ClusterWorker(Worker):
         try:
             self.liveness.hold()
             do_requeue_orphans()
-            nightly.do_schedule_due()
+            if not self.batch:  # `--batch` drains the queue; only a standing worker schedules
+                nightly.do_schedule_due()
         except Exception:  # the database is restarting: the next tick tries again
             logger.exception("worker chores failed")
         finally:
