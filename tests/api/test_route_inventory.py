@@ -2,6 +2,7 @@
 seller Bruno's objects: 404 (never 403) and not one row changed, or, for lists and
 reports, only Ana's clients. A new operation without a case here fails this file."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ import pytest
 from carteira.api.api import operations
 from carteira.api.models import WebhookSubscription
 from carteira.api.policy import POLICIES
+from carteira.complaints.models import Complaint
 from tests.api.conftest import checksum
 
 
@@ -71,6 +73,15 @@ def value_of_ana(data, mine):
 
 def rules_readable(data, mine):
     assert data["number"] == 1
+
+
+def complaint_measures_of_ana(data, mine):
+    assert data["total"]["clients"] == len(mine)
+
+
+def complaint_of(client) -> int:
+    return Complaint.objects.create(client=client, seller=client.seller, category="Atendimento",
+                                    opened_on=dt.date(2026, 5, 1)).pk  # fmt: skip
 
 
 NEW_ORDER = {
@@ -140,6 +151,20 @@ CASES = {
     ("GET", "/reports/matrix"): Listed("/reports/matrix?as_of=2026-06-30&by=seller", matrix_of_ana),
     ("GET", "/receivables"): Listed("/receivables?as_of=2026-06-30", receivables_of_ana),
     ("GET", "/value"): Listed("/value?as_of=2026-06-30", value_of_ana),
+    ("GET", "/complaints"): Listed("/complaints", only_clients),
+    ("GET", "/complaints/measures"): Listed("/complaints/measures", complaint_measures_of_ana),
+    ("POST", "/complaints"): Refused(
+        lambda o, s: (
+            "/complaints",
+            {"client_id": o.client.pk, "category": "Atendimento", "description": "Intruso"},
+        )
+    ),
+    ("POST", "/complaints/{complaint_id}/steps"): Refused(
+        lambda o, s: (
+            f"/complaints/{complaint_of(o.client)}/steps",
+            {"step": "acknowledge", "apology": "x", "promise": "y"},
+        )
+    ),
     ("GET", "/receivables/clients/{client_id}"): Refused(
         lambda o, s: (f"/receivables/clients/{o.client.pk}", None)
     ),

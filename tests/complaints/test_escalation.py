@@ -47,12 +47,17 @@ def test_a_breach_escalates_to_the_manager_by_email_and_to_her_agenda(
 
 
 @pytest.mark.django_db
-def test_an_a_clients_breach_goes_to_the_director(portfolio, seller_ana, manager_sul, director,
-                                                  smtp):  # fmt: skip
+def test_an_a_clients_breach_goes_to_the_director_and_the_manager_is_told(
+    portfolio, seller_ana, manager_sul, director, smtp
+):
     reading(portfolio["A1"], "A")
-    open_for(seller_ana.user, portfolio["A1"])
+    complaint = open_for(seller_ana.user, portfolio["A1"])
     do_watch_sla(now=at(3, 11))
-    assert [rcpt for rcpt, _m in smtp.messages] == [["diretor@exemplo.com.br"]]
+    assert sorted(rcpt for rcpt, _m in smtp.messages) == [
+        ["diretor@exemplo.com.br"], ["marta@exemplo.com.br"]
+    ]  # fmt: skip
+    task = Task.objects.get(plan_key=f"complaint-escalation:{complaint.pk}")
+    assert task.assignee_user == director
 
 
 @pytest.mark.django_db

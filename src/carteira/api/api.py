@@ -12,6 +12,7 @@ from ninja.openapi.docs import DocsBase
 from carteira.api.auth import ActiveSessionAuth, CallerRateThrottle, TokenAuth
 from carteira.api.query import make_strict
 from carteira.api.routers import activity, clients, orders, organization, portfolio, webhooks
+from carteira.api.routers import complaints as complaints_router
 from carteira.api.routers import credit as credit_router
 from carteira.api.routers import field as field_router
 from carteira.api.routers import value as value_router
@@ -67,6 +68,7 @@ api.add_router("/reports", portfolio.reports)
 api.add_router("/webhooks", webhooks.router)
 api.add_router("/value", value_router.router)
 api.add_router("/receivables", credit_router.router)
+api.add_router("/complaints", complaints_router.router)
 api.add_router("/field", field_router.router)
 
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "carteira.complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from carteira.complaints.report import COMPLAINTS
+        from carteira.portfolio import hooks
+
+        hooks.register_report("complaints", COMPLAINTS)

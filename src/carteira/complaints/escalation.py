@@ -46,14 +46,27 @@ def abc_classes(client_ids: list[int]) -> dict[int, str]:
     return dict(rows.values_list("client_id", "abc"))
 
 
+def _manager(complaint: Complaint) -> User | None:
+    seller = complaint.seller or complaint.client.seller
+    manager = seller.team.manager if seller and seller.team_id else None
+    return manager if manager is not None and manager.is_active else None
+
+
 def escalation_target(complaint: Complaint, abc: str) -> User | None:
     """An A client's breach goes to the director; the others to the seller's manager (the
     director when the team has none)."""
-    seller = complaint.seller or complaint.client.seller
-    manager = seller.team.manager if seller and seller.team_id else None
-    if abc == "A" or manager is None or not manager.is_active:
+    manager = _manager(complaint)
+    if abc == "A" or manager is None:
         return _director() or manager
     return manager
+
+
+def _told(complaint: Complaint, target: User | None) -> list[User]:
+    """Who is e-mailed about a breach: the one it is escalated to, and the manager too
+    when it went over their head (an A client's, as the action plan tells the manager)."""
+    people = [target, _manager(complaint)]
+    unique = {person.pk: person for person in people if person is not None and person.email}
+    return list(unique.values())
 
 
 def _link(complaint: Complaint) -> str:
@@ -82,8 +95,8 @@ def do_watch_sla(now: dt.datetime | None = None) -> Watch:
             target = escalation_target(complaint, classes.get(complaint.client_id, ""))
             _escalate(complaint, target, now)
             escalated += 1
-            if target is not None and target.email:
-                messages.append(_mail("complaints/email/breach.txt", complaint, target, clock))
+            messages += [_mail("complaints/email/breach.txt", complaint, person, clock)
+                         for person in _told(complaint, target)]  # fmt: skip
         elif clock.state == "warning" and complaint.warned_at is None:
             Complaint.objects.filter(pk=complaint.pk).update(warned_at=now)
             warned += 1

@@ -197,8 +197,6 @@ def field_week(user: User, seller: Seller, *, today: dt.date) -> dict:
     """The week of the seller's next working day, as the agenda page plans it: each
     day's visits in route order with their arrival, the ones the route could not take,
     and the calls."""
-    if Seller.objects.filter(pk=seller.pk).filter(stale_sellers(today)).exists():
-        do_schedule(today=today, seller_ids=[seller.pk])  # as the agenda page does
     start = working_time(seller, today=today).calendar.next_working_day(today) or today
     monday = monday_of(start)
     week = seller_week(
@@ -235,6 +233,10 @@ def digest(value) -> str:
 def download_parts(user: User, seller: Seller) -> dict[str, object]:
     """Every part the phone holds, by key: ``client:<id>`` cards, the week, the reasons."""
     today = timezone.localdate()
+    # Yesterday's undone tasks move on, as the agenda page does; before the cards are
+    # read, so their planned days are the plan's.
+    if Seller.objects.filter(pk=seller.pk).filter(stale_sellers(today)).exists():
+        do_schedule(today=today, seller_ids=[seller.pk])
     parts: dict[str, object] = {
         f"client:{c['id']}": c for c in client_cards(user, seller, today=today)
     }

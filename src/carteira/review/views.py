@@ -9,6 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
+from carteira.clients.access import clients_visible_to
+from carteira.complaints.access import complaints_visible_to
+from carteira.complaints.measures import complaint_measures
 from carteira.goals.periods import parse_period
 from carteira.review import selectors, services
 from carteira.review.access import can_decide, check_can_decide
@@ -31,6 +34,13 @@ def _context(request, period) -> dict:
     data["charts"] = review_charts(data)
     data["summary"] = review_summary(data)
     data["can_decide"] = can_decide(request.user)
+    data["complaints"] = complaint_measures(
+        complaints_visible_to(request.user),
+        clients_visible_to(request.user),
+        start=period.start,
+        end=period.end,
+        by="category",
+    )
     return data
 
 

@@ -3,8 +3,12 @@ send the offline queue. Session only (the app runs in the browser that logged in
 tokens): a logged-out or deactivated user gets 401, a user who is not an active seller
 403, and the phone wipes what it holds on either (docs/adr/0023-offline-sync.md)."""
 
+import gzip
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from ninja import Field, Schema
 from ninja.errors import HttpError
 
@@ -33,13 +37,28 @@ def download(request, cursor: str = ""):
     held = selectors.held_digests(request.user, cursor)
     changed, removed = selectors.changed_since(parts, held or {})
     token, synced_at = do_new_cursor(request.user, parts)
-    return {
+    body = {
         "cursor": token,
         "full": held is None,
         "synced_at": synced_at.isoformat(),
         "changed": changed,
         "removed": removed,
     }
+    return compressed(request, body)
+
+
+def compressed(request, body: dict) -> HttpResponse:
+    """The JSON, gzip-compressed when the phone accepts it: the first download of a
+    250-client portfolio is ~190 KB as text, ~11–40 KB compressed (no secret of anyone
+    else and no attacker-chosen text is reflected in it, so compression leaks nothing)."""
+    content = json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+    response = HttpResponse(content_type="application/json")
+    response["Vary"] = "Accept-Encoding, Cookie"
+    if "gzip" in request.headers.get("Accept-Encoding", "") and len(content) > 1024:
+        content = gzip.compress(content, mtime=0)
+        response["Content-Encoding"] = "gzip"
+    response.content = content
+    return response
 
 
 class OperationIn(Schema):
