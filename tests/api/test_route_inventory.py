@@ -12,6 +12,8 @@ from carteira.api.api import operations
 from carteira.api.models import WebhookSubscription
 from carteira.api.policy import POLICIES
 from carteira.complaints.models import Complaint
+from carteira.leads.models import Lead
+from carteira.organization.models import Seller
 from tests.api.conftest import checksum
 
 
@@ -82,6 +84,23 @@ def complaint_measures_of_ana(data, mine):
 def complaint_of(client) -> int:
     return Complaint.objects.create(client=client, seller=client.seller, category="Atendimento",
                                     opened_on=dt.date(2026, 5, 1)).pk  # fmt: skip
+
+
+def lead_of(client) -> int:
+    return Lead.objects.create(name=f"Lead {client.external_id}", seller=client.seller,
+                               source="list", created_date=dt.date(2026, 5, 1)).pk  # fmt: skip
+
+
+def leads_of_ana(data, mine):
+    assert all(row["seller_id"] == data_seller("ana") for row in data["results"])
+
+
+def data_seller(username: str) -> int:
+    return Seller.objects.get(user__username=username).pk
+
+
+def funnel_without_company_spend(data, mine):
+    assert (data["acquisition"]["spend"], data["acquisition"]["ltv"]) == (0, None)
 
 
 NEW_ORDER = {
@@ -191,6 +210,18 @@ CASES = {
         422,
     ),
     ("DELETE", "/webhooks/{webhook_id}"): Refused(lambda o, s: (f"/webhooks/{o.webhook.pk}", None)),
+    ("GET", "/leads"): Listed("/leads", leads_of_ana),
+    ("GET", "/leads/funnel"): Listed("/leads/funnel", funnel_without_company_spend),
+    ("GET", "/leads/{lead_id}"): Refused(lambda o, s: (f"/leads/{lead_of(o.client)}", None)),
+    ("PATCH", "/leads/{lead_id}"): Refused(
+        lambda o, s: (f"/leads/{lead_of(o.client)}", {"name": "Tomado"})
+    ),
+    ("POST", "/leads/{lead_id}/move"): Refused(
+        lambda o, s: (f"/leads/{lead_of(o.client)}/move", {"stage": "contacted"})
+    ),
+    ("POST", "/leads"): Refused(  # giving a lead to another team's seller
+        lambda o, s: ("/leads", {"name": "Intruso", "seller_id": o.client.seller_id}), 422
+    ),
     ("GET", "/webhooks/{webhook_id}/deliveries"): Refused(
         lambda o, s: (f"/webhooks/{o.webhook.pk}/deliveries", None)
     ),

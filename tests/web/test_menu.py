@@ -37,7 +37,7 @@ def test_every_link_in_a_persons_menu_opens_for_them(request, persona, portfolio
 def test_a_sellers_menu_is_their_days_work_and_the_managers_has_the_groups(seller_ana, manager_sul):
     _, seller_links = _menu_links(seller_ana.user)
     assert seller_links == [
-        "/portfolio/", "/clients/", "/agenda/", "/review/",
+        "/portfolio/", "/clients/", "/agenda/", "/campo/", "/review/",
         "/goals/performance/", "/territory/map/", "/data-quality/", "/api/tokens/",
     ]  # fmt: skip
     browser = Client()

@@ -15,6 +15,7 @@ from carteira.api.routers import activity, clients, orders, organization, portfo
 from carteira.api.routers import complaints as complaints_router
 from carteira.api.routers import credit as credit_router
 from carteira.api.routers import field as field_router
+from carteira.api.routers import leads as leads_router
 from carteira.api.routers import value as value_router
 from carteira.audit.services import do_record
 
@@ -70,6 +71,7 @@ api.add_router("/value", value_router.router)
 api.add_router("/receivables", credit_router.router)
 api.add_router("/complaints", complaints_router.router)
 api.add_router("/field", field_router.router)
+api.add_router("/leads", leads_router.router)
 
 
 def operations():

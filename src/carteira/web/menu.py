@@ -59,6 +59,7 @@ MENU: tuple[Group, ...] = (
         Entry("clients:list", _("Clients"), "clients"),
         Entry("agenda:mine", _("Agenda"), "agenda",
               roles(Role.SELLER, Role.MANAGER, Role.DIRECTOR)),
+        Entry("field:app", _("Field app"), "field", roles(Role.SELLER)),
         Entry("review:page", _("Review"), "review"),
     )),
     Group(_("Manage"), (
@@ -67,6 +68,7 @@ MENU: tuple[Group, ...] = (
         Entry("goals:grid", _("Goals"), "goals", management),
         Entry("goals:performance", _("Performance"), "goals", not_management),
         Entry("territory:map", _("Map"), "map"),
+        Entry("field:team", _("Field visits"), "field_team", management),
     )),
     Group(_("Grow"), (
         Entry("value:valuation", _("Value"), "value", management),
