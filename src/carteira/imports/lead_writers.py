@@ -18,6 +18,7 @@ from carteira.imports.upsert import (
     row_error,
     today,
 )
+from carteira.leads.icp import current_profile
 from carteira.leads.imports import SIZES, duplicate_owners
 from carteira.leads.models import AcquisitionSpend, Lead
 from carteira.leads.services import do_create_lead, do_move_lead, do_update_lead
@@ -52,6 +53,7 @@ class LeadsWriter(Writer):
         super().__init__(**kwargs)
         self.stages, self.sources = stage_lookup(), source_lookup()
         self.first_stage = funnel_stages()[0].key
+        self.profile = current_profile()  # once per file: the ICP of every new lead
 
     def apply(self, records):
         outcome = Outcome()
@@ -139,7 +141,7 @@ class LeadsWriter(Writer):
             values.setdefault("source", "list")
             values.setdefault("created_date", today())
             lead = Lead(external_id=row.key, **values)
-            do_create_lead(lead, by=self.actor, via="import", on=today())
+            do_create_lead(lead, by=self.actor, via="import", on=today(), profile=self.profile)
         for pk, values in changed:
             lead = Lead.objects.get(pk=pk)
             stage = values.pop("stage", None)

@@ -7,7 +7,10 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads and acquisition")
 
     def ready(self) -> None:
+        from carteira.audit.events import happened
+        from carteira.leads import icp
         from carteira.leads.report import FUNNEL
         from carteira.portfolio import hooks
 
         hooks.register_report("funnel", FUNNEL)
+        happened.connect(icp.event_happened, dispatch_uid="leads-icp-official-reading")

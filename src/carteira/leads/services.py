@@ -14,6 +14,7 @@ from carteira.accounts.models import User
 from carteira.audit.services import do_record
 from carteira.clients.models import Client
 from carteira.clients.services import do_create_client
+from carteira.leads.icp import Profile, current_profile
 from carteira.leads.models import Lead, LossReason, StageChange
 from carteira.leads.stages import closing_keys, stage_keys
 from carteira_core.demo.geo import municipalities
@@ -58,8 +59,16 @@ def _entered(lead: Lead, stage: str, *, previous: str, on: dt.date, by: User | N
 
 
 @transaction.atomic
-def do_create_lead(lead: Lead, *, by: User | None, via: str, on: dt.date | None = None) -> Lead:
-    """Save a new lead (fields already validated); its history starts at its stage."""
+def do_create_lead(
+    lead: Lead,
+    *,
+    by: User | None,
+    via: str,
+    on: dt.date | None = None,
+    profile: Profile | None = None,
+) -> Lead:
+    """Save a new lead (fields already validated); its history starts at its stage, its
+    ICP score is read against ``profile`` (default: the latest official reading's)."""
     on = on or timezone.localdate()
     lead.document = normalised_document(lead.document)
     lead.state = lead.state.upper()
@@ -68,6 +77,9 @@ def do_create_lead(lead: Lead, *, by: User | None, via: str, on: dt.date | None 
     lead.created_date = lead.created_date or on
     lead.stage_since = on
     place(lead)
+    profile = profile or current_profile()
+    if profile is not None:
+        profile.score(lead)
     lead.save()
     _entered(lead, lead.stage, previous="", on=on, by=by)
     do_record("lead.created", actor=by, obj=lead, via=via)
@@ -84,6 +96,9 @@ def do_update_lead(lead: Lead, fields: list[str], *, by: User | None) -> Lead:
         lead.latitude = lead.longitude = None
         place(lead)
         fields = [*fields, "latitude", "longitude"]
+    if {"city", "state", "segment"} & set(fields) and (profile := current_profile()):
+        profile.score(lead)
+        fields = [*fields, "icp_score", "icp_factors"]
     if fields:
         with transaction.atomic():
             lead.save(update_fields=sorted(set(fields)))
