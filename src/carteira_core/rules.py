@@ -135,7 +135,9 @@ class CreditRules:
     of the overdue buckets 1–30, 31–60, 61–90 and 91–180 (the last one is "over 180");
     ``provision_rates`` are the share of the open balance provisioned in each of the six
     buckets, current first. ``collection_after_days``: a client with an instalment more
-    than this many days past due gets a collection task and an alert when it buys."""
+    than this many days past due gets a collection task and an alert when it buys.
+    ``suggested_limit_months``: the suggested credit limit covers this many months of the
+    client's average purchases (``carteira_core.credit.limit``)."""
 
     bucket_days: tuple[int, ...] = (30, 60, 90, 180)
     provision_rates: tuple[Decimal, ...] = (
@@ -147,6 +149,7 @@ class CreditRules:
         Decimal("1"),
     )
     collection_after_days: int = 30
+    suggested_limit_months: int = 2
 
     def __post_init__(self) -> None:
         _check_credit(self)
@@ -268,6 +271,7 @@ def _check_credit(rules: CreditRules) -> None:
     if any(low > high for low, high in itertools.pairwise(exact)):
         raise RulesError("not_non_decreasing", key="credit.provision_rates")
     _positive_int("credit", "collection_after_days", rules.collection_after_days)
+    _positive_int("credit", "suggested_limit_months", rules.suggested_limit_months)
     object.__setattr__(rules, "bucket_days", tuple(bounds))
     object.__setattr__(rules, "provision_rates", exact)
 

@@ -35,6 +35,7 @@ def test_the_block_shows_open_overdue_buckets_limit_use_and_the_score(
         "Crédito Em aberto R$ 1.500,00 (3 parcelas)"
         " Em atraso R$ 500,00 (a mais antiga com 76 dias de atraso)"
         " Limite de crédito R$ 1.000,00 · 150% usado acima do limite (revisto em 02/05/2026)"
+        " Limite sugerido Sem compras nos últimos 12 meses: nada em que basear um limite."
         " Pagamentos Atenção 2 de 5 parcelas pagas com atraso nos últimos 12 meses (40%),"
         " em média 46 dias de atraso; maior atraso 76 dias; poucas parcelas para ver uma"
         " tendência. Provisão R$ 37,00"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.clients import selectors
@@ -85,6 +86,7 @@ def client_detail(request, client_id: int):
     client = access_client(request.user, client_id, shaped=client360.page_row)
     do_record("client.viewed", actor=request.user, obj=client)
     context = client360.page_context(client, today=timezone.localdate())
+    context["can_set_limit"] = MANAGEMENT.held_by(request.user)
     if context["credit"]["count"]:  # receivables: their aging, limit and score
         context["credit_block"] = client_credit_block(client, today=timezone.localdate())
     context.update(client=client, nav="clients")

@@ -7,7 +7,7 @@ import datetime as dt
 
 from carteira.clients.models import Client
 from carteira.credit.selectors import client_credit
-from carteira.credit.words import GRADES, bucket_names, score_sentence
+from carteira.credit.words import GRADES, bucket_names, score_sentence, suggested_sentence
 from carteira.portfolio.rules_store import current_rules
 
 
@@ -27,4 +27,5 @@ def client_credit_block(client: Client, *, today: dt.date) -> dict:
         "grade_label": GRADES[credit.score.grade],
         "score_sentence": score_sentence(credit.score),
         "collection_after_days": rules.collection_after_days,
+        "suggested_sentence": suggested_sentence(credit.suggested),
     }

@@ -1,13 +1,31 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.models import Client
 
 
+class LimitSource(models.TextChoices):
+    FORM = "form", _("set on the client page")
+    ERP = "erp", _("sent by the ERP")
+    ADMIN = "admin", _("set in the admin")
+
+
 class CreditLimit(models.Model):
+    """The client's credit limit in force, with who set it and when (every change is
+    also a ``CreditLimitChange``: credit.services.do_set_credit_limit)."""
+
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="credit_limit")
     limit = models.DecimalField(_("credit limit"), max_digits=14, decimal_places=2)
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("set by"),
+    )  # fmt: skip
+    set_at = models.DateTimeField(_("set at"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=8, choices=LimitSource.choices, db_default=LimitSource.ADMIN
+    )  # db_default: the demo loader inserts rows in raw SQL
 
     class Meta:
         verbose_name = _("credit limit")
@@ -15,6 +33,30 @@ class CreditLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.limit}"
+
+
+class CreditLimitChange(models.Model):
+    """Append-only history of a client's limit: what it was, what it became, who, when,
+    why. ``limit`` None: the limit was removed."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="limit_changes")
+    previous = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    limit = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    set_at = models.DateTimeField()
+    source = models.CharField(max_length=8, choices=LimitSource.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        verbose_name = _("credit limit change")
+        verbose_name_plural = _("credit limit changes")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.previous} → {self.limit}"
 
 
 class Receivable(models.Model):

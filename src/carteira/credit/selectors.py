@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet, Sum
 
 from carteira.clients.models import Client
-from carteira.credit.models import CreditLimit, Receivable
-from carteira_core.credit import BUCKETS, PaymentScore, aging, open_instalments, payment_score
+from carteira.credit.models import CreditLimit, CreditLimitChange, Receivable
+from carteira.orders.models import Order
+from carteira_core.credit import (
+    BUCKETS,
+    PaymentScore,
+    SuggestedLimit,
+    aging,
+    open_instalments,
+    payment_score,
+    suggested_limit,
+)
 from carteira_core.rules import CreditRules
 
 BY_CHOICES = ("client", "seller", "segment")
@@ -104,17 +113,67 @@ class ClientCredit:
     limit: CreditLimit | None
     score: PaymentScore
     in_collection: bool  # an instalment past due by more than collection_after_days
+    pending_orders: Decimal  # orders not yet invoiced (``pending_orders``)
+    suggested: SuggestedLimit
+    limit_changes: tuple[CreditLimitChange, ...] = ()  # the latest first
+
+    @property
+    def exposure(self) -> Decimal:
+        """Open balance + orders not yet invoiced."""
+        return self.open + self.pending_orders
 
     @property
     def limit_use(self) -> Decimal | None:
-        """Open balance / limit (a fraction; None without a positive limit)."""
+        """Exposure / limit (a fraction; None without a positive limit)."""
         if self.limit is None or self.limit.limit <= 0:
             return None
-        return self.open / self.limit.limit
+        return self.exposure / self.limit.limit
 
     @property
     def over_limit(self) -> bool:
-        return self.limit is not None and self.open > self.limit.limit
+        return self.limit is not None and self.exposure > self.limit.limit
+
+    @property
+    def suggested_amount(self) -> Decimal | None:
+        return None if self.suggested.cents is None else money(self.suggested.cents)
+
+
+def invoiced_through(as_of: dt.date) -> dt.date | None:
+    """The newest issue date of the receivables issued by ``as_of``: the ERP's titles
+    are known up to that day (None before any)."""
+    found = Receivable.objects.filter(issue_date__lte=as_of).aggregate(day=Max("issue_date"))
+    return found["day"]
+
+
+def pending_orders(client_ids, *, as_of: dt.date) -> dict[int, Decimal]:
+    """Client id → its orders not yet invoiced at ``as_of``: valid orders dated after
+    ``invoiced_through(as_of)`` and by ``as_of`` (orders carry no invoice of their own;
+    an order on or before the last invoicing day is taken as invoiced, so it is in the
+    receivables). Nothing without receivables."""
+    through = invoiced_through(as_of)
+    if through is None:
+        return {}
+    rows = (
+        Order.objects.filter(
+            client_id__in=client_ids,
+            status=Order.Status.VALID,
+            date__gt=through,
+            date__lte=as_of,
+        )
+        .values("client_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["client_id"]: row["total"] for row in rows if row["total"]}
+
+
+def yearly_revenue(client: Client, *, as_of: dt.date) -> Decimal:
+    """Net revenue of the client's valid orders in ``as_of − 365 < date ≤ as_of``
+    (docs/portfolio-rules.md, "Orders that count")."""
+    start = as_of - dt.timedelta(days=365)
+    found = Order.objects.filter(
+        client=client, status=Order.Status.VALID, date__gt=start, date__lte=as_of
+    ).aggregate(total=Sum("amount"))
+    return found["total"] or Decimal(0)
 
 
 def client_credit(client: Client, *, as_of: dt.date, rules: CreditRules) -> ClientCredit:
@@ -124,6 +183,8 @@ def client_credit(client: Client, *, as_of: dt.date, rules: CreditRules) -> Clie
     overdue = rows.filter(pl.col("days_past_due") > 0)
     figures = aging(frame, as_of, rules).row(0, named=True)
     worst = overdue["days_past_due"].max() if overdue.height else None
+    score = payment_score(frame, as_of)
+    revenue = cents(yearly_revenue(client, as_of=as_of)) or 0
     return ClientCredit(
         as_of=as_of,
         open=money(figures["open"]),
@@ -133,9 +194,12 @@ def client_credit(client: Client, *, as_of: dt.date, rules: CreditRules) -> Clie
         open_count=rows.height,
         overdue_count=overdue.height,
         most_days_past_due=None if worst is None else int(worst),  # type: ignore[arg-type]
-        limit=CreditLimit.objects.filter(client=client).first(),
-        score=payment_score(frame, as_of),
+        limit=CreditLimit.objects.filter(client=client).select_related("set_by").first(),
+        score=score,
         in_collection=worst is not None and int(worst) > rules.collection_after_days,  # type: ignore[arg-type]
+        pending_orders=pending_orders([client.pk], as_of=as_of).get(client.pk, Decimal(0)),
+        suggested=suggested_limit(revenue, score.grade, months=rules.suggested_limit_months),
+        limit_changes=tuple(client.limit_changes.select_related("set_by")[:5]),
     )
 
 

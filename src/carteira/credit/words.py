@@ -4,12 +4,13 @@ payment-history score in a sentence (the core's ``PaymentScore.explain`` is Engl
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from carteira.web.formats import percent
-from carteira_core.credit import PaymentScore
+from carteira.web.formats import money, percent
+from carteira_core.credit import PaymentScore, SuggestedLimit
 from carteira_core.rules import CreditRules
 
 GRADES = {
@@ -55,3 +56,28 @@ def score_sentence(score: PaymentScore) -> str:
             "longest": score.longest_delay,
         }
     return f"{text}; {TRENDS[score.trend]}."
+
+
+def suggested_sentence(suggested: SuggestedLimit) -> str:
+    """How the suggested limit was reached, or why there is none."""
+    if suggested.cents is None:
+        return _("No purchases in the last 12 months: nothing to base a limit on.")
+    if suggested.grade == "risk":
+        return _("Credit risk: no credit sale is suggested (cash or a guarantee).")
+    figures = {
+        "yearly": money(Decimal(suggested.yearly_cents).scaleb(-2)),
+        "monthly": money(Decimal(suggested.monthly_cents).scaleb(-2)),
+        "months": suggested.months,
+        "factor": percent(suggested.factor, 0),
+        "grade": str(GRADES[suggested.grade]).lower(),
+    }
+    return (
+        ngettext(
+            "%(yearly)s bought in the last 12 months (%(monthly)s a month) × %(months)s month"
+            " × %(factor)s (%(grade)s), rounded down to the hundred.",
+            "%(yearly)s bought in the last 12 months (%(monthly)s a month) × %(months)s months"
+            " × %(factor)s (%(grade)s), rounded down to the hundred.",
+            suggested.months,
+        )
+        % figures
+    )

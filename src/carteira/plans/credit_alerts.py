@@ -61,7 +61,8 @@ def do_credit_alerts(orders: Mapping[int, Decimal], *, today: dt.date) -> list[T
             )
         limit = limits.get(client.pk)
         if limit is not None:
-            exposure = client_credit(client, as_of=today, rules=rules).open + orders[client.pk]
+            # The file's orders are written: those not yet invoiced are in the exposure.
+            exposure = client_credit(client, as_of=today, rules=rules).exposure
             if exposure > limit:
                 text = _(
                     "open balance plus the new orders, %(exposure)s, passes the limit %(limit)s"

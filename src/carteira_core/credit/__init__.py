@@ -11,14 +11,17 @@ from carteira_core.credit.aging import (
     open_instalments,
     provision_cents,
 )
+from carteira_core.credit.limit import SuggestedLimit, suggested_limit
 from carteira_core.credit.score import PaymentScore, payment_score
 
 __all__ = [
     "BUCKETS",
     "PaymentScore",
+    "SuggestedLimit",
     "aging",
     "bucket_labels",
     "open_instalments",
     "payment_score",
     "provision_cents",
+    "suggested_limit",
 ]

@@ -4,6 +4,7 @@ receivables --format json``, and one client's credit (issue 20)."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.errors import HttpError
@@ -14,7 +15,9 @@ from carteira.api.bulk_receivables import do_upsert_receivables
 from carteira.api.policy import CLIENT_SCOPE, Router, get_or_404, policy
 from carteira.api.routers.orders import BulkRefused
 from carteira.clients.access import clients_visible_to
+from carteira.credit.models import LimitSource
 from carteira.credit.selectors import BY_CHOICES, aging_report, client_credit
+from carteira.credit.services import do_set_credit_limit
 from carteira.portfolio.rules_store import current_rules
 from carteira_core.credit import BUCKETS
 
@@ -38,8 +41,13 @@ class ClientCreditOut(Schema):
     open_count: int
     overdue_count: int
     most_days_past_due: int | None
+    pending_orders: float
+    exposure: float
     credit_limit: float | None
+    limit_set_at: dt.datetime | None
+    limit_source: str | None
     limit_use: float | None
+    suggested_limit: float | None
     in_collection: bool
     score: dict
 
@@ -57,6 +65,21 @@ class ReceivableIn(s.Input):
 
 class BulkReceivablesIn(s.Input):
     receivables: list[ReceivableIn] = Field(..., min_length=1, max_length=10_000)
+
+
+class LimitIn(s.Input):
+    client_external_id: str = s.text(64, 1)
+    limit: s.MoneyIn | None  # null removes the limit
+
+
+class BulkLimitsIn(s.Input):
+    limits: list[LimitIn] = Field(..., min_length=1, max_length=10_000)
+
+
+class BulkLimitsOut(Schema):
+    received: int
+    changed: int
+    unchanged: int
 
 
 def _as_of(as_of: dt.date | None) -> dt.date:
@@ -102,8 +125,15 @@ def get_client_credit(request, client_id: int, as_of: dt.date | None = None):
         "open_count": credit.open_count,
         "overdue_count": credit.overdue_count,
         "most_days_past_due": credit.most_days_past_due,
+        "pending_orders": float(credit.pending_orders),
+        "exposure": float(credit.exposure),
         "credit_limit": None if credit.limit is None else float(credit.limit.limit),
+        "limit_set_at": None if credit.limit is None else credit.limit.set_at,
+        "limit_source": None if credit.limit is None else credit.limit.source,
         "limit_use": None if credit.limit_use is None else float(credit.limit_use),
+        "suggested_limit": None
+        if credit.suggested_amount is None
+        else float(credit.suggested_amount),
         "in_collection": credit.in_collection,
         "score": {
             "grade": score.grade,
@@ -138,3 +168,40 @@ def bulk_upsert_receivables(request, payload: BulkReceivablesIn):
         "updated": result.updated,
         "unchanged": result.unchanged,
     }
+
+
+@router.post(
+    "/limits",
+    response={200: BulkLimitsOut, 422: s.BulkErrorOut},
+    openapi_extra=policy(MANAGEMENT),
+)
+def bulk_set_limits(request, payload: BulkLimitsIn):
+    """The ERP's credit limits (up to 10,000; null removes one), recorded as sent by the
+    ERP with the caller and the time. Clients by ``external_id``, yours only; an unknown
+    or repeated client → 422 and nothing written."""
+    wanted = [item.client_external_id for item in payload.limits]
+    clients = {c.external_id: c for c in clients_visible_to(request.user).filter(
+        external_id__in=wanted)}  # fmt: skip
+    errors, seen = [], set()
+    for index, (code, item) in enumerate(zip(wanted, payload.limits, strict=True)):
+        if item.limit is not None and item.limit < 0:
+            errors.append({"index": index, "field": "limit",
+                           "message": "The limit cannot be negative."})  # fmt: skip
+        if code not in clients:
+            errors.append({"index": index, "field": "client_external_id",
+                           "message": f"Unknown client '{code}'."})  # fmt: skip
+        elif code in seen:
+            errors.append({"index": index, "field": "client_external_id",
+                           "message": f"Client '{code}' is repeated."})  # fmt: skip
+        seen.add(code)
+    if errors:
+        raise BulkRefused(errors)
+    changed = 0
+    with transaction.atomic():
+        for item in payload.limits:
+            change = do_set_credit_limit(
+                clients[item.client_external_id], limit=item.limit, by=request.user,
+                source=LimitSource.ERP,
+            )  # fmt: skip
+            changed += change is not None
+    return {"received": len(wanted), "changed": changed, "unchanged": len(wanted) - changed}
