@@ -110,6 +110,7 @@ NEW_ORDER = {
     "amount": "10.00",
 }
 
+NEW_LIMIT = {"client_external_id": "A1", "limit": "1.00"}
 NEW_TITLE = {
     "invoice": "NF-1",
     "client_external_id": "B1",
@@ -189,6 +190,9 @@ CASES = {
     ),
     ("POST", "/receivables/bulk"): Refused(  # loading titles is for managers and the center
         lambda o, s: ("/receivables/bulk", {"receivables": [NEW_TITLE]}), 403
+    ),
+    ("POST", "/receivables/limits"): Refused(  # the ERP's limits: managers and the center
+        lambda o, s: ("/receivables/limits", {"limits": [NEW_LIMIT]}), 403
     ),
     # The phone app's sync takes the browser session only: a token is not a phone (its
     # scope is tested in tests/field/test_sync_api.py).
