@@ -68,9 +68,12 @@ MENU: tuple[Group, ...] = (
         Entry("goals:grid", _("Goals"), "goals", management),
         Entry("goals:performance", _("Performance"), "goals", not_management),
         Entry("territory:map", _("Map"), "map"),
+        Entry("complaints:queue", _("Complaints"), "complaints"),
         Entry("field:team", _("Field visits"), "field_team", management),
     )),
     Group(_("Grow"), (
+        Entry("leads:list", _("Leads"), "leads"),
+        Entry("leads:funnel", _("Prospecting funnel"), "funnel", management),
         Entry("value:valuation", _("Value"), "value", management),
         Entry("credit:aging", _("Receivables"), "credit", management),
     )),
