@@ -276,14 +276,31 @@ def test_a_new_version_of_the_app_replaces_the_old_cache(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_deactivated_seller_s_phone_is_wiped_at_the_next_sync(phone, live_server, seller_ana):
-    shops_to_visit(seller_ana)
+def test_a_deactivated_seller_s_phone_loses_the_portfolio_at_the_next_sync(
+    phone, live_server, seller_ana
+):
+    first, _second, _third = shops_to_visit(seller_ana)
     context = phone()
     page = open_app_online(context, live_server.url)
-    databases = "indexedDB.databases().then(d => d.map(x => x.name))"
-    assert page.evaluate(databases) == ["carteira-campo"]
+    count = "(s) => new Promise(r => { const q = indexedDB.open('carteira-campo');"
+    count += " q.onsuccess = () => { const c = q.result.transaction(s).objectStore(s).count();"
+    count += " c.onsuccess = () => { r(c.result); q.result.close(); }; }; })"
+    assert page.evaluate(count, "clients") == 3
+    context.set_offline(True)
+    log_outcome(page, first, reached=True, notes="Visita feita antes de sair")
     seller_ana.user.is_active = False
     seller_ana.user.save()
+    context.set_offline(False)
     page.get_by_role("button", name="Sincronizar").click()
     page.wait_for_selector("text=Sua sessão terminou")
+    assert page.locator("#view article p").nth(1).inner_text() == (
+        "Registros não enviados: 1. Eles ficam neste celular por até 7 dias: "
+        "entre de novo para enviá-los."
+    )
+    assert page.evaluate(count, "clients") == 0
+    assert page.evaluate(count, "queue") == 1
+    assert Interaction.objects.count() == 0
+    page.get_by_role("button", name="Sair e apagar os dados deste celular").click()
+    page.wait_for_url("**/login/**")
+    databases = "indexedDB.databases().then(d => d.map(x => x.name))"
     assert page.evaluate(databases) == []

@@ -85,6 +85,8 @@ def _words() -> dict:
         "conflict": _("Sent, with a conflict"), "refused": _("Refused by the server"),
         "dismiss": _("Dismiss"), "queue_empty": _("Nothing logged on this phone yet."),
         "session_ended": _("Your session ended: this phone's data was erased. Log in again."),
+        "unsent_kept": _("Records not sent yet: %(count)s. They stay on this phone for up "
+                         "to %(days)s days: log in again to send them."),
         "log_in": _("Log in"), "updated": _("A new version of the app was installed."),
         "required_successful": _("Say whether you reached the client."),
         "back": _("Back"), "due": _("due %(date)s"), "planned": _("planned for %(date)s"),

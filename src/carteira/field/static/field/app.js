@@ -88,16 +88,37 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  async function sessionEnded() {
-    await wipe();
+  // How long what was logged but not sent waits for the same seller to log in again
+  // after the session ended (an expired session is not a departure; a deactivated
+  // user cannot log in, and then it goes).
+  const KEEP_UNSENT_DAYS = 7;
+
+  async function sessionEnded(status) {
+    let unsent = 0;
+    if (status === 401 && db) {
+      // The portfolio goes now; the seller's own unsent records wait for the next login.
+      const tx = db.transaction(["clients", "meta", "queue"], "readwrite");
+      await tx.objectStore("clients").clear();
+      for (const key of ["cursor", "synced_at", "week", "reasons", "seller"]) await tx.objectStore("meta").delete(key);
+      await tx.objectStore("meta").put(new Date().toISOString(), "ended_at");
+      for (const item of await tx.objectStore("queue").getAll()) {
+        if (item.state === "pending") unsent += 1;
+        else await tx.objectStore("queue").delete(item.seq);
+      }
+      await tx.done;
+    }
+    if (!unsent) await wipe();
     view.replaceChildren(el("article", {}, el("p", {}, W.session_ended),
+      unsent ? el("p", {}, fill(W.unsent_kept, { count: unsent, days: KEEP_UNSENT_DAYS })) : null,
       el("a", { href: body.dataset.login, role: "button" }, W.log_in)));
     document.getElementById("synced").textContent = W.never;
     document.getElementById("pending").textContent = "";
     document.getElementById("who").textContent = "";
   }
 
-  class Ended extends Error {}
+  class Ended extends Error {
+    constructor(status) { super("HTTP " + status); this.status = status; }
+  }
 
   async function call(url, options) {
     let response;
@@ -108,7 +129,7 @@
       throw error;
     }
     reachable = true;
-    if (response.status === 401 || response.status === 403) throw new Ended();
+    if (response.status === 401 || response.status === 403) throw new Ended(response.status);
     if (!response.ok) throw new Error("HTTP " + response.status);
     return response.json();
   }
@@ -167,7 +188,7 @@
         document.querySelectorAll("#notices .warn").forEach((old) => old.remove());
         await render();
       } catch (error) {
-        if (error instanceof Ended) { await sessionEnded(); return; }
+        if (error instanceof Ended) { await sessionEnded(error.status); return; }
         notice(W.sync_failed, "warn");
       } finally {
         syncing = null;
@@ -376,7 +397,10 @@
     if (body.dataset.seller !== "1") { await wipe(); return; }
     db = await openStore();
     const owner = await meta("user");
-    if (owner && owner !== USER) { await wipe(); db = await openStore(); }  // another login
+    const ended = await meta("ended_at");
+    const expired = ended && Date.now() - Date.parse(ended) > KEEP_UNSENT_DAYS * 86400000;
+    if ((owner && owner !== USER) || expired) { await wipe(); db = await openStore(); }  // another login
+    await db.delete("meta", "ended_at");
     await setMeta("user", USER);
     window.addEventListener("hashchange", render);
     window.addEventListener("online", () => { reachable = null; showStatus(); sync(); });
