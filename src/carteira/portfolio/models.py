@@ -96,8 +96,14 @@ class SnapshotRun(models.Model):
 class ClientSnapshot(models.Model):
     """One client's reading in a run. Money in the workspace currency."""
 
-    run = models.ForeignKey(SnapshotRun, on_delete=models.CASCADE, related_name="clients")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="snapshots")
+    # No single-column indexes on run and client: the unique (run, client) and the
+    # (client, run) indexes serve those lookups, and each extra index slowed every write.
+    run = models.ForeignKey(
+        SnapshotRun, on_delete=models.CASCADE, related_name="clients", db_index=False
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="snapshots", db_index=False
+    )
     seller = models.ForeignKey(Seller, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=14, choices=Status.choices)
     status_previous = models.CharField(max_length=14, choices=Status.choices, blank=True)
