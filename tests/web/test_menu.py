@@ -38,8 +38,8 @@ def test_a_sellers_menu_is_their_days_work_and_the_managers_has_the_groups(selle
     _, seller_links = _menu_links(seller_ana.user)
     assert seller_links == [
         "/portfolio/", "/clients/", "/agenda/", "/campo/", "/review/",
-        "/goals/performance/", "/territory/map/", "/complaints/", "/data-quality/",
-        "/api/tokens/",
+        "/goals/performance/", "/territory/map/", "/complaints/", "/leads/",
+        "/data-quality/", "/api/tokens/",
     ]  # fmt: skip
     browser = Client()
     browser.force_login(manager_sul)
