@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.credit.factories import aged_book
+from tests.credit.factories import aged_book, receivable
 
 pytestmark = pytest.mark.django_db
 URL = reverse("credit:aging")
@@ -83,3 +83,30 @@ def test_a_bad_date_shows_today_and_says_so(portfolio, director, client):
     response = client.get(URL, {"as_of": "31/02/2026"})
     assert "Não é uma data: mostrando hoje." in response.content.decode()
     assert 'id="no-receivables"' in response.content.decode()
+
+
+@ON_T
+def test_the_learned_rates_stand_beside_the_configured_ones(portfolio, director, client):
+    from carteira_core.credit.roll import observation_dates
+
+    t, day = observation_dates(dt.date(2026, 6, 30)), dt.timedelta(days=1)
+    receivable(portfolio["A1"], "V", t[3] + day, "100.00")  # every class, then default
+    receivable(portfolio["B1"], "W", t[5] + day, "100.00", paid=t[7])
+    receivable(portfolio["C1"], "U", t[0] - 100 * day, "100.00", paid=t[2])
+    client.force_login(director)
+    html = client.get(URL).content.decode()
+    section = html[html.index('id="learned-rates"') :]
+    section = section[section.index(">") + 1 : section.index("</section>")]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)).strip()
+    assert text.startswith(
+        "Taxas de provisão: configuradas e aprendidas Aprendidas das parcelas de toda a"
+        " empresa entre 05/07/2025 e 30/06/2026:"
+    )
+    table = text[text.index("Dias de atraso") :]
+    assert table == (
+        "Dias de atraso Em aberto Taxa configurada Taxa aprendida"
+        " A vencer R$ 0,00 0,5% 5,0% 1–30 dias R$ 0,00 1,0% 25,0%"
+        " 31–60 dias R$ 0,00 3,0% 50,0% 61–90 dias R$ 0,00 10,0% 50,0%"
+        " 91–180 dias R$ 0,00 50,0% 60,0% Mais de 180 dias R$ 100,00 100,0% 100,0%"
+        " Provisão R$ 100,00 R$ 100,00"
+    )

@@ -18,10 +18,12 @@ from carteira.orders.models import Order
 from carteira_core.credit import (
     BUCKETS,
     PaymentScore,
+    RollRates,
     SuggestedLimit,
     aging,
     open_instalments,
     payment_score,
+    roll_rates,
     suggested_limit,
 )
 from carteira_core.rules import CreditRules
@@ -238,3 +240,12 @@ def clients_in_collection(*, as_of: dt.date, rules: CreditRules) -> dict[int, Co
         for client_id, open_, days in per_client.iter_rows()
         if days > rules.collection_after_days
     }
+
+
+def learned_rates(*, as_of: dt.date, rules: CreditRules) -> RollRates:
+    """The provision rates the whole company's history implies (roll rates over the 12
+    thirty-day steps up to ``as_of``): company-wide figures, not one scope's."""
+    start = as_of - dt.timedelta(days=360)
+    # Anything open on or after the first observation date: not paid before it.
+    seen = Receivable.objects.filter(issue_date__lte=as_of).exclude(paid_date__lt=start)
+    return roll_rates(receivables_frame(seen), as_of, rules)

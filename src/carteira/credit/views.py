@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+from fractions import Fraction
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.clients.access import clients_visible_to
-from carteira.credit.selectors import BY_CHOICES, aging_report
+from carteira.credit.selectors import BY_CHOICES, aging_report, cents, learned_rates, money
 from carteira.credit.words import bucket_names
 from carteira.portfolio.rules_store import current_rules
 from carteira.web.writers import write_xlsx
@@ -67,8 +69,27 @@ def aging(request):
         "overdue_share": overdue / total["open"] if total["open"] else None,
         "rows": [_row(group) for group in report["groups"]],
         "total_row": _row(total),
+        **_rates(total, names, rules, as_of),
     }
     return render(request, "credit/aging.html", context)
+
+
+def _rates(total: dict, names: list[str], rules, as_of: dt.date) -> dict:
+    """The configured and the learned rate of each bucket, and the provision of the
+    page's total under each (the learned one only when every bucket has a rate)."""
+    learned = learned_rates(as_of=as_of, rules=rules)
+    rows = [
+        {"name": name, "open": total[code], "configured": rate, "learned": got}
+        for code, name, rate, got in zip(
+            BUCKETS, names, rules.provision_rates, learned.bucket_rates, strict=True
+        )
+    ]
+    known = all(row["learned"] is not None for row in rows)
+    exact = (
+        sum((cents(row["open"]) * row["learned"] for row in rows), Fraction(0)) if known else None
+    )
+    at_learned = None if exact is None else money(math.floor(exact + Fraction(1, 2)))
+    return {"rates": rows, "learned_provision": at_learned, "learned_from": learned.dates[0]}
 
 
 def _row(group: dict) -> dict:

@@ -12,16 +12,19 @@ from carteira_core.credit.aging import (
     provision_cents,
 )
 from carteira_core.credit.limit import SuggestedLimit, suggested_limit
+from carteira_core.credit.roll import RollRates, roll_rates
 from carteira_core.credit.score import PaymentScore, payment_score
 
 __all__ = [
     "BUCKETS",
     "PaymentScore",
+    "RollRates",
     "SuggestedLimit",
     "aging",
     "bucket_labels",
     "open_instalments",
     "payment_score",
     "provision_cents",
+    "roll_rates",
     "suggested_limit",
 ]
