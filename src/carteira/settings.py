@@ -245,6 +245,9 @@ CARTEIRA_IMPORT_LIMITS = {
 CARTEIRA_IMPORT_MAX_PROBLEMS = int(os.environ.get("CARTEIRA_IMPORT_MAX_PROBLEMS", "100000"))
 CARTEIRA_TILE_URL = os.environ.get("CARTEIRA_TILE_URL", "")
 CARTEIRA_EXPORT_TTL_HOURS = float(os.environ.get("CARTEIRA_EXPORT_TTL_HOURS", "24"))
+# Background work counts as stuck when the oldest task due to run has waited this long:
+# the central team sees a warning on the exports and imports pages, /health/ says so.
+CARTEIRA_STUCK_TASK_MINUTES = float(os.environ.get("CARTEIRA_STUCK_TASK_MINUTES", "10"))
 # Pages read from the replica (when there is one): reports and dashboards of past readings.
 CARTEIRA_REPLICA_ROUTES = frozenset(
     env_list(

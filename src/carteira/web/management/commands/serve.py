@@ -1,7 +1,4 @@
-import contextlib
-import ctypes
 import os
-import signal
 import subprocess
 import sys
 
@@ -10,6 +7,8 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from carteira.schema import ensure_current
+from carteira.web.background import worker_state_file
+from carteira.web.supervisor import die_with_parent
 
 
 class Command(BaseCommand):
@@ -30,7 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, no_task_worker=False, **options):
         ensure_current()  # `carteira serve` on a new workspace (the CLI does it too)
         connection.close()
-        if not no_task_worker:
+        if no_task_worker:
+            # A separate worker: no supervisor's state, not an old one saying "stopped".
+            worker_state_file().unlink(missing_ok=True)
+        else:
             start_task_worker()
         self.stdout.write(
             _("Carteira: %(url)s  (Ctrl+C to stop)") % {"url": f"http://{host}:{port}/"}
@@ -48,16 +50,13 @@ class Command(BaseCommand):
 
 
 def start_task_worker() -> None:
-    """The background task worker (web imports) beside the web server. It is told to
-    stop when this process — gunicorn once exec'd — ends (Linux parent-death signal)."""
-
-    def die_with_parent() -> None:
-        # Not Linux: no prctl; Ctrl+C still reaches the whole process group.
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-    subprocess.Popen(  # fixed argv, no shell
-        [sys.executable, "-m", "carteira.cli", "manage", "db_worker", "--queue-name", "*",
-         "--no-reload", "--verbosity", "0"],
+    """The background task worker (exports, web imports) beside the web server, under a
+    supervisor that restarts it if it dies (`carteira.web.supervisor`). The supervisor is
+    told to stop when this process — gunicorn once exec'd — ends, and takes the worker
+    with it."""
+    worker = [sys.executable, "-m", "carteira.cli", "manage", "db_worker", "--queue-name", "*",
+              "--no-reload", "--verbosity", "0"]  # fmt: skip
+    subprocess.Popen(  # noqa: S603 -- fixed argv, no shell
+        [sys.executable, "-m", "carteira.web.supervisor", str(worker_state_file()), "--", *worker],
         preexec_fn=die_with_parent,  # only a prctl, before exec
-    )  # fmt: skip
+    )
