@@ -5,6 +5,7 @@ from django.urls import include, path
 from carteira.accounts.login import LoginView
 from carteira.accounts.policy import policy
 from carteira.accounts.views import PasswordResetView
+from carteira.field.views import clears_phone_data
 from carteira.web import views as web_views
 
 public = policy("public")
@@ -14,7 +15,7 @@ admin.site.site_title = "Carteira"
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("login/", public(LoginView.as_view()), name="login"),
-    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("logout/", public(clears_phone_data(auth_views.LogoutView.as_view())), name="logout"),
     path("password-reset/", public(PasswordResetView.as_view()), name="password_reset"),
     path(
         "password-reset/sent/",

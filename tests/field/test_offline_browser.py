@@ -304,3 +304,20 @@ def test_a_deactivated_seller_s_phone_loses_the_portfolio_at_the_next_sync(
     page.wait_for_url("**/login/**")
     databases = "indexedDB.databases().then(d => d.map(x => x.name))"
     assert page.evaluate(databases) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_logging_out_from_the_web_pages_erases_the_phone(phone, live_server, seller_ana):
+    shops_to_visit(seller_ana)
+    context = phone()
+    page = open_app_online(context, live_server.url)
+    databases = "indexedDB.databases().then(d => d.map(x => x.name))"
+    assert page.evaluate(databases) == ["carteira-campo"]
+    page.goto(f"{live_server.url}/agenda/")
+    page.locator("header details.dropdown summary", has_text="Ana").click()
+    page.get_by_role("button", name="Sair").click()
+    page.wait_for_url("**/login/**")
+    assert page.evaluate(databases) == []
+    assert page.evaluate("caches.keys()") == []
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0

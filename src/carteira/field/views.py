@@ -5,7 +5,7 @@ through /api/v1/field/ into IndexedDB (api.routers.field)."""
 import datetime as dt
 import hashlib
 import json
-from functools import cache
+from functools import cache, wraps
 
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
@@ -34,6 +34,21 @@ STATIC_FILES = (
     "field/icons/icon-512.png",
 )
 TEMPLATES = ("field/app.html", "field/sw.js")
+
+
+def clears_phone_data(view):
+    """Wrap the logout: its answer tells the browser to erase what this site stored
+    (the field app's IndexedDB, its service worker and cache), wherever the seller logs
+    out from, not only from the app's own button."""
+
+    @wraps(view)
+    def logout(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "POST":
+            response["Clear-Site-Data"] = '"storage"'
+        return response
+
+    return logout
 
 
 @cache
