@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carteira.audit.models import AuditEvent
 from carteira.audit.services import do_record
+from carteira_core.ingest.safe_cells import safe_cell
 
 CSV_COLUMNS = ["at", "actor", "action", "object_type", "object_id", "ip", "details"]
 
@@ -50,9 +51,10 @@ class AuditEventAdmin(admin.ModelAdmin):
         def lines():
             yield writer.writerow(CSV_COLUMNS)
             for e in rows:
-                yield writer.writerow([e.at.isoformat(), e.actor.username if e.actor else "",
-                                       e.action, e.object_type, e.object_id, e.ip or "",
-                                       e.details])  # fmt: skip
+                cells = [e.at.isoformat(), e.actor.username if e.actor else "", e.action,
+                         e.object_type, e.object_id, e.ip or "", e.details]  # fmt: skip
+                # A username such as "-1+1" or "@A1" must not run in a spreadsheet.
+                yield writer.writerow([safe_cell(str(cell)) for cell in cells])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         name = f"audit-{timezone.localdate():%Y-%m-%d}.csv"
