@@ -4,7 +4,6 @@ import zoneinfo
 import pytest
 
 from carteira.complaints.services import do_load_default_categories
-from tests.browser.conftest import console_errors  # noqa: F401
 from tests.plans.story import smtp  # noqa: F401
 
 SP = zoneinfo.ZoneInfo("America/Sao_Paulo")

@@ -116,6 +116,10 @@ def _bucket_rates(
         if not weight or any(loss[age] is None and balance[age] for age in ages):
             rates.append(None)
             continue
-        rates.append(sum((loss[age] * balance[age] for age in ages if balance[age]),
-                         Fraction(0)) / weight)  # fmt: skip
+        total = Fraction(0)
+        for age in ages:
+            rate = loss[age]
+            if rate is not None and balance[age]:
+                total += rate * balance[age]
+        rates.append(total / weight)
     return (*rates, Fraction(1))

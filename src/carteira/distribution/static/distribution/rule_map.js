@@ -88,7 +88,7 @@
     if (ring && ring.length >= 3) {
       shape = L.polygon(ring.map(([lon, lat]) => [lat, lon])).addTo(map);
       shape.on("pm:edit pm:dragend", save);
-      map.fitBounds(shape.getBounds(), { padding: [30, 30], maxZoom: 12 });
+      map.fitBounds(shape.getBounds(), { padding: [30, 30], maxZoom: 12, animate: false });
     }
     report();
   }
@@ -117,7 +117,7 @@
         }).addTo(map);
       }
       if (!shape && points.length) {
-        map.fitBounds(points.map((p) => [p[1], p[2]]), { padding: [20, 20], maxZoom: 12 });
+        map.fitBounds(points.map((p) => [p[1], p[2]]), { padding: [20, 20], maxZoom: 12, animate: false });
       }
       report();
       el.dataset.points = String(points.length);
