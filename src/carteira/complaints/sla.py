@@ -22,9 +22,12 @@ DEFAULT_HOURS = {"high": (4, 16), "medium": (8, 40), "low": (16, 80)}
 WARN_AT = 0.75
 
 
-def company_calendar(around: dt.date) -> WorkCalendar:
+def company_calendar(around: dt.date, until: dt.date | None = None) -> WorkCalendar:
+    """The company's working days from the year before ``around`` to two years after
+    ``until`` (default ``around``)."""
+    last = (until or around).year
     return seller_calendar(
-        years=range(around.year - 1, around.year + 3), company_days_off=company_days_off()
+        years=range(around.year - 1, last + 3), company_days_off=company_days_off()
     )
 
 

@@ -8,7 +8,8 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The prospecting kinds' writers subclass kinds.Writer, so they register here.
-        from carteira.imports import kinds, lead_writers
+        from carteira.imports import complaint_writers, kinds, lead_writers
 
         kinds.WRITERS.update(leads=lead_writers.LeadsWriter,
-                             acquisition_spend=lead_writers.SpendWriter)  # fmt: skip
+                             acquisition_spend=lead_writers.SpendWriter,
+                             complaints=complaint_writers.ComplaintsWriter)  # fmt: skip

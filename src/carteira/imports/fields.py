@@ -102,6 +102,15 @@ FIELD_TEXTS: dict[str, dict[str, FieldText]] = {
         "email": FieldText(_("E-mail"), "compras@mercado.com.br"),
         "created_at": FieldText(_("Registered on"), "07/03/2025"),
     },
+    "complaints": {
+        "client_external_id": _CLIENT_CODE,
+        "opened_at": FieldText(_("Opened at"), "07/03/2025 14:30"),
+        "category": FieldText(_("Category"), "Atraso na entrega"),
+        "severity": FieldText(_("Severity"), "alta"),
+        "description": FieldText(_("Description"), "Pedido chegou com 5 dias de atraso"),
+        "closed_at": FieldText(_("Closed at"), "10/03/2025"),
+        "first_response_at": FieldText(_("First response at"), "07/03/2025 16:00"),
+    },
     "acquisition_spend": {
         "period_start": FieldText(_("From"), "01/03/2025"),
         "period_end": FieldText(_("Until"), "31/03/2025"),

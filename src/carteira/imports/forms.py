@@ -17,6 +17,7 @@ KIND_LABELS = {
     "receivables": _("Receivables (open titles)"),
     "leads": _("Leads (prospects)"),
     "acquisition_spend": _("Acquisition spend"),
+    "complaints": _("Complaints (history)"),
 }
 
 

@@ -107,6 +107,8 @@ MESSAGES = {
     "paid_over_amount": _("The amount paid {value} is more than the amount owed {amount}."),
     "paid_without_date": _("An amount paid ({value}) needs the payment date."),
     "period_end_before_start": _("The period ends on {value}, before it starts ({period_start})."),
+    "invalid_severity": _("'{value}' is not a severity (low, medium, high or baixa, média, alta)."),
+    "before_opening": _("{value} is before the complaint was opened ({opened_at})."),
     "extra_values": _("The line has {count} values but the header has {expected} columns."),
 }
 
@@ -174,6 +176,7 @@ KEY_LABELS = {
     "receivables": _("invoice"),
     "leads": _("lead"),
     "acquisition_spend": _("channel"),
+    "complaints": _("client"),
 }
 
 

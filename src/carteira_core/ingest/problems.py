@@ -103,6 +103,8 @@ MESSAGES: dict[str, str] = {
     "paid_over_amount": "The amount paid {value} is more than the amount owed {amount}.",
     "paid_without_date": "An amount paid ({value}) needs the payment date.",
     "period_end_before_start": "The period ends on {value}, before it starts ({period_start}).",
+    "invalid_severity": "'{value}' is not a severity (low, medium, high or baixa, média, alta).",
+    "before_opening": "{value} is before the complaint was opened ({opened_at}).",
     "extra_values": "The line has {count} values but the header has {expected} columns.",
 }
 

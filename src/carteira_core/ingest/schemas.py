@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from carteira_core.ingest import values as v
 
 KINDS = ("sellers", "clients", "contacts", "orders", "interactions", "receivables", "leads",
-         "acquisition_spend")  # fmt: skip
+         "acquisition_spend", "complaints")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +177,30 @@ class SpendRecord:
     seller_external_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ComplaintRecord:
+    """A complaint from another system's history; times are naive (the company's zone)."""
+
+    line: int
+    client_external_id: str
+    opened_at: datetime
+    category: str
+    severity: str  # low | medium | high
+    description: str | None = None
+    closed_at: datetime | None = None
+    first_response_at: datetime | None = None
+
+
 type Record = (
-    SellerRecord | ClientRecord | ContactRecord | OrderRecord | InteractionRecord | ReceivableRecord
-    | LeadRecord | SpendRecord
+    SellerRecord
+    | ClientRecord
+    | ContactRecord
+    | OrderRecord
+    | InteractionRecord
+    | ReceivableRecord
+    | LeadRecord
+    | SpendRecord
+    | ComplaintRecord
 )
 
 # A check across one row's parsed values: (field, code, params) for each problem found.
@@ -200,6 +221,19 @@ def check_receivable(row: Mapping[str, object]) -> list[tuple[str, str, dict[str
     if paid is not None and row.get("paid_date") is None:
         problems.append(("paid_amount", "paid_without_date", {}))
     return problems
+
+
+def check_complaint(row: Mapping[str, object]) -> list[tuple[str, str, dict[str, object]]]:
+    """A first response or a closing before the opening."""
+    opened = row.get("opened_at")
+    if not isinstance(opened, datetime):
+        return []
+    when = opened.strftime("%d/%m/%Y %H:%M")
+    return [
+        (name, "before_opening", {"opened_at": when})
+        for name in ("first_response_at", "closed_at")
+        if isinstance(moment := row.get(name), datetime) and moment < opened
+    ]
 
 
 def check_spend(row: Mapping[str, object]) -> list[tuple[str, str, dict[str, object]]]:
@@ -371,5 +405,21 @@ SCHEMAS: dict[str, Schema] = {
         (UniqueKey(("period_start", "channel", "seller_external_id")),),
         row_key="channel",
         check=check_spend,
+    ),
+    "complaints": Schema(
+        "complaints",
+        (
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("opened_at", v.parse_datetime, "abertura", "data_abertura", required=True),
+            _f("category", v.parse_short_text, "categoria", required=True),
+            _f("severity", v.parse_severity, "severidade", "gravidade", required=True),
+            _f("description", v.parse_notes, "descricao"),
+            _f("closed_at", v.parse_datetime, "encerramento", "data_encerramento"),
+            _f("first_response_at", v.parse_datetime, "primeira_resposta"),
+        ),
+        ComplaintRecord,
+        (),
+        row_key="client_external_id",
+        check=check_complaint,
     ),
 }

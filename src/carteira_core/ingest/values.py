@@ -125,6 +125,37 @@ def parse_date(value: object) -> date:
     return _checked_year(parsed)
 
 
+_TIME = re.compile(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$")
+
+
+def parse_datetime(value: object) -> datetime:
+    """A date as ``parse_date`` reads it, with its time when it has one (``07/03/2025
+    14:30``, ``2025-03-07T14:30:05``); without a time, midnight. Naive: the importer
+    places it in the company's time zone."""
+    if isinstance(value, datetime):
+        _checked_year(value.date())
+        return value.replace(tzinfo=None)
+    day = parse_date(value)
+    hour = minute = second = 0
+    if match := _TIME.search(as_text(value)):
+        hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise ValueProblem("invalid_date", value=as_text(value))
+    return datetime(day.year, day.month, day.day, hour, minute, second)
+
+
+_SEVERITIES = {"low": "low", "baixa": "low", "baja": "low", "medium": "medium",
+               "media": "medium", "high": "high", "alta": "high"}  # fmt: skip
+
+
+def parse_severity(value: object) -> str:
+    """low/medium/high, or baixa/média/alta (es: baja/media/alta), any case or accent."""
+    text = as_text(value)
+    if (code := _SEVERITIES.get(fold(text))) is None:
+        raise ValueProblem("invalid_severity", value=text)
+    return code
+
+
 def _checked_year(day: date) -> date:
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise ValueProblem("date_out_of_range", value=day.isoformat())
