@@ -4,7 +4,16 @@ average beside every figure (the machine is shared: figures are indicative).
   bomb   an xlsx decompression bomb (≈ 2 MB zipped, ≈ 300 MB sheet, 1.2M rows) through
          `carteira import orders`: seconds to the refusal and peak memory of the process.
 
+  beside  `carteira import orders` of --rows orders on SQLite while a second process logs
+         in and calls the API in a loop (Django's test client on the same database, the
+         real views): each request's latency, how many were not 200.
+  load   the same orders loaded by `carteira import orders` and by a plain load (csv
+         reader, the same pt-BR parsing done by hand, one executemany into the same table
+         in one transaction), alternated, in separate processes; seconds and peak memory.
+
     python bench/import_bench.py bomb [--rows 1200000]
+    python bench/import_bench.py beside [--rows 300000]
+    python bench/import_bench.py load [--rows 1000000]
 """
 
 from __future__ import annotations
@@ -114,12 +123,158 @@ def bomb_step(args) -> str:
     )
 
 
+CLIENTS = 2_000
+SETUP = """
+from carteira.clients.models import Client
+from carteira.api.tokens import do_create_token
+from carteira.accounts.models import User
+Client.objects.bulk_create(Client(external_id=f"C{n:06d}", name=f"Cliente {n}")
+                           for n in range(1, CLIENTS + 1))
+user = User.objects.get(username="diretora")
+token, raw = do_create_token(user=user, name="bench", scope="read")
+open(TOKEN_FILE, "w").write(raw)
+"""
+
+PROBE = """
+import json, time
+from django.test import Client as Http
+raw = open(TOKEN_FILE).read()
+latencies, failed, calls = [], 0, []
+first = time.monotonic()
+deadline = first + SECONDS
+while time.monotonic() < deadline:
+    http = Http(HTTP_HOST="localhost")
+    for call in ("login", "api"):
+        started = time.perf_counter()
+        at = time.monotonic() - first
+        if call == "login":
+            ok = http.login(username="diretora", password="senha-da-diretora-1")
+            status = 200 if ok else 401
+        else:
+            status = http.get("/api/v1/clients", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+        latencies.append(time.perf_counter() - started)
+        calls.append(f"{call}@{at:.0f}s:{latencies[-1]:.2f}s/{status}")
+        failed += status != 200
+    time.sleep(0.2)
+print(" ".join(calls))
+latencies.sort()
+print(json.dumps({"requests": len(latencies), "failed": failed, "max": latencies[-1],
+                  "p95": latencies[int(len(latencies) * 0.95)]}))
+"""
+
+
+def orders_csv(path: Path, rows: int) -> None:
+    """ERP-style orders: cp1252, ``;``, day-first dates, pt-BR amounts."""
+    with path.open("w", encoding="cp1252", newline="") as out:
+        out.write("Pedido;Cliente;Data Emissão;Valor Total\n")
+        for start in range(0, rows, 50_000):
+            out.write("".join(
+                f"B{n:09d};C{n % CLIENTS + 1:06d};{n % 28 + 1:02d}/{n % 12 + 1:02d}/2025;"
+                f"{n % 90_000 // 1000}.{n % 1000:03d},{n % 100:02d}\n"
+                for n in range(start, min(start + 50_000, rows))
+            ))  # fmt: skip
+
+
+def _workspace(name: str) -> dict[str, str]:
+    home = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=OUT))
+    env = {"CARTEIRA_HOME": str(home)}
+    full = {**os.environ, **env}
+    subprocess.run([CARTEIRA, "manage", "migrate", "-v", "0"], env=full, check=True)  # noqa: S603
+    subprocess.run(  # noqa: S603 -- our own command
+        [CARTEIRA, "createuser", "diretora", "--role", "director", "--password-stdin"],
+        input="senha-da-diretora-1\n", text=True, env=full, check=True, capture_output=True,
+    )  # fmt: skip
+    code = f"CLIENTS = {CLIENTS}\nTOKEN_FILE = {str(home / 'token')!r}\n" + SETUP
+    subprocess.run([CARTEIRA, "manage", "shell", "-c", code], env=full, check=True)  # noqa: S603
+    env["TOKEN_FILE"] = str(home / "token")
+    return env
+
+
+def beside_step(args) -> str:
+    OUT.mkdir(exist_ok=True)
+    data = OUT / f"orders-plain-{args.rows}.csv"
+    if not data.exists():
+        orders_csv(data, args.rows)
+    env = _workspace("beside")
+    full = {**os.environ, **env}
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    importing = subprocess.Popen(  # noqa: S603 -- our own command
+        [CARTEIRA, "import", "orders", str(data)], env=full, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    time.sleep(8)  # the import is past its start-up, reading and staging
+    code = f"SECONDS = {args.seconds}\nTOKEN_FILE = {env['TOKEN_FILE']!r}\n" + PROBE
+    probe = subprocess.run([CARTEIRA, "manage", "shell", "-c", code], env=full,  # noqa: S603
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    output = importing.communicate()[0]
+    seconds = time.perf_counter() - started
+    load = max(load, os.getloadavg()[0])
+    calls, figures = probe.stdout.strip().splitlines()[-2:]
+    return (
+        f"{args.rows:,} orders imported on SQLite in {seconds:.1f} s (exit "
+        f"{importing.returncode}: {output.strip().splitlines()[-1]}), load {load:.1f}\n"
+        f"beside it, for {args.seconds} s, logins and API reads: {figures}\n{calls}"
+    )
+
+
+PLAIN = """
+import csv, sqlite3, sys, time
+from decimal import Decimal
+path, database = sys.argv[1], sys.argv[2]
+started = time.perf_counter()
+db = sqlite3.connect(database, isolation_level=None)
+clients = dict(db.execute("SELECT external_id, id FROM clients_client"))
+def rows():
+    with open(path, encoding="cp1252", newline="") as stream:
+        reader = csv.reader(stream, delimiter=";")
+        next(reader)
+        for number, client, day, amount in reader:
+            d, m, y = day.split("/")
+            yield (number, clients[client], f"{y}-{m}-{d}",
+                   str(Decimal(amount.replace(".", "").replace(",", "."))), "valid")
+db.execute("BEGIN IMMEDIATE")
+db.executemany("INSERT INTO orders_order (external_id, client_id, date, amount, status) "
+               "VALUES (?, ?, ?, ?, ?)", rows())
+db.execute("COMMIT")
+print(db.execute("SELECT count(*) FROM orders_order").fetchone()[0], time.perf_counter() - started)
+"""
+
+
+def load_step(args) -> str:
+    OUT.mkdir(exist_ok=True)
+    data = OUT / f"orders-plain-{args.rows}.csv"
+    if not data.exists():
+        orders_csv(data, args.rows)
+    lines = ["| round | load (1 min) | way | seconds | peak memory | orders after |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for round_ in range(1, args.rounds + 1):
+        for way in ("carteira import", "plain csv + executemany"):
+            env = _workspace("load")
+            database = str(Path(env["CARTEIRA_HOME"]) / "carteira.sqlite3")
+            load = os.getloadavg()[0]
+            if way == "carteira import":
+                command = [CARTEIRA, "import", "orders", str(data)]
+            else:
+                command = [sys.executable, "-c", PLAIN, str(data), database]
+            wall, peak, status, _last = measured(command, env)
+            count = subprocess.run(["sqlite3", database, "SELECT count(*) FROM orders_order"],  # noqa: S603, S607
+                                   capture_output=True, text=True).stdout.strip()  # fmt: skip
+            lines.append(f"| {round_} | {load:.1f} | {way} | {wall:.1f} s (exit {status}) | "
+                         f"{peak:.0f} MB | {count} |")  # fmt: skip
+    return f"{args.rows:,} ERP orders into SQLite\n\n" + "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=["bomb"])
-    parser.add_argument("--rows", type=int, default=1_200_000)
+    parser.add_argument("step", choices=["bomb", "beside", "load"])
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--seconds", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    print({"bomb": bomb_step}[args.step](args))
+    args.rows = args.rows or {"bomb": 1_200_000, "beside": 300_000, "load": 1_000_000}[args.step]
+    steps = {"bomb": bomb_step, "beside": beside_step, "load": load_step}
+    print(steps[args.step](args))
 
 
 if __name__ == "__main__":

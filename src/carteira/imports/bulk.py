@@ -21,6 +21,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 STAGE = "carteira_import_stage"
+PENDING = "carteira_import_pending"  # SQLite: a run's rows, staged until its final transaction
 SQLITE_CACHE_KIB = 256 * 1024  # page cache for the import's index maintenance
 
 
@@ -163,20 +164,57 @@ class SqliteStage:
         self.table, self.pk = _qn(meta.db_table), _qn(meta.pk.column)
         self.key_column = _qn(meta.get_field(key).column)
         self._layout: list[str] | None = None  # the stage's columns as created
+        self._kept = False  # rows kept for the final transaction (``defer``)
+        self._pending: tuple[Columns, list[str]] | None = None
 
-    def apply(self, rows, *, write: bool) -> tuple[int, int, int]:
+    def apply(self, rows, *, write: bool, defer: bool = False) -> tuple[int, int, int]:
         """(created, updated, unchanged) for ``rows`` (one set of columns, unique keys);
-        written only when ``write``."""
+        written only when ``write``. ``defer``: kept in a second TEMP table instead, for
+        ``apply_pending`` in the run's final transaction; each batch is then its own
+        transaction on the TEMP database alone, so the live tables are never locked."""
         if not rows:
             return 0, 0, 0
         columns = Columns(self.model, self.key, list(rows[0].values))
         given = [_qn(f.column) for f in columns.fields[1:]]
         with connection.cursor() as cursor:
-            self._stage(cursor, columns, rows)
-            matched, changed = self._compare(cursor, given)
-            if write:
-                self._upsert(cursor, columns, given)
+            if defer:
+                cursor.execute("BEGIN DEFERRED")  # writes TEMP only: no lock on the main file
+            try:
+                self._stage(cursor, columns, rows)
+                matched, changed = self._compare(cursor, given, STAGE)
+                if write and defer:
+                    self._keep(cursor)
+                elif write:
+                    self._upsert(cursor, columns, given, STAGE)
+            except BaseException:
+                if defer:
+                    cursor.execute("ROLLBACK")
+                raise
+            if defer:
+                cursor.execute("COMMIT")
+        self._pending = (columns, given)
         return len(rows) - matched, changed, matched - changed
+
+    def _keep(self, cursor) -> None:
+        if not self._kept:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{PENDING}")
+            cursor.execute(f"CREATE TEMP TABLE {PENDING} AS SELECT * FROM temp.{STAGE} WHERE 0")  # noqa: S608
+            self._kept = True
+        cursor.execute(f"INSERT INTO temp.{PENDING} SELECT * FROM temp.{STAGE}")  # noqa: S608
+
+    def apply_pending(self) -> tuple[int, int, int]:
+        """Write the rows kept by ``apply(defer=True)``: (created, updated, unchanged),
+        counted again against the live table inside the caller's transaction (exact even if
+        someone wrote meanwhile)."""
+        if not self._kept or self._pending is None:
+            return 0, 0, 0
+        columns, given = self._pending
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM temp.{PENDING}")  # noqa: S608
+            (total,) = cursor.fetchone()
+            matched, changed = self._compare(cursor, given, PENDING)
+            self._upsert(cursor, columns, given, PENDING)
+        return total - matched, changed, matched - changed
 
     def _stage(self, cursor, columns: Columns, rows) -> None:
         names = [_qn(n) for n in columns.names]
@@ -195,18 +233,18 @@ class SqliteStage:
             columns.params(rows),
         )
 
-    def _compare(self, cursor, given: list[str]) -> tuple[int, int]:
+    def _compare(self, cursor, given: list[str], staged: str) -> tuple[int, int]:
         """(staged rows already stored, those of them with a different value)."""
         differs = " OR ".join(f"s.{c} IS NOT t.{c}" for c in given) or "0"
         key = self.key_column
         cursor.execute(
             f"SELECT count(t.{self.pk}), coalesce(sum({differs}), 0) "  # noqa: S608
-            f"FROM temp.{STAGE} s JOIN {self.table} t ON t.{key} = s.{key}"
+            f"FROM temp.{staged} s JOIN {self.table} t ON t.{key} = s.{key}"
         )
         matched, changed = cursor.fetchone()
         return matched, changed
 
-    def _upsert(self, cursor, columns: Columns, given: list[str]) -> None:
+    def _upsert(self, cursor, columns: Columns, given: list[str], staged: str) -> None:
         listed = ", ".join(_qn(n) for n in columns.names)
         stamps = [_qn(f.column) for f in columns.defaults if getattr(f, "auto_now", False)]
         if given:
@@ -217,7 +255,7 @@ class SqliteStage:
             update = "DO NOTHING"
         # ``WHERE true``: SQLite's parser needs it before ON CONFLICT after a SELECT.
         cursor.execute(
-            f"INSERT INTO {self.table} ({listed}) SELECT {listed} FROM temp.{STAGE} "  # noqa: S608
+            f"INSERT INTO {self.table} ({listed}) SELECT {listed} FROM temp.{staged} "  # noqa: S608
             f"WHERE true ON CONFLICT ({self.key_column}) {update}"
         )
 
@@ -225,7 +263,9 @@ class SqliteStage:
         if self._layout is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{PENDING}")
             self._layout = None
+            self._kept = False
 
 
 @contextmanager

@@ -44,12 +44,17 @@ class Writer:
     simple: dict[str, str] = {}  # record field → model attname, copied as is
     batch_size: int | None = None  # None: the default (5,000)
     bulk = False  # True: rows go in through bulk.py (executemany / COPY), no objects back
+    # True: on SQLite every row it writes goes through ``SqliteStage``, so the rows can be
+    # staged while the file is read and written in the run's short final transaction.
+    stageable = False
 
-    def __init__(self, *, present: frozenset[str], label: Label, write: bool, actor=None):
+    def __init__(self, *, present: frozenset[str], label: Label, write: bool, actor=None,
+                 deferred: bool = False):  # fmt: skip
         self.present = present
         self.label = label
         self.write = write
         self.actor = actor
+        self.deferred = deferred  # stage now, ``apply_deferred`` in the final transaction
         self._copied = [(name, attname) for name, attname in self.simple.items()
                         if name in present]  # fmt: skip
         self._stage: SqliteStage | None = None
@@ -61,6 +66,19 @@ class Writer:
         if self._stage is not None:
             self._stage.close()
         return Outcome()
+
+    def finish_unwritten(self) -> None:
+        """A deferred writer's staged rows dropped: the run was refused."""
+        if self._stage is not None:
+            self._stage.close()
+
+    def apply_deferred(self) -> Outcome:
+        """Write what a deferred writer staged: the exact counts, taken in the caller's
+        transaction."""
+        if self._stage is None:
+            return Outcome()
+        created, updated, unchanged = self._stage.apply_pending()
+        return Outcome(created=created, updated=updated, unchanged=unchanged)
 
     def copied(self, record: Record) -> dict[str, object]:
         return {attname: getattr(record, name) for name, attname in self._copied}
@@ -96,7 +114,9 @@ class Writer:
         if self.bulk and key and connection.vendor == "sqlite":  # dry runs too: counts only
             self._stage = self._stage or SqliteStage(self.model, key)
             for group in same_columns(rows):
-                created, updated, unchanged = self._stage.apply(group, write=self.write)
+                created, updated, unchanged = self._stage.apply(
+                    group, write=self.write, defer=self.deferred
+                )
                 outcome.created += created
                 outcome.updated += updated
                 outcome.unchanged += unchanged
@@ -117,6 +137,7 @@ class Writer:
 class OrdersWriter(Writer):
     model = Order
     bulk = True
+    stageable = True
     simple = {"date": "date", "amount": "amount", "margin": "margin", "status": "status"}
 
     def __init__(self, **kwargs):

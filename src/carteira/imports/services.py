@@ -250,6 +250,9 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
     # A dry run of one file compares without writing; a run of several files must write
     # (a later file reads what an earlier one creates) and is rolled back at the end.
     write = not dry_run or len(jobs) > 1
+    if write and not dry_run and _stages_first(jobs):
+        _execute_staged(jobs[0], actor=actor, skip_invalid=skip_invalid, **options)
+        return
     while True:  # at most twice: once more without the lines a later duplicate revoked
         again = kept = False
         try:
@@ -258,7 +261,7 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
                     with connection.cursor() as cursor:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
                 for job in jobs:
-                    job.revoked = _one_pass(job.report, job.path, excluded=job.excluded,
+                    job.revoked, _writer = _one_pass(job.report, job.path, excluded=job.excluded,
                                             write=write, skip_invalid=skip_invalid,
                                             name=job.name, mapping=job.mapping,
                                             actor=actor, **options)  # fmt: skip
@@ -286,6 +289,48 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
     _conclude_all(jobs, dry_run=dry_run, skip_invalid=skip_invalid)
 
 
+def _stages_first(jobs: list[_Job]) -> bool:
+    """SQLite has one writer: a run of one file whose rows all go through the stage reads,
+    validates and stages them without locking the live tables, then writes them in a
+    short final transaction (the other requests wait for that only). Not inside a
+    transaction of the caller's: that one holds the lock anyway, and the stage's own
+    transactions cannot nest in it."""
+    return (connection.vendor == "sqlite" and len(jobs) == 1
+            and WRITERS[jobs[0].kind].stageable
+            and not connection.in_atomic_block)  # fmt: skip
+
+
+def _execute_staged(job: _Job, *, actor, skip_invalid: bool, **options) -> None:
+    """``_execute`` for one stageable file on SQLite: the same all-or-nothing, counts,
+    idempotency and records, with the write lock held only for the final transaction."""
+    while True:
+        with import_pragmas():
+            job.revoked, writer = _one_pass(job.report, job.path, excluded=job.excluded,
+                                            write=True, skip_invalid=skip_invalid,
+                                            name=job.name, mapping=job.mapping, actor=actor,
+                                            deferred=True, **options)  # fmt: skip
+        again = bool(job.revoked - job.excluded) and skip_invalid
+        refused = bool(job.report.errors and not skip_invalid) or bool(job.report.stopped)
+        if again or refused:
+            writer.finish_unwritten()
+        if again:
+            job.excluded |= job.revoked
+            continue
+        if refused:
+            _conclude_all([job], dry_run=False, skip_invalid=skip_invalid)
+            return
+        break
+    with import_pragmas(), transaction.atomic():
+        written = writer.apply_deferred()
+        writer.finish()
+        report = job.report
+        report.created, report.updated, report.unchanged = (
+            written.created, written.updated, written.unchanged)  # fmt: skip
+        _conclude_all([job], dry_run=False, skip_invalid=skip_invalid)
+        _finish_run(job.run, report, actor=actor, dry_run=False)
+    job.finished = True
+
+
 def _conclude_all(jobs: list[_Job], *, dry_run: bool, skip_invalid: bool) -> None:
     rejected = sum(job.report.rejected for job in jobs)
     for job in jobs:
@@ -293,7 +338,9 @@ def _conclude_all(jobs: list[_Job], *, dry_run: bool, skip_invalid: bool) -> Non
 
 
 def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mapping, progress,
-              batch_size) -> frozenset[int]:  # fmt: skip
+              batch_size, deferred: bool = False):  # fmt: skip
+    """Read, validate and write (or stage, when ``deferred``) one file: (the lines a
+    later duplicate revoked, the writer — still holding what it staged when deferred)."""
     writer_type = WRITERS[report.kind]
     size = batch_size or writer_type.batch_size or DEFAULT_BATCH_SIZE
     outcome, revoked, bad_lines, limit = Outcome(), set(), set(), max_problems()
@@ -305,7 +352,8 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
             position = columns.index.get(field_name)
             return columns.columns[position] if position is not None else field_name
 
-        writer = writer_type(present=columns.present, label=label, write=write, actor=actor)
+        writer = writer_type(present=columns.present, label=label, write=write, actor=actor,
+                             deferred=deferred)  # fmt: skip
         for batch in run.batches():
             seen = len(outcome.errors)
             outcome.errors += batch.errors
@@ -323,14 +371,15 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
                 )
                 writer.write = False
                 break
-        outcome.add(writer.finish())
+        if not deferred:
+            outcome.add(writer.finish())
         report.total = run.summary.total
         report.ignored_columns = run.summary.ignored_columns
     report.created, report.updated, report.unchanged = (
         outcome.created, outcome.updated, outcome.unchanged)  # fmt: skip
     report.errors = sorted(outcome.errors, key=lambda e: e.line)
     report.rejected = len({e.line for e in report.errors})
-    return frozenset(revoked)
+    return frozenset(revoked), writer
 
 
 def _keyed(applied: Outcome, records, row_key: str) -> Outcome:
