@@ -21,6 +21,7 @@ from carteira.leads import selectors
 from carteira.leads.access import access_lead, leads_visible_to
 from carteira.leads.forms import FunnelForm, LeadFilterForm, LeadForm, MoveForm
 from carteira.leads.funnel import funnel_for
+from carteira.leads.icp import ATTRIBUTES
 from carteira.leads.models import Lead, Source
 from carteira.leads.services import (
     LeadError,
@@ -199,6 +200,10 @@ def lead_detail(request, lead_id: int):
         "form": form,
         "move_form": MoveForm(initial={"stage": lead.stage}),
         "stage_label": labels.get(lead.stage, lead.stage),
+        "factors": [
+            {**f, "label": ATTRIBUTES.get(f["attribute"], f["attribute"])}
+            for f in lead.icp_factors or []
+        ],
         "history": [
             (change, labels.get(change.stage, change.stage))
             for change in lead.history.select_related("by").order_by("-on", "-pk")
