@@ -1,6 +1,6 @@
 import pytest
 
-from tests.plans.story import readings  # noqa: F401 (the fixture of the collection tests)
+from tests.plans.story import readings, smtp  # noqa: F401 (collection tests; real SMTP)
 
 
 @pytest.fixture

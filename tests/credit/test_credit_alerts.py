@@ -8,7 +8,7 @@ import time_machine
 
 from carteira.agenda.models import Task
 from carteira.credit.models import CreditLimit
-from carteira.plans.credit_alerts import ALERT_KEY
+from carteira.plans.credit_alerts import ALERT_KEY, SELLER_ALERT_KEY
 from tests.credit.factories import receivable
 from tests.imports.conftest import run_import
 
@@ -23,10 +23,18 @@ def orders_file(tmp_path, *lines):
     return path
 
 
-def alerts():
+def alerts(key=ALERT_KEY):
     return sorted(
-        Task.objects.filter(plan_key=ALERT_KEY, status="open").values_list(
+        Task.objects.filter(plan_key=key, status="open").values_list(
             "client__external_id", "assignee_user__username", "script"
+        )
+    )
+
+
+def seller_alerts():
+    return sorted(
+        Task.objects.filter(plan_key=SELLER_ALERT_KEY, status="open").values_list(
+            "client__external_id", "seller__external_id", "assignee_user"
         )
     )
 
@@ -59,3 +67,24 @@ def test_a_refused_orders_file_raises_no_alert(portfolio, manager_sul, media, tm
     result = run_import("orders", orders_file(tmp_path, "P1;A1;30/06/2026;50,00", "P2;ZZ;x;1"))
     assert result.error is not None
     assert alerts() == []
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
+def test_the_seller_gets_the_alert_in_the_agenda_and_both_get_an_email(
+    portfolio, manager_sul, media, tmp_path, smtp, django_capture_on_commit_callbacks
+):
+    receivable(portfolio["A1"], "NF1", TODAY - dt.timedelta(days=45), "1000.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_import("orders", orders_file(tmp_path, "P1;A1;30/06/2026;50,00"))
+    assert result.error is None, result.out
+    assert seller_alerts() == [("A1", "V001", None)]
+    assert sorted(rcpt[0] for rcpt, _m in smtp.messages) == [
+        "ana@exemplo.com.br", "marta@exemplo.com.br"]  # fmt: skip
+    message = smtp.messages[0][1]
+    assert message["Subject"] == "Carteira: alerta de crédito para Cliente A1 LTDA"
+    body = message.get_content()
+    assert "Volta a comprar com R$\xa01.000,00 em atraso há 45 dias." in body
+    assert f"/clients/{portfolio['A1'].pk}/" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import("orders", orders_file(tmp_path, "P2;A1;30/06/2026;10,00"))
+    assert (len(seller_alerts()), len(smtp.messages)) == (1, 2)  # still one open each
