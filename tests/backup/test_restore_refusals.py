@@ -32,7 +32,7 @@ def carteira(home: Path, *args: str, database_url: str | None = None):
         env["DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-m", "carteira.cli", *args], env=env, capture_output=True, text=True,
-        timeout=120,
+        timeout=600,
     )  # fmt: skip
 
 
