@@ -1,5 +1,6 @@
-"""An imported order raises a credit alert for the manager: a client in collection buys
-again, or its open balance plus the new orders passes its limit."""
+"""An imported order, or one posted through the API, raises a credit alert for the
+manager and the seller: a client in collection buys again, or its open balance plus the
+new orders passes its limit."""
 
 import datetime as dt
 
@@ -9,6 +10,7 @@ import time_machine
 from carteira.agenda.models import Task
 from carteira.credit.models import CreditLimit
 from carteira.plans.credit_alerts import ALERT_KEY, SELLER_ALERT_KEY
+from tests.api.conftest import caller_for
 from tests.credit.factories import receivable
 from tests.imports.conftest import run_import
 
@@ -88,3 +90,44 @@ def test_the_seller_gets_the_alert_in_the_agenda_and_both_get_an_email(
     with django_capture_on_commit_callbacks(execute=True):
         run_import("orders", orders_file(tmp_path, "P2;A1;30/06/2026;10,00"))
     assert (len(seller_alerts()), len(smtp.messages)) == (1, 2)  # still one open each
+
+
+def _api_orders(*rows):
+    return {"orders": [{"external_id": e, "client_external_id": c, "date": "2026-06-30",
+                        "amount": a} for e, c, a in rows]}  # fmt: skip
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
+def test_orders_posted_through_the_api_raise_the_same_alerts_as_an_import(
+    portfolio, manager_sul, seller_ana, smtp, django_capture_on_commit_callbacks
+):
+    receivable(portfolio["A1"], "NF1", TODAY - dt.timedelta(days=45), "1000.00")
+    receivable(portfolio["A2"], "NF3", TODAY + dt.timedelta(days=10), "900.00")
+    CreditLimit.objects.create(client=portfolio["A2"], limit="1000.00")
+    ana = caller_for(seller_ana.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ana.post("/orders/bulk", _api_orders(("P1", "A1", "50.00"),
+                                                        ("P2", "A2", "150.00")))  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert alerts() == [
+        ("A1", "marta", "Volta a comprar com R$\xa01.000,00 em atraso há 45 dias."),
+        (
+            "A2",
+            "marta",
+            "Em aberto mais pedidos novos, R$\xa01.050,00, passa do limite de R$\xa01.000,00.",
+        ),
+    ]  # fmt: skip (the API speaks the caller's language, pt-BR)
+    assert seller_alerts() == [("A1", "V001", None), ("A2", "V001", None)]
+    assert len(smtp.messages) == 4  # the manager and the seller, for each client
+    ana.post("/orders/bulk", _api_orders(("P3", "A1", "10.00")))
+    assert len(alerts()) == 2  # one open alert per client
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
+def test_a_refused_api_call_raises_no_alert(portfolio, manager_sul, seller_ana):
+    receivable(portfolio["A1"], "NF1", TODAY - dt.timedelta(days=45), "1000.00")
+    response = caller_for(seller_ana.user).post(
+        "/orders/bulk", _api_orders(("P1", "A1", "50.00"), ("P2", "ZZ", "1.00"))
+    )
+    assert response.status_code == 422
+    assert (alerts(), seller_alerts()) == ([], [])

@@ -2,13 +2,16 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from carteira.accounts.models import User
 from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
 from carteira.orders.models import Order
+from carteira.plans.credit_alerts import do_credit_alerts
 
 CHUNK = 2_000  # keeps IN (...) lists under SQLite's variable limit
 UPDATE_BATCH = 500
@@ -107,6 +110,14 @@ def do_upsert_orders(*, user: User, items: list) -> UpsertResult:
             Order.objects.bulk_update(group, fields, batch_size=UPDATE_BATCH)
         updated = sum(len(group) for group in to_update.values())
         unchanged = len(items) - len(to_create) - updated
+        # The credit alerts of the clients that bought, as an orders import raises them
+        # (in this transaction: a refused call raises none).
+        bought: dict[int, Decimal] = defaultdict(Decimal)
+        for item in items:
+            if item.status == Order.Status.VALID and item.amount > 0:
+                bought[clients[item.client_external_id][0]] += item.amount
+        if bought:
+            do_credit_alerts(bought, today=timezone.localdate())
         if to_create or updated:
             do_record(
                 "orders.bulk_upserted",
