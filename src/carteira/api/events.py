@@ -15,6 +15,7 @@ from carteira.api.models import WebhookDelivery, WebhookSubscription
 from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Client
 from carteira.clients.services import IDS_PER_QUERY
+from carteira.leads.access import leads_visible_to
 from carteira.organization.models import Seller
 from carteira.portfolio.models import StatusTransition
 
@@ -119,6 +120,35 @@ def on_import_finished(run) -> int:
         "rejected": run.rejected,
     }
     return emit_for_company("import.finished", data, also=run.created_by_id)
+
+
+def on_lead_closed(lead, outcome: str) -> int:
+    """``lead.won`` / ``lead.lost`` for each subscriber who may see the lead (its owner's
+    scope, like the leads pages)."""
+    event = f"lead.{outcome}"
+    subscriptions = _subscriptions(event)
+    if not subscriptions:
+        return 0
+    data = {
+        "lead_id": lead.pk,
+        "lead_external_id": lead.external_id,
+        "name": lead.name,
+        "document": lead.document,
+        "stage": lead.stage,
+        "date": lead.stage_since.isoformat() if lead.stage_since else None,
+        "source": lead.source,
+        "seller": lead.seller.external_id if lead.seller_id else None,
+        "loss_reason": lead.loss_reason.name if lead.loss_reason_id else None,
+        "client_external_id": lead.client.external_id if lead.client_id else None,
+    }
+    now = timezone.now()
+    rows = [
+        WebhookDelivery(subscription=sub, event=event, payload=data, next_attempt_at=now)
+        for sub in subscriptions
+        if leads_visible_to(sub.owner).filter(pk=lead.pk).exists()
+    ]
+    WebhookDelivery.objects.bulk_create(rows)
+    return len(rows)
 
 
 def task_data(task: Task) -> dict:

@@ -14,6 +14,8 @@ def event_happened(sender, **data):
         events.on_official_run(data["run_id"])
     elif sender == business.IMPORT_FINISHED:
         events.on_import_finished(data["run"])
+    elif sender == business.LEAD_CLOSED:
+        events.on_lead_closed(data["lead"], data["outcome"])
 
 
 def task_saved(sender, instance, created, **kwargs):

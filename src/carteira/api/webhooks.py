@@ -27,6 +27,8 @@ EVENTS = (
     "task.overdue",
     "client.reassigned",
     "import.finished",
+    "lead.won",
+    "lead.lost",
 )
 SIGNATURE_HEADER = "X-Carteira-Signature"
 TIMESTAMP_HEADER = "X-Carteira-Timestamp"

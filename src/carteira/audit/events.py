@@ -10,6 +10,7 @@ who listens, and an event and its write commit or roll back together.
     OFFICIAL_READING    run_id=<SnapshotRun pk>     its StatusTransition rows are written
                         data=<PortfolioInput>       the input it was read from
     IMPORT_FINISHED     run=<ImportRun>             committed or failed (not a dry run)
+    LEAD_CLOSED         lead=<Lead> outcome="won"|"lost"  a lead entered a won/lost stage
 """
 
 from django.dispatch import Signal
@@ -18,7 +19,10 @@ CLIENTS_REASSIGNED = "clients.reassigned"
 TASKS_CREATED = "tasks.created"
 OFFICIAL_READING = "reading.official"
 IMPORT_FINISHED = "import.finished"
-EVENTS = frozenset({CLIENTS_REASSIGNED, TASKS_CREATED, OFFICIAL_READING, IMPORT_FINISHED})
+LEAD_CLOSED = "lead.closed"
+EVENTS = frozenset(
+    {CLIENTS_REASSIGNED, TASKS_CREATED, OFFICIAL_READING, IMPORT_FINISHED, LEAD_CLOSED}
+)
 
 happened = Signal()
 

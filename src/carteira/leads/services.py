@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import User
+from carteira.audit.events import LEAD_CLOSED, emit
 from carteira.audit.services import do_record
 from carteira.clients.models import Client
 from carteira.clients.services import do_create_client
@@ -131,6 +132,8 @@ def do_move_lead(
     lead.save(update_fields=["stage", "stage_since", "loss_reason"])
     _entered(lead, stage, previous=previous, on=on, by=by)
     do_record("lead.moved", actor=by, obj=lead, stage=stage)
+    if lost or stage in closing_keys("won"):
+        emit(LEAD_CLOSED, lead=lead, outcome="lost" if lost else "won")
     return lead
 
 
@@ -153,8 +156,6 @@ def do_convert_lead(lead: Lead, *, by: User | None, on: dt.date | None = None) -
     won = sorted(closing_keys("won"))
     if not won:
         raise LeadError(_("The funnel has no won stage."))
-    if lead.stage not in won:
-        do_move_lead(lead, won[0], by=by, on=on)
     client = Client(external_id=_client_code(lead), name=lead.name, document=lead.document,
                     segment=lead.segment, city=lead.city, state=lead.state,
                     latitude=lead.latitude, longitude=lead.longitude, phone=lead.phone,
@@ -165,6 +166,8 @@ def do_convert_lead(lead: Lead, *, by: User | None, on: dt.date | None = None) -
         raise LeadError(_("The client could not be created (code or CNPJ in use).")) from None
     lead.client = client
     lead.save(update_fields=["client"])
+    if lead.stage not in won:  # after the client exists: the won event names it
+        do_move_lead(lead, won[0], by=by, on=on)
     do_record("lead.converted", actor=by, obj=lead, client=client.pk)
     return client
 
