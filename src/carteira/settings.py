@@ -248,6 +248,8 @@ CARTEIRA_EXPORT_TTL_HOURS = float(os.environ.get("CARTEIRA_EXPORT_TTL_HOURS", "2
 # Background work counts as stuck when the oldest task due to run has waited this long:
 # the central team sees a warning on the exports and imports pages, /health/ says so.
 CARTEIRA_STUCK_TASK_MINUTES = float(os.environ.get("CARTEIRA_STUCK_TASK_MINUTES", "10"))
+# Largest photo the field app may send (interactions.photos); refused before it is read.
+CARTEIRA_PHOTO_MAX_BYTES = int(os.environ.get("CARTEIRA_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 # Pages read from the replica (when there is one): reports and dashboards of past readings.
 CARTEIRA_REPLICA_ROUTES = frozenset(
     env_list(

@@ -208,6 +208,10 @@ CASES = {
         ),
         401,
     ),
+    ("POST", "/field/photo"): Refused(
+        lambda o, s: (f"/field/photo?key={'k' * 36}&client={o.client.pk}&outcome={'o' * 36}", None),
+        401,
+    ),
     ("GET", "/webhooks"): Listed("/webhooks", own_webhooks_only),
     ("POST", "/webhooks"): Refused(
         lambda o, s: ("/webhooks", {"url": "http://169.254.169.254/", "events": ["task.created"]}),

@@ -12,6 +12,7 @@ from carteira.clients.models import Contact
 from carteira.complaints.models import Complaint
 from carteira.exports.models import ExportJob
 from carteira.imports.models import ImportRun
+from carteira.interactions.models import Interaction, Photo
 from carteira.leads.models import Lead
 
 DAY = dt.date(2026, 11, 2)
@@ -37,7 +38,12 @@ def owned_objects(seller, client) -> dict[str, int]:
                                created_date=DAY)  # fmt: skip
     complaint = Complaint.objects.create(client=client, seller=seller, opened_on=DAY,
                                          category="Atendimento")  # fmt: skip
+    visit = Interaction.objects.create(client=client, seller=seller, date=DAY, channel="visit",
+                                       successful=True)  # fmt: skip
+    photo = Photo.objects.create(interaction=visit, image=f"photos/{client.pk}.jpg", width=1,
+                                 height=1, size=1)  # fmt: skip
     return {"complaint_id": complaint.pk, "client_id": client.pk, "contact_id": contact.pk,
+            "photo_id": photo.pk,
             "task_id": task.pk,
             "run_id": run.pk, "token_id": token.pk, "job_id": job.pk,
             "lead_id": lead.pk}  # fmt: skip

@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from carteira.clients.access import access_client
 from carteira.clients.filters import client_filter_form, do_remember_query, remembered_query
 from carteira.credit.blocks import client_credit_block
 from carteira.exports.views import request_export
+from carteira.interactions.models import Photo
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360
 
@@ -99,3 +100,19 @@ def client_export(request, fmt: str):
     """The client list as CSV or XLSX (the same filters, the same scope, every row),
     prepared in the background: the answer is the export's job (202)."""
     return request_export(request, "clients", fmt, request.GET.dict())
+
+
+@policy("login")
+@require_GET
+def client_photo(request, client_id: int, photo_id: int):
+    """A photo of a contact with the client, to whoever sees the client (404 otherwise)."""
+    client = access_client(request.user, client_id)
+    photo = Photo.objects.filter(pk=photo_id, interaction__client=client).first()
+    if photo is None:
+        raise Http404
+    try:
+        response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    except FileNotFoundError:
+        raise Http404 from None
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -25,14 +25,20 @@ from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Assignment, Client
 from carteira.field.models import AppliedOperation, CheckIn, SyncCursor
 from carteira.field.selectors import digest
-from carteira.interactions.models import Channel
+from carteira.interactions.models import Channel, Interaction
+from carteira.interactions.photos import PhotoRefused, do_attach_photo
 from carteira.interactions.services import do_record_interaction
 from carteira_core.agenda.route import great_circle_km
 
-KINDS = ("checkin", "outcome", "followup")
+KINDS = ("checkin", "outcome", "followup", "photo")
 # A phone's clock may run a little ahead; a date further in the future is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_AGE_DAYS = 60  # an older queued operation is refused: ask the seller to log it online
+
+
+class NotYet(Exception):
+    """The operation depends on one the server has not received: nothing is recorded
+    under its key, the phone keeps it and sends it again."""
 
 
 class Refused(Exception):
@@ -218,7 +224,42 @@ def _apply_follow_up(user: User, op: dict, *, today: dt.date) -> Outcome:
     return Outcome(created={"task": task.pk})
 
 
-APPLY = {"checkin": _apply_check_in, "outcome": _apply_outcome, "followup": _apply_follow_up}
+def _phone_time(value) -> dt.datetime | None:
+    """A time the phone stamped, or None when it is missing or implausible."""
+    at = parse_datetime(str(value or ""))
+    if at is None or timezone.is_naive(at) or at > timezone.now() + CLOCK_SKEW:
+        return None
+    return at
+
+
+def _apply_photo(user: User, op: dict, *, today: dt.date) -> Outcome:
+    """A photo of a contact logged on the phone: it follows its contact (the outcome
+    operation named in ``data.outcome``), which must have reached the server first."""
+    if "content" not in op:  # the JSON queue cannot carry a photo: /photo sends the bytes
+        raise Refused("invalid", _("Unknown operation."))
+    client = _client(user, op.get("client"))
+    data = op.get("data") or {}
+    contact = AppliedOperation.objects.filter(
+        user=user, key=str(data.get("outcome", ""))[:64], kind="outcome"
+    ).first()
+    if contact is None:
+        raise NotYet(_("The contact of this photo has not reached the server yet."))
+    interaction = Interaction.objects.filter(
+        pk=(contact.created or {}).get("interaction"), client=client
+    ).first()
+    if contact.result == AppliedOperation.Result.REFUSED or interaction is None:
+        raise Refused("contact_refused", _("The contact of this photo was refused, so the "
+                                           "photo was not kept."))  # fmt: skip
+    try:
+        photo = do_attach_photo(interaction, op.get("content") or b"", by=user,
+                                taken_at=_phone_time(data.get("taken_at")))  # fmt: skip
+    except PhotoRefused as refused:
+        raise Refused(refused.code, refused.message, {"photo": [refused.message]}) from None
+    return Outcome(created={"photo": photo.pk, "interaction": interaction.pk})
+
+
+APPLY = {"checkin": _apply_check_in, "outcome": _apply_outcome, "followup": _apply_follow_up,
+         "photo": _apply_photo}  # fmt: skip
 
 
 @transaction.atomic

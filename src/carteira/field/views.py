@@ -22,6 +22,7 @@ from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.field.selectors import FAR_M, field_seller, field_visits, visits_by_seller
 from carteira.interactions.models import Channel
+from carteira.interactions.photos import max_photo_bytes
 from carteira.web import labels
 
 # Static files the phone keeps (besides the shell): what the app needs with no network.
@@ -108,6 +109,8 @@ def _words() -> dict:
         "checkin_kind": _("Check-in"), "outcome_kind": _("Contact"),
         "followup_kind": _("Follow-up"), "client_not_found": _("Client not on this phone."),
         "moved_away": _("No longer in your portfolio (moved at the last download)."),
+        "photo_kind": _("Photo"), "photo_unreadable": _("This photo could not be read."),
+        "photo_too_big": _("The photo is too large even after shrinking it."),
     }  # fmt: skip
 
 
@@ -123,6 +126,7 @@ def app(request):
         "strings": _strings(),
         "words": _words(),
         "version": app_version(),
+        "photo_max": max_photo_bytes(),
         "nav": "field",
     }
     return render(request, "field/app.html", context)
@@ -177,7 +181,9 @@ def team_visits(request):
     start = end - dt.timedelta(days=TEAM_DAYS - 1)
     context = {
         "rows": visits_by_seller(request.user, start=start, end=end),
-        "visits": field_visits(request.user, start=start, end=end)[:VISITS_SHOWN],
+        "visits": field_visits(request.user, start=start, end=end).prefetch_related("photos")[
+            :VISITS_SHOWN
+        ],
         "start": start,
         "end": end,
         "far": FAR_M,

@@ -64,3 +64,29 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.channel}"
+
+
+class Photo(models.Model):
+    """A photo taken at a contact (the shelf at a visit, a damaged delivery). Stored
+    re-encoded (interactions.photos), so no camera metadata — position, device, time —
+    leaves the phone with it; the file lives in the workspace's media storage, which
+    every app process shares (CARTEIRA_MEDIA_DIR)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="photos/%Y/%m/", max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()  # bytes stored
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)  # the phone's clock
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of interaction {self.interaction_id}"

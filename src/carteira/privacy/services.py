@@ -14,7 +14,7 @@ from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Client, Contact
 from carteira.imports.models import ImportRun
-from carteira.interactions.models import Interaction
+from carteira.interactions.models import Interaction, Photo
 from carteira.orders.models import Order
 from carteira.organization.models import WorkspaceSettings
 from carteira.privacy.locks import exclusive
@@ -85,11 +85,14 @@ def do_anonymise_contact(contact: Contact, *, actor: User | None, reason: str) -
 
 
 def do_anonymise_person_client(client: Client) -> None:
-    """A CPF client is an individual: their name, document and addresses go too."""
+    """A CPF client is an individual: their name, document and addresses go too, and the
+    photos taken at their contacts (their files once this commits)."""
     Client.objects.filter(pk=client.pk).update(
         name=f"{ANONYMOUS} {client.pk}", trade_name="", document="", phone="", email="",
         postal_code="", latitude=None, longitude=None, updated_at=timezone.now(),
     )  # fmt: skip
+    for photo in Photo.objects.filter(interaction__client=client):
+        photo.delete()  # one by one: each takes its file along (interactions.photos)
 
 
 @transaction.atomic

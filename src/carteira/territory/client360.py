@@ -12,7 +12,7 @@ latest ``SHOWN`` rows and the page asks for more on demand (``orders_page`` /
 
 import datetime as dt
 import decimal
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import connection
@@ -33,7 +33,7 @@ from carteira.clients.models import Client
 from carteira.complaints.models import Complaint
 from carteira.complaints.selectors import for_client
 from carteira.credit.models import Receivable
-from carteira.interactions.models import Channel, Interaction
+from carteira.interactions.models import Channel, Interaction, Photo
 from carteira.orders.models import Order
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.value.selectors import client_value
@@ -295,6 +295,7 @@ class TimelineEntry:
     status: str  # task
     origin: str  # task
     completed_at: dt.datetime | None  # task
+    photos: tuple[int, ...] = ()  # interaction: its photos' ids
 
     def get_channel_display(self) -> str:
         return str(CHANNELS.get(self.channel, self.channel))
@@ -355,7 +356,24 @@ def timeline_page(client: Client, number: int = 1, *, size: int = SHOWN) -> Page
         .order_by("-day", "-is_task", "-row_pk")
     )
     page = _page(rows, number, size)
-    return Page([TimelineEntry(*row[:-1]) for row in page.rows], page.number, page.has_more)
+    entries = _with_photos([TimelineEntry(*row[:-1]) for row in page.rows])
+    return Page(entries, page.number, page.has_more)
+
+
+def _with_photos(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The photos of the page's contacts (one query, none when it has no contact)."""
+    contacts = [e.pk for e in entries if e.kind == "interaction"]
+    if not contacts:
+        return entries
+    photos: dict[int, list[int]] = {}
+    for photo, contact in Photo.objects.filter(interaction__in=contacts).values_list(
+        "pk", "interaction"
+    ):
+        photos.setdefault(contact, []).append(photo)
+    return [
+        replace(e, photos=tuple(photos[e.pk])) if e.kind == "interaction" and e.pk in photos else e
+        for e in entries
+    ]
 
 
 def timeline(client: Client, *, total: int) -> Timeline:

@@ -8,14 +8,15 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
-from ninja import Field, Schema
+from django.http import HttpResponse, JsonResponse
+from ninja import Field, Query, Schema
 from ninja.errors import HttpError
 
 from carteira.api.auth import ActiveSessionAuth
 from carteira.api.policy import CLIENT_SCOPE, Router, policy
 from carteira.field import selectors
-from carteira.field.services import do_apply_operation, do_new_cursor
+from carteira.field.services import NotYet, do_apply_operation, do_new_cursor
+from carteira.interactions.photos import max_photo_bytes, too_big_message
 
 router = Router(tags=["field"], auth=ActiveSessionAuth())
 MAX_OPERATIONS = 200
@@ -74,17 +75,45 @@ class SyncIn(Schema):
     operations: list[OperationIn] = Field(..., max_length=MAX_OPERATIONS)
 
 
+def _answer(applied, replayed: bool) -> dict:
+    return {
+        "key": applied.key, "result": applied.result, "code": applied.code,
+        "message": applied.message, "errors": applied.errors, "created": applied.created,
+        "replayed": replayed,
+    }  # fmt: skip
+
+
 @router.post("/sync", openapi_extra=policy(CLIENT_SCOPE))
 def sync(request, payload: SyncIn):
     """Apply the queue in order, each once: its answer (applied, applied with a
     conflict, refused) and why. A key sent again gets the first answer back."""
     _seller(request)
-    results = []
-    for op in payload.operations:
-        applied, replayed = do_apply_operation(request.user, op.dict())
-        results.append({
-            "key": applied.key, "result": applied.result, "code": applied.code,
-            "message": applied.message, "errors": applied.errors, "created": applied.created,
-            "replayed": replayed,
-        })  # fmt: skip
+    results = [_answer(*do_apply_operation(request.user, op.dict())) for op in payload.operations]
     return {"results": results}
+
+
+@router.post("/photo", openapi_extra=policy(CLIENT_SCOPE))
+def photo(
+    request,
+    key: str = Query(..., min_length=8, max_length=64),
+    client: int = Query(..., ge=1, le=2**53),
+    outcome: str = Query(..., min_length=8, max_length=64),
+    taken_at: str = Query("", max_length=40),
+):
+    """A photo of a contact logged on the phone, sent after its contact (``outcome``: that
+    operation's key) as the request's body (image/jpeg, png or webp), once per ``key``.
+    The size is checked before the body is read; 409 while the contact has not arrived."""
+    _seller(request)
+    limit = max_photo_bytes()
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = limit + 1
+    if length > limit:
+        return JsonResponse({"detail": too_big_message()}, status=413)
+    op = {"key": key, "kind": "photo", "client": client, "data": {"outcome": outcome,
+          "taken_at": taken_at}, "content": request.read(limit + 1)}  # fmt: skip
+    try:
+        return _answer(*do_apply_operation(request.user, op))
+    except NotYet as wait:
+        return JsonResponse({"detail": str(wait)}, status=409)

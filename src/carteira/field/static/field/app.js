@@ -135,7 +135,7 @@
   }
 
   async function sendQueue() {
-    const pending = (await db.getAll("queue")).filter((item) => item.state === "pending");
+    const pending = (await db.getAll("queue")).filter((item) => item.state === "pending" && item.kind !== "photo");
     if (!pending.length) return;
     const operations = pending.map((item) => ({ key: item.key, kind: item.kind, client: item.client,
       task: item.task || null, client_version: item.client_version ?? null, data: item.data }));
@@ -154,6 +154,39 @@
       await tx.store.put(item);
     }
     await tx.done;
+  }
+
+  // A photo goes after its contact, alone, as the request's body (the server checks its
+  // size before reading it); 409: its contact has not arrived yet, so it waits.
+  async function sendPhotos() {
+    const photos = (await db.getAll("queue")).filter((item) => item.state === "pending" && item.kind === "photo");
+    for (const item of photos) {
+      const query = new URLSearchParams({ key: item.key, client: item.client,
+        outcome: item.data.outcome, taken_at: item.data.taken_at });
+      let response;
+      try {
+        response = await fetch(body.dataset.photo + "?" + query, { method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": item.blob.type || "image/jpeg", "X-CSRFToken": csrf() }, body: item.blob });
+      } catch (error) {
+        reachable = false;
+        throw error;
+      }
+      reachable = true;
+      if (response.status === 401 || response.status === 403) throw new Ended(response.status);
+      if (response.status === 409) continue;
+      let result;
+      if (response.status === 413) {
+        result = { result: "refused", code: "too_big", message: (await response.json()).detail, errors: {}, created: {} };
+      } else if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      } else {
+        result = await response.json();
+      }
+      Object.assign(item, { state: result.result, code: result.code, message: result.message,
+        errors: result.errors, created: result.created, sent_at: new Date().toISOString() });
+      delete item.blob;  // answered: the phone keeps no copy of the photo
+      await db.put("queue", item);
+    }
   }
 
   async function download() {
@@ -184,6 +217,7 @@
     syncing = (async () => {
       try {
         await sendQueue();  // first what the seller did, then what the server has now
+        await sendPhotos();
         await download();
         document.querySelectorAll("#notices .warn").forEach((old) => old.remove());
         await render();
@@ -198,14 +232,31 @@
     return syncing;
   }
 
-  async function enqueue(kind, card, data, task) {
-    const item = { key: crypto.randomUUID(), kind, client: card.id, client_name: card.name,
+  function queued(kind, card, data, task) {
+    return { key: crypto.randomUUID(), kind, client: card.id, client_name: card.name,
       client_version: card.version, task: task || null, data, state: "pending",
       created_at: new Date().toISOString() };
-    await db.add("queue", item);
+  }
+
+  async function enqueue(...items) {
+    for (const item of items) await db.add("queue", item);
     await showStatus();
     sync();
-    return item;
+    return items[0];
+  }
+
+  // A photo shrunk on the phone before it is queued: at most PHOTO_SIDE pixels a side,
+  // a JPEG drawn from the pixels (the camera's metadata, its position included, stays).
+  const PHOTO_SIDE = 1600;
+  async function shrink(file) {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.82));
   }
 
   // ---- views ----------------------------------------------------------------------------
@@ -290,7 +341,18 @@
         const data = { channel: f.channel.value, successful: f.successful.value, reason: f.reason.value,
           notes: f.notes.value, next_step: f.next_step.value, next_date: f.next_date.value, date: today,
           checkin: checkin && checkin.created_at.slice(0, 10) === today ? checkin.key : null };
-        await enqueue("outcome", card, data, f.task.value ? Number(f.task.value) : null);
+        const contact = queued("outcome", card, data, f.task.value ? Number(f.task.value) : null);
+        const items = [contact];
+        if (f.photo.files.length) {
+          let blob = null;
+          try { blob = await shrink(f.photo.files[0]); } catch (error) { blob = null; }
+          if (!blob) { formErrors(form, { photo: [W.photo_unreadable] }); return; }
+          if (blob.size > Number(body.dataset.photoMax)) { formErrors(form, { photo: [W.photo_too_big] }); return; }
+          const photo = queued("photo", card, { outcome: contact.key, taken_at: new Date().toISOString() });
+          photo.blob = blob;
+          items.push(photo);
+        }
+        await enqueue(...items);
         location.hash = "fila";
       });
       return form;
@@ -302,7 +364,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const f = form.elements;
-      await enqueue("followup", card, { title: f.title.value, due: f.due.value, channel: f.channel.value, notes: f.notes.value });
+      await enqueue(queued("followup", card, { title: f.title.value, due: f.due.value, channel: f.channel.value, notes: f.notes.value }));
       location.hash = "fila";
     });
     return form;
@@ -312,8 +374,8 @@
     button.setAttribute("aria-busy", "true");
     navigator.geolocation.getCurrentPosition(async (position) => {
       const at = new Date(position.timestamp || Date.now()).toISOString();
-      await enqueue("checkin", card, { at, latitude: position.coords.latitude, longitude: position.coords.longitude,
-        accuracy: position.coords.accuracy }, taskId);
+      await enqueue(queued("checkin", card, { at, latitude: position.coords.latitude, longitude: position.coords.longitude,
+        accuracy: position.coords.accuracy }, taskId));
       button.removeAttribute("aria-busy");
       button.replaceWith(el("p", { class: "checked" }, fill(W.checked_in, { time: when(at) })));
     }, () => {
