@@ -10,6 +10,7 @@ from carteira.agenda.scheduling import do_schedule
 from carteira.agenda.services import do_revoke_feed
 from carteira.clients.services import id_chunks
 from carteira.clients.signals import clients_reassigned
+from carteira.leads.models import Lead
 from carteira.organization.models import Seller
 
 
@@ -41,6 +42,17 @@ def open_tasks_follow_their_client(sender, moves: dict[int, int | None], **kwarg
     # Both sides' weeks change: the old seller has room, the new one more to fit.
     touched = {seller_id for seller_id in (previous | set(by_seller)) if seller_id is not None}
     do_schedule(today=timezone.localdate(), seller_ids=sorted(touched))
+
+
+@receiver(post_save, sender=Lead)
+def lead_next_step_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    """A lead's next step, owner or stage changed: its seller's week is planned again
+    (leads share the capacity: leads.agenda)."""
+    if update_fields is None or LEAD_PLAN_FIELDS & set(update_fields):
+        WorkSchedule.objects.filter(seller_id=instance.seller_id).update(planned_on=None)
+
+
+LEAD_PLAN_FIELDS = {"next_step_date", "next_step_channel", "seller", "stage"}
 
 
 @receiver([post_save, post_delete], sender=TimeOff)

@@ -21,6 +21,8 @@ from django.db.models import Count, Q, Sum
 from carteira.agenda.models import CompanyDayOff, Task, TimeOff, WorkSchedule
 from carteira.clients.models import Client
 from carteira.interactions.models import Channel
+from carteira.leads.agenda import lead_jobs, planned_days
+from carteira.leads.services import do_plan_lead_days
 from carteira.organization.models import Seller
 from carteira_core.agenda.calendar import WorkCalendar, seller_calendar
 from carteira_core.agenda.schedule import CALL, VISIT, Capacity, Job, default_capacity, schedule
@@ -159,11 +161,20 @@ def do_schedule_seller(
         .only(*SCHEDULE_FIELDS)
     )
     jobs = [_job(task, today) for task in tasks]
+    # The next steps of the seller's open leads share the same capacity (leads.agenda).
+    prospects = lead_jobs(seller.pk, today=today)
     horizon_end = today + dt.timedelta(days=HORIZON_DAYS)
     plan = schedule(
-        jobs, calendar=time.calendar, capacity=time.capacity, today=today, horizon_end=horizon_end
+        [*jobs, *prospects],
+        calendar=time.calendar,
+        capacity=time.capacity,
+        today=today,
+        horizon_end=horizon_end,
     )
     _save_days({task.pk: plan.days.get(task.pk) for task in tasks}, tasks)
+    do_plan_lead_days(planned_days(prospects, plan.days))
+    plan.backlog = [job for job in plan.backlog if job.key > 0]  # tasks only, below
+    plan.days = {key: day for key, day in plan.days.items() if key > 0}
     # Without signals: a save here is not a change of working time (agenda.receivers).
     if not WorkSchedule.objects.filter(seller=seller).update(planned_on=today):
         WorkSchedule.objects.bulk_create(

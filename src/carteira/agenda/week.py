@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from carteira.agenda.models import Task
 from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
 from carteira.agenda.selectors import AgendaRow, agenda_rows
+from carteira.leads.agenda import planned_leads
 from carteira.organization.models import Seller
 from carteira_core.agenda.route import Stop, plan_route
 from carteira_core.agenda.schedule import VISIT, Capacity
@@ -49,6 +50,8 @@ class DayPlan:
     unrouted: list[AgendaRow] = field(default_factory=list)
     unfit: list[AgendaRow] = field(default_factory=list)
     route_url: str | None = None
+    # The next steps of the seller's leads planned on the day (leads.agenda), best ICP first.
+    prospects: list = field(default_factory=list)
 
     @property
     def rows(self) -> list[AgendaRow]:
@@ -72,7 +75,14 @@ class DayPlan:
 
     @property
     def load(self) -> int:
-        return len(self.visits) + len(self.unrouted) + len(self.unfit)
+        visits = sum(1 for lead in self.prospects if kind_of(lead.next_step_channel) == VISIT)
+        return len(self.visits) + len(self.unrouted) + len(self.unfit) + visits
+
+    @property
+    def call_load(self) -> int:
+        return len(self.calls) + sum(
+            1 for lead in self.prospects if kind_of(lead.next_step_channel) != VISIT
+        )
 
 
 @dataclass
@@ -147,6 +157,8 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
     for row in rows:
         day = days[(row.task.scheduled_date - monday).days]
         (day.visits if kind_of(row.task.channel) == VISIT else day.calls).append(row)
+    for lead in planned_leads(seller.pk, monday, sunday):
+        days[(lead.scheduled_date - monday).days].prospects.append(lead)
     for day in days:
         _route(day, start)
         day.route_url = day.maps_url(start)
@@ -214,6 +226,13 @@ def week_as_json(week: Week) -> dict:
                     for row in [*day.visits, *day.unrouted, *day.unfit]
                 ],
                 "calls": [{"client": row.task.client.external_id} for row in day.calls],
+                "leads": [
+                    {
+                        "lead": lead.external_id or f"L{lead.pk}",
+                        "kind": kind_of(lead.next_step_channel),
+                    }
+                    for lead in day.prospects
+                ],
                 "capacity": {"visits": day.capacity.visits, "calls": day.capacity.calls},
                 "distance_km": day.distance_km,
             }

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.clients.filters import BR_STATES
+from carteira.interactions.models import Channel
 from carteira.leads.models import Lead, LossReason, Source
 from carteira.leads.selectors import LEAD_SORTS, LeadFilter
 from carteira.leads.services import LeadError, normalised_document
@@ -62,7 +63,8 @@ class LeadForm(forms.ModelForm):
         model = Lead
         fields = [
             "name", "document", "segment", "size", "city", "state", "contact_name", "phone",
-            "email", "source", "event", "seller", "next_step", "next_step_date", "notes",
+            "email", "source", "event", "seller", "next_step", "next_step_date",
+            "next_step_channel", "notes",
         ]  # fmt: skip
         widgets = {
             "next_step_date": forms.DateInput(attrs={"type": "date"}),
@@ -74,6 +76,7 @@ class LeadForm(forms.ModelForm):
         self.user = user
         self.fields["seller"].queryset = sellers_visible_to(user).order_by("name")
         self.fields["seller"].label = _("Owner")
+        self.fields["next_step_channel"].required = False
         if self.instance.referred_by_id:
             self.fields["referred_by_code"].initial = self.instance.referred_by.external_id
 
@@ -82,6 +85,9 @@ class LeadForm(forms.ModelForm):
             return normalised_document((self.cleaned_data.get("document") or "").strip())
         except LeadError as error:
             raise forms.ValidationError(str(error), code="invalid_document") from None
+
+    def clean_next_step_channel(self):
+        return self.cleaned_data.get("next_step_channel") or Channel.PHONE
 
     def clean_state(self):
         return (self.cleaned_data.get("state") or "").upper()
@@ -124,3 +130,31 @@ class FunnelForm(forms.Form):
         label=_("By"),
         choices=[("", _("Stage")), ("seller", _("Seller")), ("source", _("Source"))],
     )
+
+
+class ContactForm(forms.Form):
+    """A contact made with a lead, and what comes next (empty: the stage's cadence)."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reached = forms.BooleanField(label=_("Reached the contact"), required=False, initial=True)
+    note = forms.CharField(label=_("What was said"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    move_to = forms.ChoiceField(label=_("Move to"), required=False)
+    next_step = forms.CharField(label=_("Next step"), required=False, max_length=200)
+    next_step_date = forms.DateField(label=_("Next step on"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    next_step_channel = forms.ChoiceField(
+        label=_("Next step by"), required=False, choices=[("", "—"), *Channel.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].choices = [("", _("Stay in the stage")),
+                                          *((s.key, str(s)) for s in funnel_stages())]  # fmt: skip
+
+
+class PlanForm(forms.Form):
+    """Put the best leads of the list (its filters, by ICP) in the agenda."""
+
+    count = forms.IntegerField(label=_("How many"), min_value=1, max_value=200, initial=10)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.models import Client
 from carteira.clients.validators import validate_document
+from carteira.interactions.models import Channel
 from carteira.organization.models import Seller
 
 
@@ -57,6 +58,11 @@ class Stage(models.Model):
         _("outcome"), max_length=4, choices=Outcome.choices, default=Outcome.OPEN
     )
     active = models.BooleanField(_("in use"), default=True)
+    # The cadence: a lead that enters this stage is due its next contact this many days
+    # later (empty: the default for the key, leads.stages.CADENCE).
+    cadence_days = models.PositiveSmallIntegerField(
+        _("days to the next contact"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["position"]
@@ -152,6 +158,13 @@ class Lead(models.Model):
         _("next step"), max_length=200, blank=True, default="", db_default=""
     )
     next_step_date = models.DateField(_("next step on"), null=True, blank=True)
+    next_step_channel = models.CharField(
+        _("next step by"), max_length=10, choices=Channel.choices, default=Channel.PHONE,
+        db_default=Channel.PHONE,
+    )  # fmt: skip
+    # The working day the seller's agenda planned the next step on (agenda.scheduling,
+    # within the daily capacity of visits and calls); empty: not planned (no room yet).
+    scheduled_date = models.DateField(_("planned for"), null=True, blank=True)
     loss_reason = models.ForeignKey(
         LossReason,
         null=True,
@@ -192,6 +205,29 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead_id} → {self.stage} {self.on}"
+
+
+class LeadContact(models.Model):
+    """A contact made with a lead (the sources' "more than one contact"): the cadence's
+    history, kept when the lead becomes a client."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="contacts")
+    on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    reached = models.BooleanField(_("reached the contact"), default=True)
+    note = models.TextField(_("note"), blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("contact with a lead")
+        verbose_name_plural = _("contacts with leads")
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} {self.channel} {self.on}"
 
 
 class AcquisitionSpend(models.Model):

@@ -16,8 +16,8 @@ from carteira.audit.services import do_record
 from carteira.clients.models import Client
 from carteira.clients.services import do_create_client
 from carteira.leads.icp import Profile, current_profile
-from carteira.leads.models import Lead, LossReason, StageChange
-from carteira.leads.stages import closing_keys, stage_keys
+from carteira.leads.models import Lead, LeadContact, LossReason, StageChange
+from carteira.leads.stages import cadence_of, closing_keys, stage_keys, stage_of
 from carteira_core.demo.geo import municipalities
 from carteira_core.documents import normalize_document
 from carteira_core.ingest.values import fold
@@ -55,8 +55,7 @@ def normalised_document(text: str) -> str:
 
 
 def _entered(lead: Lead, stage: str, *, previous: str, on: dt.date, by: User | None):
-    actor = by if getattr(by, "is_authenticated", False) else None
-    StageChange.objects.create(lead=lead, stage=stage, previous=previous, on=on, by=actor)
+    StageChange.objects.create(lead=lead, stage=stage, previous=previous, on=on, by=_actor(by))
 
 
 @transaction.atomic
@@ -97,6 +96,9 @@ def do_update_lead(lead: Lead, fields: list[str], *, by: User | None) -> Lead:
         lead.latitude = lead.longitude = None
         place(lead)
         fields = [*fields, "latitude", "longitude"]
+    if {"next_step_date", "next_step_channel", "seller"} & set(fields):
+        lead.scheduled_date = None  # the agenda plans it again
+        fields = [*fields, "scheduled_date"]
     if {"city", "state", "segment"} & set(fields) and (profile := current_profile()):
         profile.score(lead)
         fields = [*fields, "icp_score", "icp_factors"]
@@ -129,12 +131,95 @@ def do_move_lead(
     previous = lead.stage
     lead.stage, lead.stage_since = stage, on
     lead.loss_reason = loss_reason if lost else None
-    lead.save(update_fields=["stage", "stage_since", "loss_reason"])
+    _follow_cadence(lead, on)
+    lead.save(update_fields=["stage", "stage_since", "loss_reason", *NEXT_STEP_FIELDS])
     _entered(lead, stage, previous=previous, on=on, by=by)
     do_record("lead.moved", actor=by, obj=lead, stage=stage)
     if lost or stage in closing_keys("won"):
         emit(LEAD_CLOSED, lead=lead, outcome="lost" if lost else "won")
     return lead
+
+
+NEXT_STEP_FIELDS = ("next_step", "next_step_date", "next_step_channel", "scheduled_date")
+
+
+def _follow_cadence(lead: Lead, on: dt.date, *, step: str = "", due: dt.date | None = None,
+                    channel: str = "") -> None:  # fmt: skip
+    """The lead's next step after entering its stage or a contact: the one given, else the
+    stage's cadence from ``on``; a won or lost lead has none. The agenda plans it again."""
+    lead.scheduled_date = None
+    stage = stage_of(lead.stage)
+    if lead.stage in closing_keys("won") | closing_keys("lost") or stage is None:
+        lead.next_step, lead.next_step_date = "", None
+        return
+    text, default_channel, days = cadence_of(stage)
+    lead.next_step = step or text
+    lead.next_step_date = due or on + dt.timedelta(days=days)
+    lead.next_step_channel = channel or default_channel
+
+
+@transaction.atomic
+def do_record_contact(
+    lead: Lead,
+    *,
+    by: User | None,
+    channel: str,
+    on: dt.date | None = None,
+    reached: bool = True,
+    note: str = "",
+    move_to: str = "",
+    loss_reason: LossReason | None = None,
+    next_step: str = "",
+    next_step_date: dt.date | None = None,
+    next_step_channel: str = "",
+) -> LeadContact:
+    """A contact made with the lead: kept in its history; the lead moves on when
+    ``move_to`` says so, and its next step is the one given or the cadence's."""
+    on = on or timezone.localdate()
+    if next_step_date is not None and next_step_date < on:
+        raise LeadError(_("The next step cannot be before the contact."))
+    if lead.client_id is not None or lead.stage in closing_keys("won") | closing_keys("lost"):
+        raise LeadError(_("This lead is closed: record contacts on the client."))
+    contact = LeadContact.objects.create(lead=lead, on=on, channel=channel, reached=reached,
+                                         note=note, by=_actor(by))  # fmt: skip
+    if move_to and move_to != lead.stage:
+        do_move_lead(lead, move_to, by=by, on=on, loss_reason=loss_reason)
+    if lead.stage not in closing_keys("won") | closing_keys("lost"):
+        _follow_cadence(lead, on, step=next_step, due=next_step_date, channel=next_step_channel)
+        lead.save(update_fields=list(NEXT_STEP_FIELDS))
+    do_record("lead.contacted", actor=by, obj=lead, channel=channel)
+    return contact
+
+
+def _actor(by: User | None) -> User | None:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def do_plan_first_contacts(leads, *, by: User | None, on: dt.date | None = None) -> int:
+    """Give each of ``leads`` without a next step its stage's next step, due ``on`` (the
+    seller picked them, e.g. the best ICP of a list): the agenda plans them within its
+    capacity. Returns how many were given one."""
+    on = on or timezone.localdate()
+    closed = closing_keys("won") | closing_keys("lost")
+    chosen = [lead for lead in leads if lead.next_step_date is None and lead.stage not in closed
+              and lead.client_id is None]  # fmt: skip
+    with transaction.atomic():
+        for lead in chosen:  # one save each: the agenda hears of it (agenda.receivers)
+            _follow_cadence(lead, on, due=on)
+            lead.save(update_fields=list(NEXT_STEP_FIELDS))
+        if chosen:
+            do_record("lead.planned", actor=by, leads=len(chosen))
+    return len(chosen)
+
+
+def do_plan_lead_days(days: dict[int, dt.date | None]) -> None:
+    """Write the days the agenda planned (lead pk → working day, None: no room)."""
+    by_day: dict[dt.date | None, list[int]] = {}
+    for pk, day in days.items():
+        by_day.setdefault(day, []).append(pk)
+    for day, ids in by_day.items():
+        for start in range(0, len(ids), 2_000):
+            Lead.objects.filter(pk__in=ids[start : start + 2_000]).update(scheduled_date=day)
 
 
 def _client_code(lead: Lead) -> str:

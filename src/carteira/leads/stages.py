@@ -3,11 +3,40 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from carteira.interactions.models import Channel
 from carteira.leads.models import DEFAULT_LABELS, DEFAULT_STAGES, Source, Stage
 from carteira_core.ingest.values import fold
 
 OUTCOMES = {"won": Stage.Outcome.WON, "lost": Stage.Outcome.LOST}
+
+
+# The cadence of the default funnel (the sources' step by step): on entering a stage, the
+# next step, by which channel and how many days later it is due. A company's own stage
+# without a row here: "Contact again" by phone in DEFAULT_CADENCE_DAYS (or its own days).
+CADENCE = {
+    "listed": (gettext_lazy("Research the company"), Channel.OTHER, 2),
+    "researched": (gettext_lazy("First contact"), Channel.PHONE, 1),
+    "contacted": (gettext_lazy("Contact again"), Channel.PHONE, 3),
+    "follow_up": (gettext_lazy("Qualify: need, budget, who decides"), Channel.PHONE, 4),
+    "qualified": (gettext_lazy("Schedule the meeting"), Channel.PHONE, 2),
+    "meeting": (gettext_lazy("Meeting"), Channel.VISIT, 3),
+    "proposal": (gettext_lazy("Follow up the proposal"), Channel.PHONE, 5),
+}
+DEFAULT_CADENCE_DAYS = 3
+
+
+def cadence_of(stage: Stage) -> tuple[str, str, int]:
+    """(next step, channel, days until it is due) for a lead entering ``stage``."""
+    text, channel, days = CADENCE.get(
+        stage.key, (gettext_lazy("Contact again"), Channel.PHONE, DEFAULT_CADENCE_DAYS)
+    )
+    return str(text), channel, days if stage.cadence_days is None else stage.cadence_days
+
+
+def stage_of(key: str) -> Stage | None:
+    return next((s for s in funnel_stages(with_inactive=True) if s.key == key), None)
 
 
 def default_stages() -> list[Stage]:

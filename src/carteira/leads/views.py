@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from carteira.accounts.capabilities import MANAGEMENT
@@ -19,7 +21,14 @@ from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
 from carteira.leads import selectors
 from carteira.leads.access import access_lead, leads_visible_to
-from carteira.leads.forms import FunnelForm, LeadFilterForm, LeadForm, MoveForm
+from carteira.leads.forms import (
+    ContactForm,
+    FunnelForm,
+    LeadFilterForm,
+    LeadForm,
+    MoveForm,
+    PlanForm,
+)
 from carteira.leads.funnel import funnel_for
 from carteira.leads.icp import ATTRIBUTES
 from carteira.leads.models import Lead, Source
@@ -28,6 +37,8 @@ from carteira.leads.services import (
     do_convert_lead,
     do_create_lead,
     do_move_lead,
+    do_plan_first_contacts,
+    do_record_contact,
     do_update_lead,
     normalised_document,
 )
@@ -62,6 +73,7 @@ def lead_list(request):
         lead.stage_label = labels.get(lead.stage, lead.stage)
     context = {
         "form": form,
+        "plan_form": PlanForm(),
         "page": page,
         "sort": form.cleaned_data["sort"] or "icp",
         "filtered": any(form.cleaned_data.get(k) for k in FILTER_FIELDS),
@@ -181,7 +193,7 @@ def _duplicates(user, lead: Lead):
 
 
 @policy("object:lead")
-def lead_detail(request, lead_id: int):
+def lead_detail(request, lead_id: int, contact_form=None, status=200):
     lead = access_lead(request.user, lead_id)
     form = LeadForm(request.POST or None, instance=lead, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -210,9 +222,58 @@ def lead_detail(request, lead_id: int):
         ],
         "duplicates": _duplicates(request.user, lead),
         "won": lead.stage in closing_keys("won"),
+        "closed": lead.client_id is not None
+        or lead.stage in closing_keys("won") | closing_keys("lost"),
+        "contact_form": contact_form
+        or ContactForm(
+            initial={"on": timezone.localdate(), "channel": lead.next_step_channel, "reached": True}
+        ),
+        "contacts": lead.contacts.select_related("by"),
         "nav": "leads",
     }
-    return render(request, "leads/detail.html", context)
+    return render(request, "leads/detail.html", context, status=status)
+
+
+@policy("object:lead")
+@require_POST
+def lead_contact(request, lead_id: int):
+    """Record a contact made with the lead; its next step follows (given, or the cadence)."""
+    lead = access_lead(request.user, lead_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_record_contact(lead, by=request.user, channel=data["channel"], on=data["on"],
+                              reached=data["reached"], note=data["note"],
+                              move_to=data["move_to"], next_step=data["next_step"],
+                              next_step_date=data["next_step_date"],
+                              next_step_channel=data["next_step_channel"])  # fmt: skip
+        except LeadError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Contact recorded."))
+            return redirect("leads:detail", lead_id=lead.pk)
+    request.method = "GET"  # the page again with the form's errors, nothing else posted
+    return lead_detail(request, lead_id, contact_form=form, status=422)
+
+
+@policy("login")
+@require_POST
+def plan_contacts(request):
+    """The best ``count`` leads of the filtered list (by ICP) without a next step get
+    their stage's next step today: the agenda plans them within the seller's capacity."""
+    plan = PlanForm(request.POST)
+    form, leads = _filtered(request)
+    if form is None or not plan.is_valid():
+        return HttpResponseBadRequest(_("Invalid filter."))
+    leads = leads.filter(next_step_date__isnull=True).order_by(*selectors.LEAD_SORTS["icp"])
+    open_leads = selectors.LeadFilter(open_only=True).apply(leads)
+    count = do_plan_first_contacts(list(open_leads[: plan.cleaned_data["count"]]),
+                                   by=request.user)  # fmt: skip
+    messages.success(request, ngettext(
+        "%(count)s lead is now in the agenda.", "%(count)s leads are now in the agenda.", count,
+    ) % {"count": count})  # fmt: skip
+    return redirect(f"{reverse('leads:list')}?{request.GET.urlencode()}")
 
 
 @policy("object:lead")
