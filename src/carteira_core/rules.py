@@ -137,7 +137,8 @@ class CreditRules:
     buckets, current first. ``collection_after_days``: a client with an instalment more
     than this many days past due gets a collection task and an alert when it buys.
     ``suggested_limit_months``: the suggested credit limit covers this many months of the
-    client's average purchases (``carteira_core.credit.limit``)."""
+    client's average purchases (``carteira_core.credit.limit``). ``dso_days``: the window
+    of credit sales the days sales outstanding divide by (``carteira_core.credit.measures``)."""
 
     bucket_days: tuple[int, ...] = (30, 60, 90, 180)
     provision_rates: tuple[Decimal, ...] = (
@@ -150,6 +151,7 @@ class CreditRules:
     )
     collection_after_days: int = 30
     suggested_limit_months: int = 2
+    dso_days: int = 90
 
     def __post_init__(self) -> None:
         _check_credit(self)
@@ -272,6 +274,7 @@ def _check_credit(rules: CreditRules) -> None:
         raise RulesError("not_non_decreasing", key="credit.provision_rates")
     _positive_int("credit", "collection_after_days", rules.collection_after_days)
     _positive_int("credit", "suggested_limit_months", rules.suggested_limit_months)
+    _positive_int("credit", "dso_days", rules.dso_days)
     object.__setattr__(rules, "bucket_days", tuple(bounds))
     object.__setattr__(rules, "provision_rates", exact)
 

@@ -110,3 +110,25 @@ def test_the_learned_rates_stand_beside_the_configured_ones(portfolio, director,
         " 91–180 dias R$ 0,00 50,0% 60,0% Mais de 180 dias R$ 100,00 100,0% 100,0%"
         " Provisão R$ 100,00 R$ 100,00"
     )
+
+
+@ON_T
+def test_by_team_and_by_region_the_clients_without_one_have_their_own_row(
+    portfolio, director, client
+):
+    aged_book(portfolio)
+    portfolio["C2"].state = ""
+    portfolio["C2"].save()
+    client.force_login(director)
+    team = text_of(client.get(URL, {"by": "team"}), 'id="aging-table"')
+    assert team.split(" Provisão ", 1)[1] == (
+        "Equipe Sul R$ 1.580,00 R$ 1.000,00 R$ 200,00 – R$ 300,00 R$ 80,00 – R$ 77,00"
+        " Equipe Norte R$ 50,00 – – – – – R$ 50,00 R$ 50,00"
+        " Total R$ 1.630,00 R$ 1.000,00 R$ 200,00 R$ 0,00 R$ 300,00 R$ 80,00 R$ 50,00 R$ 127,00"
+    )
+    region = text_of(client.get(URL, {"by": "region"}), 'id="aging-table"')
+    assert region.startswith("UF Em aberto")
+    assert region.split(" Provisão ", 1)[1].startswith(
+        "RS R$ 1.580,00 R$ 1.000,00 R$ 200,00 – R$ 300,00 R$ 80,00 – R$ 77,00"
+        " Sem UF R$ 50,00 – – – – – R$ 50,00 R$ 50,00 Total R$ 1.630,00"
+    )

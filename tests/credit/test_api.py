@@ -38,9 +38,9 @@ def test_a_manager_sees_their_teams_clients(portfolio, manager_sul):
 
 
 def test_an_unknown_grouping_is_a_400(portfolio, director):
-    response = caller_for(director).get(f"/receivables?as_of={T}&by=team")
+    response = caller_for(director).get(f"/receivables?as_of={T}&by=week")
     assert response.status_code == 400
-    assert "client, seller, segment" in response.json()["detail"]
+    assert "client, seller, team, segment, region" in response.json()["detail"]
 
 
 def test_one_clients_credit_has_buckets_limit_use_and_score(portfolio, seller_ana):

@@ -27,8 +27,17 @@ from carteira_core.credit import BUCKETS
 
 BY_LABELS = {
     "seller": gettext_lazy("Seller"),
+    "team": gettext_lazy("Team"),
     "segment": gettext_lazy("Segment"),
+    "region": gettext_lazy("State"),
     "client": gettext_lazy("Client"),
+}
+# The row of the clients without the group's key (none for clients: each has a code).
+NONE_LABELS = {
+    "seller": gettext_lazy("No seller"),
+    "team": gettext_lazy("No team"),
+    "segment": gettext_lazy("No segment"),
+    "region": gettext_lazy("No state"),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,7 +72,10 @@ def aging(request):
         "as_of": as_of,
         "bad_date": bad_date,
         "by": by,
-        "by_choices": [(key, str(BY_LABELS[key])) for key in ("seller", "segment", "client")],
+        "by_choices": [
+            (key, str(BY_LABELS[key])) for key in ("seller", "team", "segment", "region", "client")
+        ],
+        "none_label": NONE_LABELS.get(by, ""),
         "buckets": list(zip(BUCKETS, names, rules.provision_rates, strict=True)),
         "overdue": overdue,
         "overdue_share": overdue / total["open"] if total["open"] else None,

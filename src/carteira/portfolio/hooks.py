@@ -23,6 +23,22 @@ def dashboard_goals(
     return _goals[0](user, filters, as_of, quarter=quarter) if _goals else {}
 
 
+# (user, the dashboard's filters, the reading, the day before its period) -> a panel's
+# context with its "template", or None when it has nothing to show
+DashboardPanel = Callable[..., dict[str, Any] | None]
+_panels: dict[str, DashboardPanel] = {}
+
+
+def register_panel(name: str, source: DashboardPanel) -> None:
+    """``source`` adds a section below the dashboard's own (credit: receivables)."""
+    _panels[name] = source
+
+
+def dashboard_panels(user, filters: Mapping[str, Any], run, before: dt.date) -> list[dict]:
+    found = (source(user, filters, run, before) for source in _panels.values())
+    return [panel for panel in found if panel]
+
+
 @dataclass(frozen=True)
 class ExtraReport:
     """A ``carteira report NAME`` an app above the portfolio adds (credit: receivables)."""

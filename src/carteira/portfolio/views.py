@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -154,5 +156,8 @@ def dashboard(request):
         prospects=counts.get("prospect", 0),
         trend={"points": _stored(f.trend(request.user, filters, trend_runs, scope))},
         slice_query=slice_query,
+        panels=hooks.dashboard_panels(
+            request.user, filters, run, period.start - dt.timedelta(days=1)
+        ),
     )
     return render(request, "portfolio/dashboard.html", context)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +14,7 @@ from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
 from carteira.complaints.access import complaints_visible_to
 from carteira.complaints.measures import complaint_measures
+from carteira.credit.panels import review_credit
 from carteira.goals.periods import parse_period
 from carteira.review import selectors, services
 from carteira.review.access import can_decide, check_can_decide
@@ -40,6 +43,9 @@ def _context(request, period) -> dict:
         start=period.start,
         end=period.end,
         by="category",
+    )
+    data["credit"] = review_credit(
+        request.user, as_of=data["as_of"], before=period.start - dt.timedelta(days=1)
     )
     return data
 

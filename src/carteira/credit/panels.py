@@ -1,0 +1,77 @@
+"""What the credit app adds to the portfolio's pages: the dashboard's credit section
+(registered through ``portfolio.hooks``) and the review's (read by the review app)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+
+from carteira.accounts.capabilities import MANAGEMENT
+from carteira.clients.access import clients_visible_to
+from carteira.clients.models import Client
+from carteira.credit.models import Receivable
+from carteira.credit.selectors import credit_summary
+from carteira.portfolio.rules_store import current_rules
+
+
+def sliced(clients: QuerySet[Client], filters: Mapping[str, Any]) -> QuerySet[Client]:
+    """The dashboard's slice (seller, team, segment, state) on the clients' records."""
+    if filters.get("seller"):
+        clients = clients.filter(seller_id=filters["seller"])
+    if filters.get("team"):
+        clients = clients.filter(seller__team_id=filters["team"])
+    if filters.get("segment"):
+        clients = clients.filter(segment=filters["segment"])
+    if filters.get("state"):
+        clients = clients.filter(state=filters["state"])
+    return clients
+
+
+def dashboard_panel(user, filters: Mapping[str, Any], run, before: dt.date) -> dict | None:
+    """The credit of the user's slice on the reading's date, its provision against
+    ``before`` (the eve of the dashboard's period), by seller and by ABC class of the
+    reading. None when the slice has no receivables."""
+    clients = sliced(clients_visible_to(user), filters)
+    if not Receivable.objects.filter(client__in=clients).exists():
+        return None
+    rules = current_rules().credit
+    management = MANAGEMENT.held_by(user)  # sellers see their own clients: no seller rows
+    by = ("seller", "abc") if management and not filters.get("seller") else ("abc",)
+    total, groups = credit_summary(
+        clients, as_of=run.as_of, before=before, rules=rules, by=by, run=run
+    )
+    return {
+        "template": "credit/_dashboard.html",
+        "as_of": run.as_of,
+        "before": before,
+        "total": total,
+        "by_seller": groups.get("seller", []),
+        "by_class": sorted(groups["abc"], key=lambda g: (g.key is None, g.key or "")),
+        "collection_after_days": rules.collection_after_days,
+        "dso_days": rules.dso_days,
+        "aging_link": management,
+    }
+
+
+def review_credit(user, *, as_of: dt.date, before: dt.date) -> dict | None:
+    """The review's credit section: the user's clients by team, at the review's reading
+    date against the eve of its period. None without receivables."""
+    clients = clients_visible_to(user)
+    if not Receivable.objects.filter(client__in=clients).exists():
+        return None
+    rules = current_rules().credit
+    total, groups = credit_summary(
+        clients, as_of=as_of, before=before, rules=rules, by=("team", "seller")
+    )
+    return {
+        "as_of": as_of,
+        "before": before,
+        "total": total,
+        "by_team": groups["team"],
+        "by_seller": groups["seller"],
+        "collection_after_days": rules.collection_after_days,
+        "dso_days": rules.dso_days,
+    }
