@@ -46,6 +46,7 @@ __all__ = [
     "LifecycleRules",
     "PortfolioRules",
     "RulesError",
+    "ValueRules",
     "explain_cycle_mode",
     "rules_from_dict",
     "rules_from_toml",
@@ -74,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "not_a_list": "{key} must be a list of {count} values",
     "not_increasing": "{key} must increase from one value to the next",
     "not_non_decreasing": "{key} must not decrease from one value to the next",
+    "integer_out_of_range": "{key} must be an integer from {minimum} to {maximum}",
+    "rate_out_of_range": "{key} must be a number from 0 to less than 1",
 }
 """English text of every ``RulesError`` code; the web layer translates by code (the
 placeholders ``key``/``other`` hold TOML keys such as ``lifecycle.active_days``)."""
@@ -158,11 +161,32 @@ class CreditRules:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueRules:
+    """Predictive value (``carteira_core.value``, docs/portfolio-rules.md "Predictive
+    value"): ``model`` for the purchase process (``bgnbd`` or ``pareto``), the CLV over
+    ``horizon_months`` months discounted at ``monthly_rate`` a month, the expected purchases
+    over the next ``expectation_days`` days; a client's potential, when the ERP gives none,
+    is the ``potential_quantile`` of the 12-month revenue of at least ``min_peers`` clients
+    of its segment and state (else its segment, else the whole portfolio)."""
+
+    model: Literal["bgnbd", "pareto"] = "bgnbd"
+    horizon_months: int = 12
+    monthly_rate: Decimal = Decimal("0.01")
+    expectation_days: int = 90
+    potential_quantile: Decimal = Decimal("0.75")
+    min_peers: int = 5
+
+    def __post_init__(self) -> None:
+        _check_value(self)
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioRules:
     lifecycle: LifecycleRules = field(default_factory=LifecycleRules)
     abc: AbcRules = field(default_factory=AbcRules)
     indicators: IndicatorRules = field(default_factory=IndicatorRules)
     credit: CreditRules = field(default_factory=CreditRules)
+    value: ValueRules = field(default_factory=ValueRules)
 
 
 _SECTIONS: dict[str, type] = {
@@ -170,8 +194,11 @@ _SECTIONS: dict[str, type] = {
     "abc": AbcRules,
     "indicators": IndicatorRules,
     "credit": CreditRules,
+    "value": ValueRules,
 }
 _DECIMAL_FIELDS = {
+    "monthly_rate",
+    "potential_quantile",
     "cycle_active_factor",
     "cycle_inactive_factor",
     "a_share",
@@ -279,6 +306,23 @@ def _check_credit(rules: CreditRules) -> None:
     object.__setattr__(rules, "provision_rates", exact)
 
 
+def _check_value(rules: ValueRules) -> None:
+    if rules.model not in ("bgnbd", "pareto"):
+        raise RulesError("not_one_of_two", key="value.model", first="bgnbd", second="pareto")
+    for name, top in (("horizon_months", 120), ("expectation_days", 3650), ("min_peers", 1000)):
+        value = getattr(rules, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
+            raise RulesError("integer_out_of_range", key=f"value.{name}", minimum=1, maximum=top)
+    rate = _exact_number("value", "monthly_rate", rules.monthly_rate)
+    if not 0 <= rate < 1:
+        raise RulesError("rate_out_of_range", key="value.monthly_rate")
+    quantile = _exact_number("value", "potential_quantile", rules.potential_quantile)
+    if not 0 < quantile <= 1:
+        raise RulesError("share_out_of_range", key="value.potential_quantile")
+    object.__setattr__(rules, "monthly_rate", rate)
+    object.__setattr__(rules, "potential_quantile", quantile)
+
+
 DEFAULT_RULES = PortfolioRules()
 
 
@@ -310,6 +354,7 @@ def rules_to_dict(rules: PortfolioRules) -> dict[str, dict[str, Any]]:
         "abc": asdict(rules.abc),
         "indicators": asdict(rules.indicators),
         "credit": asdict(rules.credit),
+        "value": asdict(rules.value),
     }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.access import clients_visible_to, sellers_visible_to
@@ -44,7 +44,11 @@ QUERY_NAMES = {
     "previous": "previous",
     "codes": "codes",
     "open_complaint": "complaint",
+    "alive": "alive",
 }
+
+# P(alive) bands of the ``alive`` filter: [low, high) of the predicted probability.
+ALIVE_BANDS = {"likely": (0.7, None), "doubtful": (0.3, 0.7), "unlikely": (None, 0.3)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +60,9 @@ class ClientFilter:
     ignoring case (typed by hand); ``status``, ``abc`` and ``previous`` (the status a
     period earlier) on the reading in the run given to ``apply``: without a run they
     match nothing; ``codes``: client codes (``external_id``); ``open_complaint``: only
-    clients with a complaint not yet closed (a closed complaint has its ``closed_on``)."""
+    clients with a complaint not yet closed (a closed complaint has its ``closed_on``);
+    ``alive``: a band of ``ALIVE_BANDS`` of the predicted probability of still being a client
+    at the run (``with_value``): clients without a prediction match no band."""
 
     search: str = ""
     segment: str = ""
@@ -68,6 +74,7 @@ class ClientFilter:
     previous: str = ""
     codes: tuple[str, ...] = ()
     open_complaint: bool = False
+    alive: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "search", self.search.strip())
@@ -80,7 +87,7 @@ class ClientFilter:
 
     @property
     def on_reading(self) -> bool:
-        return bool(self.status or self.abc or self.previous)
+        return bool(self.status or self.abc or self.previous or self.alive)
 
     def apply(self, clients: QuerySet[Client], run: SnapshotRun | None = None) -> QuerySet[Client]:
         """``clients`` narrowed by the filter, annotated with their reading in ``run`` (if
@@ -93,7 +100,15 @@ class ClientFilter:
         # Through the annotations: one join of the reading (``reading__status=…`` in
         # separate filter() calls joins the readings table once per call).
         on_reading = {"status": self.status, "abc": self.abc, "status_previous": self.previous}
-        return clients.filter(**{name: value for name, value in on_reading.items() if value})
+        clients = clients.filter(**{name: value for name, value in on_reading.items() if value})
+        if self.alive:
+            low, high = ALIVE_BANDS[self.alive]
+            clients = with_value(clients, run).filter(p_alive__isnull=False)
+            if low is not None:
+                clients = clients.filter(p_alive__gte=low)
+            if high is not None:
+                clients = clients.filter(p_alive__lt=high)
+        return clients
 
     def on_record(self, prefix: str = "") -> Q:
         """The conditions on the client's own fields (all but the reading's), as a ``Q``
@@ -170,6 +185,29 @@ def with_reading(clients: QuerySet[Client], run: SnapshotRun) -> QuerySet[Client
     )
 
 
+def with_value(clients: QuerySet[Client], run: SnapshotRun) -> QuerySet[Client]:
+    """``clients`` with their predicted value at ``run`` (the value app's tables, reached by
+    their reverse relations: that app sits above this one): ``p_alive`` and ``clv`` (NULL
+    without a prediction), and ``potential_yearly``, ``wallet_gap`` (potential − revenue,
+    at least 0) and ``wallet_share`` (NULL without a potential). Idempotent."""
+    if "p_alive" in clients.query.annotations:
+        return clients
+    fit = type(run)._meta.get_field("value_fit").related_model.objects.filter(run=run)
+    return clients.annotate(
+        predicted=FilteredRelation(
+            "predicted_values",
+            condition=Q(predicted_values__fit=Subquery(fit.values("pk")[:1])),
+        ),
+        wallet=FilteredRelation("potentials", condition=Q(potentials__run=run)),
+    ).annotate(
+        p_alive=F("predicted__p_alive"),
+        clv=F("predicted__clv"),
+        potential_yearly=F("wallet__potential"),
+        wallet_gap=F("wallet__gap"),
+        wallet_share=F("wallet__share"),
+    )
+
+
 def segments_of(clients: QuerySet[Client]) -> list[str]:
     """The segments ``clients`` have, sorted, for a filter's choices."""
     return list(
@@ -200,6 +238,16 @@ class ClientFilterForm(forms.Form):
         label=_("Status a period earlier"), required=False, choices=_any_of("status")
     )
     complaint = forms.BooleanField(label=_("With an open complaint"), required=False)
+    alive = forms.ChoiceField(
+        label=_("Still a client?"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("likely", _("Likely (at least 70 %)")),
+            ("doubtful", _("In doubt (30 to 70 %)")),
+            ("unlikely", _("Unlikely (under 30 %)")),
+        ],
+    )
     as_of = forms.DateField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -228,6 +276,7 @@ class ClientFilterForm(forms.Form):
             abc=data.get("abc") or "",
             previous=data.get("previous") or "",
             open_complaint=bool(data.get("complaint")),
+            alive=data.get("alive") or "",
         )
 
 

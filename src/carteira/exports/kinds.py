@@ -73,7 +73,9 @@ CLIENT_COLUMNS = {
     "seller_external_id": "seller__external_id", "seller": "seller__name",
     "latitude": "latitude", "longitude": "longitude", "potential": "potential",
 }  # fmt: skip
-READING_COLUMNS = ("status", "abc", "days_since_last_purchase", "revenue_in_abc_window")
+READING_COLUMNS = ("status", "abc", "days_since_last_purchase", "revenue_in_abc_window",
+                   # the predicted value at the reading (clients.filters.with_value)
+                   "p_alive", "clv", "potential_yearly", "wallet_gap", "wallet_share")  # fmt: skip
 
 
 class Refused(Exception):

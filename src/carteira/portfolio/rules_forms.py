@@ -1,9 +1,11 @@
+import dataclasses
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carteira.portfolio.rules_messages import rules_error_message
+from carteira.portfolio.rules_store import current_rules
 from carteira_core.rules import (
     AbcRules,
     IndicatorRules,
@@ -67,7 +69,9 @@ class RulesForm(forms.Form):
         if self.errors:
             return data
         try:
-            self.rules = PortfolioRules(
+            # the sections this form does not show (credit, value) stay as they are
+            self.rules = dataclasses.replace(
+                current_rules(),
                 lifecycle=LifecycleRules(**{n: data[n] for n in self.LIFECYCLE}),
                 abc=AbcRules(**{n: data[n] for n in self.ABC}),
                 indicators=IndicatorRules(**{n: data[n] for n in self.INDICATORS}),

@@ -34,6 +34,8 @@ MESSAGES = {
     "not_a_list": _("{key} must be a list of {count} values."),
     "not_increasing": _("{key} must increase from one value to the next."),
     "not_non_decreasing": _("{key} must not decrease from one value to the next."),
+    "integer_out_of_range": _("{key} must be an integer from {minimum} to {maximum}."),
+    "rate_out_of_range": _("{key} must be a number from 0 to less than 1."),
 }
 
 

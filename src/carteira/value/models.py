@@ -79,3 +79,34 @@ class ClientValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.p_alive:.2f}"
+
+
+class ClientPotential(models.Model):
+    """What a client could buy in a year at an official reading, and the gap to what it
+    bought in the reading's ABC window (made yearly): ``carteira_core.value.potential``."""
+
+    class Source(models.TextChoices):
+        ERP = "erp", _("the ERP's potential")
+        SEGMENT_STATE = "segment_state", _("peers of its segment and state")
+        SEGMENT = "segment", _("peers of its segment")
+        PORTFOLIO = "portfolio", _("the whole portfolio")
+
+    run = models.ForeignKey(SnapshotRun, on_delete=models.CASCADE, related_name="potentials")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="potentials")
+    revenue = models.DecimalField(max_digits=16, decimal_places=2)
+    potential = models.DecimalField(max_digits=16, decimal_places=2)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    peers = models.PositiveIntegerField(default=0)
+    gap = models.DecimalField(max_digits=16, decimal_places=2)
+    share = models.FloatField(null=True)  # revenue / potential; None for a zero potential
+
+    class Meta:
+        verbose_name = _("client potential")
+        verbose_name_plural = _("client potentials")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "client"], name="one_potential_per_reading")
+        ]
+        indexes = [models.Index(fields=["client", "run"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.potential} ({self.source})"

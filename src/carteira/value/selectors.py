@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
 
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Client
 from carteira.portfolio.models import SnapshotRun
-from carteira.value.models import ClientValue, ValueFit
+from carteira.value.models import ClientPotential, ClientValue, ValueFit
 
 GROUPS = {
     "seller": ("seller__name", "seller_id"),
@@ -24,7 +24,8 @@ GROUPS = {
 
 def client_value(client: Client, run_id: int) -> ValueFit | None:
     """The fit of a reading with the client's own figures on it (``mine_*``, None where the
-    client has no prediction), in one query."""
+    client has no prediction) and its potential (``wallet_*``), in one query."""
+    wallet = ClientPotential.objects.filter(run_id=OuterRef("run_id"), client=client)
     return (
         ValueFit.objects.filter(run_id=run_id)
         .annotate(mine=FilteredRelation("clients", condition=Q(clients__client=client)))
@@ -34,6 +35,10 @@ def client_value(client: Client, run_id: int) -> ValueFit | None:
             mine_expected_purchases=F("mine__expected_purchases"),
             mine_next_purchase=F("mine__next_purchase"),
             mine_frequency=F("mine__frequency"),
+            **{
+                f"wallet_{name}": Subquery(wallet.values(name)[:1])
+                for name in ("potential", "revenue", "gap", "share", "source", "peers")
+            },
         )
         .first()
     )
@@ -226,3 +231,19 @@ def stored_report(user: User, fit: ValueFit) -> dict:
             sum((row["clv"] or Decimal(0) for row in clients), Decimal(0)) if valued else None
         ),
     }
+
+
+def predicted_values(client_ids) -> dict[int, int]:
+    """Each client's CLV at the latest official reading, in cents, for the agenda's
+    priority (agenda.hooks); empty without a fit whose spend model is ``ok``."""
+    fit = latest_fit()
+    if fit is None or not fit.ok or not fit.spend_ok:
+        return {}
+    ids = list(client_ids)
+    values: dict[int, int] = {}
+    for start in range(0, len(ids), 2_000):
+        rows = ClientValue.objects.filter(
+            fit=fit, client_id__in=ids[start : start + 2_000], clv__isnull=False
+        ).values_list("client_id", "clv")
+        values.update({client_id: int(clv * 100) for client_id, clv in rows})
+    return values

@@ -18,18 +18,18 @@ import numpy as np
 
 from carteira.portfolio import engine_input
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
-from carteira.value.models import ClientValue, ValueFit
+from carteira.portfolio.rules_store import current_rules
+from carteira.value.models import ClientPotential, ClientValue, ValueFit
 from carteira_core.engine import PortfolioInput
+from carteira_core.rules import ValueRules, rules_from_dict
 from carteira_core.value import (
-    DEFAULT_EXPECTATION_DAYS,
-    DEFAULT_HORIZON_MONTHS,
-    DEFAULT_MONTHLY_RATE,
     ClientValues,
     Model,
     purchase_history,
     value_clients,
 )
 from carteira_core.value.holdout import HoldoutCheck, holdout_check
+from carteira_core.value.potential import wallet_share
 
 BATCH = 5_000
 CENT = Decimal("0.01")
@@ -45,18 +45,22 @@ def money(cents: float) -> Decimal | None:
 def compute_value(
     as_of: dt.date,
     *,
-    model: Model = "bgnbd",
+    model: Model | None = None,
     data: PortfolioInput | None = None,
-    horizon_months: int = DEFAULT_HORIZON_MONTHS,
-    monthly_rate: float = DEFAULT_MONTHLY_RATE,
+    rules: ValueRules | None = None,
 ) -> tuple[ClientValues, PortfolioInput]:
+    """Fit and score at ``as_of`` with ``rules`` (default: the ``[value]`` rules in
+    force); ``model`` overrides the rules' model."""
+    if rules is None:
+        rules = current_rules().value
     if data is None:
         data = engine_input.load_input(as_of)
     values = value_clients(
         purchase_history(data, as_of),
-        model=model,
-        horizon_months=horizon_months,
-        monthly_rate=monthly_rate,
+        model=model or rules.model,
+        horizon_months=rules.horizon_months,
+        monthly_rate=float(rules.monthly_rate),
+        expectation_days=rules.expectation_days,
     )
     return values, data
 
@@ -143,14 +147,15 @@ def _client_rows(fit: ValueFit, values: ClientValues, run: SnapshotRun):
 
 
 def do_store_value(
-    run: SnapshotRun | int, *, data: PortfolioInput | None = None, model: Model = "bgnbd"
+    run: SnapshotRun | int, *, data: PortfolioInput | None = None, model: Model | None = None
 ) -> ValueFit:
-    """Fit the models at the reading's date and store the fit and its client rows
-    (replacing any stored for the reading)."""
+    """Fit the models at the reading's date with the reading's ``[value]`` rules and store
+    the fit and its client rows (replacing any stored for the reading)."""
     started = time.perf_counter()
     if not isinstance(run, SnapshotRun):
         run = SnapshotRun.objects.get(pk=run)
-    values, _ = compute_value(run.as_of, model=model, data=data)
+    rules = rules_from_dict(run.rules).value
+    values, _ = compute_value(run.as_of, model=model, data=data, rules=rules)
     fit, spend, history = values.purchase_fit, values.spend_fit, values.history
     ValueFit.objects.filter(run=run).delete()
     total = values.portfolio_value_cents
@@ -170,14 +175,66 @@ def do_store_value(
         repeat_buyers=history.repeat_buyers,
         horizon_months=values.horizon_months,
         monthly_rate=Decimal(str(values.monthly_rate)),
-        expectation_days=DEFAULT_EXPECTATION_DAYS,
+        expectation_days=values.expectation_days,
         portfolio_value=None if total is None else money(total),
     )
     for batch in itertools.batched(_client_rows(stored, values, run), BATCH):
         ClientValue.objects.bulk_create(batch)
+    do_store_potentials(run, rules=rules)
     stored.duration_ms = int((time.perf_counter() - started) * 1000)
     stored.save(update_fields=["duration_ms"])
     return stored
+
+
+def do_store_potentials(run: SnapshotRun, *, rules: ValueRules) -> int:
+    """Store each client's yearly potential, gap and share of wallet at the reading
+    (replacing any stored for it); the revenue is the reading's ABC-window revenue made
+    yearly (× 365 / window days). Returns the number of rows."""
+    window_days = rules_from_dict(run.rules).abc.window_days
+    rows = list(
+        ClientSnapshot.objects.filter(run=run)
+        .order_by("client_id")
+        .values_list(
+            "client_id",
+            "revenue_in_abc_window",
+            "client__segment",
+            "client__state",
+            "client__potential",
+        )
+    )
+    ClientPotential.objects.filter(run=run).delete()
+    if not rows:
+        return 0
+    ids, revenue, segments, states, erp = zip(*rows, strict=True)
+    revenue_cents = np.rint(
+        np.array([float(r or 0) * 100 for r in revenue]) * 365 / window_days
+    ).astype(np.int64)
+    found = wallet_share(
+        revenue_cents,
+        np.array(segments, dtype=object),
+        np.array(states, dtype=object),
+        np.array([np.nan if p is None else float(p) * 1200 for p in erp]),
+        quantile=float(rules.potential_quantile),
+        min_peers=rules.min_peers,
+    )
+    stored = (
+        ClientPotential(
+            run=run,
+            client_id=ids[at],
+            revenue=money(revenue_cents[at]),
+            potential=money(found.potential_cents[at]),
+            source=found.source[at],
+            peers=int(found.peers[at]),
+            gap=money(found.gap_cents[at]),
+            share=None if math.isnan(found.share[at]) else float(found.share[at]),
+        )
+        for at in np.flatnonzero(~np.isnan(found.potential_cents))
+    )
+    count = 0
+    for batch in itertools.batched(stored, BATCH):
+        ClientPotential.objects.bulk_create(batch)
+        count += len(batch)
+    return count
 
 
 HOLDOUT_DAYS = 180

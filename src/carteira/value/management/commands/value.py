@@ -9,8 +9,11 @@ from carteira.value.messages import fit_message
 from carteira.value.services import compute_value, value_report
 from carteira.web.writers import rows_as_text, to_json
 
-COLUMNS = ("client", "frequency", "recency", "T", "p_alive", "expected_purchases_90d",
-           "expected_next_purchase", "expected_spend", "clv")  # fmt: skip
+
+def columns(expectation_days: int) -> tuple[str, ...]:
+    return ("client", "frequency", "recency", "T", "p_alive",
+            f"expected_purchases_{expectation_days}d", "expected_next_purchase",
+            "expected_spend", "clv")  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -23,10 +26,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help=_("YYYY-MM-DD (default today)"))
-        parser.add_argument("--model", default="bgnbd", choices=["bgnbd", "pareto"])
+        parser.add_argument(
+            "--model",
+            choices=["bgnbd", "pareto"],
+            help=_("default: the model of the [value] rules (bgnbd unless changed)"),
+        )
         parser.add_argument("--format", default="table", choices=["table", "json"])
 
-    def handle(self, *args, as_of=None, model="bgnbd", format="table", **options):
+    def handle(self, *args, as_of=None, model=None, format="table", **options):
         day = parse_as_of(as_of)
         with adbc_on_sqlite():
             values, data = compute_value(day, model=model)
@@ -72,5 +79,6 @@ class Command(BaseCommand):
             },
             "",
         ]
-        rows = [[row.get(column) for column in COLUMNS] for row in report["clients"]]
-        return "\n".join(lines) + rows_as_text(COLUMNS, rows, "table")
+        shown = columns(values.expectation_days)
+        rows = [[row.get(column) for column in shown] for row in report["clients"]]
+        return "\n".join(lines) + rows_as_text(shown, rows, "table")
