@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from carteira.agenda.models import Task
+from carteira.clients.models import Client
+from carteira.clients.services import do_assign_client
 from carteira.complaints.escalation import do_watch_sla
 from carteira.complaints.models import Complaint
 from carteira.complaints.services import do_step
@@ -90,3 +92,32 @@ def test_a_complaint_answered_in_time_is_not_escalated_and_the_watch_runs_twice_
         "reclamações: 0 avisadas, 0 escaladas, 0 e-mails enviados"
     )
     assert len(smtp.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_client_moved_to_another_team_hands_its_complaint_to_the_new_seller_and_manager(
+    portfolio, seller_ana, seller_carla, manager_sul, manager_norte, smtp
+):
+    complaint = open_for(seller_ana.user, portfolio["A1"])  # owned by Ana, due Tue 3 10:00
+    do_assign_client(portfolio["A1"], seller_carla, start=dt.date(2026, 11, 3), by=manager_sul)
+    complaint.refresh_from_db()
+    assert complaint.owner == seller_carla.user
+    assert Task.objects.get(plan_key=f"complaint:{complaint.pk}").seller == seller_carla
+    do_watch_sla(now=at(3, 9, 30))  # the warning: to Carla, who sees the client now
+    do_watch_sla(now=at(3, 10, 30))  # the breach: to Nelson, Carla's manager, not Marta
+    assert [rcpt for rcpt, _m in smtp.messages] == [
+        ["carla@exemplo.com.br"], ["nelson@exemplo.com.br"]
+    ]  # fmt: skip
+    complaint.refresh_from_db()
+    assert complaint.escalated_to == manager_norte
+
+
+@pytest.mark.django_db
+def test_nobody_is_emailed_about_a_client_they_no_longer_see(
+    portfolio, seller_ana, manager_sul, smtp
+):
+    open_for(seller_ana.user, portfolio["A1"])
+    Client.objects.filter(pk=portfolio["A1"].pk).update(seller=None)  # left the portfolio
+    watch = do_watch_sla(now=at(3, 9, 30))
+    assert (watch.warned, watch.emails) == (1, 0)
+    assert smtp.messages == []

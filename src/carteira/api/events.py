@@ -151,6 +151,30 @@ def on_lead_closed(lead, outcome: str) -> int:
     return len(rows)
 
 
+def on_complaint(complaint, change: str) -> int:
+    """``complaint.opened`` / ``.breached`` / ``.closed`` for each subscriber who sees the
+    client (no free text: the description stays in Carteira)."""
+    data = {
+        "complaint_id": complaint.pk,
+        "client_id": complaint.client_id,
+        "client_external_id": complaint.client.external_id,
+        "category": complaint.category,
+        "severity": complaint.severity,
+        "channel": complaint.channel,
+        "status": complaint.status,
+        "opened_at": _iso(complaint.opened_at),
+        "first_response_due": _iso(complaint.first_response_due),
+        "resolution_due": _iso(complaint.resolution_due),
+        "closed_at": _iso(complaint.closed_at),
+        "escalated_to": complaint.escalated_to.username if complaint.escalated_to else None,
+    }
+    return emit_for_clients(f"complaint.{change}", [(complaint.client_id, data)])
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def task_data(task: Task) -> dict:
     return {
         "task_id": task.pk,

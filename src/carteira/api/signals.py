@@ -16,6 +16,8 @@ def event_happened(sender, **data):
         events.on_import_finished(data["run"])
     elif sender == business.LEAD_CLOSED:
         events.on_lead_closed(data["lead"], data["outcome"])
+    elif sender == business.COMPLAINT_CHANGED:
+        events.on_complaint(data["complaint"], data["change"])
 
 
 def task_saved(sender, instance, created, **kwargs):

@@ -29,6 +29,9 @@ EVENTS = (
     "import.finished",
     "lead.won",
     "lead.lost",
+    "complaint.opened",
+    "complaint.breached",
+    "complaint.closed",
 )
 SIGNATURE_HEADER = "X-Carteira-Signature"
 TIMESTAMP_HEADER = "X-Carteira-Timestamp"

@@ -11,6 +11,7 @@ who listens, and an event and its write commit or roll back together.
                         data=<PortfolioInput>       the input it was read from
     IMPORT_FINISHED     run=<ImportRun>             committed or failed (not a dry run)
     LEAD_CLOSED         lead=<Lead> outcome="won"|"lost"  a lead entered a won/lost stage
+    COMPLAINT_CHANGED   complaint=<Complaint> change="opened"|"breached"|"closed"
 """
 
 from django.dispatch import Signal
@@ -20,9 +21,11 @@ TASKS_CREATED = "tasks.created"
 OFFICIAL_READING = "reading.official"
 IMPORT_FINISHED = "import.finished"
 LEAD_CLOSED = "lead.closed"
+COMPLAINT_CHANGED = "complaint.changed"
 EVENTS = frozenset(
-    {CLIENTS_REASSIGNED, TASKS_CREATED, OFFICIAL_READING, IMPORT_FINISHED, LEAD_CLOSED}
-)
+    {CLIENTS_REASSIGNED, TASKS_CREATED, OFFICIAL_READING, IMPORT_FINISHED, LEAD_CLOSED,
+     COMPLAINT_CHANGED}
+)  # fmt: skip
 
 happened = Signal()
 

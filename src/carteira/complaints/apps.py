@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from carteira.complaints import attachments, receivers  # noqa: F401 (receivers)
         from carteira.complaints.report import COMPLAINTS
         from carteira.portfolio import hooks
 

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from carteira.accounts.models import Role, User
 from carteira.agenda.models import Task
+from carteira.audit.events import COMPLAINT_CHANGED, emit
 from carteira.audit.services import do_record
+from carteira.clients.access import clients_visible_to
 from carteira.complaints import sla
 from carteira.complaints.models import Complaint
 from carteira.plans.notify import mail_message
@@ -47,9 +49,21 @@ def abc_classes(client_ids: list[int]) -> dict[int, str]:
 
 
 def _manager(complaint: Complaint) -> User | None:
-    seller = complaint.seller or complaint.client.seller
+    """The manager of the client's seller today (the complaint's seller's when the client
+    has none): a client moved to another team escalates to its new manager."""
+    seller = complaint.client.seller or complaint.seller
     manager = seller.team.manager if seller and seller.team_id else None
     return manager if manager is not None and manager.is_active else None
+
+
+def _sees(person: User | None, complaint: Complaint) -> bool:
+    """Only someone who sees the client is e-mailed about it (the same gate as the pages)."""
+    return (
+        person is not None
+        and person.is_active
+        and bool(person.email)
+        and clients_visible_to(person).filter(pk=complaint.client_id).exists()
+    )
 
 
 def escalation_target(complaint: Complaint, abc: str) -> User | None:
@@ -65,7 +79,7 @@ def _told(complaint: Complaint, target: User | None) -> list[User]:
     """Who is e-mailed about a breach: the one it is escalated to, and the manager too
     when it went over their head (an A client's, as the action plan tells the manager)."""
     people = [target, _manager(complaint)]
-    unique = {person.pk: person for person in people if person is not None and person.email}
+    unique = {person.pk: person for person in people if _sees(person, complaint)}
     return list(unique.values())
 
 
@@ -101,7 +115,7 @@ def do_watch_sla(now: dt.datetime | None = None) -> Watch:
             Complaint.objects.filter(pk=complaint.pk).update(warned_at=now)
             warned += 1
             owner = complaint.owner
-            if owner is not None and owner.is_active and owner.email:
+            if _sees(owner, complaint):
                 messages.append(_mail("complaints/email/warning.txt", complaint, owner, clock))
     sent = send_mass_mail(messages) if messages else 0
     return Watch(warned, escalated, sent)
@@ -110,6 +124,7 @@ def do_watch_sla(now: dt.datetime | None = None) -> Watch:
 @transaction.atomic
 def _escalate(complaint: Complaint, target: User | None, now: dt.datetime) -> None:
     Complaint.objects.filter(pk=complaint.pk).update(escalated_at=now, escalated_to=target)
+    complaint.escalated_at, complaint.escalated_to = now, target
     if target is not None:
         Task.objects.get_or_create(
             client=complaint.client,
@@ -127,3 +142,4 @@ def _escalate(complaint: Complaint, target: User | None, now: dt.datetime) -> No
             },
         )
     do_record("complaint.escalated", obj=complaint, to=target.pk if target else None)
+    emit(COMPLAINT_CHANGED, complaint=complaint, change="breached")

@@ -1,7 +1,45 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carteira.complaints.attachments import ACCEPT, MAX_PER_COMPLAINT, max_bytes
 from carteira.complaints.models import Complaint
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the size and type are checked by
+    complaints.attachments (by their bytes), which names the file refused."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+ATTACHMENT_HELP = _(
+    "Up to %(count)d files of at most %(mb)d MB: PDF, photos (JPEG, PNG, WebP), Word or Excel."
+)
+
+
+def attachments_field() -> MultipleFileField:
+    return MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=ATTACHMENT_HELP % {"count": MAX_PER_COMPLAINT, "mb": max_bytes() // 2**20},
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+class AttachForm(forms.Form):
+    files = MultipleFileField(label=_("Attachments"), widget=MultipleFileInput())
 
 
 class OpenComplaintForm(forms.Form):
@@ -24,6 +62,7 @@ class OpenComplaintForm(forms.Form):
     def __init__(self, *args, categories: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(name, name) for name in categories]
+        self.fields["attachments"] = attachments_field()
 
     def order_numbers(self) -> list[str]:
         text = self.cleaned_data.get("orders") or ""

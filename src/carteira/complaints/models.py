@@ -168,3 +168,30 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ComplaintAttachment(models.Model):
+    """A file the client sent or the team gathered (a photo of the damage, an invoice, a
+    report). Checked by its bytes, not its name (complaints.attachments), and kept in the
+    workspace's media storage under a random name, which every app process shares
+    (CARTEIRA_MEDIA_DIR); ``name`` is the file's name as uploaded, for the download."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    # Random, in the download's URL and the stored file's name (not the uploaded one).
+    key = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to="complaints/%Y/%m/", max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()  # bytes
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

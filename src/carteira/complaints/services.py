@@ -12,9 +12,16 @@ from django.utils.translation import gettext as _
 
 from carteira.accounts.models import User
 from carteira.agenda.models import Task
+from carteira.audit.events import COMPLAINT_CHANGED, emit
 from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
 from carteira.complaints import sla
+from carteira.complaints.attachments import (
+    AttachmentRefused,
+    check_attachments,
+    kept_or_deleted,
+    store_attachments,
+)
 from carteira.complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from carteira.orders.models import Order
 
@@ -63,7 +70,6 @@ def _event(complaint: Complaint, step: str, by: User | None, at: dt.datetime, no
     )
 
 
-@transaction.atomic
 def do_open_complaint(
     *,
     by: User,
@@ -74,11 +80,25 @@ def do_open_complaint(
     channel: str = Complaint.Channel.PHONE,
     order_ids: Iterable[int] = (),
     owner: User | None = None,
+    attachments: Iterable = (),
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Record a complaint for a client the user sees, start its SLA clock and put a task
-    with priority in the seller's agenda."""
-    now = now or timezone.now()
+    with priority in the seller's agenda. ``attachments``: uploaded files, all checked
+    before anything is written (a refused one refuses the complaint)."""
+    files = list(attachments)
+    try:
+        kinds = check_attachments(files)
+    except AttachmentRefused as error:
+        raise ComplaintError(str(error)) from None
+    with kept_or_deleted():
+        complaint = _open(by, client_id, category, severity, description, channel, order_ids,
+                          owner, now or timezone.now())  # fmt: skip
+        store_attachments(complaint, files, kinds, by=by)
+    return complaint
+
+
+def _open(by, client_id, category, severity, description, channel, order_ids, owner, now):
     client = _check_client(by, client_id)
     if severity not in Complaint.Severity.values:
         raise ComplaintError(_("Severity must be low, medium or high."))
@@ -105,6 +125,7 @@ def do_open_complaint(
     _event(complaint, "open", by, now, complaint.description)
     _agenda_task(complaint)
     do_record("complaint.opened", actor=by, obj=complaint, client=client.pk)
+    emit(COMPLAINT_CHANGED, complaint=complaint, change="opened")
     return complaint
 
 
@@ -230,6 +251,8 @@ def do_step(
     complaint.save()
     _event(complaint, step, by, now, note)
     do_record(f"complaint.{step}", actor=by, obj=complaint, client=complaint.client_id)
+    if step == "close":
+        emit(COMPLAINT_CHANGED, complaint=complaint, change="closed")
     return complaint
 
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("<int:complaint_id>/", views.detail, name="detail"),
     path("<int:complaint_id>/step/<str:step>/", views.step, name="step"),
+    path("<int:complaint_id>/attachments/", views.attach, name="attach"),
+    path("<int:complaint_id>/attachments/<slug:key>/", views.attachment, name="attachment"),
 ]

@@ -4,17 +4,19 @@ complaint, and one complaint's guided flow. Rows come through the complaints gat
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from carteira.accounts.policy import policy
 from carteira.clients.access import clients_visible_to
 from carteira.complaints import sla
 from carteira.complaints.access import access_complaint, complaints_visible_to
-from carteira.complaints.forms import OpenComplaintForm
+from carteira.complaints.attachments import AttachmentRefused, do_attach
+from carteira.complaints.forms import AttachForm, OpenComplaintForm
 from carteira.complaints.models import Complaint
 from carteira.complaints.selectors import categories
 from carteira.complaints.selectors import queue as queue_rows
@@ -50,7 +52,9 @@ def new(request):
             else None
         )
         initial["client_code"] = client.external_id if client else ""
-    form = OpenComplaintForm(request.POST or None, initial=initial, categories=categories())
+    form = OpenComplaintForm(
+        request.POST or None, request.FILES or None, initial=initial, categories=categories()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             complaint = _open(request, form)
@@ -91,10 +95,12 @@ def _open(request, form: OpenComplaintForm) -> Complaint:
         channel=form.cleaned_data["channel"],
         description=form.cleaned_data["description"],
         order_ids=found.values(),
+        attachments=form.cleaned_data["attachments"],
     )
 
 
-def _page(request, complaint: Complaint, *, error: str = "", values=None, status=200):
+def _page(request, complaint: Complaint, *, error: str = "", values=None, status=200,
+          attach_form=None):  # fmt: skip
     now = timezone.now()
     calendar = sla.company_calendar(timezone.localdate(now))
     context = {
@@ -103,6 +109,8 @@ def _page(request, complaint: Complaint, *, error: str = "", values=None, status
         "clock": sla.clock(complaint, now, calendar),
         "events": complaint.events.select_related("by"),
         "orders": complaint.orders.order_by("date"),
+        "attachments": complaint.attachments.select_related("uploaded_by"),
+        "attach_form": attach_form or AttachForm(),
         "next_steps": NEXT_STEPS.get(complaint.status, []),
         "error": error,
         "values": values or {},
@@ -129,3 +137,44 @@ def step(request, complaint_id: int, step: str):
         return _page(request, complaint, error=str(error), values=values, status=422)
     messages.success(request, _("Step recorded."))
     return redirect("complaints:detail", complaint_id=complaint.pk)
+
+
+@policy("object:complaint")
+@require_POST
+def attach(request, complaint_id: int):
+    """Add files to the complaint; a refused file is named and nothing is kept."""
+    complaint = access_complaint(request.user, complaint_id)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            stored = do_attach(complaint, form.cleaned_data["files"], by=request.user)
+        except AttachmentRefused as error:
+            form.add_error("files", str(error))
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d file attached.", "%(count)d files attached.", len(stored))
+                % {"count": len(stored)},
+            )
+            return redirect("complaints:detail", complaint_id=complaint.pk)
+    return _page(request, complaint, attach_form=form, status=422)
+
+
+@policy("object:complaint")
+@require_GET
+def attachment(request, complaint_id: int, key: str):
+    """One attached file, to whoever sees the complaint (404 otherwise), always as a
+    download under its uploaded name: never shown inline, never sniffed."""
+    complaint = access_complaint(request.user, complaint_id)
+    found = complaint.attachments.filter(key=key).first()
+    if found is None:
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.name, content_type=found.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

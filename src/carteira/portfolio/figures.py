@@ -7,7 +7,8 @@ class × status matrix — can be kept per (scope, slice, run). The key holds:
 - the scope: ``all`` for users who see the whole portfolio; otherwise the user's id and a
   fingerprint of the clients they may see today (count, sum and sum of squares of the
   ids), so a reassignment shows at once and two users never read each other's entry;
-- the slice (seller, team, segment, state);
+- the slice (seller, team, segment, state, with an open complaint — then also a
+  fingerprint of the clients complaining now, since complaints change between readings);
 - the run's id and creation time (a new or recomputed snapshot is a new key; ids reused
   after a restore or a rolled-back test cannot match an old entry).
 
@@ -29,6 +30,7 @@ from django.db.models import Count, F, Q, Sum
 from carteira.accounts.capabilities import CENTRAL_TEAM
 from carteira.accounts.models import Role, User
 from carteira.clients.access import clients_visible_to
+from carteira.clients.filters import ClientFilter
 from carteira.clients.models import Client
 from carteira.organization.models import Seller, Team
 from carteira.portfolio import kpis as k
@@ -39,7 +41,7 @@ from carteira.portfolio.selectors import (
     sliced_readings,
 )
 
-SLICE = ("seller", "team", "segment", "state")
+SLICE = ("seller", "team", "segment", "state", "complaint")
 TIMEOUT = 7 * 24 * 3600
 VERSION = 4  # 4: churn over the rolling window is the spec's inactivated at T (ADR 12)
 # Entries outlive the process (ADR 10): the release is in the key, so an upgrade that
@@ -48,6 +50,14 @@ RELEASE = version("carteira")
 CHUNK = 500  # keys per cache read or write: well under every database's parameter limit
 TREND_RUNS = 13  # the dashboard's trend: the latest 13 readings up to the one shown
 cache = caches["figures"]
+
+
+COMPLAINING = ClientFilter(open_complaint=True)
+
+
+def _fingerprint(clients) -> str:
+    ids = clients.aggregate(n=Count("pk"), s=Sum("pk"), q=Sum(F("pk") * F("pk")))
+    return f"{ids['n']}:{ids['s'] or 0}:{ids['q'] or 0}"
 
 
 def scope_key(user: User) -> str:
@@ -67,6 +77,9 @@ def _key(kind: str, scope: str, filters: dict, run: SnapshotRun) -> str:
         "slice": [str(filters.get(name) or "") for name in SLICE],
         "run": [run.pk, run.created_at.isoformat() if run.created_at else ""],
     }
+    if filters.get("complaint"):
+        # Complaints open and close between readings: the key names who complains now.
+        parts["complaining"] = _fingerprint(Client.objects.filter(COMPLAINING.on_record()))
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return f"carteira:dashboard:{VERSION}:{RELEASE}:{kind}:{digest}"
 

@@ -26,6 +26,9 @@ class DashboardForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All")), *((s, s) for s in BR_STATES)]
     )
+    # The client filter's "with an open complaint" (issue 19): today's complaints, so the
+    # reading's figures of the clients complaining now.
+    complaint = forms.BooleanField(label=_("With an open complaint"), required=False)
 
     def __init__(self, data, *, dates, sellers, teams, segments, period_days=30):
         super().__init__(data)

@@ -50,5 +50,9 @@ def sliced_readings(readings: QuerySet[ClientSnapshot], filters: dict) -> QueryS
         readings = readings.filter(seller_id=filters["seller"])
     if filters.get("team"):
         readings = readings.filter(seller__team_id=filters["team"])
-    where = ClientFilter(segment=filters.get("segment") or "", state=filters.get("state") or "")
+    where = ClientFilter(
+        segment=filters.get("segment") or "",
+        state=filters.get("state") or "",
+        open_complaint=bool(filters.get("complaint")),
+    )
     return readings.filter(where.on_record("client__"))

@@ -134,7 +134,7 @@ def dashboard(request):
     counts, flows = parts["counts"], parts["flows"]
     largest = max(counts.values(), default=0) or 1
     slice_query = {name: value for name, value in request.GET.items()
-                   if name in {"seller", "segment", "state"} and value}  # fmt: skip
+                   if name in {"seller", "segment", "state", "complaint"} and value}  # fmt: skip
     context.update(
         rules=rules,
         period=period,

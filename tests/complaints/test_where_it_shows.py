@@ -1,0 +1,76 @@
+"""The open complaint where it matters: the three-dimensional reading (class × status ×
+seller on the dashboard) narrowed to the clients complaining now, through the one client
+filter, and its links to the client list keeping that filter."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from carteira.complaints.models import Complaint
+from carteira.portfolio.services import do_snapshot
+from tests.complaints.test_services import open_for
+from tests.histories import T
+from tests.personas import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def dashboard(user, **query):
+    browser = Client()
+    assert browser.login(username=user.username, password=PASSWORD)
+    return browser.get(reverse("portfolio:dashboard"), query)
+
+
+def pyramid(context) -> dict[str, int]:
+    return {row["status"]: row["count"] for row in context["pyramid"] if row["count"]}
+
+
+def matrix(context) -> dict[tuple[str, str], int]:
+    return {(row["abc"], status): cell["clients"] for row in context["matrix"]
+            for status, cell in row["cells"] if cell}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_reading_with_an_open_complaint_counts_only_the_clients_complaining_now(
+    history,
+    seller_ana,
+    manager_sul,
+):
+    do_snapshot(T)
+    complaint = open_for(seller_ana.user, history["A2"])
+    assert pyramid(dashboard(manager_sul).context) == {
+        "active": 1, "pre_inactive": 1, "inactivated": 1, "inactive": 1
+    }  # fmt: skip
+    narrowed = dashboard(manager_sul, complaint="1")
+    assert pyramid(narrowed.context) == {"pre_inactive": 1}
+    assert sum(matrix(narrowed.context).values()) == 1
+    assert narrowed.context["slice_query"] == {"complaint": "1"}
+    page = narrowed.content.decode()
+    assert f'?status=pre_inactive&as_of={T.isoformat()}&complaint=1">' in page
+    # Closed since: the same reading, asked again, no longer counts it (not a stale entry).
+    Complaint.objects.filter(pk=complaint.pk).update(
+        status=Complaint.Status.RESOLVED, closed_on=dt.date(2026, 11, 3)
+    )
+    assert pyramid(dashboard(manager_sul, complaint="1").context) == {}
+
+
+@pytest.mark.django_db
+def test_the_client_list_behind_the_reading_shows_the_complaining_client(
+    history,
+    seller_ana,
+):
+    do_snapshot(T)
+    open_for(seller_ana.user, history["A2"])
+    browser = Client()
+    browser.force_login(seller_ana.user)
+    query = {"status": "pre_inactive", "as_of": T.isoformat(), "complaint": "1"}
+    listed = browser.get(reverse("clients:list"), query).context["page"].object_list
+    assert [client.external_id for client in listed] == ["A2"]
