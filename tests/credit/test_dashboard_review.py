@@ -59,6 +59,7 @@ def test_the_director_reads_the_credit_of_the_portfolio_on_the_dashboard(
         " Sem classe R$ 50,00 R$ 50,00 100,0% — R$ 50,00 ±R$ 0,00 1"
     )
     assert "/credit/aging/?as_of=2026-06-30&amp;by=client" in html
+    assert 'href="/clients/?overdue=30"' in html  # the 3 clients in collection, listed
 
 
 @ON_T
@@ -69,6 +70,11 @@ def test_the_dashboard_slice_and_a_managers_scope_narrow_the_credit(readings, ma
     assert [row.split(" R$")[0] for row in _rows(html, "credit-by-seller")] == [
         "Ana Souza V001", "Bruno Lima V002"]  # fmt: skip
     sliced = client.get(reverse("portfolio:dashboard"), {"segment": "farmácias"})
+    assert "?overdue=30" not in sliced.content.decode()  # no client in collection: no link
+    markets = client.get(reverse("portfolio:dashboard"), {"segment": "supermercados"})
+    assert 'href="/clients/?overdue=30&amp;segment=supermercados">2</a>' in (
+        markets.content.decode()
+    )
     assert text_of(sliced.content.decode(), 'id="credit-open"', "</article>") == (
         # A2 paid, B2 owes nothing, C2 is Norte's (in pt-BR 0 takes the singular)
         "Em aberto R$ 0,00 0 cliente"

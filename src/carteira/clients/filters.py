@@ -10,12 +10,14 @@ the user's scope (``clients_visible_to``) or a distribution scope.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import F, FilteredRelation, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.access import clients_visible_to, sellers_visible_to
@@ -44,11 +46,16 @@ QUERY_NAMES = {
     "previous": "previous",
     "codes": "codes",
     "open_complaint": "complaint",
+    "overdue_days": "overdue",
     "alive": "alive",
 }
 
 # P(alive) bands of the ``alive`` filter: [low, high) of the predicted probability.
 ALIVE_BANDS = {"likely": (0.7, None), "doubtful": (0.3, 0.7), "unlikely": (None, 0.3)}
+
+
+# The choices of the "overdue" filter (days past due of the oldest open instalment).
+OVERDUE_DAYS = (30, 60, 90, 180)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,9 @@ class ClientFilter:
     previous: str = ""
     codes: tuple[str, ...] = ()
     open_complaint: bool = False
+    # Only clients with an instalment open today more than this many days past due
+    # (docs/portfolio-rules.md, "Credit and receivables").
+    overdue_days: int | None = None
     alive: str = ""
 
     def __post_init__(self) -> None:
@@ -127,6 +137,8 @@ class ClientFilter:
                 complaints__opened_on__isnull=False, complaints__closed_on__isnull=True
             )
             where &= Q(**{prefix + "pk__in": complaining.values("pk")})
+        if self.overdue_days:
+            where &= Q(**{prefix + "pk__in": _overdue(self.overdue_days).values("pk")})
         return where & _search(self.search, prefix) if self.search else where
 
     def as_query(self) -> dict[str, Any]:
@@ -147,7 +159,7 @@ class ClientFilter:
             value = data.get(key)
             if value in (None, "", [], ()):
                 continue
-            if name == "seller_id":
+            if name in ("seller_id", "overdue_days"):
                 value = int(value)
             elif name == "codes":
                 value = tuple(str(code) for code in value)
@@ -157,6 +169,22 @@ class ClientFilter:
                 value = str(value)
             values[name] = value
         return cls(**values)
+
+
+def _overdue(days: int) -> QuerySet[Client]:
+    """Clients with an instalment open today (issued, not paid in full by today) whose
+    due date is more than ``days`` days ago; by the reverse relation's name (the credit
+    app sits above this one), in one filter() so that one instalment meets it all."""
+    today = timezone.localdate()
+    unpaid = (
+        Q(receivables__paid_date__isnull=True)
+        | Q(receivables__paid_date__gt=today)
+        | Q(receivables__paid_amount__lt=F("receivables__amount"))
+    )
+    late = Q(receivables__issue_date__lte=today) & Q(
+        receivables__due_date__lt=today - dt.timedelta(days=days)
+    )
+    return Client.objects.filter(late & unpaid)
 
 
 def _search(text: str, prefix: str = "") -> Q:
@@ -238,6 +266,14 @@ class ClientFilterForm(forms.Form):
         label=_("Status a period earlier"), required=False, choices=_any_of("status")
     )
     complaint = forms.BooleanField(label=_("With an open complaint"), required=False)
+    overdue = forms.TypedChoiceField(
+        label=_("Overdue"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All")), *((days, _("more than %(days)d days") % {"days": days})
+                                   for days in OVERDUE_DAYS)],
+    )  # fmt: skip
     alive = forms.ChoiceField(
         label=_("Still a client?"),
         required=False,
@@ -276,6 +312,7 @@ class ClientFilterForm(forms.Form):
             abc=data.get("abc") or "",
             previous=data.get("previous") or "",
             open_complaint=bool(data.get("complaint")),
+            overdue_days=data.get("overdue"),
             alive=data.get("alive") or "",
         )
 

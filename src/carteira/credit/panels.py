@@ -8,9 +8,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.clients.access import clients_visible_to
+from carteira.clients.filters import OVERDUE_DAYS
 from carteira.clients.models import Client
 from carteira.credit.models import Receivable
 from carteira.credit.selectors import credit_summary
@@ -53,7 +56,18 @@ def dashboard_panel(user, filters: Mapping[str, Any], run, before: dt.date) -> d
         "collection_after_days": rules.collection_after_days,
         "dso_days": rules.dso_days,
         "aging_link": management,
+        "collection_url": _collection_url(rules.collection_after_days, filters),
     }
+
+
+def _collection_url(days: int, filters: Mapping[str, Any]) -> str | None:
+    """The client list of the clients in collection, in the dashboard's slice (the list
+    has no team filter), when the rules' days are one of the list's choices."""
+    if days not in OVERDUE_DAYS:
+        return None
+    query = {"overdue": days, **{k: filters[k] for k in ("seller", "segment", "state")
+                                 if filters.get(k)}}  # fmt: skip
+    return f"{reverse('clients:list')}?{urlencode(query)}"
 
 
 def review_credit(user, *, as_of: dt.date, before: dt.date) -> dict | None:
