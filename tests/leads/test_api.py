@@ -55,4 +55,4 @@ def test_the_api_funnel_is_the_pages_and_the_clis(seller_ana, manager_sul):
     assert data["stages"][0] | {"label": ""} == {
         "stage": "listed", "label": "", "outcome": "open", "entered": 1, "now": 0,
         "conversion": 1.0, "days": 2.0}  # fmt: skip
-    assert caller_for(manager_sul).get("/leads/funnel?by=team").status_code == 422
+    assert caller_for(manager_sul).get("/leads/funnel?by=region").status_code == 422

@@ -128,7 +128,13 @@ class FunnelForm(forms.Form):
     by = forms.ChoiceField(
         required=False,
         label=_("By"),
-        choices=[("", _("Stage")), ("seller", _("Seller")), ("source", _("Source"))],
+        choices=[
+            ("", _("Stage")),
+            ("seller", _("Seller")),
+            ("source", _("Source")),
+            ("team", _("Team")),
+            ("state", _("State")),
+        ],
     )
 
 

@@ -12,7 +12,12 @@ Over a window ``start``..``end`` (both included), for the leads a user may see:
   starts in the window / new clients in the window (first purchase ever in it). By
   channel, the new clients counted are those whose lead came from that source; by seller,
   the spend attributed to the seller over the new clients of their won leads;
-- *LTV/CAC*: the historical LTV of the latest official reading by ``end`` over the CAC.
+- *LTV/CAC*: the historical LTV of the latest official reading by ``end`` over the CAC;
+- *referrals*: the window's leads referred by clients, by referrer, their conversion (won
+  by ``end``) beside the other leads', and what the clients they became bought by ``end``;
+- *events*: the events held in the window, cost, leads produced, won, cost per lead and
+  per won lead;
+- ``by`` seller, source, team (the owner's team and region) or state: leads, won, lost.
 """
 
 from __future__ import annotations
@@ -26,13 +31,16 @@ from django.db.models import Min, QuerySet, Sum
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.leads.access import leads_visible_to
-from carteira.leads.models import AcquisitionSpend, Lead, Source, StageChange
+from carteira.leads.models import AcquisitionSpend, Event, Lead, Source, StageChange
 from carteira.leads.stages import funnel_stages
 from carteira.orders.models import Order
 from carteira.portfolio.models import GroupSnapshot
 from carteira.portfolio.selectors import latest_official_run
 
-BY_CHOICES = ("seller", "source", "stage")
+BY_CHOICES = ("seller", "source", "stage", "team", "state")
+# --by team: the owner's team (its region); --by state: the lead's state.
+GROUP_FIELDS = {"seller": "seller__name", "source": "source", "team": "seller__team__name",
+                "state": "state"}  # fmt: skip
 CENTS = Decimal("0.01")
 
 
@@ -165,7 +173,7 @@ def acquisition(
 
 
 def _groups(leads: QuerySet[Lead], by: str, start: dt.date, end: dt.date, won, lost):
-    field = {"seller": "seller__name", "source": "source"}[by]
+    field = GROUP_FIELDS[by]
     labels = dict(Source.choices) if by == "source" else {}
     moved = StageChange.objects.filter(lead__in=leads.values("pk"), on__range=(start, end))
     won_ids = set(moved.filter(stage__in=won).values_list("lead_id", flat=True))
@@ -181,6 +189,71 @@ def _groups(leads: QuerySet[Lead], by: str, start: dt.date, end: dt.date, won, l
     for row in rows.values():
         row["win_rate"] = _ratio(row["won"], row["won"] + row["lost"])
     return sorted(rows.values(), key=lambda r: (-r["leads"], r["label"]))
+
+
+def _won_by(leads: QuerySet[Lead], end: dt.date, won: set[str]) -> set[int]:
+    """Leads that entered a won stage by ``end``."""
+    entered = StageChange.objects.filter(lead__in=leads.values("pk"), stage__in=won, on__lte=end)
+    return set(entered.values_list("lead_id", flat=True))
+
+
+def _revenue_by_client(client_ids: set[int], end: dt.date) -> dict[int, Decimal]:
+    """Valid orders' net amount per client through ``end``."""
+    orders = Order.objects.filter(client_id__in=client_ids, status=Order.Status.VALID,
+                                  date__lte=end)  # fmt: skip
+    return dict(orders.values_list("client_id").annotate(total=Sum("amount")))
+
+
+def referrals(leads: QuerySet[Lead], start: dt.date, end: dt.date, won: set[str]) -> dict:
+    """Leads referred by clients and created in the window: who referred whom, how many
+    were won by ``end`` (conversion) and what the clients they became bought through
+    ``end`` (valid orders); beside it, the conversion of the window's other leads."""
+    cohort = leads.filter(created_date__range=(start, end))
+    referred = cohort.filter(source=Source.REFERRAL)
+    won_ids = _won_by(cohort, end, won)
+    fields = ("pk", "name", "external_id", "client_id", "referred_by__external_id",
+              "referred_by__name")  # fmt: skip
+    rows = list(referred.order_by("created_date", "pk").values_list(*fields))
+    revenue = _revenue_by_client({row[3] for row in rows if row[3]}, end)
+    by_referrer: dict[str, dict] = {}
+    for pk, name, code, client_id, by_code, by_name in rows:
+        entry = by_referrer.setdefault(by_code or "", {
+            "client": by_code, "name": by_name or "—", "leads": 0, "won": 0,
+            "revenue": Decimal(0), "referred": []})  # fmt: skip
+        entry["leads"] += 1
+        entry["won"] += pk in won_ids
+        entry["revenue"] += revenue.get(client_id, Decimal(0))
+        entry["referred"].append({"lead": code or f"L{pk}", "name": name, "won": pk in won_ids})
+    for entry in by_referrer.values():
+        entry["revenue"] = _money(entry["revenue"])
+    others = cohort.exclude(source=Source.REFERRAL).values_list("pk", flat=True)
+    total_won = sum(entry["won"] for entry in by_referrer.values())
+    return {
+        "leads": len(rows),
+        "won": total_won,
+        "conversion": _ratio(total_won, len(rows)),
+        "other_conversion": _ratio(sum(pk in won_ids for pk in others), len(others)),
+        "revenue": _money(sum((e["revenue"] for e in by_referrer.values()), Decimal(0))),
+        "by_referrer": sorted(
+            by_referrer.values(), key=lambda e: (-e["won"], -e["leads"], e["name"])
+        ),
+    }
+
+
+def events(leads: QuerySet[Lead], start: dt.date, end: dt.date, won: set[str]) -> list[dict]:
+    """The events held in the window: their cost, the leads they produced (of the
+    reader's), how many were won by ``end``, the cost per lead and per won lead."""
+    rows = []
+    for event in Event.objects.filter(date__range=(start, end)).order_by("date", "pk"):
+        produced = leads.filter(event=event)
+        count = produced.count()
+        won_count = len(_won_by(produced, end, won))
+        cost = event.cost
+        rows.append({"event": event.name, "date": event.date, "cost": _money(cost),
+                     "leads": count, "won": won_count,
+                     "cost_per_lead": _money(cost / count) if count else None,
+                     "cost_per_won": _money(cost / won_count) if won_count else None})  # fmt: skip
+    return rows
 
 
 def funnel_report(
@@ -209,7 +282,9 @@ def funnel_report(
         "acquisition": acquisition(leads, client_ids, start, end, seller_ids=seller_ids),
     }
     report["win_rate"] = _ratio(report["won"], report["won"] + report["lost"])
-    if by in ("seller", "source"):
+    report["referrals"] = referrals(leads, start, end, won)
+    report["events"] = events(leads, start, end, won)
+    if by in GROUP_FIELDS:
         report["by"] = by
         report["groups"] = _groups(leads, by, start, end, won, lost)
     return report

@@ -134,3 +134,9 @@ def next_steps(user: User, *, until: dt.date) -> QuerySet[Lead]:
     """The user's open leads with a next step due by ``until``, the earliest first."""
     leads = LeadFilter(open_only=True).apply(leads_visible_to(user))
     return leads.filter(next_step_date__lte=until).order_by("next_step_date", "pk")
+
+
+def recent_referrers(*, since: dt.date) -> set[int]:
+    """Clients who referred a lead created on or after ``since``."""
+    leads = Lead.objects.filter(referred_by__isnull=False, created_date__gte=since)
+    return set(leads.values_list("referred_by_id", flat=True))

@@ -158,8 +158,10 @@ def _owner_default(request) -> Seller | None:
 
 @policy("login")
 def lead_new(request):
-    form = LeadForm(request.POST or None, user=request.user,
-                    initial={"seller": _owner_default(request), "source": Source.LIST})  # fmt: skip
+    initial = {"seller": _owner_default(request), "source": Source.LIST}
+    if request.GET.get("referred_by_code"):  # "Record a referral" from a client's task
+        initial |= {"source": Source.REFERRAL, "referred_by_code": request.GET["referred_by_code"]}
+    form = LeadForm(request.POST or None, user=request.user, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         lead = form.save(commit=False)

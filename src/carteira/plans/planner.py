@@ -24,6 +24,7 @@ from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
 from carteira.credit.selectors import Collection, clients_in_collection
 from carteira.interactions.models import Channel, Interaction
+from carteira.leads.selectors import recent_referrers
 from carteira.plans.models import ActionPlanCell, Escalation, Objective
 from carteira.portfolio.models import ClientSnapshot, StatusTransition
 from carteira.portfolio.rules_store import current_rules
@@ -180,9 +181,24 @@ def _director_id() -> int | None:
     )
 
 
+# A happy class A client (active: buying on its rhythm) that referred no lead in this many
+# days is asked for referrals in its seller's task (the sources: "faça com que seus
+# clientes indiquem suas soluções").
+REFERRAL_ASK_DAYS = 365
+
+
+def _ask_for_referrals(task: Task) -> None:
+    ask = _("Happy class A client: ask for referrals (who else in the segment or the region "
+            "could buy from us?) and record each as a lead with the source Referral and "
+            "this client's code.")  # fmt: skip
+    task.script = "\n".join(filter(None, [task.script, ask]))
+    task.context = {**task.context, "ask_referrals": True}  # not the escalation's dict
+
+
 def _wanted(cells, readings, previous, contacts, as_of):
     """Every task the plan wants, by (client, plan key), and who must be told."""
     director = _director_id()
+    referrers = recent_referrers(since=as_of - dt.timedelta(days=REFERRAL_ASK_DAYS))
     wanted: dict[tuple[int, str], Task] = {}
     notify: dict[tuple[int, str], int] = {}
     for reading in readings:
@@ -204,6 +220,10 @@ def _wanted(cells, readings, previous, contacts, as_of):
         if reading.seller_id is not None:
             key = (reading.client_id, cell.task_key)
             wanted[key] = _seller_task(cell, reading, context, due)
+            if (reading.abc, reading.status) == ("A", "active") and (
+                reading.client_id not in referrers
+            ):
+                _ask_for_referrals(wanted[key])
             # The manager hears about it once: not again when the escalation is theirs.
             if cell.notify_manager and reading.manager_id not in (None, assignee):
                 notify[key] = reading.manager_id
