@@ -114,21 +114,43 @@ def _insert(
     columns get the SQL expressions in ``sql_values`` (e.g. ``CURRENT_TIMESTAMP``)."""
     sql_values = sql_values or {}
     frame = _as_db_values(frame)
-    columns = _columns(model, frame.columns) + _columns(model, list(sql_values))
-    values = ["%s"] * frame.width + list(sql_values.values())
+    given = {name.removesuffix("_cents") for name in frame.columns} | set(sql_values)
+    fixed = _left_out(model, given)
+    columns = (_columns(model, frame.columns) + _columns(model, list(sql_values))
+               + _columns(model, list(fixed)))  # fmt: skip
+    values = ["%s"] * frame.width + list(sql_values.values()) + ["%s"] * len(fixed)
     table = connection.ops.quote_name(model._meta.db_table)
     # Identifiers come from the model's metadata, values are bound parameters.
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
+    constants = tuple(fixed.values())
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # The driver's own cursor: Django's wrapper costs more than SQLite here.
             raw, sql = cursor.cursor, sql.replace("%s", "?")
             for chunk in frame.iter_slices(BATCH):
-                raw.executemany(sql, chunk.rows())
+                raw.executemany(sql, (row + constants for row in chunk.rows()))
         else:
             for chunk in frame.iter_slices(BATCH):
-                cursor.executemany(sql, chunk.rows())
+                cursor.executemany(sql, [row + constants for row in chunk.rows()])
     return frame.height
+
+
+def _left_out(model: type[models.Model], given: set[str]) -> dict[str, object]:
+    """The NOT NULL columns the generator does not fill, with what the ORM would write:
+    the field's default, or an empty text for a blank text field. A field added to a
+    model later never breaks the demo's raw INSERT."""
+    out = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.null or field.name in given:
+            continue
+        if field.has_default():
+            value = field.get_default()
+        elif field.blank and isinstance(field, models.CharField | models.TextField):
+            value = ""
+        else:
+            continue
+        out[field.name] = field.get_db_prep_save(value, connection)
+    return out
 
 
 def _copy(model: type[models.Model], frame: pl.DataFrame) -> int:
