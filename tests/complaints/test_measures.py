@@ -58,6 +58,7 @@ def test_the_month_counts_opened_closed_sla_times_and_reopens(november):
         "first_response_median_hours": 4.5, "first_response_p90_hours": 5.7,
         "resolution_median_hours": 19.5, "resolution_p90_hours": 29.5,
         "reopen_rate_pct": 50.0, "satisfied_pct": 100.0,
+        "survey_answers": 0, "survey_score_avg": None, "csat_pct": None,
     }  # fmt: skip
 
 

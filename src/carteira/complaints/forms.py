@@ -67,3 +67,46 @@ class OpenComplaintForm(forms.Form):
     def order_numbers(self) -> list[str]:
         text = self.cleaned_data.get("orders") or ""
         return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class PublicComplaintForm(forms.Form):
+    """The client's own form (a signed link, no login): who writes, what happened."""
+
+    reporter = forms.CharField(label=_("Your name"), max_length=120)
+    reporter_email = forms.EmailField(
+        label=_("Your e-mail"), help_text=_("We answer you here."), max_length=254
+    )
+    category = forms.ChoiceField(label=_("Subject"))
+    description = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    orders = forms.CharField(
+        label=_("Order numbers (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas."),
+    )
+
+    def __init__(self, *args, categories: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(name, name) for name in categories]
+        self.fields["attachments"] = attachments_field()
+
+    def order_numbers(self) -> list[str]:
+        text = self.cleaned_data.get("orders") or ""
+        return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with how we handled your complaint?"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -7,7 +7,10 @@ Per group: ``opened`` (opened in the window), ``closed`` (closed in it), ``per_1
 resolution deadline), ``first_response_median_hours``/``_p90_hours`` (complaints
 acknowledged in the window), ``resolution_median_hours``/``_p90_hours`` (closed in the
 window), ``reopen_rate_pct`` (closed in the window that had been reopened),
-``satisfied_pct`` (closed in the window whose client confirmed satisfaction). The total adds
+``satisfied_pct`` (closed in the window whose client confirmed satisfaction),
+``survey_answers``, ``survey_score_avg`` and ``csat_pct`` (of the complaints closed in the
+window whose client answered the survey: the mean score of 1-5 and the share of 4 or 5).
+The total adds
 the churn of clients with and without a complaint in the 90 days to the window's end.
 """
 
@@ -27,6 +30,7 @@ from carteira.portfolio.models import ClientSnapshot, Status
 from carteira.portfolio.selectors import latest_official_run
 
 BY_CHOICES = ("seller", "category", "team", "segment")
+CSAT_SATISFIED = 4  # a survey score of 4 or 5 (of 5) counts as satisfied (CSAT)
 CHURNED = (Status.INACTIVATED, Status.INACTIVE)
 _GROUP_FIELD = {
     "seller": "seller__name",
@@ -71,6 +75,7 @@ def _group(rows: list[Complaint], start: dt.date, end: dt.date, clients: int, ca
         sla.working_hours_between(c.opened_at, c.closed_at, calendar) for c in timed_closed
     ]
     confirmed = [c for c in closed if c.client_satisfied is not None]
+    scores = [c.survey_score for c in closed if c.survey_score is not None]
     return {
         "opened": len(opened),
         "closed": len(closed),
@@ -83,6 +88,9 @@ def _group(rows: list[Complaint], start: dt.date, end: dt.date, clients: int, ca
         "resolution_p90_hours": _hours(quantile(resolution, 0.9)),
         "reopen_rate_pct": _pct(sum(c.reopened > 0 for c in closed), len(closed)),
         "satisfied_pct": _pct(sum(bool(c.client_satisfied) for c in confirmed), len(confirmed)),
+        "survey_answers": len(scores),
+        "survey_score_avg": round(sum(scores) / len(scores), 2) if scores else None,
+        "csat_pct": _pct(sum(score >= CSAT_SATISFIED for score in scores), len(scores)),
     }
 
 

@@ -136,6 +136,14 @@ class Complaint(models.Model):
         on_delete=models.SET_NULL,
         related_name="complaints_escalated",
     )
+    # Who at the client reported it (the web form) and where the survey goes.
+    reporter = models.CharField(_("reported by"), max_length=120, blank=True)
+    reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
+    # The satisfaction survey after closing (complaints.public): a signed link, no login.
+    survey_sent_at = models.DateTimeField(null=True, blank=True)
+    survey_score = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
+    survey_comment = models.TextField(_("survey comment"), blank=True)
+    surveyed_at = models.DateTimeField(_("survey answered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_on"]

@@ -14,7 +14,8 @@ from carteira.web.writers import rows_as_text, to_json
 
 COLUMNS = ("opened", "closed", "per_100_clients", "sla_met_pct", "first_response_median_hours",
            "first_response_p90_hours", "resolution_median_hours", "resolution_p90_hours",
-           "reopen_rate_pct", "satisfied_pct")  # fmt: skip
+           "reopen_rate_pct", "satisfied_pct", "survey_answers", "survey_score_avg",
+           "csat_pct")  # fmt: skip
 
 
 def default_window(as_of: dt.date, start: dt.date | None, end: dt.date | None):

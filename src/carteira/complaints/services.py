@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from carteira.agenda.models import Task
 from carteira.audit.events import COMPLAINT_CHANGED, emit
 from carteira.audit.services import do_record
 from carteira.clients.access import clients_visible_to
-from carteira.complaints import sla
+from carteira.complaints import public, sla
 from carteira.complaints.attachments import (
     AttachmentRefused,
     check_attachments,
@@ -99,7 +100,50 @@ def do_open_complaint(
 
 
 def _open(by, client_id, category, severity, description, channel, order_ids, owner, now):
-    client = _check_client(by, client_id)
+    return _create(_check_client(by, client_id), by, category, severity, description, channel,
+                   order_ids, owner, now)  # fmt: skip
+
+
+def do_open_from_client(
+    client,
+    *,
+    reporter: str,
+    reporter_email: str,
+    category: str,
+    description: str,
+    order_numbers: Iterable[str] = (),
+    attachments: Iterable = (),
+    now: dt.datetime | None = None,
+) -> Complaint:
+    """A complaint the client sent through its signed web-form link (complaints.public):
+    the link is the credential, so no user and no scope check; medium severity until the
+    team grades it; the client's seller owns it."""
+    files = list(attachments)
+    reporter = _required(reporter, _("Tell us your name."))
+    numbers = [n for n in order_numbers if n]
+    found = dict(
+        Order.objects.filter(client=client, external_id__in=numbers).values_list(
+            "external_id", "pk"
+        )
+    )
+    if missing := [n for n in numbers if n not in found]:
+        raise ComplaintError(
+            _("Not an order of this client: %(numbers)s.") % {"numbers": ", ".join(missing)}
+        )
+    try:
+        kinds = check_attachments(files)
+    except AttachmentRefused as error:
+        raise ComplaintError(str(error)) from None
+    with kept_or_deleted():
+        complaint = _create(client, None, category, Complaint.Severity.MEDIUM, description,
+                            Complaint.Channel.WEB, found.values(), None, now or timezone.now(),
+                            reporter=reporter, reporter_email=reporter_email.strip())  # fmt: skip
+        store_attachments(complaint, files, kinds, by=None)
+    return complaint
+
+
+def _create(client, by, category, severity, description, channel, order_ids, owner, now,
+            **extra):  # fmt: skip
     if severity not in Complaint.Severity.values:
         raise ComplaintError(_("Severity must be low, medium or high."))
     if channel not in Complaint.Channel.values:
@@ -118,13 +162,14 @@ def _open(by, client_id, category, severity, description, channel, order_ids, ow
         opened_by=by,
         opened_at=now,
         opened_on=timezone.localdate(now),
+        **extra,
     )
     sla.set_clock(complaint, sla.company_calendar(complaint.opened_on))
     complaint.save()
     complaint.orders.set(orders)
     _event(complaint, "open", by, now, complaint.description)
     _agenda_task(complaint)
-    do_record("complaint.opened", actor=by, obj=complaint, client=client.pk)
+    do_record("complaint.opened", actor=by, obj=complaint, client=client.pk, channel=channel)
     emit(COMPLAINT_CHANGED, complaint=complaint, change="opened")
     return complaint
 
@@ -216,6 +261,7 @@ def _close(complaint, now, *, root_cause="", **_ignored):
     complaint.closed_on = timezone.localdate(now)
     complaint.status = Status.RESOLVED
     _finish_tasks(complaint, now)
+    transaction.on_commit(partial(public.do_send_survey, complaint.pk))
     return complaint.root_cause
 
 
@@ -253,6 +299,41 @@ def do_step(
     do_record(f"complaint.{step}", actor=by, obj=complaint, client=complaint.client_id)
     if step == "close":
         emit(COMPLAINT_CHANGED, complaint=complaint, change="closed")
+    return complaint
+
+
+DETRACTOR_SCORE = 2  # a survey answer of 1 or 2 (of 5) makes a task for the seller
+
+
+@transaction.atomic
+def do_answer_survey(complaint: Complaint, *, score, comment: str = "", now=None) -> Complaint:
+    """The client's answer to the survey of a closed complaint, once; a detractor (1 or 2)
+    becomes a task with priority in the seller's agenda."""
+    now = now or timezone.now()
+    complaint = Complaint.objects.select_for_update().select_related("client").get(pk=complaint.pk)
+    if complaint.surveyed_at is not None:
+        raise ComplaintError(_("This survey was already answered. Thank you!"))
+    if score not in range(1, 6):
+        raise ComplaintError(_("Choose a score from 1 to 5."))
+    complaint.survey_score, complaint.survey_comment = score, (comment or "").strip()[:2000]
+    complaint.surveyed_at = now
+    complaint.save(update_fields=["survey_score", "survey_comment", "surveyed_at"])
+    _event(complaint, "survey", None, now, f"{score}/5 {complaint.survey_comment}".strip())
+    if score <= DETRACTOR_SCORE and complaint.client.seller_id is not None:
+        Task.objects.create(
+            client=complaint.client,
+            seller_id=complaint.client.seller_id,
+            title=_("Unsatisfied after a complaint (%(score)d/5): call the client")
+            % {"score": score},
+            channel="phone",
+            due_date=timezone.localdate(now),
+            origin=Task.Origin.MANUAL,
+            plan_key=f"complaint-survey:{complaint.pk}",
+            priority=TASK_PRIORITY,
+            script=complaint.survey_comment,
+            context={"complaint": complaint.pk, "survey_score": score},
+        )
+    do_record("complaint.surveyed", obj=complaint, client=complaint.client_id, score=score)
     return complaint
 
 

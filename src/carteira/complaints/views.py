@@ -12,15 +12,27 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from carteira.accounts.policy import policy
-from carteira.clients.access import clients_visible_to
-from carteira.complaints import sla
+from carteira.clients.access import access_client, clients_visible_to
+from carteira.complaints import public, sla
 from carteira.complaints.access import access_complaint, complaints_visible_to
 from carteira.complaints.attachments import AttachmentRefused, do_attach
-from carteira.complaints.forms import AttachForm, OpenComplaintForm
+from carteira.complaints.forms import (
+    AttachForm,
+    OpenComplaintForm,
+    PublicComplaintForm,
+    SurveyForm,
+)
 from carteira.complaints.models import Complaint
 from carteira.complaints.selectors import categories
 from carteira.complaints.selectors import queue as queue_rows
-from carteira.complaints.services import STEPS, ComplaintError, do_open_complaint, do_step
+from carteira.complaints.services import (
+    STEPS,
+    ComplaintError,
+    do_answer_survey,
+    do_open_complaint,
+    do_open_from_client,
+    do_step,
+)
 from carteira.orders.models import Order
 
 Status = Complaint.Status
@@ -178,3 +190,61 @@ def attachment(request, complaint_id: int, key: str):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@policy("login")
+@require_GET
+def form_link(request, client_id: int):
+    """The signed link of a client's web form, for the seller to send (404 outside the
+    scope, like every client page)."""
+    client = access_client(request.user, client_id)
+    context = {"nav": "complaints", "client": client, "url": public.form_url(client)}
+    return render(request, "complaints/form_link.html", context)
+
+
+@policy("public")
+def public_form(request, token: str):
+    """The client writes a complaint by its signed link; no login, no portfolio shown."""
+    client = public.client_of_form(token)
+    if client is None:
+        raise Http404
+    form = PublicComplaintForm(request.POST or None, request.FILES or None, categories=categories())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_open_from_client(
+                client, reporter=data["reporter"], reporter_email=data["reporter_email"],
+                category=data["category"], description=data["description"],
+                order_numbers=form.order_numbers(), attachments=data["attachments"],
+            )  # fmt: skip
+        except ComplaintError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(request, "complaints/public_done.html", {"client": client})
+    status = 422 if request.method == "POST" else 200
+    context = {"client": client, "form": form}
+    return render(request, "complaints/public_form.html", context, status=status)
+
+
+@policy("public")
+def survey(request, token: str):
+    """The satisfaction survey of a closed complaint (signed link, 30 days, once)."""
+    complaint = public.complaint_of_survey(token)
+    if complaint is None:
+        raise Http404
+    if complaint.surveyed_at is not None:
+        return render(request, "complaints/public_done.html", {"client": complaint.client,
+                                                               "answered": True})  # fmt: skip
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_answer_survey(
+                complaint, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+            )
+        except ComplaintError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(request, "complaints/public_done.html",
+                          {"client": complaint.client, "answered": True})  # fmt: skip
+    context = {"complaint": complaint, "form": form}
+    return render(request, "complaints/survey.html", context)
