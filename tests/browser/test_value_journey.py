@@ -4,6 +4,7 @@ worth. The guide's screenshots (docs/guia/valor-da-carteira.md) come from here."
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from carteira.portfolio.services import do_snapshot
 from carteira.value.models import ClientValue
@@ -57,4 +58,41 @@ def test_a_manager_reads_a_quiet_clients_outlook_and_the_portfolio_value(
     assert "O modelo prevê bem?" in page.locator("h1").inner_text()
     assert page.locator("#by-frequency tbody tr").count() >= 3
     page.screenshot(path=SHOTS / "valor-verificacao-do-modelo.png", full_page=True)
+    assert console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_sorts_the_client_list_by_value_and_tries_the_what_if(
+    page,
+    live_server,
+    buyers,
+    manager_sul,
+    console_errors,
+):
+    do_snapshot(T)
+    offline(page, live_server)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, live_server, "marta")
+    page.goto(f"{live_server.url}/clients/?sort=-clv&clear=")
+    page.goto(f"{live_server.url}/clients/?sort=-clv")
+    mine = ClientValue.objects.filter(fit__run__as_of=T, client__seller__team__manager=manager_sul)
+    top = mine.order_by("-clv", "client_id").first()
+    first = page.locator("#results tbody tr").first
+    assert top.client.name in first.inner_text()
+    page.get_by_label("Ainda é cliente?").select_option(label="Improvável (menos de 30 %)")
+    expected = mine.filter(p_alive__lt=0.3).count()
+    expect(page.locator("#results p.muted")).to_contain_text(f"{expected} cliente")
+    assert page.locator("#results tbody tr").count() == min(expected, 25)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "valor-lista-de-clientes.png", full_page=False)
+    page.goto(f"{live_server.url}/value/")
+    page.get_by_label("Compras mais frequentes, %").fill("10")
+    page.get_by_role("button", name="Recalcular").click()
+    page.wait_for_url("**frequency=10**")
+    section = page.locator("#what-if")
+    assert "Clientes comprando 10 % mais vezes" in section.inner_text().replace("\xa0", " ")
+    assert page.locator("#worth-recovering tbody tr").count() >= 1
+    section.screenshot(path=SHOTS / "valor-e-se.png")
+    page.locator("#worth-recovering").screenshot(path=SHOTS / "valor-vale-recuperar.png")
     assert console_errors == []

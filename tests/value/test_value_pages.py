@@ -24,6 +24,17 @@ class TestClientPage:
         assert f"Probabilidade de ainda ser cliente: {percent} %" in html
         assert "valor esperado em 12 meses: R$" in html
 
+    def test_a_probably_lost_client_says_what_winning_it_back_is_worth(
+        self, client, buyers, director
+    ):
+        do_snapshot(T)
+        row = ClientValue.objects.filter(p_alive__lt=0.5, p_alive__gt=0.05).order_by("pk").first()
+        login(client, director, language="pt-br")
+        html = page_of(client, row.client).content.decode().replace("\xa0", " ")
+        worth = round(float(row.clv) / row.p_alive - float(row.clv))
+        shown = f"{worth:,}".replace(",", ".")
+        assert f"Vale recuperar: se voltar a comprar como antes, vale R$ {shown} a mais" in html
+
     def test_without_a_reliable_fit_the_page_says_why(self, client, history, seller_ana):
         do_snapshot(T)
         login(client, seller_ana.user, language="pt-br")
@@ -132,3 +143,54 @@ class TestModelCheck:
         do_snapshot(T)
         login(client, seller_ana.user)
         assert client.get(reverse("value:model")).status_code == 403
+
+
+@pytest.mark.django_db
+class TestWhatIf:
+    def test_less_churn_and_more_purchases_raise_the_value_and_say_by_how_much(
+        self, client, buyers, director
+    ):
+        do_snapshot(T)
+        login(client, director, language="pt-br")
+        response = client.get(reverse("value:valuation"))
+        what_if = response.context["what_if"]
+        assert (what_if.churn_points, what_if.frequency_percent) == (1, 5)
+        assert what_if.now == response.context["total"]
+        assert what_if.less_churn > what_if.now
+        assert what_if.more_frequency > what_if.now
+        html = response.content.decode().replace("\xa0", " ")
+        assert "Chance de sair após cada compra 1 ponto menor" in html
+        assert "Clientes comprando 5 % mais vezes" in html
+
+    def test_zero_change_on_both_levers_is_refused_and_the_defaults_used(
+        self, client, buyers, director
+    ):
+        do_snapshot(T)
+        login(client, director, language="pt-br")
+        response = client.get(reverse("value:valuation"), {"churn": "0", "frequency": "abc"})
+        assert response.status_code == 200
+        what_if = response.context["what_if"]
+        assert (what_if.churn_points, what_if.frequency_percent) == (1, 5)
+        assert response.content.decode().count('aria-invalid="true"') == 2
+
+    def test_a_larger_frequency_lever_is_worth_more(self, client, buyers, director):
+        do_snapshot(T)
+        login(client, director)
+        five = client.get(reverse("value:valuation")).context["what_if"].more_frequency
+        ten = client.get(reverse("value:valuation"), {"frequency": "10"}).context["what_if"]
+        assert ten.more_frequency > five
+
+    def test_worth_recovering_lists_probably_lost_clients_by_what_winning_them_back_adds(
+        self, client, buyers, director
+    ):
+        do_snapshot(T)
+        login(client, director, language="pt-br")
+        response = client.get(reverse("value:valuation"))
+        recoveries = response.context["what_if"].recoveries
+        lost = ClientValue.objects.filter(p_alive__lt=0.5, p_alive__gt=0, clv__isnull=False)
+        expected = sorted(
+            ((round(float(v.clv) / v.p_alive - float(v.clv), 2), v.client_id) for v in lost),
+            key=lambda pair: (-pair[0], pair[1]),
+        )[:10]
+        assert [(float(r.worth), r.client_id) for r in recoveries] == expected
+        assert "Vale recuperar?" in response.content.decode()

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
 
 from carteira.accounts.models import User
@@ -13,6 +14,7 @@ from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Client
 from carteira.portfolio.models import SnapshotRun
 from carteira.value.models import ClientPotential, ClientValue, ValueFit
+from carteira_core.value.whatif import lower_churn, recovery_value, scaled_value
 
 GROUPS = {
     "seller": ("seller__name", "seller_id"),
@@ -247,3 +249,98 @@ def predicted_values(client_ids) -> dict[int, int]:
         ).values_list("client_id", "clv")
         values.update({client_id: int(clv * 100) for client_id, clv in rows})
     return values
+
+
+@dataclass(frozen=True)
+class Recovery:
+    client_id: int
+    name: str
+    abc: str
+    p_alive: float
+    clv: Decimal
+    worth: Decimal  # what winning it back adds: CLV / P(alive) − CLV
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    now: Decimal
+    less_churn: Decimal | None  # None: the lever does not apply (not BG/NBD, or too far)
+    more_frequency: Decimal | None
+    churn_points: Decimal
+    frequency_percent: Decimal
+    recoveries: tuple[Recovery, ...] = ()
+
+    @property
+    def less_churn_gain(self) -> Decimal | None:
+        return None if self.less_churn is None else self.less_churn - self.now
+
+    @property
+    def more_frequency_gain(self) -> Decimal | None:
+        return None if self.more_frequency is None else self.more_frequency - self.now
+
+    @property
+    def recovered(self) -> Decimal:
+        return sum((r.worth for r in self.recoveries), Decimal(0))
+
+
+RECOVERIES_SHOWN = 10
+# a client "has probably left" below this chance of still being one
+RECOVERY_BELOW = 0.5
+
+
+def what_if(
+    user: User, fit: ValueFit, *, churn_points: Decimal, frequency_percent: Decimal
+) -> WhatIf:
+    """The user's portfolio value if the chance of leaving after each purchase were
+    ``churn_points`` points lower, or the clients bought ``frequency_percent`` % more
+    often (carteira_core.value.whatif; BG/NBD only), and the clients most worth
+    recovering (P(alive) under 50 %, largest recovery value first)."""
+    rows = list(
+        visible_values(user, fit)
+        .filter(clv__isnull=False)
+        .order_by("client_id")
+        .values_list(
+            "client_id", "frequency", "recency_days", "age_days", "expected_spend", "clv",
+            "p_alive", "abc", "client__name",
+        )
+    )  # fmt: skip
+    now = sum((row[5] for row in rows), Decimal(0))
+    less = more = None
+    if rows and fit.model == "bgnbd":
+        columns = list(zip(*rows, strict=True))
+        x, t_x, big_t = (np.array(columns[k], dtype=float) for k in (1, 2, 3))
+        spend_cents = np.array(columns[4], dtype=float) * 100
+
+        def value(params: dict, factor: float = 1.0) -> np.ndarray:
+            return scaled_value(
+                params, spend_cents, x, t_x, big_t, horizon_months=fit.horizon_months,
+                monthly_rate=float(fit.monthly_rate), frequency_factor=factor,
+            )  # fmt: skip
+
+        # each lever's change over the same computation without it, added to the stored
+        # total (the stored values used the spend before it was rounded to the cent)
+        base = _total_cents(value(fit.params))
+        try:
+            less = now + _total_cents(value(lower_churn(fit.params, float(churn_points)))) - base
+        except ValueError:
+            less = None
+        factor = 1 + float(frequency_percent) / 100
+        more = now + _total_cents(value(fit.params, factor)) - base
+    return WhatIf(now, less, more, churn_points, frequency_percent, _recoveries(rows))
+
+
+def _total_cents(values: np.ndarray) -> Decimal:
+    """Each client's value rounded to the cent, then summed (as the stored CLVs are)."""
+    return Decimal(int(np.rint(values).sum())).scaleb(-2)
+
+
+def _recoveries(rows) -> tuple[Recovery, ...]:
+    found = []
+    for client_id, _x, _t, _big_t, _spend, clv, p, abc, name in rows:
+        if 0 < p < RECOVERY_BELOW:
+            worth = float(recovery_value(np.array([float(clv)]), np.array([p]))[0])
+            found.append(
+                Recovery(client_id, name, abc, p, clv, Decimal(round(worth * 100)).scaleb(-2))
+            )
+    found.sort(key=lambda r: (-r.worth, r.client_id))
+    return tuple(found[:RECOVERIES_SHOWN])

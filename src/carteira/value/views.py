@@ -9,6 +9,22 @@ from carteira.value import selectors, services
 from carteira_core.money import NumberError, parse_decimal
 
 MARKET_MULTIPLES = (7, 10)  # "a carteira é vendida a 7 a 10 vezes o EBITDA"
+# the what-if levers: (query name, default, largest accepted)
+CHURN = ("churn", Decimal(1), Decimal(20))  # points less chance of leaving per purchase
+FREQUENCY = ("frequency", Decimal(5), Decimal(100))  # % more purchases
+
+
+def _lever(data, lever) -> tuple[Decimal, bool]:
+    """A what-if lever typed in (0 < value <= its largest), or its default and an error."""
+    name, default, top = lever
+    text = data.get(name, "").strip()
+    if not text:
+        return default, False
+    try:
+        value = parse_decimal(text)
+    except NumberError:
+        return default, True
+    return (value, False) if 0 < value <= top else (default, True)
 
 
 def _ebitda(text: str) -> tuple[Decimal | None, bool]:
@@ -42,6 +58,15 @@ def valuation(request):
             total=sum((g.value for g in groups["abc"]), Decimal(0)),
             clients=sum(g.clients for g in groups["abc"]),
             change=selectors.change_since(request.user, fit, selectors.previous_month_fit(fit)),
+        )
+        churn, churn_error = _lever(request.GET, CHURN)
+        frequency, frequency_error = _lever(request.GET, FREQUENCY)
+        context.update(
+            what_if=selectors.what_if(
+                request.user, fit, churn_points=churn, frequency_percent=frequency
+            ),
+            churn_error=churn_error,
+            frequency_error=frequency_error,
         )
     return render(request, "value/valuation.html", context)
 

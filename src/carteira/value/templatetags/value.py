@@ -25,11 +25,30 @@ def whole_money(value):
 
 
 @register.filter
+def signed_whole_money(value):
+    """A change of value in whole units with its sign: +R$ 1.200 / −R$ 300."""
+    if value in (None, ""):
+        return "—"
+    sign = "+" if Decimal(value) >= 0 else "−"
+    return sign + whole_money(abs(Decimal(value)))
+
+
+@register.filter
 def whole_percent(value):
     """A probability as whole percent with a space: 34 %."""
     if value in (None, ""):
         return "—"
     return f"{round(float(value) * 100)} %"
+
+
+@register.filter
+def recovery_worth(fit):
+    """What winning the client of ``client_value``'s fit back is worth (CLV / P(alive) −
+    CLV, carteira_core.value.whatif), or None without both figures."""
+    clv, p = getattr(fit, "mine_clv", None), getattr(fit, "mine_p_alive", None)
+    if clv is None or not p:
+        return None
+    return Decimal(str(float(clv) / p - float(clv))).quantize(Decimal("0.01"))
 
 
 @register.filter
