@@ -135,4 +135,12 @@ def test_files_the_clients_form_the_survey_and_the_reading_with_open_complaints(
     assert sum(int(text.split()[0]) for text in cells if text.strip()) == 1
     page.locator("#matrix-title").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "reclamacoes-leitura-3d.png", full_page=True)
+    # Below the reading, the complaints of the dashboard's scope: open now and the period.
+    page.get_by_label("Com reclamação aberta").uncheck()
+    page.get_by_role("button", name="Mostrar").click()
+    panel = page.locator("#complaints-panel")
+    assert panel.locator("#complaints-now").inner_text() == "1 aberta agora · A fila"
+    assert "2 abertas, 1 encerradas no período." in panel.inner_text()
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=SHOTS / "reclamacoes-painel.png")
     assert console_errors == []

@@ -74,3 +74,29 @@ def test_the_client_list_behind_the_reading_shows_the_complaining_client(
     query = {"status": "pre_inactive", "as_of": T.isoformat(), "complaint": "1"}
     listed = browser.get(reverse("clients:list"), query).context["page"].object_list
     assert [client.external_id for client in listed] == ["A2"]
+
+
+def complaints_panel(context) -> dict:
+    (panel,) = [p for p in context["panels"] if p["template"] == "complaints/_dashboard.html"]
+    return panel
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_open_complaints_of_the_users_scope_and_slice(
+    history, seller_ana, seller_bruno, manager_sul
+):
+    do_snapshot(T)
+    assert [p["template"] for p in dashboard(seller_ana.user).context["panels"]
+            if p["template"].startswith("complaints/")] == []  # fmt: skip
+    open_for(seller_ana.user, history["A2"])  # farmácias
+    open_for(seller_bruno.user, history["B1"])  # supermercados
+    ana = complaints_panel(dashboard(seller_ana.user).context)
+    marta = dashboard(manager_sul)
+    # Opened on 30 October with 4 working hours: past the SLA by now.
+    assert (ana["open_now"], ana["breached_now"]) == (1, 1)
+    assert (complaints_panel(marta.context)["open_now"],
+            complaints_panel(marta.context)["breached_now"]) == (2, 2)  # fmt: skip
+    sliced = complaints_panel(dashboard(manager_sul, segment="supermercados").context)
+    assert sliced["open_now"] == 1
+    page = marta.content.decode()
+    assert "2 abertas agora" in page and "2 fora do prazo" in page
