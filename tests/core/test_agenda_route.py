@@ -40,3 +40,39 @@ def test_an_empty_day_has_no_route():
 
 def test_the_route_length_closes_the_loop():
     assert route_length_km(HOME, [(-23.45, -46.63)]) == 2 * great_circle_km(HOME, (-23.45, -46.63))
+
+
+def test_client_hours_set_the_order_and_the_seller_waits_at_a_door_that_opens_later():
+    # Either order is as long; the far client receives only until 10:00, the near one
+    # only from 14:00.
+    near = Stop(1, (-23.55 + 0.1, -46.63), 30, window=(14 * 60, 17 * 60))
+    far = Stop(2, (-23.55 + 0.2, -46.63), 30, window=(8 * 60, 10 * 60))
+    route = plan_route(HOME, [near, far])
+    assert route.order == [2, 1]
+    assert route.arrivals[2] == 8 * 60 + 44  # 22.2 km × 1.3 at 40 km/h
+    assert route.arrivals[1] == 14 * 60  # waited at the door
+    assert route.unfit == []
+
+
+def test_a_visit_must_start_early_enough_to_end_before_the_client_closes():
+    # Open 08:00-08:30 and 45 minutes long: it can never be done, whatever the route.
+    stop = Stop(1, (-23.55 + 0.1, -46.63), 45, window=(8 * 60, 8 * 60 + 30))
+    route = plan_route(HOME, [stop, Stop(2, (-23.45, -46.63), 30)])
+    assert route.order == [2]
+    assert route.unfit == [1]
+    assert route.impossible == (1,)
+
+
+def test_a_window_outside_the_days_hours_is_impossible():
+    stop = Stop(1, (-23.45, -46.63), 30, window=(19 * 60, 22 * 60))
+    route = plan_route(HOME, [stop])
+    assert (route.order, route.unfit, route.impossible) == ([], [1], (1,))
+
+
+def test_windows_that_cannot_both_be_met_leave_one_visit_unfit_but_not_impossible():
+    # Both only 09:00-09:30 and 40 km apart: one is visited, the other does not fit.
+    a = Stop(1, (-23.45, -46.63), 30, window=(9 * 60, 9 * 60 + 30))
+    b = Stop(2, (-23.10, -46.63), 30, window=(9 * 60, 9 * 60 + 30))
+    route = plan_route(HOME, [a, b])
+    assert len(route.order) == 1 and len(route.unfit) == 1
+    assert route.impossible == ()

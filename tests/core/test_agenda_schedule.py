@@ -93,3 +93,42 @@ def test_the_default_capacity_splits_the_weekly_contacts_by_the_share_of_visits(
     assert default_capacity(60, 5, 0.0) == Capacity(visits=0, calls=12)
     assert default_capacity(0, 5, 0.5) == Capacity(visits=0, calls=0)
     assert default_capacity(60, 0, 1.0) == Capacity(visits=60, calls=0)
+
+
+def test_a_pinned_job_keeps_its_day_and_the_others_are_planned_around_it():
+    wednesday = D(2026, 12, 23)
+    jobs = [
+        job(1, VISIT, priority=300),
+        job(2, VISIT, priority=100),
+        Job(3, VISIT, MONDAY, MONDAY, None, 100, 0, pinned=wednesday),
+    ]
+    result = plan(jobs, Capacity(visits=1, calls=0))
+    assert result.days == {1: MONDAY, 2: D(2026, 12, 22), 3: wednesday}
+
+
+def test_a_pin_on_a_day_off_or_a_full_day_is_not_kept():
+    christmas = D(2026, 12, 25)
+    jobs = [
+        Job(1, VISIT, MONDAY, MONDAY, None, 300, 0, pinned=MONDAY),
+        Job(2, VISIT, MONDAY, MONDAY, None, 100, 0, pinned=MONDAY),  # Monday is full
+        Job(3, VISIT, MONDAY, MONDAY, None, 100, 0, pinned=christmas),
+    ]
+    result = plan(jobs, Capacity(visits=1, calls=0))
+    assert result.days == {1: MONDAY, 2: D(2026, 12, 22), 3: D(2026, 12, 23)}
+
+
+def test_an_office_day_takes_calls_but_no_visits():
+    tuesday = D(2026, 12, 22)
+    capacity = {MONDAY: Capacity(0, 1), tuesday: Capacity(1, 1)}
+    result = plan([job(1, VISIT), job(2, CALL)], capacity)
+    assert result.days == {1: tuesday, 2: MONDAY}
+
+
+def test_the_clients_expected_value_ranks_after_the_class_and_before_revenue_at_risk():
+    jobs = [
+        Job(1, CALL, MONDAY, MONDAY, None, 100, 900_00, value_cents=10_00),
+        Job(2, CALL, MONDAY, MONDAY, None, 100, 0, value_cents=5_000_00),
+        Job(3, CALL, MONDAY, MONDAY, None, 300, 0, value_cents=0),
+    ]
+    result = plan(jobs, Capacity(visits=0, calls=1))
+    assert [key for key, _day in sorted(result.days.items(), key=lambda kv: kv[1])] == [3, 2, 1]

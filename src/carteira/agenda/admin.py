@@ -1,11 +1,28 @@
 from django.contrib import admin
 
-from carteira.agenda.models import CompanyDayOff, Task, TaskBatch, TimeOff, WorkSchedule
+from carteira.agenda.models import (
+    ClientVisitHours,
+    CompanyDayOff,
+    OfficeDay,
+    Task,
+    TaskBatch,
+    TimeOff,
+    WorkSchedule,
+)
 
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "client", "seller", "due_date", "scheduled_date", "status", "origin"]
+    list_display = [
+        "title",
+        "client",
+        "seller",
+        "due_date",
+        "scheduled_date",
+        "pinned",
+        "status",
+        "origin",
+    ]
     list_filter = ["status", "origin"]
     raw_id_fields = ["client", "seller", "assignee_user", "outcome", "batch"]
 
@@ -28,3 +45,16 @@ class CompanyDayOffAdmin(admin.ModelAdmin):
 class TimeOffAdmin(admin.ModelAdmin):
     list_display = ["seller", "start", "end", "reason"]
     list_filter = ["seller"]
+
+
+@admin.register(OfficeDay)
+class OfficeDayAdmin(admin.ModelAdmin):
+    list_display = ["seller", "date"]
+    list_filter = ["seller"]
+
+
+@admin.register(ClientVisitHours)
+class ClientVisitHoursAdmin(admin.ModelAdmin):
+    list_display = ["client", "opens", "closes", "visit_minutes"]
+    raw_id_fields = ["client"]
+    search_fields = ["client__name", "client__external_id"]

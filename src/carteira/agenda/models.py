@@ -1,8 +1,9 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.models import Client
@@ -63,6 +64,9 @@ class Task(models.Model):
     # The working day the task is planned on (agenda.scheduling); empty for an open
     # seller task = the backlog: no working day within capacity before it is too late.
     scheduled_date = models.DateField(_("planned for"), null=True, blank=True)
+    # The seller put the task on ``scheduled_date`` (moved or pinned it): re-planning keeps
+    # it there while that day is worked and has room, and plans the rest around it.
+    pinned = models.BooleanField(_("pinned"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -173,12 +177,20 @@ class WorkSchedule(models.Model):
     daily_calls = models.PositiveIntegerField(
         _("calls and messages per day"), null=True, blank=True
     )
+    # The day's hours: the route leaves home at the start and is back by the end.
+    day_starts = models.TimeField(_("day starts at"), default=dt.time(8))
+    day_ends = models.TimeField(_("day ends at"), default=dt.time(18))
     # The last day the seller's tasks were planned: the agenda re-plans when it is past.
     planned_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("work schedule")
         verbose_name_plural = _("work schedules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day_ends__gt=F("day_starts")), name="work_day_ends_after_it_starts"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"schedule {self.seller_id}"
@@ -206,3 +218,54 @@ class TimeOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller_id} {self.start}–{self.end}"
+
+
+class OfficeDay(models.Model):
+    """A working day the seller spends at the office: calls and messages, no visits."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="office_days")
+    date = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("office day")
+        verbose_name_plural = _("office days")
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "date"], name="one_office_day_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id} {self.date:%Y-%m-%d}"
+
+
+class ClientVisitHours(models.Model):
+    """When a client receives visits (opening or receiving hours) and how long a visit
+    lasts there. Without a row, or with empty fields: any time of the seller's day, and
+    the visit's length by the client's class (agenda.week.VISIT_MINUTES)."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="visit_hours")
+    opens = models.TimeField(_("receives from"), null=True, blank=True)
+    closes = models.TimeField(_("receives until"), null=True, blank=True)
+    visit_minutes = models.PositiveSmallIntegerField(
+        _("visit length (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: by the client's class (A 60, B 45, others 30 minutes)."),
+    )
+
+    class Meta:
+        verbose_name = _("client visit hours")
+        verbose_name_plural = _("client visit hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens__isnull=True) | Q(closes__isnull=True) | Q(closes__gt=F("opens")),
+                name="visit_hours_close_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_minutes__isnull=True) | Q(visit_minutes__gte=5),
+                name="visit_length_at_least_5_minutes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"hours {self.client_id}"

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from carteira.accounts.signals import sessions_ended
-from carteira.agenda.models import CompanyDayOff, Task, TimeOff, WorkSchedule
+from carteira.agenda.models import CompanyDayOff, OfficeDay, Task, TimeOff, WorkSchedule
 from carteira.agenda.scheduling import do_schedule
 from carteira.agenda.services import do_revoke_feed
 from carteira.clients.services import id_chunks
@@ -55,6 +55,7 @@ def lead_next_step_changed(sender, instance, update_fields=None, **kwargs) -> No
 LEAD_PLAN_FIELDS = {"next_step_date", "next_step_channel", "seller", "stage"}
 
 
+@receiver([post_save, post_delete], sender=OfficeDay)
 @receiver([post_save, post_delete], sender=TimeOff)
 @receiver([post_save, post_delete], sender=CompanyDayOff)
 @receiver(post_save, sender=WorkSchedule)

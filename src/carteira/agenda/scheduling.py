@@ -18,7 +18,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from carteira.agenda.models import CompanyDayOff, Task, TimeOff, WorkSchedule
+from carteira.agenda.hooks import client_values
+from carteira.agenda.models import CompanyDayOff, OfficeDay, Task, TimeOff, WorkSchedule
 from carteira.clients.models import Client
 from carteira.interactions.models import Channel
 from carteira.leads.agenda import lead_jobs, planned_days
@@ -29,6 +30,8 @@ from carteira_core.agenda.schedule import CALL, VISIT, Capacity, Job, default_ca
 
 HORIZON_DAYS = 182
 SCHEDULE_FIELDS = (
+    "client_id",
+    "pinned",
     "channel",
     "due_date",
     "origin",
@@ -49,6 +52,19 @@ class WorkingTime:
     calendar: WorkCalendar
     capacity: Capacity
     state: str
+    office_days: frozenset[dt.date] = frozenset()
+    hours: tuple[int, int] = (8 * 60, 18 * 60)  # the day's start and end, minutes
+
+    def capacity_on(self, day: dt.date) -> Capacity:
+        """The day's capacity: none on a day off, calls only on an office day."""
+        if not self.calendar.is_working(day):
+            return Capacity(0, 0)
+        if day in self.office_days:
+            return Capacity(visits=0, calls=self.capacity.calls)
+        return self.capacity
+
+    def capacities(self, start: dt.date, end: dt.date) -> dict[dt.date, Capacity]:
+        return {day: self.capacity_on(day) for day in self.calendar.working_days(start, end)}
 
 
 def kind_of(channel: str) -> str:
@@ -107,10 +123,22 @@ def working_time(
             default = Capacity(visits=1, calls=max(default.calls - 1, 0))
         visits = default.visits if visits is None else visits
         calls = default.calls if calls is None else calls
-    return WorkingTime(seller, calendar, Capacity(visits=visits, calls=calls), state)
+    office = frozenset(
+        OfficeDay.objects.filter(seller=seller, date__gte=today).values_list("date", flat=True)
+    )
+    hours = (
+        (_minutes(schedule_row.day_starts), _minutes(schedule_row.day_ends))
+        if schedule_row
+        else (8 * 60, 18 * 60)
+    )
+    return WorkingTime(seller, calendar, Capacity(visits, calls), state, office, hours)
 
 
-def _job(task: Task, today: dt.date) -> Job:
+def _minutes(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def _job(task: Task, today: dt.date, values: dict[int, int]) -> Job:
     start = max(task.due_date, today)
     if task.origin == Task.Origin.BATCH:
         earliest, latest = today, task.due_date
@@ -126,6 +154,8 @@ def _job(task: Task, today: dt.date) -> Job:
         latest=latest,
         priority=task.priority,
         revenue_at_risk_cents=int(task.revenue_at_risk * 100),
+        pinned=task.scheduled_date if task.pinned else None,
+        value_cents=values.get(task.client_id, 0),
     )
 
 
@@ -160,18 +190,24 @@ def do_schedule_seller(
         .filter(seller=seller, assignee_user=None, status=Task.Status.OPEN)
         .only(*SCHEDULE_FIELDS)
     )
-    jobs = [_job(task, today) for task in tasks]
+    values = client_values({task.client_id for task in tasks})
+    jobs = [_job(task, today, values) for task in tasks]
     # The next steps of the seller's open leads share the same capacity (leads.agenda).
     prospects = lead_jobs(seller.pk, today=today)
     horizon_end = today + dt.timedelta(days=HORIZON_DAYS)
     plan = schedule(
         [*jobs, *prospects],
         calendar=time.calendar,
-        capacity=time.capacity,
+        capacity=time.capacities(today, horizon_end),  # office days: calls only
         today=today,
         horizon_end=horizon_end,
     )
     _save_days({task.pk: plan.days.get(task.pk) for task in tasks}, tasks)
+    # A pin the plan could not keep (the day passed, became a day off or an office day,
+    # lost its room) is let go: the task is planned like any other from now on.
+    lost = [t.pk for t in tasks if t.pinned and plan.days.get(t.pk) != t.scheduled_date]
+    if lost:
+        Task.objects.filter(pk__in=lost).update(pinned=False)
     do_plan_lead_days(planned_days(prospects, plan.days))
     plan.backlog = [job for job in plan.backlog if job.key > 0]  # tasks only, below
     plan.days = {key: day for key, day in plan.days.items() if key > 0}

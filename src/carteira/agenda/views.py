@@ -1,18 +1,21 @@
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carteira.accounts.policy import policy
 from carteira.agenda import selectors
 from carteira.agenda.forms import OutcomeForm
 from carteira.agenda.ics import Event, calendar
+from carteira.agenda.planning import PlanRefused, do_move_task, do_set_office_day, do_unpin_task
 from carteira.agenda.scheduling import (
     backlog_by_seller,
     do_schedule,
@@ -20,10 +23,11 @@ from carteira.agenda.scheduling import (
     working_time,
 )
 from carteira.agenda.services import TaskNotOpen, do_close_task, do_new_feed, do_revoke_feed
-from carteira.agenda.week import monday_of, seller_week
+from carteira.agenda.week import monday_of, seller_week, week_routes
 from carteira.clients.access import sellers_visible_to
 from carteira.organization.models import Seller
 from carteira.web import labels
+from carteira.web.mapbase import base_map_config
 
 
 def outcome_form(task, data=None) -> OutcomeForm:
@@ -95,7 +99,71 @@ def mine(request):
         "team_backlog": _team_backlog(request.user, today) if own is None else [],
         "nav": "agenda",
     }
+    if week is not None:
+        context["map_config"] = base_map_config()
+        context["routes"] = week_routes(week)
     return render(request, "agenda/mine.html", context)
+
+
+def _back_to_week(request, seller, day: dt.date | None):
+    """The week the change was made in, for the seller it was made for."""
+    query = {"week": (day or timezone.localdate()).isoformat()}
+    if seller is not None and seller != selectors.own_seller(request.user):
+        query["seller"] = str(seller.pk)
+    return redirect(reverse("agenda:mine") + "?" + urlencode(query))
+
+
+def _posted_day(request) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        return None
+
+
+@policy("object:task")
+@require_POST
+def move_task(request, task_id: int):
+    """Put a task on another day of the week (dragged there, or chosen in its list) and
+    pin it; or, with action=unpin, let the planner place it again."""
+    task = selectors.access_open_task(request.user, task_id)
+    today = timezone.localdate()
+    day = _posted_day(request)
+    try:
+        if request.POST.get("action") == "unpin":
+            task = do_unpin_task(task, by=request.user, today=today)
+            messages.success(request, _("%(client)s is no longer fixed on a day.")
+                             % {"client": task.client})  # fmt: skip
+        elif day is None:
+            raise PlanRefused(_("Choose a day."))
+        else:
+            task = do_move_task(task, day, by=request.user, today=today)
+            messages.success(request, _("%(client)s moved to %(day)s and fixed there.") % {
+                "client": task.client, "day": date_format(day, "SHORT_DATE_FORMAT")})  # fmt: skip
+    except PlanRefused as refused:
+        messages.error(request, str(refused))
+    return _back_to_week(request, task.seller, task.scheduled_date or day)
+
+
+@policy("login")
+@require_POST
+def office_day(request):
+    """Mark a day of the seller's week as an office day (calls only), or undo it."""
+    seller = selectors.access_seller(request.user, request.POST.get("seller", ""))
+    day = _posted_day(request)
+    office = request.POST.get("action") != "clear"
+    try:
+        if day is None:
+            raise PlanRefused(_("Choose a day."))
+        do_set_office_day(seller, day, office=office, by=request.user, today=timezone.localdate())
+        done = (
+            _("%(day)s is an office day: its visits were moved.")
+            if office
+            else _("%(day)s takes visits again.")
+        )
+        messages.success(request, done % {"day": date_format(day, "SHORT_DATE_FORMAT")})
+    except PlanRefused as refused:
+        messages.error(request, str(refused))
+    return _back_to_week(request, seller, day)
 
 
 def _importance(row) -> tuple:

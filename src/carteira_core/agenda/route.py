@@ -2,8 +2,10 @@
 
 OR-Tools' routing solver (already the distribution's dependency; docs/adr/0016): one
 vehicle, travel times from great-circle distance × a road factor at an average speed,
-each visit's duration, the day's hours as the time window. Visits that cannot fit in the
-day are returned as ``unfit`` (the caller moves them), never dropped silently.
+each visit's duration, the day's hours as the time window and, per client, the window in
+which the visit may start (its opening or receiving hours less the visit's length). Visits
+that cannot fit in the day are returned as ``unfit`` (the caller moves them), never dropped
+silently.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ class Stop:
     key: int
     point: tuple[float, float]  # (latitude, longitude)
     minutes: int  # time spent at the client
+    # The client's opening (receiving) hours, minutes after midnight (opens, closes): the
+    # visit starts at or after it opens and ends by the time it closes. None: any time.
+    window: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class Route:
     arrivals: dict[int, int]  # stop key -> minutes after midnight
     distance_km: float  # great-circle length, start → stops → start
     unfit: list[int]  # stop keys that do not fit in the day
+    # Of the unfit, those whose window leaves no time in the day's hours at all.
+    impossible: tuple[int, ...] = ()
 
 
 def route_length_km(start: tuple[float, float], points: Sequence[tuple[float, float]]) -> float:
@@ -50,6 +57,15 @@ def route_length_km(start: tuple[float, float], points: Sequence[tuple[float, fl
 
 def _travel_minutes(a: tuple[float, float], b: tuple[float, float]) -> int:
     return math.ceil(great_circle_km(a, b) * ROAD_FACTOR / SPEED_KMH * 60)
+
+
+def _window(stop: Stop, day_start: int, horizon: int) -> tuple[int, int] | None:
+    """When the visit may start, in minutes after ``day_start``: within the client's hours
+    and the day's, leaving time for the visit itself; None when there is no such time."""
+    opens, closes = stop.window if stop.window is not None else (day_start, day_start + horizon)
+    low = max(opens - day_start, 0)
+    high = min(closes - day_start, horizon) - stop.minutes
+    return (low, high) if low <= high else None
 
 
 def plan_route(
@@ -62,8 +78,11 @@ def plan_route(
 ) -> Route:
     """The shortest tour through ``stops`` that fits between ``day_start`` and
     ``day_end`` (minutes after midnight), back at ``start`` by the end of the day."""
+    horizon = day_end - day_start
+    impossible = [stop.key for stop in stops if _window(stop, day_start, horizon) is None]
+    stops = [stop for stop in stops if stop.key not in impossible]
     if not stops:
-        return Route([], {}, 0.0, [])
+        return Route([], {}, 0.0, impossible, tuple(impossible))
     points = [start, *(stop.point for stop in stops)]
     service = [0, *(stop.minutes for stop in stops)]
     travel = [[_travel_minutes(a, b) for b in points] for a in points]
@@ -76,8 +95,16 @@ def plan_route(
 
     callback = routing.RegisterTransitCallback(transit)
     routing.SetArcCostEvaluatorOfAllVehicles(callback)
-    horizon = day_end - day_start
+    # Slack: the seller may wait at a client's door until it opens.
     routing.AddDimension(callback, horizon, horizon, True, "time")
+    time = routing.GetDimensionOrDie("time")
+    # Waiting counts too: of two equally long tours, the one back home earlier (without
+    # client hours there is no waiting and this changes nothing).
+    time.SetGlobalSpanCostCoefficient(1)
+    for node, stop in enumerate(stops, start=1):
+        if stop.window is not None:
+            low, high = _window(stop, day_start, horizon)  # type: ignore[misc]
+            time.CumulVar(manager.NodeToIndex(node)).SetRange(low, high)
     # A visit may be left out at a cost far above any tour: only when it cannot fit.
     for node in range(1, len(points)):
         routing.AddDisjunction([manager.NodeToIndex(node)], 10_000_000)
@@ -89,8 +116,7 @@ def plan_route(
     params.time_limit.FromMilliseconds(time_limit_ms)
     solution = routing.SolveWithParameters(params)
     if solution is None:
-        return Route([], {}, 0.0, [stop.key for stop in stops])
-    time = routing.GetDimensionOrDie("time")
+        return Route([], {}, 0.0, [stop.key for stop in stops] + impossible, tuple(impossible))
     order: list[int] = []
     arrivals: dict[int, int] = {}
     index = routing.Start(0)
@@ -103,5 +129,5 @@ def plan_route(
         index = solution.Value(routing.NextVar(index))
     by_key = {stop.key: stop for stop in stops}
     distance = route_length_km(start, [by_key[key].point for key in order])
-    unfit = [stop.key for stop in stops if stop.key not in arrivals]
-    return Route(order, arrivals, round(distance, 1), unfit)
+    unfit = [stop.key for stop in stops if stop.key not in arrivals] + impossible
+    return Route(order, arrivals, round(distance, 1), unfit, tuple(impossible))

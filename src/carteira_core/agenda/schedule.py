@@ -5,7 +5,11 @@ the day it may start (a plan task's due date, a batch's sending, today when over
 still has room for its kind (a visit or a call), and never after the last day it may
 take (the plan's next contact would be due then; a batch's deadline). What finds no day
 is the backlog — returned, never dropped. Priority order: the task's priority (class,
-escalation), then revenue at risk, then days overdue, then a stable key.
+escalation), then the client's predicted value (P(alive) × CLV, when known), then revenue
+at risk, then days overdue, then a stable key.
+
+A job pinned to a day (the seller moved it there) takes that day first, while it is a
+working day in the horizon with room for its kind; the others are planned around it.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class Job:
     latest: dt.date | None  # the last day it may take; None: any day in the horizon
     priority: int
     revenue_at_risk_cents: int
+    pinned: dt.date | None = None  # the day the seller put it on
+    value_cents: int = 0  # the client's expected value (P(alive) × CLV), 0 when unknown
 
 
 @dataclass
@@ -65,7 +71,9 @@ class Schedule:
 
 def _rank(job: Job, today: dt.date) -> tuple:
     overdue = max((today - job.due).days, 0)
-    return (-job.priority, -job.revenue_at_risk_cents, -overdue, job.due, job.key)
+    return (
+        -job.priority, -job.value_cents, -job.revenue_at_risk_cents, -overdue, job.due, job.key
+    )  # fmt: skip
 
 
 def schedule(
@@ -90,7 +98,18 @@ def schedule(
         limit = cap.of(kind) if cap is not None else 0
         return limit - used.get((day, kind), 0)
 
-    for job in sorted(jobs, key=lambda job: _rank(job, today)):
+    ranked = sorted(jobs, key=lambda job: _rank(job, today))
+    open_days = set(days)
+    for job in ranked:
+        if job.pinned in open_days and room(job.pinned, job.kind) > 0:
+            planned[job.key] = job.pinned
+            used[job.pinned, job.kind] = used.get((job.pinned, job.kind), 0) + 1
+    for kind in first_free:
+        while first_free[kind] < len(days) and room(days[first_free[kind]], kind) <= 0:
+            first_free[kind] += 1
+    for job in ranked:
+        if job.key in planned:
+            continue
         start = max(job.earliest, today)
         last = min(job.latest, horizon_end) if job.latest else horizon_end
         placed = None
