@@ -131,3 +131,21 @@ def test_a_refused_api_call_raises_no_alert(portfolio, manager_sul, seller_ana):
     )
     assert response.status_code == 422
     assert (alerts(), seller_alerts()) == ([], [])
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
+def test_the_sellers_alert_is_planned_into_the_agenda_the_same_day(
+    portfolio, manager_sul, seller_ana, media, tmp_path
+):
+    from carteira.agenda.models import WorkSchedule
+    from carteira.agenda.scheduling import do_schedule
+
+    receivable(portfolio["A1"], "NF1", TODAY - dt.timedelta(days=45), "1000.00")
+    do_schedule(today=TODAY, seller_ids=[seller_ana.pk])  # the week was planned today
+    run_import("orders", orders_file(tmp_path, "P1;A1;30/06/2026;50,00"))
+    alert = Task.objects.get(plan_key=SELLER_ALERT_KEY)
+    assert alert.scheduled_date is None
+    assert WorkSchedule.objects.get(seller=seller_ana).planned_on is None  # stale
+    do_schedule(today=TODAY, seller_ids=[seller_ana.pk])  # what the agenda does when stale
+    alert.refresh_from_db()
+    assert alert.scheduled_date == TODAY

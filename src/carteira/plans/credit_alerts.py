@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import Role, User
-from carteira.agenda.models import Task
+from carteira.agenda.models import Task, WorkSchedule
 from carteira.audit.events import TASKS_CREATED, emit
 from carteira.clients.models import Client
 from carteira.credit.models import CreditLimit, Receivable
@@ -79,6 +79,9 @@ def do_credit_alerts(orders: Mapping[int, Decimal], *, today: dt.date) -> list[T
         if client.seller_id is not None and (client.pk, SELLER_ALERT_KEY) not in already:
             alerts.append(_alert(client, None, reasons, today))
     created = Task.objects.bulk_create(alerts)
+    # The sellers' weeks are stale: their next agenda plans the alert in (agenda.receivers).
+    sellers = {task.seller_id for task in created if task.assignee_user_id is None}
+    WorkSchedule.objects.filter(seller_id__in=sellers).update(planned_on=None)
     opened = Task.objects.filter(pk__in=[t.pk for t in created])
     emit(TASKS_CREATED, tasks=opened)
     ids = [t.pk for t in created]
