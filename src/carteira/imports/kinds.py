@@ -463,7 +463,8 @@ class ReceivablesWriter(Writer):
         for row in new:
             invoice, instalment = row.key.split("\x1f")
             row.values.update(invoice=invoice, instalment=int(instalment))
-        create_rows(Receivable, new, key=None)
+        for group in same_columns(new):  # one executemany, no model objects
+            insert_rows(Receivable, group, key=None)
         update_rows(Receivable, changed)
 
 
