@@ -45,6 +45,11 @@ def test_a_manager_reads_a_quiet_clients_outlook_and_the_portfolio_value(
     assert "clientes que ficam tanto tempo sem comprar em geral já saíram" in text
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "valor-cliente.png", full_page=False)
+    page.goto(f"{live_server.url}/?period=month")
+    matrix = page.locator("#value-matrix")
+    assert "Valor esperado por classe e status" in matrix.inner_text()
+    assert "Valor em risco" in matrix.inner_text()
+    matrix.screenshot(path=SHOTS / "valor-matriz.png")
     page.goto(f"{live_server.url}/value/?ebitda=1.200.000,00")
     assert "Quanto vale a carteira" in page.locator("h1").inner_text()
     assert page.locator("#by-seller tbody tr").count() == 2
