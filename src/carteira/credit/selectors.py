@@ -81,6 +81,15 @@ def _typed(name: str, dtype, found) -> pl.Expr:
     return column.cast(dtype)
 
 
+def of_clients(receivables: QuerySet[Receivable], clients: QuerySet[Client]):
+    """``receivables`` of ``clients``; the whole portfolio without a condition (SQLite
+    plans ``client_id IN (SELECT id FROM clients)`` as a loop over the client index:
+    9.1 s instead of 2.9 s for 500k instalments)."""
+    if not clients.query.has_filters():
+        return receivables
+    return receivables.filter(client__in=clients)
+
+
 def open_by(as_of: dt.date) -> Q:
     """A SQL pre-filter of the instalments that may be open at ``as_of`` (issued by then
     and not paid in full by then); the core decides exactly (``open_instalments``)."""
@@ -117,7 +126,7 @@ def aging_report(
     clients without a seller, a team, a segment or a state."""
     if by not in BY_CHOICES:
         raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}")
-    frame = receivables_frame(Receivable.objects.filter(open_by(as_of), client__in=clients))
+    frame = receivables_frame(of_clients(Receivable.objects.filter(open_by(as_of)), clients))
     named = frame.join(_group_names(clients, by), on="client_id", how="left")
     groups = aging(named, as_of, rules, by=["key", "name"])
     total = aging(frame, as_of, rules).row(0, named=True)
@@ -324,7 +333,7 @@ def credit_summary(
     """The total of ``clients`` and, for each dimension of ``by`` (of BY_CHOICES, or
     ``abc`` and ``status`` as the reading ``run`` has them), its groups, largest open
     balance first, with the provision at ``before`` beside the one at ``as_of``."""
-    frame = receivables_frame(Receivable.objects.filter(client__in=clients))
+    frame = receivables_frame(of_clients(Receivable.objects.all(), clients))
     total = _figures_rows(frame, as_of, before, rules, keys=[])[(None, None)]
     groups = {}
     for dimension in by:
