@@ -67,7 +67,9 @@ class TestAgendaCommand:
             ],
             "calls": [{"client": "CALL1"}],
             "capacity": {"visits": 2, "calls": 1},
+            "office": False,
             "distance_km": round(2 * great_circle_km(HOME, (-29.83, -51.23)), 1),
+            "leads": [],
         }
         assert [visit["client"] for visit in tuesday["visits"]] == ["LATER"]
         assert tuesday["calls"] == [{"client": "CALL2"}]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from carteira.agenda.models import (
+    ClientContract,
     ClientVisitHours,
     CompanyDayOff,
     OfficeDay,
@@ -58,3 +59,11 @@ class ClientVisitHoursAdmin(admin.ModelAdmin):
     list_display = ["client", "opens", "closes", "visit_minutes"]
     raw_id_fields = ["client"]
     search_fields = ["client__name", "client__external_id"]
+
+
+@admin.register(ClientContract)
+class ClientContractAdmin(admin.ModelAdmin):
+    list_display = ["client", "name", "ends_on", "renewal_days"]
+    raw_id_fields = ["client"]
+    search_fields = ["client__name", "client__external_id", "name"]
+    date_hierarchy = "ends_on"

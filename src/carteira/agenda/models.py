@@ -42,6 +42,7 @@ class Task(models.Model):
         ESCALATION = "escalation", _("Escalation")
         BATCH = "batch", _("Central team list")
         MANUAL = "manual", _("Manual")
+        RENEWAL = "renewal", _("Renewal")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="tasks")
     # The client's seller; follows the client on reassignment while the task is open.
@@ -269,3 +270,29 @@ class ClientVisitHours(models.Model):
 
     def __str__(self) -> str:
         return f"hours {self.client_id}"
+
+
+class ClientContract(models.Model):
+    """A contract or supply agreement with the client and when it ends: its renewal is a
+    task for the client's seller ``renewal_days`` before the end (agenda.renewals)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contracts")
+    name = models.CharField(_("contract"), max_length=120)
+    ends_on = models.DateField(_("ends on"))
+    renewal_days = models.PositiveSmallIntegerField(
+        _("renewal task, days before the end"), default=30
+    )
+
+    class Meta:
+        ordering = ["ends_on"]
+        verbose_name = _("client contract")
+        verbose_name_plural = _("client contracts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(renewal_days__gte=1) & Q(renewal_days__lte=365),
+                name="renewal_between_1_and_365_days_before",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ends_on:%Y-%m-%d})"

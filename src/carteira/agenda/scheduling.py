@@ -20,6 +20,7 @@ from django.db.models import Count, Q, Sum
 
 from carteira.agenda.hooks import client_values
 from carteira.agenda.models import CompanyDayOff, OfficeDay, Task, TimeOff, WorkSchedule
+from carteira.agenda.renewals import do_open_renewals, renewal_window
 from carteira.clients.models import Client
 from carteira.interactions.models import Channel
 from carteira.leads.agenda import lead_jobs, planned_days
@@ -31,6 +32,7 @@ from carteira_core.agenda.schedule import CALL, VISIT, Capacity, Job, default_ca
 HORIZON_DAYS = 182
 SCHEDULE_FIELDS = (
     "client_id",
+    "context",
     "pinned",
     "channel",
     "due_date",
@@ -142,6 +144,8 @@ def _job(task: Task, today: dt.date, values: dict[int, int]) -> Job:
     start = max(task.due_date, today)
     if task.origin == Task.Origin.BATCH:
         earliest, latest = today, task.due_date
+    elif task.origin == Task.Origin.RENEWAL and renewal_window(task):
+        earliest, latest = renewal_window(task)  # type: ignore[misc]
     elif task.frequency_days:
         earliest, latest = task.due_date, start + dt.timedelta(days=task.frequency_days - 1)
     else:
@@ -240,6 +244,8 @@ def do_schedule(*, today: dt.date, seller_ids: list[int] | None = None) -> list[
     sellers = Seller.objects.filter(active=True)
     if seller_ids is not None:
         sellers = sellers.filter(pk__in=seller_ids)
+    do_open_renewals(today=today, until=today + dt.timedelta(days=HORIZON_DAYS),
+                     seller_ids=seller_ids)  # fmt: skip
     plans = [do_schedule_seller(seller, today=today, days_off=days_off) for seller in sellers]
     if seller_ids is None:
         _schedule_escalations(today, days_off)

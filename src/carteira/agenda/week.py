@@ -310,6 +310,7 @@ def week_as_json(week: Week) -> dict:
                     for lead in day.prospects
                 ],
                 "capacity": {"visits": day.capacity.visits, "calls": day.capacity.calls},
+                "office": day.office,
                 "distance_km": day.distance_km,
             }
             for day in week.days
