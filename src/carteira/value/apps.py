@@ -7,9 +7,11 @@ class ValueConfig(AppConfig):
     verbose_name = _("Predictive value")
 
     def ready(self):
+        from carteira.agenda.hooks import register_client_values
         from carteira.audit.events import happened
         from carteira.portfolio import hooks
-        from carteira.value import panels, receivers
+        from carteira.value import panels, receivers, selectors
 
         happened.connect(receivers.event_happened, dispatch_uid="value-official-reading")
+        register_client_values(selectors.predicted_values)
         hooks.register_panel("value", panels.dashboard_panel)
