@@ -117,3 +117,19 @@ def test_the_review_of_june_shows_credit_by_team_and_seller(readings, director, 
         " Total R$ 1.630,00 R$ 630,00 38,7% 163,0 R$ 127,00 +R$ 22,00 3"
     )
     assert 'href="#credit"' in html  # in the review's table of contents
+
+
+@ON_T
+def test_the_review_pdf_carries_the_credit_section(readings, director, client):
+    import io
+
+    from pypdf import PdfReader
+
+    book(readings)
+    client.force_login(director)
+    response = client.get(reverse("review:pdf"), {"period": "2026-06"})
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+    assert "Crédito e cobrança" in text
+    assert "R$ 1.630,00" in text and "R$ 127,00" in text and "163,0" in text
