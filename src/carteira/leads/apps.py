@@ -9,8 +9,10 @@ class LeadsConfig(AppConfig):
     def ready(self) -> None:
         from carteira.audit.events import happened
         from carteira.leads import icp
+        from carteira.leads.panels import dashboard_panel
         from carteira.leads.report import FUNNEL
         from carteira.portfolio import hooks
 
         hooks.register_report("funnel", FUNNEL)
+        hooks.register_panel("leads", dashboard_panel)
         happened.connect(icp.event_happened, dispatch_uid="leads-icp-official-reading")

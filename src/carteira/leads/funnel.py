@@ -30,10 +30,12 @@ from django.db.models import Min, QuerySet, Sum
 
 from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to, sellers_visible_to
+from carteira.clients.models import Client
 from carteira.leads.access import leads_visible_to
 from carteira.leads.models import AcquisitionSpend, Event, Lead, Source, StageChange
 from carteira.leads.stages import funnel_stages
 from carteira.orders.models import Order
+from carteira.organization.models import Seller
 from carteira.portfolio.models import GroupSnapshot
 from carteira.portfolio.selectors import latest_official_run
 
@@ -290,12 +292,60 @@ def funnel_report(
     return report
 
 
-def funnel_for(user: User, *, start: dt.date, end: dt.date, by: str | None = None) -> dict:
+def funnel_leads(user: User, where=None) -> QuerySet[Lead]:
+    """The leads ``user`` sees in the slice ``where`` (seller, team, segment, state)."""
+    where = where or {}
+    leads = leads_visible_to(user)
+    if where.get("seller"):
+        leads = leads.filter(seller_id=where["seller"])
+    if where.get("team"):
+        leads = leads.filter(seller__team_id=where["team"])
+    for field in ("segment", "state"):
+        if where.get(field):
+            leads = leads.filter(**{f"{field}__iexact": where[field]})
+    return leads
+
+
+def funnel_for(
+    user: User, *, start: dt.date, end: dt.date, by: str | None = None, where=None
+) -> dict:
     """The funnel of the leads ``user`` may see; the central team reads the company's
-    spend and LTV, a manager or seller the spend attributed to the sellers they see."""
-    if user.sees_whole_portfolio:
-        return funnel_report(leads_visible_to(user), start=start, end=end, by=by)
-    sellers = list(sellers_visible_to(user).values_list("pk", flat=True))
-    return funnel_report(leads_visible_to(user), start=start, end=end, by=by,
-                         client_ids=clients_visible_to(user).values("pk"),
-                         seller_ids=sellers)  # fmt: skip
+    spend and LTV, a manager or seller the spend attributed to the sellers they see.
+    ``where`` (the dashboard's slice): ``seller`` and ``team`` narrow the leads, the new
+    clients and the spend to those sellers; ``segment`` and ``state`` the leads."""
+    where = where or {}
+    leads = funnel_leads(user, where)
+    sellers = None if user.sees_whole_portfolio else sellers_visible_to(user)
+    clients = None if user.sees_whole_portfolio else clients_visible_to(user)
+    narrow = {"pk": where.get("seller")} if where.get("seller") else {}
+    if where.get("team"):
+        narrow["team_id"] = where["team"]
+    if narrow:
+        sellers = (sellers if sellers is not None else Seller.objects.all()).filter(**narrow)
+        clients = (clients if clients is not None else Client.objects.all()).filter(
+            seller__in=sellers
+        )
+    return funnel_report(
+        leads,
+        start=start,
+        end=end,
+        by=by,
+        client_ids=None if clients is None else clients.values("pk"),
+        seller_ids=None if sellers is None else list(sellers.values_list("pk", flat=True)),
+    )
+
+
+def funnel_panel(user: User, *, start: dt.date, end: dt.date, where=None) -> dict | None:
+    """The dashboard's and the review's prospecting section: the funnel by team (the
+    territory) plus the groups by seller; None when the reader has no lead."""
+    if not funnel_leads(user, where).exists():  # one query for a company without leads
+        return None
+    report = funnel_for(user, start=start, end=end, by="team", where=where)
+    if not report["leads"] and not any(s["entered"] or s["now"] for s in report["stages"]):
+        return None
+    stages = report["stages"]
+    won = {s["stage"] for s in stages if s["outcome"] == "won"}
+    lost = {s["stage"] for s in stages if s["outcome"] == "lost"}
+    leads = funnel_leads(user, where)
+    report["by_seller"] = _groups(leads, "seller", start, end, won, lost)
+    return report

@@ -16,6 +16,7 @@ from carteira.complaints.access import complaints_visible_to
 from carteira.complaints.measures import complaint_measures
 from carteira.credit.panels import review_credit
 from carteira.goals.periods import parse_period
+from carteira.leads.panels import review_funnel
 from carteira.review import selectors, services
 from carteira.review.access import can_decide, check_can_decide
 from carteira.review.charts import review_charts
@@ -47,6 +48,7 @@ def _context(request, period) -> dict:
     data["credit"] = review_credit(
         request.user, as_of=data["as_of"], before=period.start - dt.timedelta(days=1)
     )
+    data["funnel"] = review_funnel(request.user, start=period.start, end=period.end)
     return data
 
 
