@@ -333,7 +333,10 @@ def credit_summary(
     """The total of ``clients`` and, for each dimension of ``by`` (of BY_CHOICES, or
     ``abc`` and ``status`` as the reading ``run`` has them), its groups, largest open
     balance first, with the provision at ``before`` beside the one at ``as_of``."""
-    frame = receivables_frame(of_clients(Receivable.objects.all(), clients))
+    # Only what a figure reads: open at either date, or a sale of the DSO window.
+    window = Q(issue_date__gt=as_of - dt.timedelta(days=rules.dso_days), issue_date__lte=as_of)
+    read = Receivable.objects.filter(open_by(as_of) | open_by(before) | window)
+    frame = receivables_frame(of_clients(read, clients))
     total = _figures_rows(frame, as_of, before, rules, keys=[])[(None, None)]
     groups = {}
     for dimension in by:
