@@ -116,6 +116,14 @@ def test_the_review_of_june_shows_credit_by_team_and_seller(readings, director, 
         " Equipe Norte R$ 50,00 R$ 50,00 100,0% — R$ 50,00 ±R$ 0,00 1"
         " Total R$ 1.630,00 R$ 630,00 38,7% 163,0 R$ 127,00 +R$ 22,00 3"
     )
+    assert text_of(html, 'id="credit-by-region"') == (
+        f"UF {HEADER}"
+        " RS R$ 1.580,00 R$ 580,00 36,7% 158,0 R$ 77,00 +R$ 22,00 2"
+        " PE R$ 50,00 R$ 50,00 100,0% — R$ 50,00 ±R$ 0,00 1"
+    )
+    assert text_of(html, 'id="credit-by-segment"').startswith(
+        f"Segmento {HEADER} supermercados R$ 1.580,00"
+    )
     assert 'href="#credit"' in html  # in the review's table of contents
 
 

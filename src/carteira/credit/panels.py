@@ -71,21 +71,25 @@ def _collection_url(days: int, filters: Mapping[str, Any]) -> str | None:
 
 
 def review_credit(user, *, as_of: dt.date, before: dt.date) -> dict | None:
-    """The review's credit section: the user's clients by team, at the review's reading
-    date against the eve of its period. None without receivables."""
+    """The review's credit section: the user's clients by team, seller, segment and region
+    (state), at the review's reading date against the eve of its period. None without
+    receivables."""
     clients = clients_visible_to(user)
     if not Receivable.objects.filter(client__in=clients).exists():
         return None
     rules = current_rules().credit
     total, groups = credit_summary(
-        clients, as_of=as_of, before=before, rules=rules, by=("team", "seller")
-    )
+        clients, as_of=as_of, before=before, rules=rules,
+        by=("team", "seller", "segment", "region"),
+    )  # fmt: skip
     return {
         "as_of": as_of,
         "before": before,
         "total": total,
         "by_team": groups["team"],
         "by_seller": groups["seller"],
+        "by_segment": groups["segment"],
+        "by_region": groups["region"],
         "collection_after_days": rules.collection_after_days,
         "dso_days": rules.dso_days,
     }
