@@ -1,7 +1,7 @@
 """`make bench`: the benchmarks behind docs/benchmarks.md (never run as tests).
 
 Steps (all by default;
-`--only engine,snapshot,import,pages,exports,distribution,review,value,load`):
+`--only engine,snapshot,import,pages,exports,distribution,review,value,credit,load`):
   engine    the engine's compute step vs. plain Polars (and pandas if installed) on synthetic
             orders: 1M orders / 100k clients and 10M / 1M (bench/engine_bench.py)
   snapshot  `carteira snapshot` end to end (read, compute, write) on the demo company with
@@ -22,6 +22,10 @@ Steps (all by default;
   review    the monthly review's PDF on the 3,000-client demo: wall and CPU seconds
   value     the predictive-value models: CDNOW fits and 1M clients' fit and scoring
             (bench/value_bench.py)
+  credit    receivables: the core's aging of --credit-instalments (5M) instalments of
+            --clients clients beside plain Polars (bench/credit_bench.py), then the same
+            imported into a SQLite workspace through `carteira import receivables` and
+            reported with `carteira report receivables --by client` (bench/credit_e2e.py)
             (bench/review_pdf_bench.py)
 Results are printed as Markdown and kept in bench-out/.
 """
@@ -100,6 +104,16 @@ def review_step(args) -> str:
 def value_step(args) -> str:
     _, _, output = run([PY, str(ROOT / "bench" / "value_bench.py")])
     return f"### Predictive value: CDNOW fits, 1M-client fit and scoring\n\n{output.strip()}\n"
+
+
+def credit_step(args) -> str:
+    _, _, core = run([PY, str(ROOT / "bench" / "credit_bench.py"), "--instalments",
+                      str(args.credit_instalments), "--clients", str(args.clients)])  # fmt: skip
+    _, _, e2e = run([PY, str(ROOT / "bench" / "credit_e2e.py"), "--home",
+                     str(_workspace("credit")), "--instalments", str(args.credit_instalments),
+                     "--clients", str(args.clients)])  # fmt: skip
+    e2e = "\n".join(line for line in e2e.splitlines() if not line.startswith("[credit]"))
+    return f"### Receivables aging (issue 20)\n\n{core.strip()}\n\n{e2e.strip()}\n"
 
 
 def _workspace(name: str) -> Path:
@@ -224,8 +238,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--only",
-        default="engine,snapshot,import,pages,exports,distribution,review,value,load",
+        default="engine,snapshot,import,pages,exports,distribution,review,value,credit,load",
     )
+    parser.add_argument("--credit-instalments", type=int, default=5_000_000)
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument("--import-databases", default="sqlite,postgres")
@@ -235,7 +250,8 @@ def main() -> None:
     args = parser.parse_args()
     steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step,
              "pages": pages_step, "exports": exports_step, "distribution": distribution_step,
-             "review": review_step, "value": value_step, "load": load_step}  # fmt: skip
+             "review": review_step, "value": value_step, "credit": credit_step,
+             "load": load_step}  # fmt: skip
     OUT.mkdir(exist_ok=True)
     report = [f"## Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores\n"]
     for name in args.only.split(","):

@@ -1,0 +1,153 @@
+"""Receivables end to end (issue 20; a script, not a test): a fresh SQLite workspace with
+``--clients`` clients, ``--instalments`` instalments imported through ``carteira import
+receivables`` (a cp1252 ``;`` CSV with pt-BR dates and numbers, as an ERP exports it),
+then ``carteira report receivables --by client`` as a user runs it, and the report's own
+read + aging in a warm process (``credit.selectors.aging_report``), beside a plain Polars
+read + group-by of the same table (``pl.read_database_uri``, no Django).
+
+    python bench/credit_e2e.py --home bench-out/credit --instalments 5000000 --clients 100000
+
+Prints a Markdown table. The instalments are the core benchmark's (bench/credit_bench.py,
+seed 7): 30 % unpaid, payments from 5 days early to 200 days late.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+CARTEIRA = str(Path(sys.executable).parent / "carteira")
+AS_OF = date(2026, 6, 30)
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)  # noqa: S603
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    seconds = time.perf_counter() - started
+    print(f"[credit] {' '.join(command[1:3])}: {seconds:.1f} s", file=sys.stderr, flush=True)
+    return seconds
+
+
+def write_files(folder: Path, instalments: int, clients: int) -> tuple[Path, Path, Path]:
+    from credit_bench import instalments as generate
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sellers = folder / "vendedores.csv"
+    sellers.write_text("codigo;nome\nV001;Vendedor Um\n", encoding="cp1252")
+    people = folder / "clientes.csv"
+    pl.DataFrame({"codigo": [f"C{n:06d}" for n in range(1, clients + 1)]}).with_columns(
+        razao_social=pl.lit("Cliente ") + pl.col("codigo"), vendedor=pl.lit("V001")
+    ).write_csv(people, separator=";")
+    titles = folder / f"titulos-{instalments}.csv"
+    if not titles.exists():
+        frame = generate(instalments, clients)
+        money = pl.col("amount").cast(pl.String).str.zfill(3)
+        pl.DataFrame(
+            {
+                "nota": pl.int_range(1, instalments + 1, eager=True).cast(pl.String),
+                "cliente": frame["client_id"].map_elements(lambda n: f"C{n:06d}", pl.String),
+            }
+        ).with_columns(
+            frame.select(
+                pl.col("issue_date").dt.strftime("%d/%m/%Y").alias("emissao"),
+                pl.col("due_date").dt.strftime("%d/%m/%Y").alias("vencimento"),
+                (money.str.slice(0, money.str.len_chars() - 2) + "," + money.str.slice(-2)).alias(
+                    "valor"
+                ),
+                pl.col("paid_date").dt.strftime("%d/%m/%Y").fill_null("").alias("pagamento"),
+            )
+        ).write_csv(titles, separator=";")
+    return sellers, people, titles
+
+
+def in_process(home: Path) -> tuple[float, float, int]:
+    """Seconds of ``aging_report`` by client (second run: warm) and of the plain Polars
+    read + group-by of the same table; the report's number of groups."""
+    os.environ["CARTEIRA_HOME"] = str(home)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from carteira.clients.models import Client
+    from carteira.credit.selectors import aging_report
+    from carteira.portfolio.rules_store import current_rules
+    from carteira.workspace import database_url
+
+    rules = current_rules().credit
+    for _ in range(2):
+        started = time.perf_counter()
+        report = aging_report(Client.objects.all(), as_of=AS_OF, rules=rules, by="client")
+        ours = time.perf_counter() - started
+    import adbc_driver_sqlite.dbapi
+
+    uri = database_url(connection.settings_dict)
+    connection.close()  # ADBC links its own SQLite (portfolio.engine_input)
+    started = time.perf_counter()
+    sql = (
+        "SELECT client_id, CAST(ROUND(amount * 100) AS BIGINT) AS amount, due_date"
+        " FROM credit_receivable WHERE issue_date <= '2026-06-30'"
+        " AND (paid_date IS NULL OR paid_date > '2026-06-30')"
+    )
+    with adbc_driver_sqlite.dbapi.connect(uri) as adbc, adbc.cursor() as cursor:
+        cursor.execute(sql)
+        frame = pl.from_arrow(cursor.fetch_arrow_table())
+    days = (pl.lit(AS_OF) - pl.col("due_date").str.to_date()).dt.total_days()
+    frame.group_by("client_id").agg(
+        pl.col("amount").sum(), pl.col("amount").filter(days > 30).sum().alias("late")
+    )
+    plain = time.perf_counter() - started
+    return ours, plain, len(report["groups"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--instalments", type=int, default=5_000_000)
+    parser.add_argument("--clients", type=int, default=100_000)
+    args = parser.parse_args()
+    home = args.home.resolve()
+    env = {"CARTEIRA_HOME": str(home)}
+    for old in home.glob("*.sqlite3*"):
+        old.unlink()
+    sellers, people, titles = write_files(home.parent / "credit-files", args.instalments,
+                                          args.clients)  # fmt: skip
+    timed([CARTEIRA, "import", "sellers", str(sellers)], env)
+    clients_s = timed([CARTEIRA, "import", "clients", str(people)], env)
+    import_s = timed([CARTEIRA, "import", "receivables", str(titles)], env)
+    out = home / "aging.json"
+    report_s = timed([CARTEIRA, "report", "receivables", "--as-of", AS_OF.isoformat(), "--by",
+                      "client", "--format", "json", "--output", str(out)], env)  # fmt: skip
+    ours, plain, groups = in_process(home)
+    load = os.getloadavg()[0]
+    n, c = f"{args.instalments:,}", f"{args.clients:,}"
+    rate = f"{args.instalments / import_s:,.0f} rows/s"
+    command = "`carteira report receivables --by client --format json`"
+    rows = [
+        (f"`carteira import clients` ({c} rows)", f"{clients_s:.1f}"),
+        (f"`carteira import receivables` ({n} rows)", f"{import_s:.1f} ({rate})"),
+        (f"{command}, whole command ({groups:,} clients with an open balance)", f"{report_s:.2f}"),
+        ("the report's read + aging + provision in a warm process", f"{ours:.2f}"),
+        ("plain Polars: ADBC read of the open rows + group-by", f"{plain:.2f}"),
+    ]
+    print(f"| {n} instalments, {c} clients, SQLite | seconds |")
+    print("|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    print(f"\nLoad average (1 min) at the end: {load:.1f}.")
+
+
+if __name__ == "__main__":
+    main()
