@@ -227,6 +227,9 @@ CASES = {
     ("POST", "/leads/{lead_id}/move"): Refused(
         lambda o, s: (f"/leads/{lead_of(o.client)}/move", {"stage": "contacted"})
     ),
+    ("POST", "/leads/{lead_id}/contacts"): Refused(
+        lambda o, s: (f"/leads/{lead_of(o.client)}/contacts", {"channel": "phone"})
+    ),
     ("POST", "/leads"): Refused(  # giving a lead to another team's seller
         lambda o, s: ("/leads", {"name": "Intruso", "seller_id": o.client.seller_id}), 422
     ),

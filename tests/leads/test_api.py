@@ -56,3 +56,20 @@ def test_the_api_funnel_is_the_pages_and_the_clis(seller_ana, manager_sul):
         "stage": "listed", "label": "", "outcome": "open", "entered": 1, "now": 0,
         "conversion": 1.0, "days": 2.0}  # fmt: skip
     assert caller_for(manager_sul).get("/leads/funnel?by=region").status_code == 422
+
+
+def test_a_contact_recorded_by_api_moves_the_lead_and_sets_the_cadences_next_step(seller_ana):
+    lead = make_lead("Pelo ERP", seller_ana, stage="contacted")
+    api = caller_for(seller_ana.user)
+    response = api.post(f"/leads/{lead.pk}/contacts",
+                        {"channel": "phone", "on": "2026-11-30", "note": "Pediu proposta",
+                         "move_to": "Qualificado"})  # fmt: skip
+    assert response.status_code == 201
+    assert (response.json()["channel"], response.json()["note"]) == ("phone", "Pediu proposta")
+    read = api.get(f"/leads/{lead.pk}").json()
+    fields = ("stage", "next_step", "next_step_date", "next_step_channel")
+    assert [read[f] for f in fields] == ["qualified", "Agendar a reunião", "2026-12-02", "phone"]
+    early = {"channel": "phone", "on": "2026-11-30", "next_step_date": "2026-11-01"}
+    refused = api.post(f"/leads/{lead.pk}/contacts", early)
+    assert refused.status_code == 422
+    assert lead.contacts.count() == 1

@@ -155,3 +155,24 @@ def test_the_backfill_walks_a_won_lead_through_every_open_stage(seller_ana):
     ]  # fmt: skip
     assert won.history.last().on == DAY + dt.timedelta(70)
     assert do_backfill_history(today=DAY) == 0
+
+
+def test_a_converted_lead_is_a_prospect_until_its_first_order_makes_it_active(seller_ana):
+    from decimal import Decimal
+
+    from carteira.orders.models import Order
+    from carteira.portfolio.models import ClientSnapshot
+    from carteira.portfolio.services import do_snapshot
+
+    lead = make_lead("Farmácia Nova", seller_ana, document=ALNUM_CNPJ, city="Canoas", state="RS")
+    do_move_lead(lead, "contacted", by=None, on=DAY + dt.timedelta(3))
+    client = do_convert_lead(lead, by=seller_ana.user, on=DAY + dt.timedelta(20))
+    do_snapshot(DAY + dt.timedelta(21))
+    assert ClientSnapshot.objects.get(client=client).status == "prospect"
+    Order.objects.create(external_id="P1", client=client, date=DAY + dt.timedelta(22),
+                         amount=Decimal("1500.00"))  # fmt: skip
+    do_snapshot(DAY + dt.timedelta(23))
+    latest = ClientSnapshot.objects.filter(client=client).order_by("-run__as_of").first()
+    assert latest.status == "active"
+    lead.refresh_from_db()
+    assert list(lead.history.values_list("stage", flat=True)) == ["listed", "contacted", "won"]

@@ -14,6 +14,7 @@ from carteira.api.policy import CLIENT_SCOPE, MAX_ID, Router, get_or_404, policy
 from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
 from carteira.api.schemas import Input, text
 from carteira.clients.access import sellers_visible_to
+from carteira.interactions.models import Channel
 from carteira.leads.access import leads_visible_to
 from carteira.leads.funnel import BY_CHOICES, funnel_for
 from carteira.leads.models import Lead, LossReason
@@ -22,6 +23,7 @@ from carteira.leads.services import (
     LeadError,
     do_create_lead,
     do_move_lead,
+    do_record_contact,
     do_update_lead,
     normalised_document,
 )
@@ -58,6 +60,8 @@ class LeadOut(Schema):
     created_date: dt.date
     next_step: str
     next_step_date: dt.date | None
+    next_step_channel: str
+    scheduled_date: dt.date | None
     loss_reason: str | None = None
     icp_score: int | None
     icp_factors: list[dict[str, Any]] | None
@@ -100,12 +104,34 @@ class LeadUpdate(Input):
     email: str | None = Field(None, max_length=254)
     next_step: str | None = Field(None, max_length=200)
     next_step_date: dt.date | None = None
+    next_step_channel: Channel | None = None
     seller_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class LeadMove(Input):
     stage: str = text(60, 1)
     loss_reason: str = Field("", max_length=120, description="the reason's name, when lost")
+
+
+class ContactIn(Input):
+    channel: Channel
+    on: dt.date | None = Field(None, description="default today")
+    reached: bool = True
+    note: str = Field("", max_length=2000)
+    move_to: str = Field("", max_length=60, description="a stage key or label, to move on")
+    loss_reason: str = Field("", max_length=120, description="when move_to is a lost stage")
+    next_step: str = Field("", max_length=200, description="empty: the stage's cadence")
+    next_step_date: dt.date | None = None
+    next_step_channel: Channel | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    lead_id: int
+    on: dt.date
+    channel: str
+    reached: bool
+    note: str
 
 
 def _seller(user, seller_id: int | None) -> Seller | None:
@@ -217,3 +243,33 @@ def move_lead(request, payload: LeadMove, lead_id: int = Path(..., ge=1, le=MAX_
     except ValueError as error:
         raise HttpError(422, str(error)) from None
     return lead
+
+
+def _loss_reason(name: str) -> LossReason | None:
+    if not name:
+        return None
+    reason = LossReason.objects.filter(name__iexact=name).first()
+    if reason is None:
+        raise HttpError(422, "loss_reason: not in the list of loss reasons.")
+    return reason
+
+
+@router.post(
+    "/{int:lead_id}/contacts", response={201: ContactOut}, openapi_extra=policy(CLIENT_SCOPE)
+)
+def record_contact(request, payload: ContactIn, lead_id: int = Path(..., ge=1, le=MAX_ID)):
+    """A contact made with the lead (kept in its history); ``move_to`` moves it on; its
+    next step is the one given or the stage's cadence, planned in the owner's agenda."""
+    lead = get_or_404(leads_visible_to(request.user), lead_id)
+    try:
+        stage = check_stage(payload.move_to) if payload.move_to else ""
+        contact = do_record_contact(
+            lead, by=request.user, channel=payload.channel, on=payload.on,
+            reached=payload.reached, note=payload.note, move_to=stage,
+            loss_reason=_loss_reason(payload.loss_reason), next_step=payload.next_step,
+            next_step_date=payload.next_step_date,
+            next_step_channel=payload.next_step_channel or "",
+        )  # fmt: skip
+    except ValueError as error:
+        raise HttpError(422, str(error)) from None
+    return Status(201, contact)
