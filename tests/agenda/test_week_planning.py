@@ -273,3 +273,47 @@ class TestPredictedValue:
         assert hooks.client_values([a.client_id]) == {a.client_id: 123456}
         ValueFit.objects.filter(pk=fit.pk).update(spend_status="degenerate")
         assert predicted_values([a.client_id]) == {}
+
+
+@pytest.mark.django_db
+class TestVisitHoursPage:
+    def test_the_seller_sets_a_clients_hours_and_the_week_shows_and_routes_them(
+        self, client, ana, six
+    ):
+        url = reverse("agenda:visit_hours", args=[six[0].client_id]) + "?week=2026-12-14"
+        with time_machine.travel(MONDAY_NOON, tick=False):
+            client.force_login(ana.user)
+            assert client.get(url).status_code == 200
+            response = client.post(url, {"opens": "14:00", "closes": "17:30", "visit_minutes": ""})
+            assert response.status_code == 302
+            assert response["Location"] == "/agenda/?week=2026-12-14"
+            page = client.get(response["Location"]).content.decode()
+        hours = ClientVisitHours.objects.get(client=six[0].client)
+        assert (hours.opens, hours.closes, hours.visit_minutes) == (dt.time(14), dt.time(17, 30),
+                                                                     None)  # fmt: skip
+        assert "atende 14:00–17:30" in page
+        assert '<time class="arrival">14:00</time>' in page
+
+    def test_closing_before_opening_is_refused_and_nothing_is_saved(self, client, ana, six):
+        url = reverse("agenda:visit_hours", args=[six[0].client_id])
+        client.force_login(ana.user)
+        response = client.post(url, {"opens": "14:00", "closes": "09:00", "visit_minutes": "3"})
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "O cliente precisa fechar depois de abrir." in page
+        assert "Certifique-se que este valor seja maior ou igual a 5." in page
+        assert not ClientVisitHours.objects.exists()
+
+    def test_all_empty_clears_the_hours(self, client, ana, six):
+        ClientVisitHours.objects.create(client=six[0].client, opens=dt.time(9))
+        client.force_login(ana.user)
+        url = reverse("agenda:visit_hours", args=[six[0].client_id])
+        assert client.post(url, {"opens": "", "closes": "", "visit_minutes": ""}).status_code == 302
+        assert not ClientVisitHours.objects.exists()
+
+    def test_another_sellers_client_is_not_found(self, client, ana, six, seller_bruno):
+        client.force_login(seller_bruno.user)
+        url = reverse("agenda:visit_hours", args=[six[0].client_id])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"opens": "08:00"}).status_code == 404
+        assert not ClientVisitHours.objects.exists()

@@ -26,3 +26,29 @@ class OutcomeForm(forms.Form):
     next_date = forms.DateField(
         label=_("Next contact on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class VisitHoursForm(forms.Form):
+    """When the client receives visits and how long one lasts there; all empty: any time
+    of the seller's day, the length by class."""
+
+    opens = forms.TimeField(
+        label=_("Receives from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    closes = forms.TimeField(
+        label=_("Receives until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    visit_minutes = forms.IntegerField(
+        label=_("Visit length (minutes)"),
+        required=False,
+        min_value=5,
+        max_value=600,
+        help_text=_("Empty: by the client's class (A 60, B 45, others 30 minutes)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens"), data.get("closes")
+        if opens and closes and closes <= opens:
+            self.add_error("closes", _("The client must close after it opens."))
+        return data

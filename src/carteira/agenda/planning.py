@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import User
-from carteira.agenda.models import OfficeDay, Task
+from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
 from carteira.agenda.scheduling import HORIZON_DAYS, do_schedule, kind_of, working_time
 from carteira.audit.services import do_record
 from carteira.organization.models import Seller
@@ -105,3 +105,26 @@ def do_set_office_day(seller: Seller, day: dt.date, *, office: bool, by: User,
                   date=day.isoformat())  # fmt: skip
         do_schedule(today=today, seller_ids=[seller.pk])
     return changed
+
+
+@transaction.atomic
+def do_set_visit_hours(
+    client,
+    *,
+    by: User,
+    opens: dt.time | None,
+    closes: dt.time | None,
+    visit_minutes: int | None,
+) -> ClientVisitHours | None:
+    """Set (or, all empty, clear) when the client receives visits and how long one lasts.
+    The routes read it when the week is shown; the days planned do not change."""
+    if opens is None and closes is None and visit_minutes is None:
+        ClientVisitHours.objects.filter(client=client).delete()
+        hours = None
+    else:
+        hours, _created = ClientVisitHours.objects.update_or_create(
+            client=client,
+            defaults={"opens": opens, "closes": closes, "visit_minutes": visit_minutes},
+        )
+    do_record("client.visit_hours_set", actor=by, obj=client, cleared=hours is None)
+    return hours

@@ -75,6 +75,7 @@ class AgendaRow:
     days_since_last_purchase: int | None
     form: object = None
     arrival: str | None = None  # "HH:MM" on the day's route
+    hours: object = None  # the client's ClientVisitHours, on the week's visits
 
 
 def agenda_rows(tasks, today: dt.date) -> list[AgendaRow]:

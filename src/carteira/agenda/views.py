@@ -13,9 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carteira.accounts.policy import policy
 from carteira.agenda import selectors
-from carteira.agenda.forms import OutcomeForm
+from carteira.agenda.forms import OutcomeForm, VisitHoursForm
 from carteira.agenda.ics import Event, calendar
-from carteira.agenda.planning import PlanRefused, do_move_task, do_set_office_day, do_unpin_task
+from carteira.agenda.models import ClientVisitHours
+from carteira.agenda.planning import (
+    PlanRefused,
+    do_move_task,
+    do_set_office_day,
+    do_set_visit_hours,
+    do_unpin_task,
+)
 from carteira.agenda.scheduling import (
     backlog_by_seller,
     do_schedule,
@@ -24,7 +31,7 @@ from carteira.agenda.scheduling import (
 )
 from carteira.agenda.services import TaskNotOpen, do_close_task, do_new_feed, do_revoke_feed
 from carteira.agenda.week import monday_of, seller_week, week_routes
-from carteira.clients.access import sellers_visible_to
+from carteira.clients.access import access_client, sellers_visible_to
 from carteira.organization.models import Seller
 from carteira.web import labels
 from carteira.web.mapbase import base_map_config
@@ -234,3 +241,34 @@ def feed(request, token: str):
     ]
     text = calendar(events, name=f"Carteira · {live.seller.name}", stamp=timezone.now())
     return HttpResponse(text, content_type="text/calendar; charset=utf-8")
+
+
+@policy("object:client")
+@require_http_methods(["GET", "POST"])
+def visit_hours(request, client_id: int):
+    """When the client receives visits and how long one lasts (the day's route uses it)."""
+    client = access_client(request.user, client_id)
+    current = ClientVisitHours.objects.filter(client=client).first()
+    back = request.GET.get("week", "")
+    if request.method == "POST":
+        form = VisitHoursForm(request.POST)
+        if form.is_valid():
+            do_set_visit_hours(client, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Visit hours of %(client)s saved.") % {"client": client})
+            return _back_to_week(request, client.seller, _iso_day(back))
+    else:
+        initial = {}
+        if current is not None:
+            initial = {"opens": current.opens, "closes": current.closes,
+                       "visit_minutes": current.visit_minutes}  # fmt: skip
+        form = VisitHoursForm(initial=initial)
+    status = 422 if request.method == "POST" else 200
+    context = {"client": client, "form": form, "week": back, "nav": "agenda"}
+    return render(request, "agenda/visit_hours.html", context, status=status)
+
+
+def _iso_day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None

@@ -195,6 +195,8 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
             client_id__in={row.task.client_id for row in rows}
         )
     }
+    for row in rows:
+        row.hours = hours.get(row.task.client_id)
     for day in days:
         _route(day, start, hours, time.hours)
         day.route_url = day.maps_url(start)
