@@ -12,6 +12,7 @@ from django.utils import timezone
 from carteira.agenda.models import Task
 from carteira.complaints import public
 from carteira.complaints.models import Complaint
+from carteira.complaints.nps import do_send_nps
 from carteira.complaints.services import do_step
 from carteira.orders.models import Order
 from carteira.portfolio.services import do_snapshot
@@ -143,4 +144,21 @@ def test_files_the_clients_form_the_survey_and_the_reading_with_open_complaints(
     assert "2 abertas, 1 encerradas no período." in panel.inner_text()
     panel.scroll_into_view_if_needed()
     panel.screenshot(path=SHOTS / "reclamacoes-painel.png")
+
+    # The periodic NPS: the active client's buyer answers 9 by the e-mailed link.
+    portfolio["A1"].contacts.create(name="Compras", email="compras@a1.com.br")
+    assert do_send_nps().asked == 1
+    ((_rcpt, message),) = [m for m in smtp.messages if m[0] == ["compras@a1.com.br"]]
+    nps_link = re.search(r"http://\S+/complaints/nps/\S+/", message.get_content()).group(0)
+    buyer = browser.new_context(locale="pt-BR").new_page()
+    buyer.set_viewport_size({"width": 900, "height": 700})
+    buyer.goto(live_server.url + re.sub(r"^https?://[^/]+", "", nps_link))
+    buyer.get_by_label("9", exact=True).check()
+    buyer.get_by_label("Qual o principal motivo da sua nota? (opcional)").fill("Bom atendimento.")
+    buyer.screenshot(path=SHOTS / "reclamacao-nps.png", full_page=True)
+    buyer.get_by_role("button", name="Enviar").click()
+    assert buyer.locator("#public-done h1").inner_text() == "Obrigado pela sua resposta"
+    buyer.context.close()
+    page.goto(f"{live_server.url}/clients/{portfolio['A1'].pk}/")
+    assert page.locator("#client-nps").inner_text().startswith("NPS: 9/10 em ")
     assert console_errors == []

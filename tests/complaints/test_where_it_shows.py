@@ -3,12 +3,15 @@ seller on the dashboard) narrowed to the clients complaining now, through the on
 filter, and its links to the client list keeping that filter."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from carteira.agenda.models import Task
+from carteira.agenda.selectors import agenda_tasks
 from carteira.complaints.models import Complaint
 from carteira.portfolio.services import do_snapshot
 from tests.complaints.test_services import open_for
@@ -100,3 +103,14 @@ def test_the_dashboard_shows_the_open_complaints_of_the_users_scope_and_slice(
     assert sliced["open_now"] == 1
     page = marta.content.decode()
     assert "2 abertas agora" in page and "2 fora do prazo" in page
+
+
+@pytest.mark.django_db
+def test_the_complaint_comes_first_in_the_sellers_agenda_before_plan_tasks(portfolio, seller_ana):
+    Task.objects.create(client=portfolio["A2"], seller=seller_ana, title="Reativar A2",
+                        due_date=dt.date(2026, 10, 30), origin=Task.Origin.PLAN, priority=100,
+                        revenue_at_risk=Decimal("90000.00"))  # fmt: skip
+    complaint = open_for(seller_ana.user, portfolio["A1"])
+    tasks = agenda_tasks(user=seller_ana.user, seller=seller_ana)
+    assert [task.plan_key for task in tasks][:1] == [f"complaint:{complaint.pk}"]
+    assert [task.title for task in tasks] == ["Reclamação: Atraso na entrega", "Reativar A2"]

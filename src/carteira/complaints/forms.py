@@ -110,3 +110,18 @@ class SurveyForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NpsForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("On a scale from 0 to 10, how likely are you to recommend us to a colleague?"),
+        choices=[(n, str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("What is the main reason for your score? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

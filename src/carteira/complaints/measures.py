@@ -11,7 +11,8 @@ window), ``reopen_rate_pct`` (closed in the window that had been reopened),
 ``survey_answers``, ``survey_score_avg`` and ``csat_pct`` (of the complaints closed in the
 window whose client answered the survey: the mean score of 1-5 and the share of 4 or 5).
 The total adds
-the churn of clients with and without a complaint in the 90 days to the window's end.
+the churn of clients with and without a complaint in the 90 days to the window's end, and
+the NPS of the answers given in the window (complaints.nps).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db.models import Count, Q, QuerySet
 from carteira.clients.models import Client
 from carteira.complaints import sla
 from carteira.complaints.models import Complaint
+from carteira.complaints.nps import nps_measures
 from carteira.complaints.selectors import RISK_WINDOW_DAYS
 from carteira.portfolio.models import ClientSnapshot, Status
 from carteira.portfolio.selectors import latest_official_run
@@ -158,6 +160,7 @@ def complaint_measures(
         "by": by,
         "total": _group(rows, start, end, clients.count(), calendar),
         "churn": churn(clients, end),
+        "nps": nps_measures(clients, start=start, end=end),
         "groups": [],
     }
     if by is not None:

@@ -203,3 +203,26 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClientSurvey(models.Model):
+    """The periodic NPS of an active client (``carteira complaints nps``): one question,
+    0-10, by a signed link e-mailed to one contact (complaints.public), answered once."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="surveys")
+    # The client's seller when it was sent: the measures by seller read it.
+    seller = models.ForeignKey(Seller, null=True, blank=True, on_delete=models.SET_NULL)
+    email = models.EmailField()
+    sent_at = models.DateTimeField()
+    score = models.PositiveSmallIntegerField(_("score (0-10)"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("client survey (NPS)")
+        verbose_name_plural = _("client surveys (NPS)")
+        indexes = [models.Index(fields=["client", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"NPS {self.client_id} {self.sent_at:%Y-%m-%d}"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carteira.clients.models import Client
-from carteira.complaints.models import Complaint
+from carteira.complaints.models import ClientSurvey, Complaint
 from carteira.plans.notify import mail_message
 
 FORM_SALT = "carteira.complaints.form"
@@ -59,15 +59,36 @@ def complaint_of_survey(token: str) -> Complaint | None:
 def survey_recipient(complaint: Complaint) -> str:
     """Who reported it, or the client's first contact with an e-mail that is neither
     blocked nor anonymised (LGPD)."""
-    if complaint.reporter_email:
-        return complaint.reporter_email
+    return complaint.reporter_email or reachable_email(complaint.client)
+
+
+def reachable_email(client: Client) -> str:
+    """The e-mail of the client's first contact that is neither blocked nor anonymised
+    (LGPD); empty when none."""
     contact = (
-        complaint.client.contacts.exclude(email="")
+        client.contacts.exclude(email="")
         .filter(blocked_at__isnull=True, anonymized_at__isnull=True)
         .order_by("pk")
         .first()
     )
     return contact.email if contact else ""
+
+
+NPS_SALT = "carteira.complaints.nps"
+
+
+def nps_url(survey) -> str:
+    token = signing.dumps(survey.pk, salt=NPS_SALT, compress=True)
+    return settings.BASE_URL + reverse("complaints:nps", args=[token])
+
+
+def survey_of_nps(token: str):
+    """The NPS survey the link names, while the link is valid (30 days)."""
+    try:
+        survey_id = signing.loads(token, salt=NPS_SALT, max_age=SURVEY_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return ClientSurvey.objects.select_related("client").filter(pk=survey_id).first()
 
 
 def do_send_survey(complaint_id: int) -> bool:

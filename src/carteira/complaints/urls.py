@@ -13,4 +13,5 @@ urlpatterns = [
     path("client/<int:client_id>/form-link/", views.form_link, name="form_link"),
     path("form/<str:token>/", views.public_form, name="public_form"),
     path("survey/<str:token>/", views.survey, name="survey"),
+    path("nps/<str:token>/", views.nps, name="nps"),
 ]

@@ -18,11 +18,13 @@ from carteira.complaints.access import access_complaint, complaints_visible_to
 from carteira.complaints.attachments import AttachmentRefused, do_attach
 from carteira.complaints.forms import (
     AttachForm,
+    NpsForm,
     OpenComplaintForm,
     PublicComplaintForm,
     SurveyForm,
 )
 from carteira.complaints.models import Complaint
+from carteira.complaints.nps import SurveyError, do_answer_nps
 from carteira.complaints.selectors import categories
 from carteira.complaints.selectors import queue as queue_rows
 from carteira.complaints.services import (
@@ -248,3 +250,25 @@ def survey(request, token: str):
                           {"client": complaint.client, "answered": True})  # fmt: skip
     context = {"complaint": complaint, "form": form}
     return render(request, "complaints/survey.html", context)
+
+
+@policy("public")
+def nps(request, token: str):
+    """The periodic NPS question of an active client (signed link, 30 days, once)."""
+    survey = public.survey_of_nps(token)
+    if survey is None:
+        raise Http404
+    done = {"client": survey.client, "answered": True}
+    if survey.answered_at is not None:
+        return render(request, "complaints/public_done.html", done)
+    form = NpsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_answer_nps(
+                survey, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+            )
+        except SurveyError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(request, "complaints/public_done.html", done)
+    return render(request, "complaints/nps.html", {"survey": survey, "form": form})

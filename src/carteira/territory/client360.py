@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from carteira.agenda.models import Task
 from carteira.clients.models import Client
-from carteira.complaints.models import Complaint
+from carteira.complaints.models import ClientSurvey, Complaint
+from carteira.complaints.nps import latest_answer as latest_nps_answer
 from carteira.complaints.selectors import for_client
 from carteira.credit.models import Receivable
 from carteira.interactions.models import Channel, Interaction, Photo
@@ -68,7 +69,12 @@ def page_context(client: Client, *, today: dt.date) -> dict:
         "status_reason": status_reason(readings[0] if readings else None),
         "readings_chart": readings_chart(readings),
         "credit": figures.credit,
-        "complaints": complaints(client, total=figures.complaints, open_=figures.open_complaints),
+        "complaints": complaints(
+            client,
+            total=figures.complaints,
+            open_=figures.open_complaints,
+            nps_answers=figures.nps_answers,
+        ),
     }
 
 
@@ -175,6 +181,7 @@ class Figures:
     timeline_entries: int  # interactions and tasks
     complaints: int
     open_complaints: int
+    nps_answers: int = 0
 
 
 def _months(today: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
@@ -193,7 +200,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
     every page view, the query itself ~0.1 ms (docs/benchmarks.md, "Client page cost")."""
     q = connection.ops.quote_name
     table = {model: q(model._meta.db_table) for model in
-             (Order, Receivable, Interaction, Task, Complaint)}  # fmt: skip
+             (Order, Receivable, Interaction, Task, Complaint, ClientSurvey)}  # fmt: skip
     spans = _months(today, months)
     per_month = ", ".join(
         f"SUM(CASE WHEN status = %s AND {q('date')} BETWEEN %s AND %s THEN amount END) AS m{n}"
@@ -206,7 +213,9 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
           (SELECT COUNT(*) FROM {table[Interaction]} WHERE client_id = %s),
           (SELECT COUNT(*) FROM {table[Task]} WHERE client_id = %s),
           (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s),
-          (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status <> %s)
+          (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status <> %s),
+          (SELECT COUNT(*) FROM {table[ClientSurvey]}
+           WHERE client_id = %s AND answered_at IS NOT NULL)
         FROM (SELECT COUNT(*) AS n, {per_month} FROM {table[Order]} WHERE client_id = %s) AS o
         CROSS JOIN (
           SELECT COUNT(*) AS n,
@@ -220,7 +229,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
     """  # noqa: S608 -- table names from the models, every value a parameter
     valid = Order.Status.VALID
     params = [
-        *[client.pk] * 4, Complaint.Status.RESOLVED,
+        *[client.pk] * 4, Complaint.Status.RESOLVED, client.pk,
         *[value for first, last in spans for value in (valid, first, last)], client.pk,
         today, today, today, client.pk,
     ]  # fmt: skip
@@ -229,7 +238,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
         row = cursor.fetchone()
     orders, sums = row[0], row[1 : 1 + len(spans)]
     receivables = row[1 + len(spans) : 7 + len(spans)]
-    interactions, tasks, total_complaints, open_complaints = row[7 + len(spans) :]
+    interactions, tasks, total_complaints, open_complaints, nps_answers = row[7 + len(spans) :]
     return Figures(
         orders=orders,
         monthly_revenue=[
@@ -247,6 +256,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
         timeline_entries=interactions + tasks,
         complaints=total_complaints,
         open_complaints=open_complaints,
+        nps_answers=nps_answers,
     )
 
 
@@ -388,11 +398,13 @@ class Complaints:
     latest: list[Complaint]
     total: int
     open: int
+    nps: ClientSurvey | None = None  # the client's latest NPS answer
 
 
-def complaints(client: Client, *, total: int, open_: int) -> Complaints:
+def complaints(client: Client, *, total: int, open_: int, nps_answers: int = 0) -> Complaints:
     """The open complaints first, then the latest, with the counts from ``client_figures``
-    (none: no query)."""
+    (none: no query), and the latest NPS answer (none answered: no query)."""
+    nps = latest_nps_answer(client) if nps_answers else None
     if not total:
-        return Complaints([], 0, 0)
-    return Complaints(for_client(client, limit=COMPLAINTS_SHOWN), total, open_)
+        return Complaints([], 0, 0, nps)
+    return Complaints(for_client(client, limit=COMPLAINTS_SHOWN), total, open_, nps)
