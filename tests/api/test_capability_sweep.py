@@ -33,6 +33,10 @@ REQUESTS = {
             ]
         },
     ),
+    ("POST", "/receivables/limits"): lambda p: (
+        "/receivables/limits",
+        {"limits": [{"client_external_id": "A1", "limit": "1.00"}]},
+    ),
 }
 
 

@@ -73,3 +73,11 @@ def test_a_contact_recorded_by_api_moves_the_lead_and_sets_the_cadences_next_ste
     refused = api.post(f"/leads/{lead.pk}/contacts", early)
     assert refused.status_code == 422
     assert lead.contacts.count() == 1
+
+
+def test_a_lead_created_with_an_empty_stage_starts_at_the_first_one(seller_ana):
+    created = caller_for(seller_ana.user).post(
+        "/leads", {"name": "Armazém Novo", "city": "Pelotas", "state": "RS", "stage": ""}
+    )
+    assert created.status_code == 201, created.content  # was a 500 (stage given twice)
+    assert created.json()["stage"] == "listed"

@@ -35,11 +35,12 @@ def do_record_export(*, actor, kind: str, fmt: str, filters: Mapping[str, object
 
 
 def recorded_filters(filters: Mapping[str, object]) -> dict[str, object]:
-    """The filters without empty values, free text reduced to ``True``."""
+    """The filters in use: without empty values and unticked boxes (``False``, never a
+    0), free text reduced to ``True``."""
     return {
         name: True if name in FREE_TEXT_FILTERS else _plain(value)
         for name, value in filters.items()
-        if value not in (None, "")
+        if value not in (None, "", [], ()) and value is not False
     }
 
 

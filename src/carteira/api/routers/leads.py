@@ -191,7 +191,8 @@ def create_lead(request, payload: LeadCreate):
     data = payload.dict()
     try:
         source = check_source(data.pop("source"))
-        stage = check_stage(data.pop("stage")) if payload.stage else funnel_stages()[0].key
+        given = data.pop("stage")  # popped whatever it holds: Lead(**data) must not see it
+        stage = check_stage(given) if given else funnel_stages()[0].key
         document = normalised_document(data.pop("document"))
     except ValueError as error:
         raise HttpError(422, str(error)) from None
