@@ -132,3 +132,48 @@ def test_the_summed_bgnbd_objective_is_the_mean_of_the_per_client_log_likelihood
     summed, summed_gradient = bgnbd.summed_objective(x, t_x, big_t)(theta)
     assert summed == pytest.approx(-value.mean(), rel=1e-12)
     np.testing.assert_allclose(summed_gradient, -gradient.mean(axis=0), rtol=1e-10)
+
+
+def test_distinct_histories_of_whole_days_are_the_same_as_by_a_lexsort():
+    from carteira_core.value.fitting import codes, distinct_rows
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 30, 5_000).astype(float)
+    t_x = rng.integers(0, 400, 5_000).astype(float)
+    big_t = rng.integers(0, 400, 5_000).astype(float)
+    (dx, dtx, dbt), weight = distinct_rows(x, t_x, big_t)  # packed into one int64
+    (lx, ltx, lbt), lweight = distinct_rows(x + 0.5, t_x, big_t)  # not whole: lexsort
+    assert (dx + 0.5).tolist() == lx.tolist()
+    assert (dtx.tolist(), dbt.tolist(), weight.tolist()) == (ltx.tolist(), lbt.tolist(),
+                                                             lweight.tolist())  # fmt: skip
+    assert weight.sum() == 5_000
+    values, at = codes(t_x)
+    expected_values, expected_at = np.unique(t_x, return_inverse=True)
+    assert (values.tolist(), at.tolist()) == (expected_values.tolist(), expected_at.tolist())
+
+
+def test_a_large_fit_started_from_a_sample_ends_at_the_same_maximum():
+    rng = np.random.default_rng(3)
+    n = 240_000  # above 4 x WARM_CLIENTS: the sample's start is used
+    # BG/NBD histories in whole days (CDNOW's parameters, α in days)
+    big_t = rng.uniform(30, 720, n)
+    rate = rng.gamma(0.243, 1 / 30.9, n)
+    drop = rng.beta(0.793, 2.426, n)
+    x, t_x, now = np.zeros(n), np.zeros(n), np.zeros(n)
+    alive = np.ones(n, dtype=bool)
+    while alive.any():
+        now = now + rng.exponential(1 / np.maximum(rate, 1e-9))
+        buys = alive & (now <= big_t)
+        x[buys] += 1
+        t_x[buys] = now[buys]
+        alive &= buys & (rng.random(n) >= drop)
+    t_x, big_t = np.floor(t_x), np.floor(big_t)
+    warm = bgnbd.fit(x, t_x, big_t)
+    objective = bgnbd.summed_objective(x, t_x, big_t)
+    from carteira_core.value.fitting import fit_log_parameters
+
+    cold = fit_log_parameters("bgnbd", bgnbd.NAMES, objective, n, np.zeros(4))
+    assert warm.status == cold.status == "ok"
+    for name in bgnbd.NAMES:
+        assert warm.params[name] == pytest.approx(cold.params[name], rel=1e-4)
+    assert warm.log_likelihood == pytest.approx(cold.log_likelihood, abs=1e-3)
