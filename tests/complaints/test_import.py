@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from carteira.complaints.models import Complaint
+from carteira.complaints.services import do_step
 from tests.complaints.conftest import SP
 from tests.imports.conftest import run_import
 
@@ -71,3 +72,36 @@ def test_one_bad_row_and_nothing_is_written_each_problem_named(portfolio, tmp_pa
     assert "is before the complaint was opened (10/11/2026 10:00)." in text
     assert "Client 'X9' does not exist" in text
     assert "Unknown complaint category “Sem categoria”" in text
+
+
+@pytest.mark.django_db
+def test_the_same_complaint_twice_in_one_file_is_a_named_bad_row(
+    portfolio, tmp_path, settings_media
+):
+    twice = GOOD + "A1;30/10/2026 16:00;atraso na entrega;alta;Outra vez;;\n"
+    result = run_import("complaints", write(tmp_path, twice))
+    assert result.error is not None
+    assert Complaint.objects.count() == 0
+    assert (
+        "line 5, client A1, column 'categoria', value 'A1 / 2026-10-30 16:00:00 / atraso na "
+        "entrega': The same client_external_id + opened_at + category 'A1 / 2026-10-30 "
+        "16:00:00 / atraso na entrega' is also on line 2."
+    ) in result.out + result.err
+
+
+@pytest.mark.django_db
+def test_a_newer_file_never_undoes_the_steps_taken_in_carteira(
+    portfolio, tmp_path, settings_media, seller_ana
+):
+    run_import("complaints", write(tmp_path, GOOD))
+    a2 = Complaint.objects.get(client=portfolio["A2"])
+    a2 = do_step(a2, "acknowledge", by=seller_ana.user, apology="Desculpe.", promise="Amanhã.")
+    a2 = do_step(a2, "investigate", by=seller_ana.user, investigation="Palete tombou.")
+    newer = GOOD.replace("Caixa amassada", "Caixa amassada e molhada")
+    result = run_import("complaints", write(tmp_path, newer))
+    assert result.error is None, result.out + result.err
+    a2.refresh_from_db()
+    assert (a2.description, a2.status, a2.closed_on) == (
+        "Caixa amassada e molhada", "investigating", None
+    )  # fmt: skip
+    assert a2.acknowledged_at is not None

@@ -21,6 +21,24 @@ def _aware(moment):
     return None if moment is None else timezone.make_aware(moment)
 
 
+# Where the file's own status may still be written: the other system knows no more than
+# "opened", "first response" and "closed"; a step taken in Carteira is not undone.
+BEHIND_THE_FILE = (Complaint.Status.OPEN, Complaint.Status.ACKNOWLEDGED)
+
+
+def _keep_progress(stored: Complaint, incoming: Complaint) -> None:
+    """A newer file never moves a complaint backwards: once investigated, answered or
+    closed in Carteira it keeps its status and closing unless the file closes it, and a
+    first response recorded here is kept when the file has none."""
+    if incoming.acknowledged_at is None:
+        incoming.acknowledged_at = stored.acknowledged_at
+    if incoming.status != Complaint.Status.RESOLVED and stored.status not in BEHIND_THE_FILE:
+        incoming.status = stored.status
+        incoming.closed_at, incoming.closed_on = stored.closed_at, stored.closed_on
+    elif incoming.status == Complaint.Status.OPEN and incoming.acknowledged_at is not None:
+        incoming.status = Complaint.Status.ACKNOWLEDGED
+
+
 class ComplaintsWriter(Writer):
     model = Complaint
 
@@ -81,7 +99,9 @@ class ComplaintsWriter(Writer):
             old = stored.get(key(complaint))
             if old is None:
                 new.append(complaint)
-            elif any(getattr(old, name) != getattr(complaint, name) for name in UPDATED):
+                continue
+            _keep_progress(old, complaint)
+            if any(getattr(old, name) != getattr(complaint, name) for name in UPDATED):
                 for name in UPDATED:
                     setattr(old, name, getattr(complaint, name))
                 changed.append(old)

@@ -418,7 +418,8 @@ SCHEMAS: dict[str, Schema] = {
             _f("first_response_at", v.parse_datetime, "primeira_resposta"),
         ),
         ComplaintRecord,
-        (),
+        # client + opening instant + category is a complaint's identity (the writer's key)
+        (UniqueKey(("client_external_id", "opened_at", "category"), folded=True),),
         row_key="client_external_id",
         check=check_complaint,
     ),
