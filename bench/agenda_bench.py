@@ -3,7 +3,8 @@
     python bench/agenda_bench.py [--sellers 50] [--tasks 100000] [--seed 1]
 
 Day routes: 30 visits scattered over a 40 km square around the seller's home, 45 minutes
-each, the day 08:00–18:00: the route at the agenda's time limit (20 ms + 5 ms a stop) and
+each (10 minutes in the bench), the day 08:00–18:00, then the same with client hours: the
+route at the agenda's time limit (20 ms + 5 ms a stop) and
 at 10× it, against the best of a 5-second run (VROOM is not installed here: the quality is
 measured against our own long run). Scheduling: ``--tasks`` open tasks over ``--sellers``
 sellers (mixed visits and calls, due over the last and next 60 days, frequencies 7–90
@@ -30,17 +31,27 @@ from carteira_core.agenda.schedule import CALL, VISIT, Capacity, Job, schedule  
 HOME = (-23.55, -46.63)
 
 
-def day_of_visits(rng: random.Random, n: int = 30) -> list[Stop]:
+# Client hours for the "with windows" days: a third receive in the morning only, a third in
+# the afternoon only, the rest any time.
+WINDOWS = ((8 * 60, 12 * 60), (13 * 60, 18 * 60), None)
+
+
+def day_of_visits(rng: random.Random, n: int = 30, *, windows: bool = False) -> list[Stop]:
     return [
-        Stop(i, (HOME[0] + rng.uniform(-0.18, 0.18), HOME[1] + rng.uniform(-0.18, 0.18)), 10)
+        Stop(
+            i,
+            (HOME[0] + rng.uniform(-0.18, 0.18), HOME[1] + rng.uniform(-0.18, 0.18)),
+            10,
+            WINDOWS[i % 3] if windows else None,
+        )
         for i in range(n)
     ]
 
 
-def routes(seed: int) -> list[str]:
+def routes(seed: int, *, windows: bool = False) -> list[str]:
     rows = ["| day | limit ms | wall ms | km | unfit | vs 5 s run |", "|---|---|---|---|---|---|"]
     for day in range(3):
-        stops = day_of_visits(random.Random(seed * 100 + day))
+        stops = day_of_visits(random.Random(seed * 100 + day), windows=windows)
         reference = plan_route(HOME, stops, time_limit_ms=5_000).distance_km
         for limit in (20 + 5 * len(stops), 10 * (20 + 5 * len(stops))):
             started = time.perf_counter()
@@ -84,7 +95,9 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    lines = ["### Day routes, 30 visits", "", *routes(args.seed), "", "### Scheduling", "",
+    lines = ["### Day routes, 30 visits", "", *routes(args.seed), "",
+             "### Day routes, 30 visits, two thirds with client hours (08-12 or 13-18)", "",
+             *routes(args.seed, windows=True), "", "### Scheduling", "",
              company(args.sellers, args.tasks, args.seed)]  # fmt: skip
     return "\n".join(lines)
 

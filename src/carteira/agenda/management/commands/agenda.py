@@ -75,7 +75,8 @@ def table(plan: Week) -> str:
     for day in plan.days:
         label = f"{date_format(day.date, 'D')} {date_format(day.date, 'SHORT_DATE_FORMAT')}"
         if not day.working:
-            lines.append(f"{label}  — {day.why_off or _('not a working day')}")
+            why = day.why_off or _("not a working day")  # outside the f-string: xgettext
+            lines.append(f"{label}  — {why}")
             continue
         lines.append(
             _("%(day)s  visits %(visits)s/%(visit_cap)s  calls %(calls)s/%(call_cap)s  %(km)s km")
