@@ -194,3 +194,18 @@ class TestWhatIf:
         )[:10]
         assert [(float(r.worth), r.client_id) for r in recoveries] == expected
         assert "Vale recuperar?" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_valuation_adds_up_by_state_too(client, buyers, director):
+    from carteira.clients.models import Client
+
+    Client.objects.filter(pk__in=[buyers["A00"].pk, buyers["B00"].pk]).update(state="SP")
+    do_snapshot(T)
+    login(client, director, language="pt-br")
+    response = client.get(reverse("value:valuation"))
+    by_state = {g.label: g.value for g in response.context["groups"]["state"]}
+    expected = sum(ClientValue.objects.filter(client__state="SP").values_list("clv", flat=True))
+    assert by_state["SP"] == expected
+    assert sum(by_state.values()) == response.context["total"]
+    assert "Por UF" in response.content.decode()

@@ -20,6 +20,7 @@ GROUPS = {
     "seller": ("seller__name", "seller_id"),
     "team": ("seller__team__name", "seller__team_id"),
     "segment": ("client__segment", "client__segment"),
+    "state": ("client__state", "client__state"),  # the region: the client's state
     "abc": ("abc", "abc"),
 }
 
@@ -67,8 +68,8 @@ class Group:
 
 
 def valuation_by(user: User, fit: ValueFit, by: str) -> list[Group]:
-    """The discounted CLV of the user's clients by seller, team, segment or ABC class,
-    largest first."""
+    """The discounted CLV of the user's clients by seller, team, segment, state (region)
+    or ABC class, largest first."""
     label, key = GROUPS[by]
     rows = list(
         visible_values(user, fit)
