@@ -13,8 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from carteira.agenda.models import WorkSchedule
 from carteira.clients.models import Client
-from carteira.leads.models import AcquisitionSpend, Lead, LossReason
+from carteira.leads.models import AcquisitionSpend, Event, Lead, LossReason
 from carteira.orders.models import Order
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.services import do_snapshot
@@ -23,6 +24,7 @@ from tests.browser.test_dashboard_journey import log_in
 from tests.browser.test_login_journey import SHOTS, offline
 from tests.histories import T
 from tests.imports.conftest import run_import
+from tests.leads.factories import make_lead
 
 CITIES = [("Porto Alegre", "RS", "supermercados"), ("Canoas", "RS", "supermercados"),
           ("Recife", "PE", "farmácias"), ("Pelotas", "RS", "farmácias")]  # fmt: skip
@@ -120,4 +122,74 @@ def test_a_seller_works_a_purchased_list_and_the_manager_reads_the_funnel(
     api = caller_for(manager_sul).get("/leads/funnel").json()
     assert (cli["leads"], cli["won"], cli["acquisition"]["cac"]) == (22, 1, 1500.0)
     assert (api["leads"], api["won"], api["acquisition"]["cac"]) == (22, 1, 1500.0)
+    assert console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_seller_plans_the_best_leads_in_the_agenda_and_records_a_contact(
+    page, live_server, history, seller_ana, manager_sul, console_errors, tmp_path, settings
+):
+    """The top of the list by ICP goes into the agenda within the seller's capacity; a
+    contact moves the lead on and the cadence gives the next step. The manager reads the
+    referrals and the events beside the funnel."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    today = timezone.localdate()
+    do_snapshot(T)
+    path = tmp_path / "lista-comprada.csv"
+    purchased_list(path, today)
+    assert run_import("leads", path, "--skip-invalid").error is None
+    WorkSchedule.objects.update_or_create(
+        seller=seller_ana, defaults={"daily_visits": 2, "daily_calls": 2}
+    )
+    fair = Event.objects.create(name="Feira do Varejo Sul", date=today, cost=Decimal("3000.00"))
+    referrer = Client.objects.get(external_id="A1")
+    for n, (name, source) in enumerate((("Mercado Indicado", "referral"),
+                                        ("Atacado da Feira", "event"),
+                                        ("Padaria da Feira", "event"))):  # fmt: skip
+        make_lead(name, seller_ana, on=today, source=source, external_id=f"N{n}",
+                  referred_by=referrer if source == "referral" else None,
+                  event=fair if source == "event" else None)  # fmt: skip
+
+    offline(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}/leads/?stage=listed")
+    page.locator("#plan-contacts input[name=count]").fill("3")
+    page.get_by_role("button", name="Planejar contatos").click()
+    assert "3 leads agora estão na agenda." in page.locator("main").inner_text()
+    planned = list(Lead.objects.filter(next_step_date=today).order_by("-icp_score", "name"))
+    assert [lead.icp_score for lead in planned] == [100, 100, 100]
+
+    page.goto(f"{live_server.url}/agenda/")
+    prospects = page.locator(".prospects").first
+    # Two calls a day: the three leads take today's two and tomorrow's first (or the
+    # next working days'), the best ICP first.
+    assert prospects.locator(".prospects-title").inner_text() == "Prospecção: 2 leads"
+    assert "Pesquisar a empresa" in prospects.inner_text()
+    page.screenshot(path=SHOTS / "prospeccao-agenda.png", full_page=True)
+
+    lead = planned[0]
+    page.goto(f"{live_server.url}/leads/{lead.pk}/")
+    form = page.locator("#contact")
+    form.locator("select[name=contact-channel]").select_option(label="Telefone")
+    form.locator("textarea[name=contact-note]").fill("Falei com o comprador; pediu catálogo.")
+    form.locator("select[name=contact-move_to]").select_option(label="Primeiro contato")
+    page.screenshot(path=SHOTS / "prospeccao-contato.png", full_page=True)
+    page.get_by_role("button", name="Registrar contato").click()
+    assert "Contato registrado." in page.locator("main").inner_text()
+    lead.refresh_from_db()
+    assert (lead.stage, lead.next_step) == ("contacted", "Fazer novo contato")
+    assert "pediu catálogo" in page.locator("#lead-contacts").inner_text()
+
+    page.context.clear_cookies()
+    log_in(page, live_server, "marta")
+    page.goto(f"{live_server.url}/leads/funnel/")
+    referrals = page.locator("#referrals-summary").inner_text()
+    assert referrals.startswith("1 lead indicado por clientes; ganhos: 0")
+    assert "Cliente A1 LTDA" in page.locator("#referrers").inner_text()
+    event = page.locator("#funnel-events tbody tr").first.inner_text().replace("\xa0", " ")
+    assert "Feira do Varejo Sul" in event and "R$ 1.500,00" in event  # R$ 3.000 / 2 leads
+    page.locator("#referrals-summary").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "prospeccao-indicacoes-eventos.png", full_page=True)
     assert console_errors == []

@@ -123,8 +123,9 @@ def test_a_lead_whose_next_step_changes_is_planned_again_on_the_next_agenda_view
     with time_machine.travel(MONDAY_NOON, tick=False):
         client.force_login(seller_ana.user)
         response = client.post(reverse("leads:contact", args=[lead.pk]),
-                               {"channel": "phone", "on": "2026-11-30", "reached": "on",
-                                "note": "Atendeu", "next_step_date": "2026-12-02"})  # fmt: skip
+                               {"contact-channel": "phone", "contact-on": "2026-11-30",
+                                "contact-reached": "on", "contact-note": "Atendeu",
+                                "contact-next_step_date": "2026-12-02"})  # fmt: skip
         assert response.status_code == 302
         page = client.get(reverse("agenda:mine")).content.decode()
     lead.refresh_from_db()

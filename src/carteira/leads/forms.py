@@ -67,7 +67,7 @@ class LeadForm(forms.ModelForm):
             "next_step_channel", "notes",
         ]  # fmt: skip
         widgets = {
-            "next_step_date": forms.DateInput(attrs={"type": "date"}),
+            "next_step_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -141,15 +141,22 @@ class FunnelForm(forms.Form):
 class ContactForm(forms.Form):
     """A contact made with a lead, and what comes next (empty: the stage's cadence)."""
 
+    prefix = "contact"  # beside the lead's own form on its page: no shared ids
+
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reached = forms.BooleanField(label=_("Reached the contact"), required=False, initial=True)
     note = forms.CharField(label=_("What was said"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-    move_to = forms.ChoiceField(label=_("Move to"), required=False)
+    move_to = forms.ChoiceField(label=_("Stage after the contact"), required=False)
     next_step = forms.CharField(label=_("Next step"), required=False, max_length=200)
-    next_step_date = forms.DateField(label=_("Next step on"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    next_step_date = forms.DateField(
+        label=_("Next step on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     next_step_channel = forms.ChoiceField(
         label=_("Next step by"), required=False, choices=[("", "—"), *Channel.choices]
     )
