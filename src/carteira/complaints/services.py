@@ -113,11 +113,13 @@ def do_open_from_client(
     description: str,
     order_numbers: Iterable[str] = (),
     attachments: Iterable = (),
+    channel: str = Complaint.Channel.WEB,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """A complaint the client sent through its signed web-form link (complaints.public):
-    the link is the credential, so no user and no scope check; medium severity until the
-    team grades it; the client's seller owns it."""
+    """A complaint the client sent itself: through its signed web-form link
+    (complaints.public) or by e-mail from a known contact (complaints.inbox). The link or
+    the contact is the credential, so no user and no scope check; medium severity until
+    the team grades it; the client's seller owns it."""
     files = list(attachments)
     reporter = _required(reporter, _("Tell us your name."))
     numbers = [n for n in order_numbers if n]
@@ -136,7 +138,7 @@ def do_open_from_client(
         raise ComplaintError(str(error)) from None
     with kept_or_deleted():
         complaint = _create(client, None, category, Complaint.Severity.MEDIUM, description,
-                            Complaint.Channel.WEB, found.values(), None, now or timezone.now(),
+                            channel, found.values(), None, now or timezone.now(),
                             reporter=reporter, reporter_email=reporter_email.strip())  # fmt: skip
         store_attachments(complaint, files, kinds, by=None)
     return complaint
