@@ -20,6 +20,7 @@ from carteira.agenda.planning import (
 )
 from carteira.agenda.scheduling import do_schedule
 from carteira.agenda.selectors import agenda_tasks
+from carteira.agenda.services import do_new_feed
 from carteira.agenda.week import seller_week, week_routes
 from carteira.audit.models import AuditEvent
 from carteira.portfolio.models import SnapshotRun
@@ -319,3 +320,26 @@ class TestVisitHoursPage:
         assert client.get(url).status_code == 404
         assert client.post(url, {"opens": "08:00"}).status_code == 404
         assert not ClientVisitHours.objects.exists()
+
+
+@pytest.mark.django_db
+class TestCalendarFeedOfTheWeek:
+    def test_this_weeks_visits_are_timed_at_their_arrival_with_the_clients_place(
+        self, client, ana, six
+    ):
+        feed = do_new_feed(ana, by=ana.user)
+        ClientVisitHours.objects.create(client=six[0].client, visit_minutes=50)
+        far = Task.objects.create(client=six[5].client, seller=ana, title="Depois",
+                                  channel="visit", due_date=D(2027, 2, 1),
+                                  origin=Task.Origin.MANUAL)  # fmt: skip
+        do_schedule(today=MONDAY, seller_ids=[ana.pk])
+        with time_machine.travel(MONDAY_NOON, tick=False):
+            text = client.get(reverse("agenda:feed", args=[feed.token])).content.decode()
+        events = text.split("BEGIN:VEVENT")[1:]
+        first = next(event for event in events if f"task-{six[0].pk}@" in event)
+        # Loja V0: 1.1 km from home (08:03), 50 minutes there.
+        assert "DTSTART:20261214T080300\r\n" in first and "DTEND:20261214T085300\r\n" in first
+        assert "GEO:-30.024600;-51.217700\r\n" in first
+        assert "LOCATION:" in first
+        later = next(event for event in events if f"task-{far.pk}@" in event)
+        assert "DTSTART;VALUE=DATE:20270201" in later

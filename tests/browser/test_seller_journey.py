@@ -62,7 +62,7 @@ def test_a_seller_records_a_visit_from_the_agenda_on_a_phone(
 
         card = page.locator(f"#task-{task.pk}")
         card.locator(f"#outcome-{task.pk} a.record").click()
-        form = card.locator("form")
+        form = card.locator("form[action$='/close/']")  # not the line's "Mover" form
         form.wait_for()
         assert form.locator("select[name$='channel']").input_value() == (task.channel or "visit")
         form.locator("input[type=radio][value=yes]").check()

@@ -16,6 +16,10 @@ class Event:
     summary: str
     description: str = ""
     location: str = ""
+    # A timed event (the planned arrival, local time, floating) instead of an all-day one.
+    start: dt.time | None = None
+    minutes: int = 0
+    geo: tuple[float, float] | None = None  # latitude, longitude
 
 
 def escape(text: str) -> str:
@@ -43,6 +47,17 @@ def fold(line: str) -> str:
     return (CRLF + " ").join(pieces)
 
 
+def _when(event: Event) -> list[str]:
+    if event.start is None:
+        return [
+            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
+        ]
+    start = dt.datetime.combine(event.day, event.start)
+    end = start + dt.timedelta(minutes=event.minutes)
+    return [f"DTSTART:{start:%Y%m%dT%H%M%S}", f"DTEND:{end:%Y%m%dT%H%M%S}"]
+
+
 def calendar(events: Iterable[Event], *, name: str, stamp: dt.datetime) -> str:
     stamp_text = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
@@ -58,14 +73,15 @@ def calendar(events: Iterable[Event], *, name: str, stamp: dt.datetime) -> str:
             "BEGIN:VEVENT",
             f"UID:{event.uid}",
             f"DTSTAMP:{stamp_text}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
+            *_when(event),
             f"SUMMARY:{escape(event.summary)}",
         ]
         if event.description:
             lines.append(f"DESCRIPTION:{escape(event.description)}")
         if event.location:
             lines.append(f"LOCATION:{escape(event.location)}")
+        if event.geo is not None:
+            lines.append(f"GEO:{event.geo[0]:.6f};{event.geo[1]:.6f}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + CRLF for line in lines)

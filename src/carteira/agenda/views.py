@@ -15,7 +15,7 @@ from carteira.accounts.policy import policy
 from carteira.agenda import selectors
 from carteira.agenda.forms import OutcomeForm, VisitHoursForm
 from carteira.agenda.ics import Event, calendar
-from carteira.agenda.models import ClientVisitHours
+from carteira.agenda.models import ClientVisitHours, Task
 from carteira.agenda.planning import (
     PlanRefused,
     do_move_task,
@@ -30,7 +30,7 @@ from carteira.agenda.scheduling import (
     working_time,
 )
 from carteira.agenda.services import TaskNotOpen, do_close_task, do_new_feed, do_revoke_feed
-from carteira.agenda.week import monday_of, seller_week, week_routes
+from carteira.agenda.week import monday_of, seller_week, visit_minutes, week_routes
 from carteira.clients.access import access_client, sellers_visible_to
 from carteira.organization.models import Seller
 from carteira.web import labels
@@ -222,23 +222,45 @@ def feed_settings(request):
     return render(request, "agenda/feed.html", {"feed": feed, "url": url, "nav": "agenda"})
 
 
+def _routed_visits(seller) -> dict[int, tuple[dt.time, int]]:
+    """The planned arrival and length of the visits of this week and the next, on their
+    day's route (later weeks are all-day events: their days still move)."""
+    today = timezone.localdate()
+    tasks = Task.objects.filter(seller=seller, assignee_user=None, status=Task.Status.OPEN)
+    routed = {}
+    for monday in (monday_of(today), monday_of(today) + dt.timedelta(days=7)):
+        week = seller_week(seller, tasks=tasks, monday=monday, today=today)
+        for day in week.days:
+            for row in day.visits:
+                if row.arrival:
+                    start = dt.time.fromisoformat(row.arrival)
+                    routed[row.task.pk] = (start, visit_minutes(row.task, row.hours))
+    return routed
+
+
 @policy("public")
 @require_GET
 def feed(request, token: str):
     """The seller's planned visits; the secret token is the only credential."""
     live = selectors.live_feed(token)
-    events = [
-        Event(
+    routed = _routed_visits(live.seller)
+    events = []
+    for task in selectors.planned_visits(live.seller):
+        arrival, minutes = routed.get(task.pk, (None, 0))
+        client = task.client
+        events.append(Event(
             uid=f"task-{task.pk}@carteira",
             day=task.scheduled_date or task.due_date,
             summary=task.title,
             description="\n".join(
                 filter(None, [labels.label("objective", task.objective), task.script])
             ),
-            location=", ".join(filter(None, [task.client.city, task.client.state])),
-        )
-        for task in selectors.planned_visits(live.seller)
-    ]
+            location=" ".join(filter(None, [
+                "/".join(filter(None, [client.city, client.state])), client.postal_code])),
+            start=arrival,
+            minutes=minutes,
+            geo=(client.latitude, client.longitude) if client.latitude is not None else None,
+        ))  # fmt: skip
     text = calendar(events, name=f"Carteira · {live.seller.name}", stamp=timezone.now())
     return HttpResponse(text, content_type="text/calendar; charset=utf-8")
 

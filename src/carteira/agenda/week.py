@@ -111,14 +111,19 @@ def _minutes(time: dt.time | None) -> int | None:
     return None if time is None else time.hour * 60 + time.minute
 
 
+def visit_minutes(task: Task, own: ClientVisitHours | None) -> int:
+    """How long the visit lasts: the client's own length, else by the client's class."""
+    return (own.visit_minutes if own else None) or VISIT_MINUTES.get(
+        task.context.get("abc", ""), DEFAULT_VISIT_MINUTES
+    )
+
+
 def _stop(row: AgendaRow, hours: dict[int, ClientVisitHours]) -> Stop:
     """The visit as the route sees it: the client's place, the visit's length (the
     client's own, else by class) and the client's hours (either end may be open)."""
     client = row.task.client
     own = hours.get(client.pk)
-    minutes = (own.visit_minutes if own else None) or VISIT_MINUTES.get(
-        row.task.context.get("abc", ""), DEFAULT_VISIT_MINUTES
-    )
+    minutes = visit_minutes(row.task, own)
     window = None
     if own is not None and (own.opens or own.closes):
         window = (_minutes(own.opens) or 0, _minutes(own.closes) or 24 * 60)
