@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -105,3 +106,22 @@ def test_the_funnel_page_is_for_managers(seller_ana, manager_sul):
     page = _as(manager_sul).get(reverse("leads:funnel") + "?start=2026-11-01&end=2026-11-30")
     assert page.status_code == 200
     assert 'id="kpi-leads">1<' in page.content.decode()
+
+
+def test_saving_a_lead_keeps_its_next_steps_date(seller_ana):
+    lead = make_lead("Com data", seller_ana, next_step="Ligar", next_step_date=dt.date(2026, 12, 3))
+    browser = _as(seller_ana.user)
+    page = browser.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert 'name="next_step_date" value="2026-12-03"' in page
+    form = {
+        "name": "Com data",
+        "source": "list",
+        "seller": seller_ana.pk,
+        "notes": "nova nota",
+        "next_step": "Ligar",
+        "next_step_date": "2026-12-03",
+        "next_step_channel": "phone",
+    }
+    assert browser.post(reverse("leads:detail", args=[lead.pk]), form).status_code == 302
+    lead.refresh_from_db()
+    assert (lead.notes, lead.next_step_date) == ("nova nota", dt.date(2026, 12, 3))
