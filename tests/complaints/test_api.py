@@ -2,6 +2,7 @@
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carteira.complaints.models import Complaint
 from tests.api.conftest import caller_for
@@ -75,3 +76,19 @@ def test_the_measures_endpoint_gives_the_report_shape(portfolio, seller_ana):
     )
     assert (body["total"]["opened"], body["total"]["clients"]) == (1, 2)
     assert [(g["key"], g["opened"]) for g in body["groups"]] == [("Atraso na entrega", 1)]
+
+
+@pytest.mark.django_db
+def test_the_list_names_each_complaints_files_and_its_survey_score(
+    portfolio, seller_ana, settings, tmp_path
+):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
+    pdf = SimpleUploadedFile("laudo.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    complaint = open_for(seller_ana.user, portfolio["A1"], attachments=[pdf])
+    Complaint.objects.filter(pk=complaint.pk).update(survey_score=4, reporter="Joana")
+    (row,) = caller_for(seller_ana.user).get("/complaints").json()["results"]
+    assert (row["reporter"], row["survey_score"], row["attachments"]) == (
+        "Joana", 4, [{"name": "laudo.pdf", "content_type": "application/pdf", "size": 15}]
+    )  # fmt: skip

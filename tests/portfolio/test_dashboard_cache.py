@@ -59,10 +59,13 @@ def test_a_second_visit_reads_the_stored_figures_instead_of_aggregating_again(
     # on the next; the period menu names the rules' rolling window and the previous period
     # is looked up with the rules in force (2 reads, ADR 12); the credit section asks
     # whether the slice has receivables (1 read); the value section reads the reading's
-    # fit (1 read: this history has no reliable one).
-    with django_assert_max_num_queries(26) as first_visit:
+    # fit (1 read: this history has no reliable one); the complaints section asks whether
+    # the slice has complaints (1 read).
+    with django_assert_max_num_queries(27) as first_visit:
         client.get(reverse("portfolio:dashboard"), {"seller": seller_ana.pk})
-    with django_assert_max_num_queries(18) as second_visit:
+    # The sections of the apps above (complaints 1, prospecting 2: the seller and whether
+    # the slice has leads) read on every visit.
+    with django_assert_max_num_queries(21) as second_visit:
         again = client.get(reverse("portfolio:dashboard"), {"seller": seller_ana.pk}).context
     assert len(second_visit) < len(first_visit)
     # May 1st: A1 has not bought yet (a prospect) and A2 last bought 31 days before.

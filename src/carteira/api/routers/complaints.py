@@ -14,11 +14,19 @@ from carteira.api.query import DEFAULT_PAGE_SIZE, page_of, paginate
 from carteira.clients.access import clients_visible_to
 from carteira.complaints.access import complaints_visible_to
 from carteira.complaints.measures import BY_CHOICES, complaint_measures
-from carteira.complaints.models import Complaint
+from carteira.complaints.models import Complaint, ComplaintAttachment
 from carteira.complaints.report import default_window
 from carteira.complaints.services import STEPS, ComplaintError, do_open_complaint, do_step
 
 router = Router(tags=["complaints"])
+
+
+class AttachmentOut(Schema):
+    """A file's name, type and size (the file itself: the complaint's page, logged in)."""
+
+    name: str
+    content_type: str
+    size: int
 
 
 class ComplaintOut(Schema):
@@ -43,10 +51,17 @@ class ComplaintOut(Schema):
     resolution_due: dt.datetime | None
     escalated_at: dt.datetime | None
     order_ids: list[int]
+    reporter: str
+    survey_score: int | None
+    attachments: list[AttachmentOut]
 
     @staticmethod
     def resolve_order_ids(obj: Complaint) -> list[int]:
         return [order.pk for order in obj.orders.all()]
+
+    @staticmethod
+    def resolve_attachments(obj: Complaint) -> list[ComplaintAttachment]:
+        return list(obj.attachments.all())
 
 
 class ComplaintIn(s.Input):
@@ -80,7 +95,7 @@ def list_complaints(
     page_size: int = DEFAULT_PAGE_SIZE,
 ):
     """The caller's clients' complaints, newest first; ``open=true`` for those not closed."""
-    rows = complaints_visible_to(request.user).prefetch_related("orders")
+    rows = complaints_visible_to(request.user).prefetch_related("orders", "attachments")
     if status:
         if status not in Complaint.Status.values:
             raise HttpError(400, f"Unknown status '{status}'.")
