@@ -76,3 +76,13 @@ def test_windows_that_cannot_both_be_met_leave_one_visit_unfit_but_not_impossibl
     route = plan_route(HOME, [a, b])
     assert len(route.order) == 1 and len(route.unfit) == 1
     assert route.impossible == ()
+
+
+def test_of_two_equally_long_tours_the_one_back_home_earlier_is_kept():
+    # Near receives from 14:00: near first waits from 08:22 and is home at 15:44; far
+    # first (08:44) then near at 14:00 is home at 14:52.
+    near = Stop(1, (-23.55 + 0.1, -46.63), 30, window=(14 * 60, 17 * 60))
+    far = Stop(2, (-23.55 + 0.2, -46.63), 30)
+    route = plan_route(HOME, [near, far])
+    assert route.order == [2, 1]
+    assert route.arrivals == {2: 8 * 60 + 44, 1: 14 * 60}
