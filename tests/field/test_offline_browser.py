@@ -211,8 +211,8 @@ def test_two_contacts_and_a_check_in_logged_offline_reach_the_server_once(
         latest = [rows.nth(i).locator("td").all_inner_texts()[1:] for i in range(rows.count())]
         at = timezone.localtime(check_in.at).strftime("%H:%M")
         assert latest == [
-            ["Ana Souza", "Mercado Menino Deus", "Não", "—"],
-            ["Ana Souza", "Supermercado Bom Fim", "Sim", f"{at} · {check_in.distance_m} m"],
+            ["Ana Souza", "Mercado Menino Deus", "Não", "—", "—"],  # no check-in, no photo
+            ["Ana Souza", "Supermercado Bom Fim", "Sim", f"{at} · {check_in.distance_m} m", "—"],
         ]
         manager.screenshot(path=SHOTS / "campo-visitas-da-equipe.png", full_page=True)
     finally:

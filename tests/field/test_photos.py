@@ -194,8 +194,8 @@ def test_anonymising_a_person_client_deletes_the_photos_of_its_contacts(
     portfolio,
     ana_phone,
     visit,
-    dpo,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    dpo,  # noqa: F811 (the imported fixture)
+    django_capture_on_commit_callbacks,
 ):
     client = portfolio["A1"]
     Client.objects.filter(pk=client.pk).update(document="52998224725")  # a CPF: a person

@@ -26,6 +26,7 @@ def test_the_director_fixes_what_the_data_quality_page_lists(page, live_server, 
     page.set_viewport_size({"width": 1366, "height": 900})
     log_in(page, live_server, "diretor")
 
+    page.locator("nav summary", has_text="Dados").click()  # the menu's group
     page.get_by_role("link", name="Qualidade dos dados").click()
     page.wait_for_url("**/data-quality/")
     checks = ("coordinates", "segment", "document", "duplicates", "contacts")

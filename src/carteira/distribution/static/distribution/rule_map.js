@@ -23,7 +23,7 @@
 
   for (const other of config.others) {
     L.polygon(other.ring.map(([lon, lat]) => [lat, lon]), {
-      color: "#78909c", weight: 1, fillOpacity: 0.06, dashArray: "4 4", pmIgnore: true,
+      color: "#78909c", weight: 1, fillOpacity: 0.06, dashArray: "4 4", pmIgnore: true, snapIgnore: true,
     }).bindTooltip(() => {
       const name = document.createElement("span");  // a text node: names are data
       name.textContent = other.name;
@@ -113,7 +113,7 @@
         const p = points[i];
         L.circleMarker([p[1], p[2]], {
           renderer: renderer, radius: 2.5, weight: 0, fillColor: "#1565c0", fillOpacity: 0.6,
-          interactive: false, pmIgnore: true,
+          interactive: false, pmIgnore: true, snapIgnore: true,
         }).addTo(map);
       }
       if (!shape && points.length) {

@@ -25,20 +25,20 @@
     const countries = topojson.feature(topology, topology.objects.countries);
     const states = topojson.feature(topology, topology.objects.subunits);
     L.geoJSON(countries, {
-      pane: "base", interactive: false,
+      pane: "base", interactive: false, pmIgnore: true, snapIgnore: true,
       style: (f) => ({
         weight: 1, color: "#90a4ae", fillOpacity: 1,
         fillColor: f.id === "BRA" ? "#fbfaf5" : "#eceff1",
       }),
     }).addTo(map);
     L.geoJSON(states, {
-      pane: "base", interactive: false,
+      pane: "base", interactive: false, pmIgnore: true, snapIgnore: true,
       style: { weight: 1, color: "#78909c", fill: false, dashArray: "4 3" },
     }).addTo(map);
     for (const state of states.features) {
       const [lon, lat] = state.properties.ct;
       L.marker([lat, lon], {
-        pane: "states", interactive: false, keyboard: false,
+        pane: "states", interactive: false, keyboard: false, pmIgnore: true, snapIgnore: true,
         icon: label(state.id, "map-state"),
       }).addTo(map);
     }
@@ -57,7 +57,7 @@
     const markers = towns.map(function (town) {
       const [name, , lat, lon] = town;
       const marker = L.marker([lat, lon], {
-        pane: "towns", interactive: false, keyboard: false, icon: label(name, "map-town"),
+        pane: "towns", interactive: false, keyboard: false, pmIgnore: true, snapIgnore: true, icon: label(name, "map-town"),
       });
       marker.width = 12 + 6.5 * name.length;
       return marker;
