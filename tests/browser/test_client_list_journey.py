@@ -47,7 +47,8 @@ def test_a_director_reads_the_demo_clients_on_a_laptop_and_finds_the_filter_agai
     assert [h.strip() for h in headers if h.strip()] == [
         "Selecionar", "Cliente", "Segmento", "Cidade", "Telefone", "Vendedor", "Status", "Classe",
         "Dias sem comprar", "Faturamento (12 meses)", "Ainda cliente", "Valor esperado",
-    ]  # fmt: skip (at 1366 px "Espaço para crescer" steps aside: wide screens and exports)
+    ]  # fmt: skip
+    # At 1366 px "Espaço para crescer" steps aside (shown on wide screens and in exports).
     assert cut_columns(page) == []
     wrap = page.locator("#results .table-wrap")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
