@@ -41,7 +41,8 @@ def do_move_task(task: Task, day: dt.date, *, by: User, today: dt.date) -> Task:
     """Put the seller's open task on ``day`` and pin it there; the rest of the week is
     re-planned around it. Refused (nothing changed) on a past or non-working day, a visit
     on an office day, or a day whose capacity is already taken by pinned tasks."""
-    task = Task.objects.select_for_update().select_related("seller").get(pk=task.pk)
+    # Lock the task's row only: PostgreSQL cannot lock the nullable side of the seller join.
+    task = Task.objects.select_for_update(of=("self",)).select_related("seller").get(pk=task.pk)
     if task.status != Task.Status.OPEN or task.seller is None or task.assignee_user_id:
         raise PlanRefused(_("Only an open task of a seller's week can be moved."))
     time = working_time(task.seller, today=today)
