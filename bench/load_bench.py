@@ -540,6 +540,62 @@ def _login(base: str, account: dict) -> requests.Session:
     return session
 
 
+def _serve(env: dict[str, str], port: int, workers: int, log: str) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [str(BIN / "carteira"), "serve", "--port", str(port), "--workers", str(workers),
+         "--no-task-worker"],
+        env=env,
+        start_new_session=True,
+        stdout=open(OUT / log, "w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def _scaling(args, env, config, base: str, counts: list[int], notes: list[str]) -> str:
+    """The same mix, users and think time against each number of app processes (gunicorn
+    workers, 4 threads each), alternated over ``--rounds``; one table."""
+    config_path = OUT / "accounts.json"
+    config_path.write_text(json.dumps(config))
+    env = {**env, "LOAD_WAIT": args.wait}
+    rows = []
+    for round_ in range(1, args.rounds + 1):
+        for workers in counts:
+            server = _serve(env, args.port, workers, f"scaling-{workers}-server.log")
+            try:
+                _wait_for(f"{base}/health/")
+                before = _uptime()
+                name = f"scaling-{workers}-{round_}"
+                _locust(base, args.users, args.minutes, name, env, config_path).wait()
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+            stats = [r for r in _stats(name) if r["Name"] != "Aggregated"
+                     and not r["Name"].startswith("login")]  # fmt: skip
+            total = next(r for r in _stats(name) if r["Name"] == "Aggregated")
+            count = sum(int(r["Request Count"]) for r in stats)
+            failed = sum(int(r["Failure Count"]) for r in stats)
+            rows.append(
+                f"| {workers} | {round_} | {sum(float(r['Requests/s']) for r in stats):.1f} | "
+                f"{total['50%']} | {total['95%']} | {count:,} | {failed} | "
+                f"{_server_errors(name)} | {before} → {_uptime()} |"
+            )
+    notes.append(
+        f"Scaling: `carteira serve --workers N --no-task-worker` (gunicorn gthread, N × 4 "
+        f"threads), {args.users} locust users with {args.wait.replace(',', '–')} s of think "
+        f"time, {args.minutes:g} min per step, steps alternated over {args.rounds} rounds; "
+        "PostgreSQL and locust on the same machine."
+    )
+    table = [
+        "| app processes | round | requests/s | p50 ms | p95 ms | requests | failures | 5xx "
+        "| load (1, 5, 15 min) before → after |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *rows,
+    ]
+    text = "### Scaling over app processes\n\n" + "\n".join(notes) + "\n\n" + "\n".join(table)
+    (OUT / f"scaling-{dt.datetime.now():%Y%m%d-%H%M}.md").write_text(text)
+    return text
+
+
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=15, help="baseline length")
@@ -563,6 +619,15 @@ def main(argv: list[str] | None = None) -> str:
     )
     parser.add_argument("--outage", type=float, default=10, help="seconds the database is down")
     parser.add_argument("--pg-root", type=Path, help="the folder of the --database-url server")
+    parser.add_argument(
+        "--scaling",
+        help="instead of the phases: the same load against each number of app processes, "
+        "e.g. 1,2,4 (issue 22), --rounds times, alternated",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --scaling")
+    parser.add_argument(
+        "--wait", default="0.2,1", help="think time of --scaling, seconds 'low,high'"
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     args.home.mkdir(parents=True, exist_ok=True)
@@ -604,6 +669,9 @@ def main(argv: list[str] | None = None) -> str:
             notes += _prepare(env, args.clients)
         config = _accounts(env)
         base = f"http://127.0.0.1:{args.port}"
+        if args.scaling:
+            counts = [int(n) for n in args.scaling.split(",")]
+            return _scaling(args, env, config, base, counts, notes)
         server = subprocess.Popen(  # noqa: S603
             [
                 str(BIN / "carteira"),

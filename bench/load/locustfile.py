@@ -61,7 +61,9 @@ def _leak(account: dict, what: str, values) -> None:
 
 class Account(HttpUser):
     abstract = True
-    wait_time = between(1, 5)
+    # Think time in seconds, "low,high" (LOAD_WAIT): people pause 1–5 s; the scaling
+    # steps of load_bench.py shorten it to saturate the server.
+    wait_time = between(*(float(v) for v in os.environ.get("LOAD_WAIT", "1,5").split(",")))
     kind = "seller"
 
     def on_start(self) -> None:
