@@ -113,11 +113,12 @@ class ClientFilter:
         clients = clients.filter(**{name: value for name, value in on_reading.items() if value})
         if self.alive:
             low, high = ALIVE_BANDS[self.alive]
-            clients = with_value(clients, run).filter(p_alive__isnull=False)
+            # Q: the annotation comes from with_value, which the type checker cannot see.
+            clients = with_value(clients, run).filter(Q(p_alive__isnull=False))
             if low is not None:
-                clients = clients.filter(p_alive__gte=low)
+                clients = clients.filter(Q(p_alive__gte=low))
             if high is not None:
-                clients = clients.filter(p_alive__lt=high)
+                clients = clients.filter(Q(p_alive__lt=high))
         return clients
 
     def on_record(self, prefix: str = "") -> Q:
@@ -220,7 +221,8 @@ def with_value(clients: QuerySet[Client], run: SnapshotRun) -> QuerySet[Client]:
     at least 0) and ``wallet_share`` (NULL without a potential). Idempotent."""
     if "p_alive" in clients.query.annotations:
         return clients
-    fit = type(run)._meta.get_field("value_fit").related_model.objects.filter(run=run)
+    fit_model = type(run)._meta.get_field("value_fit").related_model
+    fit = fit_model._default_manager.filter(run=run)
     return clients.annotate(
         predicted=FilteredRelation(
             "predicted_values",

@@ -184,7 +184,7 @@ def _bfgs(
         # fit reports the parameter at its limit
         return objective(np.clip(theta, -limit, limit))
 
-    options = {"maxiter": 2000, "gtol": gtol}
+    options: dict[str, object] = {"maxiter": 2000, "gtol": gtol}
     if hess_inv0 is not None:
         options["hess_inv0"] = hess_inv0
     # BFGS rather than L-BFGS-B: with four parameters its pure-numpy steps cost nothing,
