@@ -78,6 +78,21 @@ def test_a_forged_link_or_another_clients_order_saves_nothing(portfolio):
 
 
 @pytest.mark.django_db
+def test_a_link_takes_a_few_complaints_a_day_and_then_says_so(portfolio, settings):
+    settings.CARTEIRA_CLIENT_COMPLAINTS_PER_DAY = 2
+    order(portfolio["A1"], "P-100")
+    statuses = [sent(portfolio["A1"]).status_code for _ in range(3)]
+    assert statuses == [200, 200, 422]
+    third = sent(portfolio["A1"])
+    assert third.context["form"].non_field_errors() == [
+        "Este link já recebeu 2 reclamações hoje: escreva de novo amanhã ou fale com o seu "
+        "vendedor."
+    ]
+    assert Complaint.objects.count() == 2
+    assert sent(portfolio["A2"], orders="").status_code == 200  # another client's link
+
+
+@pytest.mark.django_db
 def test_the_seller_gets_the_link_of_her_clients_only(portfolio, seller_ana):
     ana = Client()
     ana.force_login(seller_ana.user)

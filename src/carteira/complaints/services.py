@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,6 +123,7 @@ def do_open_from_client(
     the team grades it; the client's seller owns it."""
     files = list(attachments)
     reporter = _required(reporter, _("Tell us your name."))
+    _check_client_rate(client, channel, now or timezone.now())
     numbers = [n for n in order_numbers if n]
     found = dict(
         Order.objects.filter(client=client, external_id__in=numbers).values_list(
@@ -142,6 +144,25 @@ def do_open_from_client(
                             reporter=reporter, reporter_email=reporter_email.strip())  # fmt: skip
         store_attachments(complaint, files, kinds, by=None)
     return complaint
+
+
+DEFAULT_CLIENT_COMPLAINTS_PER_DAY = 10
+
+
+def _check_client_rate(client, channel: str, now: dt.datetime) -> None:
+    """A link or a known e-mail address is a credential anyone holding it can use: at most
+    CARTEIRA_CLIENT_COMPLAINTS_PER_DAY complaints a day per client through that door
+    (counted in the database, so every app process sees the same count)."""
+    limit = int(getattr(settings, "CARTEIRA_CLIENT_COMPLAINTS_PER_DAY",
+                        DEFAULT_CLIENT_COMPLAINTS_PER_DAY))  # fmt: skip
+    recent = Complaint.objects.filter(
+        client=client, channel=channel, opened_at__gt=now - dt.timedelta(days=1)
+    ).count()
+    if recent >= limit:
+        raise ComplaintError(
+            _("This link has already received %(count)s complaints today: write again "
+              "tomorrow or talk to your seller.") % {"count": recent}
+        )  # fmt: skip
 
 
 def _create(client, by, category, severity, description, channel, order_ids, owner, now,
