@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from carteira.accounts.models import User
 from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
-from carteira.agenda.scheduling import HORIZON_DAYS, do_schedule, kind_of, working_time
+from carteira.agenda.scheduling import (
+    HORIZON_DAYS,
+    do_schedule,
+    kind_of,
+    lock_week,
+    working_time,
+)
 from carteira.audit.services import do_record
 from carteira.organization.models import Seller
 from carteira_core.agenda.schedule import VISIT
@@ -41,6 +47,8 @@ def do_move_task(task: Task, day: dt.date, *, by: User, today: dt.date) -> Task:
     """Put the seller's open task on ``day`` and pin it there; the rest of the week is
     re-planned around it. Refused (nothing changed) on a past or non-working day, a visit
     on an office day, or a day whose capacity is already taken by pinned tasks."""
+    if task.seller_id is not None:
+        lock_week(task.seller_id)  # the week before the task, as closing a task does
     # Lock the task's row only: PostgreSQL cannot lock the nullable side of the seller join.
     task = Task.objects.select_for_update(of=("self",)).select_related("seller").get(pk=task.pk)
     if task.status != Task.Status.OPEN or task.seller is None or task.assignee_user_id:

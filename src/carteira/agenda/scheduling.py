@@ -183,15 +183,24 @@ class SellerPlan:
     backlog_value: Decimal
 
 
+def lock_week(seller_id: int) -> None:
+    """Hold the seller's week until the transaction ends: whoever re-plans it, or changes
+    one of its tasks before re-planning, takes this first, so two of them queue instead
+    of deadlocking on the tasks' rows (the seller's row is the lock)."""
+    list(Seller.objects.select_for_update().filter(pk=seller_id).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def do_schedule_seller(
     seller: Seller, *, today: dt.date, days_off: dict[dt.date, str] | None = None
 ) -> SellerPlan:
     """Plan the seller's open tasks (not the escalations) from ``today`` on."""
+    lock_week(seller.pk)
     time = working_time(seller, today=today, days_off=days_off)
     tasks = list(
         Task.objects.select_for_update()
         .filter(seller=seller, assignee_user=None, status=Task.Status.OPEN)
+        .order_by("pk")  # the same order in every transaction
         .only(*SCHEDULE_FIELDS)
     )
     values = client_values({task.client_id for task in tasks})

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from carteira.accounts.models import User
 from carteira.agenda.models import CalendarFeed, Task, TaskBatch
-from carteira.agenda.scheduling import do_schedule
+from carteira.agenda.scheduling import do_schedule, lock_week
 from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
 from carteira.clients.models import Client
@@ -63,6 +63,11 @@ def do_close_task(
     on: dt.date | None = None,
 ) -> tuple[Interaction, Task | None]:
     """Record the contact, close the task with it as outcome, schedule the next one."""
+    if task.seller_id is not None:
+        # The seller's week first, then the task: two closes of one seller's tasks queue
+        # here instead of each holding its task and waiting for the other's (a deadlock
+        # when both re-plan the week).
+        lock_week(task.seller_id)
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.status != Task.Status.OPEN:
         raise TaskNotOpen(task.pk)
