@@ -542,8 +542,7 @@ def _login(base: str, account: dict) -> requests.Session:
 
 def _serve(env: dict[str, str], port: int, workers: int, log: str) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603
-        [str(BIN / "carteira"), "serve", "--port", str(port), "--workers", str(workers),
-         "--no-task-worker"],
+        [str(BIN / "carteira"), "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         start_new_session=True,
         stdout=open(OUT / log, "w"),
@@ -580,9 +579,9 @@ def _scaling(args, env, config, base: str, counts: list[int], notes: list[str]) 
                 f"{_server_errors(name)} | {before} → {_uptime()} |"
             )
     notes.append(
-        f"Scaling: `carteira serve --workers N --no-task-worker` (gunicorn gthread, N × 4 "
-        f"threads), {args.users} locust users with {args.wait.replace(',', '–')} s of think "
-        f"time, {args.minutes:g} min per step, steps alternated over {args.rounds} rounds; "
+        f"Scaling: `carteira serve --workers N` (gunicorn gthread, N × 4 threads, and its "
+        f"one supervised task worker for the exports), {args.users} locust users with "
+        f"{args.wait.replace(',', '–')} s of think time, {args.minutes:g} min per step, steps alternated over {args.rounds} rounds; "
         "PostgreSQL and locust on the same machine."
     )
     table = [
