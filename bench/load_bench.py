@@ -581,7 +581,8 @@ def _scaling(args, env, config, base: str, counts: list[int], notes: list[str]) 
     notes.append(
         f"Scaling: `carteira serve --workers N` (gunicorn gthread, N × 4 threads, and its "
         f"one supervised task worker for the exports), {args.users} locust users with "
-        f"{args.wait.replace(',', '–')} s of think time, {args.minutes:g} min per step, steps alternated over {args.rounds} rounds; "
+        f"{args.wait.replace(',', '–')} s of think time, {args.minutes:g} min per step, "
+        f"steps alternated over {args.rounds} rounds; "
         "PostgreSQL and locust on the same machine."
     )
     table = [
