@@ -112,7 +112,11 @@ def open_app_online(context, url, username="ana"):
     return page
 
 
-def states(page):
+def states(page, count: int | None = None):
+    """The queue's states as shown; with ``count``, once that many rows are drawn (the
+    view renders after the hash changes, a moment after the click)."""
+    if count is not None:
+        until(page, f"document.querySelectorAll('ul.queue li .state').length === {count}")
     return page.locator("ul.queue li .state").all_inner_texts()
 
 
@@ -151,7 +155,7 @@ def test_two_contacts_and_a_check_in_logged_offline_reach_the_server_once(
     page.screenshot(path=SHOTS / "campo-cartao-do-cliente.png", full_page=True)
     log_outcome(page, first, reached=True, notes="Pedido de reposição na semana que vem")
     log_outcome(page, second, reached=False, notes="Loja fechada para balanço")
-    assert states(page) == ["Aguardando envio"] * 3
+    assert states(page, 3) == ["Aguardando envio"] * 3
     page.screenshot(path=SHOTS / "campo-fila-sem-conexao.png", full_page=True)
     context.close()  # the seller closes the app (the profile stays on the disk)
 
@@ -160,7 +164,7 @@ def test_two_contacts_and_a_check_in_logged_offline_reach_the_server_once(
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(f"{live_server.url}/campo/#fila")
     wait_offline(page)
-    assert states(page) == ["Aguardando envio"] * 3
+    assert states(page, 3) == ["Aguardando envio"] * 3
     assert Interaction.objects.count() == 0
 
     lost = []  # the first answer is lost on the way back: the phone must send again
@@ -176,7 +180,7 @@ def test_two_contacts_and_a_check_in_logged_offline_reach_the_server_once(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     until(page, "document.querySelector('.notice.warn') !== null")
     assert lost == [True]
-    assert states(page) == ["Aguardando envio"] * 3
+    assert states(page, 3) == ["Aguardando envio"] * 3
     context.unroute("**/api/v1/field/sync")
     page.get_by_role("button", name="Sincronizar").click()
     until(
@@ -243,7 +247,7 @@ def test_a_client_moved_while_offline_is_refused_and_shown_to_the_seller(
         "![...document.querySelectorAll('ul.queue li .state')]"
         ".some(e => e.textContent === 'Aguardando envio')",
     )
-    assert states(page) == ["Enviado, com conflito", "Recusado pelo servidor"]
+    assert states(page, 2) == ["Enviado, com conflito", "Recusado pelo servidor"]
     assert "outro vendedor" in page.locator("li.refused .why").inner_text()
     assert "já tinha sido fechada" in page.locator("li.conflict .why").inner_text()
     page.screenshot(path=SHOTS / "campo-conflito.png", full_page=True)
