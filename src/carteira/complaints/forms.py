@@ -42,7 +42,21 @@ class AttachForm(forms.Form):
     files = MultipleFileField(label=_("Attachments"), widget=MultipleFileInput())
 
 
-class OpenComplaintForm(forms.Form):
+class CategoriesAndOrders:
+    """What both complaint forms share: the category list of the moment, the attachments
+    field, and the order numbers typed as one text."""
+
+    def __init__(self, *args, categories: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(name, name) for name in categories]
+        self.fields["attachments"] = attachments_field()
+
+    def order_numbers(self) -> list[str]:
+        text = self.cleaned_data.get("orders") or ""
+        return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class OpenComplaintForm(CategoriesAndOrders, forms.Form):
     client_code = forms.CharField(label=_("Client code"), max_length=64)
     category = forms.ChoiceField(label=_("Category"))
     severity = forms.ChoiceField(
@@ -59,17 +73,8 @@ class OpenComplaintForm(forms.Form):
         help_text=_("Order numbers, separated by commas."),
     )
 
-    def __init__(self, *args, categories: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(name, name) for name in categories]
-        self.fields["attachments"] = attachments_field()
 
-    def order_numbers(self) -> list[str]:
-        text = self.cleaned_data.get("orders") or ""
-        return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
-
-
-class PublicComplaintForm(forms.Form):
+class PublicComplaintForm(CategoriesAndOrders, forms.Form):
     """The client's own form (a signed link, no login): who writes, what happened."""
 
     reporter = forms.CharField(label=_("Your name"), max_length=120)
@@ -86,15 +91,6 @@ class PublicComplaintForm(forms.Form):
         max_length=500,
         help_text=_("Separated by commas."),
     )
-
-    def __init__(self, *args, categories: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(name, name) for name in categories]
-        self.fields["attachments"] = attachments_field()
-
-    def order_numbers(self) -> list[str]:
-        text = self.cleaned_data.get("orders") or ""
-        return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
 class SurveyForm(forms.Form):
