@@ -280,11 +280,59 @@ def run_pandas(data: PortfolioInput, rules: PortfolioRules) -> pl.DataFrame:
     return pl.from_pandas(frame[["status", "abc"]].reset_index())
 
 
+def run_duckdb(data: PortfolioInput, rules: PortfolioRules) -> pl.DataFrame:
+    """The same in DuckDB SQL over the Polars frames (handed over through Arrow)."""
+    import duckdb
+
+    lc, abc = rules.lifecycle, rules.abc
+    a, ab = _shares(rules)
+    orders, clients = data.orders, data.clients.select("client_id", "external_id")  # noqa: F841
+    t = f"DATE '{AS_OF.isoformat()}'"
+    sql = f"""
+        WITH per_client AS (
+            SELECT client_id,
+                   max(date) FILTER (WHERE amount_cents > 0) AS last,
+                   count(*) FILTER (WHERE amount_cents > 0
+                                    AND date > {t} - {lc.frequency_window_days}) AS freq,
+                   sum(amount_cents) FILTER (WHERE date > {t} - {abc.window_days}) AS basis
+            FROM orders WHERE NOT cancelled AND date <= {t} GROUP BY client_id
+        ), reading AS (
+            SELECT c.client_id, c.external_id, coalesce(p.basis, 0) AS basis,
+                   CASE WHEN p.last IS NULL THEN 'prospect'
+                        WHEN {t} - p.last <= {lc.active_days}
+                             AND p.freq >= {lc.min_purchases} THEN 'active'
+                        WHEN {t} - p.last <= {lc.inactive_days} THEN 'pre_inactive'
+                        WHEN {t} - p.last <= {lc.inactive_days + lc.period_days}
+                             THEN 'inactivated'
+                        ELSE 'inactive' END AS status
+            FROM clients c LEFT JOIN per_client p USING (client_id)
+        ), ranked AS (
+            SELECT *, status <> 'prospect' AND basis > 0 AS ranked FROM reading
+        ), shares AS (
+            SELECT *,
+                   coalesce(sum(CASE WHEN ranked THEN basis ELSE 0 END) OVER (
+                       ORDER BY ranked DESC, basis DESC, external_id ASC
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+                   sum(CASE WHEN ranked THEN basis ELSE 0 END) OVER () AS total
+            FROM ranked
+        )
+        SELECT client_id, status,
+               CASE WHEN status = 'prospect' THEN NULL
+                    WHEN NOT ranked THEN 'C'
+                    WHEN before * {a.denominator} < total * {a.numerator} THEN 'A'
+                    WHEN before * {ab.denominator} < total * {ab.numerator} THEN 'B'
+                    ELSE 'C' END AS abc
+        FROM shares
+    """  # noqa: S608 - numbers and a date of our own, no input
+    return duckdb.sql(sql).pl()
+
+
 IMPLEMENTATIONS = {
     "engine": ("engine: read_portfolio + KPIs + KPIs by seller + matrix", run_engine),
     "engine-read": ("engine: read_portfolio only", run_read),
     "polars": ("plain Polars (lazy): status + ABC", run_polars),
     "pandas": ("pandas: status + ABC", run_pandas),
+    "duckdb": ("DuckDB (SQL over the frames): status + ABC", run_duckdb),
 }
 TABLES = ("clients", "assignments", "sellers", "orders", "interactions")
 
@@ -343,11 +391,12 @@ def main() -> None:
         return
 
     names = [name for name in args.only.split(",") if name]
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        print("pandas is not installed: skipping the pandas baseline\n")
-        names = [name for name in names if name != "pandas"]
+    for module in ("pandas", "duckdb"):
+        try:
+            __import__(module)
+        except ImportError:
+            print(f"{module} is not installed (uv sync --group bench): skipping its baseline\n")
+            names = [name for name in names if name != module]
     with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
