@@ -65,6 +65,37 @@ def test_the_bgnbd_gradient_is_the_derivative_of_the_log_likelihood():
     np.testing.assert_allclose(gradient.sum(axis=0), expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        (0.553, 10.578, 0.606, 11.669),  # the CDNOW optimum: α and β close
+        (0.3, 2.0, 2.0, 80.0),  # β ≫ α
+        (2.0, 90.0, 0.1, 1.0),  # α ≫ β
+    ],
+)
+def test_the_pareto_gradient_is_the_derivative_of_the_log_likelihood(params):
+    """The analytic gradient (death-time moments by quadrature) against central differences
+    of the closed-form likelihood, client by client."""
+    x, t_x, big_t = weeks(cdnow_history())
+    theta = np.log(params)
+    _, gradient = pareto.log_likelihood(theta, x, t_x, big_t)
+    for k, unit in enumerate(np.eye(4) * 1e-6):
+        up = pareto.log_likelihood(theta + unit, x, t_x, big_t)[0]
+        down = pareto.log_likelihood(theta - unit, x, t_x, big_t)[0]
+        np.testing.assert_allclose(gradient[:, k], (up - down) / 2e-6, rtol=1e-6, atol=1e-7)
+
+
+def test_the_pareto_gradient_holds_on_day_histories_with_many_purchases():
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 120, 400).astype(float)
+    big_t = rng.uniform(30, 720, 400).round()
+    t_x = np.where(x > 0, (big_t * rng.uniform(0, 1, 400)).round(), 0.0)
+    theta = np.log([0.8, 40.0, 0.5, 300.0])
+    _, gradient = pareto.log_likelihood(theta, x, t_x, big_t)
+    expected = numerical_gradient(lambda t: pareto.log_likelihood(t, x, t_x, big_t)[0].sum(), theta)
+    np.testing.assert_allclose(gradient.sum(axis=0), expected, rtol=1e-6)
+
+
 def test_the_gamma_gamma_gradient_is_the_derivative_of_the_log_likelihood():
     history = cdnow_history()
     repeat = history.x > 0
