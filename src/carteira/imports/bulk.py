@@ -22,6 +22,7 @@ from django.utils import timezone
 
 STAGE = "carteira_import_stage"
 PENDING = "carteira_import_pending"  # SQLite: a run's rows, staged until its final transaction
+KEYS = "carteira_import_keys"  # SQLite: keys asked about in the final transaction
 SQLITE_CACHE_KIB = 256 * 1024  # page cache for the import's index maintenance
 
 
@@ -215,6 +216,27 @@ class SqliteStage:
             matched, changed = self._compare(cursor, given, PENDING)
             self._upsert(cursor, columns, given, PENDING)
         return total - matched, changed, matched - changed
+
+    def unchanged_among(self, keys: Sequence[str]) -> int:
+        """How many of the kept rows with these keys match their stored row in every
+        staged column (before ``apply_pending``; 0 with nothing kept)."""
+        if not keys or not self._kept or self._pending is None:
+            return 0
+        _columns, given = self._pending
+        same = " AND ".join(f"s.{c} IS t.{c}" for c in given) or "1"
+        key = self.key_column
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{KEYS}")
+            cursor.execute(f"CREATE TEMP TABLE {KEYS} (k TEXT PRIMARY KEY)")
+            cursor.executemany(f"INSERT OR IGNORE INTO temp.{KEYS} (k) VALUES (%s)",  # noqa: S608
+                               [(k,) for k in keys])  # fmt: skip
+            cursor.execute(
+                f"SELECT count(*) FROM temp.{PENDING} s JOIN {self.table} t "  # noqa: S608
+                f"ON t.{key} = s.{key} WHERE s.{key} IN (SELECT k FROM temp.{KEYS}) AND {same}"
+            )
+            (count,) = cursor.fetchone()
+            cursor.execute(f"DROP TABLE temp.{KEYS}")
+        return count
 
     def _stage(self, cursor, columns: Columns, rows) -> None:
         names = [_qn(n) for n in columns.names]

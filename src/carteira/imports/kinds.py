@@ -21,6 +21,7 @@ from carteira.imports.upsert import (
     create_rows,
     existing_by_key,
     ids_by_external_id,
+    pk_and_value,
     prepare,
     row_error,
     today,
@@ -175,7 +176,12 @@ class OrdersWriter(Writer):
 
 
 class ClientsWriter(Writer):
+    """Deferred (SQLite, one file): the client rows are staged like orders; the sellers
+    wanted by the file are kept by code and assigned in the final transaction, after the
+    rows are in, through the same ``do_assign_clients_bulk``."""
+
     model = Client
+    stageable = True
     simple = {
         "name": "name", "trade_name": "trade_name", "document": "document",
         "segment": "segment", "city": "city", "state": "state", "postal_code": "postal_code",
@@ -183,9 +189,17 @@ class ClientsWriter(Writer):
         "created_at": "created_date",
     }  # fmt: skip
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._wanted: dict[str, int] = {}  # deferred: client code → seller id, whole file
+        self._earlier: dict[str, str] = {}  # deferred: code → document of rows staged before
+
     def apply(self, records):
         outcome = Outcome()
         owners = self._document_owners(records)
+        if self._earlier:  # a code staged earlier in the file with another document frees it
+            owners = {doc: code for doc, code in owners.items()
+                      if self._earlier.get(code, doc) == doc}  # fmt: skip
         sellers = ids_by_external_id(Seller, (r.seller_external_id for r in records))
         rows, wanted = [], {}
         for record in records:
@@ -199,8 +213,44 @@ class ClientsWriter(Writer):
             if seller_id is not None:
                 wanted[record.external_id] = seller_id
             rows.append(Row(record.line, record.external_id, prepare(Client, self.copied(record))))
-        self._upsert_with_sellers(rows, wanted, outcome)
+        if self.deferred:
+            self._stage_rows(rows, wanted, outcome)
+        else:
+            self._upsert_with_sellers(rows, wanted, outcome)
         return outcome
+
+    def _stage_rows(self, rows: list[Row], wanted: dict[str, int], outcome: Outcome) -> None:
+        """Deferred: the rows into the stage (counts there are provisional: the final
+        transaction counts again, seller moves included)."""
+        if not rows:
+            return
+        self._stage = self._stage or SqliteStage(Client)
+        for group in same_columns(rows):
+            created, updated, unchanged = self._stage.apply(group, write=self.write, defer=True)
+            outcome.created += created
+            outcome.updated += updated
+            outcome.unchanged += unchanged
+        self._wanted.update(wanted)
+        if "document" in self.present:
+            self._earlier.update((row.key, row.values["document"]) for row in rows)
+
+    def apply_deferred(self) -> Outcome:
+        """The staged clients written, then their sellers assigned (history, audit, one
+        event): an existing client whose only change is its seller counts as updated."""
+        if self._stage is None:
+            return Outcome()
+        wanted = self._wanted
+        before = pk_and_value(Client, "seller_id", wanted)
+        moved = [code for code, (_pk, seller) in before.items() if seller != wanted[code]]
+        seller_only = self._stage.unchanged_among(moved)
+        written = super().apply_deferred()
+        written.updated += seller_only
+        written.unchanged -= seller_only
+        moves = {before[code][0]: wanted[code] for code in moved}
+        new = pk_and_value(Client, "seller_id", (code for code in wanted if code not in before))
+        moves.update((pk, wanted[code]) for code, (pk, _seller) in new.items())
+        do_assign_clients_bulk(moves, on=today(), reason=IMPORT_REASON, by=self.actor)
+        return written
 
     def _document_owners(self, records) -> dict[str, str]:
         documents = {r.document for r in records if r.document}

@@ -62,14 +62,24 @@ def ids_by_external_id(model: type[models.Model], keys: Iterable[str | None]) ->
     return dict(_pairs(model, "external_id", {k for k in keys if k}))
 
 
-def _pairs(model: type[models.Model], key: str, wanted: set[str]) -> list[tuple[str, int]]:
-    """(key, pk) of the rows whose ``key`` is in ``wanted``, in one raw query: the ORM's
-    per-parameter preparation costs more than the query for thousands of keys."""
+def pk_and_value(
+    model: type[models.Model], attname: str, keys: Iterable[str | None]
+) -> dict[str, tuple[int, object]]:
+    """external_id → (pk, the stored ``attname``) of the rows with those keys."""
+    found = _pairs(model, "external_id", {k for k in keys if k}, extra=attname)
+    return {key: (pk, value) for key, pk, value in found}
+
+
+def _pairs(model: type[models.Model], key: str, wanted: set[str],
+           extra: str | None = None) -> list:  # fmt: skip
+    """(key, pk[, extra]) of the rows whose ``key`` is in ``wanted``, in one raw query: the
+    ORM's per-parameter preparation costs more than the query for thousands of keys."""
     if not wanted:
         return []
     meta, qn = model._meta, connection.ops.quote_name
     column, pk = qn(meta.get_field(key).column), qn(meta.pk.column)
-    select = f"SELECT {column}, {pk} FROM {qn(meta.db_table)} WHERE {column}"  # noqa: S608
+    picked = f", {qn(meta.get_field(extra).column)}" if extra else ""
+    select = f"SELECT {column}, {pk}{picked} FROM {qn(meta.db_table)} WHERE {column}"  # noqa: S608
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"{select} = ANY(%s)", [list(wanted)])
