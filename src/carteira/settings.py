@@ -250,6 +250,8 @@ CARTEIRA_EXPORT_TTL_HOURS = float(os.environ.get("CARTEIRA_EXPORT_TTL_HOURS", "2
 CARTEIRA_STUCK_TASK_MINUTES = float(os.environ.get("CARTEIRA_STUCK_TASK_MINUTES", "10"))
 # Largest photo the field app may send (interactions.photos); refused before it is read.
 CARTEIRA_PHOTO_MAX_BYTES = int(os.environ.get("CARTEIRA_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+# A check-in within this many metres of the client's coordinates is verified (issue 16).
+CARTEIRA_CHECKIN_RADIUS_M = max(1, int(os.environ.get("CARTEIRA_CHECKIN_RADIUS_M", "200")))
 # Pages read from the replica (when there is one): reports and dashboards of past readings.
 CARTEIRA_REPLICA_ROUTES = frozenset(
     env_list(

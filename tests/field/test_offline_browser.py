@@ -210,13 +210,19 @@ def test_two_contacts_and_a_check_in_logged_offline_reach_the_server_once(
         manager.get_by_role("button", name="Entrar").click()
         manager.wait_for_url(f"{live_server.url}/campo/equipe/")
         row = manager.locator(f"#team-visits tr[data-seller='{seller_ana.pk}'] td")
-        assert row.all_inner_texts() == ["Ana Souza", "2", "1", "0"]
+        assert row.all_inner_texts() == ["Ana Souza", "2", "1", "1", "0"]
         rows = manager.locator("#latest-visits tbody tr")
         latest = [rows.nth(i).locator("td").all_inner_texts()[1:] for i in range(rows.count())]
         at = timezone.localtime(check_in.at).strftime("%H:%M")
         assert latest == [
             ["Ana Souza", "Mercado Menino Deus", "Não", "—", "—"],  # no check-in, no photo
-            ["Ana Souza", "Supermercado Bom Fim", "Sim", f"{at} · {check_in.distance_m} m", "—"],
+            [
+                "Ana Souza",
+                "Supermercado Bom Fim",
+                "Sim",
+                f"{at} · Verificada: a {check_in.distance_m} m do cliente",
+                "—",
+            ],
         ]
         manager.screenshot(path=SHOTS / "campo-visitas-da-equipe.png", full_page=True)
     finally:

@@ -1,12 +1,13 @@
 """What the seller's phone app (the field app, "campo") leaves on the server: the sync
 cursors (what each phone holds, so the next download sends only what changed), the
 operations applied from its queue (idempotency: a retried key is answered, never
-applied twice) and the check-ins (position and time captured on the phone)."""
+applied twice) and the check-ins (time, distance to the client and verdict)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carteira.agenda.checkins import UnverifiedReason, verdict_text
 from carteira.agenda.models import Task
 from carteira.clients.models import Client
 from carteira.interactions.models import Interaction
@@ -58,7 +59,8 @@ class AppliedOperation(models.Model):
 
 
 class CheckIn(models.Model):
-    """The seller at the client: where the phone was and when, as the phone saw it."""
+    """The seller at the client, and when, as the phone saw it: verified when the phone was
+    within the radius of the client's registered place (carteira_core.agenda.checkin)."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="check_ins")
     seller = models.ForeignKey(
@@ -75,11 +77,17 @@ class CheckIn(models.Model):
         Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins"
     )
     at = models.DateTimeField(_("checked in at"))  # the phone's clock
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    # The seller's position is personal data (LGPD): only what the check needs is kept,
+    # the distance to the client and the phone's accuracy, never the position itself.
     accuracy_m = models.FloatField(null=True, blank=True)
     # Great-circle distance to the client's registered location, when both are known.
     distance_m = models.PositiveIntegerField(null=True, blank=True)
+    # carteira_core.agenda.checkin: within radius_m (the radius in force at the check-in).
+    verified = models.BooleanField(_("verified"), default=False)
+    unverified_reason = models.CharField(
+        _("why not verified"), max_length=24, choices=UnverifiedReason.choices, blank=True
+    )
+    radius_m = models.PositiveIntegerField(_("radius (m)"), null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,3 +98,8 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"check-in {self.client_id} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def verdict_text(self) -> str:
+        return verdict_text(verified=self.verified, reason=self.unverified_reason,
+                            distance_m=self.distance_m, radius_m=self.radius_m)  # fmt: skip

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, Sum, Window
+from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from carteira.clients.access import clients_visible_to, sellers_visible_to
 from carteira.clients.models import Contact
 from carteira.complaints.models import Complaint
 from carteira.credit.models import Receivable
-from carteira.field.models import SyncCursor
+from carteira.field.models import CheckIn, SyncCursor
 from carteira.interactions.models import Channel, InactivityReason, Interaction
 from carteira.orders.models import Order
 from carteira.organization.models import Seller
@@ -264,15 +264,16 @@ def held_digests(user: User, cursor: str) -> dict[str, str] | None:
     return found.digests if found is not None else None
 
 
-FAR_M = 500  # a check-in farther than this from the client's registered place is flagged
-
-
 @dataclass(frozen=True)
 class SellerVisits:
     seller: Seller
     visits: int  # contacts logged with the visit channel
     checked_in: int  # of them, with a check-in
-    far: int  # of them, with a check-in more than FAR_M from the client
+    verified: int  # of them, with a verified check-in (within the radius of the client)
+
+    @property
+    def unverified(self) -> int:
+        return self.checked_in - self.verified
 
 
 def field_visits(user: User, *, start: dt.date, end: dt.date):
@@ -286,9 +287,27 @@ def field_visits(user: User, *, start: dt.date, end: dt.date):
             date__range=(start, end),
         )
         .select_related("client", "seller")
-        .annotate(check_in_at=Min("check_ins__at"), check_in_distance=Min("check_ins__distance_m"))
         .order_by("-date", "-pk")
     )
+
+
+def visit_check_in(check_ins) -> CheckIn | None:
+    """The check-in that speaks for a visit: a verified one if any, else the first."""
+    ordered = sorted(check_ins, key=lambda c: (not c.verified, c.at, c.pk))
+    return ordered[0] if ordered else None
+
+
+def visits_check_ins(interaction_ids) -> dict[int, tuple[str, bool]]:
+    """The verdict of each checked-in visit among ``interaction_ids`` (one query): its
+    text and whether it was verified (agenda.hooks, for the client's history)."""
+    found: dict[int, list[CheckIn]] = defaultdict(list)
+    for check_in in CheckIn.objects.filter(interaction__in=list(interaction_ids)):
+        found[check_in.interaction_id].append(check_in)
+    return {
+        pk: (best.verdict_text, best.verified)
+        for pk, check_ins in found.items()
+        if (best := visit_check_in(check_ins)) is not None
+    }
 
 
 def visits_by_seller(user: User, *, start: dt.date, end: dt.date) -> list[SellerVisits]:
@@ -300,12 +319,12 @@ def visits_by_seller(user: User, *, start: dt.date, end: dt.date) -> list[Seller
         .annotate(
             visits=Count("pk", distinct=True),
             checked_in=Count("pk", distinct=True, filter=Q(check_ins__isnull=False)),
-            far=Count("pk", distinct=True, filter=Q(check_ins__distance_m__gt=FAR_M)),
+            verified=Count("pk", distinct=True, filter=Q(check_ins__verified=True)),
         )
     }
     rows = []
     for seller in sellers_visible_to(user).filter(active=True).order_by("name"):
         row = counts.get(seller.pk, {})
         rows.append(SellerVisits(seller, row.get("visits", 0), row.get("checked_in", 0),
-                                 row.get("far", 0)))  # fmt: skip
+                                 row.get("verified", 0)))  # fmt: skip
     return rows

@@ -9,12 +9,14 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import User
+from carteira.agenda.checkins import UnverifiedReason, verdict_text
 from carteira.agenda.forms import OutcomeForm
 from carteira.agenda.models import Task
 from carteira.agenda.scheduling import do_schedule
@@ -28,7 +30,7 @@ from carteira.field.selectors import digest
 from carteira.interactions.models import Channel, Interaction
 from carteira.interactions.photos import PhotoRefused, do_attach_photo
 from carteira.interactions.services import do_record_interaction
-from carteira_core.agenda.route import great_circle_km
+from carteira_core.agenda.checkin import check_in_verdict
 
 KINDS = ("checkin", "outcome", "followup", "photo")
 # A phone's clock may run a little ahead; a date further in the future is a mistake.
@@ -180,22 +182,34 @@ def _apply_check_in(user: User, op: dict, *, today: dt.date) -> Outcome:
         raise Refused("invalid", _("The time is in the future."),
                       {"at": [_("The time is in the future.")]})  # fmt: skip
     _day(timezone.localdate(at).isoformat(), today=today)
-    latitude = _number(data, "latitude", -90, 90, required=True)
-    longitude = _number(data, "longitude", -180, 180, required=True)
-    accuracy = _number(data, "accuracy", 0, 1e6, required=False)
-    distance = None
+    # No position at all (location refused, or none on the phone): checked in, unverified.
+    located = any(data.get(name) not in (None, "") for name in ("latitude", "longitude"))
+    position = None
+    if located:
+        position = (_number(data, "latitude", -90, 90, required=True),
+                    _number(data, "longitude", -180, 180, required=True))  # fmt: skip
+    accuracy = _number(data, "accuracy", 0, 1e6, required=False) if located else None
+    place = None
     if client.latitude is not None and client.longitude is not None:
-        km = great_circle_km((latitude, longitude), (client.latitude, client.longitude))
-        distance = round(km * 1000)
+        place = (client.latitude, client.longitude)
+    radius = settings.CARTEIRA_CHECKIN_RADIUS_M
+    verdict = check_in_verdict(position, place, accuracy_m=accuracy, radius_m=radius)
+    reason = verdict.reason
+    if reason == "no_position" and data.get("position_error") == "denied":
+        reason = UnverifiedReason.POSITION_DENIED
     task = None
     if op.get("task"):
         task = tasks_visible_to(user).filter(pk=op["task"], client=client).first()
     check_in = CheckIn.objects.create(
         client=client, seller_id=client.seller_id, recorded_by=user, task=task, at=at,
-        latitude=latitude, longitude=longitude, accuracy_m=accuracy, distance_m=distance,
+        accuracy_m=accuracy, distance_m=verdict.distance_m, verified=verdict.verified,
+        unverified_reason=reason, radius_m=radius,
     )  # fmt: skip
-    do_record("check_in.created", actor=user, obj=check_in, client=client.pk)
-    return Outcome(created={"checkin": check_in.pk})
+    do_record("check_in.created", actor=user, obj=check_in, client=client.pk,
+              verified=verdict.verified)  # fmt: skip
+    text = verdict_text(verified=verdict.verified, reason=reason,
+                        distance_m=verdict.distance_m, radius_m=radius)  # fmt: skip
+    return Outcome(created={"checkin": check_in.pk}, message=text)
 
 
 def _apply_follow_up(user: User, op: dict, *, today: dt.date) -> Outcome:

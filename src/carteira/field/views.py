@@ -7,6 +7,7 @@ import hashlib
 import json
 from functools import cache, wraps
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -20,7 +21,12 @@ from django.views.decorators.http import require_GET
 
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
-from carteira.field.selectors import FAR_M, field_seller, field_visits, visits_by_seller
+from carteira.field.selectors import (
+    field_seller,
+    field_visits,
+    visit_check_in,
+    visits_by_seller,
+)
 from carteira.interactions.models import Channel
 from carteira.interactions.photos import max_photo_bytes
 from carteira.web import labels
@@ -94,7 +100,8 @@ def _words() -> dict:
         "overdue": _("Overdue: %(count)s instalments, %(amount)s, the oldest due %(oldest)s"),
         "contacts": _("Contacts"), "call": _("Call"), "whatsapp": _("WhatsApp"),
         "check_in": _("Check in here"), "checked_in": _("Checked in at %(time)s"),
-        "no_position": _("No position: allow this app to use the location."),
+        "no_position": _("No position: the check-in is unverified. Allow this app to use the "
+                         "location to verify the next ones."),
         "log_contact": _("Log a contact"), "follow_up": _("Set a follow-up"),
         "queued": _("Saved on the phone: it is sent when there is a network."),
         "pending_state": _("Waiting to be sent"), "applied": _("Sent"),
@@ -176,17 +183,23 @@ VISITS_SHOWN = 50
 @require_GET
 def team_visits(request):
     """The visits the team logged (on the phone or the web), each counted once, with the
-    check-in beside it: when, and how far from the client's registered place."""
+    check-in beside it: when, and whether it was verified (within the radius of the
+    client's registered place) or why not."""
     end = timezone.localdate()
     start = end - dt.timedelta(days=TEAM_DAYS - 1)
+    visits = list(
+        field_visits(request.user, start=start, end=end).prefetch_related("photos", "check_ins")[
+            :VISITS_SHOWN
+        ]
+    )
+    for visit in visits:
+        visit.check_in = visit_check_in(visit.check_ins.all())
     context = {
         "rows": visits_by_seller(request.user, start=start, end=end),
-        "visits": field_visits(request.user, start=start, end=end).prefetch_related("photos")[
-            :VISITS_SHOWN
-        ],
+        "visits": visits,
         "start": start,
         "end": end,
-        "far": FAR_M,
+        "radius": settings.CARTEIRA_CHECKIN_RADIUS_M,
         "nav": "field_team",
     }
     return render(request, "field/team.html", context)

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from carteira.agenda.hooks import visit_check_ins
 from carteira.agenda.models import Task
 from carteira.clients.models import Client
 from carteira.complaints.models import ClientSurvey, Complaint
@@ -306,6 +307,8 @@ class TimelineEntry:
     origin: str  # task
     completed_at: dt.datetime | None  # task
     photos: tuple[int, ...] = ()  # interaction: its photos' ids
+    check_in: str = ""  # a visit: its check-in's verdict (agenda.checkins.verdict_text)
+    check_in_verified: bool | None = None
 
     def get_channel_display(self) -> str:
         return str(CHANNELS.get(self.channel, self.channel))
@@ -366,7 +369,7 @@ def timeline_page(client: Client, number: int = 1, *, size: int = SHOWN) -> Page
         .order_by("-day", "-is_task", "-row_pk")
     )
     page = _page(rows, number, size)
-    entries = _with_photos([TimelineEntry(*row[:-1]) for row in page.rows])
+    entries = _with_check_ins(_with_photos([TimelineEntry(*row[:-1]) for row in page.rows]))
     return Page(entries, page.number, page.has_more)
 
 
@@ -382,6 +385,19 @@ def _with_photos(entries: list[TimelineEntry]) -> list[TimelineEntry]:
         photos.setdefault(contact, []).append(photo)
     return [
         replace(e, photos=tuple(photos[e.pk])) if e.kind == "interaction" and e.pk in photos else e
+        for e in entries
+    ]
+
+
+def _with_check_ins(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The check-in of the page's visits, verified or why not (agenda.hooks: the field app
+    keeps check-ins; one query, none when the page has no visit)."""
+    visits = [e.pk for e in entries if e.kind == "interaction" and e.channel == Channel.VISIT]
+    found = visit_check_ins(visits) if visits else {}
+    return [
+        replace(e, check_in=found[e.pk][0], check_in_verified=found[e.pk][1])
+        if e.kind == "interaction" and e.pk in found
+        else e
         for e in entries
     ]
 

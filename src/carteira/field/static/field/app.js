@@ -378,9 +378,13 @@
         accuracy: position.coords.accuracy }, taskId));
       button.removeAttribute("aria-busy");
       button.replaceWith(el("p", { class: "checked" }, fill(W.checked_in, { time: when(at) })));
-    }, () => {
+    }, async (error) => {
+      // Checked in all the same, without a position: the server marks it unverified, and why.
+      const at = new Date().toISOString();
+      await enqueue(queued("checkin", card, { at, position_error: error && error.code === 1 ? "denied" : "unavailable" }, taskId));
       button.removeAttribute("aria-busy");
-      button.after(el("p", { class: "errors" }, W.no_position));
+      button.replaceWith(el("p", { class: "checked" }, fill(W.checked_in, { time: when(at) })),
+        el("p", { class: "errors" }, W.no_position));
     }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
   }
 
