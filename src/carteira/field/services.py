@@ -194,7 +194,7 @@ def _apply_check_in(user: User, op: dict, *, today: dt.date) -> Outcome:
         place = (client.latitude, client.longitude)
     radius = settings.CARTEIRA_CHECKIN_RADIUS_M
     verdict = check_in_verdict(position, place, accuracy_m=accuracy, radius_m=radius)
-    reason = verdict.reason
+    reason: str = verdict.reason
     if reason == "no_position" and data.get("position_error") == "denied":
         reason = UnverifiedReason.POSITION_DENIED
     task = None
