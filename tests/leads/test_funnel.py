@@ -129,3 +129,41 @@ def test_report_funnel_by_seller_as_a_table(november):
 def test_from_and_to_are_refused_for_reports_without_a_window():
     with pytest.raises(CommandError, match="--from"):
         call_command("report", "kpis", "--from", "2026-11-01")
+
+
+def test_new_clients_read_from_the_stored_reading_equal_those_of_the_orders(
+    november, seller_ana, seller_carla, manager_norte
+):
+    """With an official reading on or after the window's end, the new clients come from
+    its first purchases (not a grouped scan of every order): the same clients as the
+    orders give, for the company and for a manager's clients."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carteira.leads.funnel import new_clients
+    from carteira.portfolio.services import do_snapshot
+    from tests.personas import make_client
+
+    old = make_client("OLD", seller_carla)  # first purchase in October: not new
+    Order.objects.create(external_id="O1", client=old, date=dt.date(2026, 10, 3),
+                         amount=Decimal("50.00"))  # fmt: skip
+    Order.objects.create(external_id="O2", client=old, date=_day(8), amount=Decimal("70.00"))
+    late = make_client("LATE", seller_carla)  # a cancelled and a zero order before: new on the 25th
+    Order.objects.create(external_id="L1", client=late, date=dt.date(2026, 10, 9),
+                         amount=Decimal("40.00"), status=Order.Status.CANCELLED)  # fmt: skip
+    Order.objects.create(external_id="L2", client=late, date=_day(2), amount=Decimal("0.00"))
+    Order.objects.create(external_id="L3", client=late, date=_day(25), amount=Decimal("30.00"))
+    after = make_client("AFTER", seller_ana)  # first purchase after the window
+    Order.objects.create(external_id="A9", client=after, date=dt.date(2026, 12, 2),
+                         amount=Decimal("10.00"))  # fmt: skip
+    expected = {november["client"].pk, late.pk}
+    from_orders = new_clients(None, NOV, END)
+    do_snapshot(dt.date(2026, 12, 5))
+    with CaptureQueriesContext(connection) as queries:
+        stored = new_clients(None, NOV, END)
+    assert from_orders == stored == expected
+    assert not [q for q in queries.captured_queries if "orders_order" in q["sql"]]
+    norte = Order.objects.filter(client__seller=seller_carla).values("client_id")
+    assert new_clients(norte, NOV, END) == {late.pk}
+    report = funnel_for(manager_norte, start=NOV, end=END)
+    assert report["acquisition"]["new_clients"] == 1

@@ -36,7 +36,7 @@ from carteira.leads.models import AcquisitionSpend, Event, Lead, Source, StageCh
 from carteira.leads.stages import funnel_stages
 from carteira.orders.models import Order
 from carteira.organization.models import Seller
-from carteira.portfolio.models import GroupSnapshot
+from carteira.portfolio.models import ClientSnapshot, GroupSnapshot, SnapshotRun
 from carteira.portfolio.selectors import latest_official_run
 
 BY_CHOICES = ("seller", "source", "stage", "team", "state")
@@ -107,7 +107,20 @@ def _lost_by_reason(leads: QuerySet[Lead], start: dt.date, end: dt.date, lost: s
 
 def new_clients(client_ids, start: dt.date, end: dt.date) -> set[int]:
     """Clients whose first purchase ever (a valid order with amount > 0) is in the window:
-    the rules' "new clients"."""
+    the rules' "new clients". Read from the newest official reading on or after ``end``
+    (its ``first_purchase_date`` is that first purchase through its date, so the same for
+    any window ending by then: 17 s of a grouped scan of 5.86M orders at 100k clients),
+    or from the orders when no reading covers ``end``."""
+    run = (
+        SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL, as_of__gte=end)
+        .order_by("-as_of", "-pk")
+        .first()
+    )
+    if run is not None:
+        readings = ClientSnapshot.objects.filter(run=run, first_purchase_date__range=(start, end))
+        if client_ids is not None:
+            readings = readings.filter(client_id__in=client_ids)
+        return set(readings.values_list("client_id", flat=True))
     purchases = Order.objects.filter(status=Order.Status.VALID, amount__gt=0)
     if client_ids is not None:
         purchases = purchases.filter(client_id__in=client_ids)
