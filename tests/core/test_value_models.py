@@ -208,3 +208,36 @@ def test_a_large_fit_started_from_a_sample_ends_at_the_same_maximum():
     for name in bgnbd.NAMES:
         assert warm.params[name] == pytest.approx(cold.params[name], rel=1e-4)
     assert warm.log_likelihood == pytest.approx(cold.log_likelihood, abs=1e-3)
+
+
+@pytest.mark.parametrize(("model", "params"), [("bgnbd", BG), ("pareto", PARETO)])
+@pytest.mark.parametrize("unit", ["days", "weeks"])
+def test_the_one_pass_clv_is_the_sum_of_each_months_discounted_expected_purchases(
+    model, params, unit
+):
+    """The vectorised CLV (per distinct x, T pair; whole days by a packed key, weeks by
+    np.unique) equals month by month: E[purchases by month m] − E[by month m − 1],
+    discounted, times the spend."""
+    from carteira_core.value import discounted_value
+    from carteira_core.value.valuation import DAYS_PER_MONTH
+
+    module = {"bgnbd": bgnbd, "pareto": pareto}[model]
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 8, 3000).astype(float)
+    big_t = rng.integers(20, 90, 3000).astype(float)
+    t_x = np.where(x > 0, rng.integers(0, 90, 3000) % big_t, 0.0)
+    if unit == "weeks":
+        t_x, big_t = t_x / 7, big_t / 7
+    spend = rng.uniform(1_000, 9_000, 3000)
+    value = discounted_value(
+        model, params, spend, x, t_x, big_t, horizon_months=12, monthly_rate=0.02
+    )
+    expected = np.zeros(3000)
+    before = np.zeros(3000)
+    for month in range(1, 13):
+        upto = module.conditional_expected_purchases(params, month * DAYS_PER_MONTH, x, t_x, big_t)
+        expected += (upto - before) / 1.02**month
+        before = upto
+    assert len({(a, b) for a, b in zip(x, big_t, strict=True)}) < 700  # pairs repeat
+    np.testing.assert_allclose(value, expected * spend, rtol=1e-12)
+    assert value.min() > 0

@@ -16,6 +16,7 @@ from carteira_core.value.fitting import (
     codes,
     distinct_rows,
     fit_log_parameters,
+    on_distinct_pairs,
     purchase_inputs,
     warm_start,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "fit",
     "log_likelihood",
     "p_alive",
+    "purchases_if_alive",
 ]
 
 NAMES = ("r", "alpha", "a", "b")
@@ -176,20 +178,34 @@ def p_alive(
     return expit(-_odds_dropped(params, x, t_x, big_t))
 
 
-def conditional_expected_purchases(
-    params: dict[str, float], t: float, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
+def purchases_if_alive(
+    params: dict[str, float], days: np.ndarray, x: np.ndarray, big_t: np.ndarray
 ) -> np.ndarray:
-    """E[purchases in (T, T + t] | x, t_x, T] (equation 10 of the paper)."""
+    """E[purchases in (T, T + t]] of a client still alive at T, for each t in ``days``
+    (columns): the numerator of equation 10 of the paper, whose denominator is 1 / P(alive).
+    Depends on x and T only."""
     r, alpha, a, b = (params[name] for name in NAMES)
-    if t <= 0:
-        return np.zeros(len(x))
+    x, big_t = x[:, None], big_t[:, None]
+    t = np.asarray(days, dtype=float)[None, :]
     z = t / (alpha + big_t + t)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         head = (a + b + x - 1) / (a - 1)
         hyper = hyp2f1(r + x, b + x, a + b + x - 1, z)
         body = 1 - np.exp((r + x) * np.log((alpha + big_t) / (alpha + big_t + t))) * hyper
-        value = head * body * p_alive(params, x, t_x, big_t)
+        value = head * body
     return np.clip(np.nan_to_num(value, nan=0.0, posinf=0.0), 0.0, None)
+
+
+def conditional_expected_purchases(
+    params: dict[str, float], t: float, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
+) -> np.ndarray:
+    """E[purchases in (T, T + t] | x, t_x, T] (equation 10 of the paper)."""
+    if t <= 0:
+        return np.zeros(len(x))
+    alive = on_distinct_pairs(
+        lambda xs, ts: purchases_if_alive(params, np.array([t]), xs, ts)[:, 0], x, big_t
+    )
+    return alive * p_alive(params, x, t_x, big_t)
 
 
 def expected_rate_if_alive(

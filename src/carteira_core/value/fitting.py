@@ -25,6 +25,7 @@ __all__ = [
     "codes",
     "distinct_rows",
     "fit_log_parameters",
+    "on_distinct_pairs",
     "warm_start",
 ]
 
@@ -168,6 +169,26 @@ def codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             position = np.cumsum(present) - 1
             return np.flatnonzero(present).astype(values.dtype), position[whole]
     return np.unique(values, return_inverse=True)
+
+
+def on_distinct_pairs(
+    function: Callable[[np.ndarray, np.ndarray], np.ndarray], x: np.ndarray, big_t: np.ndarray
+) -> np.ndarray:
+    """``function(x, T)`` evaluated once per distinct (x, T) pair and given back row by row.
+    What a client is expected to buy while alive depends on x and T only (t_x enters through
+    P(alive)), and a million clients hold some tens of thousands of pairs."""
+    if len(x) == 0:
+        return function(x, big_t)
+    packed = _packed_key((x, big_t))
+    if packed is not None:
+        key, (_, radix) = packed
+        keys, inverse = codes(key)
+        pair_x, pair_t = np.divmod(keys, radix)
+        values = function(pair_x.astype(float), pair_t.astype(float))
+    else:
+        pairs, inverse = np.unique(np.stack([x, big_t], axis=1), axis=0, return_inverse=True)
+        values = function(pairs[:, 0], pairs[:, 1])
+    return values[inverse.ravel()]
 
 
 def _bfgs(

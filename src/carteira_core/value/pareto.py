@@ -25,6 +25,7 @@ from carteira_core.value.fitting import (
     Fit,
     distinct_rows,
     fit_log_parameters,
+    on_distinct_pairs,
     purchase_inputs,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "fit",
     "log_likelihood",
     "p_alive",
+    "purchases_if_alive",
 ]
 
 NAMES = ("r", "alpha", "s", "beta")
@@ -180,18 +182,31 @@ def p_alive(
     return expit(-np.nan_to_num(log_odds, nan=-np.inf))
 
 
-def conditional_expected_purchases(
-    params: dict[str, float], t: float, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
+def purchases_if_alive(
+    params: dict[str, float], days: np.ndarray, x: np.ndarray, big_t: np.ndarray
 ) -> np.ndarray:
+    """E[purchases in (T, T + t]] of a client still alive at T, for each t in ``days``
+    (columns); depends on x and T only."""
     r, alpha, s, beta = _params(params)
-    if t <= 0:
-        return np.zeros(len(x))
+    x, big_t = x[:, None], big_t[:, None]
+    t = np.asarray(days, dtype=float)[None, :]
     head = (r + x) * (beta + big_t) / (alpha + big_t)
     if abs(s - 1) < 1e-9:
         body = np.log((beta + big_t + t) / (beta + big_t))
     else:
         body = (1 - ((beta + big_t) / (beta + big_t + t)) ** (s - 1)) / (s - 1)
-    return head * body * p_alive(params, x, t_x, big_t)
+    return head * body
+
+
+def conditional_expected_purchases(
+    params: dict[str, float], t: float, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
+) -> np.ndarray:
+    if t <= 0:
+        return np.zeros(len(x))
+    alive = on_distinct_pairs(
+        lambda xs, ts: purchases_if_alive(params, np.array([t]), xs, ts)[:, 0], x, big_t
+    )
+    return alive * p_alive(params, x, t_x, big_t)
 
 
 def expected_rate_if_alive(

@@ -26,7 +26,7 @@ from typing import Literal
 import numpy as np
 
 from carteira_core.value import bgnbd, gamma_gamma, pareto
-from carteira_core.value.fitting import Fit
+from carteira_core.value.fitting import Fit, on_distinct_pairs
 from carteira_core.value.purchases import PurchaseHistory
 
 __all__ = [
@@ -99,16 +99,25 @@ def discounted_value(
     *,
     horizon_months: int,
     monthly_rate: float,
+    frequency_factor: float = 1.0,
 ) -> np.ndarray:
-    """Σ over months m = 1..H of E[purchases in month m] × spend / (1 + rate)^m."""
+    """Σ over months m = 1..H of E[purchases in month m] × spend / (1 + rate)^m.
+
+    One pass: the expected purchases while alive by the end of each month, their monthly
+    increments and the discounted sum are taken once per distinct (x, T) pair, then
+    multiplied by each client's P(alive) and spend. ``frequency_factor`` (the what-if):
+    month m's purchases are those the model expects by ``factor`` × m months."""
     module = _MODELS[model]
-    total = np.zeros(len(x))
-    before = np.zeros(len(x))
-    for month in range(1, horizon_months + 1):
-        upto = module.conditional_expected_purchases(params, month * DAYS_PER_MONTH, x, t_x, big_t)
-        total += np.maximum(upto - before, 0.0) / (1 + monthly_rate) ** month
-        before = upto
-    return total * spend
+    months = np.arange(1, horizon_months + 1)
+    days = months * DAYS_PER_MONTH * frequency_factor
+    discount = (1 + monthly_rate) ** -months.astype(float)
+
+    def per_pair(pair_x: np.ndarray, pair_t: np.ndarray) -> np.ndarray:
+        upto = module.purchases_if_alive(params, days, pair_x, pair_t)
+        return np.maximum(np.diff(upto, axis=1, prepend=0.0), 0.0) @ discount
+
+    alive = module.p_alive(params, x, t_x, big_t)
+    return on_distinct_pairs(per_pair, x, big_t) * alive * spend
 
 
 def value_clients(

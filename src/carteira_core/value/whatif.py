@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from carteira_core.value import bgnbd
-from carteira_core.value.valuation import DAYS_PER_MONTH
+from carteira_core.value.valuation import discounted_value
 
 __all__ = ["lower_churn", "recovery_value", "scaled_value"]
 
@@ -39,14 +38,17 @@ def scaled_value(
 ) -> np.ndarray:
     """Each client's discounted value over the horizon (BG/NBD), buying ``frequency_factor``
     times as often from the as-of date on; with factor 1 it is ``discounted_value``."""
-    total = np.zeros(len(x))
-    before = np.zeros(len(x))
-    for month in range(1, horizon_months + 1):
-        t = month * DAYS_PER_MONTH * frequency_factor
-        upto = bgnbd.conditional_expected_purchases(params, t, x, t_x, big_t)
-        total += np.maximum(upto - before, 0.0) / (1 + monthly_rate) ** month
-        before = upto
-    return total * spend
+    return discounted_value(
+        "bgnbd",
+        params,
+        spend,
+        x,
+        t_x,
+        big_t,
+        horizon_months=horizon_months,
+        monthly_rate=monthly_rate,
+        frequency_factor=frequency_factor,
+    )
 
 
 def lower_churn(params: dict[str, float], points: float) -> dict[str, float]:
