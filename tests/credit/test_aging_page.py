@@ -132,3 +132,22 @@ def test_by_team_and_by_region_the_clients_without_one_have_their_own_row(
         "RS R$ 1.580,00 R$ 1.000,00 R$ 200,00 – R$ 300,00 R$ 80,00 – R$ 77,00"
         " Sem UF R$ 50,00 – – – – – R$ 50,00 R$ 50,00 Total R$ 1.630,00"
     )
+
+
+def test_a_large_portfolio_shows_its_largest_groups_and_the_xlsx_holds_all(
+    client, portfolio, director, monkeypatch
+):
+    aged_book(portfolio)
+    monkeypatch.setattr("carteira.credit.views.PAGE_ROWS", 2)
+    client.force_login(director)
+    response = client.get(URL, {"by": "client", "as_of": "2026-06-30"})
+    table = text_of(response, 'id="aging-table"')
+    assert "A1" in table and "B1" in table and "C2" not in table  # by open balance
+    cut = text_of(response, 'id="aging-cut"')
+    assert "Mostrando os 2 maiores saldos em aberto de 3 grupos" in cut
+    book = openpyxl.load_workbook(io.BytesIO(
+        client.get(URL, {"by": "client", "as_of": "2026-06-30", "format": "xlsx"}).content
+    ))  # fmt: skip
+    rows = list(book.active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == ["A1", "B1", "C2", "Total"]
+    assert rows[-1][2] == 1630.0

@@ -6,6 +6,8 @@ receivables" (``carteira_core.credit``)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from contextlib import closing
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -18,6 +20,8 @@ from django.db.models.functions import Cast, Round
 from carteira.clients.models import Client
 from carteira.credit.models import CreditLimit, CreditLimitChange, Receivable
 from carteira.orders.models import Order
+from carteira.portfolio.engine_input import _adbc_connect as adbc_connect
+from carteira.portfolio.engine_input import can_use_adbc
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira_core.credit import (
     BUCKETS,
@@ -56,18 +60,51 @@ def money(value: int) -> Decimal:
 
 def receivables_frame(receivables: QuerySet[Receivable]) -> pl.DataFrame:
     """The instalments as the core reads them: money in integer cents (rounded in SQL,
-    as the engine's input), read through the connection's cursor and typed by Polars
-    (no Decimal or date object per row: millions of rows in seconds)."""
+    as the engine's input), dates as dates, read as columns (``read_columns``: no
+    Decimal or date object per row, millions of rows in seconds)."""
     rows = receivables.order_by().values_list(
         "client_id", _text_of("issue_date"), _text_of("due_date"), _cents_of("amount"),
         _text_of("paid_date"), _cents_of("paid_amount"),
     )  # fmt: skip
+    return read_columns(rows, _SCHEMA)
+
+
+def read_columns(rows: QuerySet, schema: dict) -> pl.DataFrame:
+    """A ``values_list`` query as a frame with ``schema``'s names and types (in the
+    query's order). Through ADBC, as Arrow columns, when it may open its own connection
+    (committed data: the CLI on SQLite, PostgreSQL outside a transaction:
+    ``portfolio.engine_input.can_use_adbc``); else through Django's cursor."""
     sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        data = cursor.fetchall()
-    frame = pl.DataFrame(data, schema=list(_SCHEMA), orient="row", infer_schema_length=None)
-    return frame.select(_typed(name, dtype, frame.schema[name]) for name, dtype in _SCHEMA.items())
+    if can_use_adbc():
+        frame = _read_adbc(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            data = cursor.fetchall()
+        frame = pl.DataFrame(data, schema=list(schema), orient="row", infer_schema_length=None)
+    frame.columns = list(schema)
+    return frame.select(_typed(name, dtype, frame.schema[name]) for name, dtype in schema.items())
+
+
+def _read_adbc(sql: str, params) -> pl.DataFrame:
+    """Django's SQL (``%s`` placeholders) run through ADBC: ``?`` for SQLite, ``$n`` for
+    PostgreSQL (the queries read here carry no literal ``%``)."""
+    parts = sql.split("%s")
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        sql = "?".join(parts)
+    else:
+        sql = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
+    with closing(adbc_connect()) as adbc, adbc.cursor() as cursor:
+        if sqlite:
+            # SQLite's driver types each column from its first batch (1,024 rows by
+            # default): a column null there and text later (a payment date) fails with
+            # "Type mismatch". One batch: the types come from every row.
+            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(2**30)})
+        cursor.execute(sql, tuple(params) or None)
+        frame = pl.from_arrow(cursor.fetch_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
 
 
 def _cents_of(field: str):
@@ -106,7 +143,7 @@ def open_by(as_of: dt.date) -> Q:
 
 def _group_names(clients: QuerySet[Client], by: str) -> pl.DataFrame:
     """client_id → the group's key and name (client code, seller code, team name,
-    segment, state)."""
+    segment, state); empty text as null."""
     fields = {
         "client": ("external_id", "name"),
         "seller": ("seller__external_id", "seller__name"),
@@ -116,27 +153,36 @@ def _group_names(clients: QuerySet[Client], by: str) -> pl.DataFrame:
     }[by]
     # The whole scope, joined in Polars: an IN list of every id would pass SQLite's limit
     # on query parameters for a large portfolio.
-    rows = clients.values_list("pk", *fields)
-    return pl.DataFrame(
-        [(pk, key or None, name or None) for pk, key, name in rows],
-        schema={"client_id": pl.Int64, "key": pl.String, "name": pl.String},
-        orient="row",
-    )
+    names = read_columns(clients.order_by().values_list("pk", *fields), _NAMES)
+    return names.with_columns(pl.col("key", "name").replace("", None))
+
+
+_NAMES = {"client_id": pl.Int64, "key": pl.String, "name": pl.String}
+MONEY = ("open", *BUCKETS, "provision")
+
+
+def aging_frames(
+    clients: QuerySet[Client], *, as_of: dt.date, rules: CreditRules, by: str = "client"
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The aging of ``clients`` at ``as_of`` as columns: one row per group (``key``,
+    ``name``, ``open``, the six buckets, ``provision``: integer cents), largest open
+    balance first, and the total's cents. ``key`` is null for the clients without a
+    seller, a team, a segment or a state."""
+    if by not in BY_CHOICES:
+        raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}")
+    frame = receivables_frame(of_clients(Receivable.objects.filter(open_by(as_of)), clients))
+    named = frame.join(_group_names(clients, by), on="client_id", how="left")
+    groups = aging(named, as_of, rules, by=["key", "name"]).select("key", "name", *MONEY)
+    total = aging(frame, as_of, rules).row(0, named=True)
+    return groups, {name: total[name] for name in MONEY}
 
 
 def aging_report(
     clients: QuerySet[Client], *, as_of: dt.date, rules: CreditRules, by: str = "client"
 ) -> dict:
-    """The aging of the clients in ``clients`` at ``as_of``: ``{"as_of", "by", "groups":
-    [{"key", "name", "open", <the six buckets>, "provision"}], "total": {...}}`` with
-    money as ``Decimal``, groups by open balance (largest first). ``key`` is None for the
-    clients without a seller, a team, a segment or a state."""
-    if by not in BY_CHOICES:
-        raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}")
-    frame = receivables_frame(of_clients(Receivable.objects.filter(open_by(as_of)), clients))
-    named = frame.join(_group_names(clients, by), on="client_id", how="left")
-    groups = aging(named, as_of, rules, by=["key", "name"])
-    total = aging(frame, as_of, rules).row(0, named=True)
+    """``aging_frames`` with money as ``Decimal``: ``{"as_of", "by", "groups": [{"key",
+    "name", "open", <the six buckets>, "provision"}], "total": {...}}``."""
+    groups, total = aging_frames(clients, as_of=as_of, rules=rules, by=by)
     return {
         "as_of": as_of,
         "by": by,
@@ -148,7 +194,50 @@ def aging_report(
 
 
 def _figures(row: dict, **extra) -> dict:
-    return {**extra, **{name: money(row[name]) for name in ("open", *BUCKETS, "provision")}}
+    return {**extra, **{name: money(row[name]) for name in MONEY}}
+
+
+def money_text(name: str) -> pl.Expr:
+    """Integer cents as reais text with two places (``-1234.50``), computed per column."""
+    cents_ = pl.col(name)
+    whole = (cents_.abs() // 100).cast(pl.String)
+    rest = (cents_.abs() % 100).cast(pl.String).str.zfill(2)
+    return (pl.when(cents_ < 0).then(pl.lit("-")).otherwise(pl.lit("")) + whole + "." + rest).alias(
+        name
+    )
+
+
+def aging_json(groups: pl.DataFrame, total: dict[str, int], *, as_of: dt.date, by: str) -> str:
+    """The aging as the report's JSON (``{"as_of", "by", "groups", "total"}``, money as
+    numbers: cents / 100 written as the shortest exact decimal), one group per line,
+    written from the columns (no Decimal or dict per cell)."""
+    lines = _reais(groups).write_ndjson().splitlines()
+    head = json.dumps({"as_of": as_of.isoformat(), "by": by}, ensure_ascii=False, indent=2)
+    figures = json.dumps({name: total[name] / 100 for name in MONEY})
+    body = ",\n    ".join(lines)
+    groups_text = f"[\n    {body}\n  ]" if lines else "[]"
+    return f'{head[:-2]},\n  "groups": {groups_text},\n  "total": {figures}\n}}\n'
+
+
+def aging_rows(
+    groups: pl.DataFrame, total: dict[str, int], *, by: str, as_text: bool
+) -> tuple[list[str], list[tuple]]:
+    """The aging as columns and rows (the groups, then the total), for the table and CSV
+    (money as text with two places, ``as_text``) and XLSX (money as numbers); the column
+    names are the JSON keys."""
+    totals = pl.DataFrame({"key": ["total"], "name": [""], **{n: [total[n]] for n in MONEY}})
+    table = pl.concat([groups, totals], how="vertical_relaxed")
+    table = table.with_columns(money_text(n) for n in MONEY) if as_text else _reais(table)
+    return [by, "name", *MONEY], table.select("key", "name", *MONEY).rows()
+
+
+def _reais(frame: pl.DataFrame) -> pl.DataFrame:
+    """The money columns (cents) as floats: cents / 100 correctly rounded, the float of
+    the exact decimal (numpy divides; Polars multiplies by the reciprocal, which gives
+    24920.600000000002 for 2,492,060 cents)."""
+    return frame.with_columns(
+        pl.Series(name, frame[name].to_numpy() / 100, dtype=pl.Float64) for name in MONEY
+    )
 
 
 @dataclass(frozen=True)
@@ -254,15 +343,6 @@ def client_credit(client: Client, *, as_of: dt.date, rules: CreditRules) -> Clie
         suggested=suggested_limit(revenue, score.grade, months=rules.suggested_limit_months),
         limit_changes=tuple(client.limit_changes.select_related("set_by")[:5]),
     )
-
-
-def aging_table(report: dict) -> tuple[list[str], list[list]]:
-    """The aging report as columns and rows (the groups, then the total), for the table,
-    CSV and XLSX outputs; the column names are the JSON keys."""
-    names = ["open", *BUCKETS, "provision"]
-    rows = [[group["key"], group["name"], *(group[n] for n in names)] for group in report["groups"]]
-    rows.append(["total", "", *(report["total"][n] for n in names)])
-    return [report["by"], "name", *names], rows
 
 
 @dataclass(frozen=True)

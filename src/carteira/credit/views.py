@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.clients.access import clients_visible_to
-from carteira.credit.selectors import BY_CHOICES, aging_report, cents, learned_rates, money
+from carteira.credit.selectors import (
+    BY_CHOICES,
+    MONEY,
+    aging_frames,
+    aging_rows,
+    cents,
+    learned_rates,
+    money,
+)
 from carteira.credit.words import bucket_names
 from carteira.portfolio.rules_store import current_rules
 from carteira.web.writers import write_xlsx
@@ -39,6 +47,9 @@ NONE_LABELS = {
     "segment": gettext_lazy("No segment"),
     "region": gettext_lazy("No state"),
 }
+# The page shows the largest groups (a portfolio by client has one row per client); the
+# XLSX holds every one.
+PAGE_ROWS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,15 +71,21 @@ def aging(request):
     by = request.GET.get("by", "seller")
     by = by if by in BY_CHOICES else "seller"
     rules = current_rules().credit
-    report = aging_report(clients_visible_to(request.user), as_of=as_of, rules=rules, by=by)
+    groups, cents_total = aging_frames(
+        clients_visible_to(request.user), as_of=as_of, rules=rules, by=by
+    )
     names = bucket_names(rules)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(report, names, by)
-    total = report["total"]
+        return _xlsx(groups, cents_total, names, by, as_of)
+    total = {name: money(cents_total[name]) for name in MONEY}
+    shown = [
+        {"key": row["key"], "name": row["name"], **{n: money(row[n]) for n in MONEY}}
+        for row in groups.head(PAGE_ROWS).iter_rows(named=True)
+    ]
     overdue = total["open"] - total["current"]
     context = {
         "nav": "credit",
-        "report": report,
+        "report": {"as_of": as_of, "by": by, "total": total},
         "as_of": as_of,
         "bad_date": bad_date,
         "by": by,
@@ -76,10 +93,13 @@ def aging(request):
             (key, str(BY_LABELS[key])) for key in ("seller", "team", "segment", "region", "client")
         ],
         "none_label": NONE_LABELS.get(by, ""),
+        "groups_count": groups.height,
+        "groups_cut": groups.height > PAGE_ROWS,
+        "page_rows": PAGE_ROWS,
         "buckets": list(zip(BUCKETS, names, rules.provision_rates, strict=True)),
         "overdue": overdue,
         "overdue_share": overdue / total["open"] if total["open"] else None,
-        "rows": [_row(group) for group in report["groups"]],
+        "rows": [_row(group) for group in shown],
         "total_row": _row(total),
         **_rates(total, names, rules, as_of),
     }
@@ -108,17 +128,15 @@ def _row(group: dict) -> dict:
     return {**group, "cells": [group[name] for name in BUCKETS]}
 
 
-def _xlsx(report: dict, names: list[str], by: str) -> HttpResponse:
+def _xlsx(groups, total: dict[str, int], names: list[str], by: str, as_of: dt.date):
+    """Every group (not only the page's), money as numbers, then the total."""
+    _columns, rows = aging_rows(groups, total, by=by, as_text=False)
+    rows[-1] = (_("Total"), *rows[-1][1:])
     columns = [str(BY_LABELS[by]), _("Name"), _("Open"), *names, _("Provision")]
-    rows = [
-        [g["key"] or "", g["name"] or "", g["open"], *(g[n] for n in BUCKETS), g["provision"]]
-        for g in report["groups"]
-    ]
-    total = report["total"]
-    rows.append([_("Total"), "", total["open"], *(total[n] for n in BUCKETS), total["provision"]])
     out = io.BytesIO()
-    write_xlsx(columns, rows, out, sheet=_("aging"))
+    write_xlsx(columns, ([key or "", name or "", *rest] for key, name, *rest in rows), out,
+               sheet=_("aging"))  # fmt: skip
     response = HttpResponse(out.getvalue(), content_type=XLSX)
-    name = f"vencidos-{report['as_of'].isoformat()}.xlsx"
+    name = f"vencidos-{as_of.isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
