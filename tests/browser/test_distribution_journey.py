@@ -15,6 +15,7 @@ from carteira.distribution.models import Proposal
 from carteira.organization.models import Seller
 from tests.browser.test_dashboard_journey import log_in
 from tests.browser.test_login_journey import SHOTS, offline
+from tests.exports.conftest import run_worker
 from tests.personas import make_client, make_user
 
 # Around Porto Alegre, Caxias do Sul and Pelotas: (city, latitude, longitude)
@@ -71,6 +72,10 @@ def test_a_leaving_sellers_portfolio_is_spread_and_her_login_loses_it(
     page.check("input[name=mode][value=spread]")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/distribution/proposals/\d+/$"))
+    page.locator("#proposal-status").wait_for()  # computing: the page follows the worker
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "distribuicao-proposta-calculando.png")
+    run_worker()
     page.wait_for_selector("#proposal-map[data-state=ready]")
     assert page.locator("#proposal-map").get_attribute("data-moving") == "24"
     assert page.locator("#proposal-map").get_attribute("data-points") == "44"

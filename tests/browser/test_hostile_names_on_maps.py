@@ -13,6 +13,7 @@ from carteira.organization.models import Seller
 from tests.browser.test_dashboard_journey import log_in
 from tests.browser.test_distribution_journey import team_sul_portfolio  # noqa: F401 -- a fixture
 from tests.browser.test_login_journey import SHOTS, offline
+from tests.exports.conftest import run_worker
 from tests.personas import make_client
 
 HOSTILE = 'Ramos & Alves <b>"O\'Brien"</b>'
@@ -80,6 +81,8 @@ def test_the_proposal_maps_tooltips_name_the_seller_as_typed(
     page.check("input[name=mode][value=spread]")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/distribution/proposals/\d+/$"))
+    page.locator("#proposal-status").wait_for()  # computing: the page follows the worker
+    run_worker()
     page.wait_for_selector("#proposal-map[data-state=ready]")
     tooltips = page.evaluate(TOOLTIPS, "proposal-map")
     assert len(tooltips) == 44

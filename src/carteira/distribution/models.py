@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.models import Assignment, Client
 from carteira.organization.models import Seller, Team
+
+WORKER_LATE_SECONDS = 60  # a proposal no worker has started after this: the page says so
 
 
 class DistributionRule(models.Model):
@@ -40,9 +43,20 @@ class Proposal(models.Model):
     """A distribution the optimiser suggested, applied only when someone approves it."""
 
     class State(models.TextChoices):
+        COMPUTING = "computing", _("Computing")
         DRAFT = "draft", _("Draft")
         APPLIED = "applied", _("Applied")
         DISCARDED = "discarded", _("Discarded")
+        FAILED = "failed", _("Failed")
+
+    # The optimiser's passes, in order (carteira_core.distribution.propose.STEPS), as the
+    # page names them while the task worker computes the proposal.
+    STEP_LABELS = {
+        "areas": _("Grouping the clients into areas"),
+        "balance": _("Balancing the workload between the sellers"),
+        "changes": _("Keeping the changes of seller few"),
+        "revenue": _("Balancing the revenue"),
+    }
 
     # None: the whole company (directors, analysts, admins).
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE)
@@ -55,6 +69,11 @@ class Proposal(models.Model):
     status = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     moves = models.JSONField(default=list)  # [[client id, from seller id, to seller id], ...]
     summary = models.JSONField(default=dict)  # measures before and after, per seller
+    # What the task worker needs and says (ProposalForm.TRADEOFFS options; None: defaults)
+    options = models.JSONField(null=True, blank=True)
+    step = models.CharField(max_length=20, blank=True)  # the pass running (STEP_LABELS)
+    failure = models.TextField(blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -71,6 +90,28 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.get_status_display()})"
+
+    @property
+    def computing(self) -> bool:
+        return self.status == self.State.COMPUTING
+
+    @property
+    def step_label(self) -> str:
+        return str(self.STEP_LABELS.get(self.step, ""))
+
+    @property
+    def steps(self) -> list[tuple[str, bool]]:
+        """The passes as (label, done or running) for the waiting page."""
+        fewest = (self.options or {}).get("fewest_moves", False)
+        keys = [key for key in self.STEP_LABELS if key != "changes" or fewest]
+        reached = keys.index(self.step) if self.step in keys else -1
+        return [(str(self.STEP_LABELS[k]), i <= reached) for i, k in enumerate(keys)]
+
+    @property
+    def worker_late(self) -> bool:
+        """Still waiting a minute after it was asked for: no worker is taking tasks."""
+        waited = (timezone.now() - self.created_at).total_seconds()
+        return self.computing and not self.step and waited > WORKER_LATE_SECONDS
 
 
 class Cover(models.Model):

@@ -6,10 +6,13 @@ of the rules (and the undoing of any of them) is also one MoveBatch, listed in t
 history. The covers' nightly return is not: it ends what a batch started."""
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +21,7 @@ from carteira.audit.services import do_record
 from carteira.clients.models import Assignment, Client
 from carteira.clients.services import do_assign_clients_bulk
 from carteira.distribution import engine_input
-from carteira.distribution.access import Scope
+from carteira.distribution.access import Scope, access_distribution
 from carteira.distribution.models import Cover, DistributionRule, MoveBatch, MoveBatchItem, Proposal
 from carteira.distribution.selectors import ReversalPreview, reversal_preview
 from carteira.organization.models import Seller, Team
@@ -26,6 +29,8 @@ from carteira_core.distribution.metrics import measure
 from carteira_core.distribution.model import Options
 from carteira_core.distribution.propose import propose
 from carteira_core.distribution.rules import match_rules
+
+log = logging.getLogger(__name__)
 
 RULES_REASON = "carteirização"
 RETURN_REASON = "fim de cobertura"  # stored words, like the rules' reason
@@ -192,6 +197,49 @@ def proposal_sellers(scope: Scope, team: Team | None) -> QuerySet[Seller]:
     return scope.sellers.filter(team=team) if team is not None else scope.sellers
 
 
+def _taking_part(scope: Scope, team: Team | None) -> QuerySet[Seller]:
+    """The team's sellers (all, for the whole company) an inactive one takes no part,
+    unless they still hold clients (who must move)."""
+    sellers_qs = proposal_sellers(scope, team)
+    holding = scope.clients.filter(seller__in=sellers_qs).values("seller")
+    return sellers_qs.filter(Q(active=True) | Q(pk__in=holding))
+
+
+def _nothing_to_distribute() -> ValueError:
+    return ValueError(_("Nothing to distribute: no clients or no seller who can receive."))
+
+
+def _draft(
+    scope: Scope,
+    *,
+    team: Team | None,
+    leaving: Seller | None,
+    tradeoff: dict | None,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """The optimiser's proposal for the team: a Proposal's ``moves`` and ``summary``."""
+    sellers_qs = _taking_part(scope, team)
+    sellers = engine_input.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
+    clients = engine_input.client_inputs(scope.clients.filter(seller__in=sellers_qs))
+    if not clients or not any(s.can_receive for s in sellers):
+        raise _nothing_to_distribute()
+    options = Options(**(tradeoff or {}))
+    result = propose(sellers, clients, options, progress)
+    names = dict(sellers_qs.values_list("pk", "name"))
+    return {
+        "moves": [[m.client, m.seller_from, m.seller_to] for m in result.moves],
+        "summary": {
+            **_summary(sellers, clients, result.assignment, names),
+            "move_km": options.move_km,
+            "revenue_weight": options.revenue_weight,
+            "compactness": options.compactness,
+            "tolerance": options.tolerance,
+            "fewest_moves": options.fewest_moves,
+            "clients": len(clients),
+        },
+    }
+
+
 @transaction.atomic
 def do_propose(
     scope: Scope,
@@ -203,36 +251,84 @@ def do_propose(
     until: dt.date | None = None,
     tradeoff: dict[str, float] | None = None,
 ) -> Proposal:
-    """Draft a balanced distribution of the team's clients (all, for the whole company).
-    ``tradeoff``: Options fields (ProposalForm.TRADEOFFS); None: the defaults."""
-    sellers_qs = proposal_sellers(scope, team)
-    # An inactive seller takes no part, unless they still hold clients (who must move).
-    holding = scope.clients.filter(seller__in=sellers_qs).values("seller")
-    sellers_qs = sellers_qs.filter(Q(active=True) | Q(pk__in=holding))
-    sellers = engine_input.seller_inputs(sellers_qs, leaving={leaving.pk} if leaving else set())
-    clients = engine_input.client_inputs(scope.clients.filter(seller__in=sellers_qs))
-    if not clients or not any(s.can_receive for s in sellers):
-        raise ValueError(_("Nothing to distribute: no clients or no seller who can receive."))
-    options = Options(**(tradeoff or {}))
-    result = propose(sellers, clients, options)
-    names = dict(sellers_qs.values_list("pk", "name"))
+    """Draft a balanced distribution of the team's clients (all, for the whole company),
+    here and now. ``tradeoff``: Options fields (ProposalForm.TRADEOFFS); None: the
+    defaults. The pages ask the task worker instead (do_request_proposal)."""
+    fields = _draft(scope, team=team, leaving=leaving, tradeoff=tradeoff)
     return Proposal.objects.create(
-        team=team,
-        leaving=leaving,
-        reason=reason,
-        until=until,
-        moves=[[m.client, m.seller_from, m.seller_to] for m in result.moves],
-        summary={
-            **_summary(sellers, clients, result.assignment, names),
-            "move_km": options.move_km,
-            "revenue_weight": options.revenue_weight,
-            "compactness": options.compactness,
-            "tolerance": options.tolerance,
-            "fewest_moves": options.fewest_moves,
-            "clients": len(clients),
-        },
-        created_by=by,
+        team=team, leaving=leaving, reason=reason, until=until, options=tradeoff,
+        created_by=by, computed_at=timezone.now(), **fields,
+    )  # fmt: skip
+
+
+def do_request_proposal(
+    scope: Scope,
+    *,
+    team: Team | None,
+    reason: str,
+    by: User,
+    leaving: Seller | None = None,
+    until: dt.date | None = None,
+    tradeoff: dict[str, float] | None = None,
+) -> Proposal:
+    """Ask the task worker for a proposal: what can be checked at once is (clients to
+    distribute, a seller who can receive: ValueError), then a proposal 'computing' is
+    stored and ``compute_proposal`` queued; its page follows the passes until the draft is
+    ready. The request answers at once, however long the optimiser takes."""
+    from carteira.distribution.tasks import compute_proposal  # tasks import the services
+
+    sellers_qs = _taking_part(scope, team)
+    receiving = sellers_qs.filter(active=True).exclude(pk=leaving.pk if leaving else None)
+    if not scope.clients.filter(seller__in=sellers_qs).exists() or not receiving.exists():
+        raise _nothing_to_distribute()
+    proposal = Proposal.objects.create(
+        team=team, leaving=leaving, reason=reason, until=until, options=tradeoff,
+        created_by=by, status=Proposal.State.COMPUTING,
+    )  # fmt: skip
+    # The database backend keeps the task in the same database: the proposal is committed
+    # first (no surrounding transaction), so the worker always finds it.
+    compute_proposal.enqueue(proposal.pk)
+    proposal.refresh_from_db()  # an immediate backend has computed it already
+    return proposal
+
+
+def do_compute_proposal(proposal_id: int) -> str:
+    """The task's work: compute a proposal still 'computing' as the user who asked for
+    it (their scope today), reporting each pass on the row; 'draft' when done, 'failed'
+    with a reason a manager can act on. Running it twice changes nothing."""
+    proposal = Proposal.objects.filter(pk=proposal_id, status=Proposal.State.COMPUTING).first()
+    if proposal is None:
+        return "gone"
+
+    def progress(step: str) -> None:
+        Proposal.objects.filter(pk=proposal_id).update(step=step)
+
+    try:
+        if proposal.created_by is None:
+            raise ValueError(_("The user who asked for this proposal no longer exists."))
+        scope = access_distribution(proposal.created_by)
+        fields = _draft(scope, team=proposal.team, leaving=proposal.leaving,
+                        tradeoff=proposal.options, progress=progress)  # fmt: skip
+    except (ValueError, Http404) as error:
+        reason = (
+            str(error)
+            if isinstance(error, ValueError)
+            else _("The user who asked for this proposal may no longer distribute clients.")
+        )
+        return _finish(proposal_id, status=Proposal.State.FAILED, failure=reason)
+    except Exception:
+        log.exception("distribution proposal %s failed", proposal_id)
+        failure = _("The proposal could not be computed. Try again; if it fails again, tell "
+                    "the administrator (the error is in the worker's log).")  # fmt: skip
+        return _finish(proposal_id, status=Proposal.State.FAILED, failure=failure)
+    return _finish(proposal_id, status=Proposal.State.DRAFT, **fields)
+
+
+def _finish(proposal_id: int, *, status: str, **fields) -> str:
+    Proposal.objects.filter(pk=proposal_id, status=Proposal.State.COMPUTING).update(
+        status=status, step="", computed_at=timezone.now(), **fields
     )
+    return status
 
 
 @transaction.atomic
@@ -260,7 +356,8 @@ def do_apply_proposal(scope: Scope, proposal: Proposal, *, on: dt.date, by: User
 
 
 def do_discard_proposal(proposal: Proposal, *, by: User) -> None:
-    if proposal.status == Proposal.State.DRAFT:
+    """Discard a draft, or cancel one still computing (its task then leaves it alone)."""
+    if proposal.status in {Proposal.State.DRAFT, Proposal.State.COMPUTING}:
         proposal.status = Proposal.State.DISCARDED
         proposal.decided_by, proposal.decided_at = by, timezone.now()
         proposal.save(update_fields=["status", "decided_by", "decided_at"])

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from carteira.distribution import selectors, services
 from carteira.distribution.access import access_distribution
 from carteira.distribution.forms import DepartureForm, ProposalForm, ReassignForm, RuleForm
 from carteira.distribution.mapping import proposal_map
+from carteira.distribution.models import Proposal
 from carteira.distribution.rule_map import rule_map_config
 
 PREVIEW_ROWS = 200
@@ -123,7 +125,7 @@ def departure(request):
             )
             return redirect("distribution:index")
         try:
-            proposal = services.do_propose(
+            proposal = services.do_request_proposal(
                 scope, team=seller.team, reason=reason, by=request.user, leaving=seller,
                 until=until, tradeoff=ProposalForm.default_options(),
             )  # fmt: skip
@@ -143,7 +145,7 @@ def proposal_new(request):
         messages.error(request, _("Choose a team."))
         return redirect("distribution:index")
     try:
-        proposal = services.do_propose(
+        proposal = services.do_request_proposal(
             scope, team=form.cleaned_data["team"], reason=form.cleaned_data["reason"],
             by=request.user, tradeoff=form.tradeoff_options(),
         )  # fmt: skip
@@ -171,6 +173,10 @@ def _chart(proposal) -> dict:
 def proposal_detail(request, proposal_id: int):
     scope = access_distribution(request.user)
     proposal = scope.proposal(proposal_id)
+    if proposal.computing or proposal.status == Proposal.State.FAILED:
+        return _waiting(request, proposal)
+    if request.htmx:  # the waiting page's poll: the draft is ready, load the whole page
+        return HttpResponse(headers={"HX-Refresh": "true"})
     names = {r["seller"]: r["name"] for r in proposal.summary.get("sellers", [])}
     ids = [cid for cid, _old, _new in proposal.moves[:PREVIEW_ROWS]]
     clients = scope.clients.in_bulk(ids)
@@ -186,6 +192,13 @@ def proposal_detail(request, proposal_id: int):
         "map": proposal_map(scope, proposal),
     }
     return _page(request, "proposal.html", context)
+
+
+def _waiting(request, proposal: Proposal) -> HttpResponse:
+    """A proposal the task worker computes (the passes so far, polled by HTMX every
+    second) or could not compute (the reason, and the way back to ask again)."""
+    template = "proposal_wait.html#status" if request.htmx else "proposal_wait.html"
+    return _page(request, template, {"proposal": proposal})
 
 
 @policy(MANAGEMENT)

@@ -19,6 +19,7 @@ Network: cell → (seller, revenue class) → seller → sink.
   A seller holding its share of every class holds its share of revenue.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,10 @@ COST_SCALE = 10  # integer costs: tenths of a km
 # (groups × sellers): the demo's 897 × 12 solve in seconds; the bench's 50 sellers × 20k
 # clients (thousands of groups) found nothing in 18 s.
 REGION_VARIABLES = 20_000
+# The passes ``propose`` reports to its ``progress`` callback, in order ("changes" only
+# with ``fewest_moves``): group the clients into areas, balance the workload over the
+# areas and whole clients, keep the changes of hands few, balance the revenue.
+STEPS = ("areas", "balance", "changes", "revenue")
 
 
 @dataclass
@@ -468,13 +473,19 @@ def _own_cost(clients: np.ndarray, owner: np.ndarray, cost) -> np.ndarray:
 
 
 def propose(
-    sellers: list[SellerIn], clients: list[ClientIn], options: Options | None = None
+    sellers: list[SellerIn],
+    clients: list[ClientIn],
+    options: Options | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Proposal:
     """Who should serve whom. Sellers who cannot receive lose all their clients; clients
-    no receiving seller serves (segment) stay where they are and are reported."""
+    no receiving seller serves (segment) stay where they are and are reported.
+    ``progress`` is called with each of ``STEPS`` as that pass starts."""
     options = options or Options()
+    step = progress or (lambda _name: None)
     if not sellers or not clients or not any(s.can_receive for s in sellers):
         raise ValueError("a proposal needs clients and at least one seller who can receive")
+    step("areas")
     p = _problem(sellers, clients, options)
     served = p.eligible.any(axis=1)
     members = np.flatnonzero(served)
@@ -485,6 +496,7 @@ def propose(
         cells = int(cell.max()) + 1
         if p.compactness:
             _settle_centres(p, served, members, options)
+        step("balance")
         net = _network(p, members, cell, options)
         units = _flow(p, net, options)
         status = "OPTIMAL"
@@ -492,7 +504,9 @@ def propose(
         owner[members] = split[members]
         _repair(p, owner, options)
         if options.fewest_moves:
+            step("changes")
             _fewest_moves(p, owner, options)
+        step("revenue")
         _repair_revenue(p, owner, options)
     ids = [s.id for s in sellers]
     assignment = {c.id: ids[o] for c, o in zip(clients, owner.tolist(), strict=True) if o >= 0}
