@@ -14,7 +14,7 @@ from carteira.agenda.models import Task
 from carteira.goals.models import Goal
 from carteira.goals.periods import Period
 from carteira.goals.scopes import Scope, scope_of_goal
-from carteira.portfolio.kpis import Kpis, kpis_of, period_run
+from carteira.portfolio.kpis import Kpis, kpi_terms, kpis_from_terms, kpis_of, period_run, sum_terms
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira_core.engine import Period as EnginePeriod
 from carteira_core.engine.attainment import Progress, progress
@@ -54,6 +54,8 @@ class Reader:
         self.visible = visible  # the clients the reader may see (None: all)
         self._run: SnapshotRun | None = None
         self._kpis: dict[tuple[str, str], Kpis | None] = {}  # per scope: a page asks often
+        self._seller_terms: list[tuple[tuple, dict]] | None = None
+        self._task_rows: list[tuple] | None = None
 
     def run(self) -> SnapshotRun | None:
         """The reading whose period figures cover the window (computed if missing)."""
@@ -79,13 +81,25 @@ class Reader:
             tasks = tasks.filter(client__in=self.visible.values("pk"))
         return tasks
 
+    def task_rows(self, scope: Scope) -> list[tuple]:
+        """(status, due date, completed at, successful outcome) of ``tasks(scope)``. The
+        sellers', teams', regions' and the company's come from one read of the company's
+        tasks, kept for the reader (a review asks for each team's)."""
+        fields = ("status", "due_date", "completed_at", "outcome__successful")
+        if scope.kind == "client":
+            return list(self.tasks(scope).values_list(*fields))
+        if self._task_rows is None:
+            keys = ("seller_id", "seller__team_id", "seller__team__region")
+            self._task_rows = list(self.tasks(Scope("company")).values_list(*keys, *fields))
+        return [row[3:] for row in self._task_rows if _in_scope(scope, row[:3])]
+
     def tasks_on_time(self, scope: Scope) -> Fraction | None:
-        tasks = list(self.tasks(scope).values_list("status", "due_date", "completed_at"))
+        tasks = self.task_rows(scope)
         if not tasks:
             return None
         on_time = sum(
             1
-            for status, due, completed in tasks
+            for status, due, completed, _successful in tasks
             if status == Task.Status.DONE and completed and completed.date() <= due
         )
         return Fraction(on_time, len(tasks))
@@ -97,8 +111,22 @@ class Reader:
             return None
         key = (scope.kind, scope.key)
         if key not in self._kpis:
-            self._kpis[key] = kpis_of(self.readings(scope), self.run())
+            if scope.kind == "client":
+                self._kpis[key] = kpis_of(self.readings(scope), self.run())
+            else:
+                terms = [t for keys, t in self.seller_terms() if _in_scope(scope, keys)]
+                self._kpis[key] = kpis_from_terms(sum_terms(terms))
         return self._kpis[key]
+
+    def seller_terms(self) -> list[tuple[tuple, dict]]:
+        """The KPI terms of the window's readings by the reading's seller (with its team
+        and region), one grouped query for the reader: terms add up, so every seller,
+        team, region and the company is a sum of these (``kpi_terms``), as the
+        dashboard's warm-up does; one aggregate per scope took 0.24 s each at 100k."""
+        if self._seller_terms is None:
+            by = ("seller_id", "seller__team_id", "seller__team__region")
+            self._seller_terms = kpi_terms(self.readings(Scope("company")), [self.run()], by)
+        return self._seller_terms
 
     def value(self, indicator: str, scope: Scope):
         """A goal indicator's value: the engine's KPI of the same name over the window
@@ -113,6 +141,19 @@ class Reader:
         actual = self.value(goal.indicator, scope_of_goal(goal))
         return progress(goal.indicator, goal.target, actual, start=self.period.start,
                         end=self.period.end, as_of=self.as_of)  # fmt: skip
+
+
+def _in_scope(scope: Scope, keys: tuple) -> bool:
+    """Whether a row of (seller id, team id, region) belongs to a seller, team, region or
+    the company's scope (the paths of ``Scope.readings_filter``)."""
+    seller, team, region = keys
+    if scope.kind == "seller":
+        return seller is not None and seller == int(scope.key)
+    if scope.kind == "team":
+        return team is not None and team == int(scope.key)
+    if scope.kind == "region":
+        return region == scope.key
+    return True
 
 
 def goal_progress(goal: Goal, as_of: dt.date) -> Progress:
