@@ -2,6 +2,8 @@
 so the agenda never imports them (the layers contract in pyproject.toml)."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 # client ids -> {client id: expected value in cents} for the clients with a prediction
 ClientValues = Callable[[Iterable[int]], dict[int, int]]
@@ -34,3 +36,33 @@ def visit_check_ins(interaction_ids: Iterable[int]) -> dict[int, tuple[str, bool
     """Each checked-in visit's verdict text and whether it was verified; empty when no
     app records check-ins."""
     return _check_ins[0](interaction_ids) if _check_ins else {}
+
+
+@dataclass(frozen=True)
+class ValueLead:
+    """A client the value model puts forward for the action plan: ``upsell`` (room to grow:
+    ``amount`` is the year's gap to its potential) or ``recover`` (probably gone: ``amount``
+    is what winning it back is worth), with the reason worded for the seller's task and
+    the facts behind it (stored in the task's context)."""
+
+    client_id: int
+    kind: str
+    amount: Decimal
+    reason: str
+    facts: dict = field(default_factory=dict)
+
+
+# official reading (run) id -> the leads, largest amount first within each kind
+ValueLeads = Callable[[int], list[ValueLead]]
+_leads: list[ValueLeads] = []
+
+
+def register_value_leads(source: ValueLeads) -> None:
+    """``source`` gives the upsell and recovery leads of a reading (the value app); the
+    action plan turns them into tasks (plans.value_feed)."""
+    _leads[:] = [source]
+
+
+def value_leads(run_id: int) -> list[ValueLead]:
+    """The reading's value leads; empty when no app predicts value."""
+    return _leads[0](run_id) if _leads else []

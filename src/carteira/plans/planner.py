@@ -25,6 +25,7 @@ from carteira.audit.services import do_record
 from carteira.credit.selectors import Collection, clients_in_collection
 from carteira.interactions.models import Channel, Interaction
 from carteira.leads.selectors import recent_referrers
+from carteira.plans import value_feed
 from carteira.plans.models import ActionPlanCell, Escalation, Objective
 from carteira.portfolio.models import ClientSnapshot, StatusTransition
 from carteira.portfolio.rules_store import current_rules
@@ -166,7 +167,11 @@ def _load(run, as_of):
     )
     open_tasks = list(
         Task.objects.filter(status=Task.Status.OPEN)
-        .filter(Q(plan_key__startswith="cell:") | Q(plan_key=COLLECTION_KEY))
+        .filter(
+            Q(plan_key__startswith="cell:")
+            | Q(plan_key=COLLECTION_KEY)
+            | Q(plan_key__in=value_feed.KEYS.values())
+        )
         .values_list("pk", "client_id", "plan_key")
     )
     return readings, previous, contacts, open_tasks
@@ -290,6 +295,8 @@ def do_plan(as_of: dt.date, *, by: User | None = None) -> PlanResult:
     readings, previous, contacts, open_tasks = _load(run, as_of)
     wanted, notify = _wanted(cells, readings, previous, contacts, as_of)
     wanted.update(_collections(readings, as_of))
+    # the value model's upsell and recovery leads (issue 17)
+    wanted.update(value_feed.value_tasks(readings, run.pk, as_of, CLASS_PRIORITY))
     existing = {(client_id, key) for _pk, client_id, key in open_tasks}
     stale = [pk for pk, client_id, key in open_tasks if (client_id, key) not in wanted]
     new_keys = [key for key in wanted if key not in existing]

@@ -7,11 +7,12 @@ class ValueConfig(AppConfig):
     verbose_name = _("Predictive value")
 
     def ready(self):
-        from carteira.agenda.hooks import register_client_values
+        from carteira.agenda.hooks import register_client_values, register_value_leads
         from carteira.audit.events import happened
         from carteira.portfolio import hooks
-        from carteira.value import panels, receivers, selectors
+        from carteira.value import feed, panels, receivers, selectors
 
         happened.connect(receivers.event_happened, dispatch_uid="value-official-reading")
         register_client_values(selectors.predicted_values)
+        register_value_leads(feed.value_leads)
         hooks.register_panel("value", panels.dashboard_panel)
