@@ -181,12 +181,29 @@ class ValueRules:
 
 
 @dataclass(frozen=True, slots=True)
+class AgendaRules:
+    """The seller's week (docs/portfolio-rules.md "The seller's week"): with ``cadence``
+    ``rhythm``, an active client with a purchase rhythm (the median days between its
+    purchase days, as cycle mode measures it) is contacted every that many days, bounded
+    by ``cadence_min_days`` and ``cadence_max_days``, instead of its plan cell's frequency;
+    ``class`` (the default) keeps the cell's frequency for everyone."""
+
+    cadence: Literal["class", "rhythm"] = "class"
+    cadence_min_days: int = 7
+    cadence_max_days: int = 90
+
+    def __post_init__(self) -> None:
+        _check_agenda(self)
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioRules:
     lifecycle: LifecycleRules = field(default_factory=LifecycleRules)
     abc: AbcRules = field(default_factory=AbcRules)
     indicators: IndicatorRules = field(default_factory=IndicatorRules)
     credit: CreditRules = field(default_factory=CreditRules)
     value: ValueRules = field(default_factory=ValueRules)
+    agenda: AgendaRules = field(default_factory=AgendaRules)
 
 
 _SECTIONS: dict[str, type] = {
@@ -195,6 +212,7 @@ _SECTIONS: dict[str, type] = {
     "indicators": IndicatorRules,
     "credit": CreditRules,
     "value": ValueRules,
+    "agenda": AgendaRules,
 }
 _DECIMAL_FIELDS = {
     "monthly_rate",
@@ -323,6 +341,15 @@ def _check_value(rules: ValueRules) -> None:
     object.__setattr__(rules, "potential_quantile", quantile)
 
 
+def _check_agenda(rules: AgendaRules) -> None:
+    if rules.cadence not in ("class", "rhythm"):
+        raise RulesError("not_one_of_two", key="agenda.cadence", first="class", second="rhythm")
+    _positive_int("agenda", "cadence_min_days", rules.cadence_min_days)
+    _positive_int("agenda", "cadence_max_days", rules.cadence_max_days)
+    if rules.cadence_min_days > rules.cadence_max_days:
+        raise RulesError("exceeds", key="agenda.cadence_min_days", other="agenda.cadence_max_days")
+
+
 DEFAULT_RULES = PortfolioRules()
 
 
@@ -355,6 +382,7 @@ def rules_to_dict(rules: PortfolioRules) -> dict[str, dict[str, Any]]:
         "indicators": asdict(rules.indicators),
         "credit": asdict(rules.credit),
         "value": asdict(rules.value),
+        "agenda": asdict(rules.agenda),
     }
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carteira.accounts.models import Role, User
+from carteira.agenda.cadence import cadence_for, client_cadences
 from carteira.agenda.models import Task
 from carteira.agenda.scheduling import do_schedule
 from carteira.audit.events import TASKS_CREATED, emit
@@ -111,7 +112,7 @@ def _context(reading: Reading, previous: str | None, last_contact, as_of) -> dic
     }
 
 
-def _seller_task(cell, reading, context, due) -> Task:
+def _seller_task(cell, reading, context, due, every=None) -> Task:
     channel = Channel(cell.channel).label
     return Task(
         client_id=reading.client_id,
@@ -126,7 +127,7 @@ def _seller_task(cell, reading, context, due) -> Task:
         priority=CLASS_PRIORITY.get(reading.abc, 0),
         context=context,
         revenue_at_risk=reading.revenue_at_risk,
-        frequency_days=cell.frequency_days,
+        frequency_days=every or cell.frequency_days,
     )
 
 
@@ -200,7 +201,7 @@ def _ask_for_referrals(task: Task) -> None:
     task.context = {**task.context, "ask_referrals": True}  # not the escalation's dict
 
 
-def _wanted(cells, readings, previous, contacts, as_of):
+def _wanted(cells, readings, previous, contacts, as_of, cadences=None):
     """Every task the plan wants, by (client, plan key), and who must be told."""
     director = _director_id()
     referrers = recent_referrers(since=as_of - dt.timedelta(days=REFERRAL_ASK_DAYS))
@@ -224,7 +225,14 @@ def _wanted(cells, readings, previous, contacts, as_of):
             notify[key] = assignee
         if reading.seller_id is not None:
             key = (reading.client_id, cell.task_key)
-            wanted[key] = _seller_task(cell, reading, context, due)
+            # A client buying on a rhythm: contacted on it ([agenda] cadence = "rhythm").
+            cadence = cadence_for(reading.status, cadences or {}, reading.client_id)
+            if cadence is None:
+                wanted[key] = _seller_task(cell, reading, context, due)
+            else:
+                own = {**context, "cadence": cadence.as_context(cell.frequency_days)}
+                own_due = due_date(last_contact, cadence.every, as_of)
+                wanted[key] = _seller_task(cell, reading, own, own_due, every=cadence.every)
             if (reading.abc, reading.status) == ("A", "active") and (
                 reading.client_id not in referrers
             ):
@@ -293,7 +301,8 @@ def do_plan(as_of: dt.date, *, by: User | None = None) -> PlanResult:
         for cell in ActionPlanCell.objects.filter(active=True)
     }
     readings, previous, contacts, open_tasks = _load(run, as_of)
-    wanted, notify = _wanted(cells, readings, previous, contacts, as_of)
+    cadences = client_cadences(as_of, current_rules())
+    wanted, notify = _wanted(cells, readings, previous, contacts, as_of, cadences)
     wanted.update(_collections(readings, as_of))
     # the value model's upsell and recovery leads (issue 17)
     wanted.update(value_feed.value_tasks(readings, run.pk, as_of, CLASS_PRIORITY))
