@@ -13,7 +13,9 @@ average beside every figure (the machine is shared: figures are indicative).
 
     python bench/import_bench.py bomb [--rows 1200000]
     python bench/import_bench.py beside [--rows 300000]
-    python bench/import_bench.py load [--rows 1000000]
+    python bench/import_bench.py load [--rows 1000000] [--rounds 3]
+    python bench/import_bench.py refuse [--rows 1000000] [--rounds 3]
+    python bench/import_bench.py beside --kind clients [--postgres]
 """
 
 from __future__ import annotations
@@ -124,12 +126,16 @@ def bomb_step(args) -> str:
 
 
 CLIENTS = 2_000
+SELLERS = 40
 SETUP = """
 from carteira.clients.models import Client
 from carteira.api.tokens import do_create_token
 from carteira.accounts.models import User
+from carteira.organization.models import Seller
 Client.objects.bulk_create(Client(external_id=f"C{n:06d}", name=f"Cliente {n}")
                            for n in range(1, CLIENTS + 1))
+Seller.objects.bulk_create(Seller(external_id=f"V{n:03d}", name=f"Vendedor {n}")
+                           for n in range(1, SELLERS + 1))
 user = User.objects.get(username="diretora")
 token, raw = do_create_token(user=user, name="bench", scope="read")
 open(TOKEN_FILE, "w").write(raw)
@@ -175,6 +181,52 @@ def orders_csv(path: Path, rows: int) -> None:
             ))  # fmt: skip
 
 
+def clients_csv(path: Path, rows: int) -> None:
+    """ERP-style clients with their seller: cp1252, ``;``, codes after the set-up's."""
+    with path.open("w", encoding="cp1252", newline="") as out:
+        out.write("Código;Razão Social;Cidade;UF;Vendedor\n")
+        for start in range(0, rows, 50_000):
+            out.write("".join(
+                f"N{n:07d};Cliente Novo {n} Ltda;Cidade {n % 500};RS;V{n % SELLERS + 1:03d}\n"
+                for n in range(start, min(start + 50_000, rows))
+            ))  # fmt: skip
+
+
+def data_file(kind: str, rows: int, bad_line: int | None = None) -> Path:
+    """The bench's file of ``kind`` (made once); ``bad_line``: that line's amount is not one."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"{kind}-plain-{rows}.csv"
+    if not path.exists():
+        (orders_csv if kind == "orders" else clients_csv)(path, rows)
+    if bad_line is None:
+        return path
+    bad = OUT / f"{kind}-bad-{rows}-{bad_line}.csv"
+    if not bad.exists():
+        with (
+            path.open(encoding="cp1252", newline="") as src,
+            bad.open("w", encoding="cp1252", newline="") as out,
+        ):
+            for number, text in enumerate(src, start=1):
+                out.write(text.rsplit(";", 1)[0] + ";1.2x4,00\n" if number == bad_line else text)
+    return bad
+
+
+def _database() -> str:
+    return "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+
+
+def _postgres():
+    """A throw-away PostgreSQL server with a database ``bench``; DATABASE_URL points at it."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from carteira_testing import pgserver
+
+    server = pgserver.start()
+    subprocess.run([str(server.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(server.port),  # noqa: S603
+                    "-U", "postgres", "bench"], check=True)  # fmt: skip
+    os.environ["DATABASE_URL"] = server.database_url("bench")
+    return server
+
+
 def _workspace(name: str) -> dict[str, str]:
     home = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=OUT))
     env = {"CARTEIRA_HOME": str(home)}
@@ -184,23 +236,21 @@ def _workspace(name: str) -> dict[str, str]:
         [CARTEIRA, "createuser", "diretora", "--role", "director", "--password-stdin"],
         input="senha-da-diretora-1\n", text=True, env=full, check=True, capture_output=True,
     )  # fmt: skip
-    code = f"CLIENTS = {CLIENTS}\nTOKEN_FILE = {str(home / 'token')!r}\n" + SETUP
+    code = f"CLIENTS = {CLIENTS}\nSELLERS = {SELLERS}\nTOKEN_FILE = {str(home / 'token')!r}\n"
+    code += SETUP
     subprocess.run([CARTEIRA, "manage", "shell", "-c", code], env=full, check=True)  # noqa: S603
     env["TOKEN_FILE"] = str(home / "token")
     return env
 
 
 def beside_step(args) -> str:
-    OUT.mkdir(exist_ok=True)
-    data = OUT / f"orders-plain-{args.rows}.csv"
-    if not data.exists():
-        orders_csv(data, args.rows)
+    data = data_file(args.kind, args.rows)
     env = _workspace("beside")
     full = {**os.environ, **env}
     load = os.getloadavg()[0]
     started = time.perf_counter()
     importing = subprocess.Popen(  # noqa: S603 -- our own command
-        [CARTEIRA, "import", "orders", str(data)], env=full, stdout=subprocess.PIPE,
+        [CARTEIRA, "import", args.kind, str(data)], env=full, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     time.sleep(8)  # the import is past its start-up, reading and staging
@@ -212,7 +262,7 @@ def beside_step(args) -> str:
     load = max(load, os.getloadavg()[0])
     calls, figures = probe.stdout.strip().splitlines()[-2:]
     return (
-        f"{args.rows:,} orders imported on SQLite in {seconds:.1f} s (exit "
+        f"{args.rows:,} {args.kind} imported on {_database()} in {seconds:.1f} s (exit "
         f"{importing.returncode}: {output.strip().splitlines()[-1]}), load {load:.1f}\n"
         f"beside it, for {args.seconds} s, logins and API reads: {figures}\n{calls}"
     )
@@ -265,16 +315,75 @@ def load_step(args) -> str:
     return f"{args.rows:,} ERP orders into SQLite\n\n" + "\n".join(lines)
 
 
+READ = """
+import csv, sys, time
+from decimal import Decimal
+started = time.perf_counter()
+rows = 0
+with open(sys.argv[1], encoding="cp1252", newline="") as stream:
+    reader = csv.reader(stream, delimiter=";")
+    next(reader)
+    for number, client, day, amount in reader:
+        d, m, y = day.split("/")
+        f"{y}-{m}-{d}"
+        try:
+            Decimal(amount.replace(".", "").replace(",", "."))
+        except ArithmeticError:
+            pass
+        rows += 1
+print(rows, time.perf_counter() - started)
+"""
+
+
+def refuse_step(args) -> str:
+    """A file of --rows orders whose middle row has a broken amount: `carteira import
+    orders` (all-or-nothing: refused, nothing written) against reading the file — a plain
+    csv reader with the same pt-BR parsing by hand — alternated, separate processes."""
+    data = data_file("orders", args.rows, bad_line=args.rows // 2 + 1)
+    env = _workspace("refuse")
+    lines = ["| round | load (1 min) | way | seconds | peak memory | last line |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    best: dict[str, float] = {}
+    for round_ in range(1, args.rounds + 1):
+        for way in ("carteira import (refused)", "read: csv + parsing"):
+            load = os.getloadavg()[0]
+            if way.startswith("carteira"):
+                command = [CARTEIRA, "import", "orders", str(data)]
+            else:
+                command = [sys.executable, "-c", READ, str(data)]
+            wall, peak, status, last = measured(command, env)
+            best[way] = min(best.get(way, wall), wall)
+            lines.append(f"| {round_} | {load:.1f} | {way} | {wall:.1f} s (exit {status}) | "
+                         f"{peak:.0f} MB | {last[:80]} |")  # fmt: skip
+    refused, read = best.values()
+    return (f"{args.rows:,} ERP orders, one bad row (line {args.rows // 2 + 1}), on "
+            f"{_database()}\n\n" + "\n".join(lines)
+            + f"\n\nmin: refused in {refused:.1f} s, read in {read:.1f} s: "
+            f"{refused / read:.2f}x (target ≤ {REFUSE_TARGET}x)")  # fmt: skip
+
+
+REFUSE_TARGET = 1.0  # issue 24/25: refusing takes no longer than reading the file
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=["bomb", "beside", "load"])
+    parser.add_argument("step", choices=["bomb", "beside", "load", "refuse"])
+    parser.add_argument("--kind", choices=["orders", "clients"], default="orders")
+    parser.add_argument("--postgres", action="store_true",
+                        help="beside: on a throw-away PostgreSQL server")  # fmt: skip
     parser.add_argument("--rows", type=int)
     parser.add_argument("--seconds", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    args.rows = args.rows or {"bomb": 1_200_000, "beside": 300_000, "load": 1_000_000}[args.step]
-    steps = {"bomb": bomb_step, "beside": beside_step, "load": load_step}
-    print(steps[args.step](args))
+    args.rows = args.rows or {"bomb": 1_200_000, "beside": 300_000, "load": 1_000_000,
+                              "refuse": 1_000_000}[args.step]  # fmt: skip
+    steps = {"bomb": bomb_step, "beside": beside_step, "load": load_step, "refuse": refuse_step}
+    server = _postgres() if args.postgres else None
+    try:
+        print(steps[args.step](args))
+    finally:
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ class Writer:
     # True: on SQLite every row it writes goes through ``SqliteStage``, so the rows can be
     # staged while the file is read and written in the run's short final transaction.
     stageable = False
+    # False once a bad row refuses a real import: later batches are checked, not counted.
+    counting = True
 
     def __init__(self, *, present: frozenset[str], label: Label, write: bool, actor=None,
                  deferred: bool = False):  # fmt: skip
@@ -103,7 +105,7 @@ class Writer:
 
     def upsert(self, rows: list[Row], outcome: Outcome, key: str | None = "external_id"):
         """Created objects are returned only by writers that need them (``bulk`` false)."""
-        if not rows:
+        if not rows or not (self.write or self.counting):
             return []
         if self.bulk and self.write and key and connection.vendor == "postgresql":
             for group in same_columns(rows):
@@ -158,6 +160,11 @@ class OrdersWriter(Writer):
         clients = ids_by_external_id(Client, (r.client_external_id for r in records))
         with_seller = "seller_external_id" in self.present
         sellers = ids_by_external_id(Seller, (r.seller_external_id for r in records))
+        if not (self.write or self.counting):  # a refused file: only what it names is checked
+            for record in records:
+                if self.client_of(record, clients, outcome) is not None and with_seller:
+                    self.seller_of(record, sellers, outcome)
+            return outcome
         rows = []
         for record in records:
             client_id = self.client_of(record, clients, outcome)
@@ -222,7 +229,7 @@ class ClientsWriter(Writer):
     def _stage_rows(self, rows: list[Row], wanted: dict[str, int], outcome: Outcome) -> None:
         """Deferred: the rows into the stage (counts there are provisional: the final
         transaction counts again, seller moves included)."""
-        if not rows:
+        if not rows or not (self.write or self.counting):
             return
         self._stage = self._stage or SqliteStage(Client)
         for group in same_columns(rows):
@@ -270,7 +277,7 @@ class ClientsWriter(Writer):
     def _upsert_with_sellers(self, rows: list[Row], wanted: dict[str, int], outcome: Outcome):
         """Like ``upsert``, but a new seller counts as a change and goes through the
         assignment history (``do_assign_clients_bulk``), never a bare ``seller_id``."""
-        if not rows:
+        if not rows or not (self.write or self.counting):
             return
         names = {name for row in rows for name in row.values}
         existing = existing_by_key(Client, rows, {*names, "seller_id"})
@@ -516,6 +523,10 @@ class ReceivablesWriter(Writer):
         for group in same_columns(new):  # one executemany, no model objects
             insert_rows(Receivable, group, key=None)
         update_rows(Receivable, changed)
+        if new or changed:
+            from carteira.credit.ledger import receivables_changed
+
+            receivables_changed()  # the cached credit figures (credit.ledger)
 
 
 WRITERS: dict[str, type[Writer]] = {

@@ -264,7 +264,7 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
                     job.revoked, _writer = _one_pass(job.report, job.path, excluded=job.excluded,
                                             write=write, skip_invalid=skip_invalid,
                                             name=job.name, mapping=job.mapping,
-                                            actor=actor, **options)  # fmt: skip
+                                            actor=actor, counted=dry_run, **options)  # fmt: skip
                 again = any(job.revoked - job.excluded for job in jobs) and (
                     dry_run or skip_invalid
                 )
@@ -308,7 +308,7 @@ def _execute_staged(job: _Job, *, actor, skip_invalid: bool, **options) -> None:
             job.revoked, writer = _one_pass(job.report, job.path, excluded=job.excluded,
                                             write=True, skip_invalid=skip_invalid,
                                             name=job.name, mapping=job.mapping, actor=actor,
-                                            deferred=True, **options)  # fmt: skip
+                                            deferred=True, counted=False, **options)  # fmt: skip
         again = bool(job.revoked - job.excluded) and skip_invalid
         refused = bool(job.report.errors and not skip_invalid) or bool(job.report.stopped)
         if again or refused:
@@ -338,9 +338,12 @@ def _conclude_all(jobs: list[_Job], *, dry_run: bool, skip_invalid: bool) -> Non
 
 
 def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mapping, progress,
-              batch_size, deferred: bool = False):  # fmt: skip
+              batch_size, deferred: bool = False, counted: bool = True):  # fmt: skip
     """Read, validate and write (or stage, when ``deferred``) one file: (the lines a
-    later duplicate revoked, the writer — still holding what it staged when deferred)."""
+    later duplicate revoked, the writer — still holding what it staged when deferred).
+    ``counted`` false: once a bad row refuses the file, the rest is only validated (and
+    checked for unknown clients and the like), not compared with the database — the
+    counts of a refused import are not shown."""
     writer_type = WRITERS[report.kind]
     size = batch_size or writer_type.batch_size or DEFAULT_BATCH_SIZE
     outcome, revoked, bad_lines, limit = Outcome(), set(), set(), max_problems()
@@ -360,6 +363,7 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
             revoked.update(batch.revoked_lines)
             if outcome.errors and not skip_invalid:
                 writer.write = False  # all-or-nothing: keep reading only to report
+                writer.counting = counted
             records = [r for r in batch.records if r.line not in excluded]
             outcome.add(_keyed(writer.apply(records), records, SCHEMAS[report.kind].row_key))
             if progress:
