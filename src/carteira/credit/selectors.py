@@ -14,8 +14,18 @@ from fractions import Fraction
 
 import polars as pl
 from django.db import connection
-from django.db.models import BigIntegerField, CharField, F, Max, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DecimalField,
+    F,
+    Func,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Cast
 
 from carteira.clients.models import Client
 from carteira.credit.models import CreditLimit, CreditLimitChange, Receivable
@@ -34,7 +44,7 @@ from carteira_core.credit import (
     roll_rates,
     suggested_limit,
 )
-from carteira_core.credit.measures import credit_figures, dso
+from carteira_core.credit.measures import dso, ledger_figures
 from carteira_core.rules import CreditRules
 
 BY_CHOICES = ("client", "seller", "team", "segment", "region")
@@ -108,7 +118,10 @@ def _read_adbc(sql: str, params) -> pl.DataFrame:
 
 
 def _cents_of(field: str):
-    return Cast(Round(F(field) * 100), BigIntegerField())
+    """ROUND(amount * 100) as a big integer: ``Round`` adds its precision as a parameter,
+    which PostgreSQL cannot type when ADBC binds it (``round(numeric, bigint)``)."""
+    rounded = Func(F(field) * 100, function="ROUND", output_field=DecimalField())
+    return Cast(rounded, BigIntegerField())
 
 
 def _text_of(field: str):
@@ -420,19 +433,21 @@ def credit_summary(
     """The total of ``clients`` and, for each dimension of ``by`` (of BY_CHOICES, or
     ``abc`` and ``status`` as the reading ``run`` has them), its groups, largest open
     balance first, with the provision at ``before`` beside the one at ``as_of``."""
-    # Only what a figure reads: open at either date, or a sale of the DSO window.
-    window = Q(issue_date__gt=as_of - dt.timedelta(days=rules.dso_days), issue_date__lte=as_of)
-    read = Receivable.objects.filter(open_by(as_of) | open_by(before) | window)
-    frame = receivables_frame(of_clients(read, clients))
-    total = _figures_rows(frame, as_of, before, rules, keys=[])[(None, None)]
+    from carteira.credit.ledger import company_ledger
+
+    ledger = company_ledger(as_of, before, rules)
+    if clients.query.has_filters():
+        ids = read_columns(clients.order_by().values_list("pk"), {"client_id": pl.Int64})
+        ledger = ledger.join(ids, on="client_id", how="semi")
+    total = _figures_rows(ledger, rules, keys=[])[(None, None)]
     groups = {}
     for dimension in by:
         if dimension in ("abc", "status"):
             names = _reading_names(run, dimension)
         else:
             names = _group_names(clients, dimension)
-        named = frame.join(names, on="client_id", how="left")
-        rows = _figures_rows(named, as_of, before, rules, keys=["key", "name"])
+        named = ledger.join(names, on="client_id", how="left")
+        rows = _figures_rows(named, rules, keys=["key", "name"])
         groups[dimension] = list(rows.values())
     return total, groups
 
@@ -451,25 +466,13 @@ def _reading_names(run: SnapshotRun | None, by: str) -> pl.DataFrame:
 
 
 def _figures_rows(
-    frame: pl.DataFrame, as_of: dt.date, before: dt.date, rules: CreditRules, *, keys: list[str]
+    ledger: pl.DataFrame, rules: CreditRules, *, keys: list[str]
 ) -> dict[tuple, CreditFigures]:
-    """(key, name) → the group's figures, in the order of ``credit_figures`` (the groups
-    with nothing open at ``as_of`` but a provision at ``before`` come last)."""
-    now = credit_figures(frame, as_of, rules, by=keys or None)
-    earlier = credit_figures(frame, before, rules, by=keys or None)
-    provision_before = {
-        tuple(row[k] for k in keys) or (None, None): row["provision"]
-        for row in earlier.iter_rows(named=True)
-    }
+    """(key, name) → the group's figures, in the order of ``ledger_figures``."""
     found = {}
-    for row in now.iter_rows(named=True):
+    for row in ledger_figures(ledger, rules, by=keys or None).iter_rows(named=True):
         group = tuple(row[k] for k in keys) or (None, None)
-        found[group] = _credit_figures(group, row, provision_before.pop(group, 0), rules)
-    for group, cents_before in provision_before.items():
-        if cents_before:
-            empty = dict.fromkeys(("open", "overdue", "provision", "issued", "clients",
-                                   "in_collection"), 0)  # fmt: skip
-            found[group] = _credit_figures(group, empty, cents_before, rules)
+        found[group] = _credit_figures(group, row, row["provision_before"], rules)
     return found
 
 
