@@ -6,6 +6,11 @@ CDNOW (tests/fixtures/cdnow): the BG/NBD, Pareto/NBD and Gamma-Gamma fits, best 
 ``--repeat``. Synthetic: ``--clients`` histories drawn from BG/NBD with the CDNOW
 parameters (days), then the BG/NBD fit and the scoring (P(alive), expected purchases in
 90 days, 12-month CLV) of every client. Prints Markdown and the peak resident memory.
+
+Side by side with ``lifetimes`` (the bench dependency group; skipped when it is not
+installed): the same CDNOW arrays and the same synthetic clients given to its fitters as
+a user would (``fit(frequency, recency, T)``), runs alternated ours / theirs, the best of
+each; the outputs compared: parameters, log-likelihood, P(alive) and expected purchases.
 """
 
 from __future__ import annotations
@@ -65,10 +70,113 @@ def simulate(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return x, np.floor(t_x), np.floor(big_t)
 
 
+def alternated(ours, theirs, repeat: int) -> tuple[float, float]:
+    """Best wall time of each over ``repeat`` rounds, ours then theirs in every round (a
+    busy neighbour slows both alike)."""
+    mine, other = [], []
+    for _ in range(repeat):
+        mine.append(best(ours, 1))
+        other.append(best(theirs, 1))
+    return min(mine), min(other)
+
+
+def side_by_side(args, x, t_x, big_t, m, sx, stx, sbig_t) -> None:
+    try:
+        import lifetimes
+    except ImportError:
+        print("\nlifetimes not installed (uv sync --group bench): no side-by-side")
+        return
+    print(f"\n### Side by side with lifetimes {lifetimes.__version__}\n")
+    print("| step | Carteira (s) | lifetimes (s) | outputs |\n| --- | --- | --- | --- |")
+    repeat = args.repeat
+
+    def bg_theirs(*data):
+        return lifetimes.BetaGeoFitter().fit(*data)
+
+    ours, theirs = bgnbd.fit(x, t_x, big_t), bg_theirs(x, t_x, big_t)
+    mine, other = alternated(
+        lambda: bgnbd.fit(x, t_x, big_t), lambda: bg_theirs(x, t_x, big_t), repeat
+    )
+    their_params = [float(theirs.params_[name]) for name in bgnbd.NAMES]
+    # both log-likelihoods by one formula (lifetimes reports its own on rescaled data)
+    their_ll = -bgnbd.summed_objective(x, t_x, big_t)(np.log(their_params))[0] * len(x)
+    alive = np.abs(
+        bgnbd.p_alive(ours.params, x, t_x, big_t)
+        - theirs.conditional_probability_alive(x, t_x, big_t)
+    ).max()
+    expected = np.abs(
+        bgnbd.conditional_expected_purchases(ours.params, 39, x, t_x, big_t)
+        - theirs.conditional_expected_number_of_purchases_up_to_time(39, x, t_x, big_t)
+    ).max()
+    print(f"| CDNOW BG/NBD fit | {mine:.4f} | {other:.4f} | "
+          f"{differences(ours.params, theirs.params_)}; LL {ours.log_likelihood:.3f} vs "
+          f"{their_ll:.3f}; P(alive) max abs. Δ {alive:.1e}; "
+          f"39-week purchases max abs. Δ {expected:.1e} |")  # fmt: skip
+
+    def pareto_theirs():
+        return lifetimes.ParetoNBDFitter().fit(x, t_x, big_t)
+
+    ours, theirs = pareto.fit(x, t_x, big_t), pareto_theirs()
+    mine, other = alternated(lambda: pareto.fit(x, t_x, big_t), pareto_theirs, repeat)
+    alive = np.abs(
+        pareto.p_alive(ours.params, x, t_x, big_t)
+        - theirs.conditional_probability_alive(x, t_x, big_t)
+    ).max()
+    print(
+        f"| CDNOW Pareto/NBD fit | {mine:.4f} | {other:.4f} | "
+        f"{differences(ours.params, theirs.params_)}; P(alive) max abs. Δ {alive:.1e} |"
+    )
+
+    repeat_buyers = x > 0
+
+    def gg_theirs():
+        return lifetimes.GammaGammaFitter().fit(x[repeat_buyers], m[repeat_buyers])
+
+    ours, theirs = gamma_gamma.fit(x, m), gg_theirs()
+    mine, other = alternated(lambda: gamma_gamma.fit(x, m), gg_theirs, repeat)
+    print(
+        f"| CDNOW Gamma-Gamma fit | {mine:.4f} | {other:.4f} | "
+        f"{differences(ours.params, theirs.params_)} |"
+    )
+
+    n = len(sx)
+    ours, theirs = bgnbd.fit(sx, stx, sbig_t), bg_theirs(sx, stx, sbig_t)
+    mine, other = alternated(
+        lambda: bgnbd.fit(sx, stx, sbig_t), lambda: bg_theirs(sx, stx, sbig_t), 1
+    )
+    print(
+        f"| {n:,} clients: BG/NBD fit | {mine:.2f} | {other:.2f} | "
+        f"{differences(ours.params, theirs.params_)} |"
+    )
+    mine, other = alternated(
+        lambda: bgnbd.p_alive(ours.params, sx, stx, sbig_t),
+        lambda: theirs.conditional_probability_alive(sx, stx, sbig_t),
+        3,
+    )
+    print(f"| {n:,} clients: P(alive) | {mine:.3f} | {other:.3f} | |")
+    mine, other = alternated(
+        lambda: bgnbd.conditional_expected_purchases(ours.params, 90.0, sx, stx, sbig_t),
+        lambda: theirs.conditional_expected_number_of_purchases_up_to_time(90.0, sx, stx, sbig_t),
+        3,
+    )
+    print(f"| {n:,} clients: expected purchases in 90 days | {mine:.3f} | {other:.3f} | |")
+
+
+def differences(ours: dict[str, float], theirs) -> str:
+    """The largest relative difference between the two fits' parameters (lifetimes names
+    Gamma-Gamma's γ "v" too)."""
+    worst = max(abs(ours[name] - float(theirs[name])) / abs(float(theirs[name])) for name in ours)
+    return f"parameters max rel. Δ {worst:.1e}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--compare-clients", type=int, default=100_000,
+        help="synthetic clients for the side-by-side with lifetimes (0: CDNOW only)",
+    )  # fmt: skip
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     history = cdnow_history()
@@ -76,7 +184,7 @@ def main() -> None:
     m = history.mean_repeat_cents / 100
     print("| step | seconds |\n| --- | --- |")
     print(f"| CDNOW BG/NBD fit | {best(lambda: bgnbd.fit(x, t_x, big_t), args.repeat):.4f} |")
-    print(f"| CDNOW Pareto/NBD fit | {best(lambda: pareto.fit(x, t_x, big_t), 1):.3f} |")
+    print(f"| CDNOW Pareto/NBD fit | {best(lambda: pareto.fit(x, t_x, big_t), args.repeat):.4f} |")
     print(f"| CDNOW Gamma-Gamma fit | {best(lambda: gamma_gamma.fit(x, m), args.repeat):.4f} |")
     sx, stx, sbig_t = simulate(args.clients)
     n = args.clients
@@ -94,12 +202,15 @@ def main() -> None:
         lambda: discounted_value(
             "bgnbd", params, spend, sx, stx, sbig_t, horizon_months=12, monthly_rate=0.01
         ),
-        1,
+        3,
     )
-    print(f"| {n:,} clients: 12-month CLV (12 monthly expectations) | {clv:.2f} |")
+    print(f"| {n:,} clients: 12-month CLV (one pass) | {clv:.3f} |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory {peak:.0f} MB; fitted {fit.params}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    compare = simulate(args.compare_clients, seed=2) if args.compare_clients else None
+    side_by_side(args, x, t_x, big_t, m, *(compare or (x, t_x, big_t)))
+    print(f"load average after the side-by-side: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
