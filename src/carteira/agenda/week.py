@@ -144,10 +144,7 @@ def _route(
         return
     stops = [_stop(row, hours) for row in located]
     origin = start or stops[0].point
-    route = plan_route(
-        origin, stops, day_start=day_hours[0], day_end=day_hours[1],
-        time_limit_ms=20 + 5 * len(stops),
-    )  # fmt: skip
+    route = plan_route(origin, stops, day_start=day_hours[0], day_end=day_hours[1])
     by_pk = {row.task.pk: row for row in located}
     day.visits = [by_pk[pk] for pk in route.order]  # the unfit are kept in day.unfit
     day.arrivals = {pk: hhmm(minutes) for pk, minutes in route.arrivals.items()}
