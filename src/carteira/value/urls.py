@@ -6,4 +6,5 @@ app_name = "value"
 urlpatterns = [
     path("", views.valuation, name="valuation"),
     path("model/", views.model_check, name="model"),
+    path("lists/", views.central_lists, name="lists"),
 ]

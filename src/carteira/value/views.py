@@ -1,11 +1,17 @@
+import io
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
-from carteira.value import selectors, services
+from carteira.audit.services import do_record
+from carteira.organization.models import Seller, Team
+from carteira.value import lists, selectors, services
+from carteira.web.writers import write_csv, write_xlsx
 from carteira_core.money import NumberError, parse_decimal
 
 MARKET_MULTIPLES = (7, 10)  # "a carteira é vendida a 7 a 10 vezes o EBITDA"
@@ -85,3 +91,71 @@ def model_check(request):
         "value/model.html",
         {"fit": fit, "check": check, "top": top, "nav": "value"},
     )
+
+
+LIST_ROWS = 200  # on the page; the export holds every row
+LIST_COLUMNS = ("client", "name", "seller", "team", "amount", "why")
+
+
+def _id(text: str) -> tuple[int | None, bool]:
+    """An id typed in a filter (None when blank), and whether the text was refused."""
+    if not text.strip():
+        return None, False
+    return (int(text), False) if text.strip().isdigit() else (None, True)
+
+
+@policy(MANAGEMENT)
+@require_GET
+def central_lists(request):
+    """The central team's lists (value at risk, worth recovering, room to grow) for the
+    user's clients, by team or seller, each row linking to the client; CSV or XLSX."""
+    kind = request.GET.get("list", "at_risk")
+    kind = kind if kind in lists.KINDS else "at_risk"
+    team_id, bad_team = _id(request.GET.get("team", ""))
+    seller_id, bad_seller = _id(request.GET.get("seller", ""))
+    fit = selectors.latest_fit()
+    rows = (
+        lists.central_list(request.user, fit, kind, team_id=team_id, seller_id=seller_id)
+        if fit is not None
+        else []
+    )
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return _list_file(request, kind, rows, fmt)
+    visible = lists.scoped_clients(request.user, team_id=None, seller_id=None)
+    context = {
+        "nav": "value",
+        "fit": fit,
+        "kind": kind,
+        "kinds": list(lists.KINDS.items()),
+        "rows": rows[:LIST_ROWS],
+        "count": len(rows),
+        "cut": len(rows) > LIST_ROWS,
+        "total": sum((row.amount for row in rows), Decimal(0)),
+        "team_id": team_id,
+        "seller_id": seller_id,
+        "bad_filter": bad_team or bad_seller,
+        "teams": Team.objects.filter(sellers__clients__in=visible).distinct().order_by("name"),
+        "sellers": Seller.objects.filter(clients__in=visible).distinct().order_by("name"),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "value/lists.html", context)
+
+
+def _list_file(request, kind: str, rows: list, fmt: str) -> HttpResponse:
+    data = [(row.code, row.name, row.seller, row.team, row.amount, row.why) for row in rows]
+    do_record("value.list_exported", actor=request.user, rows=len(data), format=fmt, list=kind)
+    name = f"{kind}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        out = io.StringIO()
+        write_csv(LIST_COLUMNS, data, out)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        binary = io.BytesIO()
+        write_xlsx(LIST_COLUMNS, data, binary)
+        response = HttpResponse(
+            binary.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
