@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,6 +19,9 @@ from carteira.clients.models import Client
 from carteira.credit.models import Receivable
 from carteira.credit.selectors import credit_summary
 from carteira.portfolio.rules_store import current_rules
+
+CLASSES = ("A", "B", "C")
+STATUSES = ("active", "pre_inactive", "inactivated", "inactive")
 
 
 def sliced(clients: QuerySet[Client], filters: Mapping[str, Any]) -> QuerySet[Client]:
@@ -42,7 +46,8 @@ def dashboard_panel(user, filters: Mapping[str, Any], run, before: dt.date) -> d
         return None
     rules = current_rules().credit
     management = MANAGEMENT.held_by(user)  # sellers see their own clients: no seller rows
-    by = ("seller", "abc") if management and not filters.get("seller") else ("abc",)
+    by = ("seller", "abc", "abc_status") if management and not filters.get("seller") else (
+        "abc", "abc_status")  # fmt: skip
     total, groups = credit_summary(
         clients, as_of=run.as_of, before=before, rules=rules, by=by, run=run
     )
@@ -53,11 +58,26 @@ def dashboard_panel(user, filters: Mapping[str, Any], run, before: dt.date) -> d
         "total": total,
         "by_seller": groups.get("seller", []),
         "by_class": sorted(groups["abc"], key=lambda g: (g.key is None, g.key or "")),
+        "matrix": class_status_matrix(groups["abc_status"]),
         "collection_after_days": rules.collection_after_days,
         "dso_days": rules.dso_days,
         "aging_link": management,
         "collection_url": _collection_url(rules.collection_after_days, filters),
     }
+
+
+def class_status_matrix(cells: list) -> dict:
+    """The three-dimensional reading in credit for the dashboard's slice (one seller when
+    it is filtered by one): rows of classes A, B, C, columns of the statuses, each cell
+    the ``CreditFigures`` of its clients (key: class, name: status; None: empty)."""
+    found = {(cell.key, cell.name): cell for cell in cells}
+    inside = {(abc, status) for abc in CLASSES for status in STATUSES}
+    return {
+        "statuses": STATUSES,
+        "outside": sum((c.open for k, c in found.items() if k not in inside), Decimal(0)),
+        "rows": [{"abc": abc, "cells": [found.get((abc, status)) for status in STATUSES]}
+                 for abc in CLASSES],
+    }  # fmt: skip
 
 
 def _collection_url(days: int, filters: Mapping[str, Any]) -> str | None:

@@ -433,16 +433,11 @@ def credit_summary(
     """The total of ``clients`` and, for each dimension of ``by`` (of BY_CHOICES, or
     ``abc`` and ``status`` as the reading ``run`` has them), its groups, largest open
     balance first, with the provision at ``before`` beside the one at ``as_of``."""
-    from carteira.credit.ledger import company_ledger
-
-    ledger = company_ledger(as_of, before, rules)
-    if clients.query.has_filters():
-        ids = read_columns(clients.order_by().values_list("pk"), {"client_id": pl.Int64})
-        ledger = ledger.join(ids, on="client_id", how="semi")
+    ledger = _scoped_ledger(clients, as_of, before, rules)
     total = _figures_rows(ledger, rules, keys=[])[(None, None)]
     groups = {}
     for dimension in by:
-        if dimension in ("abc", "status"):
+        if dimension in ("abc", "status", "abc_status"):
             names = _reading_names(run, dimension)
         else:
             names = _group_names(clients, dimension)
@@ -452,11 +447,68 @@ def credit_summary(
     return total, groups
 
 
+def _scoped_ledger(
+    clients: QuerySet[Client], as_of: dt.date, before: dt.date, rules: CreditRules
+) -> pl.DataFrame:
+    """The company's ledger (cached: ``credit.ledger``) restricted to ``clients``."""
+    from carteira.credit.ledger import company_ledger
+
+    ledger = company_ledger(as_of, before, rules)
+    if clients.query.has_filters():
+        ids = read_columns(clients.order_by().values_list("pk"), {"client_id": pl.Int64})
+        ledger = ledger.join(ids, on="client_id", how="semi")
+    return ledger
+
+
+@dataclass(frozen=True)
+class CreditCell:
+    """The credit of one cell of the three-dimensional reading: a seller's (None: every
+    seller of the scope together) clients of one ABC class and status."""
+
+    seller: str | None
+    seller_name: str | None
+    abc: str | None
+    status: str | None
+    figures: CreditFigures
+
+
+def credit_cells(
+    clients: QuerySet[Client],
+    *,
+    run: SnapshotRun,
+    before: dt.date,
+    rules: CreditRules,
+    by_seller: bool = False,
+) -> list[CreditCell]:
+    """Open, overdue and provision (and its change since ``before``) of ``clients`` per
+    ABC class × status of the reading ``run`` at its date, per seller when ``by_seller``
+    (the seller of the client's record): the three-dimensional reading in credit. Cells
+    with nothing open, issued or provisioned are left out."""
+    ledger = _scoped_ledger(clients, run.as_of, before, rules)
+    named = ledger.join(_reading_names(run, "abc_status"), on="client_id", how="left").rename(
+        {"key": "abc", "name": "status"}
+    )
+    keys = ["abc", "status"]
+    if by_seller:
+        sellers = _group_names(clients, "seller").rename({"key": "seller", "name": "seller_name"})
+        named = named.join(sellers, on="client_id", how="left")
+        keys = ["seller", "seller_name", *keys]
+    cells = []
+    for row in ledger_figures(named, rules, by=keys).iter_rows(named=True):
+        figures = _credit_figures((None, None), row, row["provision_before"], rules)
+        cells.append(CreditCell(row.get("seller"), row.get("seller_name"), row["abc"],
+                                row["status"], figures))  # fmt: skip
+    return cells
+
+
 def _reading_names(run: SnapshotRun | None, by: str) -> pl.DataFrame:
+    """client_id → key and name: the reading's class or status (both: ``abc_status``,
+    the class as the key and the status as the name)."""
+    fields = ("abc", "status") if by == "abc_status" else (by, by)
     values = (
         []
         if run is None
-        else ClientSnapshot.objects.filter(run=run).values_list("client_id", by, by)
+        else ClientSnapshot.objects.filter(run=run).values_list("client_id", *fields)
     )
     return pl.DataFrame(
         [(pk, key or None, name or None) for pk, key, name in values],

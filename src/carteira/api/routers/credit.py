@@ -16,10 +16,12 @@ from carteira.api.policy import CLIENT_SCOPE, Router, get_or_404, policy
 from carteira.api.routers.orders import BulkRefused
 from carteira.clients.access import clients_visible_to
 from carteira.credit.models import LimitSource
-from carteira.credit.selectors import BY_CHOICES, aging_report, client_credit
+from carteira.credit.selectors import BY_CHOICES, aging_report, client_credit, credit_cells
 from carteira.credit.services import do_set_credit_limit
 from carteira.portfolio.rules_store import current_rules
+from carteira.portfolio.selectors import latest_official_run
 from carteira_core.credit import BUCKETS
+from carteira_core.credit.measures import previous_month_end
 
 router = Router(tags=["receivables"])
 EARLIEST = dt.date(1990, 1, 1)
@@ -30,6 +32,13 @@ class AgingOut(Schema):
     by: str
     groups: list[dict]
     total: dict
+
+
+class MatrixOut(Schema):
+    as_of: dt.date
+    before: dt.date
+    by: str
+    cells: list[dict]
 
 
 class ClientCreditOut(Schema):
@@ -105,6 +114,42 @@ def get_aging(request, as_of: dt.date | None = None, by: str = "client"):
     report["groups"] = [_numbers(group) for group in report["groups"]]
     report["total"] = _numbers(report["total"])
     return report
+
+
+@router.get("/matrix", response=MatrixOut, openapi_extra=policy(CLIENT_SCOPE))
+def get_matrix(request, as_of: dt.date | None = None, by: str = "seller"):
+    """The three-dimensional reading in credit: open, overdue and provision (and the
+    provision at the end of the month before) of the caller's clients per ABC class ×
+    status of the latest official reading on or before ``as_of`` (default today), at the
+    reading's date; per seller (``by=seller``, the default) or for the whole scope
+    (``by=all``)."""
+    if by not in ("seller", "all"):
+        raise HttpError(400, f"Unknown by '{by}'. Allowed: seller, all.")
+    run = latest_official_run(_as_of(as_of))
+    if run is None:
+        raise HttpError(404, "No official reading on or before that date.")
+    before = previous_month_end(run.as_of)
+    cells = credit_cells(clients_visible_to(request.user), run=run, before=before,
+                         rules=current_rules().credit, by_seller=by == "seller")  # fmt: skip
+    return {
+        "as_of": run.as_of,
+        "before": before,
+        "by": by,
+        "cells": [
+            {
+                **({"seller": c.seller, "seller_name": c.seller_name} if by == "seller" else {}),
+                "abc": c.abc,
+                "status": c.status,
+                "clients": c.figures.clients,
+                "open": float(c.figures.open),
+                "overdue": float(c.figures.overdue),
+                "provision": float(c.figures.provision),
+                "provision_before": float(c.figures.provision_before),
+                "in_collection": c.figures.in_collection,
+            }
+            for c in cells
+        ],
+    }
 
 
 @router.get(
