@@ -80,4 +80,31 @@ def test_the_figures_come_from_one_grouped_read_per_reader(november, director):
         for scope in scopes:
             reader.kpis(scope)
             reader.tasks_on_time(scope)
-    assert len(queries) == 2  # the readings by seller, the company's tasks
+    # the readings by seller, the sellers' teams and regions, the company's tasks
+    assert len(queries) == 3
+
+
+def test_a_second_review_reads_the_terms_kept_for_its_scope_and_run(november, director, client):
+    """The review's readers keep the readings' terms in the figures cache per scope and
+    run: a second review of the period reads no reading, and shows the same page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(director)
+    first = client.get("/review/?period=2026-11")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/review/?period=2026-11")
+    grouped = [q for q in queries.captured_queries
+               if "portfolio_clientsnapshot" in q["sql"] and "GROUP BY" in q["sql"]
+               and '"seller_id"' in q["sql"] and "n_churn_base" in q["sql"]]  # fmt: skip
+    assert first.status_code == second.status_code == 200
+    assert grouped == []
+    assert _figures(first.text) == _figures(second.text)
+
+
+def _figures(page: str) -> str:
+    """The page without its CSRF tokens and script nonces (they differ per request)."""
+    import re
+
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    return re.sub(r'nonce="[^"]+"', "", page)

@@ -14,7 +14,9 @@ from carteira.agenda.models import Task
 from carteira.goals.models import Goal
 from carteira.goals.periods import Period
 from carteira.goals.scopes import Scope, scope_of_goal
-from carteira.portfolio.kpis import Kpis, kpi_terms, kpis_from_terms, kpis_of, period_run, sum_terms
+from carteira.organization.models import Seller
+from carteira.portfolio.figures import kpi_terms_by_seller
+from carteira.portfolio.kpis import Kpis, kpis_from_terms, kpis_of, period_run, sum_terms
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira_core.engine import Period as EnginePeriod
 from carteira_core.engine.attainment import Progress, progress
@@ -47,8 +49,18 @@ class Reader:
     over that window (``portfolio.kpis``, ADR 12): the same number as the dashboard,
     ``carteira report kpis --period month`` and the API for the same window."""
 
-    def __init__(self, period: Period, as_of: dt.date, *, visible: QuerySet | None = None):
+    def __init__(
+        self,
+        period: Period,
+        as_of: dt.date,
+        *,
+        visible: QuerySet | None = None,
+        scope_key: str | None = None,
+    ):
         self.period = period
+        # whose readings these are (``figures.scope_key``): their terms are then kept in
+        # the figures cache for the run, so a second review reads them instead
+        self.scope_key = scope_key
         self.as_of = min(as_of, period.end)
         self.window = window_of(period, as_of)
         self.visible = visible  # the clients the reader may see (None: all)
@@ -124,8 +136,13 @@ class Reader:
         team, region and the company is a sum of these (``kpi_terms``), as the
         dashboard's warm-up does; one aggregate per scope took 0.24 s each at 100k."""
         if self._seller_terms is None:
-            by = ("seller_id", "seller__team_id", "seller__team__region")
-            self._seller_terms = kpi_terms(self.readings(Scope("company")), [self.run()], by)
+            readings = self.readings(Scope("company"))
+            terms = kpi_terms_by_seller(readings, self.run(), self.scope_key)
+            places = {pk: (team, region) for pk, team, region in
+                      Seller.objects.values_list("pk", "team_id", "team__region")}  # fmt: skip
+            self._seller_terms = [
+                ((seller, *places.get(seller, (None, None))), row) for seller, row in terms
+            ]
         return self._seller_terms
 
     def value(self, indicator: str, scope: Scope):

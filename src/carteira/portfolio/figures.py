@@ -103,6 +103,23 @@ def kpis_by_run(user: User, filters: dict, runs: list[SnapshotRun], scope: str) 
     return {run.pk: found[keys[run.pk]] for run in runs}
 
 
+def kpi_terms_by_seller(readings, run: SnapshotRun, scope: str | None) -> list[tuple]:
+    """The KPI terms of one run's ``readings`` by the reading's seller, [(seller id,
+    terms)], in one grouped query; kept in the figures cache per (``scope``, run) when a
+    scope key (``scope_key``) says whose readings these are. Every seller's, team's,
+    region's and the whole scope's KPIs are sums of them (``kpis.sum_terms``): the
+    review and the goals read them instead of one aggregate per scope."""
+    key = _key("seller_terms", scope, {}, run) if scope else None
+    found = cache.get(key) if key else None
+    if found is None:
+        found = [
+            (seller, terms) for (seller,), terms in k.kpi_terms(readings, [run], ("seller_id",))
+        ]
+        if key:
+            cache.set(key, found, TIMEOUT)
+    return found
+
+
 def breakdown(user: User, filters: dict, run: SnapshotRun, scope: str) -> dict:
     """Status counts, status flows and the class × status matrix of the user's slice."""
     key = _key("breakdown", scope, filters, run)

@@ -217,8 +217,9 @@ def trend(user: User, reader: Reader, months: int = TREND_MONTHS) -> tuple[list[
 
 def review(user: User, period: Period, *, today: dt.date) -> dict:
     visible = None if user.sees_whole_portfolio else clients_visible_to(user)
-    reader = Reader(period, today, visible=visible)
-    before = Reader(period.previous(), today, visible=visible)
+    scope = figures.scope_key(user)  # the readings' terms are kept per scope and run
+    reader = Reader(period, today, visible=visible, scope_key=scope)
+    before = Reader(period.previous(), today, visible=visible, scope_key=scope)
     goals = list(goals_of_period(period))
     company = [g for g in goals if not (g.seller_id or g.team_id or g.client_id or g.region)]
     return {
