@@ -3,7 +3,7 @@ and the distribution all come here."""
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -90,11 +90,12 @@ def do_assign_clients_bulk(
     closing = [current[cid].pk for cid in moves if cid in current]
     for ids in id_chunks(closing):
         Assignment.objects.filter(pk__in=ids).update(end_date=on)
-    Assignment.objects.bulk_create(
-        Assignment(client_id=cid, seller_id=sid, start_date=on if cid in current else None,
-                   reason=reason, changed_by=by)
-        for cid, sid in moves.items()
-    )  # fmt: skip
+    day, by_id = connection.ops.adapt_datefield_value(on), getattr(by, "pk", None)
+    stamp = _stamp(Assignment, "created_at")
+    _insert_plain(Assignment, ["client", "seller", "start_date", "reason", "changed_by",
+                               "created_at"],
+                  [(cid, sid, day if cid in current else None, reason, by_id, stamp)
+                   for cid, sid in moves.items()])  # fmt: skip
     by_seller: dict[int, list[int]] = {}
     for cid, sid in moves.items():
         by_seller.setdefault(sid, []).append(cid)
@@ -102,20 +103,36 @@ def do_assign_clients_bulk(
         for cids in id_chunks(all_cids):
             Client.objects.filter(pk__in=cids).update(seller_id=sid)
     clients_reassigned.send(sender=Client, moves=moves)
-    actor = by if getattr(by, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            action="client.reassigned",
-            actor=actor,
-            object_type="client",
-            object_id=str(cid),
-            details={"seller_from": getattr(current.get(cid), "seller_id", None), "seller_to": sid},
-        )
+    actor_id = by.pk if getattr(by, "is_authenticated", False) else None
+    details, stamp = AuditEvent._meta.get_field("details"), _stamp(AuditEvent, "at")
+    _insert_plain(AuditEvent, ["action", "actor", "object_type", "object_id", "details", "at"], [
+        ("client.reassigned", actor_id, "client", str(cid), details.get_db_prep_save(
+            {"seller_from": getattr(current.get(cid), "seller_id", None), "seller_to": sid},
+            connection), stamp)
         for cid, sid in moves.items()
-    )
+    ])  # fmt: skip
     emit(CLIENTS_REASSIGNED, moves=[(cid, getattr(current.get(cid), "seller_id", None), sid)
                                     for cid, sid in moves.items()])  # fmt: skip
     return len(moves)
+
+
+def _stamp(model, name: str):
+    """Now, as ``model.name`` (a DateTimeField) stores it."""
+    return model._meta.get_field(name).get_db_prep_save(timezone.now(), connection)
+
+
+def _insert_plain(model, names: list[str], rows: list[tuple]) -> None:
+    """``rows`` (values for the fields ``names``, as the driver takes them; the others get
+    their column default: NULL) in one ``executemany``, without model objects: an import
+    assigns hundreds of thousands of clients at once (issue 25)."""
+    if not rows:
+        return
+    meta, qn = model._meta, connection.ops.quote_name
+    columns = ", ".join(qn(meta.get_field(name).column) for name in names)
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:  # only quoted model metadata is interpolated
+        cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608
+                           rows)  # fmt: skip
 
 
 class StaleVersion(Exception):
