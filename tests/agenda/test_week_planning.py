@@ -21,8 +21,9 @@ from carteira.agenda.planning import (
 from carteira.agenda.scheduling import do_schedule
 from carteira.agenda.selectors import agenda_tasks
 from carteira.agenda.services import do_new_feed
-from carteira.agenda.week import seller_week, week_routes
+from carteira.agenda.week import seller_week, week_as_json, week_routes
 from carteira.audit.models import AuditEvent
+from carteira.leads.models import Lead
 from carteira.portfolio.models import SnapshotRun
 from carteira.value.models import ClientValue, ValueFit
 from carteira.value.selectors import predicted_values
@@ -341,3 +342,36 @@ class TestCalendarFeedOfTheWeek:
         assert "LOCATION:" in first
         later = next(event for event in events if f"task-{far.pk}@" in event)
         assert "DTSTART;VALUE=DATE:20270201" in later
+
+
+@pytest.mark.django_db
+def test_a_lead_visit_with_coordinates_is_on_the_days_route_between_the_clients(ana):
+    """Issue 18's leads: a meeting at a prospect 2.2 km out is a stop of Monday's route,
+    timed, drawn on the map and counted in the km; one without coordinates is listed."""
+    near, far = visits(ana, 2)  # 1.1 and 2.2 km north of home
+    between = Lead.objects.create(name="Mercado Novo", seller=ana, source="list",
+                                  stage="contacted", next_step="Reunião", created_date=MONDAY,
+                                  next_step_date=MONDAY, next_step_channel="visit",
+                                  latitude=HOME[0] + 0.015, longitude=HOME[1])  # fmt: skip
+    nowhere = Lead.objects.create(name="Sem Endereço", seller=ana, source="list",
+                                  stage="contacted", next_step="Reunião", created_date=MONDAY,
+                                  next_step_date=TUESDAY, next_step_channel="visit")  # fmt: skip
+    WorkSchedule.objects.filter(seller=ana).update(daily_visits=3)
+    do_schedule(today=MONDAY, seller_ids=[ana.pk])
+    week = seller_week(ana, tasks=agenda_tasks(user=ana.user, seller=ana), monday=MONDAY,
+                       today=MONDAY)  # fmt: skip
+    monday = week.days[0]
+    assert [stop["name"] for stop in monday.stops] == [
+        "Loja V0", "Lead: Mercado Novo", "Loja V1"]  # fmt: skip
+    assert [row.task.pk for row in monday.visits] == [near.pk, far.pk]
+    lead = next(lead for lead in monday.prospects if lead.pk == between.pk)
+    # Home → V0 3 min, 30 min there, → lead (0.56 km) 2 min, 30 min there, → V1 2 min.
+    assert (monday.visits[0].arrival, lead.arrival, monday.visits[1].arrival) == (
+        "08:03", "08:35", "09:07")  # fmt: skip
+    assert monday.distance_km == 4.4  # out 2.2 km and back
+    assert week_routes(week)["2026-12-14"]["stops"][1]["lead"] is True
+    assert week_as_json(week)["days"][0]["leads"] == [
+        {"lead": f"L{between.pk}", "kind": "visit", "arrival": "08:35"}]  # fmt: skip
+    tuesday = week.days[1]
+    assert (tuesday.stops, [lead.routed for lead in tuesday.prospects]) == ([], [False])
+    assert [lead.pk for lead in tuesday.prospects] == [nowhere.pk]

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
 from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
 from carteira.agenda.selectors import AgendaRow, agenda_rows
-from carteira.leads.agenda import planned_leads
+from carteira.leads.agenda import job_key, planned_leads
 from carteira.organization.models import Seller
 from carteira_core.agenda.route import Stop, plan_route
 from carteira_core.agenda.schedule import VISIT, Capacity
@@ -51,8 +51,11 @@ class DayPlan:
     unfit: list[AgendaRow] = field(default_factory=list)
     impossible: set[int] = field(default_factory=set)  # of the unfit: outside the client's hours
     route_url: str | None = None
-    # The next steps of the seller's leads planned on the day (leads.agenda), best ICP first.
+    # The next steps of the seller's leads planned on the day (leads.agenda), best ICP first;
+    # a lead visit with coordinates is on the route (``lead.arrival``), one without is not.
     prospects: list = field(default_factory=list)
+    # The route's stops in order, client visits and lead visits alike (for the map).
+    stops: list[dict] = field(default_factory=list)
 
     @property
     def rows(self) -> list[AgendaRow]:
@@ -61,7 +64,7 @@ class DayPlan:
     def maps_url(self, start: tuple[float, float] | None) -> str | None:
         """The day's route in a maps app on the phone (Google Maps directions: from the
         start through the visits in order and back; at most 9 stops in between)."""
-        points = [(row.task.client.latitude, row.task.client.longitude) for row in self.visits]
+        points = [tuple(stop["point"]) for stop in self.stops]
         if not points:
             return None
         origin = start or points[0]
@@ -130,29 +133,63 @@ def _stop(row: AgendaRow, hours: dict[int, ClientVisitHours]) -> Stop:
     return Stop(row.task.pk, (client.latitude, client.longitude), minutes, window)
 
 
+def _lead_visits(day: DayPlan) -> list:
+    """The day's lead visits (leads.agenda plans them as visits); each is marked whether it
+    can be on the route (``lead.routed``: it has coordinates)."""
+    leads = [lead for lead in day.prospects if kind_of(lead.next_step_channel) == VISIT]
+    for lead in leads:
+        lead.routed = lead.latitude is not None and lead.longitude is not None
+        lead.arrival = None
+        lead.unfit = False
+    return leads
+
+
 def _route(
     day: DayPlan,
     start: tuple[float, float] | None,
     hours: dict[int, ClientVisitHours],
     day_hours: tuple[int, int],
 ) -> None:
-    """Order the day's visits; those without coordinates stay aside, listed."""
+    """Order the day's visits, to clients and to leads (a lead's stop key is its negated
+    pk, as in leads.agenda); those without coordinates stay aside, listed."""
     located = [row for row in day.visits if row.task.client.latitude is not None]
     day.unrouted = [row for row in day.visits if row.task.client.latitude is None]
-    if not located:
+    leads = [lead for lead in _lead_visits(day) if lead.routed]
+    if not located and not leads:
         day.visits = []
         return
-    stops = [_stop(row, hours) for row in located]
+    stops = [_stop(row, hours) for row in located] + [
+        Stop(job_key(lead.pk), (lead.latitude, lead.longitude), DEFAULT_VISIT_MINUTES)
+        for lead in leads
+    ]
     origin = start or stops[0].point
     route = plan_route(origin, stops, day_start=day_hours[0], day_end=day_hours[1])
     by_pk = {row.task.pk: row for row in located}
-    day.visits = [by_pk[pk] for pk in route.order]  # the unfit are kept in day.unfit
-    day.arrivals = {pk: hhmm(minutes) for pk, minutes in route.arrivals.items()}
+    by_key = {job_key(lead.pk): lead for lead in leads}
+    # The unfit are kept in day.unfit (client visits) or flagged (lead visits).
+    day.visits = [by_pk[key] for key in route.order if key in by_pk]
+    day.arrivals = {key: hhmm(minutes) for key, minutes in route.arrivals.items() if key > 0}
     for row in day.visits:
         row.arrival = day.arrivals[row.task.pk]
-    day.unfit = [by_pk[pk] for pk in route.unfit]
+    for key, lead in by_key.items():
+        lead.arrival = hhmm(route.arrivals[key]) if key in route.arrivals else None
+        lead.unfit = key not in route.arrivals
+    day.unfit = [by_pk[key] for key in route.unfit if key in by_pk]
     day.impossible = set(route.impossible)
     day.distance_km = route.distance_km
+    day.stops = [_map_stop(by_pk.get(key) or by_key[key], key) for key in route.order]
+    for n, stop in enumerate(day.stops, start=1):
+        stop["n"] = n
+
+
+def _map_stop(item, key: int) -> dict:
+    """A stop as the map and the maps app see it: a client visit or a lead visit."""
+    if key > 0:
+        client = item.task.client
+        return {"name": str(client), "arrival": item.arrival,
+                "point": [client.latitude, client.longitude]}  # fmt: skip
+    return {"name": _("Lead: %(name)s") % {"name": item.name}, "arrival": item.arrival,
+            "point": [item.latitude, item.longitude], "lead": True}  # fmt: skip
 
 
 def _capacity(time, date: dt.date, office: set[dt.date]) -> Capacity:
@@ -261,25 +298,25 @@ def week_routes(week: Week) -> dict[str, dict]:
     arrival, point) and the km; days without a routed visit are left out."""
     routes = {}
     for day in week.days:
-        if not day.visits:
+        if not day.stops:
             continue
-        start = week.start or (day.visits[0].task.client.latitude,
-                               day.visits[0].task.client.longitude)  # fmt: skip
+        start = week.start or tuple(day.stops[0]["point"])
         routes[day.date.isoformat()] = {
             "start": list(start),
             "label": _("Start and end: home") if week.start else _("Start: the first visit"),
             "km": day.distance_km,
-            "stops": [
-                {
-                    "n": n,
-                    "name": str(row.task.client),
-                    "arrival": row.arrival,
-                    "point": [row.task.client.latitude, row.task.client.longitude],
-                }
-                for n, row in enumerate(day.visits, start=1)
-            ],
+            "stops": day.stops,
         }
     return routes
+
+
+def _lead_json(lead) -> dict:
+    """A lead's next step; a visit says its arrival on the route (null: not on it)."""
+    kind = kind_of(lead.next_step_channel)
+    row = {"lead": lead.external_id or f"L{lead.pk}", "kind": kind}
+    if kind == VISIT:
+        row["arrival"] = getattr(lead, "arrival", None)
+    return row
 
 
 def week_as_json(week: Week) -> dict:
@@ -306,13 +343,7 @@ def week_as_json(week: Week) -> dict:
                     for row in [*day.visits, *day.unrouted, *day.unfit]
                 ],
                 "calls": [{"client": row.task.client.external_id} for row in day.calls],
-                "leads": [
-                    {
-                        "lead": lead.external_id or f"L{lead.pk}",
-                        "kind": kind_of(lead.next_step_channel),
-                    }
-                    for lead in day.prospects
-                ],
+                "leads": [_lead_json(lead) for lead in day.prospects],
                 "capacity": {"visits": day.capacity.visits, "calls": day.capacity.calls},
                 "office": day.office,
                 "distance_km": day.distance_km,
