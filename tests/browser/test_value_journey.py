@@ -101,3 +101,33 @@ def test_a_manager_sorts_the_client_list_by_value_and_tries_the_what_if(
     section.screenshot(path=SHOTS / "valor-e-se.png")
     page.locator("#worth-recovering").screenshot(path=SHOTS / "valor-vale-recuperar.png")
     assert console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_central_team_works_from_the_value_lists(
+    page, live_server, buyers, director, seller_ana, console_errors
+):
+    do_snapshot(dt.date(2026, 5, 31))
+    do_snapshot(T)
+    offline(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, director.username)
+    page.goto(f"{live_server.url}/value/")
+    page.locator("#lists-link").click()
+    expect(page.locator("h1")).to_have_text("Listas de valor para a equipe central")
+    at_risk = page.locator("#value-list tbody tr")
+    assert at_risk.count() > 0
+    assert "Chance de ainda ser cliente" in at_risk.first.inner_text()
+    page.get_by_role("link", name="Espaço para crescer", exact=True).click()
+    page.locator("select[name=seller]").select_option(str(seller_ana.pk))
+    page.get_by_role("button", name="Filtrar").click()
+    rows = page.locator("#value-list tbody tr")
+    assert rows.count() > 0
+    for text in rows.all_inner_texts():
+        assert "Ana Souza" in text
+        assert "Espaço para crescer: R$" in text
+    assert "XLSX" in page.locator("#list-summary").inner_text()
+    page.screenshot(path=SHOTS / "valor-listas.png", full_page=True)
+    rows.first.locator("a").click()
+    expect(page.locator("#predicted-value")).to_be_visible()
