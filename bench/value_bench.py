@@ -142,7 +142,7 @@ def side_by_side(args, x, t_x, big_t, m, sx, stx, sbig_t) -> None:
     n = len(sx)
     ours, theirs = bgnbd.fit(sx, stx, sbig_t), bg_theirs(sx, stx, sbig_t)
     mine, other = alternated(
-        lambda: bgnbd.fit(sx, stx, sbig_t), lambda: bg_theirs(sx, stx, sbig_t), 1
+        lambda: bgnbd.fit(sx, stx, sbig_t), lambda: bg_theirs(sx, stx, sbig_t), repeat
     )
     print(
         f"| {n:,} clients: BG/NBD fit | {mine:.2f} | {other:.2f} | "
