@@ -9,6 +9,7 @@ class LimitSource(models.TextChoices):
     FORM = "form", _("set on the client page")
     ERP = "erp", _("sent by the ERP")
     ADMIN = "admin", _("set in the admin")
+    IMPORT = "import", _("imported from a file")
 
 
 class CreditLimit(models.Model):

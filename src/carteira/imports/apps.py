@@ -8,8 +8,9 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The prospecting kinds' writers subclass kinds.Writer, so they register here.
-        from carteira.imports import complaint_writers, kinds, lead_writers
+        from carteira.imports import complaint_writers, credit_writers, kinds, lead_writers
 
         kinds.WRITERS.update(leads=lead_writers.LeadsWriter,
                              acquisition_spend=lead_writers.SpendWriter,
-                             complaints=complaint_writers.ComplaintsWriter)  # fmt: skip
+                             complaints=complaint_writers.ComplaintsWriter,
+                             credit_limits=credit_writers.CreditLimitsWriter)  # fmt: skip

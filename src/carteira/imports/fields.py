@@ -86,6 +86,11 @@ FIELD_TEXTS: dict[str, dict[str, FieldText]] = {
         "paid_date": FieldText(_("Payment date"), "10/04/2025"),
         "paid_amount": FieldText(_("Amount paid"), "1.234,56"),
     },
+    "credit_limits": {
+        "client_external_id": _CLIENT_CODE,
+        "limit": FieldText(_("Credit limit"), "R$ 50.000,00"),
+        "note": FieldText(_("Note"), "Revisão anual"),
+    },
     "leads": {
         "external_id": FieldText(_("Lead code"), "L-0042"),
         "name": FieldText(_("Legal name"), "Mercado Bom Preço Ltda"),

@@ -18,6 +18,7 @@ KIND_LABELS = {
     "leads": _("Leads (prospects)"),
     "acquisition_spend": _("Acquisition spend"),
     "complaints": _("Complaints (history)"),
+    "credit_limits": _("Credit limits"),
 }
 
 

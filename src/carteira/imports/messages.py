@@ -177,6 +177,7 @@ KEY_LABELS = {
     "leads": _("lead"),
     "acquisition_spend": _("channel"),
     "complaints": _("client"),
+    "credit_limits": _("client"),
 }
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from carteira_core.ingest import values as v
 
 KINDS = ("sellers", "clients", "contacts", "orders", "interactions", "receivables", "leads",
-         "acquisition_spend", "complaints")  # fmt: skip
+         "acquisition_spend", "complaints", "credit_limits")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +144,16 @@ class ReceivableRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class CreditLimitRecord:
+    """A client's credit limit as the ERP or the credit team sends it (issue 20)."""
+
+    line: int
+    client_external_id: str
+    limit: Decimal
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LeadRecord:
     """A prospect. ``source`` and ``stage`` are read by key or label by the writer (the
     stages are the company's, in its database)."""
@@ -201,6 +211,7 @@ type Record = (
     | LeadRecord
     | SpendRecord
     | ComplaintRecord
+    | CreditLimitRecord
 )
 
 # A check across one row's parsed values: (field, code, params) for each problem found.
@@ -370,6 +381,17 @@ SCHEMAS: dict[str, Schema] = {
         (UniqueKey(("invoice", "instalment")),),
         row_key="invoice",
         check=check_receivable,
+    ),
+    "credit_limits": Schema(
+        "credit_limits",
+        (
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("limit", v.parse_amount_not_negative, "limite", "limite_credito", required=True),
+            _f("note", v.parse_short_text, "observacao", "motivo"),
+        ),
+        CreditLimitRecord,
+        (UniqueKey(("client_external_id",)),),
+        row_key="client_external_id",
     ),
     "leads": Schema(
         "leads",
