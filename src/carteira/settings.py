@@ -252,6 +252,11 @@ CARTEIRA_STUCK_TASK_MINUTES = float(os.environ.get("CARTEIRA_STUCK_TASK_MINUTES"
 CARTEIRA_PHOTO_MAX_BYTES = int(os.environ.get("CARTEIRA_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 # A check-in within this many metres of the client's coordinates is verified (issue 16).
 CARTEIRA_CHECKIN_RADIUS_M = max(1, int(os.environ.get("CARTEIRA_CHECKIN_RADIUS_M", "200")))
+# Road travel times for the day's routes (agenda.roads): an OSRM or Valhalla server's
+# base URL; empty, or when it fails, the straight line × 1.3 at 40 km/h.
+CARTEIRA_ROUTING_URL = os.environ.get("CARTEIRA_ROUTING_URL", "")
+CARTEIRA_ROUTING_ENGINE = os.environ.get("CARTEIRA_ROUTING_ENGINE", "osrm")
+CARTEIRA_ROUTING_TIMEOUT_S = float(os.environ.get("CARTEIRA_ROUTING_TIMEOUT_S", "3"))
 # Pages read from the replica (when there is one): reports and dashboards of past readings.
 CARTEIRA_REPLICA_ROUTES = frozenset(
     env_list(

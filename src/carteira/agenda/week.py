@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
+from carteira.agenda.roads import RoadMinutes
 from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
 from carteira.agenda.selectors import AgendaRow, agenda_rows
 from carteira.leads.agenda import job_key, planned_leads
 from carteira.organization.models import Seller
-from carteira_core.agenda.route import Stop, plan_route
+from carteira_core.agenda.route import Stop, TravelMatrix, plan_route
 from carteira_core.agenda.schedule import VISIT, Capacity
 
 # Minutes at the client by class: a class A visit is a meeting, a class C one a call-in.
@@ -149,6 +150,7 @@ def _route(
     start: tuple[float, float] | None,
     hours: dict[int, ClientVisitHours],
     day_hours: tuple[int, int],
+    travel: TravelMatrix,
 ) -> None:
     """Order the day's visits, to clients and to leads (a lead's stop key is its negated
     pk, as in leads.agenda); those without coordinates stay aside, listed."""
@@ -163,7 +165,8 @@ def _route(
         for lead in leads
     ]
     origin = start or stops[0].point
-    route = plan_route(origin, stops, day_start=day_hours[0], day_end=day_hours[1])
+    route = plan_route(origin, stops, day_start=day_hours[0], day_end=day_hours[1],
+                       travel=travel)  # fmt: skip
     by_pk = {row.task.pk: row for row in located}
     by_key = {job_key(lead.pk): lead for lead in leads}
     # The unfit are kept in day.unfit (client visits) or flagged (lead visits).
@@ -236,11 +239,16 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
     }
     for row in rows:
         row.hours = hours.get(row.task.client_id)
+    travel = RoadMinutes()
     for day in days:
-        _route(day, start, hours, time.hours)
+        _route(day, start, hours, time.hours, travel)
         day.route_url = day.maps_url(start)
     count, value = backlog_by_seller([seller.pk]).get(seller.pk, (0, Decimal(0)))
-    return Week(seller, monday, start, days, count, value, _messages(seller, days, start, time))
+    messages = _messages(seller, days, start, time)
+    if travel.fell_back:
+        messages.append(_("The routing server did not answer: travel times are the straight "
+                          "line × 1.3 at 40 km/h."))  # fmt: skip
+    return Week(seller, monday, start, days, count, value, messages)
 
 
 def _messages(seller, days, start, time) -> list[str]:

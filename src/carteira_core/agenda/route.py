@@ -11,7 +11,7 @@ silently.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -76,24 +76,35 @@ class _Tour:
     waiting: int  # minutes spent waiting at doors
 
 
+# The travel minutes between points (the start first, then the stops), a row per point.
+TravelMatrix = Callable[[Sequence[tuple[float, float]]], list[list[int]]]
+
+
+def straight_line_minutes(points: Sequence[tuple[float, float]]) -> list[list[int]]:
+    """Great-circle distance × the road factor at the average speed, rounded up."""
+    return [[_travel_minutes(a, b) for b in points] for a in points]
+
+
 def _solve(
-    start: tuple[float, float],
     stops: Sequence[Stop],
+    minutes: list[list[int]],
+    nodes: list[int],
     *,
     day_start: int,
     horizon: int,
     time_limit_ms: int,
     span_cost: int,
 ) -> _Tour | None:
-    points = [start, *(stop.point for stop in stops)]
+    """``nodes``: the rows of ``minutes`` for the start (first) and each of ``stops``."""
+    size = len(nodes)
     service = [0, *(stop.minutes for stop in stops)]
-    travel = [[_travel_minutes(a, b) for b in points] for a in points]
-    manager = pywrapcp.RoutingIndexManager(len(points), 1, 0)
+    travel = [[minutes[a][b] for b in nodes] for a in nodes]
+    manager = pywrapcp.RoutingIndexManager(size, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
 
     # A matrix, not a Python callback: the solver reads it without calling back into
     # Python, so the same time limit searches several times more moves.
-    transit = [[travel[a][b] + service[a] for b in range(len(points))] for a in range(len(points))]
+    transit = [[travel[a][b] + service[a] for b in range(size)] for a in range(size)]
     callback = routing.RegisterTransitMatrix(transit)
     routing.SetArcCostEvaluatorOfAllVehicles(callback)
     # Slack: the seller may wait at a client's door until it opens.
@@ -105,7 +116,7 @@ def _solve(
             low, high = _window(stop, day_start, horizon)  # type: ignore[misc]
             time.CumulVar(manager.NodeToIndex(node)).SetRange(low, high)
     # A visit may be left out at a cost far above any tour: only when it cannot fit.
-    for node in range(1, len(points)):
+    for node in range(1, size):
         routing.AddDisjunction([manager.NodeToIndex(node)], 10_000_000)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
@@ -147,9 +158,12 @@ def plan_route(
     day_start: int = 8 * 60,
     day_end: int = 18 * 60,
     time_limit_ms: int | None = None,
+    travel: TravelMatrix = straight_line_minutes,
 ) -> Route:
     """The shortest tour through ``stops`` that fits between ``day_start`` and
     ``day_end`` (minutes after midnight), back at ``start`` by the end of the day.
+    ``travel`` gives the minutes between points (straight line by default; a road
+    matrix from a routing server: carteira.agenda.roads).
 
     The search minimises travel and visit minutes. When that tour waits at a door (a
     client's hours), the visits it took are ordered once more minimising the day's span
@@ -163,12 +177,17 @@ def plan_route(
     budget = time_limit_ms if time_limit_ms is not None else search_ms(len(stops))
     first, second = budget, max(budget // 3, 1)
     limits = {"day_start": day_start, "horizon": horizon}
-    tour = _solve(start, stops, span_cost=0, time_limit_ms=first, **limits)
+    minutes = travel([start, *(stop.point for stop in stops)])
+    row = {stop.key: n for n, stop in enumerate(stops, start=1)}
+    nodes = [0, *range(1, len(stops) + 1)]
+    tour = _solve(stops, minutes, nodes, span_cost=0, time_limit_ms=first, **limits)
     if tour is None:
         return Route([], {}, 0.0, [stop.key for stop in stops] + impossible, tuple(impossible))
     if tour.waiting > 0:
         taken = [stop for stop in stops if stop.key in tour.arrivals]
-        tighter = _solve(start, taken, span_cost=1, time_limit_ms=second, **limits)
+        taken_nodes = [0, *(row[stop.key] for stop in taken)]
+        tighter = _solve(taken, minutes, taken_nodes, span_cost=1, time_limit_ms=second,
+                         **limits)  # fmt: skip
         if (
             tighter is not None
             and len(tighter.order) == len(tour.order)
