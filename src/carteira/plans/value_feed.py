@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Protocol
 
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ class Reading(Protocol):
     abc: str
     status: str
     seller_id: int | None
-    revenue_at_risk: object
+    revenue_at_risk: Decimal
 
     @property
     def client_name(self) -> str: ...

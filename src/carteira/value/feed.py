@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from carteira.agenda.hooks import ValueLead
@@ -23,6 +24,7 @@ from carteira.value.models import ClientPotential, ClientValue, ValueFit
 from carteira.value.selectors import RECOVERY_BELOW
 from carteira.value.templatetags.value import whole_percent
 from carteira.web import formats
+from carteira_core.value.whatif import recovery_value
 
 # a client buying less than this share of its potential has room to grow
 UPSELL_BELOW_SHARE = 0.5
@@ -34,21 +36,20 @@ def value_leads(run_id: int) -> list[ValueLead]:
     """The reading's upsell leads (largest gap first), then its recovery leads (largest
     worth first)."""
     fit = ValueFit.objects.filter(run_id=run_id).first()
-    reliable = fit is not None and fit.ok and fit.spend_ok
     gone: dict[int, float] = {}
     recover: list[ValueLead] = []
-    if reliable:
+    if fit is not None and fit.ok and fit.spend_ok:
         rows = ClientValue.objects.filter(
             fit=fit, p_alive__lt=RECOVERY_BELOW, clv__isnull=False
         ).values_list("client_id", "p_alive", "clv")
         for client_id, p_alive, clv in rows:
             gone[client_id] = p_alive
-            if p_alive > 0:
-                worth = Decimal(str(float(clv) / p_alive - float(clv))).quantize(Decimal("0.01"))
-                if worth > 0:
-                    recover.append(_recover(client_id, p_alive, worth, fit.horizon_months))
+            worth = float(recovery_value(np.array([float(clv or 0)]), np.array([p_alive]))[0])
+            cents = Decimal(str(worth)).quantize(Decimal("0.01")) if worth == worth else None
+            if cents is not None and cents > 0:
+                recover.append(_recover(client_id, p_alive, cents, fit.horizon_months))
     upsell = [
-        _upsell(client_id, gap, share, source)
+        _upsell(client_id, gap, share or 0.0, source)
         for client_id, gap, share, source in ClientPotential.objects.filter(
             run_id=run_id, revenue__gt=0, gap__gt=0, share__lt=UPSELL_BELOW_SHARE
         ).values_list("client_id", "gap", "share", "source")

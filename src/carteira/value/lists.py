@@ -102,7 +102,7 @@ def _at_risk(user: User, fit: ValueFit, clients: QuerySet) -> list[tuple[int, De
 
 def _rows(found: list[tuple[int, Decimal, str]]) -> list[Row]:
     ids = [client_id for client_id, _amount, _why in found]
-    names = {}
+    names: dict[int, tuple] = {}
     for start in range(0, len(ids), BATCH):  # SQLite's limit on query parameters
         names.update(
             (row[0], row[1:])
