@@ -17,6 +17,7 @@ from carteira.organization.models import Seller, Team
 from carteira.portfolio.kpis import kpis_of
 from carteira.review import selectors
 from goals.conftest import task
+from review.test_review import october  # noqa: F401 -- pytest fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,22 @@ def _figures(page: str) -> str:
 
     page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
     return re.sub(r'nonce="[^"]+"', "", page)
+
+
+@pytest.mark.parametrize("who", ["director", "manager_norte", "seller_ana"])
+def test_the_status_flows_from_the_kept_breakdown_equal_those_counted_from_the_readings(
+    request,
+    october,  # noqa: F811
+    who,
+):
+    from carteira.portfolio import figures
+
+    user = request.getfixturevalue(who)
+    user = getattr(user, "user", user)
+    visible = None if user.sees_whole_portfolio else clients_visible_to(user)
+    reader = Reader(parse_period("2026-10"), dt.date(2026, 11, 12), visible=visible)
+    kept = figures.breakdown(user, {}, reader.run(), figures.scope_key(user))
+    counted = selectors.status_flows(reader)
+    assert selectors.status_flows(reader, kept) == counted
+    if who == "director":  # C2 went from pre-inactive to inactivated in October
+        assert {"from": "pre_inactive", "to": "inactivated", "count": 1} in counted

@@ -77,14 +77,21 @@ def _indicator_rows(reader: Reader, before: Reader, scope: Scope, goals) -> list
     return rows
 
 
-def status_flows(reader: Reader) -> list[dict]:
+def status_flows(reader: Reader, breakdown: dict | None = None) -> list[dict]:
     """From the status on the eve of the period to the status at its end, changes only
-    (the engine's reading of the window keeps both)."""
-    flows = Counter(
-        reader.readings(Scope("company"))
-        .exclude(status=F("status_previous"))
-        .values_list("status_previous", "status")
-    )
+    (the engine's reading of the window keeps both), the 12 largest (equal counts in the
+    order of their statuses). ``breakdown``: the dashboard's breakdown of the same
+    readings (``figures.breakdown``, kept per scope and run), whose flows by class these
+    add up; without it, counted from the readings."""
+    if breakdown is not None:
+        found = {pair: sum(by_class.values()) for pair, by_class in breakdown["flows"].items()}
+    else:
+        found = Counter(
+            reader.readings(Scope("company"))
+            .exclude(status=F("status_previous"))
+            .values_list("status_previous", "status")
+        )
+    flows = Counter({pair: n for pair, n in sorted(found.items()) if pair[0] != pair[1]})
     return [{"from": a, "to": b, "count": n} for (a, b), n in flows.most_common(12)]
 
 
@@ -222,6 +229,8 @@ def review(user: User, period: Period, *, today: dt.date) -> dict:
     before = Reader(period.previous(), today, visible=visible, scope_key=scope)
     goals = list(goals_of_period(period))
     company = [g for g in goals if not (g.seller_id or g.team_id or g.client_id or g.region)]
+    # the dashboard's breakdown of the period's readings, kept per scope and run
+    breakdown = figures.breakdown(user, {}, reader.run(), scope) if reader.run() else None
     return {
         "period": period,
         "as_of": reader.as_of,
@@ -230,7 +239,7 @@ def review(user: User, period: Period, *, today: dt.date) -> dict:
         "previous_period": period.previous(),
         "indicators": _indicator_rows(reader, before, Scope("company"),
                                       company if user.sees_whole_portfolio else []),
-        "flows": status_flows(reader),
+        "flows": status_flows(reader, breakdown),
         "losses": losses(reader),
         "reactivations": reactivations(reader),
         "risks": top_risks(reader),
