@@ -8,9 +8,16 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The prospecting kinds' writers subclass kinds.Writer, so they register here.
-        from carteira.imports import complaint_writers, credit_writers, kinds, lead_writers
+        from carteira.imports import (
+            agenda_writers,
+            complaint_writers,
+            credit_writers,
+            kinds,
+            lead_writers,
+        )
 
         kinds.WRITERS.update(leads=lead_writers.LeadsWriter,
                              acquisition_spend=lead_writers.SpendWriter,
                              complaints=complaint_writers.ComplaintsWriter,
-                             credit_limits=credit_writers.CreditLimitsWriter)  # fmt: skip
+                             credit_limits=credit_writers.CreditLimitsWriter,
+                             contracts=agenda_writers.ContractsWriter)  # fmt: skip

@@ -116,6 +116,12 @@ FIELD_TEXTS: dict[str, dict[str, FieldText]] = {
         "closed_at": FieldText(_("Closed at"), "10/03/2025"),
         "first_response_at": FieldText(_("First response at"), "07/03/2025 16:00"),
     },
+    "contracts": {
+        "client_external_id": _CLIENT_CODE,
+        "name": FieldText(_("Contract"), "Fornecimento 2026"),
+        "ends_on": FieldText(_("Ends on"), "31/12/2026"),
+        "renewal_days": FieldText(_("Renewal task, days before the end"), "30"),
+    },
     "acquisition_spend": {
         "period_start": FieldText(_("From"), "01/03/2025"),
         "period_end": FieldText(_("Until"), "31/03/2025"),

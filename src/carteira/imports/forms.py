@@ -19,6 +19,7 @@ KIND_LABELS = {
     "acquisition_spend": _("Acquisition spend"),
     "complaints": _("Complaints (history)"),
     "credit_limits": _("Credit limits"),
+    "contracts": _("Client contracts (renewals)"),
 }
 
 

@@ -178,6 +178,7 @@ KEY_LABELS = {
     "acquisition_spend": _("channel"),
     "complaints": _("client"),
     "credit_limits": _("client"),
+    "contracts": _("client"),
 }
 
 

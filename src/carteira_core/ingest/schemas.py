@@ -22,7 +22,7 @@ from decimal import Decimal
 from carteira_core.ingest import values as v
 
 KINDS = ("sellers", "clients", "contacts", "orders", "interactions", "receivables", "leads",
-         "acquisition_spend", "complaints", "credit_limits")  # fmt: skip
+         "acquisition_spend", "complaints", "credit_limits", "contracts")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +144,18 @@ class ReceivableRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ContractRecord:
+    """A client's contract or supply agreement and when it ends (issue 16): its renewal is
+    a task ``renewal_days`` (1–365, default 30) before the end."""
+
+    line: int
+    client_external_id: str
+    name: str
+    ends_on: date
+    renewal_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CreditLimitRecord:
     """A client's credit limit as the ERP or the credit team sends it (issue 20)."""
 
@@ -212,6 +224,7 @@ type Record = (
     | SpendRecord
     | ComplaintRecord
     | CreditLimitRecord
+    | ContractRecord
 )
 
 # A check across one row's parsed values: (field, code, params) for each problem found.
@@ -381,6 +394,18 @@ SCHEMAS: dict[str, Schema] = {
         (UniqueKey(("invoice", "instalment")),),
         row_key="invoice",
         check=check_receivable,
+    ),
+    "contracts": Schema(
+        "contracts",
+        (
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("name", v.parse_short_text, "contrato", "nome", required=True),
+            _f("ends_on", v.parse_date, "vencimento", "fim", "termino", required=True),
+            _f("renewal_days", v.parse_instalment, "dias_antes", "antecedencia"),
+        ),
+        ContractRecord,
+        (UniqueKey(("client_external_id", "name")),),
+        row_key="client_external_id",
     ),
     "credit_limits": Schema(
         "credit_limits",
