@@ -4,8 +4,12 @@ worth. The guide's screenshots (docs/guia/valor-da-carteira.md) come from here."
 import datetime as dt
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
+from carteira.agenda.models import Task
+from carteira.plans.planner import do_plan
+from carteira.plans.value_feed import UPSELL_KEY
 from carteira.portfolio.services import do_snapshot
 from carteira.value.models import ClientValue
 from tests.browser.test_dashboard_journey import log_in
@@ -131,3 +135,33 @@ def test_the_central_team_works_from_the_value_lists(
     page.screenshot(path=SHOTS / "valor-listas.png", full_page=True)
     rows.first.locator("a").click()
     expect(page.locator("#predicted-value")).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_seller_reads_why_an_upsell_task_is_in_the_week(
+    page, live_server, buyers, seller_ana, console_errors
+):
+    do_snapshot(T)
+    noon = dt.datetime(T.year, T.month, T.day, 15, 0, tzinfo=dt.UTC)  # 12:00 in São Paulo
+    with time_machine.travel(noon, tick=False):
+        do_plan(T)
+    task = (
+        Task.objects.filter(plan_key=UPSELL_KEY, seller=seller_ana, scheduled_date__isnull=False)
+        .order_by("scheduled_date", "-priority", "pk")
+        .first()
+    )
+    assert task is not None
+    offline(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with time_machine.travel(noon, tick=True):
+        log_in(page, live_server, "ana")
+        page.goto(f"{live_server.url}/agenda/?week={task.scheduled_date.isoformat()}")
+        line = page.locator(f"#task-{task.pk}")
+        expect(line).to_be_visible()
+        assert "Vender mais" in line.inner_text()
+        line.locator("details.line-script summary").click()
+        reason = line.locator("p.script").inner_text()
+        assert reason == task.context["reason"]
+        assert reason.startswith("Espaço para crescer: R$")
+        line.screenshot(path=SHOTS / "valor-tarefa-vender-mais.png")
