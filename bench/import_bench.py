@@ -4,8 +4,9 @@ average beside every figure (the machine is shared: figures are indicative).
   bomb   an xlsx decompression bomb (≈ 2 MB zipped, ≈ 300 MB sheet, 1.2M rows) through
          `carteira import orders`: seconds to the refusal and peak memory of the process.
 
-  beside  `carteira import orders` of --rows orders on SQLite while a second process logs
-         in and calls the API in a loop (Django's test client on the same database, the
+  beside  `carteira import KIND` of --rows orders (or clients with their sellers) on SQLite
+         (or --postgres) while a second process logs in and calls the API in a loop from
+         the import's start to its end (Django's test client on the same database, the
          real views): each request's latency, how many were not 200.
   load   the same orders loaded by `carteira import orders` and by a plain load (csv
          reader, the same pt-BR parsing done by hand, one executemany into the same table
@@ -142,30 +143,39 @@ open(TOKEN_FILE, "w").write(raw)
 """
 
 PROBE = """
-import json, time
+import json, os, time
 from django.test import Client as Http
 raw = open(TOKEN_FILE).read()
+warm = Http(HTTP_HOST="localhost")  # this process's first request imports the views: untimed
+warm.login(username="diretora", password="senha-da-diretora-1")
+warm.get("/api/v1/clients", HTTP_AUTHORIZATION=f"Bearer {raw}")
+open(READY_FILE, "w").close()
 latencies, failed, calls = [], 0, []
 first = time.monotonic()
-deadline = first + SECONDS
-while time.monotonic() < deadline:
-    http = Http(HTTP_HOST="localhost")
+deadline = first + 3600
+while time.monotonic() < deadline and not os.path.exists(STOP_FILE):
+    http = Http(HTTP_HOST="localhost", raise_request_exception=False)
     for call in ("login", "api"):
         started = time.perf_counter()
         at = time.monotonic() - first
-        if call == "login":
-            ok = http.login(username="diretora", password="senha-da-diretora-1")
-            status = 200 if ok else 401
-        else:
-            status = http.get("/api/v1/clients", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+        try:
+            if call == "login":
+                ok = http.login(username="diretora", password="senha-da-diretora-1")
+                status = 200 if ok else 401
+            else:
+                status = http.get("/api/v1/clients",
+                                  HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+        except Exception as error:  # the login's session write: "database is locked"
+            status = type(error).__name__
         latencies.append(time.perf_counter() - started)
         calls.append(f"{call}@{at:.0f}s:{latencies[-1]:.2f}s/{status}")
         failed += status != 200
     time.sleep(0.2)
 print(" ".join(calls))
+slowest = [c for _l, c in sorted(zip(latencies, calls), reverse=True)[:5]]
 latencies.sort()
 print(json.dumps({"requests": len(latencies), "failed": failed, "max": latencies[-1],
-                  "p95": latencies[int(len(latencies) * 0.95)]}))
+                  "p95": latencies[int(len(latencies) * 0.95)], "slowest": slowest}))
 """
 
 
@@ -247,24 +257,36 @@ def beside_step(args) -> str:
     data = data_file(args.kind, args.rows)
     env = _workspace("beside")
     full = {**os.environ, **env}
+    home = Path(env["CARTEIRA_HOME"])
+    ready, stop = home / "probe-ready", home / "probe-stop"
+    code = (f"TOKEN_FILE = {env['TOKEN_FILE']!r}\nREADY_FILE = {str(ready)!r}\n"
+            f"STOP_FILE = {str(stop)!r}\n" + PROBE)  # fmt: skip
+    probing = subprocess.Popen(  # noqa: S603 -- our own command
+        [CARTEIRA, "manage", "shell", "-c", code], env=full, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    while not ready.exists() and probing.poll() is None:
+        time.sleep(0.2)
     load = os.getloadavg()[0]
     started = time.perf_counter()
     importing = subprocess.Popen(  # noqa: S603 -- our own command
         [CARTEIRA, "import", args.kind, str(data)], env=full, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    time.sleep(8)  # the import is past its start-up, reading and staging
-    code = f"SECONDS = {args.seconds}\nTOKEN_FILE = {env['TOKEN_FILE']!r}\n" + PROBE
-    probe = subprocess.run([CARTEIRA, "manage", "shell", "-c", code], env=full,  # noqa: S603
-                           capture_output=True, text=True, check=True)  # fmt: skip
-    output = importing.communicate()[0]
+    output = importing.communicate()[0]  # the probe calls all along, final transaction included
     seconds = time.perf_counter() - started
+    time.sleep(args.seconds)  # and a little after
+    stop.touch()
+    out, err = probing.communicate()
+    if probing.returncode:
+        raise SystemExit(err[-3000:])
     load = max(load, os.getloadavg()[0])
-    calls, figures = probe.stdout.strip().splitlines()[-2:]
+    calls, figures = out.strip().splitlines()[-2:]
     return (
         f"{args.rows:,} {args.kind} imported on {_database()} in {seconds:.1f} s (exit "
         f"{importing.returncode}: {output.strip().splitlines()[-1]}), load {load:.1f}\n"
-        f"beside it, for {args.seconds} s, logins and API reads: {figures}\n{calls}"
+        f"beside it, from its start to {args.seconds} s after its end, logins and API reads "
+        f"(one process, one after the other): {figures}\n{calls}"
     )
 
 
@@ -372,7 +394,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true",
                         help="beside: on a throw-away PostgreSQL server")  # fmt: skip
     parser.add_argument("--rows", type=int)
-    parser.add_argument("--seconds", type=int, default=40)
+    parser.add_argument("--seconds", type=int, default=5, help="beside: probing after the end")
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     args.rows = args.rows or {"bomb": 1_200_000, "beside": 300_000, "load": 1_000_000,
