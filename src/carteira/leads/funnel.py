@@ -161,8 +161,10 @@ def acquisition(
     ltv = historical_ltv(end) if seller_ids is None else None
     cac = _money(total / len(new)) if total and new else None
     by_channel = []
+    # every channel's spend in one grouped query (the dashboard's panel ran one a channel)
+    spent_on = dict(spend_in.values_list("channel").annotate(total=Sum("amount")).order_by())
     for key, label in Source.choices:
-        spend = _spend(spend_in, channel=key)
+        spend = spent_on.get(key) or Decimal(0)
         won = sum(1 for source in sources.values() if source == key)
         by_channel.append({"channel": key, "label": str(label), "spend": _money(spend),
                            "new_clients": won,
