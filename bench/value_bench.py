@@ -16,9 +16,13 @@ each; the outputs compared: parameters, log-likelihood, P(alive) and expected pu
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -162,6 +166,41 @@ def side_by_side(args, x, t_x, big_t, m, sx, stx, sbig_t) -> None:
     print(f"| {n:,} clients: expected purchases in 90 days | {mine:.3f} | {other:.3f} | |")
 
 
+PYMC_MARKETING = "pymc-marketing==1.3.0"
+
+
+def pymc_side_by_side(x, t_x, big_t, repeat: int) -> None:
+    """CDNOW's BG/NBD beside pymc-marketing's MAP fit. pymc-marketing pins an older numpy
+    than ours, so it runs in a throw-away environment of its own (uv, from PyPI: the first
+    run installs it); skipped with the reason when that cannot be made."""
+    uv = shutil.which("uv") or str(ROOT / ".cache" / "uv" / "bin" / "uv")
+    with tempfile.TemporaryDirectory(prefix="value-pymc-") as tmp:
+        summary = Path(tmp) / "cdnow.csv"
+        np.savetxt(summary, np.c_[x, t_x, big_t], delimiter=",", comments="",
+                   header="frequency,recency,T")  # fmt: skip
+        command = [uv, "run", "--no-project", "--quiet", "--python", sys.executable,
+                   "--with", PYMC_MARKETING, "python", str(ROOT / "bench" / "value_pymc.py"),
+                   str(summary), str(repeat)]  # fmt: skip
+        environment = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=900,  # noqa: S603
+                                  env=environment, check=True)  # fmt: skip
+        except (OSError, subprocess.SubprocessError) as error:
+            print(f"\n{PYMC_MARKETING} could not run here ({type(error).__name__}): skipped")
+            return
+    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    ours = bgnbd.fit(x, t_x, big_t).params
+    mine = best(lambda: bgnbd.fit(x, t_x, big_t), repeat)
+    print(f"\n### Side by side with {PYMC_MARKETING} (MAP, its default priors)\n")
+    print(
+        "| step | Carteira (s) | pymc-marketing (s) | parameters: Carteira (MLE) · pymc-marketing "
+        "(MAP) |\n| --- | --- | --- | --- |"
+    )
+    pairs = " · ".join(f"{name} {ours[name]:.3f} / {theirs['params'][name]:.3f}"
+                       for name in ("r", "alpha", "a", "b"))  # fmt: skip
+    print(f"| CDNOW BG/NBD fit | {mine:.4f} | {theirs['wall']:.3f} | {pairs} |")
+
+
 def differences(ours: dict[str, float], theirs) -> str:
     """The largest relative difference between the two fits' parameters (lifetimes names
     Gamma-Gamma's γ "v" too)."""
@@ -177,6 +216,8 @@ def main() -> None:
         "--compare-clients", type=int, default=100_000,
         help="synthetic clients for the side-by-side with lifetimes (0: CDNOW only)",
     )  # fmt: skip
+    parser.add_argument("--no-pymc", action="store_true",
+                        help=f"skip the side-by-side with {PYMC_MARKETING}")  # fmt: skip
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     history = cdnow_history()
@@ -210,6 +251,8 @@ def main() -> None:
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     compare = simulate(args.compare_clients, seed=2) if args.compare_clients else None
     side_by_side(args, x, t_x, big_t, m, *(compare or (x, t_x, big_t)))
+    if not args.no_pymc:
+        pymc_side_by_side(x, t_x, big_t, 3)
     print(f"load average after the side-by-side: {os.getloadavg()[0]:.2f}")
 
 
