@@ -29,7 +29,7 @@ class Refused:
 class Listed:
     """Ana lists: ``check(json, ana_clients)`` asserts that only her data came back."""
 
-    path: str
+    path: str | Callable[[], str]  # a callable sets up what the route needs first
     check: Callable
 
 
@@ -66,6 +66,26 @@ def matrix_of_ana(data, mine):
 
 def receivables_of_ana(data, mine):
     assert {group["key"] for group in data["groups"]} <= {"A1", "A2"}
+
+
+def matrix_after_a_reading():
+    """The credit cells need an official reading (classes and statuses) and titles: one
+    overdue title for every client, Ana's and Bruno's."""
+    from carteira.clients.models import Client
+    from carteira.credit.models import Receivable
+    from carteira.portfolio.services import do_snapshot
+
+    for client in Client.objects.all():
+        Receivable.objects.create(
+            client=client, invoice=f"NF-{client.pk}", amount=100,
+            issue_date=dt.date(2026, 5, 1), due_date=dt.date(2026, 6, 1),
+        )  # fmt: skip
+    do_snapshot(dt.date(2026, 6, 30))
+    return "/receivables/matrix?as_of=2026-06-30"
+
+
+def credit_cells_of_ana(data, mine):
+    assert data["cells"] and {cell["seller"] for cell in data["cells"]} == {"V001"}
 
 
 def value_of_ana(data, mine):
@@ -170,6 +190,7 @@ CASES = {
     ("GET", "/reports/kpis"): Listed("/reports/kpis?as_of=2026-06-30", kpi_groups_of_ana),
     ("GET", "/reports/matrix"): Listed("/reports/matrix?as_of=2026-06-30&by=seller", matrix_of_ana),
     ("GET", "/receivables"): Listed("/receivables?as_of=2026-06-30", receivables_of_ana),
+    ("GET", "/receivables/matrix"): Listed(matrix_after_a_reading, credit_cells_of_ana),
     ("GET", "/value"): Listed("/value?as_of=2026-06-30", value_of_ana),
     ("GET", "/complaints"): Listed("/complaints", only_clients),
     ("GET", "/complaints/measures"): Listed("/complaints/measures", complaint_measures_of_ana),
@@ -262,7 +283,7 @@ def test_seller_ana_reaches_nothing_of_seller_bruno(
     case = CASES.get((method, path))
     assert case is not None, f"{method} {path} has no access case: declare its policy here"
     if isinstance(case, Listed):
-        response = ana.get(case.path)
+        response = ana.get(case.path() if callable(case.path) else case.path)
         assert response.status_code == 200, response.content
         case.check(response.json(), set(seller_ana.clients.values_list("pk", flat=True)))
         return
