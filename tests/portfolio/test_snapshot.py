@@ -124,3 +124,20 @@ def test_adbc_and_the_django_connection_read_the_same_frames(history):
         right = getattr(via_adbc, name).sort(getattr(via_adbc, name).columns)
         assert left.equals(right), name
     assert ClientSnapshot.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_adbc_reader_types_a_column_from_every_row_not_the_first_thousand(history):
+    # SQLite's ADBC driver typed each column from its first 1,024 rows: a portfolio whose
+    # first clients have no segment nor state, and a later one that has, failed to read.
+    from carteira.clients.models import Client
+
+    Client.objects.bulk_create(Client(external_id=f"S{n:04d}", name=f"Sem segmento {n}")
+                               for n in range(1_100))  # fmt: skip
+    Client.objects.update(segment="", state="")
+    Client.objects.create(external_id="Z0001", name="Com segmento", segment="Varejo", state="RS")
+    via_adbc = engine_input.load_input(T, use_adbc=True).clients
+    via_django = engine_input.load_input(T, use_adbc=False).clients
+    assert via_adbc.sort("client_id").equals(via_django.sort("client_id"))
+    last = via_adbc.filter(via_adbc["external_id"] == "Z0001").row(0, named=True)
+    assert (last["segment"], last["region"]) == ("Varejo", "RS")

@@ -31,7 +31,7 @@ from carteira.clients.models import Client
 from carteira.credit.models import CreditLimit, CreditLimitChange, Receivable
 from carteira.orders.models import Order
 from carteira.portfolio.engine_input import _adbc_connect as adbc_connect
-from carteira.portfolio.engine_input import can_use_adbc
+from carteira.portfolio.engine_input import adbc_cursor, can_use_adbc
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira_core.credit import (
     BUCKETS,
@@ -105,12 +105,7 @@ def _read_adbc(sql: str, params) -> pl.DataFrame:
         sql = "?".join(parts)
     else:
         sql = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
-    with closing(adbc_connect()) as adbc, adbc.cursor() as cursor:
-        if sqlite:
-            # SQLite's driver types each column from its first batch (1,024 rows by
-            # default): a column null there and text later (a payment date) fails with
-            # "Type mismatch". One batch: the types come from every row.
-            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(2**30)})
+    with closing(adbc_connect()) as adbc, adbc_cursor(adbc) as cursor:
         cursor.execute(sql, tuple(params) or None)
         frame = pl.from_arrow(cursor.fetch_arrow_table())
     assert isinstance(frame, pl.DataFrame)

@@ -95,13 +95,25 @@ def _adbc_connect():
     return adbc_driver_postgresql.dbapi.connect(database_url(config))
 
 
+def adbc_cursor(adbc):
+    """A cursor of an ADBC connection (``_adbc_connect``) whose result columns are typed
+    from every row. SQLite's driver types each column from its first batch (1,024 rows by
+    default): a column null there and text later (a segment, a payment date) fails with
+    "Type mismatch". One batch: the same memory, since every read here fetches the whole
+    table."""
+    cursor = adbc.cursor()
+    if connection.vendor == "sqlite":
+        cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(2**30)})
+    return cursor
+
+
 def _reader_for(use_adbc: bool) -> tuple[Callable[[str, dict], pl.DataFrame], Callable]:
     if not use_adbc:
         return _read_with_django, lambda: None
     adbc = _adbc_connect()
 
     def read(sql: str, schema: dict) -> pl.DataFrame:
-        with adbc.cursor() as cursor:
+        with adbc_cursor(adbc) as cursor:
             cursor.execute(sql)
             return pl.from_arrow(cursor.fetch_arrow_table())
 
