@@ -84,3 +84,35 @@ def test_the_review_reads_the_same_ledger(readings, director, computed):
     assert {g.key for g in section["by_seller"]} == {"V001", "V002", "V003"}
     review_credit(director, as_of=dt.date(2026, 6, 30), before=BEFORE)
     assert len(computed) == 1
+
+
+def test_the_dashboards_warm_up_computes_the_ledger_the_first_visit_reads(
+    readings, director, computed
+):
+    from carteira.portfolio.figures import do_warm_dashboards
+    from carteira.portfolio.kpis import requested_period
+    from carteira.portfolio.selectors import latest_official_run
+
+    aged_book(readings)
+    run = latest_official_run()
+    do_warm_dashboards(run)
+    assert len(computed) == 1
+    default_eve = requested_period(run, None).start - dt.timedelta(days=1)
+    assert dashboard_panel(director, {}, run, default_eve)["total"].open == Decimal("1630.00")
+    assert len(computed) == 1  # the first visit read the warmed ledger
+
+
+def test_a_receivables_import_warms_the_credit_figures_without_a_new_reading(
+    readings, director, computed
+):
+    from carteira.imports.models import ImportRun
+    from carteira.imports.reading import Reading, needs_reading, read_portfolio_after_import
+
+    aged_book(readings)
+    runs = SnapshotRun.objects.count()
+    run = ImportRun.objects.create(kind="receivables", file_name="t.csv", sha256="0", created=1,
+                                   status="committed", reading_status=Reading.QUEUED)  # fmt: skip
+    assert needs_reading(run)
+    assert read_portfolio_after_import.call(run.pk) == Reading.DONE
+    assert SnapshotRun.objects.count() == runs  # no new reading of the portfolio
+    assert len(computed) == 1

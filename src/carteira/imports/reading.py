@@ -24,6 +24,9 @@ from carteira.portfolio.services import SnapshotBusy, do_snapshot
 
 # The kinds whose rows the engine reads (contacts are not part of a reading).
 READING_KINDS = frozenset({"sellers", "clients", "orders", "interactions"})
+# The kinds only a dashboard section reads (credit's ledger): no new reading, the figures
+# warmed again (portfolio.hooks.warm_sections) for the latest one.
+FIGURES_KINDS = frozenset({"receivables"})
 
 
 class Reading:
@@ -39,7 +42,8 @@ class Reading:
 
 def needs_reading(run: ImportRun) -> bool:
     changed = run.created + run.updated
-    return run.status == ImportRun.Status.COMMITTED and run.kind in READING_KINDS and changed > 0
+    kinds = READING_KINDS | FIGURES_KINDS
+    return run.status == ImportRun.Status.COMMITTED and run.kind in kinds and changed > 0
 
 
 @task()
@@ -48,11 +52,12 @@ def read_portfolio_after_import(run_id: int) -> str:
     if run.reading_status != Reading.QUEUED:
         return run.reading_status  # already read (a retried or duplicated task)
     try:
-        _step(run, Reading.READING)
-        try:
-            do_snapshot(timezone.localdate(), by=run.created_by)
-        except SnapshotBusy:  # another reading of today was being written: read again
-            do_snapshot(timezone.localdate(), by=run.created_by)
+        if run.kind in READING_KINDS:
+            _step(run, Reading.READING)
+            try:
+                do_snapshot(timezone.localdate(), by=run.created_by)
+            except SnapshotBusy:  # another reading of today was being written: read again
+                do_snapshot(timezone.localdate(), by=run.created_by)
         _step(run, Reading.FIGURES)
         do_warm_dashboards()
     except Exception:

@@ -33,6 +33,7 @@ from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import ClientFilter
 from carteira.clients.models import Client
 from carteira.organization.models import Seller, Team
+from carteira.portfolio import hooks
 from carteira.portfolio import kpis as k
 from carteira.portfolio.models import ClientSnapshot, GroupSnapshot, SnapshotRun
 from carteira.portfolio.selectors import (
@@ -317,4 +318,5 @@ def do_warm_dashboards(run: SnapshotRun | None = None) -> int:
                 fresh[key] = k.breakdown_of(views[i].picks(index or _Index()))
     _store(fresh)
     cache.do_cull()
+    hooks.warm_sections(run)
     return len(views)

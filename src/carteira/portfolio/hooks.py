@@ -39,6 +39,23 @@ def dashboard_panels(user, filters: Mapping[str, Any], run, before: dt.date) -> 
     return [panel for panel in found if panel]
 
 
+# (the reading) -> None: figures an app above keeps for its dashboard section, computed
+# ahead of the first visit (credit: the company's ledger at the reading's date)
+Warmer = Callable[[Any], None]
+_warmers: dict[str, Warmer] = {}
+
+
+def register_warmer(name: str, source: Warmer) -> None:
+    """``source`` is called by the dashboards' warm-up (after each snapshot, and after an
+    import that changes what an app's section reads)."""
+    _warmers[name] = source
+
+
+def warm_sections(run) -> None:
+    for source in _warmers.values():
+        source(run)
+
+
 @dataclass(frozen=True)
 class ExtraReport:
     """A ``carteira report NAME`` an app above the portfolio adds (credit: receivables)."""
