@@ -71,3 +71,24 @@ def test_the_api_gives_each_seller_s_cells_in_the_reader_s_scope(
     scoped = client.get("/api/v1/receivables/matrix").json()["cells"]
     assert {c["seller"] for c in scoped} < {"V001", "V002", "V003"}
     assert client.get("/api/v1/receivables/matrix", {"by": "class"}).status_code == 400
+
+
+@ON_T
+def test_the_review_of_june_reads_credit_by_class_and_status_of_its_reading(
+    readings, director, manager_norte, client
+):
+    aged_book(readings)
+    client.force_login(director)
+    html = client.get(reverse("review:page"), {"period": "2026-06"}).content.decode()
+    review = html[html.index('id="credit"') :]
+    assert " ".join(text_of(review, 'id="credit-matrix"').split()) == (
+        "Classe Ativo Pré-inativo Inativado Inativo "
+        "A – R$ 1.580,00 36,7% em atraso provisão R$ 77,00 – – B – – – – C – – – –"
+    )
+    assert "R$ 50,00" in text_of(review, 'id="credit-matrix-outside"', end="</p>")
+    # Nelson reads only Carla's clients: C2 is a prospect, outside the table
+    client.force_login(manager_norte)
+    html = client.get(reverse("review:page"), {"period": "2026-06"}).content.decode()
+    review = html[html.index('id="credit"') :]
+    assert "R$ 1.580,00" not in text_of(review, 'id="credit-matrix"')
+    assert "R$ 50,00" in text_of(review, 'id="credit-matrix-outside"', end="</p>")

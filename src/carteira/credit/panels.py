@@ -19,6 +19,7 @@ from carteira.clients.models import Client
 from carteira.credit.models import Receivable
 from carteira.credit.selectors import credit_summary
 from carteira.portfolio.rules_store import current_rules
+from carteira.portfolio.selectors import latest_official_run
 
 CLASSES = ("A", "B", "C")
 STATUSES = ("active", "pre_inactive", "inactivated", "inactive")
@@ -92,17 +93,20 @@ def _collection_url(days: int, filters: Mapping[str, Any]) -> str | None:
 
 def review_credit(user, *, as_of: dt.date, before: dt.date) -> dict | None:
     """The review's credit section: the user's clients by team, seller, segment and region
-    (state), at the review's reading date against the eve of its period. None without
-    receivables."""
+    (state), and by class x status of the review's reading, at its date against the eve of
+    its period. None without receivables."""
     clients = clients_visible_to(user)
     if not Receivable.objects.filter(client__in=clients).exists():
         return None
     rules = current_rules().credit
+    run = latest_official_run(as_of)
+    reading = run is not None and run.as_of == as_of  # the class x status of that reading
     total, groups = credit_summary(
-        clients, as_of=as_of, before=before, rules=rules,
-        by=("team", "seller", "segment", "region"),
+        clients, as_of=as_of, before=before, rules=rules, run=run if reading else None,
+        by=("team", "seller", "segment", "region", *(("abc_status",) if reading else ())),
     )  # fmt: skip
     return {
+        "matrix": class_status_matrix(groups["abc_status"]) if reading else None,
         "as_of": as_of,
         "before": before,
         "total": total,
