@@ -23,11 +23,7 @@ class ContractsWriter(Writer):
 
     def apply(self, records):
         outcome = Outcome()
-        clients = dict(
-            Client.objects.filter(
-                external_id__in={r.client_external_id for r in records}
-            ).values_list("external_id", "pk")
-        )
+        clients = self.client_ids(records)
         existing = {
             (contract.client_id, contract.name): contract
             for contract in ClientContract.objects.filter(client_id__in=clients.values())

@@ -44,11 +44,7 @@ class ComplaintsWriter(Writer):
 
     def apply(self, records):
         outcome = Outcome()
-        clients = dict(
-            Client.objects.filter(
-                external_id__in={r.client_external_id for r in records}
-            ).values_list("external_id", "pk")
-        )
+        clients = self.client_ids(records)
         sellers = dict(Client.objects.filter(pk__in=clients.values()).values_list("pk", "seller"))
         active = ComplaintCategory.objects.filter(active=True).values_list("name", flat=True)
         names = {fold(name): name for name in active}

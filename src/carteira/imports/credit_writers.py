@@ -17,11 +17,7 @@ class CreditLimitsWriter(Writer):
 
     def apply(self, records):
         outcome = Outcome()
-        clients = dict(
-            Client.objects.filter(
-                external_id__in={r.client_external_id for r in records}
-            ).values_list("external_id", "pk")
-        )
+        clients = self.client_ids(records)
         limits = dict(
             CreditLimit.objects.filter(client_id__in=clients.values()).values_list(
                 "client_id", "limit"

@@ -65,6 +65,12 @@ class Writer:
     def apply(self, records: Sequence[Record]) -> Outcome:
         raise NotImplementedError
 
+    @staticmethod
+    def client_ids(records: Sequence[Record]) -> dict[str, int]:
+        """The id of each client the records name (``client_external_id``), by code."""
+        codes = {r.client_external_id for r in records}
+        return dict(Client.objects.filter(external_id__in=codes).values_list("external_id", "pk"))
+
     def finish(self) -> Outcome:
         if self._stage is not None:
             self._stage.close()
