@@ -166,11 +166,12 @@ def _fingerprints(base: str, config: dict) -> None:
         account["dashboard"] = dashboard_fingerprint(session.get(f"{base}/portfolio/").text)
 
 
-def _wait_for(url: str, seconds: float = 60) -> None:
+def _wait_for(url: str, seconds: float = 180) -> None:
+    # generous: on a busy machine a new server's first answers take seconds each
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 -- loopback
+            with urllib.request.urlopen(url, timeout=15):  # noqa: S310 -- loopback
                 return
         except OSError:
             time.sleep(0.5)
