@@ -26,8 +26,9 @@ class Command(BaseCommand):
     @property
     def help(self) -> str:  # at run time: argparse needs a real str, in the active language
         return _(
-            "Import sellers, clients, contacts, orders, interactions or receivables from a .csv or"
-            " .xlsx file."
+            "Import a .csv or .xlsx file of one of the kinds below: sellers, clients, contacts,"
+            " orders, interactions, receivables, leads, acquisition spend, complaints, credit"
+            " limits or contracts (docs/import-format.md)."
         )
 
     requires_system_checks: list[str] = []  # a data load needs no URL/admin checks
