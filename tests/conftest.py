@@ -79,6 +79,18 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Every test starts in the product's default language (pt-BR): a request with
+    another Accept-Language leaves its language active in the thread, and a later test
+    that renders text outside a request read it in English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 from tests.personas import *  # noqa: E402, F403
 
 pytest_plugins = ["tests.histories"]
