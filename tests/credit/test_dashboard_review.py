@@ -141,3 +141,27 @@ def test_the_review_pdf_carries_the_credit_section(readings, director, client):
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
     assert "Crédito e cobrança" in text
     assert "R$ 1.630,00" in text and "R$ 127,00" in text and "163,0" in text
+
+
+@ON_T
+def test_the_review_pdf_lists_the_sellers_with_most_at_stake_and_says_how_many_more(
+    readings, director, client, monkeypatch
+):
+    import io
+
+    from pypdf import PdfReader
+
+    import carteira.review.views as review_views
+
+    book(readings)
+    monkeypatch.setattr(review_views, "PDF_SELLER_ROWS", 1)
+    client.force_login(director)
+    page = client.get(reverse("review:page"), {"period": "2026-06"}).content.decode()
+    assert "mais vendedor" not in page  # the page lists every seller
+    response = client.get(reverse("review:pdf"), {"period": "2026-06"})
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+    credit = text[text.index("Crédito e cobrança") :]
+    # Ana's R$ 1.530,00 open leads the sellers; Bruno's and Carla's rows are left out
+    assert "Ana Souza" in credit[: credit.index("E mais 2 vendedores")]
+    assert "E mais 2 vendedores, com menos em jogo" in credit
