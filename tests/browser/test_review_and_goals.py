@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from carteira.goals.models import Goal
 from goals.conftest import november  # noqa: F401 -- the small history (one order counter)
@@ -109,11 +110,12 @@ def test_a_manager_pastes_goals_from_a_spreadsheet_and_a_bad_cell_saves_nothing(
 
     paste(page, first, "doze mil\t150\r\n")
     page.get_by_role("button", name="Salvar metas").click()
-    errors = page.locator("#grid-errors li")
-    assert errors.all_inner_texts() == [
-        "Ana Souza — Faturamento: 'doze mil' não é um número (escreva como 1.234,56)",
-        "Ana Souza — Positivação: '150' é uma taxa em %: entre 0 e 100",
-    ]
+    expect(page.locator("#grid-errors li")).to_have_text(
+        [
+            "Ana Souza — Faturamento: 'doze mil' não é um número (escreva como 1.234,56)",
+            "Ana Souza — Positivação: '150' é uma taxa em %: entre 0 e 100",
+        ]
+    )
     assert page.locator(first).input_value() == "doze mil"  # kept as typed
     assert page.locator("[aria-invalid=true]").count() == 2
     saved = Goal.objects.get(

@@ -258,6 +258,7 @@ def test_a_client_moved_while_offline_is_refused_and_shown_to_the_seller(
     assert "já tinha sido fechada" in page.locator("li.conflict .why").inner_text()
     page.screenshot(path=SHOTS / "campo-conflito.png", full_page=True)
     page.goto(page.url.split("#")[0] + "#clientes")
+    until(page, "document.querySelectorAll('ul.clients li a').length > 0")
     names = page.locator("ul.clients li a").all_inner_texts()
     assert "Supermercado Bom Fim" not in names
     assert Interaction.objects.filter(client=first).count() == 0

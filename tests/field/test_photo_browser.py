@@ -59,9 +59,9 @@ def test_a_photo_taken_offline_reaches_the_server_once_behind_its_contact(
     )
     form.get_by_role("button", name="Salvar contato").click()
     page.wait_for_url("**#fila")
+    assert states(page, 2) == ["Aguardando envio"] * 2
     kinds = page.locator("ul.queue li strong").all_inner_texts()
     assert kinds == ["Foto · Supermercado Bom Fim", "Contato · Supermercado Bom Fim"]
-    assert states(page, 2) == ["Aguardando envio"] * 2
     # Kept on the phone, shrunk: at most 1,600 pixels a side, far under the limit.
     size = page.evaluate(
         "async () => { const db = await idb.openDB('carteira-campo');"
