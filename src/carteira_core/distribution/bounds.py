@@ -16,10 +16,15 @@ by seller" and is always feasible. CP-SAT's best bound is a valid lower bound ev
 time limit stops it before optimality.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 from carteira_core.distribution.model import ClientIn, Options, SellerIn
 
@@ -143,6 +148,8 @@ def solve_groups(
         for g, s in zip(group[served].tolist(), hint_owner[served].tolist(), strict=True):
             if s >= 0:
                 hinted[(g, s)] = hinted.get((g, s), 0) + 1
+    from ortools.sat.python import cp_model  # imports pandas: only when a proposal runs
+
     model = cp_model.CpModel()
     loads: list[list] = [[] for _ in range(len(low))]
     moved, xs = [], {}
@@ -189,6 +196,8 @@ def solve_groups(
 
 
 def _solver(seconds: float, workers: int, deterministic: bool) -> cp_model.CpSolver:
+    from ortools.sat.python import cp_model
+
     solver = cp_model.CpSolver()
     if deterministic:
         solver.parameters.num_workers = 1

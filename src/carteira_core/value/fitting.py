@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
 
 __all__ = [
     "DEGENERATE",
@@ -210,6 +209,8 @@ def _bfgs(
         options["hess_inv0"] = hess_inv0
     # BFGS rather than L-BFGS-B: with four parameters its pure-numpy steps cost nothing,
     # where L-BFGS-B's BLAS threads cost 5x the likelihood on a busy machine
+    from scipy.optimize import minimize  # heavy: every command would pay it at start
+
     return minimize(clipped, x0, jac=True, method="BFGS", options=options)
 
 
