@@ -12,6 +12,7 @@ from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import sliced_readings
 from carteira.portfolio.services import do_snapshot
 from histories import T
+from tests.territory.map_points import point_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def through_a_plan_batch(client, query) -> set[str]:
 def through_the_map(client, query) -> set[str]:
     response = client.get(reverse("territory:points"), query)
     assert response.status_code == 200
-    pks = {point[0] for point in response.json()["points"]}
+    pks = point_ids(response.json())
     return set(Client.objects.filter(pk__in=pks).values_list("external_id", flat=True))
 
 

@@ -135,4 +135,4 @@ class TestTheMapPageFilters:
         assert response.status_code == 200
         assert ("SP", "SP") in response.context["form"].fields["state"].choices
         points = client.get(reverse("territory:points"), {"state": "SP"}).json()
-        assert points["points"] == []
+        assert points["points"] == {"id_step": [], "lat": [], "lon": [], "category": []}

@@ -1,10 +1,13 @@
 """The map's points: scoped by the clients gate, compact, coloured by time without contact."""
 
+import itertools
+
 import pytest
 from django.urls import reverse
 
 from carteira.territory.buckets import BUCKET_KEYS
 from tests.personas import PASSWORD, make_client
+from tests.territory.map_points import point_ids, point_rows
 
 
 def login(client, user):
@@ -18,25 +21,21 @@ def points(client, **params) -> dict:
     return response.json()
 
 
-def ids(data) -> set[int]:
-    return {p[0] for p in data["points"]}
-
-
 @pytest.mark.django_db
 class TestWhoseClientsTheMapShows:
     def test_a_seller_gets_the_points_of_her_clients_only(self, client, territory, seller_ana):
         login(client, seller_ana.user)
-        assert ids(points(client)) == {territory["A1"].pk, territory["A2"].pk}
+        assert point_ids(points(client)) == {territory["A1"].pk, territory["A2"].pk}
 
     def test_a_manager_gets_the_points_of_their_teams(self, client, territory, manager_sul):
         login(client, manager_sul)
-        assert ids(points(client)) == {territory[c].pk for c in ("A1", "A2", "B1", "B2")}
+        assert point_ids(points(client)) == {territory[c].pk for c in ("A1", "A2", "B1", "B2")}
 
     def test_a_manager_filters_by_one_of_their_sellers(
         self, client, territory, manager_sul, seller_bruno
     ):
         login(client, manager_sul)
-        assert ids(points(client, seller=seller_bruno.pk)) == {
+        assert point_ids(points(client, seller=seller_bruno.pk)) == {
             territory["B1"].pk, territory["B2"].pk
         }  # fmt: skip
 
@@ -63,16 +62,27 @@ class TestWhatAPointCarries:
         response = client.get(reverse("territory:points"))
         data = response.json()
         assert data["categories"] == list(BUCKET_KEYS)
-        by_id = {p[0]: p for p in data["points"]}
+        by_id = {p[0]: p for p in point_rows(data)}
         assert by_id[territory["A1"].pk] == [territory["A1"].pk, -30.0346, -51.2177, 0]
         assert b"Cliente" not in response.content
+
+    def test_points_travel_as_columns_of_integers_ordered_by_id(self, client, territory, director):
+        login(client, director)
+        data = points(client)
+        placed = sorted(territory[code].pk for code in ("A1", "A2", "B1", "B2", "C1"))
+        steps = [placed[0]] + [b - a for a, b in itertools.pairwise(placed)]
+        a1 = placed.index(territory["A1"].pk)
+        assert data["scale"] == 10_000
+        assert data["points"]["id_step"] == steps
+        assert (data["points"]["lat"][a1], data["points"]["lon"][a1]) == (-300346, -512177)
+        assert sorted(data["points"]["category"]) == [0, 1, 2, 3, 4]
 
     def test_contacts_30_and_31_days_ago_failed_and_future_ones_are_bucketed_by_hand(
         self, client, territory, director
     ):
         login(client, director)
         data = points(client)
-        bucket_of = {p[0]: data["categories"][p[3]] for p in data["points"]}
+        bucket_of = {p[0]: data["categories"][p[3]] for p in point_rows(data)}
         assert {code: bucket_of[territory[code].pk] for code in ("A1", "A2", "B1", "B2", "C1")} == {
             "A1": "0_30",  # 30 days ago; a failed call 2 days ago does not count
             "A2": "31_60",  # 31 days ago

@@ -3,13 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from carteira.accounts.models import User
+from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import ClientFilter
-from carteira.clients.models import Client
-from carteira.clients.selectors import SHOWN_NAME, client_list
+from carteira.clients.models import SHOWN_NAME, Client
 from carteira.interactions.models import Interaction
 from carteira.portfolio.models import SnapshotRun
 from carteira.territory.buckets import BUCKET_KEYS, CONTACT_BUCKETS, NEVER, NONE, legend
@@ -26,8 +27,10 @@ CHRONOLOGY_SORTS = {
 def territory_clients(
     *, user: User, where: ClientFilter, run: SnapshotRun | None
 ) -> QuerySet[Client]:
-    """The user's clients matching the map's filter (seller, segment, state, status, ABC)."""
-    return client_list(user=user, where=where, run=run).order_by()
+    """The user's clients matching the map's filter (seller, segment, state, status, ABC),
+    with their reading in ``run``; not the client list's predicted value and potential
+    (two more joins per client that neither the map nor the chronology shows)."""
+    return where.apply(clients_visible_to(user), run).order_by()
 
 
 def client_states(clients: QuerySet[Client]) -> list[str]:
@@ -84,21 +87,41 @@ def clients_in_bucket(
     return clients.order_by(*CHRONOLOGY_SORTS.get(sort, CHRONOLOGY_SORTS["contact"]))
 
 
+# Coordinates travel as integers of 1/SCALE degree: 4 places, about 11 m on the ground.
+SCALE = 10_000
+
+
 @dataclass(frozen=True)
 class MapPoints:
-    """Compact points: [id, lat, lon, category index]; names never travel in bulk."""
+    """The points of the map as parallel columns, ordered by client id; names never travel.
+
+    In JSON (``as_json``) the columns are ``points.id_step`` (each id minus the previous
+    one, the first minus 0), ``points.lat`` and ``points.lon`` (integers of 1/``scale``
+    degree) and ``points.category`` (an index into ``categories``): a 100k-client
+    portfolio is about 2 MB of text and 0.6 MB gzipped, a third of it as [id, lat, lon,
+    category] rows. territory/points.js reads it back."""
 
     categories: list[str]
-    points: list[list]
+    ids: list[int]
+    lat: list[int]
+    lon: list[int]
+    category: list[int]
     counts: list[int]
     without_coordinates: int
 
     def as_json(self) -> dict:
+        steps = np.diff(np.asarray(self.ids, dtype=np.int64), prepend=0).tolist()
         return {
             "categories": self.categories,
-            "points": self.points,
             "counts": self.counts,
             "without_coordinates": self.without_coordinates,
+            "scale": SCALE,
+            "points": {
+                "id_step": steps,
+                "lat": self.lat,
+                "lon": self.lon,
+                "category": self.category,
+            },
         }
 
 
@@ -111,19 +134,27 @@ def map_points(
         category = F(colour) if run is not None else Value(NONE)
     else:
         category = contact_bucket_sql(today)
-    rows = clients.annotate(category=category).values_list(
-        "pk", "latitude", "longitude", "category"
+    rows = list(
+        clients.annotate(category=category)
+        .values_list("pk", "latitude", "longitude", "category")
+        .order_by("pk")
     )
     index = {key: i for i, key in enumerate(categories)}
     fallback = index.get(NONE, index.get(NEVER))
-    counts = [0] * len(categories)
-    points = []
-    missing = 0
-    for pk, lat, lon, key in rows.order_by("pk").iterator(chunk_size=5000):
-        if lat is None or lon is None:
-            missing += 1
-            continue
-        i = index.get(key or NONE, fallback)
-        counts[i] += 1
-        points.append([pk, round(lat, 4), round(lon, 4), i])  # 4 places: ~11 m
-    return MapPoints(categories, points, counts, missing)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    # None becomes NaN: a client without both coordinates is counted, not drawn.
+    lat = np.array([row[1] for row in rows], dtype=np.float64)
+    lon = np.array([row[2] for row in rows], dtype=np.float64)
+    keys = [index.get(row[3] or NONE, fallback) for row in rows]
+    category_of = np.array(keys, dtype=np.int64)
+    placed = ~(np.isnan(lat) | np.isnan(lon))
+    counts = np.bincount(category_of[placed], minlength=len(categories))
+    return MapPoints(
+        categories=categories,
+        ids=ids[placed].tolist(),
+        lat=np.rint(lat[placed] * SCALE).astype(np.int64).tolist(),
+        lon=np.rint(lon[placed] * SCALE).astype(np.int64).tolist(),
+        category=category_of[placed].tolist(),
+        counts=counts.tolist(),
+        without_coordinates=int(len(rows) - placed.sum()),
+    )

@@ -32,7 +32,7 @@
   }
 
   let shape = null;
-  let points = [];
+  let points = { length: 0 };  // columns (territory/points.js)
 
   function ringOf(layer) {
     const latlngs = layer.getLatLngs()[0];
@@ -57,7 +57,7 @@
     } else {
       const ring = ringOf(shape);
       let n = 0;
-      for (const p of points) if (inside(p[2], p[1], ring)) n += 1;
+      for (let i = 0; i < points.length; i++) if (inside(points.lon[i], points.lat[i], ring)) n += 1;
       status.textContent = config.text.inside.replace("%s", numbers.format(n));
     }
     el.dataset.vertices = shape ? String(ringOf(shape).length) : "0";
@@ -106,18 +106,19 @@
   fetch(config.pointsUrl, { headers: { Accept: "application/json" } })
     .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
     .then((data) => {
-      points = data.points;
+      points = window.carteiraMapPoints(data);
       const renderer = L.canvas({ padding: 0.5 });
       const stride = Math.ceil(points.length / MAX_DRAWN);  // all are counted, some drawn
       for (let i = 0; i < points.length; i += stride) {
-        const p = points[i];
-        L.circleMarker([p[1], p[2]], {
+        L.circleMarker([points.lat[i], points.lon[i]], {
           renderer: renderer, radius: 2.5, weight: 0, fillColor: "#1565c0", fillOpacity: 0.6,
           interactive: false, pmIgnore: true, snapIgnore: true,
         }).addTo(map);
       }
       if (!shape && points.length) {
-        map.fitBounds(points.map((p) => [p[1], p[2]]), { padding: [20, 20], maxZoom: 12, animate: false });
+        const corners = L.latLngBounds([]);
+        for (let i = 0; i < points.length; i++) corners.extend([points.lat[i], points.lon[i]]);
+        map.fitBounds(corners, { padding: [20, 20], maxZoom: 12, animate: false });
       }
       report();
       el.dataset.points = String(points.length);

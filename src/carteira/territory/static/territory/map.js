@@ -1,4 +1,4 @@
-// The territory map: points from territory:points as [id, lat, lon, category], drawn on a
+// The territory map: points from territory:points (columns, read by points.js), drawn on a
 // canvas and clustered so 100k clients stay smooth. No tiles unless configured.
 (function () {
   const el = document.getElementById("map");
@@ -46,7 +46,7 @@
     return query;
   }
 
-  function drawLegend(data) {
+  function drawLegend(data, drawn) {
     const labels = new Map(config.labels[params().get("colour") || "contact"]);
     legendEl.replaceChildren();
     data.categories.forEach(function (key, i) {
@@ -63,7 +63,7 @@
       item.append(swatch, label, count);
       legendEl.append(item);
     });
-    const lines = [config.messages.onMap.replace("%s", numbers.format(data.points.length))];
+    const lines = [config.messages.onMap.replace("%s", numbers.format(drawn))];
     if (data.without_coordinates) {
       lines.push(config.messages.withoutCoordinates.replace("%s", numbers.format(data.without_coordinates)));
     }
@@ -98,30 +98,31 @@
   function draw(data) {
     if (cluster) map.removeLayer(cluster);
     colours = data.categories.map((key) => config.colours[key]);
-    const markers = new Array(data.points.length);
+    const points = window.carteiraMapPoints(data);
+    const markers = new Array(points.length);
     let south = 90, west = 180, north = -90, east = -180;
-    for (let i = 0; i < data.points.length; i++) {
-      const p = data.points[i];
-      const marker = L.circleMarker([p[1], p[2]], {
+    for (let i = 0; i < points.length; i++) {
+      const lat = points.lat[i], lon = points.lon[i];
+      const marker = L.circleMarker([lat, lon], {
         renderer: renderer, radius: 6, weight: 1, color: "#ffffff",
-        fillColor: colours[p[3]], fillOpacity: 0.9,
+        fillColor: colours[points.category[i]], fillOpacity: 0.9,
       });
-      marker.clientId = p[0];
-      marker.category = p[3];
+      marker.clientId = points.ids[i];
+      marker.category = points.category[i];
       markers[i] = marker;
-      if (p[1] < south) south = p[1];
-      if (p[1] > north) north = p[1];
-      if (p[2] < west) west = p[2];
-      if (p[2] > east) east = p[2];
+      if (lat < south) south = lat;
+      if (lat > north) north = lat;
+      if (lon < west) west = lon;
+      if (lon > east) east = lon;
     }
-    drawLegend(data);
+    drawLegend(data, points.length);
     cluster = L.markerClusterGroup({
       chunkedLoading: true,
       showCoverageOnHover: false,
       maxClusterRadius: 60,
       iconCreateFunction: clusterIcon,
       chunkProgress: function (done, total) {
-        if (done === total) finish(data.points.length);
+        if (done === total) finish(points.length);
       },
     });
     cluster.on("click", openCard);
