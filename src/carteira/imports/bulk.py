@@ -10,19 +10,31 @@ compiler per row.
   decides what exists, so two imports at once cannot create a duplicate.
 * ``SqliteStage`` (SQLite): the same idea without COPY — ``executemany`` into a TEMP
   table, one join to count, one ``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE``.
+* ``SqliteStage.write_hidden`` / ``HiddenRows`` (SQLite, ADR 0024): a staged file's new
+  rows written in short transactions of their own, invisible (``hidden_by`` = the run)
+  until the run's final transaction deletes its marker.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 STAGE = "carteira_import_stage"
 PENDING = "carteira_import_pending"  # SQLite: a run's rows, staged until its final transaction
 KEYS = "carteira_import_keys"  # SQLite: keys asked about in the final transaction
+STORED = "carteira_import_stored"  # SQLite: kept rows whose key was stored (not hidden)
+HIDDEN = "hidden_by"  # the column naming the run that wrote a row still hidden
+# Each hidden batch holds SQLite's write lock about this long, then lets the others in:
+# a waiting connection's busy handler retries every 100 ms once it has waited a second.
+BATCH_SECONDS = 0.2
+PAUSE_SECONDS = 0.12
+FIRST_BATCH, MIN_BATCH, MAX_BATCH = 5_000, 500, 50_000
+SETTLE_BATCH = 5_000  # rows settled or dropped a transaction (``HiddenRows``)
 SQLITE_CACHE_KIB = 256 * 1024  # page cache for the import's index maintenance
 
 
@@ -167,6 +179,7 @@ class SqliteStage:
         self._layout: list[str] | None = None  # the stage's columns as created
         self._kept = False  # rows kept for the final transaction (``defer``)
         self._pending: tuple[Columns, list[str]] | None = None
+        self._hidden: int | None = None  # rows ``write_hidden`` inserted (None: not called)
 
     def apply(self, rows, *, write: bool, defer: bool = False) -> tuple[int, int, int]:
         """(created, updated, unchanged) for ``rows`` (one set of columns, unique keys);
@@ -182,11 +195,11 @@ class SqliteStage:
                 cursor.execute("BEGIN DEFERRED")  # writes TEMP only: no lock on the main file
             try:
                 self._stage(cursor, columns, rows)
-                matched, changed = self._compare(cursor, given, STAGE)
+                matched, changed = self._compare(cursor, given, f"temp.{STAGE}")
                 if write and defer:
                     self._keep(cursor)
                 elif write:
-                    self._upsert(cursor, columns, given, STAGE)
+                    self._upsert(cursor, columns, given, f"temp.{STAGE}")
             except BaseException:
                 if defer:
                     cursor.execute("ROLLBACK")
@@ -206,16 +219,87 @@ class SqliteStage:
     def apply_pending(self) -> tuple[int, int, int]:
         """Write the rows kept by ``apply(defer=True)``: (created, updated, unchanged),
         counted again against the live table inside the caller's transaction (exact even if
-        someone wrote meanwhile)."""
+        someone wrote meanwhile). After ``write_hidden``, only the kept rows whose key was
+        already stored are compared and written here; the hidden ones count as created."""
         if not self._kept or self._pending is None:
             return 0, 0, 0
         columns, given = self._pending
+        hidden = self._hidden is not None
+        source = (
+            f"(SELECT * FROM temp.{PENDING} WHERE rowid IN (SELECT rid FROM temp.{STORED}))"  # noqa: S608
+            if hidden else f"temp.{PENDING}"
+        )  # fmt: skip
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM temp.{PENDING}")  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM {source}")  # noqa: S608
             (total,) = cursor.fetchone()
-            matched, changed = self._compare(cursor, given, PENDING)
-            self._upsert(cursor, columns, given, PENDING)
-        return total - matched, changed, matched - changed
+            if hidden and not total:
+                return self._hidden, 0, 0
+            matched, changed = self._compare(cursor, given, source)
+            self._upsert(cursor, columns, given, source)
+        return total - matched + (self._hidden or 0), changed, matched - changed
+
+    def write_hidden(self, run_id: int) -> int:
+        """Insert the kept rows whose key is not stored yet, each batch in a short
+        transaction of its own, with ``hidden_by = run_id``: invisible to every reader
+        while the run's marker exists (``HiddenRows``). The kept rows whose key is stored
+        (or was taken meanwhile) are left for ``apply_pending``. Returns how many were
+        inserted. Outside any transaction (each batch commits)."""
+        if not self._kept or self._pending is None:
+            self._hidden = 0
+            return 0
+        columns, _given = self._pending
+        names = [_qn(n) for n in columns.names]
+        picked = ", ".join("%s" if n == _qn(HIDDEN) else n for n in names)
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")  # reads the live table, writes TEMP only
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{STORED}")
+            cursor.execute(f"CREATE TEMP TABLE {STORED} (rid INTEGER PRIMARY KEY)")
+            cursor.execute(
+                f"INSERT INTO temp.{STORED} SELECT s.rowid FROM temp.{PENDING} s "  # noqa: S608
+                f"JOIN {self.table} t ON t.{self.key_column} = s.{self.key_column}"
+            )
+            cursor.execute("COMMIT")
+            cursor.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.{PENDING}")  # noqa: S608
+            (last,) = cursor.fetchone()
+        insert = (
+            f"INSERT INTO {self.table} ({', '.join(names)}) SELECT {picked} "  # noqa: S608
+            f"FROM temp.{PENDING} s WHERE s.rowid > %s AND s.rowid <= %s AND s.rowid NOT IN "
+            f"(SELECT rid FROM temp.{STORED}) ON CONFLICT ({self.key_column}) DO NOTHING"
+        )
+        taken = (
+            f"INSERT INTO temp.{STORED} SELECT s.rowid FROM temp.{PENDING} s "  # noqa: S608
+            f"JOIN {self.table} t ON t.{self.key_column} = s.{self.key_column} "
+            f"WHERE s.rowid > %s AND s.rowid <= %s AND t.{_qn(HIDDEN)} IS NOT %s "
+            f"AND s.rowid NOT IN (SELECT rid FROM temp.{STORED})"
+        )
+        upto_sql = (
+            f"SELECT max(rowid) FROM (SELECT rowid FROM temp.{PENDING} WHERE rowid > %s AND "  # noqa: S608
+            f"rowid NOT IN (SELECT rid FROM temp.{STORED}) ORDER BY rowid LIMIT %s)"
+        )
+        inserted, done, size = 0, 0, FIRST_BATCH
+        while done < last:
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(upto_sql, [done, size])  # the next ``size`` new rows (TEMP)
+                upto = cursor.fetchone()[0]
+                if upto is None:
+                    break
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    cursor.execute(insert, [run_id, done, upto])
+                    inserted += cursor.rowcount
+                    cursor.execute(taken, [done, upto, run_id])  # someone else's meanwhile
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                cursor.execute("COMMIT")
+            elapsed = time.perf_counter() - started
+            done = upto
+            size = int(min(MAX_BATCH, max(MIN_BATCH, size * BATCH_SECONDS / max(elapsed, 1e-3))))
+            if done < last:
+                time.sleep(PAUSE_SECONDS)
+        self._hidden = inserted
+        return inserted
 
     def unchanged_among(self, keys: Sequence[str]) -> int:
         """How many of the kept rows with these keys match their stored row in every
@@ -256,12 +340,13 @@ class SqliteStage:
         )
 
     def _compare(self, cursor, given: list[str], staged: str) -> tuple[int, int]:
-        """(staged rows already stored, those of them with a different value)."""
+        """(staged rows already stored, those of them with a different value); ``staged``:
+        a TEMP table (``temp.name``) or a subquery over one."""
         differs = " OR ".join(f"s.{c} IS NOT t.{c}" for c in given) or "0"
         key = self.key_column
         cursor.execute(
             f"SELECT count(t.{self.pk}), coalesce(sum({differs}), 0) "  # noqa: S608
-            f"FROM temp.{staged} s JOIN {self.table} t ON t.{key} = s.{key}"
+            f"FROM {staged} s JOIN {self.table} t ON t.{key} = s.{key}"
         )
         matched, changed = cursor.fetchone()
         return matched, changed
@@ -277,7 +362,7 @@ class SqliteStage:
             update = "DO NOTHING"
         # ``WHERE true``: SQLite's parser needs it before ON CONFLICT after a SELECT.
         cursor.execute(
-            f"INSERT INTO {self.table} ({listed}) SELECT {listed} FROM temp.{staged} "  # noqa: S608
+            f"INSERT INTO {self.table} ({listed}) SELECT {listed} FROM {staged} "  # noqa: S608
             f"WHERE true ON CONFLICT ({self.key_column}) {update}"
         )
 
@@ -286,8 +371,61 @@ class SqliteStage:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
                 cursor.execute(f"DROP TABLE IF EXISTS temp.{PENDING}")
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{STORED}")
             self._layout = None
             self._kept = False
+            self._hidden = None
+
+
+class HiddenRows:
+    """The rows of ``model`` an import wrote hidden (``hidden_by`` = its run), and the
+    model whose row per run (``run_id``) keeps them hidden. Revealed at once by deleting
+    that row (in the run's final transaction); afterwards ``settle`` clears ``hidden_by``
+    in short batches, only to keep the column and its index empty. A run that never
+    reached its final transaction leaves its marker: ``drop`` deletes its rows."""
+
+    def __init__(self, model: type[models.Model], marker: type[models.Model]):
+        self.model, self.marker = model, marker
+        meta = model._meta
+        self.table, self.pk = _qn(meta.db_table), _qn(meta.pk.column)
+
+    def hide(self, run_id: int) -> None:
+        self.marker.objects.get_or_create(run_id=run_id)
+
+    def reveal(self, run_id: int) -> None:
+        """In the run's final transaction: its rows all appear when it commits."""
+        self.marker.objects.filter(run_id=run_id).delete()
+
+    def drop(self, run_id: int) -> None:
+        """Delete the run's hidden rows (in short batches), then its marker."""
+        self._batched(f"DELETE FROM {self.table} WHERE {self.pk} IN (SELECT {self.pk} "  # noqa: S608
+                      f"FROM {self.table} WHERE {_qn(HIDDEN)} = %s LIMIT %s)", run_id)  # fmt: skip
+        self.reveal(run_id)
+
+    def settle(self, run_id: int) -> None:
+        """A revealed run's rows: ``hidden_by`` back to NULL (they are visible already)."""
+        self._batched(f"UPDATE {self.table} SET {_qn(HIDDEN)} = NULL WHERE {self.pk} IN "  # noqa: S608
+                      f"(SELECT {self.pk} FROM {self.table} WHERE {_qn(HIDDEN)} = %s "
+                      f"LIMIT %s)", run_id)  # fmt: skip
+
+    def runs(self) -> tuple[set[int], set[int]]:
+        """(runs with a marker, runs whose rows still carry ``hidden_by``)."""
+        marked = set(self.marker.objects.values_list("run_id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT {_qn(HIDDEN)} FROM {self.table} "  # noqa: S608
+                           f"WHERE {_qn(HIDDEN)} IS NOT NULL")  # fmt: skip
+            carried = {run for (run,) in cursor.fetchall()}
+        return marked, carried
+
+    def _batched(self, sql: str, run_id: int) -> None:
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [run_id, SETTLE_BATCH])
+                changed = cursor.rowcount
+            if changed < SETTLE_BATCH:
+                return
+            if not connection.in_atomic_block:
+                time.sleep(PAUSE_SECONDS)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from carteira.clients.models import Client, Contact
 from carteira.clients.services import do_assign_clients_bulk
 from carteira.credit.models import Receivable
-from carteira.imports.bulk import SqliteStage, copy_upsert, insert_rows, same_columns
+from carteira.imports.bulk import HiddenRows, SqliteStage, copy_upsert, insert_rows, same_columns
 from carteira.imports.upsert import (
     Label,
     Outcome,
@@ -29,7 +29,7 @@ from carteira.imports.upsert import (
     update_rows,
 )
 from carteira.interactions.models import Interaction
-from carteira.orders.models import Order
+from carteira.orders.models import HiddenImport, Order
 from carteira.organization.models import Seller, Team
 from carteira.plans.credit_alerts import do_credit_alerts
 from carteira_core.ingest import Record
@@ -48,6 +48,9 @@ class Writer:
     # True: on SQLite every row it writes goes through ``SqliteStage``, so the rows can be
     # staged while the file is read and written in the run's short final transaction.
     stageable = False
+    # A stageable writer's new rows written before the final transaction, hidden until it
+    # commits (ADR 0024): the model's rows and their marker, or None (all in the final one).
+    hidden: HiddenRows | None = None
     # False once a bad row refuses a real import: later batches are checked, not counted.
     counting = True
 
@@ -81,12 +84,22 @@ class Writer:
         if self._stage is not None:
             self._stage.close()
 
-    def apply_deferred(self) -> Outcome:
+    def write_hidden(self, run_id: int) -> None:
+        """Before the final transaction, outside any: the staged new rows written in short
+        batches, hidden until ``apply_deferred(run_id)`` reveals them (``hidden`` set)."""
+        if self.hidden is None or self._stage is None:
+            return
+        self.hidden.hide(run_id)
+        self._stage.write_hidden(run_id)
+
+    def apply_deferred(self, run_id: int | None = None) -> Outcome:
         """Write what a deferred writer staged: the exact counts, taken in the caller's
-        transaction."""
+        transaction; the rows ``write_hidden`` wrote revealed in it."""
         if self._stage is None:
             return Outcome()
         created, updated, unchanged = self._stage.apply_pending()
+        if self.hidden is not None and run_id is not None:
+            self.hidden.reveal(run_id)
         return Outcome(created=created, updated=updated, unchanged=unchanged)
 
     def copied(self, record: Record) -> dict[str, object]:
@@ -147,6 +160,7 @@ class OrdersWriter(Writer):
     model = Order
     bulk = True
     stageable = True
+    hidden = HiddenRows(Order, HiddenImport)
     simple = {"date": "date", "amount": "amount", "margin": "margin", "status": "status"}
 
     def __init__(self, **kwargs):
@@ -247,7 +261,7 @@ class ClientsWriter(Writer):
         if "document" in self.present:
             self._earlier.update((row.key, row.values["document"]) for row in rows)
 
-    def apply_deferred(self) -> Outcome:
+    def apply_deferred(self, run_id: int | None = None) -> Outcome:
         """The staged clients written, then their sellers assigned (history, audit, one
         event): an existing client whose only change is its seller counts as updated."""
         if self._stage is None:
@@ -543,3 +557,5 @@ WRITERS: dict[str, type[Writer]] = {
     "interactions": InteractionsWriter,
     "receivables": ReceivablesWriter,
 }
+
+HIDDEN_ROWS = [writer.hidden for writer in WRITERS.values() if writer.hidden is not None]

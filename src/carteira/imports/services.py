@@ -24,7 +24,8 @@ from django.utils.translation import ngettext
 from carteira.audit.events import IMPORT_FINISHED, emit
 from carteira.audit.services import do_record
 from carteira.imports.bulk import import_pragmas
-from carteira.imports.kinds import WRITERS
+from carteira.imports.columnar import refuse_by_columns
+from carteira.imports.kinds import HIDDEN_ROWS, WRITERS
 from carteira.imports.limits import import_limits, max_problems
 from carteira.imports.messages import errors_csv, problem_message, render_problem
 from carteira.imports.models import ImportRun
@@ -156,12 +157,29 @@ def _run_jobs(jobs: list[_Job], *, actor, dry_run, skip_invalid, progress, batch
             error.params.setdefault("file", job.name)
             raise
     do_fail_abandoned_runs()  # a killed import before this one is not left running forever
+    _clear_hidden_rows()
     try:
         _run_beating(jobs, infos, actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
                      progress=progress, batch_size=batch_size, heartbeat=heartbeat)  # fmt: skip
     except BaseException:  # Ctrl+C, a lost connection, a bug: said at once, not in a minute
         _fail_unfinished([job.run for job in jobs if job.run is not None])
         raise
+
+
+def _clear_hidden_rows() -> None:
+    """What earlier imports left hidden (ADR 0024): the rows of a run that stopped before
+    its final transaction are deleted; those of a committed run settled. A running run's
+    rows are left alone (it is still writing them)."""
+    for hidden in HIDDEN_ROWS:
+        marked, carried = hidden.runs()
+        if not (marked or carried):
+            continue
+        running = set(ImportRun.objects.filter(pk__in=marked, status=ImportRun.Status.RUNNING)
+                      .values_list("pk", flat=True))  # fmt: skip
+        for run_id in marked - running:
+            hidden.drop(run_id)
+        for run_id in carried - marked:
+            hidden.settle(run_id)
 
 
 def _fail_unfinished(runs: list[ImportRun]) -> None:
@@ -250,6 +268,11 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
     # A dry run of one file compares without writing; a run of several files must write
     # (a later file reads what an earlier one creates) and is rolled back at the end.
     write = not dry_run or len(jobs) > 1
+    if len(jobs) == 1 and not (dry_run or skip_invalid) and refuse_by_columns(
+        jobs[0].report, jobs[0].path, name=jobs[0].name, mapping=jobs[0].mapping, **options
+    ):  # a bad file refused after one columnar pass: nothing staged, nothing compared
+        _conclude_all(jobs, dry_run=False, skip_invalid=False)
+        return
     if write and not dry_run and _stages_first(jobs):
         _execute_staged(jobs[0], actor=actor, skip_invalid=skip_invalid, **options)
         return
@@ -320,15 +343,27 @@ def _execute_staged(job: _Job, *, actor, skip_invalid: bool, **options) -> None:
             _conclude_all([job], dry_run=False, skip_invalid=skip_invalid)
             return
         break
-    with import_pragmas(), transaction.atomic():
-        written = writer.apply_deferred()
-        writer.finish()
-        report = job.report
-        report.created, report.updated, report.unchanged = (
-            written.created, written.updated, written.unchanged)  # fmt: skip
-        _conclude_all([job], dry_run=False, skip_invalid=skip_invalid)
-        _finish_run(job.run, report, actor=actor, dry_run=False)
+    run_id = job.run.pk
+    try:
+        with import_pragmas():
+            writer.write_hidden(run_id)  # short transactions; nothing visible yet
+        with import_pragmas(), transaction.atomic():
+            written = writer.apply_deferred(run_id)  # the hidden rows appear at its commit
+            writer.finish()
+            report = job.report
+            report.created, report.updated, report.unchanged = (
+                written.created, written.updated, written.unchanged)  # fmt: skip
+            _conclude_all([job], dry_run=False, skip_invalid=skip_invalid)
+            _finish_run(job.run, report, actor=actor, dry_run=False)
+    except Exception:
+        if writer.hidden is not None:  # best effort; else the next import drops them
+            with suppress(Exception):
+                writer.hidden.drop(run_id)
+        raise
     job.finished = True
+    if writer.hidden is not None:
+        with suppress(DatabaseError):  # visible already; the next import settles them
+            writer.hidden.settle(run_id)
 
 
 def _conclude_all(jobs: list[_Job], *, dry_run: bool, skip_invalid: bool) -> None:

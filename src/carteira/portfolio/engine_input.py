@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import polars as pl
 from django.db import connection
 
+from carteira.orders.models import VISIBLE_SQL
 from carteira.workspace import database_url
 from carteira_core.engine import (
     ASSIGNMENT_SCHEMA,
@@ -44,7 +45,7 @@ QUERIES = {
         "SELECT client_id, date, CAST(ROUND(amount * 100) AS BIGINT) AS amount_cents, "
         "CAST(ROUND(margin * 100) AS BIGINT) AS margin_cents, "
         "CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END AS cancelled "
-        "FROM orders_order WHERE date <= '{as_of}'",
+        "FROM orders_order WHERE date <= '{as_of}' AND " + VISIBLE_SQL.format(alias=""),
         ORDER_SCHEMA,
     ),
     "interactions": (

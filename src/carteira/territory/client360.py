@@ -36,7 +36,7 @@ from carteira.complaints.nps import latest_answer as latest_nps_answer
 from carteira.complaints.selectors import for_client
 from carteira.credit.models import Receivable
 from carteira.interactions.models import Channel, Interaction, Photo
-from carteira.orders.models import Order
+from carteira.orders.models import VISIBLE_SQL, Order
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.value.selectors import client_value
 from carteira_core.rules import rules_from_dict
@@ -217,7 +217,8 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
           (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status <> %s),
           (SELECT COUNT(*) FROM {table[ClientSurvey]}
            WHERE client_id = %s AND answered_at IS NOT NULL)
-        FROM (SELECT COUNT(*) AS n, {per_month} FROM {table[Order]} WHERE client_id = %s) AS o
+        FROM (SELECT COUNT(*) AS n, {per_month} FROM {table[Order]} WHERE client_id = %s
+                    AND {VISIBLE_SQL.format(alias="")}) AS o
         CROSS JOIN (
           SELECT COUNT(*) AS n,
             SUM(CASE WHEN {open_} THEN 1 ELSE 0 END) AS open_n,
