@@ -14,6 +14,7 @@ deferred (the scalar path decides what blank means).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -26,6 +27,10 @@ DEFER = object()  # "ask the scalar parser"
 EMPTY = object()  # an empty cell: the schema's default, or a "required" error
 
 type VectorParser = Callable[[pl.Series], list[object]]
+# The same fast path as Series: (accepted: Boolean, parsed: its value where accepted). The
+# columnar validator (``columns``) keeps both in Polars; ``VECTOR_PARSERS`` turns them
+# into Python values cell by cell.
+type VectorMask = Callable[[pl.Series], tuple[pl.Series, pl.Series]]
 
 # A cell the text fast path accepts: no control character and no space at either end.
 _NOT_PLAIN_TEXT = r"[\x00-\x1f\x7f]|^\s|\s$"
@@ -45,21 +50,32 @@ def _finish(series: pl.Series, ok: pl.Series, parsed: pl.Series, convert=None) -
     ]
 
 
-def text(max_length: int, *, multiline: bool = False) -> VectorParser:
-    pattern = _NOT_PLAIN_MULTILINE if multiline else _NOT_PLAIN_TEXT
-
+def _listed(mask: VectorMask, convert=None) -> VectorParser:
     def parse(series: pl.Series) -> list[object]:
-        ok = ~series.str.contains(pattern) & (series.str.len_chars() <= max_length)
-        return _finish(series, ok, series)
+        ok, parsed = mask(series)
+        return _finish(series, ok, parsed, convert)
 
     return parse
+
+
+def text_mask(max_length: int, *, multiline: bool = False) -> VectorMask:
+    pattern = _NOT_PLAIN_MULTILINE if multiline else _NOT_PLAIN_TEXT
+
+    def accept(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+        return ~series.str.contains(pattern) & (series.str.len_chars() <= max_length), series
+
+    return accept
+
+
+def text(max_length: int, *, multiline: bool = False) -> VectorParser:
+    return _listed(text_mask(max_length, multiline=multiline))
 
 
 _DAY_FIRST = r"^\d{2}/\d{2}/\d{4}$"
 _ISO = r"^\d{4}-\d{2}-\d{2}$"
 
 
-def date(series: pl.Series) -> list[object]:
+def date_mask(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     """``dd/mm/yyyy`` and ``yyyy-mm-dd`` exactly (two-digit day and month), years
     1900–2100; an impossible date (31/02) is deferred and refused by the scalar path."""
     day_first = series.str.contains(_DAY_FIRST)
@@ -74,8 +90,10 @@ def date(series: pl.Series) -> list[object]:
     frame = pl.DataFrame({"s": series}).select(parsed.alias("d"))
     dates = frame.get_column("d")
     year = dates.dt.year()
-    ok = dates.is_not_null() & (year >= v.MIN_YEAR) & (year <= v.MAX_YEAR)
-    return _finish(series, ok, dates)
+    return dates.is_not_null() & (year >= v.MIN_YEAR) & (year <= v.MAX_YEAR), dates
+
+
+date = _listed(date_mask)
 
 
 # Money with two places at most, in the shapes ERPs write: ``1.234,56``, ``1234,56``,
@@ -90,7 +108,7 @@ _AMOUNT = (
 )
 
 
-def amount(series: pl.Series) -> list[object]:
+def amount_mask(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Exact: the canonical ``-1234.56`` text is built with string operations and turned
     into a ``Decimal`` once; no float ever holds the value."""
     parts = pl.DataFrame({"p": series.str.extract_groups(_AMOUNT)}).unnest("p")
@@ -111,31 +129,50 @@ def amount(series: pl.Series) -> list[object]:
         .otherwise(pl.concat_str("sign", whole, pl.lit("."), "fraction")),
     )
     canonical, digits_ok = result.get_column("canonical"), result.get_column("digits_ok")
-    ok = canonical.is_not_null() & digits_ok
-    return _finish(series, ok, canonical, Decimal)
+    return canonical.is_not_null() & digits_ok, canonical
 
 
-def order_status(series: pl.Series) -> list[object]:
+amount = _listed(amount_mask, Decimal)
+
+_AMOUNT_SHAPE = re.sub(r"\?<\w+>", "", _AMOUNT)  # the same shapes, nothing captured
+
+
+def amount_accepted(series: pl.Series) -> pl.Series:
+    """Where ``amount_mask`` accepts a cell, without building its value (16× cheaper): a
+    cell of at most ``MAX_INTEGER_DIGITS`` characters cannot have more integer digits; a
+    longer one is left to the scalar path."""
+    return series.str.contains(_AMOUNT_SHAPE) & (series.str.len_chars() <= MAX_INTEGER_DIGITS)
+
+
+def order_status_mask(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     """A plain ASCII word: cancelled/canceled/cancelado/cancelada → cancelled, anything
     else valid (the spec); other shapes (accents, spaces) are deferred."""
     word = series.str.contains(r"^[A-Za-z]+$")
     cancelled = series.str.to_lowercase().is_in(sorted(v._CANCELLED))
-    parsed = pl.Series(
-        [v.ORDER_CANCELLED if c else v.ORDER_VALID for c in cancelled.fill_null(False).to_list()],
-        dtype=pl.String,
-    )
-    return _finish(series, word, parsed)
+    parsed = pl.select(
+        pl.when(cancelled).then(pl.lit(v.ORDER_CANCELLED)).otherwise(pl.lit(v.ORDER_VALID))
+    ).to_series()
+    return word, parsed
 
 
-# The scalar parsers that have a fast path (looked up by identity).
+order_status = _listed(order_status_mask)
+
+# The scalar parsers that have a fast path (looked up by identity), as Series masks.
+VECTOR_MASKS: dict[object, VectorMask] = {
+    v.parse_external_id: text_mask(64),
+    v.parse_name: text_mask(255),
+    v.parse_short_text: text_mask(120),
+    v.parse_notes: text_mask(10_000, multiline=True),
+    v.parse_date: date_mask,
+    v.parse_amount: amount_mask,
+    v.parse_order_status: order_status_mask,
+}
+# Where only acceptance is wanted, a cheaper test than the mask (by parser; else the mask's).
+VECTOR_ACCEPTS: dict[object, Callable[[pl.Series], pl.Series]] = {v.parse_amount: amount_accepted}
+# ... and as lists of Python values (``DEFER``/``EMPTY`` where the scalar path decides).
 VECTOR_PARSERS: dict[object, VectorParser] = {
-    v.parse_external_id: text(64),
-    v.parse_name: text(255),
-    v.parse_short_text: text(120),
-    v.parse_notes: text(10_000, multiline=True),
-    v.parse_date: date,
-    v.parse_amount: amount,
-    v.parse_order_status: order_status,
+    parser: _listed(mask, Decimal if mask is amount_mask else None)
+    for parser, mask in VECTOR_MASKS.items()
 }
 
 
