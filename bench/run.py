@@ -1,7 +1,7 @@
 """`make bench`: the benchmarks behind docs/benchmarks.md (never run as tests).
 
 Steps (all by default;
-`--only engine,snapshot,import,pages,exports,distribution,review,value,credit,load`):
+`--only engine,snapshot,import,pages,exports,distribution,review,value,credit,agenda,load`):
   engine    the engine's compute step vs. plain Polars (and pandas if installed) on synthetic
             orders: 1M orders / 100k clients and 10M / 1M (bench/engine_bench.py)
   snapshot  `carteira snapshot` end to end (read, compute, write) on the demo company with
@@ -27,6 +27,9 @@ Steps (all by default;
             imported into a SQLite workspace through `carteira import receivables` and
             reported with `carteira report receivables --by client` (bench/credit_e2e.py)
             (bench/review_pdf_bench.py)
+  agenda    day routes of 30 visits: the agenda's (VROOM) beside VROOM levels 2-5 and the
+            OR-Tools model it replaced; 100k tasks of 50 sellers scheduled
+            (bench/agenda_bench.py)
 Results are printed as Markdown and kept in bench-out/.
 """
 
@@ -104,6 +107,11 @@ def review_step(args) -> str:
 def value_step(args) -> str:
     _, _, output = run([PY, str(ROOT / "bench" / "value_bench.py")])
     return f"### Predictive value: CDNOW fits, 1M-client fit and scoring\n\n{output.strip()}\n"
+
+
+def agenda_step(args) -> str:
+    _, _, output = run([PY, str(ROOT / "bench" / "agenda_bench.py")])
+    return f"### The seller's week: day routes side by side, scheduling\n\n{output.strip()}\n"
 
 
 def credit_step(args) -> str:
@@ -238,7 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--only",
-        default="engine,snapshot,import,pages,exports,distribution,review,value,credit,load",
+        default="engine,snapshot,import,pages,exports,distribution,review,value,credit,agenda,load",
     )
     parser.add_argument("--credit-instalments", type=int, default=5_000_000)
     parser.add_argument("--clients", type=int, default=100_000)
@@ -251,7 +259,7 @@ def main() -> None:
     steps = {"engine": engine_step, "snapshot": snapshot_step, "import": import_step,
              "pages": pages_step, "exports": exports_step, "distribution": distribution_step,
              "review": review_step, "value": value_step, "credit": credit_step,
-             "load": load_step}  # fmt: skip
+             "agenda": agenda_step, "load": load_step}  # fmt: skip
     OUT.mkdir(exist_ok=True)
     report = [f"## Run of {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores\n"]
     for name in args.only.split(","):

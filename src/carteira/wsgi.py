@@ -17,3 +17,8 @@ gc.freeze()
 from carteira.review.pdf import warm_up_in_background  # noqa: E402 -- needs the apps loaded
 
 warm_up_in_background()
+
+# The day routes' solver (pyvroom) imports pandas, seconds on a busy machine: the same.
+from carteira_core.agenda.route import warm_up_in_background as warm_up_routes  # noqa: E402
+
+warm_up_routes()

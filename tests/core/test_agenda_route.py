@@ -1,6 +1,12 @@
 """A day's visits in the order that travels least, from the start and back."""
 
-from carteira_core.agenda.route import Stop, great_circle_km, plan_route, route_length_km
+from carteira_core.agenda.route import (
+    Stop,
+    great_circle_km,
+    plan_route,
+    route_length_km,
+    straight_line_minutes,
+)
 
 HOME = (-23.55, -46.63)
 
@@ -20,9 +26,14 @@ def test_stops_on_a_line_are_visited_in_order_out_and_back():
 def test_arrivals_add_travel_and_the_time_at_each_client():
     stops = [Stop(1, (-23.55 + 0.1, -46.63), 45), Stop(2, (-23.55 + 0.2, -46.63), 45)]
     route = plan_route(HOME, stops)
-    # 11.1 km × 1.3 at 40 km/h = 22 minutes a leg; 45 minutes at the first client.
-    assert route.order == [1, 2]
-    assert route.arrivals == {1: 8 * 60 + 22, 2: 8 * 60 + 22 + 45 + 22}
+    # 11.1 km × 1.3 at 40 km/h = 22 minutes a leg; 45 minutes at the first client. Out
+    # and back on a line, either direction is as long.
+    first, second = route.order
+    from_home = {1: 22, 2: 44}
+    assert route.arrivals == {
+        first: 8 * 60 + from_home[first],
+        second: 8 * 60 + from_home[first] + 45 + 22,
+    }
 
 
 def test_a_visit_that_cannot_fit_in_the_day_is_returned_as_unfit():
@@ -86,3 +97,46 @@ def test_of_two_equally_long_tours_the_one_back_home_earlier_is_kept():
     route = plan_route(HOME, [near, far])
     assert route.order == [2, 1]
     assert route.arrivals == {2: 8 * 60 + 44, 1: 14 * 60}
+
+
+def test_every_visit_of_a_full_day_starts_in_its_hours_after_the_travel_and_the_day_ends_home():
+    # 14 visits of 40 minutes over ~30 km, a third receiving only 08-12, a third only 13-18:
+    # more than a day holds, so some are left out, and the tour kept must be one a seller
+    # can drive.
+    hours = ((8 * 60, 12 * 60), (13 * 60, 18 * 60), None)
+    stops = [
+        Stop(
+            key,
+            (-23.55 + 0.02 * (key % 7) - 0.06, -46.63 + 0.03 * (key // 7) - 0.03),
+            40,
+            hours[key % 3],
+        )
+        for key in range(1, 15)
+    ]
+    route = plan_route(HOME, stops)
+    by_key = {stop.key: stop for stop in stops}
+    assert sorted(route.order + route.unfit) == list(range(1, 15))
+    assert route.unfit and route.impossible == ()
+    minutes = straight_line_minutes([HOME, *(stop.point for stop in stops)])
+    row = {stop.key: n for n, stop in enumerate(stops, start=1)}
+    free, here = 8 * 60, 0  # when the seller can be at the next door, and where from
+    for key in route.order:
+        stop = by_key[key]
+        opens, closes = stop.window or (8 * 60, 18 * 60)
+        earliest = free + minutes[here][row[key]]
+        assert route.arrivals[key] == max(earliest, opens)
+        assert route.arrivals[key] + stop.minutes <= closes
+        free, here = route.arrivals[key] + stop.minutes, row[key]
+    assert free + minutes[here][0] <= 18 * 60
+
+
+def test_a_minute_less_on_the_road_is_not_worth_an_hour_more_of_the_day():
+    # Porto Alegre: the afternoon-only client (13:30-17:00) last takes 47 road minutes and
+    # is home at 14:47; ending at the near client instead takes 46 and is home at 15:52.
+    home = (-30.0346, -51.2177)
+    near = Stop(1, (-30.0330, -51.2100), 60)
+    north = Stop(2, (-29.9890, -51.2000), 60)
+    afternoon = Stop(3, (-29.9800, -51.1300), 60, window=(13 * 60 + 30, 17 * 60))
+    route = plan_route(home, [near, north, afternoon])
+    assert route.order == [1, 2, 3]
+    assert route.arrivals == {1: 8 * 60 + 2, 2: 9 * 60 + 12, 3: 13 * 60 + 30}

@@ -1,24 +1,34 @@
 """A day's visits in the order that travels least, from the start and back.
 
-OR-Tools' routing solver (already the distribution's dependency; docs/adr/0016): one
-vehicle, travel times from great-circle distance × a road factor at an average speed,
-each visit's duration, the day's hours as the time window and, per client, the window in
-which the visit may start (its opening or receiving hours less the visit's length). Visits
-that cannot fit in the day are returned as ``unfit`` (the caller moves them), never dropped
-silently.
+VROOM (pyvroom; docs/adr/0024): one vehicle from the start and back within the day's
+hours, travel minutes from great-circle distance × a road factor at an average speed (or a
+road matrix), each visit's duration and, per client, the window in which the visit may
+start (its opening or receiving hours less the visit's length). VROOM takes as many visits
+as fit first, then the least travel; a visit that cannot fit in the day is returned as
+``unfit`` (the caller moves it), never dropped silently.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
 ROAD_FACTOR = 1.3
 SPEED_KMH = 40.0
+# VROOM's search effort, 0-5 (5: its most thorough, the issue's reference quality). A day
+# of up to 20 visits takes level 5 in about 30 ms; above that the time grows fast (30
+# visits: about 100 ms on a busy machine) and level 3 keeps within 1 % of level 5's
+# travel in half the time (ADR 24).
+THOROUGH_UP_TO = 20
+
+
+def exploration_level(visits: int) -> int:
+    return 5 if visits <= THOROUGH_UP_TO else 3
 
 
 def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -43,7 +53,7 @@ class Stop:
 @dataclass(frozen=True)
 class Route:
     order: list[int]  # stop keys in visiting order
-    arrivals: dict[int, int]  # stop key -> minutes after midnight
+    arrivals: dict[int, int]  # stop key -> the visit's start, minutes after midnight
     distance_km: float  # great-circle length, start → stops → start
     unfit: list[int]  # stop keys that do not fit in the day
     # Of the unfit, those whose window leaves no time in the day's hours at all.
@@ -59,23 +69,6 @@ def _travel_minutes(a: tuple[float, float], b: tuple[float, float]) -> int:
     return math.ceil(great_circle_km(a, b) * ROAD_FACTOR / SPEED_KMH * 60)
 
 
-def _window(stop: Stop, day_start: int, horizon: int) -> tuple[int, int] | None:
-    """When the visit may start, in minutes after ``day_start``: within the client's hours
-    and the day's, leaving time for the visit itself; None when there is no such time."""
-    opens, closes = stop.window if stop.window is not None else (day_start, day_start + horizon)
-    low = max(opens - day_start, 0)
-    high = min(closes - day_start, horizon) - stop.minutes
-    return (low, high) if low <= high else None
-
-
-@dataclass(frozen=True)
-class _Tour:
-    order: list[int]  # stop keys
-    arrivals: dict[int, int]  # minutes after midnight
-    back: int  # back at the start, minutes after midnight
-    waiting: int  # minutes spent waiting at doors
-
-
 # The travel minutes between points (the start first, then the stops), a row per point.
 TravelMatrix = Callable[[Sequence[tuple[float, float]]], list[list[int]]]
 
@@ -85,70 +78,155 @@ def straight_line_minutes(points: Sequence[tuple[float, float]]) -> list[list[in
     return [[_travel_minutes(a, b) for b in points] for a in points]
 
 
-def _solve(
-    stops: Sequence[Stop],
+def _window(stop: Stop, day_start: int, horizon: int) -> tuple[int, int] | None:
+    """When the visit may start, in minutes after ``day_start``: within the client's hours
+    and the day's, leaving time for the visit itself; None when there is no such time."""
+    opens, closes = stop.window if stop.window is not None else (day_start, day_start + horizon)
+    low = max(opens - day_start, 0)
+    high = min(closes - day_start, horizon) - stop.minutes
+    return (low, high) if low <= high else None
+
+
+def _import_vroom():
+    # pyvroom imports pandas (seconds on a busy machine): only once a route is planned;
+    # web workers import it at start, beside the first requests (warm_up).
+    import vroom
+
+    return vroom
+
+
+def warm_up() -> None:
+    _import_vroom()
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Import the solver beside the first requests (web workers call this at start)."""
+    thread = threading.Thread(target=warm_up, name="route-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _vroom_tour(
+    nodes: Sequence[int],
+    windows: Sequence[tuple[int, int]],
+    service: Sequence[int],
     minutes: list[list[int]],
-    nodes: list[int],
     *,
-    day_start: int,
+    end: int,
+    level: int,
+) -> list[int]:
+    """Those of ``nodes`` (rows of ``minutes``; 0 is the start) VROOM visits, in order,
+    back at the start by ``end``: node n is a visit of ``service[n - 1]`` minutes starting
+    within ``windows[n - 1]``."""
+    vroom = _import_vroom()
+    problem = vroom.Input()
+    problem.set_durations_matrix("car", np.asarray(minutes, dtype="uint32"))
+    problem.add_vehicle(vroom.Vehicle(0, start=0, end=0, time_window=vroom.TimeWindow(0, end)))
+    for node in nodes:
+        problem.add_job(
+            vroom.Job(
+                node,
+                location=node,
+                default_service=service[node - 1],
+                time_windows=[vroom.TimeWindow(*windows[node - 1])],
+            )
+        )
+    steps = problem.solve(exploration_level=level, nb_threads=1).routes
+    return [int(node) for node in steps.loc[steps["type"] == "job", "id"]]
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    starts: list[int]  # each visit's start, minutes after the day's start
+    back: int  # back at the start, minutes after the day's start
+    travel: int  # minutes on the road
+
+
+def _earliest_schedule(
+    tour: Sequence[int],
+    windows: Sequence[tuple[int, int]],
+    service: Sequence[int],
+    minutes: list[list[int]],
     horizon: int,
-    time_limit_ms: int,
-    span_cost: int,
-) -> _Tour | None:
-    """``nodes``: the rows of ``minutes`` for the start (first) and each of ``stops``."""
-    size = len(nodes)
-    service = [0, *(stop.minutes for stop in stops)]
-    travel = [[minutes[a][b] for b in nodes] for a in nodes]
-    manager = pywrapcp.RoutingIndexManager(size, 1, 0)
-    routing = pywrapcp.RoutingModel(manager)
+) -> _Schedule | None:
+    """The seller leaves at the day's start and waits at a door that opens later (VROOM
+    leaves as late as it can instead); None when the tour misses an hour or the day's
+    end. VROOM's own tours always pass: every start is at most VROOM's."""
+    starts, now, here, travel = [], 0, 0, 0
+    for node in tour:
+        travel += minutes[here][node]
+        now = max(now + minutes[here][node], windows[node - 1][0])
+        if now > windows[node - 1][1]:
+            return None
+        starts.append(now)
+        now += service[node - 1]
+        here = node
+    travel += minutes[here][0]
+    back = now + minutes[here][0]
+    return _Schedule(starts, back, travel) if back <= horizon else None
 
-    # A matrix, not a Python callback: the solver reads it without calling back into
-    # Python, so the same time limit searches several times more moves.
-    transit = [[travel[a][b] + service[a] for b in range(size)] for a in range(size)]
-    callback = routing.RegisterTransitMatrix(transit)
-    routing.SetArcCostEvaluatorOfAllVehicles(callback)
-    # Slack: the seller may wait at a client's door until it opens.
-    routing.AddDimension(callback, horizon, horizon, True, "time")
-    time = routing.GetDimensionOrDie("time")
-    time.SetGlobalSpanCostCoefficient(span_cost)
-    for node, stop in enumerate(stops, start=1):
-        if stop.window is not None:
-            low, high = _window(stop, day_start, horizon)  # type: ignore[misc]
-            time.CumulVar(manager.NodeToIndex(node)).SetRange(low, high)
-    # A visit may be left out at a cost far above any tour: only when it cannot fit.
-    for node in range(1, size):
-        routing.AddDisjunction([manager.NodeToIndex(node)], 10_000_000)
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+
+def _direction(
+    tour: list[int],
+    windows: Sequence[tuple[int, int]],
+    service: Sequence[int],
+    minutes: list[list[int]],
+    horizon: int,
+) -> tuple[list[int], _Schedule]:
+    """The tour or the same tour backwards, whichever travels less, then is back home
+    earlier (less waiting at doors), then reaches its first client sooner. A tour and its
+    reverse travel alike on a straight-line matrix: this makes the choice between them one
+    a seller would make, and the same on every run."""
+    options = []
+    for candidate in (tour, tour[::-1]):
+        schedule = _earliest_schedule(candidate, windows, service, minutes, horizon)
+        if schedule is not None:
+            first = schedule.starts[0] if schedule.starts else 0
+            options.append(((schedule.travel, schedule.back, first), candidate, schedule))
+    _, best, schedule = min(options, key=lambda option: option[0])
+    return best, schedule
+
+
+# At most this many more solves to bring a tour that waits at a door home earlier.
+EARLIER_TRIES = 3
+
+
+def _back_earlier(
+    tour: list[int],
+    windows: Sequence[tuple[int, int]],
+    service: Sequence[int],
+    minutes: list[list[int]],
+    *,
+    horizon: int,
+    level: int,
+) -> tuple[list[int], _Schedule]:
+    """VROOM minimises travel, not the day's length: a tour that waits at a door (a client
+    that opens later) may be one that another order of the same visits would end hours
+    earlier. Then the same visits are solved again with the return bounded, bisecting
+    between the end without any waiting and the tour's own end, and the tour that is back
+    home earliest is kept (ADR 24)."""
+    best, schedule = _direction(tour, windows, service, minutes, horizon)
+    waiting = schedule.back - schedule.travel - sum(service[node - 1] for node in tour)
+    if waiting <= 0:
+        return best, schedule
+    # No order is back before it has travelled and visited without waiting, nor before
+    # the visit that can start latest is done and the seller drives home from it.
+    low = max(
+        schedule.back - waiting,
+        *(windows[node - 1][0] + service[node - 1] + minutes[node][0] for node in tour),
     )
-    params.time_limit.FromMilliseconds(time_limit_ms)
-    solution = routing.SolveWithParameters(params)
-    if solution is None:
-        return None
-    order: list[int] = []
-    arrivals: dict[int, int] = {}
-    busy = 0
-    index = routing.Start(0)
-    while not routing.IsEnd(index):
-        node = manager.IndexToNode(index)
-        following = solution.Value(routing.NextVar(index))
-        busy += travel[node][manager.IndexToNode(following)] + service[node]
-        if node:
-            key = stops[node - 1].key
-            order.append(key)
-            arrivals[key] = day_start + solution.Min(time.CumulVar(index))
-        index = following
-    back = solution.Min(time.CumulVar(routing.End(0)))
-    return _Tour(order, arrivals, day_start + back, back - busy)
-
-
-def search_ms(stops: int) -> int:
-    """The search's time for a day of ``stops`` visits: 20 ms + 5 ms a stop (30 visits:
-    170 ms); a second pass, when the tour waits at a door, takes a third more (ADR 16:
-    at 40 ms the search left more visits out)."""
-    return 20 + 5 * stops
+    high = schedule.back - 1
+    for attempt in range(EARLIER_TRIES):
+        if low > high:
+            break
+        end = low if attempt == 0 else (low + high) // 2
+        found = _vroom_tour(tour, windows, service, minutes, end=end, level=level)
+        if len(found) == len(tour):
+            best, schedule = _direction(found, windows, service, minutes, horizon)
+            high = schedule.back - 1
+        else:
+            low = end + 1
+    return best, schedule
 
 
 def plan_route(
@@ -157,44 +235,38 @@ def plan_route(
     *,
     day_start: int = 8 * 60,
     day_end: int = 18 * 60,
-    time_limit_ms: int | None = None,
+    level: int | None = None,
     travel: TravelMatrix = straight_line_minutes,
 ) -> Route:
-    """The shortest tour through ``stops`` that fits between ``day_start`` and
-    ``day_end`` (minutes after midnight), back at ``start`` by the end of the day.
-    ``travel`` gives the minutes between points (straight line by default; a road
-    matrix from a routing server: carteira.agenda.roads).
-
-    The search minimises travel and visit minutes. When that tour waits at a door (a
-    client's hours), the visits it took are ordered once more minimising the day's span
-    too, and that order is kept when it takes them all and is back home earlier: a span
-    cost from the start made the time-limited search leave more visits out (ADR 16)."""
+    """The tour through the most of ``stops`` that fit between ``day_start`` and
+    ``day_end`` (minutes after midnight), back at ``start`` by the end of the day, with
+    the least travel. ``level``: VROOM's exploration level (by default by the number of
+    visits: exploration_level). ``travel`` gives the minutes between points (straight line by
+    default; a road matrix from a routing server: carteira.agenda.roads). Hours that can
+    never fit are set aside before solving (``impossible``), so one bad window cannot
+    leave the rest of the day unplanned."""
     horizon = day_end - day_start
-    impossible = [stop.key for stop in stops if _window(stop, day_start, horizon) is None]
-    stops = [stop for stop in stops if stop.key not in impossible]
+    impossible: list[int] = []
+    possible: list[Stop] = []
+    bounds: list[tuple[int, int]] = []
+    for stop in stops:
+        window = _window(stop, day_start, horizon)
+        if window is None:
+            impossible.append(stop.key)
+        else:
+            possible.append(stop)
+            bounds.append(window)
+    stops = possible
     if not stops:
         return Route([], {}, 0.0, impossible, tuple(impossible))
-    budget = time_limit_ms if time_limit_ms is not None else search_ms(len(stops))
-    first, second = budget, max(budget // 3, 1)
-    limits = {"day_start": day_start, "horizon": horizon}
     minutes = travel([start, *(stop.point for stop in stops)])
-    row = {stop.key: n for n, stop in enumerate(stops, start=1)}
-    nodes = [0, *range(1, len(stops) + 1)]
-    tour = _solve(stops, minutes, nodes, span_cost=0, time_limit_ms=first, **limits)
-    if tour is None:
-        return Route([], {}, 0.0, [stop.key for stop in stops] + impossible, tuple(impossible))
-    if tour.waiting > 0:
-        taken = [stop for stop in stops if stop.key in tour.arrivals]
-        taken_nodes = [0, *(row[stop.key] for stop in taken)]
-        tighter = _solve(taken, minutes, taken_nodes, span_cost=1, time_limit_ms=second,
-                         **limits)  # fmt: skip
-        if (
-            tighter is not None
-            and len(tighter.order) == len(tour.order)
-            and (tighter.back < tour.back)
-        ):
-            tour = tighter
-    by_key = {stop.key: stop for stop in stops}
-    distance = route_length_km(start, [by_key[key].point for key in tour.order])
-    unfit = [stop.key for stop in stops if stop.key not in tour.arrivals] + impossible
-    return Route(tour.order, tour.arrivals, round(distance, 1), unfit, tuple(impossible))
+    service = [stop.minutes for stop in stops]
+    nodes = range(1, len(stops) + 1)
+    level = exploration_level(len(stops)) if level is None else level
+    tour = _vroom_tour(nodes, bounds, service, minutes, end=horizon, level=level)
+    tour, schedule = _back_earlier(tour, bounds, service, minutes, horizon=horizon, level=level)
+    order = [stops[node - 1].key for node in tour]
+    arrivals = {key: day_start + at for key, at in zip(order, schedule.starts, strict=True)}
+    distance = route_length_km(start, [stops[node - 1].point for node in tour])
+    unfit = [stop.key for stop in stops if stop.key not in arrivals] + impossible
+    return Route(order, arrivals, round(distance, 1), unfit, tuple(impossible))
