@@ -96,7 +96,7 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, int
         "print(time.perf_counter() - t, u.ru_maxrss / 1024, done.returncode, last[-1])\n"
     )
     done = subprocess.run(  # noqa: S603 -- our own commands
-        [sys.executable, "-c", probe, *command], env={**os.environ, **env},
+        [sys.executable, "-c", probe, *command], env=_compiled({**os.environ, **env}),
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     wall, peak, status, last = done.stdout.strip().split(" ", 3)
@@ -150,13 +150,13 @@ warm = Http(HTTP_HOST="localhost")  # this process's first request imports the v
 warm.login(username="diretora", password="senha-da-diretora-1")
 warm.get("/api/v1/clients", HTTP_AUTHORIZATION=f"Bearer {raw}")
 open(READY_FILE, "w").close()
-latencies, failed, calls = [], 0, []
+latencies, waits, failed, calls = [], [], 0, []
 first = time.monotonic()
 deadline = first + 3600
 while time.monotonic() < deadline and not os.path.exists(STOP_FILE):
     http = Http(HTTP_HOST="localhost", raise_request_exception=False)
     for call in ("login", "api"):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         at = time.monotonic() - first
         try:
             if call == "login":
@@ -168,6 +168,8 @@ while time.monotonic() < deadline and not os.path.exists(STOP_FILE):
         except Exception as error:  # the login's session write: "database is locked"
             status = type(error).__name__
         latencies.append(time.perf_counter() - started)
+        # Not on this process's CPU: waiting for the database (a lock) or for a core.
+        waits.append(latencies[-1] - (time.process_time() - cpu))
         calls.append(f"{call}@{at:.0f}s:{latencies[-1]:.2f}s/{status}")
         failed += status != 200
     time.sleep(0.2)
@@ -175,7 +177,8 @@ print(" ".join(calls))
 slowest = [c for _l, c in sorted(zip(latencies, calls), reverse=True)[:5]]
 latencies.sort()
 print(json.dumps({"requests": len(latencies), "failed": failed, "max": latencies[-1],
-                  "p95": latencies[int(len(latencies) * 0.95)], "slowest": slowest}))
+                  "p95": latencies[int(len(latencies) * 0.95)], "max_off_cpu": max(waits),
+                  "slowest": slowest}))
 """
 
 
@@ -357,34 +360,65 @@ print(rows, time.perf_counter() - started)
 """
 
 
+def _compiled(env: dict[str, str]) -> dict[str, str]:
+    """A measured process keeps its bytecode (in bench-out/pycache), as an installed
+    Carteira does: without it every `carteira` start compiles ~2,000 modules (≈ 8 s)."""
+    env = {**env, "PYTHONPYCACHEPREFIX": str(OUT / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+REFUSE = """
+import time
+from carteira.imports.services import do_import
+started = time.perf_counter()
+run, report = do_import("orders", PATH)
+print(run.status, report.rejected, time.perf_counter() - started)
+"""
+
+
 def refuse_step(args) -> str:
-    """A file of --rows orders whose middle row has a broken amount: `carteira import
-    orders` (all-or-nothing: refused, nothing written) against reading the file — a plain
-    csv reader with the same pt-BR parsing by hand — alternated, separate processes."""
+    """A file of --rows orders whose middle row has a broken amount, refused by
+    `carteira import orders` (all-or-nothing: nothing written) against reading the file —
+    a plain csv reader with the same pt-BR parsing by hand — alternated, separate
+    processes. The refusal is timed inside the process, from ``do_import`` to its report,
+    as the task worker runs it (Django already loaded); the whole command, its start-up
+    included, beside it."""
     data = data_file("orders", args.rows, bad_line=args.rows // 2 + 1)
     env = _workspace("refuse")
+    measured([CARTEIRA, "import", "orders", str(data)], env)  # untimed: bytecode cached
     lines = ["| round | load (1 min) | way | seconds | peak memory | last line |",
              "|---|---|---|---|---|---|"]  # fmt: skip
     best: dict[str, float] = {}
+    ways = ("refused (do_import, in process)", "read: csv + parsing", "`carteira import` (whole)")
     for round_ in range(1, args.rounds + 1):
-        for way in ("carteira import (refused)", "read: csv + parsing"):
+        for way in ways:
             load = os.getloadavg()[0]
-            if way.startswith("carteira"):
-                command = [CARTEIRA, "import", "orders", str(data)]
-            else:
+            if way.startswith("refused"):
+                code = f"PATH = {str(data)!r}\n" + REFUSE
+                command = [CARTEIRA, "manage", "shell", "-c", code]
+            elif way.startswith("read"):
                 command = [sys.executable, "-c", READ, str(data)]
+            else:
+                command = [CARTEIRA, "import", "orders", str(data)]
             wall, peak, status, last = measured(command, env)
-            best[way] = min(best.get(way, wall), wall)
-            lines.append(f"| {round_} | {load:.1f} | {way} | {wall:.1f} s (exit {status}) | "
+            seconds = wall if way.startswith("`") else float(last.split()[-1])
+            best[way] = min(best.get(way, seconds), seconds)
+            lines.append(f"| {round_} | {load:.1f} | {way} | {seconds:.2f} s (exit {status}) | "
                          f"{peak:.0f} MB | {last[:80]} |")  # fmt: skip
-    refused, read = best.values()
+    refused, read, whole = (best[way] for way in ways)
+    verdict = "met" if refused <= REFUSE_TARGET * read else "NOT met"
     return (f"{args.rows:,} ERP orders, one bad row (line {args.rows // 2 + 1}), on "
             f"{_database()}\n\n" + "\n".join(lines)
-            + f"\n\nmin: refused in {refused:.1f} s, read in {read:.1f} s: "
-            f"{refused / read:.2f}x (target ≤ {REFUSE_TARGET}x)")  # fmt: skip
+            + f"\n\nmin: refused in {refused:.2f} s, read in {read:.2f} s: {refused / read:.2f}x "
+            f"(target ≤ {REFUSE_TARGET}x: {verdict}); the whole command {whole:.2f} s "
+            "(its start-up is Django's, not the file's)")  # fmt: skip
 
 
-REFUSE_TARGET = 1.0  # issue 24/25: refusing takes no longer than reading the file
+# Issues 24/25: refusing a file takes no longer than reading it. The factor is 1.0: the
+# refusal (one columnar pass, imports.columnar) against a plain csv reader parsing the
+# same dates and amounts by hand, both timed from the file's opening to the verdict.
+REFUSE_TARGET = 1.0
 
 
 def main() -> None:

@@ -49,13 +49,15 @@ def read_cells(path: str | os.PathLike[str], info: FileInfo, limits: Limits) -> 
     if len(data) > limits.max_file_bytes:
         return None
     body = _utf8_body(data, info.encoding)
+    del data  # every copy of the file is let go as soon as the next one exists
     if body is None or any(mark in body for mark in (b'"', b"\x00", _LINE_COLUMN.encode())):
         return None
     if body.count(b"\r") != body.count(b"\r\n"):  # a lone \r ends a line there
         return None
-    frame = pl.read_csv(body, separator=_LINE_COLUMN, has_header=False, quote_char=None,
-                        schema={"text": pl.String}, raise_if_empty=False)  # fmt: skip
-    text = frame.get_column("text").fill_null("")
+    text = pl.read_csv(body, separator=_LINE_COLUMN, has_header=False, quote_char=None,
+                       schema={"text": pl.String}, raise_if_empty=False).to_series()  # fmt: skip
+    del body
+    text = text.fill_null("")
     if len(text) and (text.str.len_chars().max() or 0) + 2 > min(
         limits.max_record_chars, limits.max_cell_chars
     ):
@@ -66,8 +68,10 @@ def read_cells(path: str | os.PathLike[str], info: FileInfo, limits: Limits) -> 
     keep = ~blank & (lines > info.header_line)
     if int(keep.sum()) > limits.max_rows:
         return None
-    text, lines = text.filter(keep), lines.filter(keep)
+    if not keep.all():
+        text, lines = text.filter(keep), lines.filter(keep)
     fields = text.str.split(info.separator)
+    del text
     if len(fields) and (fields.list.len().max() or 0) > limits.max_columns:
         return None
     return Cells(lines, fields)
