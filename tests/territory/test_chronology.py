@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from carteira.clients.access import clients_visible_to
+from carteira.portfolio.services import do_snapshot
 from carteira.territory.selectors import bucket_counts
 from tests.histories import T
 from tests.personas import PASSWORD, make_client
@@ -70,6 +71,19 @@ class TestTheListBehindABucket:
         response = client.get(reverse("territory:chronology"), {"sort": "-name"})
         assert codes(response) == ["C2", "C1", "B2", "B1", "A2", "A1"]
 
+    def test_the_rows_carry_the_reading_and_a_status_filter_narrows_counts_and_list(
+        self, client, territory, director
+    ):
+        do_snapshot(T)  # no orders: every client is a prospect
+        login(client, director)
+        everyone = client.get(reverse("territory:chronology"))
+        prospects = client.get(reverse("territory:chronology"), {"status": "prospect"})
+        active = client.get(reverse("territory:chronology"), {"status": "active"})
+        assert [c.status for c in everyone.context["page"]] == ["prospect"] * 6
+        assert codes(prospects) == ["C1", "C2", "B2", "B1", "A2", "A1"]
+        assert counts_on_page(prospects) == counts_on_page(everyone)
+        assert (codes(active), sum(counts_on_page(active).values())) == ([], 0)
+
     def test_an_unknown_bucket_is_a_bad_request(self, client, territory, director):
         login(client, director)
         response = client.get(reverse("territory:chronology"), {"bucket": "ever"})
@@ -99,5 +113,5 @@ def test_the_page_runs_the_same_queries_for_6_or_46_clients(
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.context["total"] == 46
-    # session, user, sellers, segments, states, run, bucket counts, list count, list page
+    # session, user, sellers, segments, states, run, bucket counts, the page's ids, its rows
     assert len(many) == len(few) == 9

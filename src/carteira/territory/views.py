@@ -86,7 +86,10 @@ def map_points_json(request):
         return JsonResponse({"errors": form.errors}, status=400)
     filters = form.cleaned_data
     run = latest_official_run()
-    clients = selectors.territory_clients(user=request.user, where=form.client_filter(), run=run)
+    clients = selectors.territory_clients(
+        user=request.user, where=form.client_filter(), run=run,
+        readings=filters["colour"] in {"status", "abc"},
+    )  # fmt: skip
     points = selectors.map_points(
         clients, colour=filters["colour"], today=timezone.localdate(), run=run
     )
@@ -131,14 +134,13 @@ def chronology(request):
     clients = selectors.territory_clients(user=request.user, where=form.client_filter(), run=run)
     counts = selectors.bucket_counts(clients, today=today)
     listed = selectors.clients_in_bucket(
-        clients.select_related("seller"), bucket=filters["bucket"], today=today,
-        sort=filters["sort"],
-    )  # fmt: skip
-    page = Paginator(listed, PAGE_SIZE).get_page(filters["page"] or 1)
-    page.object_list = list(page.object_list)
-    for client in page.object_list:
-        last = client.last_contact
-        client.days_without_contact = (today - last).days if last else None
+        clients, bucket=filters["bucket"], today=today, sort=filters["sort"]
+    ).values_list("pk", "last_contact")
+    paginator = Paginator(listed, PAGE_SIZE)
+    # The counts already hold the list's length: no COUNT over every client's last contact.
+    paginator.count = counts[filters["bucket"]] if filters["bucket"] else sum(counts.values())
+    page = paginator.get_page(filters["page"] or 1)
+    page.object_list = selectors.chronology_rows(page.object_list, run=run, today=today)
     buckets = [
         {"key": key, "label": label, "count": counts[key]} for key, _b, label in CONTACT_BUCKETS
     ]
