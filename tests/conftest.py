@@ -1,3 +1,4 @@
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -29,8 +30,36 @@ def on_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# Fixtures that give a test the database under test (pytest-django's and ours).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def same_on_any_database(item) -> bool:
+    """A test whose result cannot depend on the database under test: it is marked
+    ``sqlite_only`` (its own SQLite workspace), or it neither touches the test database
+    nor starts processes that could inherit ``DATABASE_URL``. The PostgreSQL pass of
+    ``make test`` leaves these out: the SQLite pass ran them already."""
+    if "sqlite_only" in item.keywords:
+        return True
+    if any(mark in item.keywords for mark in ("postgres", "browser", "cluster")):
+        return False
+    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
+        return False
+    return not _may_start_processes(str(item.path))
+
+
+@functools.cache
+def _may_start_processes(path: str) -> bool:
+    source = Path(path).read_text(encoding="utf-8")
+    return "subprocess" in source or "DATABASE_URL" in source
+
+
 def pytest_collection_modifyitems(config, items):
     using_postgres = bool(os.environ.get("DATABASE_URL"))
+    if using_postgres and os.environ.get("CARTEIRA_TEST_DATABASE_PASS") == "1":
+        left_out = [item for item in items if same_on_any_database(item)]
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not same_on_any_database(item)]
     has_chromium = chromium_path() is not None
     if on_ci() and not has_chromium and any("browser" in item.keywords for item in items):
         raise pytest.UsageError("CI=true but Chromium is missing: apt-get install chromium")

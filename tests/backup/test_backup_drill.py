@@ -83,6 +83,7 @@ def _drill(tmp_path, source_url, target_url, connect, count_in_backup):
     assert (status, int(clients)) == ("302", expected)
 
 
+@pytest.mark.sqlite_only
 def test_a_sqlite_backup_taken_while_writing_restores_into_an_empty_workspace(tmp_path):
     database = tmp_path / "source" / "carteira.sqlite3"
 
@@ -116,6 +117,7 @@ def test_a_postgresql_backup_taken_while_writing_restores_into_an_empty_database
     _drill(tmp_path, source_url, target_url, lambda: psycopg.connect(source_url), count)
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_file_is_readable_by_its_owner_only(tmp_path):
     out = tmp_path / "b.backup"
     _carteira(tmp_path, "backup", "--output", str(out))

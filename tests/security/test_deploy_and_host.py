@@ -28,17 +28,20 @@ def _run(tmp_path, *args: str, **env: str):
     )
 
 
+@pytest.mark.sqlite_only
 def test_check_deploy_passes_on_the_production_settings(tmp_path):
     done = _run(tmp_path, "-m", "django", "check", "--deploy", "--fail-level", "WARNING")
     assert (done.returncode, done.stderr) == (0, "")
 
 
+@pytest.mark.sqlite_only
 def test_production_settings_refuse_to_load_without_https(tmp_path):
     done = _run(tmp_path, "-m", "django", "check", CARTEIRA_HTTPS="0")
     assert done.returncode == 1
     assert "CARTEIRA_HTTPS" in done.stderr
 
 
+@pytest.mark.sqlite_only
 def test_production_cookies_are_secure_httponly_and_host_prefixed(tmp_path):
     code = (
         "import carteira.settings_production as s; print(s.SESSION_COOKIE_SECURE, "

@@ -86,6 +86,7 @@ def alive(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
 
 
+@pytest.mark.sqlite_only
 def test_a_killed_worker_is_restarted_and_the_export_queued_meanwhile_finishes(tmp_path):
     home, port = tmp_path / "w", free_port()
     carteira(home, "manage", "migrate", "--verbosity", "0")
