@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.db import OperationalError, connection
 
-from carteira.clients.models import Client
+from carteira.clients.models import Client, HiddenImport
 from carteira.imports import bulk
 from carteira.imports.services import do_import
-from carteira.orders.models import HiddenImport, Order
+from carteira.orders.models import Order
 from carteira.portfolio.engine_input import load_input
 from carteira.territory.client360 import client_figures
 

@@ -8,10 +8,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection, transaction  # noqa: F401 -- the skipif condition reads connection
+from django.db import OperationalError, connection, transaction
 
 from carteira.audit.models import AuditEvent
-from carteira.clients.models import Assignment, Client
+from carteira.clients.models import Assignment, Client, HiddenImport
+from carteira.imports import bulk, kinds
 from carteira.imports.services import do_import
 from tests.imports.conftest import FIXTURES, run_import
 from tests.imports.test_staged import another_writer_can_write
@@ -136,3 +137,60 @@ def test_a_document_freed_earlier_in_the_file_can_be_taken_later_in_it(media, tm
     refused, report = do_import("clients", taken, batch_size=1)
     assert (refused.status, [e.code for e in report.errors]) == ("failed", ["document_taken"])
     assert Client.objects.count() == 2
+
+
+def stored(table: str) -> int:
+    """Every row of ``table``, hidden ones included."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 -- a literal name
+        return cursor.fetchone()[0]
+
+
+def test_new_clients_and_their_first_sellers_are_written_hidden_in_batches_and_audited_as_they_settle(  # noqa: E501
+    sellers, tmp_path, monkeypatch
+):
+    for name in ("FIRST_BATCH", "MIN_BATCH", "MAX_BATCH", "SETTLE_BATCH"):
+        monkeypatch.setattr(bulk, name, 100)
+    monkeypatch.setattr(kinds, "SETTLE_BATCH", 100)
+    pauses = []
+
+    def pause(_seconds: float) -> None:
+        audited = AuditEvent.objects.filter(action="client.reassigned").count()
+        pauses.append((stored("clients_client"), another_writer_can_write(),
+                       Client.objects.count(), Assignment.objects.count(), audited))  # fmt: skip
+
+    monkeypatch.setattr(bulk.time, "sleep", pause)
+    lines = [f"K{n:04d};Cliente {n};Canoas;{'V01' if n % 2 else 'V02'}" for n in range(250)]
+
+    run, _report = do_import("clients", clients_file(tmp_path, lines), batch_size=1_000)
+
+    # stored clients, another writer got in, clients / assignments / audit entries seen
+    assert pauses == [
+        (100, True, 0, 0, 0), (200, True, 0, 0, 0),  # the clients, hidden
+        (250, True, 0, 0, 0), (250, True, 0, 0, 0),  # their first assignments, hidden
+        (250, True, 250, 250, 100), (250, True, 250, 250, 200),  # revealed; audited
+        (250, True, 250, 250, 250), (250, True, 250, 250, 250),  # the clients settled
+    ]  # fmt: skip
+    assert (run.status, run.created, run.updated, run.unchanged) == ("committed", 250, 0, 0)
+    assert Client.objects.filter(seller__external_id="V01").count() == 125
+    assert Assignment.objects.filter(start_date=None, end_date=None,
+                                     reason="importação").count() == 250  # fmt: skip
+    assert stored("clients_client") == Client.objects.filter(hidden_by=None).count() == 250
+    assert HiddenImport.objects.count() == 0
+
+
+def test_a_clients_file_whose_final_transaction_fails_leaves_no_client_and_no_history(
+    sellers, tmp_path, monkeypatch
+):
+    def lost(*_args, **_kwargs):
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(bulk.SqliteStage, "apply_pending", lost)
+    lines = [f"K{n:04d};Cliente {n};Canoas;V01" for n in range(30)]
+
+    run, _report = do_import("clients", clients_file(tmp_path, lines))
+
+    assert (run.status, run.created) == ("failed", 0)
+    assert (stored("clients_client"), stored("clients_assignment")) == (0, 0)
+    assert AuditEvent.objects.filter(action="client.reassigned").count() == 0
+    assert HiddenImport.objects.count() == 0

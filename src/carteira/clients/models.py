@@ -21,6 +21,49 @@ class EmptyAsNull(models.Func):
 SHOWN_NAME = Lower(Coalesce(EmptyAsNull(F("trade_name")), F("name")))
 
 
+class HiddenImport(models.Model):
+    """An import still writing its rows in short batches (SQLite, ADR 0024): the rows
+    whose ``hidden_by`` is its run id (clients, their assignments, orders) stay invisible
+    while this row exists. The import deletes it in its final transaction, with its run's
+    status: that is the moment they all appear."""
+
+    run_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"import run {self.run_id}"
+
+
+def visible() -> Q:
+    """Not written by an import still hiding its rows (a model with ``hidden_by``)."""
+    return Q(hidden_by__isnull=True) | ~Q(hidden_by__in=HiddenImport.objects.values("run_id"))
+
+
+# The same rule for raw SQL (``alias``: the table's alias and its dot, or "").
+VISIBLE_SQL = (
+    "({alias}hidden_by IS NULL OR {alias}hidden_by NOT IN (SELECT run_id FROM "
+    "clients_hiddenimport))"
+)
+
+
+class VisibleManager(models.Manager):
+    """The default manager of a model with ``hidden_by``: every query through it (and its
+    related managers, forms, the admin, the API) sees only visible rows; the base manager
+    (deletes, cascades, ``refresh_from_db``) sees them all."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(visible())
+
+
+def hidden_by_field():
+    # The import run that wrote this row and has not yet settled it (NULL: settled, or
+    # never hidden). Hidden while that run's ``HiddenImport`` exists.
+    return models.BigIntegerField(null=True, blank=True, editable=False)
+
+
+def hidden_by_index(name: str) -> models.Index:
+    return models.Index(fields=["hidden_by"], name=name, condition=Q(hidden_by__isnull=False))
+
+
 class Client(models.Model):
     """A company or person the business sells to, or wants to (prospects included)."""
 
@@ -56,6 +99,9 @@ class Client(models.Model):
     is_key_account = models.BooleanField(_("key account"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    hidden_by = hidden_by_field()
+
+    objects = VisibleManager()
 
     class Meta:
         ordering = ["name"]
@@ -71,6 +117,7 @@ class Client(models.Model):
             models.Index(fields=["name"]),
             models.Index(SHOWN_NAME, name="client_shown_name"),
             models.Index(F("seller"), SHOWN_NAME, name="client_seller_shown_name"),
+            hidden_by_index("clients_hidden_by"),
         ]
 
     def __str__(self) -> str:
@@ -132,6 +179,9 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    hidden_by = hidden_by_field()
+
+    objects = VisibleManager()
 
     class Meta:
         ordering = ["client", "start_date"]
@@ -144,6 +194,7 @@ class Assignment(models.Model):
                 name="one_open_assignment_per_client",
             )
         ]
+        indexes = [hidden_by_index("assignments_hidden_by")]
 
     def __str__(self) -> str:
         return f"{self.client_id} → {self.seller_id} ({self.start_date} – {self.end_date})"

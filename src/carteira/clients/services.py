@@ -68,13 +68,19 @@ def do_assign_client(
 
 
 def do_assign_clients_bulk(
-    changes: dict[int, int], *, on: dt.date, reason: str = "", by: User | None = None
-) -> int:
+    changes: dict[int, int], *, on: dt.date, reason: str = "", by: User | None = None,
+    hidden_by: int | None = None,
+) -> int:  # fmt: skip
     """``do_assign_client`` for many clients at once (imports): ``changes`` maps client id →
     seller id. A client without an open assignment gets its first known seller (from the
     start of its history); one with another seller is reassigned ``on`` that day. Same
     history, ``Client.seller``, open tasks and audit as the one-by-one path, in a few
-    queries. Returns how many clients changed hands. Call inside a transaction."""
+    queries. Returns how many clients changed hands. Call inside a transaction.
+
+    ``hidden_by``: the clients are rows an import still hides (ADR 0024), written with
+    their seller already: only their history is written here, hidden by the same run. The
+    import announces the moves when it reveals them (``do_announce_reassignments``), and
+    their audit entries are written as its rows settle (``do_audit_first_assignments``)."""
     current = {
         a.client_id: a
         for ids in id_chunks(list(changes))
@@ -93,27 +99,51 @@ def do_assign_clients_bulk(
     day, by_id = connection.ops.adapt_datefield_value(on), getattr(by, "pk", None)
     stamp = _stamp(Assignment, "created_at")
     _insert_plain(Assignment, ["client", "seller", "start_date", "reason", "changed_by",
-                               "created_at"],
-                  [(cid, sid, day if cid in current else None, reason, by_id, stamp)
+                               "created_at", "hidden_by"],
+                  [(cid, sid, day if cid in current else None, reason, by_id, stamp, hidden_by)
                    for cid, sid in moves.items()])  # fmt: skip
+    if hidden_by is not None:
+        return len(moves)
     by_seller: dict[int, list[int]] = {}
     for cid, sid in moves.items():
         by_seller.setdefault(sid, []).append(cid)
     for sid, all_cids in by_seller.items():
         for cids in id_chunks(all_cids):
             Client.objects.filter(pk__in=cids).update(seller_id=sid)
+    previous = {cid: getattr(current.get(cid), "seller_id", None) for cid in moves}
     clients_reassigned.send(sender=Client, moves=moves)
     actor_id = by.pk if getattr(by, "is_authenticated", False) else None
+    _audit_reassigned([(cid, previous[cid], sid, actor_id) for cid, sid in moves.items()])
+    emit(CLIENTS_REASSIGNED, moves=[(cid, previous[cid], sid) for cid, sid in moves.items()])
+    return len(moves)
+
+
+def do_announce_reassignments(moves: dict[int, int]) -> None:
+    """The first sellers of clients an import revealed (``do_assign_clients_bulk`` with
+    ``hidden_by``): their open tasks and complaints follow, the sellers' weeks are planned
+    again, and the event goes out, as for any reassignment. In the revealing transaction."""
+    if moves:
+        clients_reassigned.send(sender=Client, moves=moves)
+        emit(CLIENTS_REASSIGNED, moves=[(cid, None, sid) for cid, sid in moves.items()])
+
+
+def do_audit_first_assignments(assignment_ids: list[int]) -> None:
+    """The audit entries of first assignments an import wrote hidden, once revealed: one
+    ``client.reassigned`` each, as ``do_assign_clients_bulk`` writes, by who imported."""
+    rows = Assignment._base_manager.filter(pk__in=assignment_ids).values_list(
+        "client_id", "seller_id", "changed_by_id"
+    )
+    _audit_reassigned([(cid, None, sid, by_id) for cid, sid, by_id in rows])
+
+
+def _audit_reassigned(moves: list[tuple[int, int | None, int | None, int | None]]) -> None:
+    """(client id, seller from, seller to, actor id) → one audit entry each."""
     details, stamp = AuditEvent._meta.get_field("details"), _stamp(AuditEvent, "at")
     _insert_plain(AuditEvent, ["action", "actor", "object_type", "object_id", "details", "at"], [
         ("client.reassigned", actor_id, "client", str(cid), details.get_db_prep_save(
-            {"seller_from": getattr(current.get(cid), "seller_id", None), "seller_to": sid},
-            connection), stamp)
-        for cid, sid in moves.items()
+            {"seller_from": seller_from, "seller_to": sid}, connection), stamp)
+        for cid, seller_from, sid, actor_id in moves
     ])  # fmt: skip
-    emit(CLIENTS_REASSIGNED, moves=[(cid, getattr(current.get(cid), "seller_id", None), sid)
-                                    for cid, sid in moves.items()])  # fmt: skip
-    return len(moves)
 
 
 def _stamp(model, name: str):

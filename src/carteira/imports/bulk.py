@@ -238,18 +238,21 @@ class SqliteStage:
             self._upsert(cursor, columns, given, source)
         return total - matched + (self._hidden or 0), changed, matched - changed
 
-    def write_hidden(self, run_id: int) -> int:
+    def write_hidden(self, run_id: int, computed: dict[str, str] | None = None) -> int:
         """Insert the kept rows whose key is not stored yet, each batch in a short
         transaction of its own, with ``hidden_by = run_id``: invisible to every reader
         while the run's marker exists (``HiddenRows``). The kept rows whose key is stored
-        (or was taken meanwhile) are left for ``apply_pending``. Returns how many were
-        inserted. Outside any transaction (each batch commits)."""
+        (or that meet a unique value stored) are left for ``apply_pending``. Returns how many were
+        inserted. Outside any transaction (each batch commits). ``computed``: column →
+        an SQL expression over the staged row ``s`` written instead of its staged value."""
         if not self._kept or self._pending is None:
             self._hidden = 0
             return 0
         columns, _given = self._pending
         names = [_qn(n) for n in columns.names]
-        picked = ", ".join("%s" if n == _qn(HIDDEN) else n for n in names)
+        computed = {_qn(name): sql for name, sql in (computed or {}).items()}
+        computed[_qn(HIDDEN)] = "%s"
+        picked = ", ".join(computed.get(n, f"s.{n}") for n in names)
         with connection.cursor() as cursor:
             cursor.execute("BEGIN DEFERRED")  # reads the live table, writes TEMP only
             cursor.execute(f"DROP TABLE IF EXISTS temp.{STORED}")
@@ -261,16 +264,19 @@ class SqliteStage:
             cursor.execute("COMMIT")
             cursor.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.{PENDING}")  # noqa: S608
             (last,) = cursor.fetchone()
+        # OR IGNORE: a row that meets any unique value stored (its key taken meanwhile, a
+        # document another stored row gives up in this file) is left for the final
+        # transaction, which writes the rows in the file's order, as before.
         insert = (
-            f"INSERT INTO {self.table} ({', '.join(names)}) SELECT {picked} "  # noqa: S608
+            f"INSERT OR IGNORE INTO {self.table} ({', '.join(names)}) SELECT {picked} "  # noqa: S608
             f"FROM temp.{PENDING} s WHERE s.rowid > %s AND s.rowid <= %s AND s.rowid NOT IN "
-            f"(SELECT rid FROM temp.{STORED}) ON CONFLICT ({self.key_column}) DO NOTHING"
+            f"(SELECT rid FROM temp.{STORED})"
         )
-        taken = (
+        left = (
             f"INSERT INTO temp.{STORED} SELECT s.rowid FROM temp.{PENDING} s "  # noqa: S608
-            f"JOIN {self.table} t ON t.{self.key_column} = s.{self.key_column} "
-            f"WHERE s.rowid > %s AND s.rowid <= %s AND t.{_qn(HIDDEN)} IS NOT %s "
-            f"AND s.rowid NOT IN (SELECT rid FROM temp.{STORED})"
+            f"WHERE s.rowid > %s AND s.rowid <= %s AND s.rowid NOT IN (SELECT rid FROM "
+            f"temp.{STORED}) AND NOT EXISTS (SELECT 1 FROM {self.table} t WHERE "
+            f"t.{self.key_column} = s.{self.key_column} AND t.{_qn(HIDDEN)} IS %s)"
         )
         upto_sql = (
             f"SELECT max(rowid) FROM (SELECT rowid FROM temp.{PENDING} WHERE rowid > %s AND "  # noqa: S608
@@ -288,7 +294,8 @@ class SqliteStage:
                 try:
                     cursor.execute(insert, [run_id, done, upto])
                     inserted += cursor.rowcount
-                    cursor.execute(taken, [done, upto, run_id])  # someone else's meanwhile
+                    if cursor.rowcount < upto - done:  # maybe some were left (or stored)
+                        cursor.execute(left, [done, upto, run_id])
                 except BaseException:
                     cursor.execute("ROLLBACK")
                     raise
@@ -378,16 +385,19 @@ class SqliteStage:
 
 
 class HiddenRows:
-    """The rows of ``model`` an import wrote hidden (``hidden_by`` = its run), and the
-    model whose row per run (``run_id``) keeps them hidden. Revealed at once by deleting
-    that row (in the run's final transaction); afterwards ``settle`` clears ``hidden_by``
-    in short batches, only to keep the column and its index empty. A run that never
-    reached its final transaction leaves its marker: ``drop`` deletes its rows."""
+    """The tables an import may write hidden (``hidden_by`` = its run, ADR 0024) and the
+    marker model whose row per run keeps them hidden. Revealed at once by deleting that
+    row (in the run's final transaction); afterwards ``settle`` clears ``hidden_by`` in
+    short batches — first calling the table's ``settled`` hook on each batch (the audit
+    entries of an import's first assignments), in the same transaction. A run that never
+    reached its final transaction leaves its marker: ``drop`` deletes its rows.
 
-    def __init__(self, model: type[models.Model], marker: type[models.Model]):
-        self.model, self.marker = model, marker
-        meta = model._meta
-        self.table, self.pk = _qn(meta.db_table), _qn(meta.pk.column)
+    ``tables``: in the order their rows can be deleted (a table before those it refers to).
+    """
+
+    def __init__(self, marker: type[models.Model], tables: Sequence[type[models.Model]],
+                 settled: dict[type[models.Model], Callable[[list[int]], None]]):  # fmt: skip
+        self.marker, self.tables, self.settled = marker, list(tables), settled
 
     def hide(self, run_id: int) -> None:
         self.marker.objects.get_or_create(run_id=run_id)
@@ -398,34 +408,54 @@ class HiddenRows:
 
     def drop(self, run_id: int) -> None:
         """Delete the run's hidden rows (in short batches), then its marker."""
-        self._batched(f"DELETE FROM {self.table} WHERE {self.pk} IN (SELECT {self.pk} "  # noqa: S608
-                      f"FROM {self.table} WHERE {_qn(HIDDEN)} = %s LIMIT %s)", run_id)  # fmt: skip
+        for model in self.tables:
+            table, pk = _qn(model._meta.db_table), _qn(model._meta.pk.column)
+            sql = (f"DELETE FROM {table} WHERE {pk} IN (SELECT {pk} FROM {table} "  # noqa: S608
+                   f"WHERE {_qn(HIDDEN)} = %s LIMIT %s)")  # fmt: skip
+            while True:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(sql, [run_id, SETTLE_BATCH])
+                    if cursor.rowcount < SETTLE_BATCH:
+                        break
+                self._pause()
         self.reveal(run_id)
 
     def settle(self, run_id: int) -> None:
-        """A revealed run's rows: ``hidden_by`` back to NULL (they are visible already)."""
-        self._batched(f"UPDATE {self.table} SET {_qn(HIDDEN)} = NULL WHERE {self.pk} IN "  # noqa: S608
-                      f"(SELECT {self.pk} FROM {self.table} WHERE {_qn(HIDDEN)} = %s "
-                      f"LIMIT %s)", run_id)  # fmt: skip
+        """A revealed run's rows: the table's hook, then ``hidden_by`` back to NULL (they
+        are visible already), a batch a transaction."""
+        for model in self.tables:
+            table, pk = _qn(model._meta.db_table), _qn(model._meta.pk.column)
+            hook = self.settled.get(model)
+            while True:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(f"SELECT {pk} FROM {table} WHERE {_qn(HIDDEN)} = %s "  # noqa: S608
+                                   f"LIMIT %s", [run_id, SETTLE_BATCH])  # fmt: skip
+                    pks = [pk_value for (pk_value,) in cursor.fetchall()]
+                    if hook is not None and pks:
+                        hook(pks)
+                    for part in range(0, len(pks), 10_000):  # under SQLite's variable limit
+                        ids = pks[part : part + 10_000]
+                        cursor.execute(f"UPDATE {table} SET {_qn(HIDDEN)} = NULL WHERE {pk} "  # noqa: S608
+                                       f"IN ({', '.join(['%s'] * len(ids))})", ids)  # fmt: skip
+                if len(pks) < SETTLE_BATCH:
+                    break
+                self._pause()
 
-    def runs(self) -> tuple[set[int], set[int]]:
-        """(runs with a marker, runs whose rows still carry ``hidden_by``)."""
+    def leftovers(self) -> tuple[set[int], set[int]]:
+        """(runs with a marker, runs whose rows in some table still carry ``hidden_by``)."""
         marked = set(self.marker.objects.values_list("run_id", flat=True))
+        carried: set[int] = set()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT DISTINCT {_qn(HIDDEN)} FROM {self.table} "  # noqa: S608
-                           f"WHERE {_qn(HIDDEN)} IS NOT NULL")  # fmt: skip
-            carried = {run for (run,) in cursor.fetchall()}
+            for model in self.tables:
+                cursor.execute(f"SELECT DISTINCT {_qn(HIDDEN)} FROM {_qn(model._meta.db_table)} "  # noqa: S608
+                               f"WHERE {_qn(HIDDEN)} IS NOT NULL")  # fmt: skip
+                carried.update(run for (run,) in cursor.fetchall())
         return marked, carried
 
-    def _batched(self, sql: str, run_id: int) -> None:
-        while True:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [run_id, SETTLE_BATCH])
-                changed = cursor.rowcount
-            if changed < SETTLE_BATCH:
-                return
-            if not connection.in_atomic_block:
-                time.sleep(PAUSE_SECONDS)
+    @staticmethod
+    def _pause() -> None:
+        if not connection.in_atomic_block:  # let waiting connections in
+            time.sleep(PAUSE_SECONDS)
 
 
 @contextmanager

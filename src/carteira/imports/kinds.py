@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
-from carteira.clients.models import Client, Contact
-from carteira.clients.services import do_assign_clients_bulk
+from carteira.clients.models import Assignment, Client, Contact, HiddenImport
+from carteira.clients.services import (
+    do_announce_reassignments,
+    do_assign_clients_bulk,
+    do_audit_first_assignments,
+)
 from carteira.credit.models import Receivable
-from carteira.imports.bulk import HiddenRows, SqliteStage, copy_upsert, insert_rows, same_columns
+from carteira.imports.bulk import (
+    PAUSE_SECONDS,
+    SETTLE_BATCH,
+    HiddenRows,
+    SqliteStage,
+    copy_upsert,
+    insert_rows,
+    same_columns,
+)
 from carteira.imports.upsert import (
     Label,
     Outcome,
@@ -29,13 +42,19 @@ from carteira.imports.upsert import (
     update_rows,
 )
 from carteira.interactions.models import Interaction
-from carteira.orders.models import HiddenImport, Order
+from carteira.orders.models import Order
 from carteira.organization.models import Seller, Team
 from carteira.plans.credit_alerts import do_credit_alerts
 from carteira_core.ingest import Record
 from carteira_core.ingest.values import fold
 
 IMPORT_REASON = "importação"  # stored on the assignment history, in the company's language
+SELLERS = "carteira_import_sellers"  # SQLite, clients: the seller each staged code names
+
+# What an import may write hidden (ADR 0024), in the order the rows can be dropped; an
+# import's first assignments get their audit entries as they settle.
+HIDDEN = HiddenRows(HiddenImport, [Assignment, Order, Client],
+                    settled={Assignment: do_audit_first_assignments})  # fmt: skip
 
 
 class Writer:
@@ -48,9 +67,9 @@ class Writer:
     # True: on SQLite every row it writes goes through ``SqliteStage``, so the rows can be
     # staged while the file is read and written in the run's short final transaction.
     stageable = False
-    # A stageable writer's new rows written before the final transaction, hidden until it
-    # commits (ADR 0024): the model's rows and their marker, or None (all in the final one).
-    hidden: HiddenRows | None = None
+    # True: a stageable writer's new rows are written before the final transaction, hidden
+    # until it commits (ADR 0024, ``HIDDEN``); else all in the final transaction.
+    hides = False
     # False once a bad row refuses a real import: later batches are checked, not counted.
     counting = True
 
@@ -84,12 +103,16 @@ class Writer:
         if self._stage is not None:
             self._stage.close()
 
+    @property
+    def hidden(self) -> HiddenRows | None:
+        return HIDDEN if self.hides else None
+
     def write_hidden(self, run_id: int) -> None:
         """Before the final transaction, outside any: the staged new rows written in short
-        batches, hidden until ``apply_deferred(run_id)`` reveals them (``hidden`` set)."""
-        if self.hidden is None or self._stage is None:
+        batches, hidden until ``apply_deferred(run_id)`` reveals them (``hides``)."""
+        if not self.hides or self._stage is None:
             return
-        self.hidden.hide(run_id)
+        HIDDEN.hide(run_id)
         self._stage.write_hidden(run_id)
 
     def apply_deferred(self, run_id: int | None = None) -> Outcome:
@@ -98,8 +121,8 @@ class Writer:
         if self._stage is None:
             return Outcome()
         created, updated, unchanged = self._stage.apply_pending()
-        if self.hidden is not None and run_id is not None:
-            self.hidden.reveal(run_id)
+        if self.hides and run_id is not None:
+            HIDDEN.reveal(run_id)
         return Outcome(created=created, updated=updated, unchanged=unchanged)
 
     def copied(self, record: Record) -> dict[str, object]:
@@ -160,7 +183,7 @@ class OrdersWriter(Writer):
     model = Order
     bulk = True
     stageable = True
-    hidden = HiddenRows(Order, HiddenImport)
+    hides = True
     simple = {"date": "date", "amount": "amount", "margin": "margin", "status": "status"}
 
     def __init__(self, **kwargs):
@@ -209,6 +232,7 @@ class ClientsWriter(Writer):
 
     model = Client
     stageable = True
+    hides = True
     simple = {
         "name": "name", "trade_name": "trade_name", "document": "document",
         "segment": "segment", "city": "city", "state": "state", "postal_code": "postal_code",
@@ -219,6 +243,7 @@ class ClientsWriter(Writer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._wanted: dict[str, int] = {}  # deferred: client code → seller id, whole file
+        self._hidden_run: int | None = None  # ``write_hidden`` done for this run
         self._earlier: dict[str, str] = {}  # deferred: code → document of rows staged before
 
     def apply(self, records):
@@ -261,22 +286,56 @@ class ClientsWriter(Writer):
         if "document" in self.present:
             self._earlier.update((row.key, row.values["document"]) for row in rows)
 
+    def write_hidden(self, run_id: int) -> None:
+        """The new clients written hidden with their seller, then their first assignments,
+        hidden too, a batch a transaction (their audit entries come as they settle)."""
+        if self._stage is None:
+            return
+        HIDDEN.hide(run_id)
+        with connection.cursor() as cursor:  # TEMP only: no lock on the live tables
+            cursor.execute("BEGIN DEFERRED")
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{SELLERS}")
+            cursor.execute(f"CREATE TEMP TABLE {SELLERS} (code TEXT PRIMARY KEY, seller INTEGER)")
+            cursor.executemany(f"INSERT INTO temp.{SELLERS} VALUES (%s, %s)",  # noqa: S608
+                               list(self._wanted.items()))  # fmt: skip
+            cursor.execute("COMMIT")
+        named = f"(SELECT w.seller FROM temp.{SELLERS} w WHERE w.code = s.external_id)"  # noqa: S608
+        self._stage.write_hidden(run_id, computed={"seller_id": named})
+        hidden = Client._base_manager.filter(hidden_by=run_id, seller__isnull=False)
+        last = 0
+        while True:
+            with transaction.atomic():
+                batch = list(hidden.filter(pk__gt=last).order_by("pk")
+                             .values_list("pk", "seller_id")[:SETTLE_BATCH])  # fmt: skip
+                do_assign_clients_bulk(dict(batch), on=today(), reason=IMPORT_REASON,
+                                       by=self.actor, hidden_by=run_id)  # fmt: skip
+            if len(batch) < SETTLE_BATCH:
+                break
+            last = batch[-1][0]
+            time.sleep(PAUSE_SECONDS)
+        self._hidden_run = run_id
+
     def apply_deferred(self, run_id: int | None = None) -> Outcome:
         """The staged clients written, then their sellers assigned (history, audit, one
-        event): an existing client whose only change is its seller counts as updated."""
+        event): an existing client whose only change is its seller counts as updated.
+        After ``write_hidden``: the new clients are revealed with their first sellers and
+        only announced here."""
         if self._stage is None:
             return Outcome()
         wanted = self._wanted
-        before = pk_and_value(Client, "seller_id", wanted)
+        before = pk_and_value(Client, "seller_id", wanted)  # hidden rows: their seller set
         moved = [code for code, (_pk, seller) in before.items() if seller != wanted[code]]
         seller_only = self._stage.unchanged_among(moved)
-        written = super().apply_deferred()
+        written = super().apply_deferred(run_id)
         written.updated += seller_only
         written.unchanged -= seller_only
         moves = {before[code][0]: wanted[code] for code in moved}
         new = pk_and_value(Client, "seller_id", (code for code in wanted if code not in before))
         moves.update((pk, wanted[code]) for code, (pk, _seller) in new.items())
         do_assign_clients_bulk(moves, on=today(), reason=IMPORT_REASON, by=self.actor)
+        if self._hidden_run is not None:
+            firsts = Assignment._base_manager.filter(hidden_by=self._hidden_run)
+            do_announce_reassignments(dict(firsts.values_list("client_id", "seller_id")))
         return written
 
     def _document_owners(self, records) -> dict[str, str]:
@@ -557,5 +616,3 @@ WRITERS: dict[str, type[Writer]] = {
     "interactions": InteractionsWriter,
     "receivables": ReceivablesWriter,
 }
-
-HIDDEN_ROWS = [writer.hidden for writer in WRITERS.values() if writer.hidden is not None]

@@ -25,7 +25,7 @@ from carteira.audit.events import IMPORT_FINISHED, emit
 from carteira.audit.services import do_record
 from carteira.imports.bulk import import_pragmas
 from carteira.imports.columnar import refuse_by_columns
-from carteira.imports.kinds import HIDDEN_ROWS, WRITERS
+from carteira.imports.kinds import HIDDEN, WRITERS
 from carteira.imports.limits import import_limits, max_problems
 from carteira.imports.messages import errors_csv, problem_message, render_problem
 from carteira.imports.models import ImportRun
@@ -170,16 +170,15 @@ def _clear_hidden_rows() -> None:
     """What earlier imports left hidden (ADR 0024): the rows of a run that stopped before
     its final transaction are deleted; those of a committed run settled. A running run's
     rows are left alone (it is still writing them)."""
-    for hidden in HIDDEN_ROWS:
-        marked, carried = hidden.runs()
-        if not (marked or carried):
-            continue
-        running = set(ImportRun.objects.filter(pk__in=marked, status=ImportRun.Status.RUNNING)
-                      .values_list("pk", flat=True))  # fmt: skip
-        for run_id in marked - running:
-            hidden.drop(run_id)
-        for run_id in carried - marked:
-            hidden.settle(run_id)
+    marked, carried = HIDDEN.leftovers()
+    if not (marked or carried):
+        return
+    running = set(ImportRun.objects.filter(pk__in=marked, status=ImportRun.Status.RUNNING)
+                  .values_list("pk", flat=True))  # fmt: skip
+    for run_id in marked - running:
+        HIDDEN.drop(run_id)
+    for run_id in carried - marked:
+        HIDDEN.settle(run_id)
 
 
 def _fail_unfinished(runs: list[ImportRun]) -> None:
@@ -268,8 +267,12 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
     # A dry run of one file compares without writing; a run of several files must write
     # (a later file reads what an earlier one creates) and is rolled back at the end.
     write = not dry_run or len(jobs) > 1
-    if len(jobs) == 1 and not (dry_run or skip_invalid) and refuse_by_columns(
-        jobs[0].report, jobs[0].path, name=jobs[0].name, mapping=jobs[0].mapping, **options
+    if (
+        len(jobs) == 1
+        and not (dry_run or skip_invalid)
+        and refuse_by_columns(
+            jobs[0].report, jobs[0].path, name=jobs[0].name, mapping=jobs[0].mapping, **options
+        )
     ):  # a bad file refused after one columnar pass: nothing staged, nothing compared
         _conclude_all(jobs, dry_run=False, skip_invalid=False)
         return

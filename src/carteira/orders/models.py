@@ -1,40 +1,8 @@
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from carteira.clients.models import Client
+from carteira.clients.models import Client, VisibleManager, hidden_by_field, hidden_by_index
 from carteira.organization.models import Seller
-
-
-class HiddenImport(models.Model):
-    """An import still writing its orders in short batches (SQLite, ADR 0024): the orders
-    carrying its run id stay invisible while this row exists. The import deletes it in
-    its final transaction, with its run's status: that is the moment they all appear."""
-
-    run_id = models.BigIntegerField(primary_key=True)
-
-    def __str__(self) -> str:
-        return f"import run {self.run_id}"
-
-
-class VisibleOrders(models.Manager):
-    """Every query through ``Order.objects`` (and related managers) sees only visible
-    orders; the base manager (deletes, cascades) sees them all."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(visible_orders())
-
-
-def visible_orders() -> Q:
-    """Not written by an import still hiding its rows."""
-    hidden = HiddenImport.objects.values("run_id")
-    return Q(hidden_by__isnull=True) | ~Q(hidden_by__in=hidden)
-
-
-# The same rule for raw SQL over ``orders_order`` (``alias``: the table's alias, with its dot).
-VISIBLE_SQL = (
-    "({alias}hidden_by IS NULL OR {alias}hidden_by NOT IN (SELECT run_id FROM orders_hiddenimport))"
-)
 
 
 class Order(models.Model):
@@ -57,11 +25,9 @@ class Order(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.VALID
     )
-    # The import run that wrote this order and has not yet settled it (NULL: settled, or
-    # never hidden). Hidden while that run's ``HiddenImport`` exists.
-    hidden_by = models.BigIntegerField(null=True, blank=True, editable=False)
+    hidden_by = hidden_by_field()  # ADR 0024
 
-    objects = VisibleOrders()
+    objects = VisibleManager()
 
     class Meta:
         ordering = ["-date", "external_id"]
@@ -70,9 +36,7 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["client", "date"]),
             models.Index(fields=["date"]),
-            models.Index(
-                fields=["hidden_by"], name="orders_hidden_by", condition=Q(hidden_by__isnull=False)
-            ),
+            hidden_by_index("orders_hidden_by"),
         ]
 
     def __str__(self) -> str:

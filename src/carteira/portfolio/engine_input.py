@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import polars as pl
 from django.db import connection
 
-from carteira.orders.models import VISIBLE_SQL
+from carteira.clients.models import VISIBLE_SQL
 from carteira.workspace import database_url
 from carteira_core.engine import (
     ASSIGNMENT_SCHEMA,
@@ -28,12 +28,14 @@ from carteira_core.engine import (
 
 QUERIES = {
     "clients": (
-        "SELECT id AS client_id, external_id, name, NULLIF(segment, '') AS segment, "
-        "NULLIF(state, '') AS region, created_date FROM clients_client",
+        "SELECT id AS client_id, external_id, name, NULLIF(segment, '') AS segment, "  # noqa: S608
+        "NULLIF(state, '') AS region, created_date FROM clients_client WHERE "
+        + VISIBLE_SQL.format(alias=""),
         CLIENT_SCHEMA,
     ),
     "assignments": (
-        "SELECT client_id, seller_id, start_date, end_date FROM clients_assignment",
+        "SELECT client_id, seller_id, start_date, end_date FROM clients_assignment WHERE "  # noqa: S608
+        + VISIBLE_SQL.format(alias=""),
         ASSIGNMENT_SCHEMA,
     ),
     "sellers": (

@@ -30,13 +30,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from carteira.agenda.hooks import visit_check_ins
 from carteira.agenda.models import Task
-from carteira.clients.models import Client
+from carteira.clients.models import VISIBLE_SQL, Client
 from carteira.complaints.models import ClientSurvey, Complaint
 from carteira.complaints.nps import latest_answer as latest_nps_answer
 from carteira.complaints.selectors import for_client
 from carteira.credit.models import Receivable
 from carteira.interactions.models import Channel, Interaction, Photo
-from carteira.orders.models import VISIBLE_SQL, Order
+from carteira.orders.models import Order
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.value.selectors import client_value
 from carteira_core.rules import rules_from_dict
