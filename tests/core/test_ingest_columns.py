@@ -25,7 +25,7 @@ def streaming(kind, path, size, limit=10**9):
     batch, stopping after the batch where more than ``limit`` lines have problems."""
     errors, lines, records = [], set(), []
     with open_import(kind, path, batch_size=size) as run:
-        for batch in run.batches():
+        for batch in run.validator.batches(run._table, size=size):  # row by row
             errors += batch.errors
             records += [r.line for r in batch.records]
             lines.update(e.line for e in batch.errors)
@@ -33,6 +33,25 @@ def streaming(kind, path, size, limit=10**9):
                 break
         total = run.summary.total
     return sorted(errors, key=lambda e: e.line), total, records
+
+
+def batches_agree(kind, path, size):
+    """``run.batches()`` by columns yields the row-by-row validator's batches: the same
+    records (values and their types), errors in their order, revoked lines, counts."""
+    with open_import(kind, path, batch_size=size) as run:
+        expected = [_plain(b) for b in run.validator.batches(run._table, size=size)]
+        counts = (run.summary.total, run.summary.valid, run.summary.invalid)
+    with open_import(kind, path, batch_size=size) as run:
+        assert run.columns() is not None, "the column pass declined the file"
+        got = [_plain(b) for b in run.batches()]
+        assert (run.summary.total, run.summary.valid, run.summary.invalid) == counts
+    assert got == expected
+
+
+def _plain(batch):
+    records = [tuple((type(x).__name__, str(x)) for x in dataclasses.astuple(r))
+               for r in batch.records]  # fmt: skip
+    return records, shown(batch.errors), batch.revoked_lines
 
 
 def columnar(kind, path, size, limit=10**9, wanted=()):
@@ -47,6 +66,7 @@ def columnar(kind, path, size, limit=10**9, wanted=()):
 def same_as_streaming(kind, path, size=3, limit=10**9):
     expected, total, records = streaming(kind, path, size, limit)
     check, result = columnar(kind, path, size, limit)
+    batches_agree(kind, path, size)
     assert shown(result.errors) == shown(expected)
     assert result.total == total
     if limit == 10**9:  # the writer gets exactly the records the batches carried

@@ -22,6 +22,7 @@ from carteira_core.ingest.readers import (
     sniff,
 )
 from carteira_core.ingest.report import ImportSummary, errors_to_csv
+from carteira_core.ingest.runs import ImportRun, open_import
 from carteira_core.ingest.safe_cells import neutralize_formula, safe_cell
 from carteira_core.ingest.schemas import (
     KINDS,
@@ -33,13 +34,7 @@ from carteira_core.ingest.schemas import (
     Record,
     SellerRecord,
 )
-from carteira_core.ingest.validate import (
-    Batch,
-    ImportRun,
-    RowValidator,
-    open_import,
-    validate_rows,
-)
+from carteira_core.ingest.validate import Batch, RowValidator, validate_rows
 
 __all__ = [
     "DEFAULT_LIMITS",

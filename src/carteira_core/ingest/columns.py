@@ -23,8 +23,9 @@ writer's errors, tagged with their batch.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
@@ -34,8 +35,8 @@ from carteira_core.ingest.csvfast import Cells
 from carteira_core.ingest.problems import RowError, ValueProblem
 from carteira_core.ingest.readers import RawRow
 from carteira_core.ingest.schemas import FieldSpec
-from carteira_core.ingest.validate import RowValidator
-from carteira_core.ingest.vector import VECTOR_ACCEPTS, VECTOR_MASKS
+from carteira_core.ingest.validate import Batch, RowValidator
+from carteira_core.ingest.vector import VECTOR_ACCEPTS, VECTOR_MASKS, amount_mask
 
 # The phases of a line's errors, in the order the streaming run emits them: the row's own
 # (validator), the writer's (an unknown client), then "also on line N" on a first line.
@@ -63,6 +64,7 @@ class Tagged:
     chunk: int
     phase: int
     error: RowError
+    at: tuple[int, int, int] = (0, 0, 0)  # its place among its batch's validator errors
 
 
 @dataclass(slots=True)
@@ -71,6 +73,10 @@ class ColumnCheck:
     chunk_size: int
     errors: list[Tagged]
     writer_rows: pl.DataFrame  # "line", "chunk" and the wanted fields, in line order
+    invalid: set[int] = dataclasses.field(default_factory=set)  # lines with their own errors
+    # a valid first line of a duplicate -> (the later line revoking it, in the same batch)
+    revoked: dict[int, tuple[int, bool]] = dataclasses.field(default_factory=dict)
+    scalar: dict[str, dict[str, object]] = dataclasses.field(default_factory=dict)
 
 
 def _recheck_rows(cells: Cells, mask: pl.Series) -> Iterable[RawRow]:
@@ -109,6 +115,7 @@ CHECK_FLAGS = {
 class _Column:
     failed: pl.Series  # Boolean: the cell is refused (or required and blank)
     value: pl.Series | None  # typed values (None where refused), when asked for
+    scalar: dict[str, object] = dataclasses.field(default_factory=dict)  # deferred → value
 
 
 def _column(spec: FieldSpec, raw: pl.Series | None, size: int, *, typed: bool) -> _Column:
@@ -138,7 +145,7 @@ def _column(spec: FieldSpec, raw: pl.Series | None, size: int, *, typed: bool) -
     if spec.required:
         failed = failed | blank
     if not typed:
-        return _Column(failed, None)
+        return _Column(failed, None, good)
     scalar = raw.replace_strict(list(good), pl.Series(list(good.values()), dtype=dtype),
                                 default=None, return_dtype=dtype)  # fmt: skip
     if parsed is None:
@@ -150,7 +157,7 @@ def _column(spec: FieldSpec, raw: pl.Series | None, size: int, *, typed: bool) -
         pl.when("blank").then(pl.lit(spec.default, dtype=dtype))
         .when("ok").then("fast").otherwise("scalar")
     ).to_series()  # fmt: skip
-    return _Column(failed, value)
+    return _Column(failed, value, good)
 
 
 def _key_text(series: pl.Series) -> pl.Series | None:
@@ -228,15 +235,18 @@ def check_columns(validator: RowValidator, cells: Cells, *, chunk_size: int,
     chunk_of = dict(zip(lines.filter(suspect).to_list(), chunks.filter(suspect).to_list(),
                         strict=True))  # fmt: skip
     invalid = {line for line, errors in own.items() if errors}
-    errors = [Tagged(chunk_of[line], OWN, error) for line, errs in own.items() for error in errs]
-    revoked_early = _firsts_of_duplicates(validator, values, lines, chunks, duplicates, own,
-                                          invalid, errors)  # fmt: skip
+    errors = [Tagged(chunk_of[line], OWN, error, (line, 1, n))
+              for line, errs in own.items() for n, error in enumerate(errs)]  # fmt: skip
+    revoked = _firsts_of_duplicates(validator, values, lines, chunks, duplicates, own,
+                                    invalid, errors)  # fmt: skip
+    revoked_early = {first for first, (_later, same_batch) in revoked.items() if same_batch}
     gone = invalid | revoked_early
     reaching = ~lines.is_in(list(gone)) if gone else pl.repeat(True, size, eager=True)
     writer_rows = pl.DataFrame(
         {"line": lines, "chunk": chunks, **{n: values[n] for n in wanted}}
     ).filter(reaching)
-    return ColumnCheck(size, chunk_size, errors, writer_rows)
+    scalar = {name: column.scalar for name, column in columns.items()}
+    return ColumnCheck(size, chunk_size, errors, writer_rows, invalid, revoked, scalar)
 
 
 def _duplicates(lines: pl.Series, key: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -278,8 +288,8 @@ def _own_errors(validator: RowValidator, cells: Cells, suspect: pl.Series,
 def _firsts_of_duplicates(validator, values, lines, chunks, duplicates, own, invalid,
                           errors: list[Tagged]) -> set[int]:  # fmt: skip
     """Append each first line's one "also on line N" error (the earliest later line over
-    the keys, key order on a tie); return the valid first lines revoked in their own
-    batch (the writer never saw them)."""
+    the keys, key order on a tie); return the valid first lines it revokes, each with the
+    later line that does (in the same batch, the writer never saw it)."""
     chosen: dict[int, tuple[int, int]] = {}  # first line -> (later line, key index)
     for index, (_later, firsts) in enumerate(duplicates):
         for first, later in zip(firsts["first"].to_list(), firsts["later"].to_list(),
@@ -287,7 +297,7 @@ def _firsts_of_duplicates(validator, values, lines, chunks, duplicates, own, inv
             if first not in chosen or (later, index) < chosen[first]:
                 chosen[first] = (later, index)
     if not chosen:
-        return set()
+        return {}
     wanted = sorted({*chosen, *(later for later, _i in chosen.values())})
     picked = pl.DataFrame({"line": lines, "chunk": chunks}).filter(pl.col("line").is_in(wanted))
     chunk_of = dict(zip(picked["line"].to_list(), picked["chunk"].to_list(), strict=True))
@@ -295,7 +305,7 @@ def _firsts_of_duplicates(validator, values, lines, chunks, duplicates, own, inv
     key_values = dict(zip(lines.to_list(), values[row_key].to_list(), strict=True)) if any(
         validator.schema.unique[i].fields != (row_key,) for _l, i in chosen.values()
     ) else {}  # fmt: skip
-    revoked_early: set[int] = set()
+    revoked: dict[int, tuple[int, bool]] = {}
     for first, (later, index) in sorted(chosen.items()):
         reader = validator._keys[index]
         spec = reader.spec
@@ -313,11 +323,11 @@ def _firsts_of_duplicates(validator, values, lines, chunks, duplicates, own, inv
         else:
             key = ""
         first_error = validator._dup_error(first, column, shown, spec.label, later)
-        errors.append(Tagged(chunk_of[later], FIRST_OF_DUPLICATE,
-                             dataclasses.replace(first_error, key=key)))  # fmt: skip
-        if valid and same_batch:
-            revoked_early.add(first)
-    return revoked_early
+        first_error = dataclasses.replace(first_error, key=key)
+        errors.append(Tagged(chunk_of[later], FIRST_OF_DUPLICATE, first_error, (later, 0, index)))
+        if valid:
+            revoked[first] = (later, same_batch)
+    return revoked
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,3 +356,67 @@ def verdict(check: ColumnCheck, writer_errors: Iterable[Tagged], *, limit: int) 
     ordered = sorted(range(len(tagged)), key=lambda i: (tagged[i].error.line, tagged[i].phase, i))
     total = check.rows if stop is None else min(check.rows, (stop + 1) * check.chunk_size)
     return Verdict([tagged[i].error for i in ordered], total, stop is not None)
+
+
+def column_batches(validator: RowValidator, cells: Cells, check: ColumnCheck) -> Iterator[Batch]:
+    """The batches ``validator.batches`` yields for the same rows — records, errors in
+    their order, revoked lines — and its summary, built from the column pass: a valid
+    row's values are taken from the columns (the fast path's, or the scalar parser's for
+    its distinct cell), never parsed again row by row."""
+    summary, size, chunk_size = validator.summary, len(cells), check.chunk_size
+    by_chunk: dict[int, list[Tagged]] = {}
+    for tagged in check.errors:
+        by_chunk.setdefault(tagged.chunk, []).append(tagged)
+    for chunk, start in enumerate(range(0, size, chunk_size)):
+        count = min(chunk_size, size - start)
+        lines = cells.lines.slice(start, count).to_list()
+        fields = cells.fields.slice(start, count)
+        columns = [_python_values(spec, position, fields, check.scalar.get(spec.name, {}))
+                   for spec, position in validator._columns]  # fmt: skip
+        records = []
+        for line, values in zip(lines, zip(*columns, strict=True), strict=True):
+            if line in check.invalid or check.revoked.get(line, (0, False))[1]:
+                continue
+            records.append(_record(validator, line, values))
+        tagged = sorted(by_chunk.get(chunk, []), key=lambda t: t.at)
+        revocations = [t.error.line for t in tagged if t.phase == FIRST_OF_DUPLICATE
+                       and t.error.line in check.revoked]  # fmt: skip
+        late = tuple(line for line in revocations if not check.revoked[line][1])
+        invalid = sum(line in check.invalid for line in lines)
+        summary.total += count
+        summary.valid += count - invalid - len(revocations)
+        summary.invalid += invalid + len(revocations)
+        yield Batch(tuple(records), tuple(t.error for t in tagged), late)
+
+
+def _record(validator: RowValidator, line: int, values: tuple):
+    schema = validator.schema
+    if validator._positional:
+        return schema.record_type(line, *values)
+    return schema.record_type(line=line, **dict(zip(validator._names, values, strict=True)))
+
+
+def _python_values(spec: FieldSpec, position: int | None, fields: pl.Series,
+                   scalar: Mapping[str, object]) -> list[object]:  # fmt: skip
+    """A batch's values of one field as the streaming validator parses them (valid cells;
+    a refused cell gives None, its row is not a record)."""
+    if position is None:
+        return [spec.default] * len(fields)
+    raw = fields.list.get(position, null_on_oob=True)
+    blank = raw.is_null() | raw.str.contains(_BLANK)
+    fast = VECTOR_MASKS.get(spec.parser)
+    if fast is not None:
+        accepted, parsed = fast(raw)
+        accepted = accepted.fill_null(False) & ~blank
+        values = parsed.to_list()
+        if fast is amount_mask:
+            values = [None if x is None else Decimal(x) for x in values]
+        if accepted.all():
+            return values
+        ok = accepted.to_list()
+    else:
+        values, ok = [None] * len(raw), [False] * len(raw)
+    default, cells = spec.default, raw.to_list()
+    return [value if good else default if empty else scalar.get(cell)
+            for value, good, empty, cell in zip(values, ok, blank.to_list(), cells,
+                                                strict=True)]  # fmt: skip

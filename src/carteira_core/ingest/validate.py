@@ -17,12 +17,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Self
 
 from carteira_core.ingest.headers import ColumnMapping, HeaderMap, map_headers, schema_for
 from carteira_core.ingest.keyindex import KeyIndex, digest
 from carteira_core.ingest.problems import IngestError, RowError, ValueProblem
-from carteira_core.ingest.readers import DEFAULT_LIMITS, Limits, RawRow, Source, open_table
+from carteira_core.ingest.readers import RawRow
 from carteira_core.ingest.report import ImportSummary
 from carteira_core.ingest.schemas import Record, UniqueKey
 from carteira_core.ingest.vector import DEFER, EMPTY, VECTOR_PARSERS, text_column
@@ -304,53 +303,3 @@ def validate_rows(
     """Validate ``rows`` (from ``open_table``) as ``kind``; yields ``Batch`` objects."""
     validator = RowValidator(kind, header, mapping=mapping, header_line=header_line)
     yield from validator.batches(rows, size=batch_size)
-
-
-class ImportRun:
-    """One file being validated: ``info``, ``header_map``, ``batches()``, ``summary``.
-
-    ``with open_import("orders", path) as run: for batch in run.batches(): ...``
-    """
-
-    def __init__(self, table, validator: RowValidator, batch_size: int) -> None:
-        self._table = table
-        self.validator = validator
-        self.info = table.info
-        self.header_map = validator.header_map
-        self.summary = validator.summary
-        self.summary.file = table.info
-        self._batch_size = batch_size
-
-    def batches(self) -> Iterator[Batch]:
-        return self.validator.batches(self._table, size=self._batch_size)
-
-    def close(self) -> None:
-        self._table.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def open_import(
-    kind: str,
-    source: Source,
-    *,
-    name: str | None = None,
-    mapping: ColumnMapping | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-) -> ImportRun:
-    """Open ``source`` and check its header for ``kind``; raises ``IngestError``."""
-    schema_for(kind)
-    table = open_table(source, name=name, limits=limits)
-    try:
-        validator = RowValidator(
-            kind, table.info.header, mapping=mapping, header_line=table.info.header_line
-        )
-    except BaseException:
-        table.close()
-        raise
-    return ImportRun(table, validator, batch_size)
