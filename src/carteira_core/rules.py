@@ -125,9 +125,12 @@ class AbcRules:
 class IndicatorRules:
     include_prospects: bool = False
     purchase_counts_as_contact: bool = False
+    # Coverage counts a visit only when one of its check-ins was verified (the field app,
+    # within CARTEIRA_CHECKIN_RADIUS_M of the client): not a visit logged without one.
+    verified_visits_only: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("include_prospects", "purchase_counts_as_contact"):
+        for name in ("include_prospects", "purchase_counts_as_contact", "verified_visits_only"):
             if not isinstance(getattr(self, name), bool):
                 raise RulesError("not_boolean", key=f"indicators.{name}")
 

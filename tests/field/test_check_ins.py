@@ -3,6 +3,7 @@ client's coordinates, the verdict (or why not) is kept with the distance — nev
 seller's position — and shown in the phone's queue, the client's history and the
 manager's follow-up."""
 
+import dataclasses
 import json
 import uuid
 
@@ -12,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from carteira.field.models import CheckIn
+from carteira.interactions.models import Interaction
 
 API = "/api/v1/field"
 CLIENT = (-30.0330, -51.2100)
@@ -130,3 +132,34 @@ def test_the_clients_history_shows_the_visits_check_in(located, ana_phone, manag
     browser.force_login(manager_sul)
     text = browser.get(f"/clients/{located.pk}/").content.decode()
     assert "Check-in: Verificada: a 50 m do cliente" in text
+
+
+def test_coverage_counts_a_visit_only_with_a_verified_check_in_when_the_rules_say_so(
+    located, portfolio, ana_phone
+):
+    from carteira.portfolio.models import ClientSnapshot
+    from carteira.portfolio.rules_store import current_rules
+    from carteira.portfolio.services import do_snapshot
+    from carteira_core.rules import IndicatorRules
+
+    # A1 visited with a check-in 50 m away; A2 (no coordinates) visited with one that
+    # cannot be verified; B1 called.
+    near, _ = check_in(ana_phone, located, latitude=FIFTY_M_AWAY[0], longitude=FIFTY_M_AWAY[1])
+    visit(ana_phone, located, near)
+    unverifiable, _ = check_in(ana_phone, portfolio["A2"], latitude=FIFTY_M_AWAY[0],
+                               longitude=FIFTY_M_AWAY[1])  # fmt: skip
+    visit(ana_phone, portfolio["A2"], unverifiable)
+    called = portfolio["B1"]
+    Interaction.objects.create(client=called, seller=called.seller, channel="phone",
+                               successful=True, date=timezone.localdate())  # fmt: skip
+    clients = [portfolio["A1"], portfolio["A2"], called]
+
+    def covered(rules=None) -> list[bool]:
+        run = do_snapshot(timezone.localdate(), what_if=rules)
+        readings = ClientSnapshot.objects.filter(run=run)
+        return [readings.get(client=client).covered for client in clients]
+
+    assert covered() == [True, True, True]
+    verified_only = IndicatorRules(verified_visits_only=True)
+    assert covered(dataclasses.replace(current_rules(), indicators=verified_only)) == [
+        True, False, True]  # fmt: skip

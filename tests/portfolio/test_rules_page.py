@@ -97,3 +97,16 @@ def test_the_rules_page_says_purchase_in_the_singular_for_one(client, seller_ana
     login(client, seller_ana.user)
     page = client.get(reverse("portfolio:rules")).content.decode()
     assert "with at least 1 purchase in the last 365 days" in page
+
+
+@pytest.mark.django_db
+def test_a_manager_makes_coverage_count_only_verified_visits(client, history, manager_sul):
+    login(client, manager_sul)
+    page = client.get(reverse("portfolio:rules")).content.decode()
+    assert "Uma visita conta para a cobertura só com check-in verificado (app de campo)" in page
+    response = client.post(
+        reverse("portfolio:rules"), form_data(verified_visits_only=True, save="1")
+    )
+    assert response.status_code == 302
+    assert current_rules().indicators.verified_visits_only is True
+    assert current_rules_version().rules["indicators"]["verified_visits_only"] is True

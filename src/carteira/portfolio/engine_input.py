@@ -19,6 +19,7 @@ from carteira.workspace import database_url
 from carteira_core.engine import (
     ASSIGNMENT_SCHEMA,
     CLIENT_SCHEMA,
+    INTERACTION_OPTIONAL,
     INTERACTION_SCHEMA,
     ORDER_SCHEMA,
     SELLER_SCHEMA,
@@ -50,9 +51,15 @@ QUERIES = {
         "FROM orders_order WHERE date <= '{as_of}' AND " + VISIBLE_SQL.format(alias=""),
         ORDER_SCHEMA,
     ),
+    # unverified_visit: a visit none of whose field check-ins was verified (coverage may
+    # leave it out: indicators.verified_visits_only).
     "interactions": (
-        "SELECT client_id, date, successful FROM interactions_interaction WHERE date <= '{as_of}'",
-        INTERACTION_SCHEMA,
+        "SELECT i.client_id, i.date, i.successful, CASE WHEN i.channel = 'visit' AND "
+        "v.interaction_id IS NULL THEN 1 ELSE 0 END AS unverified_visit "
+        "FROM interactions_interaction i LEFT JOIN (SELECT DISTINCT interaction_id "
+        "FROM field_checkin WHERE verified AND interaction_id IS NOT NULL) v "
+        "ON v.interaction_id = i.id WHERE i.date <= '{as_of}'",
+        {**INTERACTION_SCHEMA, **INTERACTION_OPTIONAL},
     ),
     "spend": (
         "SELECT period_start AS date, CAST(ROUND(amount * 100) AS BIGINT) AS amount_cents "

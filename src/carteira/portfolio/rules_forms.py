@@ -49,6 +49,10 @@ class RulesForm(forms.Form):
     purchase_counts_as_contact = forms.BooleanField(
         label=_("A purchase counts as a contact for coverage"), required=False
     )
+    verified_visits_only = forms.BooleanField(
+        label=_("A visit counts for coverage only with a verified check-in (field app)"),
+        required=False,
+    )
     comment = forms.CharField(label=_("Why the change"), required=False, max_length=300)
 
     LIFECYCLE = [f for f in LifecycleRules.__dataclass_fields__]

@@ -20,6 +20,7 @@ is vectorised (``classify``), summaries are Polars group-bys (``summaries``).
 from carteira_core.engine.inputs import (
     ASSIGNMENT_SCHEMA,
     CLIENT_SCHEMA,
+    INTERACTION_OPTIONAL,
     INTERACTION_SCHEMA,
     ORDER_SCHEMA,
     SELLER_SCHEMA,
@@ -54,6 +55,7 @@ __all__ = [
     "CLIENT_SCHEMA",
     "CUSTOMER",
     "GROUPS",
+    "INTERACTION_OPTIONAL",
     "INTERACTION_SCHEMA",
     "KPI_COLUMNS",
     "LOST",

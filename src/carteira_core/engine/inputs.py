@@ -13,6 +13,7 @@ import polars as pl
 __all__ = [
     "ASSIGNMENT_SCHEMA",
     "CLIENT_SCHEMA",
+    "INTERACTION_OPTIONAL",
     "INTERACTION_SCHEMA",
     "ORDER_SCHEMA",
     "SELLER_SCHEMA",
@@ -50,6 +51,9 @@ ORDER_SCHEMA = {
     "cancelled": pl.Boolean,
 }
 INTERACTION_SCHEMA = {"client_id": pl.Int64, "date": pl.Date, "successful": pl.Boolean}
+# May be left out (then false): a visit none of whose check-ins was verified (or that has
+# none), which coverage leaves out when ``indicators.verified_visits_only`` says so.
+INTERACTION_OPTIONAL = {"unverified_visit": pl.Boolean}
 SPEND_SCHEMA = {"date": pl.Date, "amount_cents": pl.Int64}
 
 _EPOCH = date(1970, 1, 1)
@@ -76,6 +80,17 @@ def _as_frame(
     ]
     frame = frame.select(list(schema))
     return frame.with_columns(casts) if casts else frame
+
+
+def _optional(data: Any, schema: Mapping[str, pl.DataType | type[pl.DataType]]) -> list:
+    """The optional columns of ``data`` typed, each false where it is absent."""
+    columns = data.columns if isinstance(data, pl.DataFrame) else data.column_names
+    return [
+        pl.Series(name, data[name]).cast(dtype).fill_null(False)
+        if name in columns
+        else pl.lit(False, dtype=dtype).alias(name)
+        for name, dtype in schema.items()
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +122,10 @@ class PortfolioInput:
             value = getattr(self, name)
             if value is None and name == "spend":
                 continue
-            object.__setattr__(self, name, _as_frame(name, value, schema))
+            frame = _as_frame(name, value, schema)
+            if name == "interactions":
+                frame = frame.with_columns(_optional(value, INTERACTION_OPTIONAL))
+            object.__setattr__(self, name, frame)
         ids = self.clients["client_id"]
         if ids.null_count() or ids.n_unique() != ids.len():
             raise ValueError("clients.client_id must be unique and not null")

@@ -235,12 +235,16 @@ _CUSTOMER_ONLY = (
 )
 
 
-def _contacted(data: PortfolioInput, client_ids: np.ndarray, t0: int, t: int) -> np.ndarray:
-    """Whether each client had a successful interaction in ``(t0, t]``."""
+def _contacted(
+    data: PortfolioInput, client_ids: np.ndarray, t0: int, t: int, *, verified_visits_only: bool
+) -> np.ndarray:
+    """Whether each client had a successful interaction in ``(t0, t]`` — a visit, when
+    ``verified_visits_only``, only with a verified check-in."""
+    counted = pl.col("successful").fill_null(False)
+    if verified_visits_only:
+        counted = counted & ~pl.col("unverified_visit")
     interactions = data.interactions.filter(
-        pl.col("successful").fill_null(False)
-        & pl.col("client_id").is_not_null()
-        & pl.col("date").is_not_null()
+        counted & pl.col("client_id").is_not_null() & pl.col("date").is_not_null()
     )
     positions = client_positions(client_ids, interactions["client_id"].to_numpy())
     days = interactions["date"].to_physical().to_numpy()
@@ -336,7 +340,10 @@ def read_portfolio(
     # sellers and contacts do not depend on the orders: read them alongside
     with ThreadPoolExecutor(1) as pool:
         sellers = pool.submit(lambda: _seller_columns(data, _seller_ids_at(data, client_ids, t)))
-        contacted = pool.submit(_contacted, data, client_ids, t0, t)
+        contacted = pool.submit(
+            _contacted, data, client_ids, t0, t,
+            verified_visits_only=rules.indicators.verified_visits_only,
+        )  # fmt: skip
         orders = _order_columns(data, client_ids, t)
         facts = kernels.order_facts(
             orders, n, t, period.days, lc.frequency_window_days, abc_rules.window_days
