@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.db import OperationalError, connection, transaction
 
+from carteira.api.models import WebhookDelivery
+from carteira.api.webhooks import do_subscribe
 from carteira.audit.models import AuditEvent
 from carteira.clients.models import Assignment, Client, HiddenImport
 from carteira.imports import bulk, kinds
@@ -147,8 +149,10 @@ def stored(table: str) -> int:
 
 
 def test_new_clients_and_their_first_sellers_are_written_hidden_in_batches_and_audited_as_they_settle(  # noqa: E501
-    sellers, tmp_path, monkeypatch
+    sellers, tmp_path, monkeypatch, director, settings
 ):
+    settings.CARTEIRA_WEBHOOK_ALLOW_PRIVATE = True  # never delivered here: only queued
+    do_subscribe(owner=director, url="http://127.0.0.1:9/", events=["client.reassigned"])
     for name in ("FIRST_BATCH", "MIN_BATCH", "MAX_BATCH", "SETTLE_BATCH"):
         monkeypatch.setattr(bulk, name, 100)
     monkeypatch.setattr(kinds, "SETTLE_BATCH", 100)
@@ -177,6 +181,9 @@ def test_new_clients_and_their_first_sellers_are_written_hidden_in_batches_and_a
                                      reason="importação").count() == 250  # fmt: skip
     assert stored("clients_client") == Client.objects.filter(hidden_by=None).count() == 250
     assert HiddenImport.objects.count() == 0
+    announced = WebhookDelivery.objects.filter(event="client.reassigned")
+    assert sorted((p["seller_from"], p["seller_to"]) for p in announced.values_list(
+        "payload", flat=True)) == [(None, "V01")] * 125 + [(None, "V02")] * 125  # fmt: skip
 
 
 def test_a_clients_file_whose_final_transaction_fails_leaves_no_client_and_no_history(

@@ -78,9 +78,9 @@ def do_assign_clients_bulk(
     queries. Returns how many clients changed hands. Call inside a transaction.
 
     ``hidden_by``: the clients are rows an import still hides (ADR 0024), written with
-    their seller already: only their history is written here, hidden by the same run. The
-    import announces the moves when it reveals them (``do_announce_reassignments``), and
-    their audit entries are written as its rows settle (``do_audit_first_assignments``)."""
+    their seller already: only their history is written here, hidden by the same run;
+    their audit entries and event come as its rows settle (``do_record_first_assignments``).
+    """
     current = {
         a.client_id: a
         for ids in id_chunks(list(changes))
@@ -118,22 +118,17 @@ def do_assign_clients_bulk(
     return len(moves)
 
 
-def do_announce_reassignments(moves: dict[int, int]) -> None:
-    """The first sellers of clients an import revealed (``do_assign_clients_bulk`` with
-    ``hidden_by``): their open tasks and complaints follow, the sellers' weeks are planned
-    again, and the event goes out, as for any reassignment. In the revealing transaction."""
-    if moves:
-        clients_reassigned.send(sender=Client, moves=moves)
-        emit(CLIENTS_REASSIGNED, moves=[(cid, None, sid) for cid, sid in moves.items()])
-
-
-def do_audit_first_assignments(assignment_ids: list[int]) -> None:
-    """The audit entries of first assignments an import wrote hidden, once revealed: one
-    ``client.reassigned`` each, as ``do_assign_clients_bulk`` writes, by who imported."""
-    rows = Assignment._base_manager.filter(pk__in=assignment_ids).values_list(
-        "client_id", "seller_id", "changed_by_id"
-    )
+def do_record_first_assignments(assignment_ids: list[int]) -> None:
+    """The first assignments an import wrote hidden (``do_assign_clients_bulk`` with
+    ``hidden_by``), once revealed: one ``client.reassigned`` audit entry each, by who
+    imported, and the ``clients.reassigned`` event, as ``do_assign_clients_bulk`` writes
+    them. No ``clients_reassigned`` signal: a client the same import created has no open
+    task or complaint to follow, and no seller's week changes. In the transaction that
+    settles them, so each is recorded exactly once."""
+    rows = list(Assignment._base_manager.filter(pk__in=assignment_ids)
+                .values_list("client_id", "seller_id", "changed_by_id"))  # fmt: skip
     _audit_reassigned([(cid, None, sid, by_id) for cid, sid, by_id in rows])
+    emit(CLIENTS_REASSIGNED, moves=[(cid, None, sid) for cid, sid, _by_id in rows])
 
 
 def _audit_reassigned(moves: list[tuple[int, int | None, int | None, int | None]]) -> None:

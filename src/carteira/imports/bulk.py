@@ -238,6 +238,15 @@ class SqliteStage:
             self._upsert(cursor, columns, given, source)
         return total - matched + (self._hidden or 0), changed, matched - changed
 
+    def left_keys(self) -> set[str]:
+        """After ``write_hidden``: the keys of the kept rows left to ``apply_pending``."""
+        if self._hidden is None or not self._kept:
+            return set()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {self.key_column} FROM temp.{PENDING} WHERE rowid IN "  # noqa: S608
+                           f"(SELECT rid FROM temp.{STORED})")  # fmt: skip
+            return {key for (key,) in cursor.fetchall()}
+
     def write_hidden(self, run_id: int, computed: dict[str, str] | None = None) -> int:
         """Insert the kept rows whose key is not stored yet, each batch in a short
         transaction of its own, with ``hidden_by = run_id``: invisible to every reader

@@ -11,11 +11,7 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from carteira.clients.models import Assignment, Client, Contact, HiddenImport
-from carteira.clients.services import (
-    do_announce_reassignments,
-    do_assign_clients_bulk,
-    do_audit_first_assignments,
-)
+from carteira.clients.services import do_assign_clients_bulk, do_record_first_assignments
 from carteira.credit.models import Receivable
 from carteira.imports.bulk import (
     PAUSE_SECONDS,
@@ -52,9 +48,9 @@ IMPORT_REASON = "importação"  # stored on the assignment history, in the compa
 SELLERS = "carteira_import_sellers"  # SQLite, clients: the seller each staged code names
 
 # What an import may write hidden (ADR 0024), in the order the rows can be dropped; an
-# import's first assignments get their audit entries as they settle.
+# import's first assignments get their audit entries and event as they settle.
 HIDDEN = HiddenRows(HiddenImport, [Assignment, Order, Client],
-                    settled={Assignment: do_audit_first_assignments})  # fmt: skip
+                    settled={Assignment: do_record_first_assignments})  # fmt: skip
 
 
 class Writer:
@@ -288,7 +284,8 @@ class ClientsWriter(Writer):
 
     def write_hidden(self, run_id: int) -> None:
         """The new clients written hidden with their seller, then their first assignments,
-        hidden too, a batch a transaction (their audit entries come as they settle)."""
+        hidden too, a batch a transaction (their audit entries and event come as they
+        settle: ``HIDDEN``)."""
         if self._stage is None:
             return
         HIDDEN.hide(run_id)
@@ -318,12 +315,15 @@ class ClientsWriter(Writer):
     def apply_deferred(self, run_id: int | None = None) -> Outcome:
         """The staged clients written, then their sellers assigned (history, audit, one
         event): an existing client whose only change is its seller counts as updated.
-        After ``write_hidden``: the new clients are revealed with their first sellers and
-        only announced here."""
+        After ``write_hidden``: only the rows left to this transaction (stored, or meeting
+        a unique value stored); the new clients and their first sellers are revealed."""
         if self._stage is None:
             return Outcome()
         wanted = self._wanted
-        before = pk_and_value(Client, "seller_id", wanted)  # hidden rows: their seller set
+        if self._hidden_run is not None:
+            left = self._stage.left_keys()
+            wanted = {code: seller for code, seller in wanted.items() if code in left}
+        before = pk_and_value(Client, "seller_id", wanted)
         moved = [code for code, (_pk, seller) in before.items() if seller != wanted[code]]
         seller_only = self._stage.unchanged_among(moved)
         written = super().apply_deferred(run_id)
@@ -333,9 +333,6 @@ class ClientsWriter(Writer):
         new = pk_and_value(Client, "seller_id", (code for code in wanted if code not in before))
         moves.update((pk, wanted[code]) for code, (pk, _seller) in new.items())
         do_assign_clients_bulk(moves, on=today(), reason=IMPORT_REASON, by=self.actor)
-        if self._hidden_run is not None:
-            firsts = Assignment._base_manager.filter(hidden_by=self._hidden_run)
-            do_announce_reassignments(dict(firsts.values_list("client_id", "seller_id")))
         return written
 
     def _document_owners(self, records) -> dict[str, str]:
