@@ -15,6 +15,7 @@ from django.db import connection
 
 from carteira.clients.models import Client
 from carteira.credit.models import Receivable
+from carteira.credit.reading import read_columns, receivables_frame
 from carteira.credit.selectors import (
     MONEY,
     aging_frames,
@@ -22,8 +23,6 @@ from carteira.credit.selectors import (
     aging_report,
     aging_rows,
     money_text,
-    read_columns,
-    receivables_frame,
 )
 from carteira.portfolio import engine_input
 from carteira.portfolio.rules_store import current_rules
@@ -114,7 +113,7 @@ def test_the_adbc_read_gives_what_django_s_cursor_gives(portfolio):
     assert engine_input.can_use_adbc() is True
     via_adbc = {name: read() for name, read in queries.items()}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("carteira.credit.selectors.can_use_adbc", lambda: False)
+        patch.setattr("carteira.credit.reading.can_use_adbc", lambda: False)
         via_django = {name: read() for name, read in queries.items()}
     for name in queries:
         assert via_adbc[name].equals(via_django[name]), name

@@ -24,7 +24,7 @@ from django.core.cache import caches
 from django.db.models import Q
 
 from carteira.credit.models import Receivable
-from carteira.credit.selectors import open_by, receivables_frame
+from carteira.credit.reading import open_by, receivables_frame
 from carteira_core.credit.measures import client_ledger
 from carteira_core.rules import CreditRules
 

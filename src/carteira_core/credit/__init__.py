@@ -6,8 +6,11 @@ dates as dates; the bounds and rates come from ``CreditRules``.
 
 from carteira_core.credit.aging import (
     BUCKETS,
+    aged_sums,
     aging,
     bucket_labels,
+    bucket_sums,
+    due_cutoffs,
     open_instalments,
     provision_cents,
 )
@@ -20,8 +23,11 @@ __all__ = [
     "PaymentScore",
     "RollRates",
     "SuggestedLimit",
+    "aged_sums",
     "aging",
     "bucket_labels",
+    "bucket_sums",
+    "due_cutoffs",
     "open_instalments",
     "payment_score",
     "provision_cents",

@@ -8,6 +8,11 @@ Days past due ``d = T − due date``; buckets current (d ≤ 0), 1–30, 31–60
 and over 180 with the rules' bounds. The provision of a group is the sum of its open
 balance in each bucket times the bucket's rate, rounded half up to the cent.
 
+The bucket bounds are read as due dates (``due_cutoffs``: d > b ⇔ due date < T − b), so
+the database can bucket an instalment with plain date comparisons
+(``carteira.credit.open_sql`` builds its SQL from these functions; a test holds it equal
+to ``open_instalments``).
+
 Input frame columns: ``issue_date``, ``due_date``, ``paid_date`` (dates, the last may be
 null), ``amount`` and ``paid`` (integer cents, ``paid`` may be null) and any key columns.
 """
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 import polars as pl
@@ -33,6 +38,18 @@ def bucket_labels(rules: CreditRules) -> tuple[str, ...]:
     return ("current", *middle, f"over {bounds[-1]}")
 
 
+def due_cutoffs(as_of: date, rules: CreditRules) -> tuple[date, ...]:
+    """The buckets' bounds at ``as_of`` as due dates, one per bound (0 and the rules'
+    four): an open instalment is in bucket k (0 current … 5 over the last bound) when its
+    due date is before exactly the first k of them (d > b ⇔ due date < as_of − b)."""
+    return tuple(as_of - timedelta(days=bound) for bound in (0, *rules.bucket_days))
+
+
+def bucket_of_due(due: pl.Expr, as_of: date, rules: CreditRules) -> pl.Expr:
+    """The bucket (0 current … 5 over the last bound) of a due date at ``as_of``."""
+    return pl.sum_horizontal(due < cutoff for cutoff in due_cutoffs(as_of, rules)).cast(pl.Int8)
+
+
 def open_instalments(frame: pl.DataFrame, as_of: date, rules: CreditRules) -> pl.DataFrame:
     """The instalments open at ``as_of`` with ``open`` (cents), ``days_past_due`` and
     ``bucket`` (0 current … 5 over the last bound) added."""
@@ -42,16 +59,14 @@ def open_instalments(frame: pl.DataFrame, as_of: date, rules: CreditRules) -> pl
         .otherwise(0)
     )
     days = (pl.lit(as_of) - pl.col("due_date")).dt.total_days()
-    bucket = pl.lit(0)
-    for index, bound in enumerate(rules.bucket_days):
-        bucket = pl.when(pl.col("days_past_due") > bound).then(index + 2).otherwise(bucket)
-    bucket = pl.when(pl.col("days_past_due") > 0).then(bucket.clip(1, 5)).otherwise(0)
     return (
         frame.filter(pl.col("issue_date") <= as_of)
         .with_columns(open=(pl.col("amount") - paid_by_then).cast(pl.Int64))
         .filter(pl.col("open") > 0)
-        .with_columns(days_past_due=days.cast(pl.Int64))
-        .with_columns(bucket=bucket.cast(pl.Int8))
+        .with_columns(
+            days_past_due=days.cast(pl.Int64),
+            bucket=bucket_of_due(pl.col("due_date"), as_of, rules),
+        )
     )
 
 
@@ -60,19 +75,53 @@ def aging(
 ) -> pl.DataFrame:
     """Per group of ``by`` (the whole portfolio when None): ``open``, the six buckets of
     ``BUCKETS`` and ``provision``, all integer cents, sorted by ``open`` descending."""
-    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
-    rows = open_instalments(frame, as_of, rules)
+    keys = _keys(by)
+    return _provisioned(bucket_sums(open_instalments(frame, as_of, rules), keys), rules, keys)
+
+
+def bucket_sums(rows: pl.DataFrame, by: str | list[str] | None = None) -> pl.DataFrame:
+    """Per group of ``by`` (one row when None), of open instalments (``open`` cents and
+    ``bucket``, as ``open_instalments`` gives them): ``open`` and the six buckets' sums.
+    Rows whose ``open`` is not above zero are not open and count nowhere."""
+    keys = _keys(by)
+    rows = rows.lazy().filter(pl.col("open") > 0)
     sums = [
-        pl.col("open").filter(pl.col("bucket") == index).sum().alias(name)
+        pl.when(pl.col("bucket") == index).then(pl.col("open")).otherwise(0).sum().alias(name)
         for index, name in enumerate(BUCKETS)
-    ]
-    if keys:
-        table = rows.group_by(keys).agg(pl.col("open").sum(), *sums)
-    else:
-        table = rows.select(pl.col("open").sum(), *sums)
-    table = table.with_columns(pl.col(["open", *BUCKETS]).cast(pl.Int64).fill_null(0))
+    ]  # when/then in a lazy query: 0.2 s for 2.5M rows by client, 0.35 s with filter()
+    table = (
+        rows.group_by(keys).agg(pl.col("open").sum(), *sums)
+        if keys
+        else rows.select(pl.col("open").sum(), *sums)
+    )
+    return table.with_columns(pl.col(["open", *BUCKETS]).cast(pl.Int64).fill_null(0)).collect()
+
+
+def aged_sums(
+    sums: pl.DataFrame, rules: CreditRules, by: str | list[str] | None = None
+) -> pl.DataFrame:
+    """``aging`` from bucket sums (``bucket_sums``) of finer groups: summed again per
+    group of ``by`` (one row when None), the provision computed on each group's own
+    bucket sums, sorted by ``open`` descending then the keys."""
+    keys = _keys(by)
+    columns = ["open", *BUCKETS]
+    table = (
+        sums.group_by(keys).agg(pl.col(columns).sum())
+        if keys
+        else sums.select(pl.col(columns).sum())
+    )
+    return _provisioned(
+        table.with_columns(pl.col(columns).cast(pl.Int64).fill_null(0)), rules, keys
+    )
+
+
+def _provisioned(table: pl.DataFrame, rules: CreditRules, keys: list[str]) -> pl.DataFrame:
     table = table.with_columns(provision=_provision(table, rules))
     return table.sort([pl.col("open"), *keys], descending=[True, *([False] * len(keys))])
+
+
+def _keys(by: str | list[str] | None) -> list[str]:
+    return [] if by is None else [by] if isinstance(by, str) else list(by)
 
 
 def _scaled_rates(rules: CreditRules) -> tuple[list[int], int]:

@@ -1,0 +1,165 @@
+"""The instalments read from the database as columns (Polars frames of integer cents and
+dates), and the instalments open at a date computed by the database itself.
+
+``open_rows`` is ``carteira_core.credit.open_instalments`` (docs/portfolio-rules.md,
+"Credit and receivables") written in SQL, for reads too large to bring every instalment
+over: the database hands over one row per open instalment with its open balance and
+bucket, three integers, instead of six columns of amounts and dates to age in Python.
+Its bucket bounds are the core's ``due_cutoffs``; tests/credit/test_open_sql.py holds it
+equal to the core on the definition's edge cases, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import closing
+
+import polars as pl
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from carteira.clients.models import Client
+from carteira.credit.models import Receivable
+from carteira.portfolio.engine_input import _adbc_connect as adbc_connect
+from carteira.portfolio.engine_input import adbc_cursor, can_use_adbc
+from carteira_core.credit import due_cutoffs
+from carteira_core.rules import CreditRules
+
+_SCHEMA = {
+    "client_id": pl.Int64,
+    "issue_date": pl.Date,
+    "due_date": pl.Date,
+    "amount": pl.Int64,
+    "paid_date": pl.Date,
+    "paid": pl.Int64,
+}
+
+
+def receivables_frame(receivables: QuerySet[Receivable]) -> pl.DataFrame:
+    """The instalments as the core reads them: money in integer cents (rounded in SQL,
+    as the engine's input), dates as dates, read as columns (``read_columns``: no
+    Decimal or date object per row, millions of rows in seconds)."""
+    rows = receivables.order_by().values_list(
+        "client_id", _text_of("issue_date"), _text_of("due_date"), _cents_of("amount"),
+        _text_of("paid_date"), _cents_of("paid_amount"),
+    )  # fmt: skip
+    return read_columns(rows, _SCHEMA)
+
+
+def open_rows(
+    receivables: QuerySet[Receivable],
+    *,
+    as_of: dt.date,
+    rules: CreditRules,
+    fields: tuple[str, ...] = ("client_id",),
+) -> pl.DataFrame:
+    """The instalments of ``receivables`` open at ``as_of``, computed by the database:
+    ``fields`` (integer columns of the instalment), ``bucket`` (0 current … 5 over the
+    last bound) and ``open`` (cents), as ``open_instalments`` gives them (without the
+    days past due). ``open_by`` keeps only the instalments that may be open; an
+    instalment whose open balance comes to zero (an amount of zero) is dropped here."""
+    amount = _cents_of("amount")
+    open_cents = Case(
+        When(paid_date__lte=as_of, then=amount - Coalesce(_cents_of("paid_amount"), amount)),
+        default=amount,
+        output_field=BigIntegerField(),
+    )
+    # Bucket k: due before the first k cutoffs. Asked from the current side (most of a
+    # book is not yet due, so most rows stop at the first comparison).
+    cutoffs = due_cutoffs(as_of, rules)
+    bucket = Case(
+        *(When(due_date__gte=cutoff, then=Value(index)) for index, cutoff in enumerate(cutoffs)),
+        default=Value(len(cutoffs)),
+        output_field=IntegerField(),
+    )
+    rows = (
+        receivables.filter(open_by(as_of))
+        .order_by()
+        .annotate(bucket_of=bucket, open_of=open_cents)
+        .values_list(*fields, "bucket_of", "open_of")
+    )
+    schema = dict.fromkeys(fields, pl.Int64) | {"bucket": pl.Int8, "open": pl.Int64}
+    return read_columns(rows, schema).filter(pl.col("open") > 0)
+
+
+def open_by(as_of: dt.date) -> Q:
+    """A SQL pre-filter of the instalments that may be open at ``as_of`` (issued by then
+    and not paid in full by then); the core decides exactly (``open_instalments``)."""
+    unpaid = Q(paid_date__isnull=True) | Q(paid_date__gt=as_of) | Q(paid_amount__lt=F("amount"))
+    return Q(issue_date__lte=as_of) & unpaid
+
+
+def of_clients(receivables: QuerySet[Receivable], clients: QuerySet[Client]):
+    """``receivables`` of ``clients``; the whole portfolio without a condition (SQLite
+    plans ``client_id IN (SELECT id FROM clients)`` as a loop over the client index:
+    9.1 s instead of 2.9 s for 500k instalments)."""
+    if not clients.query.has_filters():
+        return receivables
+    return receivables.filter(client__in=clients)
+
+
+def read_columns(rows: QuerySet, schema: dict) -> pl.DataFrame:
+    """A ``values_list`` query as a frame with ``schema``'s names and types (in the
+    query's order). Through ADBC, as Arrow columns, when it may open its own connection
+    (committed data: the CLI on SQLite, PostgreSQL outside a transaction:
+    ``portfolio.engine_input.can_use_adbc``); else through Django's cursor."""
+    sql, params = rows.query.sql_with_params()
+    if can_use_adbc():
+        frame = _read_adbc(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            data = cursor.fetchall()
+        frame = pl.DataFrame(data, schema=list(schema), orient="row", infer_schema_length=None)
+    frame.columns = list(schema)
+    return frame.select(_typed(name, dtype, frame.schema[name]) for name, dtype in schema.items())
+
+
+def _read_adbc(sql: str, params) -> pl.DataFrame:
+    """Django's SQL (``%s`` placeholders) run through ADBC: ``?`` for SQLite, ``$n`` for
+    PostgreSQL (the queries read here carry no literal ``%``)."""
+    parts = sql.split("%s")
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        sql = "?".join(parts)
+    else:
+        sql = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
+    with closing(adbc_connect()) as adbc, adbc_cursor(adbc) as cursor:
+        cursor.execute(sql, tuple(params) or None)
+        frame = pl.from_arrow(cursor.fetch_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _cents_of(field: str):
+    """ROUND(amount * 100) as a big integer: ``Round`` adds its precision as a parameter,
+    which PostgreSQL cannot type when ADBC binds it (``round(numeric, bigint)``)."""
+    rounded = Func(F(field) * 100, function="ROUND", output_field=DecimalField())
+    return Cast(rounded, BigIntegerField())
+
+
+def _text_of(field: str):
+    """A date as ISO text: SQLite's driver would parse every date cell in Python (2.6 s
+    for 1M instalments); Polars parses the column at once (``_typed``)."""
+    return Cast(F(field), CharField())
+
+
+def _typed(name: str, dtype, found) -> pl.Expr:
+    """SQLite hands dates over as text; PostgreSQL as dates; empty columns as null."""
+    column = pl.col(name)
+    if dtype == pl.Date and found == pl.String:
+        column = column.str.slice(0, 10).str.to_date("%Y-%m-%d")
+    return column.cast(dtype)
