@@ -234,6 +234,7 @@ CARTEIRA_IMPORT_MAX_UPLOAD_BYTES = int(
 CARTEIRA_IMPORT_LIMITS = {
     field: int(os.environ[name])
     for field, name in {
+        "max_file_bytes": "CARTEIRA_IMPORT_MAX_FILE_BYTES",
         "max_rows": "CARTEIRA_IMPORT_MAX_ROWS",
         "max_columns": "CARTEIRA_IMPORT_MAX_COLUMNS",
         "max_cell_chars": "CARTEIRA_IMPORT_MAX_CELL_CHARS",

@@ -15,7 +15,10 @@ MESSAGES: dict[str, str] = {
     "unsupported_extension": (
         "Unsupported file type '{extension}': use .csv (or .txt/.tsv) or .xlsx."
     ),
-    "file_too_large": "The file is {size} bytes; the limit is {limit} bytes.",
+    "file_too_large": (
+        "The file is {size} bytes; the limit is {limit} bytes "
+        "(setting CARTEIRA_IMPORT_MAX_FILE_BYTES)."
+    ),
     "too_many_rows": "The file has more than {limit} rows, the limit.",
     "xlsx_too_many_rows": (
         "The sheet '{sheet}' has more than {limit} rows, the limit; nothing was read."
