@@ -113,6 +113,12 @@ def pages(user, sample: int) -> list[str]:
     step = max(1, count // sample)
     urls += [reverse("clients:detail", args=[pk]) for pk in list(visible[::step])[:sample]]
     urls.append(reverse("agenda:mine"))
+    # The map's points (by contact bucket: one subquery per client; by class: the reading)
+    # and the chronology (whole list, one bucket, by name), issue 25.
+    points = reverse("territory:points")
+    chronology = reverse("territory:chronology")
+    urls += [points, f"{points}?colour=abc", chronology, f"{chronology}?bucket=31_60",
+             f"{chronology}?sort=name"]  # fmt: skip
     urls.append(reverse("clients:export", args=["csv"]) + "?abc=A&status=pre_inactive")
     urls.append(reverse("exports:report", args=["clients", "xlsx"]))
     return urls
