@@ -39,6 +39,25 @@ class TestStoredWithTheReading:
         assert ValueFit.objects.count() == 1
         assert ClientValue.objects.count() == 75
 
+    def test_every_stored_row_is_the_computation_to_the_cent_and_the_day(self, buyers):
+        """The rows are written from columns: each one equals the per-client reading of
+        ``value_report`` (money rounded half to even, the next purchase's date)."""
+        run = do_snapshot(T)
+        values, data = compute_value(T)
+        fresh = {row["client"]: row for row in value_report(values, data)["clients"]}
+        stored = ClientValue.objects.filter(fit__run=run).select_related("client")
+        assert len(stored) == len(fresh) == 75
+        for row in stored:
+            expected = fresh[row.client.external_id]
+            assert (row.frequency, row.recency_days, row.age_days) == (
+                expected["frequency"], expected["recency"], expected["T"]
+            )  # fmt: skip
+            assert (row.expected_spend, row.clv) == (expected["expected_spend"], expected["clv"])
+            next_purchase = row.next_purchase.isoformat() if row.next_purchase else None
+            assert next_purchase == expected["expected_next_purchase"]
+            assert round(row.p_alive, 4) == expected["p_alive"]
+        assert any(row.next_purchase for row in stored)
+
     def test_a_what_if_reading_stores_no_value(self, buyers):
         do_snapshot(T, what_if=PortfolioRules())
         assert ValueFit.objects.count() == 0

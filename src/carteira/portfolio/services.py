@@ -21,6 +21,7 @@ from carteira.portfolio.models import (
     StatusTransition,
 )
 from carteira.portfolio.rules_store import current_rules_version, rules_json
+from carteira.portfolio.table_writer import insert_frame, money_text
 from carteira_core.engine import (
     GROUPS,
     Period,
@@ -55,18 +56,6 @@ class SnapshotBusy(RuntimeError):
     """Another run is writing the same official reading right now."""
 
 
-def _money_text(cents: str) -> pl.Expr:
-    """Integer cents as the decimal text the database parses exactly ("-0.50", "12.00")."""
-    whole = pl.col(cents).abs()
-    sign = pl.when(pl.col(cents) < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    return pl.concat_str(
-        sign,
-        (whole // 100).cast(pl.Utf8),
-        pl.lit("."),
-        (whole % 100).cast(pl.Utf8).str.zfill(2),
-    )
-
-
 def _client_columns(clients: pl.DataFrame, run_id: int) -> pl.DataFrame:
     """The run's readings as the columns of ClientSnapshot (``run_id`` first, then
     CLIENT_COLUMNS): money as exact decimal text made from the cents column by column, no
@@ -74,7 +63,7 @@ def _client_columns(clients: pl.DataFrame, run_id: int) -> pl.DataFrame:
     columns = [pl.lit(run_id, pl.Int64).alias("run_id")]
     for name, column in zip(CLIENT_ROW, CLIENT_COLUMNS, strict=True):
         if name in CENTS:
-            value = _money_text(name).fill_null("0.00")
+            value = money_text(name).fill_null("0.00")
         elif name in {"status_previous", "abc", "rfm"}:
             value = pl.col(name).fill_null("")
         else:
@@ -84,24 +73,7 @@ def _client_columns(clients: pl.DataFrame, run_id: int) -> pl.DataFrame:
 
 
 def _write_clients(clients: pl.DataFrame, run_id: int) -> None:
-    """Insert the readings from their columns: ``COPY`` on PostgreSQL, ``executemany`` of
-    plain values on SQLite (dates as ISO text, flags as 0/1)."""
-    table = ClientSnapshot._meta.db_table
-    frame = _client_columns(clients, run_id)
-    names = ", ".join(frame.columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # NULL spelled \N: an unquoted empty field stays an empty string (status_previous)
-            sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            with cursor.cursor.copy(sql) as copy:
-                copy.write(frame.write_csv(include_header=False, null_value="\\N"))
-            return
-        frame = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"),
-                                   pl.col(pl.Boolean).cast(pl.Int8))  # fmt: skip
-        placeholders = ", ".join(["%s"] * frame.width)
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
-        for start in range(0, frame.height, BATCH):
-            cursor.executemany(sql, frame.slice(start, BATCH).rows())
+    insert_frame(ClientSnapshot, _client_columns(clients, run_id))
 
 
 def _json_ready(value):

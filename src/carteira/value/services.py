@@ -9,16 +9,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import time
 from decimal import Decimal
 
 import numpy as np
+import polars as pl
 
 from carteira.portfolio import engine_input
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.portfolio.rules_store import current_rules
+from carteira.portfolio.table_writer import insert_frame, money_text
 from carteira.value.models import ClientPotential, ClientValue, ValueFit
 from carteira_core.engine import PortfolioInput
 from carteira_core.rules import ValueRules, rules_from_dict
@@ -31,7 +32,6 @@ from carteira_core.value import (
 from carteira_core.value.holdout import HoldoutCheck, holdout_check
 from carteira_core.value.potential import wallet_share
 
-BATCH = 5_000
 CENT = Decimal("0.01")
 
 
@@ -119,31 +119,51 @@ def value_report(values: ClientValues, data: PortfolioInput) -> dict:
     }
 
 
-def _client_rows(fit: ValueFit, values: ClientValues, run: SnapshotRun):
-    readings = dict(
-        (client_id, (seller_id, abc))
-        for client_id, seller_id, abc in ClientSnapshot.objects.filter(run=run).values_list(
-            "client_id", "seller_id", "abc"
-        )
-    )
+def _cents(values: np.ndarray) -> pl.Series:
+    """Float cents from the models as whole cents (``money``'s rounding: half to even),
+    NaN as null."""
+    return pl.Series(np.rint(values)).fill_nan(None).cast(pl.Int64)
+
+
+def _client_frame(fit: ValueFit, values: ClientValues, run: SnapshotRun) -> pl.DataFrame:
+    """The scored clients as ClientValue's columns, with each client's seller and class at
+    the reading."""
     history = values.history
-    for at in np.flatnonzero(values.scored):
-        client_id = int(history.client_id[at])
-        seller_id, abc = readings.get(client_id, (None, ""))
-        yield ClientValue(
-            fit=fit,
-            client_id=client_id,
-            seller_id=seller_id,
-            abc=abc or "",
-            frequency=int(history.x[at]),
-            recency_days=int(history.t_x[at]),
-            age_days=int(history.big_t[at]),
-            p_alive=float(values.p_alive[at]),
-            expected_purchases=float(values.expected_purchases[at]),
-            next_purchase=values.next_purchase_date(int(at)),
-            expected_spend=money(values.expected_spend_cents[at]),
-            clv=money(values.clv_cents[at]),
-        )
+    at = np.flatnonzero(values.scored)
+    scored = pl.DataFrame(
+        {
+            "client_id": history.client_id[at].astype(np.int64),
+            "frequency": history.x[at].astype(np.int64),
+            "recency_days": history.t_x[at].astype(np.int64),
+            "age_days": history.big_t[at].astype(np.int64),
+            "p_alive": values.p_alive[at].astype(np.float64),
+            "expected_purchases": values.expected_purchases[at].astype(np.float64),
+            "next_days": pl.Series(values.next_purchase_days[at]).fill_nan(None),
+            "spend": _cents(values.expected_spend_cents[at]),
+            "clv": _cents(values.clv_cents[at]),
+        }
+    )
+    readings = pl.DataFrame(
+        list(ClientSnapshot.objects.filter(run=run).values_list("client_id", "seller_id", "abc")),
+        schema={"client_id": pl.Int64, "seller_id": pl.Int64, "abc": pl.Utf8},
+        orient="row",
+    )
+    return scored.join(readings, on="client_id", how="left").select(
+        pl.lit(fit.pk, pl.Int64).alias("fit_id"),
+        "client_id",
+        "seller_id",
+        pl.col("abc").fill_null(""),
+        "frequency",
+        "recency_days",
+        "age_days",
+        "p_alive",
+        "expected_purchases",
+        (pl.lit(history.as_of) + pl.duration(days=pl.col("next_days").cast(pl.Int64))).alias(
+            "next_purchase"
+        ),
+        money_text("spend").alias("expected_spend"),
+        money_text("clv").alias("clv"),
+    )
 
 
 def do_store_value(
@@ -178,8 +198,7 @@ def do_store_value(
         expectation_days=values.expectation_days,
         portfolio_value=None if total is None else money(total),
     )
-    for batch in itertools.batched(_client_rows(stored, values, run), BATCH):
-        ClientValue.objects.bulk_create(batch)
+    insert_frame(ClientValue, _client_frame(stored, values, run))
     do_store_potentials(run, rules=rules)
     stored.duration_ms = int((time.perf_counter() - started) * 1000)
     stored.save(update_fields=["duration_ms"])
@@ -217,24 +236,23 @@ def do_store_potentials(run: SnapshotRun, *, rules: ValueRules) -> int:
         quantile=float(rules.potential_quantile),
         min_peers=rules.min_peers,
     )
-    stored = (
-        ClientPotential(
-            run=run,
-            client_id=ids[at],
-            revenue=money(revenue_cents[at]),
-            potential=money(found.potential_cents[at]),
-            source=found.source[at],
-            peers=int(found.peers[at]),
-            gap=money(found.gap_cents[at]),
-            share=None if math.isnan(found.share[at]) else float(found.share[at]),
-        )
-        for at in np.flatnonzero(~np.isnan(found.potential_cents))
+    keep = np.flatnonzero(~np.isnan(found.potential_cents))
+    insert_frame(
+        ClientPotential,
+        pl.DataFrame(
+            {
+                "run_id": np.full(len(keep), run.pk, dtype=np.int64),
+                "client_id": np.asarray(ids, dtype=np.int64)[keep],
+                "revenue": _cents(revenue_cents[keep].astype(np.float64)),
+                "potential": _cents(found.potential_cents[keep]),
+                "source": pl.Series(found.source[keep].tolist(), dtype=pl.Utf8),
+                "peers": found.peers[keep].astype(np.int64),
+                "gap": _cents(found.gap_cents[keep]),
+                "share": pl.Series(found.share[keep].astype(np.float64)).fill_nan(None),
+            }
+        ).with_columns(money_text(name).alias(name) for name in ("revenue", "potential", "gap")),
     )
-    count = 0
-    for batch in itertools.batched(stored, BATCH):
-        ClientPotential.objects.bulk_create(batch)
-        count += len(batch)
-    return count
+    return len(keep)
 
 
 HOLDOUT_DAYS = 180
