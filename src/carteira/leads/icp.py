@@ -60,7 +60,10 @@ def _key(attribute: str, value: str) -> str:
 
 
 def _shares(rows: list[tuple[str, ...]], index: int, attribute: str) -> dict[str, float]:
-    counts = Counter(_key(attribute, row[index] or "") for row in rows)
+    raw = Counter(row[index] or "" for row in rows)
+    counts: Counter[str] = Counter()
+    for value, n in raw.items():  # fold each distinct value once, not once per client
+        counts[_key(attribute, value)] += n
     counts.pop("", None)
     total = len(rows)
     return {value: n / total for value, n in counts.items()} if total else {}
@@ -100,12 +103,15 @@ def do_score_leads(leads=None, *, profile: Profile | None = None) -> int:
     if profile is None:
         return 0
     leads = Lead.objects.filter(client__isnull=True) if leads is None else leads
-    changed = []
-    for lead in leads.only("pk", "segment", "state", "city"):
+    scored, changed = 0, []
+    for lead in leads.only("pk", "segment", "state", "city", "icp_score", "icp_factors"):
+        before = (lead.icp_score, lead.icp_factors)
         profile.score(lead)
-        changed.append(lead)
+        scored += 1
+        if (lead.icp_score, lead.icp_factors) != before:  # most leads keep their score
+            changed.append(lead)
     Lead.objects.bulk_update(changed, ["icp_score", "icp_factors"], batch_size=1000)
-    return len(changed)
+    return scored
 
 
 def event_happened(sender, **data):
