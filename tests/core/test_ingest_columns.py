@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from carteira_core.ingest import DEFAULT_LIMITS, open_import, open_table
+from carteira_core.ingest import DEFAULT_LIMITS, open_import, open_table, runs
 from carteira_core.ingest.columns import WRITER, Tagged, check_columns, verdict
 from carteira_core.ingest.csvfast import read_cells
 from carteira_core.ingest.problems import RowError
@@ -246,3 +246,13 @@ def test_the_fast_reader_leaves_quotes_lone_carriage_returns_and_limits_to_the_s
     limits = dataclasses.replace(DEFAULT_LIMITS, max_cell_chars=30)
     with open_table(path) as table:
         assert read_cells(path, table.info, limits) is None
+
+
+def test_a_file_over_the_column_batches_size_is_validated_row_by_row(tmp_path, monkeypatch):
+    path = write(tmp_path, ORDERS + "P1;C1;07/03/2025;1;;\nP2;C1;07/03/2025;x;;\n")
+    monkeypatch.setattr(runs, "column_batches", None)  # calling it would fail
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_column_batches_bytes=10)
+    with open_import("orders", path, limits=limits) as run:
+        batches = list(run.batches())
+    assert [[r.line for r in b.records] for b in batches] == [[2]]
+    assert [e.line for b in batches for e in b.errors] == [3]

@@ -49,7 +49,9 @@ class ImportRun:
         return None if check is None else (cells, check)
 
     def batches(self) -> Iterator[Batch]:
-        checked = self.columns()
+        size = self.info.size
+        small = size is not None and size <= self._limits.max_column_batches_bytes
+        checked = self.columns() if small else None
         if checked is None:
             return self.validator.batches(self._table, size=self._batch_size)
         return column_batches(self.validator, *checked)

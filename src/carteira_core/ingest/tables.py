@@ -42,6 +42,10 @@ class Limits:
     max_prolog_bytes: int = 1 * MB  # XML scanned for a DTD before the root element
     sample_bytes: int = 256 * 1024
     chunk_bytes: int = 256 * 1024
+    # A CSV up to this size yields its batches from the column pass (``columns``), which
+    # holds the file's records (≈ 5× the file); a larger one is validated row by row, its
+    # memory flat while the writer works (ADR 0026). Its refusal check runs at any size.
+    max_column_batches_bytes: int = 64 * MB
 
     @property
     def max_sheet_rows(self) -> int:
