@@ -15,8 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
-import xlsxwriter
-
 from carteira_core.ingest.safe_cells import safe_cell
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -71,6 +69,8 @@ def write_xlsx(
         "strings_to_formulas": False,
         "strings_to_urls": False,
     }
+    import xlsxwriter  # only for a spreadsheet: every command would pay it at start
+
     book = xlsxwriter.Workbook(out, options)
     page = book.add_worksheet(sheet)
     bold = book.add_format({"bold": True})

@@ -4,18 +4,27 @@ the seller's time off."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import holidays
-
 MONDAY_TO_FRIDAY = frozenset(range(5))
-BRAZIL_STATES = frozenset(holidays.country_holidays("BR").subdivisions)
+
+
+@functools.cache
+def brazil_states() -> frozenset[str]:
+    """The UFs the ``holidays`` package knows (imported here: it takes a command about
+    0.2 s to start, and most commands never plan a week)."""
+    import holidays
+
+    return frozenset(holidays.country_holidays("BR").subdivisions)
 
 
 def brazil_holidays(years: Iterable[int], state: str = "") -> dict[dt.date, str]:
     """National holidays, plus the state's when ``state`` is a Brazilian UF ("SP")."""
-    subdiv = state.upper() if state and state.upper() in BRAZIL_STATES else None
+    import holidays
+
+    subdiv = state.upper() if state and state.upper() in brazil_states() else None
     return dict(holidays.country_holidays("BR", subdiv=subdiv, years=list(years)))
 
 

@@ -9,8 +9,8 @@ time unit: days in the product, weeks in the CDNOW tests).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
+from carteira_core.value import special as sp
 from carteira_core.value.fitting import (
     Fit,
     codes,
@@ -56,22 +56,24 @@ def log_likelihood(
     log a, log b)."""
     log_a3, log_a4, (r, alpha, a, b) = _terms(theta, x, t_x, big_t)
     value = (
-        gammaln(r + x)
-        - gammaln(r)
+        sp.gammaln(r + x)
+        - sp.gammaln(r)
         + r * np.log(alpha)
-        + betaln(a, b + x)
-        - betaln(a, b)
+        + sp.betaln(a, b + x)
+        - sp.betaln(a, b)
         + np.logaddexp(log_a3, log_a4)
     )
-    w = expit(log_a4 - log_a3)  # the weight of the "dropped out after t_x" branch
+    w = sp.expit(log_a4 - log_a3)  # the weight of the "dropped out after t_x" branch
     log_alpha_t = np.log(alpha + big_t)
     log_alpha_tx = np.log(alpha + t_x)
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - (1 - w) * log_alpha_t - w * log_alpha_tx
+    d_r = (
+        sp.digamma(r + x) - sp.digamma(r) + np.log(alpha) - (1 - w) * log_alpha_t - w * log_alpha_tx
+    )
     d_alpha = r / alpha - (r + x) * ((1 - w) / (alpha + big_t) + w / (alpha + t_x))
-    d_a = digamma(a + b) - digamma(a + b + x) + w / a
+    d_a = sp.digamma(a + b) - sp.digamma(a + b + x) + w / a
     with np.errstate(divide="ignore", invalid="ignore"):
         tail = np.where(x > 0, w / (b + x - 1), 0.0)
-    d_b = digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x) - tail
+    d_b = sp.digamma(a + b) + sp.digamma(b + x) - sp.digamma(b) - sp.digamma(a + b + x) - tail
     gradient = np.stack([d_r * r, d_alpha * alpha, d_a * a, d_b * b], axis=1)
     return value, gradient
 
@@ -100,15 +102,15 @@ def summed_objective(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray):
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha, a, b = np.exp(theta)
-        per_x = (gammaln(r + distinct_x) + betaln(a, b + distinct_x)) @ x_weight
-        d_r_x = digamma(r + distinct_x) @ x_weight
-        d_ab_x = digamma(a + b + distinct_x) @ x_weight
-        d_b_x = digamma(b + distinct_x) @ x_weight
+        per_x = (sp.gammaln(r + distinct_x) + sp.betaln(a, b + distinct_x)) @ x_weight
+        d_r_x = sp.digamma(r + distinct_x) @ x_weight
+        d_ab_x = sp.digamma(a + b + distinct_x) @ x_weight
+        d_b_x = sp.digamma(b + distinct_x) @ x_weight
         # the clients with one purchase only: no dropout branch (w = 0)
         log_t_once = np.log(alpha + t_once)
         once_log = log_t_once @ w_once
         once_inv = (1 / (alpha + t_once)) @ w_once
-        # the repeat buyers: logaddexp and its weight w = expit(log_a4 - log_a3) from one
+        # the repeat buyers: logaddexp and its weight w = sp.expit(log_a4 - log_a3) from one
         # exponential of -|log_a4 - log_a3|
         log_t = np.log(alpha + t_rep)[at_t]
         log_tx = np.log(alpha + tx_rep)[at_tx]
@@ -121,14 +123,24 @@ def summed_objective(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray):
         w = np.where(d > 0, 1.0, e) / (1 + e)
         ww = w * w_rep
         w1 = w_rep - ww  # (1 - w) × weight
-        value = per_x - r * once_log + branch + n * (r * np.log(alpha) - gammaln(r) - betaln(a, b))
-        d_r = d_r_x + n * (np.log(alpha) - digamma(r)) - once_log - log_t @ w1 - log_tx @ ww
+        value = (
+            per_x
+            - r * once_log
+            + branch
+            + n * (r * np.log(alpha) - sp.gammaln(r) - sp.betaln(a, b))
+        )
+        d_r = d_r_x + n * (np.log(alpha) - sp.digamma(r)) - once_log - log_t @ w1 - log_tx @ ww
         inv_t = (1 / (alpha + t_rep))[at_t]
         inv_tx = (1 / (alpha + tx_rep))[at_tx]
         d_alpha = n * r / alpha - r * once_inv - (rx * inv_t) @ w1 - (rx * inv_tx) @ ww
         w_total = ww.sum()
-        d_a = n * digamma(a + b) - d_ab_x + w_total / a
-        d_b = n * (digamma(a + b) - digamma(b)) + d_b_x - d_ab_x - (1 / (b + xm1_rep))[at_x] @ ww
+        d_a = n * sp.digamma(a + b) - d_ab_x + w_total / a
+        d_b = (
+            n * (sp.digamma(a + b) - sp.digamma(b))
+            + d_b_x
+            - d_ab_x
+            - (1 / (b + xm1_rep))[at_x] @ ww
+        )
         gradient = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
         return -float(value) / n, -gradient / n
 
@@ -175,7 +187,7 @@ def p_alive(
 ) -> np.ndarray:
     """P(still a client at T | x, t_x, T); 1 for a client with no repeat purchase (in
     BG/NBD a client can only drop out right after a purchase)."""
-    return expit(-_odds_dropped(params, x, t_x, big_t))
+    return sp.expit(-_odds_dropped(params, x, t_x, big_t))
 
 
 def purchases_if_alive(
@@ -190,7 +202,7 @@ def purchases_if_alive(
     z = t / (alpha + big_t + t)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         head = (a + b + x - 1) / (a - 1)
-        hyper = hyp2f1(r + x, b + x, a + b + x - 1, z)
+        hyper = sp.hyp2f1(r + x, b + x, a + b + x - 1, z)
         body = 1 - np.exp((r + x) * np.log((alpha + big_t) / (alpha + big_t + t))) * hyper
         value = head * body
     return np.clip(np.nan_to_num(value, nan=0.0, posinf=0.0), 0.0, None)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import digamma, gammaln
 
+from carteira_core.value import special as sp
 from carteira_core.value.fitting import DEGENERATE, INSUFFICIENT, Fit, fit_log_parameters
 
 __all__ = ["MAX_CORRELATION", "NAMES", "expected_spend", "fit", "log_likelihood"]
@@ -30,16 +30,16 @@ def log_likelihood(
     px = p * x
     log_total = np.log(v + m * x)
     value = (
-        gammaln(px + q)
-        - gammaln(px)
-        - gammaln(q)
+        sp.gammaln(px + q)
+        - sp.gammaln(px)
+        - sp.gammaln(q)
         + q * np.log(v)
         + (px - 1) * np.log(m)
         + px * np.log(x)
         - (px + q) * log_total
     )
-    d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - log_total)
-    d_q = digamma(px + q) - digamma(q) + np.log(v) - log_total
+    d_p = x * (sp.digamma(px + q) - sp.digamma(px) + np.log(m) + np.log(x) - log_total)
+    d_q = sp.digamma(px + q) - sp.digamma(q) + np.log(v) - log_total
     d_v = q / v - (px + q) / (v + m * x)
     return value, np.stack([d_p * p, d_q * q, d_v * v], axis=1)
 

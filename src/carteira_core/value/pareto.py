@@ -18,8 +18,8 @@ instead of the nine of central differences.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, expit, gammaln, hyp2f1
 
+from carteira_core.value import special as sp
 from carteira_core.value.fitting import (
     LOG_BOUND,
     Fit,
@@ -64,10 +64,10 @@ def _log_a0(params: tuple[float, ...], x: np.ndarray, t_x: np.ndarray, big_t: np
     scale = alpha if alpha >= beta else beta
     gap = abs(alpha - beta)
     with np.errstate(divide="ignore", invalid="ignore"):
-        first = np.log(hyp2f1(total, second, total + 1, gap / (scale + t_x))) - total * np.log(
+        first = np.log(sp.hyp2f1(total, second, total + 1, gap / (scale + t_x))) - total * np.log(
             scale + t_x
         )
-        last = np.log(hyp2f1(total, second, total + 1, gap / (scale + big_t))) - total * np.log(
+        last = np.log(sp.hyp2f1(total, second, total + 1, gap / (scale + big_t))) - total * np.log(
             scale + big_t
         )
         return first + np.log1p(-np.exp(last - first))
@@ -130,14 +130,14 @@ def log_likelihood(
     log_alive = _log_alive_branch(params, x, big_t)
     log_dead = _log_dead_branch(params, x, t_x, big_t)
     value = (
-        gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
         + np.logaddexp(log_alive, log_dead)
     )  # fmt: skip
-    dead = expit(np.nan_to_num(log_dead - log_alive, nan=-np.inf))  # the dead branch's weight
+    dead = sp.expit(np.nan_to_num(log_dead - log_alive, nan=-np.inf))  # the dead branch's weight
     alive = 1 - dead
     e_log_a, e_inv_a, e_log_b, e_inv_b = _dead_moments(params, x, t_x, big_t).T
     log_alpha_t, log_beta_t = np.log(alpha + big_t), np.log(beta + big_t)
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - alive * log_alpha_t - dead * e_log_a
+    d_r = sp.digamma(r + x) - sp.digamma(r) + np.log(alpha) - alive * log_alpha_t - dead * e_log_a
     d_alpha = r / alpha - (r + x) * (alive / (alpha + big_t) + dead * e_inv_a)
     d_s = np.log(beta) - alive * log_beta_t + dead * (1 / s - e_log_b)
     d_beta = s / beta - alive * s / (beta + big_t) - dead * (s + 1) * e_inv_b
@@ -179,7 +179,7 @@ def p_alive(
 ) -> np.ndarray:
     values = _params(params)
     log_odds = _log_dead_branch(values, x, t_x, big_t) - _log_alive_branch(values, x, big_t)
-    return expit(-np.nan_to_num(log_odds, nan=-np.inf))
+    return sp.expit(-np.nan_to_num(log_odds, nan=-np.inf))
 
 
 def purchases_if_alive(
