@@ -7,6 +7,10 @@ read + group-by of the same table (``pl.read_database_uri``, no Django).
 
     python bench/credit_e2e.py --home bench-out/credit --instalments 5000000 --clients 100000
 
+``--report-only`` skips the files and the imports and times the report of a workspace
+already imported (``--home``; PostgreSQL when DATABASE_URL is set, e.g. a copy of the
+SQLite workspace's tables), ``--runs`` warm runs, the least CPU and wall.
+
 Prints a Markdown table. The instalments are the core benchmark's (bench/credit_bench.py,
 seed 7): 30 % unpaid, payments from 5 days early to 200 days late.
 """
@@ -87,10 +91,11 @@ def write_files(folder: Path, instalments: int, clients: int) -> tuple[Path, Pat
     return sellers, people, titles
 
 
-def in_process(home: Path) -> tuple[float, float, float, int]:
+def in_process(home: Path, runs: int = 3) -> tuple[float, float, float, int, float | None]:
     """Wall and CPU seconds of the report by client as the CLI computes it (ADBC read,
-    aging, JSON; the least of three warm runs) and wall seconds of the plain Polars read
-    + group-by of the same table; the report's number of groups."""
+    aging, JSON; the least of ``runs`` warm runs) and wall seconds of the plain Polars
+    read + group-by of the same table; the report's number of groups; on PostgreSQL the
+    least CPU its server spent on a run (None on SQLite)."""
     os.environ["CARTEIRA_HOME"] = str(home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
     import django
@@ -103,25 +108,32 @@ def in_process(home: Path) -> tuple[float, float, float, int]:
     from carteira.credit.report import render
     from carteira.workspace import database_url
 
+    postgres = connection.vendor == "postgresql"
     render(AS_OF, "client", "json")  # warm: imports, rules, the page cache
-    walls, cpus = [], []
-    for _ in range(3):
+    walls, cpus, servers = [], [], []
+    for _ in range(runs):
+        server = _server_cpu() if postgres else 0.0
         started, cpu = time.perf_counter(), time.process_time()
         text = render(AS_OF, "client", "json")
         walls.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu)
+        servers.append(_server_cpu() - server if postgres else 0.0)
     groups = len(json.loads(text)["groups"])
-    import adbc_driver_sqlite.dbapi
+    if postgres:
+        import adbc_driver_postgresql.dbapi as driver
+    else:
+        import adbc_driver_sqlite.dbapi as driver
 
     uri = database_url(connection.settings_dict)
     connection.close()  # ADBC links its own SQLite (portfolio.engine_input)
     started = time.perf_counter()
     sql = (
-        "SELECT client_id, CAST(ROUND(amount * 100) AS BIGINT) AS amount, due_date"
+        "SELECT client_id, CAST(ROUND(amount * 100) AS BIGINT) AS amount,"
+        " CAST(due_date AS TEXT) AS due_date"
         " FROM credit_receivable WHERE issue_date <= '2026-06-30'"
         " AND (paid_date IS NULL OR paid_date > '2026-06-30')"
     )
-    with adbc_driver_sqlite.dbapi.connect(uri) as adbc, adbc.cursor() as cursor:
+    with driver.connect(uri) as adbc, adbc.cursor() as cursor:
         cursor.execute(sql)
         frame = pl.from_arrow(cursor.fetch_arrow_table())
     days = (pl.lit(AS_OF) - pl.col("due_date").str.to_date()).dt.total_days()
@@ -129,7 +141,40 @@ def in_process(home: Path) -> tuple[float, float, float, int]:
         pl.col("amount").sum(), pl.col("amount").filter(days > 30).sum().alias("late")
     )
     plain = time.perf_counter() - started
-    return min(walls), min(cpus), plain, groups
+    return min(walls), min(cpus), plain, groups, min(servers) if postgres else None
+
+
+def _server_cpu() -> float:
+    """CPU seconds spent so far by the local PostgreSQL server's processes (its backends
+    are the postmaster's children; the finished ones count in its children's times):
+    the server named by DATABASE_URL must run on this machine, as the benchmarks' does."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+        (folder,) = cursor.fetchone()
+    master = int((Path(folder) / "postmaster.pid").read_text().split()[0])
+    total = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == master or entry.name == str(master):
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def report_only(home: Path, runs: int) -> None:
+    wall, cpu, plain, groups, server = in_process(home, runs)
+    database = "PostgreSQL" if server is not None else "SQLite"
+    print(f"| report of {home} ({database}, {groups:,} clients with an open balance) | seconds |")
+    print("|---|---|")
+    used = f"{cpu:.2f} s of CPU" + (f" + {server:.2f} s of the server's" if server else "")
+    print(f"| read + aging + provision + JSON, warm, min of {runs} | {wall:.2f} ({used}) |")
+    print(f"| plain Polars: ADBC read of the open rows + group-by | {plain:.2f} |")
+    print(f"\nLoad average (1 min) at the end: {os.getloadavg()[0]:.1f}.")
 
 
 def main() -> None:
@@ -139,8 +184,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--parts", type=int, default=0,
                         help="titles files to import (default: 1 per 2.5M titles)")  # fmt: skip
+    parser.add_argument("--report-only", action="store_true",
+                        help="time the report of an imported workspace (--home) only")  # fmt: skip
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     home = args.home.resolve()
+    if args.report_only:
+        report_only(home, args.runs)
+        return
     env = {"CARTEIRA_HOME": str(home)}
     for old in home.glob("*.sqlite3*"):
         old.unlink()
@@ -154,7 +205,7 @@ def main() -> None:
     out = home / "aging.json"
     report_s = timed([CARTEIRA, "report", "receivables", "--as-of", AS_OF.isoformat(), "--by",
                       "client", "--format", "json", "--output", str(out)], env)  # fmt: skip
-    ours, ours_cpu, plain, groups = in_process(home)
+    ours, ours_cpu, plain, groups, _ = in_process(home, args.runs)
     load = os.getloadavg()[0]
     n, c = f"{args.instalments:,}", f"{args.clients:,}"
     rate = f"{args.instalments / import_s:,.0f} rows/s"

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from django.db import connection
 
-from carteira.clients.models import Client
+from carteira.clients.models import Client, HiddenImport
 from carteira.credit.models import Receivable
-from carteira.credit.reading import open_rows
+from carteira.credit.reading import is_whole_portfolio, open_rows
 from carteira.credit.selectors import MONEY, aging_frames
 from carteira.portfolio import engine_input
 from carteira_core.credit import aging, open_instalments
@@ -130,3 +130,16 @@ def test_read_through_adbc_the_report_is_still_the_core_s_aging(portfolio):
         for as_of in DATES:
             assert sql_rows(as_of, rules).sort("id").equals(core_rows(as_of, rules).sort("id"))
         _report_equals_the_core(rules)
+
+
+@pytest.mark.django_db
+def test_the_whole_portfolio_is_read_unfiltered_until_an_import_hides_clients(portfolio):
+    edge_book(portfolio)
+    assert is_whole_portfolio(Client.objects.all())
+    assert not is_whole_portfolio(Client.objects.filter(seller__external_id="V001"))
+    HiddenImport.objects.create(run_id=7)
+    Client.objects.filter(pk=portfolio["B1"].pk).update(hidden_by=7)  # a staged import's
+
+    assert not is_whole_portfolio(Client.objects.all())
+    groups, _ = aging_frames(Client.objects.all(), as_of=AS_OF, rules=CreditRules())
+    assert groups["key"].to_list() == ["A1", "A2"]  # B1's title issued on AS_OF is not read

@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from carteira.clients.models import Client
+from carteira.clients.models import Client, HiddenImport
 from carteira.credit.models import Receivable
 from carteira.portfolio.engine_input import _adbc_connect as adbc_connect
 from carteira.portfolio.engine_input import adbc_cursor, can_use_adbc
@@ -106,9 +106,18 @@ def of_clients(receivables: QuerySet[Receivable], clients: QuerySet[Client]):
     """``receivables`` of ``clients``; the whole portfolio without a condition (SQLite
     plans ``client_id IN (SELECT id FROM clients)`` as a loop over the client index:
     9.1 s instead of 2.9 s for 500k instalments)."""
-    if not clients.query.has_filters():
+    if is_whole_portfolio(clients):
         return receivables
     return receivables.filter(client__in=clients)
+
+
+def is_whole_portfolio(clients: QuerySet[Client]) -> bool:
+    """Whether ``clients`` is every client: the default manager's rows (the visible ones)
+    while no import hides any (``clients.models.HiddenImport``, ADR 0024)."""
+    every = Client.objects.order_by().query.sql_with_params()
+    if clients.order_by().query.sql_with_params() != every:
+        return False
+    return not HiddenImport.objects.exists()
 
 
 def read_columns(rows: QuerySet, schema: dict) -> pl.DataFrame:

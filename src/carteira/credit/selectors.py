@@ -17,6 +17,7 @@ from django.db.models import Max, QuerySet, Sum
 from carteira.clients.models import Client
 from carteira.credit.models import CreditLimit, CreditLimitChange, Receivable
 from carteira.credit.reading import (
+    is_whole_portfolio,
     of_clients,
     open_rows,
     read_columns,
@@ -357,7 +358,7 @@ def _scoped_ledger(
     from carteira.credit.ledger import company_ledger
 
     ledger = company_ledger(as_of, before, rules)
-    if clients.query.has_filters():
+    if not is_whole_portfolio(clients):
         ids = read_columns(clients.order_by().values_list("pk"), {"client_id": pl.Int64})
         ledger = ledger.join(ids, on="client_id", how="semi")
     return ledger
