@@ -26,6 +26,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 import polars as pl
 
@@ -121,7 +122,8 @@ class _Column:
 def _column(spec: FieldSpec, raw: pl.Series | None, size: int, *, typed: bool) -> _Column:
     dtype = OUTPUT[spec.parser]
     if raw is None:  # the file has no such column: every row takes the default
-        value = pl.repeat(spec.default, size, dtype=dtype, eager=True) if typed else None
+        default = cast(Any, spec.default)
+        value = pl.repeat(default, size, dtype=dtype, eager=True) if typed else None
         return _Column(pl.repeat(False, size, eager=True), value)
     blank = raw.is_null() | raw.str.contains(_BLANK)
     fast = VECTOR_MASKS.get(spec.parser)
@@ -187,7 +189,7 @@ def _keys(validator: RowValidator, values: Mapping[str, pl.Series]) -> list[pl.S
         if any(part is None for part in parts):
             return None
         if key.folded:
-            parts = [_folded(part) for part in parts]
+            parts = [_folded(cast(pl.Series, part)) for part in parts]
         joined = pl.DataFrame({f"p{i}": p for i, p in enumerate(parts)}).select(
             pl.concat_str(pl.all(), separator="\x1f", ignore_nulls=False)
         ).to_series()  # fmt: skip
@@ -286,7 +288,7 @@ def _own_errors(validator: RowValidator, cells: Cells, suspect: pl.Series,
 
 
 def _firsts_of_duplicates(validator, values, lines, chunks, duplicates, own, invalid,
-                          errors: list[Tagged]) -> set[int]:  # fmt: skip
+                          errors: list[Tagged]) -> dict[int, tuple[int, bool]]:  # fmt: skip
     """Append each first line's one "also on line N" error (the earliest later line over
     the keys, key order on a tie); return the valid first lines it revokes, each with the
     later line that does (in the same batch, the writer never saw it)."""
@@ -365,8 +367,8 @@ def column_batches(validator: RowValidator, cells: Cells, check: ColumnCheck) ->
     its distinct cell), never parsed again row by row."""
     summary, size, chunk_size = validator.summary, len(cells), check.chunk_size
     by_chunk: dict[int, list[Tagged]] = {}
-    for tagged in check.errors:
-        by_chunk.setdefault(tagged.chunk, []).append(tagged)
+    for one in check.errors:
+        by_chunk.setdefault(one.chunk, []).append(one)
     for chunk, start in enumerate(range(0, size, chunk_size)):
         count = min(chunk_size, size - start)
         lines = cells.lines.slice(start, count).to_list()

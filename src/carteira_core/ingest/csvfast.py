@@ -16,6 +16,7 @@ import codecs
 import os
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
 
@@ -58,7 +59,7 @@ def read_cells(path: str | os.PathLike[str], info: FileInfo, limits: Limits) -> 
                        schema={"text": pl.String}, raise_if_empty=False).to_series()  # fmt: skip
     del body
     text = text.fill_null("")
-    if len(text) and (text.str.len_chars().max() or 0) + 2 > min(
+    if len(text) and cast(int, text.str.len_chars().max() or 0) + 2 > min(
         limits.max_record_chars, limits.max_cell_chars
     ):
         return None  # a limit may be reached: the streaming reader says which, exactly
@@ -72,7 +73,7 @@ def read_cells(path: str | os.PathLike[str], info: FileInfo, limits: Limits) -> 
         text, lines = text.filter(keep), lines.filter(keep)
     fields = text.str.split(info.separator)
     del text
-    if len(fields) and (fields.list.len().max() or 0) > limits.max_columns:
+    if len(fields) and cast(int, fields.list.len().max() or 0) > limits.max_columns:
         return None
     return Cells(lines, fields)
 
