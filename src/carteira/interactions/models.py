@@ -60,7 +60,13 @@ class Interaction(models.Model):
         ordering = ["-date", "-pk"]
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
-        indexes = [models.Index(fields=["client", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["client", "date"]),
+            models.Index(fields=["date"]),
+            # each client's last successful contact (the chronology, the map's colours)
+            # from the index alone: 0.48 -> 0.23 s of CPU over 876k contacts at 100k clients
+            models.Index(fields=["client", "successful", "date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.channel}"
