@@ -84,15 +84,15 @@ def bucket_sums(rows: pl.DataFrame, by: str | list[str] | None = None) -> pl.Dat
     ``bucket``, as ``open_instalments`` gives them): ``open`` and the six buckets' sums.
     Rows whose ``open`` is not above zero are not open and count nowhere."""
     keys = _keys(by)
-    rows = rows.lazy().filter(pl.col("open") > 0)
+    lazy = rows.lazy().filter(pl.col("open") > 0)
     sums = [
         pl.when(pl.col("bucket") == index).then(pl.col("open")).otherwise(0).sum().alias(name)
         for index, name in enumerate(BUCKETS)
     ]  # when/then in a lazy query: 0.2 s for 2.5M rows by client, 0.35 s with filter()
     table = (
-        rows.group_by(keys).agg(pl.col("open").sum(), *sums)
+        lazy.group_by(keys).agg(pl.col("open").sum(), *sums)
         if keys
-        else rows.select(pl.col("open").sum(), *sums)
+        else lazy.select(pl.col("open").sum(), *sums)
     )
     return table.with_columns(pl.col(["open", *BUCKETS]).cast(pl.Int64).fill_null(0)).collect()
 
