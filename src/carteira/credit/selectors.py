@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -54,20 +55,40 @@ def money(value: int) -> Decimal:
     return Decimal(value).scaleb(-2)
 
 
+# Each dimension's key and name among the client's fields (client code, seller code,
+# team name, segment, state: the client's state, as the portfolio's reports).
+NAME_FIELDS = {
+    "client": ("external_id", "name"),
+    "seller": ("seller__external_id", "seller__name"),
+    "team": ("seller__team__name", "seller__team__name"),
+    "segment": ("segment", "segment"),
+    "region": ("state", "state"),
+}
+
+
+def _names_of(clients: QuerySet[Client], dimensions: Iterable[str]) -> dict[str, pl.DataFrame]:
+    """For each of ``dimensions``: client_id → the group's key and name, empty text as
+    null; one read of the clients for all of them (a review names five dimensions: five
+    reads of 100k clients took 0.87 s). The whole scope, joined in Polars: an IN list of
+    every id would pass SQLite's limit on query parameters for a large portfolio."""
+    dimensions = list(dimensions)
+    fields = list(dict.fromkeys(field for by in dimensions for field in NAME_FIELDS[by]))
+    schema = {"client_id": pl.Int64, **dict.fromkeys(fields, pl.String)}
+    frame = read_columns(clients.order_by().values_list("pk", *fields), schema)
+    return {
+        by: frame.select(
+            "client_id",
+            pl.col(NAME_FIELDS[by][0]).replace("", None).alias("key"),
+            pl.col(NAME_FIELDS[by][1]).replace("", None).alias("name"),
+        )
+        for by in dimensions
+    }
+
+
 def _group_names(clients: QuerySet[Client], by: str) -> pl.DataFrame:
     """client_id → the group's key and name (client code, seller code, team name,
     segment, state); empty text as null."""
-    fields = {
-        "client": ("external_id", "name"),
-        "seller": ("seller__external_id", "seller__name"),
-        "team": ("seller__team__name", "seller__team__name"),
-        "segment": ("segment", "segment"),
-        "region": ("state", "state"),  # the client's state, as the portfolio's reports
-    }[by]
-    # The whole scope, joined in Polars: an IN list of every id would pass SQLite's limit
-    # on query parameters for a large portfolio.
-    names = read_columns(clients.order_by().values_list("pk", *fields), _NAMES)
-    return names.with_columns(pl.col("key", "name").replace("", None))
+    return _names_of(clients, [by])[by]
 
 
 _NAMES = {"client_id": pl.Int64, "key": pl.String, "name": pl.String}
@@ -340,12 +361,13 @@ def credit_summary(
     ledger = _scoped_ledger(clients, as_of, before, rules)
     total = _figures_rows(ledger, rules, keys=[])[(None, None)]
     groups = {}
+    from_reading = [dimension for dimension in by if dimension in READING_DIMENSIONS]
+    names = {
+        **_names_of(clients, [dimension for dimension in by if dimension not in from_reading]),
+        **{dimension: _reading_names(run, dimension) for dimension in from_reading},
+    }
     for dimension in by:
-        if dimension in ("abc", "status", "abc_status"):
-            names = _reading_names(run, dimension)
-        else:
-            names = _group_names(clients, dimension)
-        named = ledger.join(names, on="client_id", how="left")
+        named = ledger.join(names[dimension], on="client_id", how="left")
         rows = _figures_rows(named, rules, keys=["key", "name"])
         groups[dimension] = list(rows.values())
     return total, groups
@@ -405,19 +427,21 @@ def credit_cells(
     return cells
 
 
+READING_DIMENSIONS = ("abc", "status", "abc_status")
+
+
 def _reading_names(run: SnapshotRun | None, by: str) -> pl.DataFrame:
     """client_id → key and name: the reading's class or status (both: ``abc_status``,
-    the class as the key and the status as the name)."""
-    fields = ("abc", "status") if by == "abc_status" else (by, by)
-    values = (
-        []
-        if run is None
-        else ClientSnapshot.objects.filter(run=run).values_list("client_id", *fields)
-    )
-    return pl.DataFrame(
-        [(pk, key or None, name or None) for pk, key, name in values],
-        schema={"client_id": pl.Int64, "key": pl.String, "name": pl.String},
-        orient="row",
+    the class as the key and the status as the name); empty text as null."""
+    if run is None:
+        return pl.DataFrame(schema=_NAMES)
+    schema = {"client_id": pl.Int64, "abc": pl.String, "status": pl.String}
+    rows = ClientSnapshot.objects.filter(run=run).values_list("client_id", "abc", "status")
+    key, name = ("abc", "status") if by == "abc_status" else (by, by)
+    return read_columns(rows, schema).select(
+        "client_id",
+        pl.col(key).replace("", None).alias("key"),
+        pl.col(name).replace("", None).alias("name"),
     )
 
 
