@@ -77,3 +77,15 @@ def test_web_and_api_edits_leave_the_same_audit_entry(portfolio, manager_sul, se
         2,
         2,
     ]
+
+
+@pytest.mark.parametrize("sent", [0.0, 1234.5, "89.90"])
+def test_a_created_clients_potential_comes_back_as_the_json_number_it_is(admin_user, sent):
+    """Money leaves the API as a JSON number, also on the answer to a create: a zero
+    potential came back as the text "0.0" (found by the schema fuzzing)."""
+    response = caller_for(admin_user).post(
+        "/clients", {"external_id": "NOVO1", "name": "Novo", "potential": sent}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["potential"] == float(sent)
+    assert type(response.json()["potential"]) is float

@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, PlainSerializer, field_validator
 
-# Money leaves as a JSON number (exact for amounts below 2**53 cents).
-Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json-unless-none")]
+# Money leaves as a JSON number (exact for amounts below 2**53 cents). In Python mode too:
+# django-ninja dumps the response model in Python mode and its encoder writes a Decimal as
+# text, so "json-unless-none" left every Money field of an answer a string.
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="unless-none")]
 MoneyIn = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 
 
