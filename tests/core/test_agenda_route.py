@@ -44,6 +44,14 @@ def test_a_visit_that_cannot_fit_in_the_day_is_returned_as_unfit():
     assert set(route.order + route.unfit) == {1, 2}
 
 
+def test_a_day_where_no_visit_fits_returns_them_all_as_unfit():
+    # Each client is over 7 hours away at 40 km/h: none can be visited and the seller home by
+    # 18:00 (a 500 on the agenda page under load, found by bench/load_bench.py).
+    stops = [Stop(1, (-21.55, -46.63), 30), Stop(2, (-25.55, -46.63), 30)]
+    route = plan_route(HOME, stops)
+    assert (route.order, sorted(route.unfit)) == ([], [1, 2])
+
+
 def test_an_empty_day_has_no_route():
     route = plan_route(HOME, [])
     assert (route.order, route.distance_km, route.unfit) == ([], 0.0, [])

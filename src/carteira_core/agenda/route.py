@@ -132,6 +132,8 @@ def _vroom_tour(
             )
         )
     steps = problem.solve(exploration_level=level, nb_threads=1).routes
+    if "id" not in steps.columns:  # no visit could be made: VROOM's routes frame is bare
+        return []
     return [int(node) for node in steps.loc[steps["type"] == "job", "id"]]
 
 
