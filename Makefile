@@ -49,7 +49,7 @@ typecheck: install
 	$(BIN)/mypy
 
 bench: install
-	$(BIN)/python -c "import locust" 2>/dev/null || UV_PYTHON_DOWNLOADS=never $$(command -v uv || echo .cache/uv/bin/uv) sync --frozen --group bench --quiet
+	$(BIN)/python -c "import locust" 2>/dev/null || UV_PYTHON_DOWNLOADS=never $$(command -v uv || echo .cache/uv/bin/uv) sync --frozen --inexact --compile-bytecode --group bench --quiet
 	$(BIN)/python bench/run.py
 
 messages: install

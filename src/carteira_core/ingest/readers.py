@@ -26,7 +26,6 @@ from carteira_core.ingest.tables import (
     TableReader,
     check_row_shape,
 )
-from carteira_core.ingest.xlsx import open_xlsx
 
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")  # Excel saves "Unicode text" as .txt
 XLSX_EXTENSIONS = (".xlsx",)
@@ -53,6 +52,9 @@ def open_table(
         if size is not None and size > limits.max_file_bytes:
             raise IngestError("file_too_large", size=size, limit=limits.max_file_bytes)
         if extension in XLSX_EXTENSIONS:
+            # openpyxl takes a command about 0.25 s to import: only for a spreadsheet
+            from carteira_core.ingest.xlsx import open_xlsx
+
             return open_xlsx(stream, name, size, limits, _closer(stream, owned))
         return _open_csv(stream, name, size, limits, _closer(stream, owned))
     except BaseException:
