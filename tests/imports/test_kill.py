@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from carteira.audit.models import AuditEvent
@@ -64,6 +65,27 @@ def rows_read(run: ImportRun) -> int:
 def kill(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
+    server_settled()
+
+
+def server_settled(timeout: float = 30) -> None:
+    """On PostgreSQL a killed client's server process still finishes what it was sent (a
+    COMMIT already on the wire commits) and only then sees the socket closed: wait until
+    no other session of this database is busy, so the test reads the outcome, not a
+    moment before it. SQLite has no server: the kill is the end."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state IS NOT NULL AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the killed client's session was still busy after 30 s")
 
 
 def let_a_minute_pass(run: ImportRun) -> None:
