@@ -68,6 +68,13 @@ class Task(models.Model):
     # The seller put the task on ``scheduled_date`` (moved or pinned it): re-planning keeps
     # it there while that day is worked and has room, and plans the rest around it.
     pinned = models.BooleanField(_("pinned"), default=False)
+    # A visit the route of its planned day could not take, moved by the re-plan to the
+    # nearest later day that takes it (agenda.stops): the day it was planned on.
+    moved_from = models.DateField(_("moved from"), null=True, blank=True)
+    # A visit no day's route takes (pinned there, outside the day's hours, no later day
+    # with room before it is too late): it stays on its day, flagged, and counts in the
+    # backlog.
+    unfit = models.BooleanField(_("does not fit the route"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -296,3 +303,34 @@ class ClientContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.ends_on:%Y-%m-%d})"
+
+
+class SellOut(models.Model):
+    """What the client sold to its own customers (sell-out) on a day and what it had left
+    on the shelf, per product or for its whole line (``product`` empty), from the client's
+    or the distributor's reports (import kind ``sellout``). The visit cadence reads how
+    many days the stock lasts (agenda.cadence)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sell_out")
+    date = models.DateField(_("date"))
+    product = models.CharField(_("product"), max_length=80, blank=True)
+    # Sold: in units when the file gives them, else in money; the stock in the same unit.
+    quantity = models.DecimalField(_("quantity sold"), max_digits=16, decimal_places=2,
+                                   null=True, blank=True)  # fmt: skip
+    value = models.DecimalField(_("value sold"), max_digits=16, decimal_places=2, null=True,
+                                blank=True)  # fmt: skip
+    stock = models.DecimalField(_("stock on hand"), max_digits=16, decimal_places=2,
+                                null=True, blank=True)  # fmt: skip
+
+    class Meta:
+        ordering = ["date", "product"]
+        verbose_name = _("sell-out")
+        verbose_name_plural = _("sell-out")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "date", "product"], name="one_sell_out_per_client_day_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sell-out {self.client_id} {self.date:%Y-%m-%d} {self.product}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -126,7 +127,8 @@ def do_set_visit_hours(
     visit_minutes: int | None,
 ) -> ClientVisitHours | None:
     """Set (or, all empty, clear) when the client receives visits and how long one lasts.
-    The routes read it when the week is shown; the days planned do not change."""
+    The client's seller's week is re-planned: a visit its day's route can no longer take
+    moves to a later day (agenda.stops)."""
     if opens is None and closes is None and visit_minutes is None:
         ClientVisitHours.objects.filter(client=client).delete()
         hours = None
@@ -136,4 +138,6 @@ def do_set_visit_hours(
             defaults={"opens": opens, "closes": closes, "visit_minutes": visit_minutes},
         )
     do_record("client.visit_hours_set", actor=by, obj=client, cleared=hours is None)
+    if client.seller_id:
+        do_schedule(today=timezone.localdate(), seller_ids=[client.seller_id])
     return hours

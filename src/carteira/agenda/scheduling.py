@@ -18,9 +18,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
+from carteira.agenda.cadence import cover_job, stock_covers
 from carteira.agenda.hooks import client_values
 from carteira.agenda.models import CompanyDayOff, OfficeDay, Task, TimeOff, WorkSchedule
 from carteira.agenda.renewals import do_open_renewals, renewal_window
+from carteira.agenda.stops import fit_seller_routes
 from carteira.clients.models import Client
 from carteira.interactions.models import Channel
 from carteira.leads.agenda import lead_jobs, planned_days
@@ -41,6 +43,8 @@ SCHEDULE_FIELDS = (
     "priority",
     "revenue_at_risk",
     "scheduled_date",
+    "moved_from",
+    "unfit",
 )
 # A task without a frequency or deadline (manual, continued) may wait this long.
 DEFAULT_SLACK_DAYS = 14
@@ -140,7 +144,7 @@ def _minutes(time: dt.time) -> int:
     return time.hour * 60 + time.minute
 
 
-def _job(task: Task, today: dt.date, values: dict[int, int]) -> Job:
+def _job(task: Task, today: dt.date, values: dict[int, int], covers=None) -> Job:
     start = max(task.due_date, today)
     if task.origin == Task.Origin.BATCH:
         earliest, latest = today, task.due_date
@@ -150,7 +154,7 @@ def _job(task: Task, today: dt.date, values: dict[int, int]) -> Job:
         earliest, latest = task.due_date, start + dt.timedelta(days=task.frequency_days - 1)
     else:
         earliest, latest = task.due_date, start + dt.timedelta(days=DEFAULT_SLACK_DAYS)
-    return Job(
+    job = Job(
         key=task.pk,
         kind=kind_of(task.channel),
         earliest=earliest,
@@ -161,6 +165,10 @@ def _job(task: Task, today: dt.date, values: dict[int, int]) -> Job:
         pinned=task.scheduled_date if task.pinned else None,
         value_cents=values.get(task.client_id, 0),
     )
+    if task.origin == Task.Origin.PLAN and covers:
+        # Before the client's shelf runs out (its sell-out and stock: agenda.cadence).
+        return cover_job(job, covers.get(task.client_id), today=today)
+    return job
 
 
 def _save_days(days: dict[int, dt.date | None], tasks: list[Task]) -> None:
@@ -204,7 +212,8 @@ def do_schedule_seller(
         .only(*SCHEDULE_FIELDS)
     )
     values = client_values({task.client_id for task in tasks})
-    jobs = [_job(task, today, values) for task in tasks]
+    covers = stock_covers({task.client_id for task in tasks}, today=today)
+    jobs = [_job(task, today, values, covers) for task in tasks]
     # The next steps of the seller's open leads share the same capacity (leads.agenda).
     prospects = lead_jobs(seller.pk, today=today)
     horizon_end = today + dt.timedelta(days=HORIZON_DAYS)
@@ -215,7 +224,12 @@ def do_schedule_seller(
         today=today,
         horizon_end=horizon_end,
     )
+    # Visits a day's route cannot take move to the nearest later day that takes them.
+    fit = fit_seller_routes(time, tasks=tasks, jobs=[*jobs, *prospects], days=plan.days,
+                            today=today, horizon_end=horizon_end)  # fmt: skip
+    plan.days.update(fit.days)
     _save_days({task.pk: plan.days.get(task.pk) for task in tasks}, tasks)
+    _save_route_flags(tasks, fit)
     # A pin the plan could not keep (the day passed, became a day off or an office day,
     # lost its room) is let go: the task is planned like any other from now on.
     lost = [t.pk for t in tasks if t.pinned and plan.days.get(t.pk) != t.scheduled_date]
@@ -229,8 +243,23 @@ def do_schedule_seller(
         WorkSchedule.objects.bulk_create(
             [WorkSchedule(seller=seller, planned_on=today)], ignore_conflicts=True
         )
-    value = sum((task.revenue_at_risk for task in tasks if task.pk not in plan.days), Decimal(0))
-    return SellerPlan(seller.pk, len(plan.days), len(plan.backlog), value)
+    backlog = [task for task in tasks if task.pk not in plan.days or task.pk in fit.unfit]
+    value = sum((task.revenue_at_risk for task in backlog), Decimal(0))
+    return SellerPlan(seller.pk, len(plan.days) - len(fit.unfit), len(backlog), value)
+
+
+def _save_route_flags(tasks: list[Task], fit) -> None:
+    """Write which visits the routes moved (from which day) and which none takes."""
+    changed: dict[tuple[dt.date | None, bool], list[int]] = {}
+    for task in tasks:
+        flags = (fit.moved.get(task.pk), task.pk in fit.unfit)
+        if (task.moved_from, task.unfit) != flags:
+            changed.setdefault(flags, []).append(task.pk)
+    for (moved_from, unfit), ids in changed.items():
+        for start in range(0, len(ids), 2_000):
+            Task.objects.filter(pk__in=ids[start : start + 2_000]).update(
+                moved_from=moved_from, unfit=unfit
+            )
 
 
 def _schedule_escalations(today: dt.date, days_off: dict[dt.date, str]) -> None:
@@ -262,14 +291,15 @@ def do_schedule(*, today: dt.date, seller_ids: list[int] | None = None) -> list[
 
 
 def backlog_by_seller(seller_ids) -> dict[int, tuple[int, Decimal]]:
-    """Open seller tasks that found no working day: (how many, revenue at risk)."""
+    """Open seller tasks that found no working day, or no day whose route takes them
+    (flagged on their day): (how many, revenue at risk)."""
     rows = (
         Task.objects.filter(
             seller_id__in=seller_ids,
             assignee_user=None,
             status=Task.Status.OPEN,
-            scheduled_date__isnull=True,
         )
+        .filter(Q(scheduled_date__isnull=True) | Q(unfit=True))
         .values("seller_id")
         .annotate(n=Count("pk"), value=Sum("revenue_at_risk"))
     )

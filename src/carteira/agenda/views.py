@@ -30,7 +30,8 @@ from carteira.agenda.scheduling import (
     working_time,
 )
 from carteira.agenda.services import TaskNotOpen, do_close_task, do_new_feed, do_revoke_feed
-from carteira.agenda.week import monday_of, seller_week, visit_minutes, week_routes
+from carteira.agenda.stops import visit_minutes
+from carteira.agenda.week import monday_of, seller_week, week_routes
 from carteira.clients.access import access_client, sellers_visible_to
 from carteira.organization.models import Seller
 from carteira.web import labels

@@ -10,6 +10,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,15 +18,11 @@ from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
 from carteira.agenda.roads import RoadMinutes
 from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
 from carteira.agenda.selectors import AgendaRow, agenda_rows
+from carteira.agenda.stops import client_stop, lead_stop, seller_start
 from carteira.leads.agenda import job_key, planned_leads
 from carteira.organization.models import Seller
 from carteira_core.agenda.route import Stop, TravelMatrix, plan_route
 from carteira_core.agenda.schedule import VISIT, Capacity
-
-# Minutes at the client by class: a class A visit is a meeting, a class C one a call-in.
-# A client's own length (ClientVisitHours.visit_minutes) comes first.
-VISIT_MINUTES = {"A": 60, "B": 45}
-DEFAULT_VISIT_MINUTES = 30
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -105,33 +102,15 @@ class Week:
         return sum(len(day.rows) for day in self.days)
 
 
-def seller_start(seller: Seller) -> tuple[float, float] | None:
-    if seller.home_latitude is None or seller.home_longitude is None:
-        return None
-    return (seller.home_latitude, seller.home_longitude)
-
-
-def _minutes(time: dt.time | None) -> int | None:
-    return None if time is None else time.hour * 60 + time.minute
-
-
-def visit_minutes(task: Task, own: ClientVisitHours | None) -> int:
-    """How long the visit lasts: the client's own length, else by the client's class."""
-    return (own.visit_minutes if own else None) or VISIT_MINUTES.get(
-        task.context.get("abc", ""), DEFAULT_VISIT_MINUTES
-    )
-
-
 def _stop(row: AgendaRow, hours: dict[int, ClientVisitHours]) -> Stop:
-    """The visit as the route sees it: the client's place, the visit's length (the
-    client's own, else by class) and the client's hours (either end may be open)."""
     client = row.task.client
-    own = hours.get(client.pk)
-    minutes = visit_minutes(row.task, own)
-    window = None
-    if own is not None and (own.opens or own.closes):
-        window = (_minutes(own.opens) or 0, _minutes(own.closes) or 24 * 60)
-    return Stop(row.task.pk, (client.latitude, client.longitude), minutes, window)
+    return client_stop(row.task, (client.latitude, client.longitude), hours.get(client.pk))
+
+
+def moved_note(task: Task) -> str:
+    """Why a visit is not on the day it was planned for: its route could not take it."""
+    day = date_format(task.moved_from, "D d/m").lower()
+    return _("moved from %(day)s: it did not fit in the route") % {"day": day}
 
 
 def _lead_visits(day: DayPlan) -> list:
@@ -161,8 +140,7 @@ def _route(
         day.visits = []
         return
     stops = [_stop(row, hours) for row in located] + [
-        Stop(job_key(lead.pk), (lead.latitude, lead.longitude), DEFAULT_VISIT_MINUTES)
-        for lead in leads
+        lead_stop(job_key(lead.pk), (lead.latitude, lead.longitude)) for lead in leads
     ]
     origin = start or stops[0].point
     route = plan_route(origin, stops, day_start=day_hours[0], day_end=day_hours[1],
@@ -291,9 +269,11 @@ def _messages(seller, days, start, time) -> list[str]:
         messages.append(
             ngettext(
                 "%(count)s visit does not fit in its day's hours (%(start)s–%(end)s) with the "
-                "travel: move it to another day.",
+                "travel, and no later day within the plan takes it: it counts in the backlog. "
+                "Let a visit of its day go, or give the seller more days.",
                 "%(count)s visits do not fit in their day's hours (%(start)s–%(end)s) with the "
-                "travel: move them to other days.",
+                "travel, and no later day within the plan takes them: they count in the "
+                "backlog. Let visits of their days go, or give the seller more days.",
                 unfit,
             )
             % {"count": unfit, "start": hhmm(time.hours[0]), "end": hhmm(time.hours[1])}

@@ -20,4 +20,5 @@ class ImportsConfig(AppConfig):
                              acquisition_spend=lead_writers.SpendWriter,
                              complaints=complaint_writers.ComplaintsWriter,
                              credit_limits=credit_writers.CreditLimitsWriter,
-                             contracts=agenda_writers.ContractsWriter)  # fmt: skip
+                             contracts=agenda_writers.ContractsWriter,
+                             sellout=agenda_writers.SellOutWriter)  # fmt: skip

@@ -122,6 +122,14 @@ FIELD_TEXTS: dict[str, dict[str, FieldText]] = {
         "ends_on": FieldText(_("Ends on"), "31/12/2026"),
         "renewal_days": FieldText(_("Renewal task, days before the end"), "30"),
     },
+    "sellout": {
+        "client_external_id": _CLIENT_CODE,
+        "date": FieldText(_("Date"), "14/12/2026"),
+        "product": FieldText(_("Product"), "SKU-123"),
+        "quantity": FieldText(_("Quantity sold"), "12"),
+        "value": FieldText(_("Value sold"), "R$ 240,00"),
+        "stock": FieldText(_("Stock on hand"), "45"),
+    },
     "acquisition_spend": {
         "period_start": FieldText(_("From"), "01/03/2025"),
         "period_end": FieldText(_("Until"), "31/03/2025"),

@@ -20,6 +20,7 @@ KIND_LABELS = {
     "complaints": _("Complaints (history)"),
     "credit_limits": _("Credit limits"),
     "contracts": _("Client contracts (renewals)"),
+    "sellout": _("Sell-out and stock of clients"),
 }
 
 

@@ -182,6 +182,7 @@ KEY_LABELS = {
     "complaints": _("client"),
     "credit_limits": _("client"),
     "contracts": _("client"),
+    "sellout": _("client"),
 }
 
 

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from carteira.agenda.cadence import client_stock
 from carteira.agenda.hooks import visit_check_ins
 from carteira.agenda.models import Task
 from carteira.clients.models import VISIBLE_SQL, Client
@@ -67,6 +68,8 @@ def page_context(client: Client, *, today: dt.date) -> dict:
         "readings": readings,
         # the predictive value at the latest reading (one query; ADR 15)
         "value": client_value(client, readings[0].run_id) if readings else None,
+        # its shelf's days of cover, when its sell-out is imported (agenda.cadence)
+        "stock": client_stock(client.pk, today=today),
         "status_reason": status_reason(readings[0] if readings else None),
         "readings_chart": readings_chart(readings),
         "credit": figures.credit,

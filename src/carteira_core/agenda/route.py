@@ -48,6 +48,10 @@ class Stop:
     # The client's opening (receiving) hours, minutes after midnight (opens, closes): the
     # visit starts at or after it opens and ends by the time it closes. None: any time.
     window: tuple[int, int] | None = None
+    # VROOM keeps the visits of the higher priority (0-100) when not all fit: a visit the
+    # seller pinned to the day before one planned there, before one moved in from an
+    # earlier day (carteira_core.agenda.fit).
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ def _vroom_tour(
     *,
     end: int,
     level: int,
+    priorities: Sequence[int] = (),
 ) -> list[int]:
     """Those of ``nodes`` (rows of ``minutes``; 0 is the start) VROOM visits, in order,
     back at the start by ``end``: node n is a visit of ``service[n - 1]`` minutes starting
@@ -129,6 +134,7 @@ def _vroom_tour(
                 location=node,
                 default_service=service[node - 1],
                 time_windows=[vroom.TimeWindow(*windows[node - 1])],
+                priority=priorities[node - 1] if priorities else 0,
             )
         )
     steps = problem.solve(exploration_level=level, nb_threads=1).routes
@@ -231,6 +237,83 @@ def _back_earlier(
     return best, schedule
 
 
+def _split(
+    stops: Sequence[Stop], day_start: int, horizon: int
+) -> tuple[list[Stop], list[tuple[int, int]], list[int]]:
+    """The stops whose hours leave time for them in the day, their windows (minutes after
+    the day's start), and the keys of those whose hours never do."""
+    possible: list[Stop] = []
+    bounds: list[tuple[int, int]] = []
+    impossible: list[int] = []
+    for stop in stops:
+        window = _window(stop, day_start, horizon)
+        if window is None:
+            impossible.append(stop.key)
+        else:
+            possible.append(stop)
+            bounds.append(window)
+    return possible, bounds, impossible
+
+
+def _greedy_tours(
+    windows: Sequence[tuple[int, int]], service: Sequence[int], minutes: list[list[int]]
+):
+    """Two quick orders of every visit: the one that can start soonest next (then the
+    earliest closing), and the earliest closing first (then the earliest opening)."""
+    remaining = set(range(1, len(windows) + 1))
+    tour, now, here = [], 0, 0
+    while remaining:
+        node = min(
+            remaining,
+            key=lambda n: (max(now + minutes[here][n], windows[n - 1][0]), windows[n - 1][1], n),
+        )
+        now = max(now + minutes[here][node], windows[node - 1][0]) + service[node - 1]
+        tour.append(node)
+        remaining.discard(node)
+        here = node
+    yield tour
+    yield sorted(
+        range(1, len(windows) + 1), key=lambda n: (windows[n - 1][1], windows[n - 1][0], n)
+    )
+
+
+def fits_without_solving(
+    windows: Sequence[tuple[int, int]], service: Sequence[int], minutes: list[list[int]],
+    horizon: int,
+) -> bool:  # fmt: skip
+    """A proof, found without the solver, that every visit fits in the day: a quick order
+    of them that keeps every client's hours and is back by the day's end. False says
+    nothing (the solver decides)."""
+    return any(
+        _earliest_schedule(tour, windows, service, minutes, horizon) is not None
+        for tour in _greedy_tours(windows, service, minutes)
+    )
+
+
+def day_unfit(
+    start: tuple[float, float],
+    stops: Sequence[Stop],
+    *,
+    day_start: int = 8 * 60,
+    day_end: int = 18 * 60,
+    travel: TravelMatrix = straight_line_minutes,
+) -> tuple[list[int], tuple[int, ...]]:
+    """The keys of ``stops`` the day's route cannot take (as ``plan_route`` would leave
+    them out) and, of those, the ones whose hours never fit the day. The solver runs only
+    when no quick order takes every visit (most days have room)."""
+    horizon = day_end - day_start
+    possible, bounds, impossible = _split(stops, day_start, horizon)
+    if not possible:
+        return impossible, tuple(impossible)
+    minutes = travel([start, *(stop.point for stop in possible)])
+    service = [stop.minutes for stop in possible]
+    if fits_without_solving(bounds, service, minutes, horizon):
+        return impossible, tuple(impossible)
+    route = plan_route(start, stops, day_start=day_start, day_end=day_end,
+                       travel=lambda _points: minutes)  # fmt: skip
+    return route.unfit, route.impossible
+
+
 def plan_route(
     start: tuple[float, float],
     stops: Sequence[Stop],
@@ -242,30 +325,23 @@ def plan_route(
 ) -> Route:
     """The tour through the most of ``stops`` that fit between ``day_start`` and
     ``day_end`` (minutes after midnight), back at ``start`` by the end of the day, with
-    the least travel. ``level``: VROOM's exploration level (by default by the number of
-    visits: exploration_level). ``travel`` gives the minutes between points (straight line by
-    default; a road matrix from a routing server: carteira.agenda.roads). Hours that can
-    never fit are set aside before solving (``impossible``), so one bad window cannot
-    leave the rest of the day unplanned."""
+    the least travel (of the visits of the highest ``Stop.priority`` first). ``level``:
+    VROOM's exploration level (by default by the number of visits: exploration_level).
+    ``travel`` gives the minutes between points (straight line by default; a road matrix
+    from a routing server: carteira.agenda.roads). Hours that can never fit are set aside
+    before solving (``impossible``), so one bad window cannot leave the rest of the day
+    unplanned."""
     horizon = day_end - day_start
-    impossible: list[int] = []
-    possible: list[Stop] = []
-    bounds: list[tuple[int, int]] = []
-    for stop in stops:
-        window = _window(stop, day_start, horizon)
-        if window is None:
-            impossible.append(stop.key)
-        else:
-            possible.append(stop)
-            bounds.append(window)
-    stops = possible
+    stops, bounds, impossible = _split(stops, day_start, horizon)
     if not stops:
         return Route([], {}, 0.0, impossible, tuple(impossible))
     minutes = travel([start, *(stop.point for stop in stops)])
     service = [stop.minutes for stop in stops]
+    priorities = [stop.priority for stop in stops] if any(s.priority for s in stops) else []
     nodes = range(1, len(stops) + 1)
     level = exploration_level(len(stops)) if level is None else level
-    tour = _vroom_tour(nodes, bounds, service, minutes, end=horizon, level=level)
+    tour = _vroom_tour(nodes, bounds, service, minutes, end=horizon, level=level,
+                       priorities=priorities)  # fmt: skip
     tour, schedule = _back_earlier(tour, bounds, service, minutes, horizon=horizon, level=level)
     order = [stops[node - 1].key for node in tour]
     arrivals = {key: day_start + at for key, at in zip(order, schedule.starts, strict=True)}

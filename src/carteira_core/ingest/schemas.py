@@ -22,7 +22,7 @@ from decimal import Decimal
 from carteira_core.ingest import values as v
 
 KINDS = ("sellers", "clients", "contacts", "orders", "interactions", "receivables", "leads",
-         "acquisition_spend", "complaints", "credit_limits", "contracts")  # fmt: skip
+         "acquisition_spend", "complaints", "credit_limits", "contracts", "sellout")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +156,20 @@ class ContractRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SellOutRecord:
+    """What a client sold to its own customers on a day and what it had left on the shelf
+    (sell-out and stock, issue 16), per product or for the client's whole line."""
+
+    line: int
+    client_external_id: str
+    date: date
+    product: str = ""
+    quantity: Decimal | None = None
+    value: Decimal | None = None
+    stock: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CreditLimitRecord:
     """A client's credit limit as the ERP or the credit team sends it (issue 20)."""
 
@@ -225,6 +239,7 @@ type Record = (
     | ComplaintRecord
     | CreditLimitRecord
     | ContractRecord
+    | SellOutRecord
 )
 
 # A check across one row's parsed values: (field, code, params) for each problem found.
@@ -405,6 +420,20 @@ SCHEMAS: dict[str, Schema] = {
         ),
         ContractRecord,
         (UniqueKey(("client_external_id", "name")),),
+        row_key="client_external_id",
+    ),
+    "sellout": Schema(
+        "sellout",
+        (
+            _f("client_external_id", _ID, "cliente", required=True),
+            _f("date", v.parse_date, "data", required=True),
+            _f("product", v.parse_short_text, "produto", "sku", default=""),
+            _f("quantity", v.parse_amount_not_negative, "quantidade", "qtd"),
+            _f("value", v.parse_amount_not_negative, "valor"),
+            _f("stock", v.parse_amount_not_negative, "estoque"),
+        ),
+        SellOutRecord,
+        (UniqueKey(("client_external_id", "date", "product")),),
         row_key="client_external_id",
     ),
     "credit_limits": Schema(

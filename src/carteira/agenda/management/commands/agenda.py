@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from carteira.agenda.models import Task
 from carteira.agenda.scheduling import do_schedule, stale_sellers
 from carteira.agenda.selectors import ORDER
-from carteira.agenda.week import Week, monday_of, seller_week, week_as_json
+from carteira.agenda.week import Week, monday_of, moved_note, seller_week, week_as_json
 from carteira.organization.models import Seller
 from carteira.web.formats import money
 
@@ -90,7 +90,8 @@ def table(plan: Week) -> str:
             }
         )
         for row in day.visits:
-            lines.append(f"  {row.arrival}  {row.task.client.external_id}  {row.task.client}")
+            line = f"  {row.arrival}  {row.task.client.external_id}  {row.task.client}"
+            lines.append(f"{line}  ({moved_note(row.task)})" if row.task.moved_from else line)
         for row in [*day.unrouted, *day.unfit]:
             lines.append(f"  --:--  {row.task.client.external_id}  {row.task.client}")
         if day.calls:

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         return _(
             "Import a .csv or .xlsx file of one of the kinds below: sellers, clients, contacts,"
             " orders, interactions, receivables, leads, acquisition spend, complaints, credit"
-            " limits or contracts (docs/import-format.md)."
+            " limits, contracts or sell-out (docs/import-format.md)."
         )
 
     requires_system_checks: list[str] = []  # a data load needs no URL/admin checks
