@@ -1,12 +1,20 @@
 """Set-based numpy kernels: per-client facts from the order and interaction columns.
 
 Clients are dense positions ``0..n-1`` (their row in ``clients``) plus one overflow slot
-``n`` for rows of unknown clients, cancelled orders and anything after ``T``. Dates are
-int32 day numbers. Every fact comes from a handful of passes over the order columns:
-``np.bincount`` for counts, ``np.add.at`` (exact int64) for money and
-``np.maximum.at``/``np.minimum.at`` for last and first purchase days; windows are read from
-one count per (client, day bucket), the buckets being cut at every window edge. Large
-inputs are cut into row slices aggregated in parallel threads and merged.
+``n`` for rows of unknown clients and cancelled orders; rows after ``T`` are left out by
+the kernels themselves. Dates are int32 day numbers. The order facts are two independent
+passes, run side by side in threads on large inputs:
+
+- the purchase days over every row: one ``np.maximum.at`` into two slots per client (up to
+  the eve of the period, after it) gives both last purchase days, one ``np.minimum.at``
+  the first;
+- the window sums over the rows of the widest window only (most orders are older; they
+  are picked once): purchases, net amount and margin per (client, day bucket) by
+  ``np.add.at`` (exact int64), the buckets cut at every window edge, each window then a
+  sum of adjacent buckets.
+
+``ufunc.at`` scatters at about the cost of a sorted ``reduceat`` (numpy >= 2), so the
+orders are never sorted: a sort of 10M rows costs more than every pass together.
 """
 
 from __future__ import annotations
@@ -47,67 +55,78 @@ class OrderFacts:
 
 
 def _window(per_bucket: np.ndarray, bounds: list[int], start: int, end: int) -> np.ndarray:
-    """Per-client sum over days in (start, end]: the rows of the buckets in between."""
-    rows = per_bucket[bounds.index(start) + 1 : bounds.index(end) + 1]
-    return rows.sum(axis=0, dtype=np.int64)
+    """Per-client sum over days in (start, end]: the columns of the buckets in between."""
+    columns = per_bucket[:, bounds.index(start) : bounds.index(end)]
+    return columns.sum(axis=1, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
-class _Partial:
-    counts: np.ndarray  # purchases per (client, bucket)
-    money: np.ndarray  # net amount per (client, bucket)
-    margin: np.ndarray | None
-    last_day: np.ndarray
+class _Days:
+    last_day: np.ndarray  # length n + 1, the overflow slot last
     last_day_previous: np.ndarray
     first_day: np.ndarray
 
 
-def _partial(
-    orders: OrderColumns, rows: slice, n: int, bounds: list[int], previous: int
-) -> _Partial:
-    """Scatter-aggregate one slice of the orders (slices run in parallel threads: numpy
-    releases the GIL inside ``ufunc.at``)."""
-    pos, day, amount = orders.pos[rows], orders.day[rows], orders.amount[rows]
-    width = len(bounds)
-    # bucket j holds days in (bounds[j-1], bounds[j]]; bucket 0 everything up to bounds[0];
-    # rows after T sit in the overflow client slot n, whatever their bucket
-    bucket = np.zeros(len(day), dtype=np.int32)
-    for edge in bounds[:-1]:
-        bucket += day > edge
-    # bucket-major: each bucket's clients are one contiguous row of the result
-    key = bucket * np.int32(n + 1) + pos
-    slots = (n + 1) * width
-    is_purchase = amount > 0
-    # same-dtype operands keep ufunc.at on its fast path
-    counts = np.zeros(slots, dtype=np.int32)
-    np.add.at(counts, key, is_purchase.astype(np.int32))
-    money = np.zeros(slots, dtype=np.int64)
-    np.add.at(money, key, amount)
-    margin = None
-    if orders.margin is not None:
-        margin = np.zeros(slots, dtype=np.int64)
-        np.add.at(margin, key, orders.margin[rows])
-    purchase_day = np.where(is_purchase, day, NO_DAY)
-    last_day = np.full(n + 1, NO_DAY, dtype=np.int32)
-    np.maximum.at(last_day, pos, purchase_day)
-    last_previous = np.full(n + 1, NO_DAY, dtype=np.int32)
-    np.maximum.at(last_previous, pos, np.where(purchase_day <= previous, purchase_day, NO_DAY))
+def _purchase_days(orders: OrderColumns, rows: slice, n: int, as_of: int, previous: int) -> _Days:
+    """Last purchase day up to ``T`` and up to the eve ``T0``, first purchase day, per
+    client, over one slice of the orders (slices run in parallel threads: numpy releases
+    the GIL inside ``ufunc.at``)."""
+    pos, day = orders.pos[rows], orders.day[rows]
+    counted = (orders.amount[rows] > 0) & (day <= as_of)
+    slot = np.where(counted, pos, np.int32(n))
+    # two slots per client, purchases up to the eve and after it: one pass, both last days
+    last = np.full(2 * (n + 1), NO_DAY, dtype=np.int32)
+    np.maximum.at(last, slot * np.int32(2) + (day > previous), day)
     first_day = np.full(n + 1, FAR_DAY, dtype=np.int32)
-    np.minimum.at(first_day, pos, np.where(is_purchase, day, FAR_DAY))
-    return _Partial(counts, money, margin, last_day, last_previous, first_day)
+    np.minimum.at(first_day, slot, day)
+    last_previous = last[0::2]
+    return _Days(np.maximum(last_previous, last[1::2]), last_previous, first_day)
 
 
-def _merge(parts: list[_Partial]) -> _Partial:
+def _merge_days(parts: list[_Days]) -> _Days:
     head, *rest = parts
     for part in rest:
-        np.add(head.counts, part.counts, out=head.counts)
-        np.add(head.money, part.money, out=head.money)
-        if head.margin is not None and part.margin is not None:
-            np.add(head.margin, part.margin, out=head.margin)
         np.maximum(head.last_day, part.last_day, out=head.last_day)
         np.maximum(head.last_day_previous, part.last_day_previous, out=head.last_day_previous)
         np.minimum(head.first_day, part.first_day, out=head.first_day)
     return head
+
+
+@dataclass(frozen=True, slots=True)
+class _Sums:
+    """Per (client, bucket), shape (n, len(bounds) - 1): bucket j holds the days in
+    (bounds[j], bounds[j + 1]]."""
+
+    counts: np.ndarray  # purchases
+    money: np.ndarray  # net amount
+    margin: np.ndarray | None
+
+
+def _window_sums(orders: OrderColumns, n: int, bounds: list[int]) -> _Sums:
+    """Purchases, amounts and margins per client and bucket. Only rows inside the widest
+    window count, so they are picked once (most orders are older) and the three sums
+    scatter over those rows alone."""
+    width = len(bounds) - 1
+    day = orders.day
+    rows = np.flatnonzero((day > bounds[0]) & (day <= bounds[-1]) & (orders.pos < n))
+    day = day[rows]
+    bucket = np.zeros(len(rows), dtype=np.int32)
+    for edge in bounds[1:-1]:
+        bucket += day > edge
+    # client-major: a client's buckets are adjacent, one cache line per scattered row
+    key = orders.pos[rows] * np.int32(width) + bucket
+    amount = orders.amount[rows]
+    # same-dtype operands keep ufunc.at on its fast path
+    counts = np.zeros(n * width, dtype=np.int32)
+    np.add.at(counts, key, (amount > 0).astype(np.int32))
+    money = np.zeros(n * width, dtype=np.int64)
+    np.add.at(money, key, amount)
+    margin = None
+    if orders.margin is not None:
+        margin = np.zeros(n * width, dtype=np.int64)
+        np.add.at(margin, key, orders.margin[rows])
+        margin = margin.reshape(n, width)
+    return _Sums(counts.reshape(n, width), money.reshape(n, width), margin)
 
 
 _PARALLEL_ROWS = 2_000_000
@@ -130,36 +149,38 @@ def order_facts(
     frequency_days: int,
     window_days: int,
 ) -> OrderFacts:
+    """The per-client facts in two independent passes: the purchase days over every row
+    (in row slices) and the window sums over the rows of the widest window, side by side
+    in threads when the orders are many. Rows after ``as_of`` never count."""
     previous = as_of - period_days
     bounds = sorted(
         {as_of - frequency_days, previous - frequency_days, as_of - window_days, previous, as_of}
     )
-    slices = _slices(len(orders.day), (n + 1) * len(bounds))
+    slices = _slices(len(orders.day), 3 * (n + 1))
     if len(slices) == 1:
-        total = _partial(orders, slices[0], n, bounds, previous)
+        days = _purchase_days(orders, slices[0], n, as_of, previous)
+        sums = _window_sums(orders, n, bounds)
     else:
         with ThreadPoolExecutor(len(slices)) as pool:
-            total = _merge(
-                list(pool.map(lambda rows: _partial(orders, rows, n, bounds, previous), slices))
+            pending = pool.submit(_window_sums, orders, n, bounds)
+            days = _merge_days(
+                list(pool.map(lambda r: _purchase_days(orders, r, n, as_of, previous), slices))
             )
-    width = len(bounds)
-    counts = total.counts.reshape(width, n + 1)[:, :n]
-    money = total.money.reshape(width, n + 1)[:, :n]
-    if total.margin is not None:
-        margin = total.margin.reshape(width, n + 1)[:, :n]
-        margin_window = _window(margin, bounds, as_of - window_days, as_of)
+            sums = pending.result()
+    if sums.margin is not None:
+        margin_window = _window(sums.margin, bounds, as_of - window_days, as_of)
     else:
         margin_window = np.zeros(n, dtype=np.int64)
     return OrderFacts(
-        last_day=total.last_day[:n],
-        last_day_previous=total.last_day_previous[:n],
-        first_day=total.first_day[:n],
-        frequency=_window(counts, bounds, as_of - frequency_days, as_of),
-        frequency_previous=_window(counts, bounds, previous - frequency_days, previous),
-        purchases_period=_window(counts, bounds, previous, as_of),
-        revenue_window=_window(money, bounds, as_of - window_days, as_of),
+        last_day=days.last_day[:n],
+        last_day_previous=days.last_day_previous[:n],
+        first_day=days.first_day[:n],
+        frequency=_window(sums.counts, bounds, as_of - frequency_days, as_of),
+        frequency_previous=_window(sums.counts, bounds, previous - frequency_days, previous),
+        purchases_period=_window(sums.counts, bounds, previous, as_of),
+        revenue_window=_window(sums.money, bounds, as_of - window_days, as_of),
         margin_window=margin_window,
-        revenue_period=_window(money, bounds, previous, as_of),
+        revenue_period=_window(sums.money, bounds, previous, as_of),
     )
 
 

@@ -344,7 +344,8 @@ def read_portfolio(
             _contacted, data, client_ids, t0, t,
             verified_visits_only=rules.indicators.verified_visits_only,
         )  # fmt: skip
-        orders = _order_columns(data, client_ids, t)
+        # the kernels leave out rows after T themselves: no copy of the columns per date
+        orders = _all_order_columns(data, client_ids)
         facts = kernels.order_facts(
             orders, n, t, period.days, lc.frequency_window_days, abc_rules.window_days
         )
