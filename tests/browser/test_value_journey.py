@@ -2,6 +2,7 @@
 worth. The guide's screenshots (docs/guia/valor-da-carteira.md) come from here."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -9,9 +10,9 @@ from playwright.sync_api import expect
 
 from carteira.agenda.models import Task
 from carteira.plans.planner import do_plan
-from carteira.plans.value_feed import UPSELL_KEY
 from carteira.portfolio.services import do_snapshot
 from carteira.value.models import ClientValue
+from carteira.web import formats
 from tests.browser.test_dashboard_journey import log_in
 from tests.browser.test_login_journey import SHOTS, offline
 from tests.histories import T
@@ -146,12 +147,17 @@ def test_a_seller_reads_why_an_upsell_task_is_in_the_week(
     noon = dt.datetime(T.year, T.month, T.day, 15, 0, tzinfo=dt.UTC)  # 12:00 in São Paulo
     with time_machine.travel(noon, tick=False):
         do_plan(T)
+    # an upsell task with the client's room to grow: an upsell cell's or the feed's
     task = (
-        Task.objects.filter(plan_key=UPSELL_KEY, seller=seller_ana, scheduled_date__isnull=False)
+        Task.objects.filter(
+            objective="upsell", seller=seller_ana, status="open", scheduled_date__isnull=False,
+            context__value__kind="upsell",
+        )
         .order_by("scheduled_date", "-priority", "pk")
         .first()
-    )
+    )  # fmt: skip
     assert task is not None
+    gap = formats.money(Decimal(task.context["value"]["amount"])).replace("\xa0", " ")
     offline(page, live_server)
     page.set_viewport_size({"width": 1280, "height": 900})
     with time_machine.travel(noon, tick=True):
@@ -160,8 +166,27 @@ def test_a_seller_reads_why_an_upsell_task_is_in_the_week(
         line = page.locator(f"#task-{task.pk}")
         expect(line).to_be_visible()
         assert "Vender mais" in line.inner_text()
+        assert f"espaço para crescer {gap} por ano" in line.inner_text().replace("\xa0", " ")
         line.locator("details.line-script summary").click()
         reason = line.locator("p.script").inner_text()
-        assert reason == task.context["reason"]
+        assert reason.startswith(task.context["reason"])  # a cell's checklist may follow
         assert reason.startswith("Espaço para crescer: R$")
         line.screenshot(path=SHOTS / "valor-tarefa-vender-mais.png")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_decides_whether_a_lost_client_is_worth_recovering_beside_its_worth(
+    page, live_server, buyers, director, console_errors
+):
+    do_snapshot(T)
+    offline(page, live_server)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, live_server, director.username)
+    page.goto(f"{live_server.url}/plans/lost-clients/")
+    cells = page.locator("td.outlook")
+    assert cells.count() > 0
+    texts = [text.replace("\xa0", " ") for text in cells.all_inner_texts()]
+    assert any("de chance de ainda ser cliente" in t and "reconquistá-lo vale R$" in t
+               for t in texts)  # fmt: skip
+    page.screenshot(path=SHOTS / "plano-clientes-perdidos-valor.png", full_page=False)

@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 
 from carteira.agenda.models import Task
-from carteira.plans.models import Objective
+from carteira.plans.models import ActionPlanCell, Objective
 from carteira.plans.planner import do_plan
 from carteira.plans.services import do_decide_recovery
 from carteira.plans.value_feed import FEED_PER_SELLER, RECOVER_KEY, UPSELL_KEY
+from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.services import do_snapshot
 from carteira.value.feed import UPSELL_BELOW_SHARE
 from carteira.value.models import ClientPotential, ClientValue
@@ -17,19 +18,36 @@ from carteira.value.selectors import RECOVERY_BELOW
 from tests.histories import T
 
 
+def upsell_cell_clients(run) -> set[int]:
+    """The clients whose cell of the plan has the objective upsell: their cell's task
+    carries the gap, the feed gives them none."""
+    cells = {
+        (c.abc, c.status, c.segment): c.objective
+        for c in ActionPlanCell.objects.filter(active=True)
+    }
+    rows = ClientSnapshot.objects.filter(run=run).values_list(
+        "client_id", "abc", "status", "client__segment"
+    )
+    return {
+        client_id
+        for client_id, abc, status, segment in rows
+        if (cells.get((abc, status, segment)) or cells.get((abc, status, ""))) == Objective.UPSELL
+    }
+
+
 def expected_upsell(run) -> dict[int, list[int]]:
     """Per seller, the clients that should get an upsell task, largest gap first."""
-    gone = set(
+    left_out = set(
         ClientValue.objects.filter(fit__run=run, p_alive__lt=RECOVERY_BELOW).values_list(
             "client_id", flat=True
         )
-    )
+    ) | upsell_cell_clients(run)
     rows = ClientPotential.objects.filter(run=run).values_list(
         "client_id", "client__seller_id", "revenue", "gap", "share"
     )
     per_seller: dict[int, list[tuple[Decimal, int]]] = {}
     for client_id, seller_id, revenue, gap, share in rows:
-        if revenue > 0 and gap > 0 and share < UPSELL_BELOW_SHARE and client_id not in gone:
+        if revenue > 0 and gap > 0 and share < UPSELL_BELOW_SHARE and client_id not in left_out:
             per_seller.setdefault(seller_id, []).append((-gap, client_id))
     return {
         seller: [client for _gap, client in sorted(found)[:FEED_PER_SELLER]]

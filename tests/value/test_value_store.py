@@ -133,3 +133,28 @@ class TestApi:
         data = caller_for(director).get(f"/value?as_of={T.isoformat()}").json()
         assert len(data["clients"]) == 75
         assert data["model"]["status"] == "ok"
+
+    def test_pareto_is_a_choice_there_too_with_the_sellers_clients_only(
+        self, buyers, seller_ana, capsys
+    ):
+        do_snapshot(T)
+        response = caller_for(seller_ana.user).get(f"/value?as_of={T.isoformat()}&model=pareto")
+        assert response.status_code == 200
+        data = response.json()
+        call_command("value", as_of=T.isoformat(), format="json", model="pareto")
+        everyone = json.loads(capsys.readouterr().out)
+        assert data["model"]["name"] == "pareto"
+        assert data["model"] == everyone["model"]
+        ana = [row for row in everyone["clients"] if row["client"].startswith("A")]
+        assert [row["client"] for row in data["clients"]] == [row["client"] for row in ana]
+        assert [row["p_alive"] for row in data["clients"]] == [row["p_alive"] for row in ana]
+        if everyone["portfolio_value"] is None:
+            assert data["portfolio_value"] is None
+        else:
+            own = sum(Decimal(str(row["clv"])) for row in ana)
+            assert data["portfolio_value"] == pytest.approx(float(own), abs=0.01)
+
+    def test_a_model_that_does_not_exist_is_refused(self, buyers, seller_ana):
+        response = caller_for(seller_ana.user).get(f"/value?as_of={T.isoformat()}&model=x")
+        assert response.status_code == 400
+        assert "model" in response.content.decode()

@@ -66,3 +66,49 @@ def register_value_leads(source: ValueLeads) -> None:
 def value_leads(run_id: int) -> list[ValueLead]:
     """The reading's value leads; empty when no app predicts value."""
     return _leads[0](run_id) if _leads else []
+
+
+# official reading (run) id -> {client id: its upsell lead} for every client still buying
+# with room to grow (any share of wallet)
+RoomToGrow = Callable[[int], dict[int, ValueLead]]
+_room: list[RoomToGrow] = []
+
+
+def register_room_to_grow(source: RoomToGrow) -> None:
+    """``source`` gives each client's room to grow at a reading (the value app); the action
+    plan puts it on the task of a cell whose objective is upsell, which the agenda then
+    ranks by the gap (agenda.priority)."""
+    _room[:] = [source]
+
+
+def room_to_grow(run_id: int) -> dict[int, ValueLead]:
+    """The reading's clients with room to grow; empty when no app estimates potentials."""
+    return _room[0](run_id) if _room else {}
+
+
+@dataclass(frozen=True)
+class RecoveryOutlook:
+    """A client's outlook at a reading's value fit: its chance of still being a client
+    (``chance``, worded as the client page says it) and, when it has probably left, what
+    winning it back is worth over the next ``months``."""
+
+    p_alive: float
+    chance: str
+    worth: Decimal | None
+    months: int
+
+
+# (official reading id, client ids) -> {client id: its outlook} for those with a prediction
+RecoveryOutlooks = Callable[[int, Iterable[int]], dict[int, RecoveryOutlook]]
+_outlooks: list[RecoveryOutlooks] = []
+
+
+def register_recovery_outlooks(source: RecoveryOutlooks) -> None:
+    """``source`` gives the clients' recovery outlooks (the value app); the lost clients'
+    page shows them beside the "worth recovering?" decision."""
+    _outlooks[:] = [source]
+
+
+def recovery_outlooks(run_id: int, client_ids: Iterable[int]) -> dict[int, RecoveryOutlook]:
+    """The clients' recovery outlooks at a reading; empty when no app predicts value."""
+    return _outlooks[0](run_id, client_ids) if _outlooks else {}

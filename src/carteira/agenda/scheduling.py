@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from carteira.agenda.cadence import cover_job, stock_covers
 from carteira.agenda.hooks import client_values
 from carteira.agenda.models import CompanyDayOff, OfficeDay, Task, TimeOff, WorkSchedule
+from carteira.agenda.priority import stake_cents
 from carteira.agenda.renewals import do_open_renewals, renewal_window
 from carteira.agenda.stops import fit_seller_routes
 from carteira.clients.models import Client
@@ -163,7 +164,7 @@ def _job(task: Task, today: dt.date, values: dict[int, int], covers=None) -> Job
         priority=task.priority,
         revenue_at_risk_cents=int(task.revenue_at_risk * 100),
         pinned=task.scheduled_date if task.pinned else None,
-        value_cents=values.get(task.client_id, 0),
+        value_cents=stake_cents(task, values),
     )
     if task.origin == Task.Origin.PLAN and covers:
         # Before the client's shelf runs out (its sell-out and stock: agenda.cadence).

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from carteira.accounts.models import User
 from carteira.agenda.models import CalendarFeed, Task, TaskBatch
+from carteira.agenda.priority import class_priorities
 from carteira.agenda.scheduling import do_schedule, lock_week
 from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
@@ -112,7 +113,9 @@ def do_send_batch(
     by: User,
 ) -> TaskBatch:
     """The central team's list: one task per client, for the client's seller, due on the
-    deadline. Clients without a seller are left out (nobody could do them)."""
+    deadline. Clients without a seller are left out (nobody could do them). Each task takes
+    its client's class priority, as a plan task does, so the agenda ranks a list's tasks
+    like every other (agenda.priority: class, then the client's predicted value)."""
     batch = TaskBatch.objects.create(
         title=title,
         instructions=instructions,
@@ -120,6 +123,7 @@ def do_send_batch(
         filter_description=filter_description,
         created_by=by,
     )
+    priorities = class_priorities(client.pk for client in clients)
     Task.objects.bulk_create(
         [
             Task(
@@ -131,6 +135,7 @@ def do_send_batch(
                 origin=Task.Origin.BATCH,
                 plan_key=f"batch:{batch.pk}",
                 batch=batch,
+                priority=priorities.get(client.pk, 0),
             )
             for client in clients
             if client.seller_id is not None

@@ -23,6 +23,7 @@ from carteira.agenda.planning import (
     do_set_visit_hours,
     do_unpin_task,
 )
+from carteira.agenda.priority import by_importance
 from carteira.agenda.scheduling import (
     backlog_by_seller,
     do_schedule,
@@ -85,9 +86,13 @@ def mine(request):
     if seller is not None:
         week = seller_week(seller, tasks=tasks, monday=monday, today=today)
         next_day = next((d for d in week.days if d.date >= today and d.working), None)
-    escalations = selectors.agenda_rows(
-        tasks.filter(assignee_user=request.user, scheduled_date__lte=monday + dt.timedelta(6)),
+    escalations = by_importance(
+        selectors.agenda_rows(
+            tasks.filter(assignee_user=request.user, scheduled_date__lte=monday + dt.timedelta(6)),
+            today,
+        ),
         today,
+        task_of=_task,
     )
     context = {
         "week": week,
@@ -96,7 +101,9 @@ def mine(request):
         "next_week": monday + dt.timedelta(days=7),
         "next_day": next_day,
         # The first working day from today: its tasks, most important first.
-        "today_rows": sorted(next_day.rows, key=_importance) if next_day else escalations,
+        "today_rows": by_importance(next_day.rows, today, task_of=_task)
+        if next_day
+        else escalations,
         "escalations": escalations if seller is not None and seller == own else [],
         "today": today,
         "seller": seller,
@@ -174,9 +181,8 @@ def office_day(request):
     return _back_to_week(request, seller, day)
 
 
-def _importance(row) -> tuple:
-    task = row.task
-    return (-task.priority, -task.revenue_at_risk, task.due_date, task.pk)
+def _task(row):
+    return row.task
 
 
 @policy("object:task")

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from carteira.accounts.models import User
 from carteira.agenda.models import Task, TaskBatch
+from carteira.agenda.priority import by_importance
 from carteira.agenda.scheduling import do_schedule
 from carteira.organization.models import Seller
 
@@ -71,15 +72,11 @@ def send_digests(day: dt.date) -> int:
     """Each seller's agenda for ``day`` as planned (agenda.scheduling: yesterday's undone
     tasks are re-planned first), to that seller only."""
     do_schedule(today=day)
-    tasks = (
-        Task.objects.filter(
-            status=Task.Status.OPEN, assignee_user=None, seller__isnull=False, scheduled_date=day
-        )
-        .select_related("client", "seller__user")
-        .order_by("seller_id", "-priority", "-revenue_at_risk", "due_date", "pk")
-    )
+    tasks = Task.objects.filter(
+        status=Task.Status.OPEN, assignee_user=None, seller__isnull=False, scheduled_date=day
+    ).select_related("client", "seller__user")
     by_seller: dict[int, list[Task]] = defaultdict(list)
-    for task in tasks:
+    for task in by_importance(tasks, day):  # the agenda's one order
         by_seller[task.seller_id].append(task)
     agenda_url = settings.BASE_URL + reverse("agenda:mine")
     messages = []
@@ -99,7 +96,7 @@ def send_batch_reminders(batch: TaskBatch, day: dt.date) -> int:
         "client", "seller__user"
     )
     by_seller: dict[int, list[Task]] = defaultdict(list)
-    for task in overdue:
+    for task in by_importance(overdue, day):  # the agenda's one order
         if task.seller_id:
             by_seller[task.seller_id].append(task)
     messages = []

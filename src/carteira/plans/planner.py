@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from carteira.accounts.models import Role, User
 from carteira.agenda.cadence import cadence_for, client_cadences
 from carteira.agenda.models import Task
+from carteira.agenda.priority import CLASS_PRIORITY
 from carteira.agenda.scheduling import do_schedule
 from carteira.audit.events import TASKS_CREATED, emit
 from carteira.audit.services import do_record
@@ -33,7 +34,6 @@ from carteira.portfolio.rules_store import current_rules
 from carteira.portfolio.selectors import latest_official_run
 from carteira.web import formats
 
-CLASS_PRIORITY = {"A": 300, "B": 200, "C": 100, "": 0}
 COLLECTION_KEY = "collection:overdue"  # one open collection task per client
 BATCH_SIZE = 2_000
 READING_FIELDS = (
@@ -304,8 +304,12 @@ def do_plan(as_of: dt.date, *, by: User | None = None) -> PlanResult:
     cadences = client_cadences(as_of, current_rules())
     wanted, notify = _wanted(cells, readings, previous, contacts, as_of, cadences)
     wanted.update(_collections(readings, as_of))
-    # the value model's upsell and recovery leads (issue 17)
-    wanted.update(value_feed.value_tasks(readings, run.pk, as_of, CLASS_PRIORITY))
+    # the value model's leads (issue 17): the upsell cells' tasks carry the room to grow,
+    # the feed adds the best upsell and recovery leads of the other clients
+    upsell_cells = value_feed.add_room_to_grow(wanted, run.pk)
+    wanted.update(
+        value_feed.value_tasks(readings, run.pk, as_of, CLASS_PRIORITY, upsell_cells=upsell_cells)
+    )
     existing = {(client_id, key) for _pk, client_id, key in open_tasks}
     stale = [pk for pk, client_id, key in open_tasks if (client_id, key) not in wanted]
     new_keys = [key for key in wanted if key not in existing]

@@ -8,19 +8,23 @@ with their own plan keys, so planning again keeps, creates or cancels them like 
 task. At most ``FEED_PER_SELLER`` of each kind per seller: the feed adds the best
 opportunities to a week, it does not replace the plan. A client a manager decided is not
 worth recovering (the lost clients' page) gets no recovery task.
+
+A cell whose objective is upsell takes the upsell list itself: its tasks carry their
+client's room to grow (``add_room_to_grow``), the agenda ranks them by it, and the feed
+gives those clients no second upsell task.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from decimal import Decimal
 from typing import Protocol
 
 from django.utils.translation import gettext as _
 
-from carteira.agenda.hooks import ValueLead, value_leads
+from carteira.agenda.hooks import ValueLead, room_to_grow, value_leads
 from carteira.agenda.models import Task
 from carteira.interactions.models import Channel
 from carteira.plans.models import Objective, RecoveryDecision
@@ -45,12 +49,47 @@ class Reading(Protocol):
     def client_name(self) -> str: ...
 
 
+def add_room_to_grow(wanted: dict[tuple[int, str], Task], run_id: int) -> set[int]:
+    """The upsell cells take the upsell list: each seller task of a cell whose objective is
+    upsell, for a client with room to grow at the reading ``run_id``, carries the gap (its
+    context's ``value``, as the feed's upsell task) and the reason before the cell's
+    script, so the agenda ranks the cell's clients by the gap, largest first
+    (agenda.priority), and the task shows it. Returns the clients of the upsell cells:
+    their cell's task is their upsell task, the feed adds no second one."""
+    upsell_cell = {
+        client_id: task
+        for (client_id, key), task in wanted.items()
+        if key.startswith("cell:")
+        and task.origin == Task.Origin.PLAN
+        and task.objective == Objective.UPSELL
+    }
+    if not upsell_cell:
+        return set()
+    for client_id, lead in room_to_grow(run_id).items():
+        task = upsell_cell.get(client_id)
+        if task is not None:
+            task.script = "\n".join(filter(None, [lead.reason, task.script]))
+            task.context = {**task.context, "reason": lead.reason, "value": _value(lead)}
+    return set(upsell_cell)
+
+
 def value_tasks(
-    readings: Iterable[Reading], run_id: int, as_of: dt.date, class_priority: dict[str, int]
+    readings: Iterable[Reading],
+    run_id: int,
+    as_of: dt.date,
+    class_priority: dict[str, int],
+    *,
+    upsell_cells: Container[int] = (),
 ) -> dict[tuple[int, str], Task]:
-    """The feed's tasks for the reading ``run_id``, by (client, plan key)."""
+    """The feed's tasks for the reading ``run_id``, by (client, plan key); no upsell task
+    for a client in ``upsell_cells`` (its cell's task carries the gap)."""
     by_client = {r.client_id: r for r in readings if r.seller_id is not None}
-    leads = [lead for lead in value_leads(run_id) if lead.client_id in by_client]
+    leads = [
+        lead
+        for lead in value_leads(run_id)
+        if lead.client_id in by_client
+        and not (lead.kind == "upsell" and lead.client_id in upsell_cells)
+    ]
     if not leads:
         return {}
     declined = _declined_recovery()
@@ -92,10 +131,15 @@ def _task(lead: ValueLead, reading: Reading, as_of: dt.date, class_priority) -> 
             "abc": reading.abc,
             "status": reading.status,
             "reason": lead.reason,
-            "value": {"kind": lead.kind, "amount": str(lead.amount), **lead.facts},
+            "value": _value(lead),
         },
         revenue_at_risk=reading.revenue_at_risk,
     )
+
+
+def _value(lead: ValueLead) -> dict:
+    """A lead as a task keeps it (context ``value``): its kind, amount and facts."""
+    return {"kind": lead.kind, "amount": str(lead.amount), **lead.facts}
 
 
 def _declined_recovery() -> set[int]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carteira.accounts.capabilities import CENTRAL_TEAM, MANAGEMENT, PLAN_EDITORS
 from carteira.accounts.policy import policy
+from carteira.agenda.hooks import recovery_outlooks
 from carteira.agenda.models import TaskBatch
 from carteira.agenda.services import do_send_batch
 from carteira.clients import selectors as client_selectors
@@ -170,6 +171,8 @@ def lost_clients(request):
         "page": page,
         "run": run,
         "recoveries": selectors.recoveries([client.pk for client in page]),
+        # the value model's view of each: chance it is still a client, worth of winning it back
+        "outlooks": recovery_outlooks(run.pk, [client.pk for client in page]) if run else {},
         "can_decide": MANAGEMENT.held_by(request.user),
         "form": DecisionForm(),
         "nav": "plans",

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import numpy as np
 from django.utils.translation import gettext as _
 
-from carteira.agenda.hooks import ValueLead
+from carteira.agenda.hooks import RecoveryOutlook, ValueLead
+from carteira.value import selectors
 from carteira.value.models import ClientPotential, ClientValue, ValueFit
-from carteira.value.selectors import RECOVERY_BELOW
+from carteira.value.selectors import RECOVERY_BELOW, recovery_worth
 from carteira.value.templatetags.value import whole_percent
 from carteira.web import formats
-from carteira_core.value.whatif import recovery_value
 
 # a client buying less than this share of its potential has room to grow
 UPSELL_BELOW_SHARE = 0.5
@@ -44,20 +43,32 @@ def value_leads(run_id: int) -> list[ValueLead]:
         ).values_list("client_id", "p_alive", "clv")
         for client_id, p_alive, clv in rows:
             gone[client_id] = p_alive
-            worth = float(recovery_value(np.array([float(clv or 0)]), np.array([p_alive]))[0])
-            cents = Decimal(str(worth)).quantize(Decimal("0.01")) if worth == worth else None
-            if cents is not None and cents > 0:
-                recover.append(_recover(client_id, p_alive, cents, fit.horizon_months))
+            worth = recovery_worth(clv, p_alive)
+            if worth is not None and worth > 0:
+                recover.append(_recover(client_id, p_alive, worth, fit.horizon_months))
     upsell = [
-        _upsell(client_id, gap, share or 0.0, source)
-        for client_id, gap, share, source in ClientPotential.objects.filter(
-            run_id=run_id, revenue__gt=0, gap__gt=0, share__lt=UPSELL_BELOW_SHARE
-        ).values_list("client_id", "gap", "share", "source")
-        if client_id not in gone
+        _upsell(*row)
+        for row in _room_rows(run_id)
+        if row[2] < UPSELL_BELOW_SHARE and row[0] not in gone
     ]
     upsell.sort(key=lambda lead: (-lead.amount, lead.client_id))
     recover.sort(key=lambda lead: (-lead.amount, lead.client_id))
     return upsell + recover
+
+
+def room_to_grow(run_id: int) -> dict[int, ValueLead]:
+    """Every client of the reading still buying (revenue in its window) with a positive
+    yearly gap to its potential, whatever its share of wallet: its upsell lead, the reason
+    worded for the seller (agenda.hooks.room_to_grow: the action plan's upsell cells)."""
+    return {row[0]: _upsell(*row) for row in _room_rows(run_id)}
+
+
+def _room_rows(run_id: int) -> list[tuple[int, Decimal, float, str]]:
+    """(client, gap, share, source) of the clients buying below their potential."""
+    rows = ClientPotential.objects.filter(run_id=run_id, revenue__gt=0, gap__gt=0).values_list(
+        "client_id", "gap", "share", "source"
+    )
+    return [(client_id, gap, share or 0.0, source) for client_id, gap, share, source in rows]
 
 
 def _upsell(client_id: int, gap: Decimal, share: float, source: str) -> ValueLead:
@@ -84,6 +95,17 @@ def _recover(client_id: int, p_alive: float, worth: Decimal, months: int) -> Val
     }
     facts = {"p_alive": round(p_alive, 4), "worth": str(worth)}
     return ValueLead(client_id, RECOVER, worth, reason, facts)
+
+
+def recovery_outlooks(run_id: int, client_ids) -> dict[int, RecoveryOutlook]:
+    """The clients' chance of still being a client and the worth of winning them back at
+    the reading (agenda.hooks: the lost clients' page)."""
+    return {
+        client_id: RecoveryOutlook(p_alive, _chance(p_alive), worth, months)
+        for client_id, (p_alive, worth, months) in selectors.recovery_outlooks(
+            run_id, client_ids
+        ).items()
+    }
 
 
 def _chance(fraction: float) -> str:

@@ -14,6 +14,8 @@ from carteira.clients.access import clients_visible_to
 from carteira.clients.models import Client
 from carteira.portfolio.models import SnapshotRun
 from carteira.value.models import ClientPotential, ClientValue, ValueFit
+from carteira.value.services import compute_value, value_report
+from carteira_core.value import Model
 from carteira_core.value.whatif import lower_churn, recovery_value, scaled_value
 
 GROUPS = {
@@ -236,6 +238,18 @@ def stored_report(user: User, fit: ValueFit) -> dict:
     }
 
 
+def computed_report(user: User, as_of: dt.date, *, model: Model) -> dict:
+    """``carteira value --model MODEL --format json`` at ``as_of``, with the user's clients
+    only and their value as ``portfolio_value`` (as ``stored_report``)."""
+    values, data = compute_value(as_of, model=model)
+    report = value_report(values, data)
+    visible = set(clients_visible_to(user).values_list("external_id", flat=True))
+    clients = [row for row in report["clients"] if row["client"] in visible]
+    valued = report["portfolio_value"] is not None
+    total = sum((row["clv"] or Decimal(0) for row in clients), Decimal(0))
+    return {**report, "clients": clients, "portfolio_value": total if valued else None}
+
+
 def predicted_values(client_ids) -> dict[int, int]:
     """Each client's CLV at the latest official reading, in cents, for the agenda's
     priority (agenda.hooks); empty without a fit whose spend model is ``ok``."""
@@ -335,13 +349,39 @@ def _total_cents(values: np.ndarray) -> Decimal:
     return Decimal(int(np.rint(values).sum())).scaleb(-2)
 
 
+def recovery_worth(clv: Decimal | None, p_alive: float | None) -> Decimal | None:
+    """What winning a client back is worth, to the cent (carteira_core.value.whatif's
+    recovery_value: CLV / P(alive) − CLV), for a client under ``RECOVERY_BELOW``; None
+    above it or without both figures. One rounding for the client page, the valuation
+    page, the lists, the action plan's feed and the lost clients' decisions."""
+    if clv is None or p_alive is None or not 0 < p_alive < RECOVERY_BELOW:
+        return None
+    worth = float(recovery_value(np.array([float(clv)]), np.array([p_alive]))[0])
+    return Decimal(round(worth * 100)).scaleb(-2)
+
+
+def recovery_outlooks(run_id: int, client_ids) -> dict[int, tuple[float, Decimal | None, int]]:
+    """Each client's P(alive) at the reading's value fit, what winning it back is worth
+    (``recovery_worth``) and the fit's horizon in months; empty without a reliable fit."""
+    fit = ValueFit.objects.filter(run_id=run_id).first()
+    if fit is None or not fit.ok or not fit.spend_ok:
+        return {}
+    ids = list(client_ids)
+    found: dict[int, tuple[float, Decimal | None, int]] = {}
+    for start in range(0, len(ids), 2_000):
+        rows = ClientValue.objects.filter(
+            fit=fit, client_id__in=ids[start : start + 2_000]
+        ).values_list("client_id", "p_alive", "clv")
+        for client_id, p_alive, clv in rows:
+            found[client_id] = (p_alive, recovery_worth(clv, p_alive), fit.horizon_months)
+    return found
+
+
 def _recoveries(rows) -> tuple[Recovery, ...]:
     found = []
     for client_id, _x, _t, _big_t, _spend, clv, p, abc, name in rows:
-        if 0 < p < RECOVERY_BELOW:
-            worth = float(recovery_value(np.array([float(clv)]), np.array([p]))[0])
-            found.append(
-                Recovery(client_id, name, abc, p, clv, Decimal(round(worth * 100)).scaleb(-2))
-            )
+        worth = recovery_worth(clv, p)
+        if worth is not None:
+            found.append(Recovery(client_id, name, abc, p, clv, worth))
     found.sort(key=lambda r: (-r.worth, r.client_id))
     return tuple(found[:RECOVERIES_SHOWN])

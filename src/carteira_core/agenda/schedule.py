@@ -52,7 +52,9 @@ class Job:
     priority: int
     revenue_at_risk_cents: int
     pinned: dt.date | None = None  # the day the seller put it on
-    value_cents: int = 0  # the client's expected value (P(alive) × CLV), 0 when unknown
+    # what the contact is worth: the client's expected value (CLV, which weighs P(alive)),
+    # an upsell task's yearly room to grow; 0 when unknown
+    value_cents: int = 0
 
 
 @dataclass
@@ -69,10 +71,28 @@ class Schedule:
         return counts
 
 
+def importance(
+    *,
+    priority: int,
+    value_cents: int,
+    revenue_at_risk_cents: int,
+    due: dt.date,
+    key: int,
+    today: dt.date,
+) -> tuple:
+    """The one order of tasks, most important first (smallest key first): the planner's
+    and every list of tasks (the agenda's day, the escalations, the digest, the central
+    team's lists). Priority (class, escalation), then what the contact is worth (the
+    client's predicted value; an upsell task's room to grow), then revenue at risk, then
+    days overdue, then the oldest due date, then a stable key."""
+    overdue = max((today - due).days, 0)
+    return (-priority, -value_cents, -revenue_at_risk_cents, -overdue, due, key)
+
+
 def _rank(job: Job, today: dt.date) -> tuple:
-    overdue = max((today - job.due).days, 0)
-    return (
-        -job.priority, -job.value_cents, -job.revenue_at_risk_cents, -overdue, job.due, job.key
+    return importance(
+        priority=job.priority, value_cents=job.value_cents,
+        revenue_at_risk_cents=job.revenue_at_risk_cents, due=job.due, key=job.key, today=today,
     )  # fmt: skip
 
 

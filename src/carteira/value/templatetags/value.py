@@ -4,6 +4,7 @@ from babel.numbers import format_currency
 from django import template
 from django.conf import settings
 
+from carteira.value import selectors
 from carteira.value.messages import reason_text
 from carteira.web.formats import babel_locale
 
@@ -45,10 +46,9 @@ def whole_percent(value):
 def recovery_worth(fit):
     """What winning the client of ``client_value``'s fit back is worth (CLV / P(alive) −
     CLV, carteira_core.value.whatif), or None without both figures."""
-    clv, p = getattr(fit, "mine_clv", None), getattr(fit, "mine_p_alive", None)
-    if clv is None or not p:
-        return None
-    return Decimal(str(float(clv) / p - float(clv))).quantize(Decimal("0.01"))
+    return selectors.recovery_worth(
+        getattr(fit, "mine_clv", None), getattr(fit, "mine_p_alive", None)
+    )
 
 
 @register.filter
