@@ -52,6 +52,23 @@ def test_a_day_where_no_visit_fits_returns_them_all_as_unfit():
     assert (route.order, sorted(route.unfit)) == ([], [1, 2])
 
 
+def test_the_same_visits_give_the_same_route_on_every_run():
+    # Nine visits from the first client's door: in whole minutes several orders tie, and
+    # VROOM alone returned one or another of them from run to run.
+    stops = [
+        Stop(1, (-30.151, -51.139), 30), Stop(2, (-30.094, -51.234), 60),
+        Stop(3, (-30.121, -51.16), 60), Stop(4, (-30.016, -51.155), 30),
+        Stop(5, (-30.232, -51.214), 45), Stop(6, (-30.066, -51.141), 30),
+        Stop(7, (-30.049, -51.183), 45), Stop(8, (-30.138, -51.214), 60),
+        Stop(9, (-30.121, -51.101), 60),
+    ]  # fmt: skip
+    routes = {
+        (tuple(r.order), tuple(sorted(r.arrivals.items())), r.distance_km)
+        for r in (plan_route(stops[0].point, stops) for _ in range(40))
+    }
+    assert len(routes) == 1
+
+
 def test_an_empty_day_has_no_route():
     route = plan_route(HOME, [])
     assert (route.order, route.distance_km, route.unfit) == ([], 0.0, [])

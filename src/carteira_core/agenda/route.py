@@ -110,6 +110,24 @@ def warm_up_in_background() -> threading.Thread:
     return thread
 
 
+# VROOM gives the same cost on every run, not the same tour among tours of equal cost:
+# with travel in whole minutes two orders of the same visits often tie, and which one came
+# back varied from run to run (a route reshuffled on reload, a phone downloading its week
+# again). Its objective is the minutes scaled up plus a fixed tie-break per leg whose sum
+# over any tour stays under one minute: the least travel is kept, and the same input
+# always gives the same tour.
+COST_SCALE = 1 << 16
+MAX_LEG_MINUTES = 60_000  # no day is that long; caps the costs within uint32
+
+
+def _tie_broken_costs(durations: np.ndarray) -> np.ndarray:
+    size = len(durations)
+    spread = max(COST_SCALE // (size + 1), 1)  # a tour has at most ``size`` legs
+    ties = np.random.default_rng(size).integers(0, spread, size=(size, size), dtype=np.uint64)
+    legs = np.minimum(durations, MAX_LEG_MINUTES).astype(np.uint64)
+    return (legs * COST_SCALE + ties).astype(np.uint32)
+
+
 def _vroom_tour(
     nodes: Sequence[int],
     windows: Sequence[tuple[int, int]],
@@ -125,7 +143,9 @@ def _vroom_tour(
     within ``windows[n - 1]``."""
     vroom = _import_vroom()
     problem = vroom.Input()
-    problem.set_durations_matrix("car", np.asarray(minutes, dtype="uint32"))
+    durations = np.asarray(minutes, dtype="uint32")
+    problem.set_durations_matrix("car", durations)
+    problem.set_costs_matrix("car", _tie_broken_costs(durations))
     problem.add_vehicle(vroom.Vehicle(0, start=0, end=0, time_window=vroom.TimeWindow(0, end)))
     for node in nodes:
         problem.add_job(
