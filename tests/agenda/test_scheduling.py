@@ -46,6 +46,10 @@ def days_of(seller) -> Counter:
     )
 
 
+def planned_on(*sellers) -> list:
+    return [WorkSchedule.objects.get(seller=seller).planned_on for seller in sellers]
+
+
 @pytest.fixture
 def ana(seller_ana):
     seller_ana.weekly_capacity = 10  # two contacts a day, Monday to Friday
@@ -121,6 +125,17 @@ class TestScheduling:
         tasks_for(ana, 2)
         (plan,) = do_schedule(today=SUNDAY, seller_ids=[ana.pk])
         assert (plan.planned, plan.backlog) == (0, 2)
+
+    def test_moving_a_client_without_open_tasks_re_plans_no_week(self, ana, seller_bruno):
+        taskless = make_client("SEM-TAREFA", ana, state="SP")
+        (moved,) = tasks_for(ana, 1)
+        with time_machine.travel(dt.datetime(2026, 12, 20, 15, tzinfo=dt.UTC), tick=False):
+            do_schedule(today=SUNDAY)
+        with time_machine.travel(dt.datetime(2026, 12, 21, 15, tzinfo=dt.UTC), tick=False):
+            do_assign_client(taskless, seller_bruno, start=MONDAY)
+            assert planned_on(ana, seller_bruno) == [SUNDAY, SUNDAY]
+            do_assign_client(moved.client, seller_bruno, start=MONDAY)
+            assert planned_on(ana, seller_bruno) == [MONDAY, MONDAY]
 
     def test_a_reassigned_clients_task_is_planned_in_the_new_sellers_week(self, ana, seller_bruno):
         WorkSchedule.objects.create(seller=seller_bruno, daily_visits=0, daily_calls=1)

@@ -23,19 +23,27 @@ def revoke_calendar_feeds(sender, user, **kwargs) -> None:
 
 @receiver(clients_reassigned)
 def open_tasks_follow_their_client(sender, moves: dict[int, int | None], **kwargs) -> None:
-    """A reassigned client's open tasks (not given to a named user) go to the new seller."""
-    by_seller: dict[int | None, list[int]] = {}
+    """A reassigned client's open tasks (not given to a named user) go to the new seller,
+    and both sellers' weeks are planned again. A move that carries no open task changes
+    no week (a plan is made of tasks): an import assigning 300k new clients re-plans
+    nobody, instead of every seller once per batch."""
+    with_tasks: set[int] = set()
     previous: set[int | None] = set()
     for ids in id_chunks(list(moves)):
-        previous.update(
+        for client_id, seller_id in (
             Task.objects.filter(client_id__in=ids, status=Task.Status.OPEN, assignee_user=None)
-            .values_list("seller_id", flat=True)
+            .values_list("client_id", "seller_id")
             .distinct()
-        )
-    for client_id, seller_id in moves.items():
-        by_seller.setdefault(seller_id, []).append(client_id)
+        ):
+            with_tasks.add(client_id)
+            previous.add(seller_id)
+    if not with_tasks:
+        return
+    by_seller: dict[int | None, list[int]] = {}
+    for client_id in with_tasks:
+        by_seller.setdefault(moves[client_id], []).append(client_id)
     for seller_id, client_ids in by_seller.items():
-        for ids in id_chunks(client_ids):
+        for ids in id_chunks(sorted(client_ids)):
             Task.objects.filter(
                 client_id__in=ids, status=Task.Status.OPEN, assignee_user=None
             ).update(seller_id=seller_id)
