@@ -1,9 +1,11 @@
 from datetime import date
 
+import numpy as np
 import polars as pl
 import pytest
 
 from carteira_core.engine import ORDER_SCHEMA, PortfolioInput, read_portfolio
+from carteira_core.engine.inputs import client_positions
 from carteira_core.rules import PortfolioRules
 from tests.core.conftest import T, ago, make_input
 
@@ -74,6 +76,17 @@ def test_client_ids_far_apart_map_correctly():
     )
     rows = read_portfolio(data, T, PortfolioRules()).clients
     assert rows["status"].to_list() == ["prospect", "active", "pre_inactive"]
+
+
+def test_ids_around_dense_client_ids_are_not_clients_however_far_out():
+    # dense ids go through a lookup table; ids just outside it, and ids at the ends of
+    # int64 (whose offset from the table wraps), must all miss
+    ids = np.array([3, 1, 2], dtype=np.int64)
+    wanted = np.array([1, 2, 3, 0, 4, -1, 2**63 - 1, -(2**63)], dtype=np.int64)
+    assert client_positions(ids, wanted).tolist() == [1, 2, 0, 3, 3, 3, 3, 3]
+    shifted = np.array([2**61 + 7, 2**61 + 5], dtype=np.int64)
+    wanted = np.array([2**61 + 5, 2**61 + 6, 2**61 + 4, -(2**63), 2**63 - 1], dtype=np.int64)
+    assert client_positions(shifted, wanted).tolist() == [1, 2, 2, 2, 2]
 
 
 def test_the_reading_keeps_the_client_order_and_states_its_period():

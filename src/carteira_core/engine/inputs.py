@@ -149,14 +149,17 @@ def client_positions(client_ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.zeros(len(wanted), dtype=np.int32)
     low, high = int(client_ids.min()), int(client_ids.max())
-    if high - low <= 4 * n + 1024:
-        # a lookup table is one gather: much faster than a binary search per order
-        if len(wanted) and (int(wanted.min()) < low or int(wanted.max()) > high):
-            outside = (wanted < low) | (wanted > high)
-            wanted = np.where(outside, high + 1, wanted)
-        table = np.full(high - low + 2, n, dtype=np.int32)
-        table[client_ids - low] = np.arange(n, dtype=np.int32)
-        return table[wanted - low]
+    if high - low <= 4 * n + 1024 and -(2**62) < low <= high < 2**62:
+        # a lookup table is one gather: much faster than a binary search per order. Its
+        # first and last slots are not clients: ids outside [low, high] clip onto them
+        # (with |offset| < 2**62, an id whose ``wanted - offset`` wraps lands at least
+        # 2**62 past the other end, clipped too); ids from 1, the usual case, index it
+        # as they are
+        offset = low - 1
+        table = np.full(high - offset + 2, n, dtype=np.int32)
+        table[client_ids - offset] = np.arange(n, dtype=np.int32)
+        index = wanted - offset if offset else wanted
+        return np.take(table, index, mode="clip")
     order = np.argsort(client_ids, kind="stable")
     sorted_ids = client_ids[order]
     at = np.searchsorted(sorted_ids, wanted)
