@@ -9,6 +9,7 @@ import datetime as dt
 import polars as pl
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from carteira.clients.models import Client, HiddenImport
 from carteira.credit.models import Receivable
@@ -39,6 +40,12 @@ def edge_book(portfolio) -> None:
                paid_amount="1000.01")  # fmt: skip
     receivable(a2, "PARTIAL-AFTER", AS_OF - 61 * DAY, "100.00", paid=AS_OF + 3 * DAY,
                paid_amount="40.00")  # fmt: skip
+    # Paid in full with the amount given (settled), after / on the date, and overpaid.
+    receivable(a2, "WHOLE-AFTER", AS_OF - 95 * DAY, "80.00", paid=AS_OF + 2 * DAY,
+               paid_amount="80.00")  # fmt: skip
+    receivable(a2, "WHOLE-ON", AS_OF - 95 * DAY, "81.00", paid=AS_OF, paid_amount="81.00")
+    receivable(b1, "OVERPAID-AFTER", AS_OF - 5 * DAY, "12.00", paid=AS_OF + DAY,
+               paid_amount="12.50")  # fmt: skip
     receivable(b1, "ISSUED-ON", AS_OF + 20 * DAY, "10.10", issued=AS_OF)
     receivable(b1, "ISSUED-AFTER", AS_OF + 20 * DAY, "10.20", issued=AS_OF + DAY)
     receivable(b1, "ZERO", AS_OF - 10 * DAY, "0.00")
@@ -95,7 +102,9 @@ def test_the_database_opens_and_buckets_each_instalment_as_the_core_does(portfol
     assert at[by_invoice["PARTIAL-BY"]]["open"] == 293_930 - 100_001
     assert at[by_invoice["PARTIAL-AFTER"]]["open"] == 10_000
     assert at[by_invoice["ISSUED-ON"]]["open"] == 1_010
-    for gone in ("PAID-ON", "PAID-BEFORE-NO-AMOUNT", "ISSUED-AFTER", "ZERO"):
+    assert at[by_invoice["WHOLE-AFTER"]]["open"] == 8_000
+    assert at[by_invoice["OVERPAID-AFTER"]]["open"] == 1_200
+    for gone in ("PAID-ON", "PAID-BEFORE-NO-AMOUNT", "ISSUED-AFTER", "ZERO", "WHOLE-ON"):
         assert by_invoice[gone] not in at, gone
     bounds = (0, *rules.bucket_days)
     for d in (-5, *sorted({b + e for b in bounds for e in (0, 1)})):
@@ -138,8 +147,30 @@ def test_the_whole_portfolio_is_read_unfiltered_until_an_import_hides_clients(po
     assert is_whole_portfolio(Client.objects.all())
     assert not is_whole_portfolio(Client.objects.filter(seller__external_id="V001"))
     HiddenImport.objects.create(run_id=7)
+    assert is_whole_portfolio(Client.objects.all())  # an import hiding titles only
     Client.objects.filter(pk=portfolio["B1"].pk).update(hidden_by=7)  # a staged import's
 
     assert not is_whole_portfolio(Client.objects.all())
     groups, _ = aging_frames(Client.objects.all(), as_of=AS_OF, rules=CreditRules())
     assert groups["key"].to_list() == ["A1", "A2"]  # B1's title issued on AS_OF is not read
+
+
+@pytest.mark.django_db
+def test_the_open_read_reads_two_partial_indexes_and_never_the_table(portfolio):
+    """The unsettled instalments and those settled after the date, each half from the
+    index that holds it with every column the balance and the bucket need: the
+    instalments settled by the date (most of a book) are not read at all."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL chooses by its statistics")
+    edge_book(portfolio)
+    with CaptureQueriesContext(connection) as read:
+        open_rows(Receivable.objects.all(), as_of=AS_OF, rules=CreditRules())
+    selects = [q["sql"] for q in read.captured_queries if "credit_receivable" in q["sql"]]
+    plans = []
+    with connection.cursor() as cursor:
+        for sql in selects:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plans.append(" / ".join(row[-1] for row in cursor.fetchall()))
+    assert len(plans) == 2
+    assert "USING COVERING INDEX credit_unsettled" in plans[0], plans[0]
+    assert "USING COVERING INDEX credit_settled_by_payment (paid_date>?)" in plans[1], plans[1]

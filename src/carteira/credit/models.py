@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from carteira.clients.models import Client
+from carteira.clients.models import Client, VisibleManager, hidden_by_field, hidden_by_index
 
 
 class LimitSource(models.TextChoices):
@@ -60,6 +61,15 @@ class CreditLimitChange(models.Model):
         return f"{self.client_id}: {self.previous} → {self.limit}"
 
 
+# An instalment not yet paid in full (no payment date, or less paid than its amount), and
+# its complement. At a date T an instalment issued by then is open when it is unsettled,
+# or settled after T (carteira_core.credit's definition; credit.reading.open_halves).
+UNSETTLED = Q(paid_date__isnull=True) | Q(paid_amount__lt=F("amount"))
+SETTLED = Q(paid_date__isnull=False) & (
+    Q(paid_amount__isnull=True) | Q(paid_amount__gte=F("amount"))
+)
+
+
 class Receivable(models.Model):
     """One instalment of an invoice: what the client owes and when it was paid."""
 
@@ -73,6 +83,9 @@ class Receivable(models.Model):
     paid_amount = models.DecimalField(
         _("amount paid"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    hidden_by = hidden_by_field()  # ADR 0024: written by an import not yet committed
+
+    objects = VisibleManager()
 
     class Meta:
         ordering = ["due_date"]
@@ -81,7 +94,23 @@ class Receivable(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "instalment"], name="one_instalment_row")
         ]
-        indexes = [models.Index(fields=["client", "due_date"])]
+        indexes = [
+            models.Index(fields=["client", "due_date"]),
+            # The open-at-a-date read (credit.reading.open_rows) in its two halves, each
+            # from one partial index alone (covering: no lookup into the table), so it
+            # touches the unsettled instalments and those settled after the date only.
+            models.Index(
+                fields=["client", "issue_date", "due_date", "amount", "paid_date", "paid_amount",
+                        "hidden_by"],
+                condition=UNSETTLED, name="credit_unsettled",
+            ),
+            models.Index(
+                fields=["paid_date", "client", "issue_date", "due_date", "amount", "paid_amount",
+                        "hidden_by"],
+                condition=SETTLED, name="credit_settled_by_payment",
+            ),
+            hidden_by_index("credit_hidden_by"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.invoice}/{self.instalment}"

@@ -6,13 +6,17 @@ dates), and the instalments open at a date computed by the database itself.
 over: the database hands over one row per open instalment with its open balance and
 bucket, three integers, instead of six columns of amounts and dates to age in Python.
 Its bucket bounds are the core's ``due_cutoffs``; tests/credit/test_open_sql.py holds it
-equal to the core on the definition's edge cases, on SQLite and PostgreSQL.
+equal to the core on the definition's edge cases, on SQLite and PostgreSQL. It reads the
+unsettled instalments and those settled after the date apart (``open_halves``), each from
+a partial index that holds every column it needs, at once on two connections when it
+may use ADBC (the CLI): the report does not read the instalments settled by the date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import closing
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, closing
 
 import polars as pl
 from django.db import connection
@@ -32,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from carteira.clients.models import Client, HiddenImport
-from carteira.credit.models import Receivable
+from carteira.credit.models import SETTLED, UNSETTLED, Receivable
 from carteira.portfolio.engine_input import _adbc_connect as adbc_connect
 from carteira.portfolio.engine_input import adbc_cursor, can_use_adbc
 from carteira_core.credit import due_cutoffs
@@ -69,8 +73,9 @@ def open_rows(
     """The instalments of ``receivables`` open at ``as_of``, computed by the database:
     ``fields`` (integer columns of the instalment), ``bucket`` (0 current … 5 over the
     last bound) and ``open`` (cents), as ``open_instalments`` gives them (without the
-    days past due). ``open_by`` keeps only the instalments that may be open; an
-    instalment whose open balance comes to zero (an amount of zero) is dropped here."""
+    days past due). Read in the two halves of ``open_halves``, each from its partial
+    index, at once when each can have its own connection; an instalment whose open
+    balance comes to zero (an amount of zero) is dropped here."""
     amount = _cents_of("amount")
     open_cents = Case(
         When(paid_date__lte=as_of, then=amount - Coalesce(_cents_of("paid_amount"), amount)),
@@ -85,21 +90,31 @@ def open_rows(
         default=Value(len(cutoffs)),
         output_field=IntegerField(),
     )
-    rows = (
-        receivables.filter(open_by(as_of))
+    halves = [
+        receivables.filter(half, issue_date__lte=as_of)
         .order_by()
         .annotate(bucket_of=bucket, open_of=open_cents)
         .values_list(*fields, "bucket_of", "open_of")
-    )
+        for half in open_halves(as_of)
+    ]
     schema = dict.fromkeys(fields, pl.Int64) | {"bucket": pl.Int8, "open": pl.Int64}
-    return read_columns(rows, schema).filter(pl.col("open") > 0)
+    return pl.concat(read_columns_each(halves, schema)).filter(pl.col("open") > 0)
+
+
+def open_halves(as_of: dt.date) -> tuple[Q, Q]:
+    """The instalments that may be open at ``as_of``, besides being issued by then, in two
+    parts that never meet: not paid in full today (``UNSETTLED``), and paid in full after
+    ``as_of`` (``SETTLED``); each is the condition of a partial index that holds every
+    column the open balance and the bucket need (credit 0004). The core decides exactly
+    (``open_instalments``)."""
+    return UNSETTLED, SETTLED & Q(paid_date__gt=as_of)
 
 
 def open_by(as_of: dt.date) -> Q:
     """A SQL pre-filter of the instalments that may be open at ``as_of`` (issued by then
-    and not paid in full by then); the core decides exactly (``open_instalments``)."""
-    unpaid = Q(paid_date__isnull=True) | Q(paid_date__gt=as_of) | Q(paid_amount__lt=F("amount"))
-    return Q(issue_date__lte=as_of) & unpaid
+    and not paid in full by then): the two ``open_halves`` together."""
+    unsettled, settled_after = open_halves(as_of)
+    return Q(issue_date__lte=as_of) & (unsettled | settled_after)
 
 
 def of_clients(receivables: QuerySet[Receivable], clients: QuerySet[Client]):
@@ -113,11 +128,28 @@ def of_clients(receivables: QuerySet[Receivable], clients: QuerySet[Client]):
 
 def is_whole_portfolio(clients: QuerySet[Client]) -> bool:
     """Whether ``clients`` is every client: the default manager's rows (the visible ones)
-    while no import hides any (``clients.models.HiddenImport``, ADR 0024)."""
+    while no import hides any client (ADR 0024; an import hiding orders or titles only
+    leaves every client visible, and its titles are hidden by their own rule)."""
     every = Client.objects.order_by().query.sql_with_params()
     if clients.order_by().query.sql_with_params() != every:
         return False
-    return not HiddenImport.objects.exists()
+    hiding = HiddenImport.objects.values("run_id")
+    return not Client._base_manager.filter(hidden_by__isnull=False, hidden_by__in=hiding).exists()
+
+
+def read_columns_each(queries: list[QuerySet], schema: dict) -> list[pl.DataFrame]:
+    """``read_columns`` of each query; through ADBC on a connection of its own each, read
+    at the same time (the driver steps SQLite, or reads PostgreSQL's answer, without
+    holding the GIL), else one after the other."""
+    if len(queries) < 2 or not can_use_adbc():
+        return [read_columns(query, schema) for query in queries]
+    statements = [_adbc_sql(*query.query.sql_with_params()) for query in queries]
+    with ExitStack() as opened:
+        cursors = [opened.enter_context(adbc_cursor(opened.enter_context(closing(adbc_connect()))))
+                   for _query in queries]  # fmt: skip
+        with ThreadPoolExecutor(len(queries)) as pool:
+            frames = list(pool.map(_fetch, cursors, statements))
+    return [_shaped(frame, schema) for frame in frames]
 
 
 def read_columns(rows: QuerySet, schema: dict) -> pl.DataFrame:
@@ -127,28 +159,35 @@ def read_columns(rows: QuerySet, schema: dict) -> pl.DataFrame:
     ``portfolio.engine_input.can_use_adbc``); else through Django's cursor."""
     sql, params = rows.query.sql_with_params()
     if can_use_adbc():
-        frame = _read_adbc(sql, params)
+        with closing(adbc_connect()) as adbc, adbc_cursor(adbc) as cursor:
+            frame = _fetch(cursor, _adbc_sql(sql, params))
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             data = cursor.fetchall()
         frame = pl.DataFrame(data, schema=list(schema), orient="row", infer_schema_length=None)
+    return _shaped(frame, schema)
+
+
+def _shaped(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
     frame.columns = list(schema)
     return frame.select(_typed(name, dtype, frame.schema[name]) for name, dtype in schema.items())
 
 
-def _read_adbc(sql: str, params) -> pl.DataFrame:
-    """Django's SQL (``%s`` placeholders) run through ADBC: ``?`` for SQLite, ``$n`` for
+def _adbc_sql(sql: str, params) -> tuple[str, tuple | None]:
+    """Django's SQL (``%s`` placeholders) for ADBC: ``?`` for SQLite, ``$n`` for
     PostgreSQL (the queries read here carry no literal ``%``)."""
     parts = sql.split("%s")
-    sqlite = connection.vendor == "sqlite"
-    if sqlite:
+    if connection.vendor == "sqlite":
         sql = "?".join(parts)
     else:
         sql = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
-    with closing(adbc_connect()) as adbc, adbc_cursor(adbc) as cursor:
-        cursor.execute(sql, tuple(params) or None)
-        frame = pl.from_arrow(cursor.fetch_arrow_table())
+    return sql, tuple(params) or None
+
+
+def _fetch(cursor, statement: tuple[str, tuple | None]) -> pl.DataFrame:
+    cursor.execute(*statement)
+    frame = pl.from_arrow(cursor.fetch_arrow_table())
     assert isinstance(frame, pl.DataFrame)
     return frame
 

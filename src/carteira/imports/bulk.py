@@ -170,12 +170,21 @@ class SqliteStage:
     Only quoted model metadata is interpolated into the SQL; every value is a parameter.
     """
 
-    def __init__(self, model: type[models.Model], key: str = "external_id"):
+    def __init__(self, model: type[models.Model], key: str | tuple[str, ...] = "external_id",
+                 *, name: str = ""):  # fmt: skip
+        """``key``: the unique column, or the columns of a unique constraint (invoice +
+        instalment), whose values then travel among the row's values, not as its key;
+        ``()``: rows without a key, each one new (kept and written hidden only). ``name``:
+        a suffix of its TEMP tables, for two stages on one connection."""
         meta = model._meta
         self.model = model
-        self.key = key
+        self.stage_table, self.pending_table = f"{STAGE}{name}", f"{PENDING}{name}"
+        self.stored_table, self.keys_table = f"{STORED}{name}", f"{KEYS}{name}"
+        self.keys = (key,) if isinstance(key, str) else tuple(key)
+        self.key = key if isinstance(key, str) else None  # ``Columns``' key
         self.table, self.pk = _qn(meta.db_table), _qn(meta.pk.column)
-        self.key_column = _qn(meta.get_field(key).column)
+        self.key_columns = [_qn(meta.get_field(name).column) for name in self.keys]
+        self.key_column = ", ".join(self.key_columns)
         self._layout: list[str] | None = None  # the stage's columns as created
         self._kept = False  # rows kept for the final transaction (``defer``)
         self._pending: tuple[Columns, list[str]] | None = None
@@ -186,20 +195,21 @@ class SqliteStage:
         written only when ``write``. ``defer``: kept in a second TEMP table instead, for
         ``apply_pending`` in the run's final transaction; each batch is then its own
         transaction on the TEMP database alone, so the live tables are never locked."""
+        stage = self.stage_table
         if not rows:
             return 0, 0, 0
         columns = Columns(self.model, self.key, list(rows[0].values))
-        given = [_qn(f.column) for f in columns.fields[1:]]
+        given = [_qn(f.column) for f in columns.fields if f.attname not in self.keys]
         with connection.cursor() as cursor:
             if defer:
                 cursor.execute("BEGIN DEFERRED")  # writes TEMP only: no lock on the main file
             try:
                 self._stage(cursor, columns, rows)
-                matched, changed = self._compare(cursor, given, f"temp.{STAGE}")
+                matched, changed = self._compare(cursor, given, f"temp.{stage}")
                 if write and defer:
                     self._keep(cursor)
                 elif write:
-                    self._upsert(cursor, columns, given, f"temp.{STAGE}")
+                    self._upsert(cursor, columns, given, f"temp.{stage}")
             except BaseException:
                 if defer:
                     cursor.execute("ROLLBACK")
@@ -210,24 +220,26 @@ class SqliteStage:
         return len(rows) - matched, changed, matched - changed
 
     def _keep(self, cursor) -> None:
+        stage, pending = self.stage_table, self.pending_table
         if not self._kept:
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{PENDING}")
-            cursor.execute(f"CREATE TEMP TABLE {PENDING} AS SELECT * FROM temp.{STAGE} WHERE 0")  # noqa: S608
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{pending}")
+            cursor.execute(f"CREATE TEMP TABLE {pending} AS SELECT * FROM temp.{stage} WHERE 0")  # noqa: S608
             self._kept = True
-        cursor.execute(f"INSERT INTO temp.{PENDING} SELECT * FROM temp.{STAGE}")  # noqa: S608
+        cursor.execute(f"INSERT INTO temp.{pending} SELECT * FROM temp.{stage}")  # noqa: S608
 
     def apply_pending(self) -> tuple[int, int, int]:
         """Write the rows kept by ``apply(defer=True)``: (created, updated, unchanged),
         counted again against the live table inside the caller's transaction (exact even if
         someone wrote meanwhile). After ``write_hidden``, only the kept rows whose key was
         already stored are compared and written here; the hidden ones count as created."""
+        pending, stored = self.pending_table, self.stored_table
         if not self._kept or self._pending is None:
             return 0, 0, 0
         columns, given = self._pending
         hidden = self._hidden is not None
         source = (
-            f"(SELECT * FROM temp.{PENDING} WHERE rowid IN (SELECT rid FROM temp.{STORED}))"  # noqa: S608
-            if hidden else f"temp.{PENDING}"
+            f"(SELECT * FROM temp.{pending} WHERE rowid IN (SELECT rid FROM temp.{stored}))"  # noqa: S608
+            if hidden else f"temp.{pending}"
         )  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {source}")  # noqa: S608
@@ -238,14 +250,16 @@ class SqliteStage:
             self._upsert(cursor, columns, given, source)
         return total - matched + (self._hidden or 0), changed, matched - changed
 
-    def left_keys(self) -> set[str]:
-        """After ``write_hidden``: the keys of the kept rows left to ``apply_pending``."""
+    def left_keys(self) -> set:
+        """After ``write_hidden``: the keys of the kept rows left to ``apply_pending``
+        (tuples for a key of several columns)."""
+        pending, stored = self.pending_table, self.stored_table
         if self._hidden is None or not self._kept:
             return set()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {self.key_column} FROM temp.{PENDING} WHERE rowid IN "  # noqa: S608
-                           f"(SELECT rid FROM temp.{STORED})")  # fmt: skip
-            return {key for (key,) in cursor.fetchall()}
+            cursor.execute(f"SELECT {self.key_column} FROM temp.{pending} WHERE rowid IN "  # noqa: S608
+                           f"(SELECT rid FROM temp.{stored})")  # fmt: skip
+            return {key if len(key) > 1 else key[0] for key in cursor.fetchall()}
 
     def write_hidden(self, run_id: int, computed: dict[str, str] | None = None) -> int:
         """Insert the kept rows whose key is not stored yet, each batch in a short
@@ -254,6 +268,7 @@ class SqliteStage:
         (or that meet a unique value stored) are left for ``apply_pending``. Returns how many were
         inserted. Outside any transaction (each batch commits). ``computed``: column →
         an SQL expression over the staged row ``s`` written instead of its staged value."""
+        pending, stored = self.pending_table, self.stored_table
         if not self._kept or self._pending is None:
             self._hidden = 0
             return 0
@@ -264,32 +279,33 @@ class SqliteStage:
         picked = ", ".join(computed.get(n, f"s.{n}") for n in names)
         with connection.cursor() as cursor:
             cursor.execute("BEGIN DEFERRED")  # reads the live table, writes TEMP only
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{STORED}")
-            cursor.execute(f"CREATE TEMP TABLE {STORED} (rid INTEGER PRIMARY KEY)")
-            cursor.execute(
-                f"INSERT INTO temp.{STORED} SELECT s.rowid FROM temp.{PENDING} s "  # noqa: S608
-                f"JOIN {self.table} t ON t.{self.key_column} = s.{self.key_column}"
-            )
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{stored}")
+            cursor.execute(f"CREATE TEMP TABLE {stored} (rid INTEGER PRIMARY KEY)")
+            if self.keys:
+                cursor.execute(
+                    f"INSERT INTO temp.{stored} SELECT s.rowid "  # noqa: S608
+                    f"FROM temp.{pending} s JOIN {self.table} t ON {self._same_key()}"
+                )
             cursor.execute("COMMIT")
-            cursor.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.{PENDING}")  # noqa: S608
+            cursor.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.{pending}")  # noqa: S608
             (last,) = cursor.fetchone()
         # OR IGNORE: a row that meets any unique value stored (its key taken meanwhile, a
         # document another stored row gives up in this file) is left for the final
         # transaction, which writes the rows in the file's order, as before.
         insert = (
             f"INSERT OR IGNORE INTO {self.table} ({', '.join(names)}) SELECT {picked} "  # noqa: S608
-            f"FROM temp.{PENDING} s WHERE s.rowid > %s AND s.rowid <= %s AND s.rowid NOT IN "
-            f"(SELECT rid FROM temp.{STORED})"
+            f"FROM temp.{pending} s WHERE s.rowid > %s AND s.rowid <= %s AND s.rowid NOT IN "
+            f"(SELECT rid FROM temp.{stored})"
         )
         left = (
-            f"INSERT INTO temp.{STORED} SELECT s.rowid FROM temp.{PENDING} s "  # noqa: S608
+            f"INSERT INTO temp.{stored} SELECT s.rowid FROM temp.{pending} s "  # noqa: S608
             f"WHERE s.rowid > %s AND s.rowid <= %s AND s.rowid NOT IN (SELECT rid FROM "
-            f"temp.{STORED}) AND NOT EXISTS (SELECT 1 FROM {self.table} t WHERE "
-            f"t.{self.key_column} = s.{self.key_column} AND t.{_qn(HIDDEN)} IS %s)"
+            f"temp.{stored}) AND NOT EXISTS (SELECT 1 FROM {self.table} t WHERE "
+            f"{self._same_key()} AND t.{_qn(HIDDEN)} IS %s)"
         )
         upto_sql = (
-            f"SELECT max(rowid) FROM (SELECT rowid FROM temp.{PENDING} WHERE rowid > %s AND "  # noqa: S608
-            f"rowid NOT IN (SELECT rid FROM temp.{STORED}) ORDER BY rowid LIMIT %s)"
+            f"SELECT max(rowid) FROM (SELECT rowid FROM temp.{pending} WHERE rowid > %s AND "  # noqa: S608
+            f"rowid NOT IN (SELECT rid FROM temp.{stored}) ORDER BY rowid LIMIT %s)"
         )
         inserted, done, size = 0, 0, FIRST_BATCH
         while done < last:
@@ -303,7 +319,7 @@ class SqliteStage:
                 try:
                     cursor.execute(insert, [run_id, done, upto])
                     inserted += cursor.rowcount
-                    if cursor.rowcount < upto - done:  # maybe some were left (or stored)
+                    if cursor.rowcount < upto - done and self.keys:  # some left (or stored)
                         cursor.execute(left, [done, upto, run_id])
                 except BaseException:
                     cursor.execute("ROLLBACK")
@@ -320,54 +336,63 @@ class SqliteStage:
     def unchanged_among(self, keys: Sequence[str]) -> int:
         """How many of the kept rows with these keys match their stored row in every
         staged column (before ``apply_pending``; 0 with nothing kept)."""
+        pending, asked = self.pending_table, self.keys_table
         if not keys or not self._kept or self._pending is None:
             return 0
+        assert self.key is not None, "one key column"
         _columns, given = self._pending
         same = " AND ".join(f"s.{c} IS t.{c}" for c in given) or "1"
         key = self.key_column
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{KEYS}")
-            cursor.execute(f"CREATE TEMP TABLE {KEYS} (k TEXT PRIMARY KEY)")
-            cursor.executemany(f"INSERT OR IGNORE INTO temp.{KEYS} (k) VALUES (%s)",  # noqa: S608
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{asked}")
+            cursor.execute(f"CREATE TEMP TABLE {asked} (k TEXT PRIMARY KEY)")
+            cursor.executemany(f"INSERT OR IGNORE INTO temp.{asked} (k) VALUES (%s)",  # noqa: S608
                                [(k,) for k in keys])  # fmt: skip
             cursor.execute(
-                f"SELECT count(*) FROM temp.{PENDING} s JOIN {self.table} t "  # noqa: S608
-                f"ON t.{key} = s.{key} WHERE s.{key} IN (SELECT k FROM temp.{KEYS}) AND {same}"
+                f"SELECT count(*) FROM temp.{pending} s JOIN {self.table} t "  # noqa: S608
+                f"ON t.{key} = s.{key} WHERE s.{key} IN (SELECT k FROM temp.{asked}) AND {same}"
             )
             (count,) = cursor.fetchone()
-            cursor.execute(f"DROP TABLE temp.{KEYS}")
+            cursor.execute(f"DROP TABLE temp.{asked}")
         return count
 
     def _stage(self, cursor, columns: Columns, rows) -> None:
+        stage = self.stage_table
         names = [_qn(n) for n in columns.names]
         listed = ", ".join(names)
         if self._layout != names:
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{stage}")
             cursor.execute(
-                f"CREATE TEMP TABLE {STAGE} AS SELECT {listed} FROM {self.table} WHERE 0"  # noqa: S608
+                f"CREATE TEMP TABLE {stage} AS SELECT {listed} FROM {self.table} WHERE 0"  # noqa: S608
             )
             self._layout = names
         else:
-            cursor.execute(f"DELETE FROM temp.{STAGE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM temp.{stage}")  # noqa: S608
         marks = ", ".join(["%s"] * len(names))
         cursor.executemany(
-            f"INSERT INTO temp.{STAGE} ({listed}) VALUES ({marks})",  # noqa: S608
+            f"INSERT INTO temp.{stage} ({listed}) VALUES ({marks})",  # noqa: S608
             columns.params(rows),
         )
 
     def _compare(self, cursor, given: list[str], staged: str) -> tuple[int, int]:
         """(staged rows already stored, those of them with a different value); ``staged``:
         a TEMP table (``temp.name``) or a subquery over one."""
+        if not self.keys:  # rows without a key are all new
+            return 0, 0
         differs = " OR ".join(f"s.{c} IS NOT t.{c}" for c in given) or "0"
-        key = self.key_column
         cursor.execute(
             f"SELECT count(t.{self.pk}), coalesce(sum({differs}), 0) "  # noqa: S608
-            f"FROM {staged} s JOIN {self.table} t ON t.{key} = s.{key}"
+            f"FROM {staged} s JOIN {self.table} t ON {self._same_key()}"
         )
         matched, changed = cursor.fetchone()
         return matched, changed
 
+    def _same_key(self) -> str:
+        """The join of a staged row ``s`` to the stored row ``t`` with its key."""
+        return " AND ".join(f"t.{column} = s.{column}" for column in self.key_columns)
+
     def _upsert(self, cursor, columns: Columns, given: list[str], staged: str) -> None:
+        assert self.keys, "rows without a key are kept and written hidden only"
         listed = ", ".join(_qn(n) for n in columns.names)
         stamps = [_qn(f.column) for f in columns.defaults if getattr(f, "auto_now", False)]
         if given:
@@ -383,11 +408,12 @@ class SqliteStage:
         )
 
     def close(self) -> None:
+        stage, pending, stored = self.stage_table, self.pending_table, self.stored_table
         if self._layout is not None:
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
-                cursor.execute(f"DROP TABLE IF EXISTS temp.{PENDING}")
-                cursor.execute(f"DROP TABLE IF EXISTS temp.{STORED}")
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{stage}")
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{pending}")
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{stored}")
             self._layout = None
             self._kept = False
             self._hidden = None

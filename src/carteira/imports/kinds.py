@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from carteira.clients.models import Assignment, Client, Contact, HiddenImport
 from carteira.clients.services import do_assign_clients_bulk, do_record_first_assignments
+from carteira.credit.ledger import receivables_changed
 from carteira.credit.models import Receivable
 from carteira.imports.bulk import (
     PAUSE_SECONDS,
@@ -49,7 +50,7 @@ SELLERS = "carteira_import_sellers"  # SQLite, clients: the seller each staged c
 
 # What an import may write hidden (ADR 0024), in the order the rows can be dropped; an
 # import's first assignments get their audit entries and event as they settle.
-HIDDEN = HiddenRows(HiddenImport, [Assignment, Order, Client],
+HIDDEN = HiddenRows(HiddenImport, [Assignment, Order, Receivable, Interaction, Client],
                     settled={Assignment: do_record_first_assignments})  # fmt: skip
 
 
@@ -66,6 +67,9 @@ class Writer:
     # True: a stageable writer's new rows are written before the final transaction, hidden
     # until it commits (ADR 0024, ``HIDDEN``); else all in the final transaction.
     hides = False
+    # True: a stageable writer's dry run on SQLite compares each batch in the stage's own
+    # short transaction (``services._dry_run_staged``), with the one-transaction counts.
+    dry_run_staged = True
     # False once a bad row refuses a real import: later batches are checked, not counted.
     counting = True
 
@@ -229,6 +233,7 @@ class ClientsWriter(Writer):
     model = Client
     stageable = True
     hides = True
+    dry_run_staged = False  # its staged counts leave a seller-only change to the final one
     simple = {
         "name": "name", "trade_name": "trade_name", "document": "document",
         "segment": "segment", "city": "city", "state": "state", "postal_code": "postal_code",
@@ -510,11 +515,21 @@ def _anonymised_codes(codes) -> set[str]:
 class InteractionsWriter(Writer):
     """Upserted by code when the file has one; without a code, a line equal to an
     interaction already stored (same client, date, channel, result, seller, notes) is
-    unchanged, so re-importing the same file adds nothing."""
+    unchanged, so re-importing the same file adds nothing. On SQLite a one-file import
+    stages both (the lines without a code in a stage of their own: each is new) and writes
+    the new ones hidden until its final transaction, as orders (ADR 0024)."""
 
     model = Interaction
     bulk = True
+    stageable = True
+    hides = True
     simple = {"date": "date", "channel": "channel", "successful": "successful", "notes": "notes"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._plain: SqliteStage | None = None  # deferred: the new lines without a code
+        self._plain_unchanged = 0  # deferred: lines without a code equal to a stored one
+        self._earlier: Counter[int] = Counter()  # deferred: those kept so far, by signature
 
     def apply(self, records):
         outcome = Outcome()
@@ -537,7 +552,7 @@ class InteractionsWriter(Writer):
         return outcome
 
     def _insert_new(self, rows: list[Row], outcome: Outcome):
-        if not rows:
+        if not rows or not (self.write or self.counting):
             return
         names = sorted({name for row in rows for name in row.values})
         stored = Interaction.objects.filter(
@@ -546,28 +561,79 @@ class InteractionsWriter(Writer):
             external_id__isnull=True,
         ).values_list(*names)
         available = Counter(stored)
-        new = []
-        for row in rows:
-            signature = tuple(row.values.get(name) for name in names)
+        signatures = [tuple(row.values.get(name) for name in names) for row in rows]
+        if self.deferred:  # the lines kept earlier in the file count as stored, as when
+            for signature in set(signatures):  # they were written in the same transaction
+                available[signature] += self._earlier[hash(signature)]
+        new, kept = [], []
+        for row, signature in zip(rows, signatures, strict=True):
             if available[signature] > 0:
                 available[signature] -= 1
                 outcome.unchanged += 1
             else:
                 new.append(row)
+                kept.append(hash(signature))
         outcome.created += len(new)
-        if self.write:
+        if self.deferred:
+            self._keep_plain(new, kept, len(rows) - len(new))
+        elif self.write:
             for group in same_columns(new):
                 insert_rows(Interaction, group, key=None)
 
+    def _keep_plain(self, new: list[Row], signatures: list[int], unchanged: int) -> None:
+        """Deferred: the new lines without a code kept for ``write_hidden`` (each one is
+        new: nothing to compare in the final transaction), their signatures' hashes
+        remembered for the next batches."""
+        if not self.write:
+            return
+        self._plain_unchanged += unchanged
+        self._earlier.update(signatures)
+        self._plain = self._plain or SqliteStage(Interaction, (), name="_plain")
+        for group in same_columns(new):
+            self._plain.apply(group, write=True, defer=True)
+
+    def write_hidden(self, run_id: int) -> None:
+        super().write_hidden(run_id)
+        if self._plain is not None:
+            HIDDEN.hide(run_id)
+            self._plain.write_hidden(run_id)
+
+    def apply_deferred(self, run_id: int | None = None) -> Outcome:
+        """The coded lines compared and written, the new lines without a code revealed
+        (with the coded ones) in the final transaction."""
+        written = super().apply_deferred(run_id)
+        if self._plain is not None:
+            created, _updated, _unchanged = self._plain.apply_pending()
+            written.created += created
+            if run_id is not None:
+                HIDDEN.reveal(run_id)
+        written.unchanged += self._plain_unchanged
+        return written
+
+    def finish(self) -> Outcome:
+        if self._plain is not None:
+            self._plain.close()
+        return super().finish()
+
+    def finish_unwritten(self) -> None:
+        if self._plain is not None:
+            self._plain.close()
+        super().finish_unwritten()
+
 
 class ReceivablesWriter(Writer):
-    """Identified by invoice + instalment: a re-import updates the payment, never adds."""
+    """Identified by invoice + instalment: a re-import updates the payment, never adds.
+    On SQLite through the stage (``SqliteStage`` keyed by both columns), so a one-file
+    import stages its rows and writes the new ones hidden, as orders (ADR 0024)."""
 
     model = Receivable
+    stageable = True
+    hides = True
     simple = {
         "issue_date": "issue_date", "due_date": "due_date", "amount": "amount",
         "paid_date": "paid_date", "paid_amount": "paid_amount",
     }  # fmt: skip
+    KEY = ("invoice", "instalment")
 
     def apply(self, records):
         outcome = Outcome()
@@ -580,8 +646,38 @@ class ReceivablesWriter(Writer):
             values = {"client_id": client_id, **self.copied(record)}
             key = f"{record.invoice}\x1f{record.instalment}"
             rows.append(Row(record.line, key, prepare(Receivable, values)))
-        self._upsert_instalments(rows, records, outcome)
+        if connection.vendor == "sqlite":
+            self._stage_instalments(rows, outcome)
+        else:
+            self._upsert_instalments(rows, records, outcome)
         return outcome
+
+    def _stage_instalments(self, rows: list[Row], outcome: Outcome) -> None:
+        """SQLite: compared and written (or kept for the final transaction, ``deferred``)
+        by the stage, the key's two columns among the row's values."""
+        if not rows or not (self.write or self.counting):
+            return
+        for row in rows:
+            invoice, instalment = row.key.split("\x1f")
+            row.values.update(invoice=invoice, instalment=int(instalment))
+        self._stage = self._stage or SqliteStage(Receivable, self.KEY)
+        for group in same_columns(rows):
+            created, updated, unchanged = self._stage.apply(
+                group, write=self.write, defer=self.deferred
+            )
+            outcome.created += created
+            outcome.updated += updated
+            outcome.unchanged += unchanged
+            if self.write and not self.deferred and (created or updated):
+                receivables_changed()
+
+    def apply_deferred(self, run_id: int | None = None) -> Outcome:
+        """The staged instalments written (the hidden ones revealed) in the final
+        transaction, and the credit figures' version bumped in it."""
+        written = super().apply_deferred(run_id)
+        if written.created or written.updated:
+            receivables_changed()
+        return written
 
     def _upsert_instalments(self, rows: list[Row], records, outcome: Outcome):
         if not rows:
@@ -600,8 +696,6 @@ class ReceivablesWriter(Writer):
             insert_rows(Receivable, group, key=None)
         update_rows(Receivable, changed)
         if new or changed:
-            from carteira.credit.ledger import receivables_changed
-
             receivables_changed()  # the cached credit figures (credit.ledger)
 
 

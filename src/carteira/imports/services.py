@@ -279,6 +279,9 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
     if write and not dry_run and _stages_first(jobs):
         _execute_staged(jobs[0], actor=actor, skip_invalid=skip_invalid, **options)
         return
+    if dry_run and _stages_first(jobs) and WRITERS[jobs[0].kind].dry_run_staged:
+        _dry_run_staged(jobs[0], actor=actor, skip_invalid=skip_invalid, **options)
+        return
     while True:  # at most twice: once more without the lines a later duplicate revoked
         again = kept = False
         try:
@@ -367,6 +370,24 @@ def _execute_staged(job: _Job, *, actor, skip_invalid: bool, **options) -> None:
     if writer.hidden is not None:
         with suppress(DatabaseError):  # visible already; the next import settles them
             writer.hidden.settle(run_id)
+
+
+def _dry_run_staged(job: _Job, *, actor, skip_invalid: bool, **options) -> None:
+    """A dry run of one stageable file on SQLite: each batch compared in the stage's own
+    short transaction, which writes TEMP tables only, instead of one transaction over the
+    whole file (it begins IMMEDIATE: other requests would wait for the write lock while
+    the file is read). Nothing is written; the counts are the one-transaction path's."""
+    while True:  # at most twice: once more without the lines a later duplicate revoked
+        with import_pragmas():
+            job.revoked, writer = _one_pass(job.report, job.path, excluded=job.excluded,
+                                            write=False, skip_invalid=skip_invalid,
+                                            name=job.name, mapping=job.mapping, actor=actor,
+                                            deferred=True, counted=True, **options)  # fmt: skip
+        writer.finish_unwritten()
+        if not job.revoked - job.excluded:
+            break
+        job.excluded |= job.revoked
+    _conclude_all([job], dry_run=True, skip_invalid=skip_invalid)
 
 
 def _conclude_all(jobs: list[_Job], *, dry_run: bool, skip_invalid: bool) -> None:

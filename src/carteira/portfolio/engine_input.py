@@ -58,7 +58,8 @@ QUERIES = {
         "v.interaction_id IS NULL THEN 1 ELSE 0 END AS unverified_visit "
         "FROM interactions_interaction i LEFT JOIN (SELECT DISTINCT interaction_id "
         "FROM field_checkin WHERE verified AND interaction_id IS NOT NULL) v "
-        "ON v.interaction_id = i.id WHERE i.date <= '{as_of}'",
+        "ON v.interaction_id = i.id WHERE i.date <= '{as_of}' AND "
+        + VISIBLE_SQL.format(alias="i."),
         {**INTERACTION_SCHEMA, **INTERACTION_OPTIONAL},
     ),
     "spend": (

@@ -214,7 +214,8 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
     open_, overdue = "paid_date IS NULL", "paid_date IS NULL AND due_date < %s"
     sql = f"""
         SELECT o.*, r.*,
-          (SELECT COUNT(*) FROM {table[Interaction]} WHERE client_id = %s),
+          (SELECT COUNT(*) FROM {table[Interaction]} WHERE client_id = %s
+           AND {VISIBLE_SQL.format(alias="")}),
           (SELECT COUNT(*) FROM {table[Task]} WHERE client_id = %s),
           (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s),
           (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status <> %s),
@@ -229,7 +230,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
             SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END) AS overdue_n,
             SUM(CASE WHEN {overdue} THEN {owed} END) AS overdue_amount,
             MIN(CASE WHEN {overdue} THEN due_date END) AS oldest_overdue
-          FROM {table[Receivable]} WHERE client_id = %s
+          FROM {table[Receivable]} WHERE client_id = %s AND {VISIBLE_SQL.format(alias="")}
         ) AS r
     """  # noqa: S608 -- table names from the models, every value a parameter
     valid = Order.Status.VALID
