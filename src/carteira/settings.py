@@ -263,7 +263,8 @@ CARTEIRA_REPLICA_ROUTES = frozenset(
     env_list(
         "CARTEIRA_REPLICA_ROUTES",
         "portfolio:dashboard,review:page,review:pdf,goals:performance,value:valuation,"
-        "value:model,territory:map,territory:points,territory:chronology,credit:aging",
+        "value:model,territory:map,territory:points,territory:clusters,territory:chronology,"
+        "credit:aging",
     )
 )
 # How long after a write a browser's reads wait for the replica to replay it.

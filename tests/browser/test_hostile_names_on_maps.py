@@ -49,13 +49,9 @@ def test_the_territory_cards_name_is_the_clients_name_as_typed(
     page.goto(f"{live_server.url}/territory/map/")
     page.wait_for_selector("#map[data-state=ready]")
     page.evaluate("""() => {
-      const map = document.getElementById("map").leafletMap;
-      map.eachLayer(layer => {
-        if (layer.getLayers && layer.options.iconCreateFunction) {
-          const marker = layer.getLayers()[0];
-          layer.fire("click", { layer: marker, propagatedFrom: marker });
-        }
-      });
+      const marker = document.getElementById("map").clientLayer.getLayers()
+        .find(layer => layer.clientId);
+      marker.fire("click");
     }""")
     card = page.locator(".leaflet-popup-content strong a")
     card.wait_for()

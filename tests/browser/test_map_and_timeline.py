@@ -85,7 +85,21 @@ def test_the_map_draws_every_scoped_point_offline(
     assert {"Porto Alegre", "São Paulo", "Recife", "Manaus"} <= set(towns)
     assert int(map_.get_attribute("data-towns")) == len(towns)
     page.screenshot(path=SHOTS / "mapa.png", full_page=True)
+    # The clusters come from the server for the view: clicking one zooms in, and the map
+    # asks for the new view's clusters; the clients it holds add up to what it shows.
+    page.evaluate("document.getElementById('map').dataset.state = 'moved'")
+    page.locator(".leaflet-marker-pane .map-cluster").first.click()
+    page.locator("#map[data-state=ready]").wait_for()
+    zoomed = page.evaluate("""() => {
+      const el = document.getElementById("map");
+      let held = 0;
+      el.clientLayer.eachLayer(layer => { held += layer.clients || (layer.clientId ? 1 : 0); });
+      return [Number(el.dataset.zoom), Number(el.dataset.points), held];
+    }""")
+    assert zoomed[0] > 4 and 0 < zoomed[1] <= 186 and zoomed[2] == zoomed[1]
+    page.evaluate("document.getElementById('map').dataset.state = 'moved'")
     page.evaluate("document.getElementById('map').leafletMap.setView([-23.3, -46.9], 8)")
+    page.locator("#map[data-state=ready]").wait_for()
     page.wait_for_function("document.querySelectorAll('.map-town').length >= 2")
     assert set(page.locator(".map-town").all_inner_texts()) >= {"São Paulo", "Campinas"}
     map_.screenshot(path=SHOTS / "mapa-municipios.png")

@@ -246,7 +246,5 @@ def review(user: User, period: Period, *, today: dt.date) -> dict:
         "risk_total": risk_total(reader),
         "execution": plan_execution(reader, Scope("company")),
         "teams": team_reviews(user, reader, before, goals),
-        "decisions": list(decisions_of(period).select_related("owner")),
-        "follow_ups": list(follow_ups(period)),
         "trend": trend(user, reader),
     }  # fmt: skip

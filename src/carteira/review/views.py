@@ -21,6 +21,7 @@ from carteira.review import selectors, services
 from carteira.review.access import can_decide, check_can_decide
 from carteira.review.charts import review_charts
 from carteira.review.forms import DecisionForm, FollowUpForm
+from carteira.review.kept import kept_review
 from carteira.review.models import Decision
 from carteira.review.pdf import review_pdf
 from carteira.review.summary import review_summary
@@ -33,23 +34,36 @@ def _period(request):
     return parse_period(text)
 
 
-def _context(request, period) -> dict:
-    data = selectors.review(request.user, period, today=timezone.localdate())
+def _figures(user, period, today: dt.date) -> dict:
+    """Every figure of the review: its own selectors' and the sections other apps add."""
+    data = selectors.review(user, period, today=today)
     data["charts"] = review_charts(data)
     data["summary"] = review_summary(data)
-    data["can_decide"] = can_decide(request.user)
     data["complaints"] = complaint_measures(
-        complaints_visible_to(request.user),
-        clients_visible_to(request.user),
+        complaints_visible_to(user),
+        clients_visible_to(user),
         start=period.start,
         end=period.end,
         by="category",
     )
     data["credit"] = review_credit(
-        request.user, as_of=data["as_of"], before=period.start - dt.timedelta(days=1)
+        user, as_of=data["as_of"], before=period.start - dt.timedelta(days=1)
     )
-    data["funnel"] = review_funnel(request.user, start=period.start, end=period.end)
+    data["funnel"] = review_funnel(user, start=period.start, end=period.end)
     return data
+
+
+def _context(request, period) -> dict:
+    """The review's figures, computed once for the page and its PDF (``review.kept``),
+    with the decisions as they are now."""
+    user, today = request.user, timezone.localdate()
+    data = kept_review(user, period, today, lambda: _figures(user, period, today))
+    return {
+        **data,
+        "can_decide": can_decide(user),
+        "decisions": list(selectors.decisions_of(period).select_related("owner")),
+        "follow_ups": list(selectors.follow_ups(period)),
+    }
 
 
 @policy("login")

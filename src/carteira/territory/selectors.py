@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -12,6 +13,7 @@ from carteira.accounts.models import User
 from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import ClientFilter, with_reading
 from carteira.clients.models import SHOWN_NAME, Client
+from carteira.credit.reading import read_columns
 from carteira.interactions.models import Interaction
 from carteira.portfolio.models import SnapshotRun
 from carteira.territory.buckets import (
@@ -46,10 +48,15 @@ def territory_clients(
     return where.apply(clients_visible_to(user)).order_by()
 
 
-def client_states(clients: QuerySet[Client]) -> list[str]:
-    """The states (UF) ``clients`` are in, sorted: one DISTINCT on the indexed column."""
-    return list(clients.exclude(state="").order_by("state").values_list("state", flat=True)
-                .distinct())  # fmt: skip
+def client_segments_and_states(clients: QuerySet[Client]) -> tuple[list[str], list[str]]:
+    """The segments and the states (UF) ``clients`` have, each sorted (as
+    ``clients.filters.segments_of``), from one DISTINCT over both columns."""
+    pairs = clients.order_by().values_list("segment", "state").distinct()
+    segments, states = set(), set()
+    for segment, state in pairs:
+        segments.add(segment)
+        states.add(state)
+    return sorted(segments - {""}), sorted(states - {""})
 
 
 def _successful_contacts(today: dt.date) -> QuerySet[Interaction]:
@@ -135,68 +142,106 @@ SCALE = 10_000
 
 @dataclass(frozen=True)
 class MapPoints:
-    """The points of the map as parallel columns, ordered by client id; names never travel.
+    """The points of the map as parallel numpy columns, ordered by client id; names never
+    travel: ``ids``, ``lat`` and ``lon`` (integers of 1/``SCALE`` degree), ``category``
+    (an index into ``categories``); ``counts`` per category and ``without_coordinates``
+    are the legend's.
 
     In JSON (``as_json``) the columns are ``points.id_step`` (each id minus the previous
-    one, the first minus 0), ``points.lat`` and ``points.lon`` (integers of 1/``scale``
-    degree) and ``points.category`` (an index into ``categories``): a 100k-client
-    portfolio is about 2 MB of text and 0.6 MB gzipped, a third of it as [id, lat, lon,
-    category] rows. territory/points.js reads it back."""
+    one, the first minus 0), ``points.lat``, ``points.lon`` and ``points.category``: a
+    100k-client portfolio is about 2 MB of text and 0.6 MB gzipped, a third of it as
+    [id, lat, lon, category] rows. territory/points.js reads it back."""
 
     categories: list[str]
-    ids: list[int]
-    lat: list[int]
-    lon: list[int]
-    category: list[int]
+    ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    category: np.ndarray
     counts: list[int]
     without_coordinates: int
 
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def where(self, mask: np.ndarray) -> "MapPoints":
+        """The points where ``mask`` holds (the legend's counts unchanged)."""
+        return MapPoints(self.categories, self.ids[mask], self.lat[mask], self.lon[mask],
+                         self.category[mask], self.counts, self.without_coordinates)  # fmt: skip
+
+    def columns_json(self) -> dict:
+        return {
+            "id_step": np.diff(self.ids, prepend=0).tolist(),
+            "lat": self.lat.tolist(),
+            "lon": self.lon.tolist(),
+            "category": self.category.tolist(),
+        }
+
     def as_json(self) -> dict:
-        steps = np.diff(np.asarray(self.ids, dtype=np.int64), prepend=0).tolist()
         return {
             "categories": self.categories,
             "counts": self.counts,
             "without_coordinates": self.without_coordinates,
             "scale": SCALE,
-            "points": {
-                "id_step": steps,
-                "lat": self.lat,
-                "lon": self.lon,
-                "category": self.category,
-            },
+            "points": self.columns_json(),
         }
 
 
+@dataclass(frozen=True)
+class Box:
+    """A range of latitudes and longitudes (degrees, bounds included)."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+
 def map_points(
-    clients: QuerySet[Client], *, colour: str, today: dt.date, run: SnapshotRun | None
+    clients: QuerySet[Client],
+    *,
+    colour: str,
+    today: dt.date,
+    run: SnapshotRun | None,
+    within: Box | None = None,
 ) -> MapPoints:
-    """The points of ``clients`` coloured by contact bucket, status or ABC: one query."""
+    """The points of ``clients`` coloured by contact bucket, status or ABC: one query.
+    ``within``: only the clients placed in that box are read (their category computed for
+    them alone); the legend's counts are then those of the box."""
     categories = [key for key, _label in legend(colour)]
     if colour in {"status", "abc"}:
         category = F(colour) if run is not None else Value(NONE)
     else:
         category = contact_bucket_sql(today)
-    rows = list(
+    if within is not None:
+        clients = clients.filter(latitude__range=(within.south, within.north),
+                                 longitude__range=(within.west, within.east))  # fmt: skip
+    rows = (
         clients.annotate(category=category)
         .values_list("pk", "latitude", "longitude", "category")
         .order_by("pk")
     )
+    schema = {"client_id": pl.Int64, "lat": pl.Float64, "lon": pl.Float64, "category": pl.String}
+    frame = read_columns(rows, schema)  # as columns: 100k rows of tuples took 0.1 s more
     index = {key: i for i, key in enumerate(categories)}
     fallback = index.get(NONE, index.get(NEVER))
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    # None becomes NaN: a client without both coordinates is counted, not drawn.
-    lat = np.array([row[1] for row in rows], dtype=np.float64)
-    lon = np.array([row[2] for row in rows], dtype=np.float64)
-    keys = [index.get(row[3] or NONE, fallback) for row in rows]
-    category_of = np.array(keys, dtype=np.int64)
+    ids = frame["client_id"].to_numpy()
+    # Null becomes NaN: a client without both coordinates is counted, not drawn.
+    lat = frame["lat"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    lon = frame["lon"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    category_of = (
+        frame["category"]
+        .replace_strict(index, default=fallback, return_dtype=pl.Int64)
+        .fill_null(fallback)
+        .to_numpy()
+    )
     placed = ~(np.isnan(lat) | np.isnan(lon))
     counts = np.bincount(category_of[placed], minlength=len(categories))
     return MapPoints(
         categories=categories,
-        ids=ids[placed].tolist(),
-        lat=np.rint(lat[placed] * SCALE).astype(np.int64).tolist(),
-        lon=np.rint(lon[placed] * SCALE).astype(np.int64).tolist(),
-        category=category_of[placed].tolist(),
+        ids=ids[placed],
+        lat=np.rint(lat[placed] * SCALE).astype(np.int64),
+        lon=np.rint(lon[placed] * SCALE).astype(np.int64),
+        category=category_of[placed],
         counts=counts.tolist(),
-        without_coordinates=int(len(rows) - placed.sum()),
+        without_coordinates=int(frame.height - placed.sum()),
     )

@@ -1,3 +1,4 @@
+import functools
 import gzip
 import json
 import re
@@ -13,23 +14,30 @@ from django.views.decorators.http import require_GET
 
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
-from carteira.clients.access import access_client, clients_visible_to
-from carteira.clients.filters import client_filter_form
+from carteira.clients.access import access_client, clients_visible_to, sellers_visible_to
 from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import latest_official_run
-from carteira.territory import client360, selectors
+from carteira.territory import client360, clusters, selectors
 from carteira.territory.basemap import base_map_config
 from carteira.territory.buckets import COLOURS, CONTACT_BUCKETS, legend
-from carteira.territory.forms import COLOUR_MODES, TerritoryFilterForm
+from carteira.territory.forms import COLOUR_MODES, MapViewForm, TerritoryFilterForm
 
 PAGE_SIZE = 25
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads the header
 
 
-def _filter_form(request) -> TerritoryFilterForm:
-    states = selectors.client_states(clients_visible_to(request.user))
-    return client_filter_form(request.user, request.GET, form_class=TerritoryFilterForm,
-                              states=states)  # fmt: skip
+def _filter_form(request, *, page: bool = True) -> TerritoryFilterForm:
+    """The map's and the chronology's filter. A page offers the segments and states the
+    user has clients in (one read for both: two DISTINCTs over 100k clients took 0.17 s
+    of CPU); the JSON endpoints take any segment and state (the user's scope still
+    bounds what they find, and a seller stays checked against the user's sellers)."""
+    user, data = request.user, request.GET
+    sellers = list(sellers_visible_to(user).values_list("pk", "name"))
+    if not page:
+        asked = [data["segment"]] if data.get("segment") else []
+        return TerritoryFilterForm(data, segments=asked, sellers=sellers)
+    segments, states = selectors.client_segments_and_states(clients_visible_to(user))
+    return TerritoryFilterForm(data, segments=segments, sellers=sellers, states=states)
 
 
 def _bad_filter(form) -> HttpResponseBadRequest:
@@ -38,7 +46,7 @@ def _bad_filter(form) -> HttpResponseBadRequest:
 
 def _map_config(user) -> dict:
     return {
-        "pointsUrl": reverse("territory:points"),
+        "clustersUrl": reverse("territory:clusters"),
         "cardUrl": reverse("territory:card", args=[0]),
         **base_map_config(user),
         "colours": {str(key): colour for key, colour in COLOURS.items()},
@@ -50,6 +58,8 @@ def _map_config(user) -> dict:
             "withoutCoordinates": _("Without coordinates: %s"),
             "error": _("The map could not load its points. Reload the page to try again."),
             "loadingCard": _("Loading…"),
+            # a cluster's name for screen readers and its tooltip
+            "cluster": _("%s clients here: click to zoom in"),
         },
     }
 
@@ -81,7 +91,7 @@ def _compact_json(request, payload: dict) -> HttpResponse:
 @policy("login")
 @require_GET
 def map_points_json(request):
-    form = _filter_form(request)
+    form = _filter_form(request, page=False)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     filters = form.cleaned_data
@@ -94,6 +104,40 @@ def map_points_json(request):
         clients, colour=filters["colour"], today=timezone.localdate(), run=run
     )
     response = _compact_json(request, points.as_json())
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@policy("login")
+@require_GET
+def map_clusters_json(request):
+    """The clusters and points of one view of the map (``territory.clusters``): of the
+    squares its ``bbox`` touches at its ``zoom``; or, given its size (``fit``), of the view
+    that frames every point, with that view and the legend's totals."""
+    form, asked = _filter_form(request, page=False), MapViewForm(request.GET)
+    if not (form.is_valid() and asked.is_valid()):
+        return JsonResponse({"errors": {**form.errors, **asked.errors}}, status=400)
+    filters, view = form.cleaned_data, asked.cleaned_data
+    run = latest_official_run()
+    clients = selectors.territory_clients(
+        user=request.user, where=form.client_filter(), run=run,
+        readings=filters["colour"] in {"status", "abc"},
+    )  # fmt: skip
+    read = functools.partial(selectors.map_points, clients, colour=filters["colour"],
+                             today=timezone.localdate(), run=run)  # fmt: skip
+    if view["fit"] is None:
+        cells = clusters.Cells.touched_by(view["bbox"], view["zoom"])
+        points, framed = read(within=cells.read_box()), None
+    else:
+        points = read()
+        framed = clusters.fit(points, *view["fit"])
+        area = framed.box if framed else clusters.WORLD
+        cells = clusters.Cells.touched_by(area, framed.zoom if framed else clusters.FIT_MIN_ZOOM)
+    payload = clusters.cluster(points, cells).as_json()
+    if view["fit"] is not None:
+        payload |= {"counts": points.counts, "without_coordinates": points.without_coordinates,
+                    "view": framed.as_json() if framed else None}  # fmt: skip
+    response = _compact_json(request, payload)
     response["Cache-Control"] = "private, no-store"
     return response
 
