@@ -217,25 +217,36 @@ def indicators(reading: PortfolioReading, by: str | list[str] | None = None) -> 
 def matrix(reading: PortfolioReading, by: str | None = None) -> pl.DataFrame:
     """Cells ABC class × status (× group) present in the reading: clients, ABC-window
     revenue and revenue at risk (cents). Prospects form the cells with a null class."""
-    keys = ["abc", "status", *_group_columns(by)]
-    # low-cardinality strings group faster as enums; cast back to text at the end
+    groups = _group_columns(by)
+    width = len(STATUSES)
+    abc = pl.col("abc").cast(pl.Enum(ABC_CLASSES)).to_physical().cast(pl.Int32)
+    status = pl.col("status").cast(pl.Enum(STATUSES)).to_physical().cast(pl.Int32)
+    # one small-integer key per cell, ordered as (class, nulls last; status), instead of
+    # two text keys: a group-by on fewer, narrower keys
+    cell = (abc.fill_null(len(ABC_CLASSES)) * width + status).alias("cell")
+    abc_labels = dict(enumerate(ABC_CLASSES))
     return (
         reading.clients.lazy()
-        .select(
-            pl.col("abc").cast(pl.Enum(ABC_CLASSES)),
-            pl.col("status").cast(pl.Enum(STATUSES)),
-            *keys[2:],
-            "revenue_in_abc_window_cents",
-            "revenue_at_risk_cents",
-        )
-        .group_by(keys)
+        .select(cell, *groups, "revenue_in_abc_window_cents", "revenue_at_risk_cents")
+        .group_by("cell", *groups)
         .agg(
             pl.len().cast(pl.Int64).alias("clients"),
             pl.col("revenue_in_abc_window_cents").sum().alias("revenue"),
             pl.col("revenue_at_risk_cents").sum().alias("revenue_at_risk"),
         )
-        .sort(keys, nulls_last=True)
-        .with_columns(pl.col("abc").cast(pl.Utf8), pl.col("status").cast(pl.Utf8))
+        .sort(["cell", *groups], nulls_last=True)
+        .select(
+            (pl.col("cell") // width)
+            .replace_strict(abc_labels, default=None, return_dtype=pl.Utf8)
+            .alias("abc"),
+            (pl.col("cell") % width)
+            .replace_strict(dict(enumerate(STATUSES)), return_dtype=pl.Utf8)
+            .alias("status"),
+            *groups,
+            "clients",
+            "revenue",
+            "revenue_at_risk",
+        )
         .collect()
     )
 
