@@ -77,3 +77,9 @@ def test_the_solver_decides_when_no_quick_order_fits_and_agrees_with_the_route()
 def test_a_higher_priority_visit_is_kept_when_not_all_fit():
     near, far = Stop(1, (-23.56, -46.63), 330), Stop(2, (-23.58, -46.63), 270, None, 100)
     assert plan_route(HOME, [near, far]).unfit == [1]
+
+
+def test_a_visit_too_far_to_go_and_come_back_within_the_day_is_one_no_day_takes():
+    # 300 km out: 585 road minutes each way at 40 km/h x 1.3.
+    near, far = Stop(1, (-23.56, -46.63), 30), Stop(2, (-26.25, -46.63), 30)
+    assert day_unfit(HOME, [near, far]) == ([2], (2,))

@@ -291,11 +291,14 @@ def _split(
 
 
 def _greedy_tours(
-    windows: Sequence[tuple[int, int]], service: Sequence[int], minutes: list[list[int]]
+    nodes: Sequence[int],
+    windows: Sequence[tuple[int, int]],
+    service: Sequence[int],
+    minutes: list[list[int]],
 ):
-    """Two quick orders of every visit: the one that can start soonest next (then the
+    """Two quick orders of ``nodes``: the one that can start soonest next (then the
     earliest closing), and the earliest closing first (then the earliest opening)."""
-    remaining = set(range(1, len(windows) + 1))
+    remaining = set(nodes)
     tour, now, here = [], 0, 0
     while remaining:
         node = min(
@@ -307,21 +310,22 @@ def _greedy_tours(
         remaining.discard(node)
         here = node
     yield tour
-    yield sorted(
-        range(1, len(windows) + 1), key=lambda n: (windows[n - 1][1], windows[n - 1][0], n)
-    )
+    yield sorted(nodes, key=lambda n: (windows[n - 1][1], windows[n - 1][0], n))
 
 
 def fits_without_solving(
-    windows: Sequence[tuple[int, int]], service: Sequence[int], minutes: list[list[int]],
+    nodes: Sequence[int],
+    windows: Sequence[tuple[int, int]],
+    service: Sequence[int],
+    minutes: list[list[int]],
     horizon: int,
-) -> bool:  # fmt: skip
-    """A proof, found without the solver, that every visit fits in the day: a quick order
-    of them that keeps every client's hours and is back by the day's end. False says
-    nothing (the solver decides)."""
+) -> bool:
+    """A proof, found without the solver, that every one of ``nodes`` fits in the day: a
+    quick order of them that keeps every client's hours and is back by the day's end.
+    False says nothing (the solver decides)."""
     return any(
         _earliest_schedule(tour, windows, service, minutes, horizon) is not None
-        for tour in _greedy_tours(windows, service, minutes)
+        for tour in _greedy_tours(nodes, windows, service, minutes)
     )
 
 
@@ -334,19 +338,28 @@ def day_unfit(
     travel: TravelMatrix = straight_line_minutes,
 ) -> tuple[list[int], tuple[int, ...]]:
     """The keys of ``stops`` the day's route cannot take (as ``plan_route`` would leave
-    them out) and, of those, the ones whose hours never fit the day. The solver runs only
-    when no quick order takes every visit (most days have room)."""
+    them out) and, of those, the ones no day can take: hours that never fit the day's, or a
+    visit too far to go, be there and come back within the day on its own. The solver
+    runs only when no quick order takes every visit (most days have room)."""
     horizon = day_end - day_start
     possible, bounds, impossible = _split(stops, day_start, horizon)
-    if not possible:
-        return impossible, tuple(impossible)
-    minutes = travel([start, *(stop.point for stop in possible)])
-    service = [stop.minutes for stop in possible]
-    if fits_without_solving(bounds, service, minutes, horizon):
-        return impossible, tuple(impossible)
-    route = plan_route(start, stops, day_start=day_start, day_end=day_end,
-                       travel=lambda _points: minutes)  # fmt: skip
-    return route.unfit, route.impossible
+    if possible:
+        minutes = travel([start, *(stop.point for stop in possible)])
+        service = [stop.minutes for stop in possible]
+        alone = [
+            node
+            for node in range(1, len(possible) + 1)
+            if _earliest_schedule([node], bounds, service, minutes, horizon) is None
+        ]
+        impossible += [possible[node - 1].key for node in alone]
+        rest = sorted(set(range(1, len(possible) + 1)) - set(alone))
+        if not fits_without_solving(rest, bounds, service, minutes, horizon):
+            tour = _vroom_tour(rest, bounds, service, minutes, end=horizon,
+                               level=exploration_level(len(rest)),
+                               priorities=[stop.priority for stop in possible])  # fmt: skip
+            left = set(rest) - set(tour)
+            return [possible[node - 1].key for node in sorted(left)] + impossible, tuple(impossible)
+    return impossible, tuple(impossible)
 
 
 def plan_route(
