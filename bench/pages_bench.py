@@ -113,11 +113,13 @@ def pages(user, sample: int) -> list[str]:
     step = max(1, count // sample)
     urls += [reverse("clients:detail", args=[pk]) for pk in list(visible[::step])[:sample]]
     urls.append(reverse("agenda:mine"))
-    # The map's points (by contact bucket: one subquery per client; by class: the reading)
-    # and the chronology (whole list, one bucket, by name), issue 25.
-    points = reverse("territory:points")
+    # The map's clusters (the first view framed by the server; São Paulo at zoom 10), its
+    # points for the rule map (by contact bucket: one subquery per client; by class: the
+    # reading) and the chronology (whole list, one bucket, by name), issue 25.
+    points, clusters = reverse("territory:points"), reverse("territory:clusters")
     chronology = reverse("territory:chronology")
-    urls += [points, f"{points}?colour=abc", chronology, f"{chronology}?bucket=31_60",
+    urls += [f"{clusters}?fit=1000,700", f"{clusters}?zoom=10&bbox=-47.9,-24.3,-45.4,-22.7",
+             points, f"{points}?colour=abc", chronology, f"{chronology}?bucket=31_60",
              f"{chronology}?sort=name"]  # fmt: skip
     urls.append(reverse("clients:export", args=["csv"]) + "?abc=A&status=pre_inactive")
     urls.append(reverse("exports:report", args=["clients", "xlsx"]))
