@@ -66,24 +66,24 @@ def stock_cover(rows: Iterable[SellOutRow], *, window: int = COVER_WINDOW_DAYS) 
 
 
 def _cover(product: str, rows: list[SellOutRow], window: int) -> Cover | None:
-    stocked = [row for row in rows if row[4] is not None]
+    stocked = [(day, stock) for day, _p, _q, _v, stock in rows if stock is not None]
     if not stocked:
         return None
-    as_of, _product, _quantity, _value, stock = max(stocked, key=lambda row: row[0])
-    in_units = any(row[2] is not None for row in rows)
-    sold_at = 2 if in_units else 3
+    as_of, stock = max(stocked, key=lambda row: row[0])
+    in_units = any(quantity is not None for _d, _p, quantity, _v, _s in rows)
+    since = as_of - dt.timedelta(days=window)
     recent = [
-        row
-        for row in rows
-        if as_of - dt.timedelta(days=window) < row[0] <= as_of and row[sold_at] is not None
+        (day, quantity if in_units else value)
+        for day, _p, quantity, value, _s in rows
+        if since < day <= as_of and (quantity if in_units else value) is not None
     ]
     if not recent:
         return None
-    span = (as_of - min(row[0] for row in recent)).days + 1
-    daily = sum(float(row[sold_at]) for row in recent) / span  # type: ignore[arg-type]
+    span = (as_of - min(day for day, _sold in recent)).days + 1
+    daily = sum(float(sold or 0) for _day, sold in recent) / span
     if daily <= 0:
         return None
-    return Cover(product, float(stock), daily, as_of, in_units)  # type: ignore[arg-type]
+    return Cover(product, float(stock), daily, as_of, in_units)
 
 
 def brought_forward(due: dt.date, cover: Cover | None, *, today: dt.date,
