@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from carteira.clients.access import clients_visible_to
 from carteira.portfolio.services import do_snapshot
-from carteira.territory.selectors import bucket_counts
+from carteira.territory.selectors import bucket_counts, clients_in_bucket
 from tests.histories import T
 from tests.personas import PASSWORD, make_client
 from tests.territory.conftest import contact
@@ -116,3 +116,27 @@ def test_the_page_runs_the_same_queries_for_6_or_46_clients(
     # session, user, sellers, segments and states (one read), run, bucket counts, the page's
     # ids, its rows
     assert len(many) == len(few) == 8
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["contact", "-contact", "name", "-name"])
+@pytest.mark.parametrize("bucket", ["", "never"])
+def test_pages_among_the_never_contacted_list_what_the_whole_sorted_list_does(
+    client, territory, director, seller_carla, sort, bucket
+):
+    """The never contacted are read along the name index when a page falls among them;
+    every page equals the same slice of the list sorted over every client's contact."""
+    for n in range(60):
+        extra = make_client(f"N{59 - n:02d}", seller_carla, name=f"Mercado {n % 7} LTDA")
+        if n % 3 == 0:
+            contact(extra, n)
+    login(client, director)
+    whole = clients_in_bucket(clients_visible_to(director), bucket=bucket, today=T, sort=sort)
+    expected = list(whole.values_list("external_id", flat=True))
+    shown = []
+    for number in (1, 2, 3, 4):
+        response = client.get(reverse("territory:chronology"),
+                              {"bucket": bucket, "sort": sort, "page": number})  # fmt: skip
+        if response.context["page"].number == number:
+            shown += codes(response)
+    assert shown == expected

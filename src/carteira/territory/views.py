@@ -19,7 +19,7 @@ from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.selectors import latest_official_run
 from carteira.territory import client360, clusters, selectors
 from carteira.territory.basemap import base_map_config
-from carteira.territory.buckets import COLOURS, CONTACT_BUCKETS, legend
+from carteira.territory.buckets import COLOURS, CONTACT_BUCKETS, NEVER, legend
 from carteira.territory.forms import COLOUR_MODES, MapViewForm, TerritoryFilterForm
 
 PAGE_SIZE = 25
@@ -184,6 +184,15 @@ def chronology(request):
     # The counts already hold the list's length: no COUNT over every client's last contact.
     paginator.count = counts[filters["bucket"]] if filters["bucket"] else sum(counts.values())
     page = paginator.get_page(filters["page"] or 1)
+    # The never contacted come first (by name) in the never bucket and in the whole list
+    # by contact: a page among them is read along the name index.
+    bottom, bucket = (page.number - 1) * PAGE_SIZE, filters["bucket"]
+    if bucket == NEVER or (not bucket and filters["sort"] == "contact"
+                           and bottom + PAGE_SIZE <= counts[NEVER]):  # fmt: skip
+        never = selectors.never_contacted(
+            clients, today=today, descending=filters["sort"] == "-name"
+        )
+        page.object_list = never[bottom : bottom + PAGE_SIZE]
     page.object_list = selectors.chronology_rows(page.object_list, run=run, today=today)
     buckets = [
         {"key": key, "label": label, "count": counts[key]} for key, _b, label in CONTACT_BUCKETS
