@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from carteira.agenda.cadence import client_stock
 from carteira.agenda.hooks import visit_check_ins
-from carteira.agenda.models import Task
+from carteira.agenda.models import SellOut, Task
 from carteira.clients.models import VISIBLE_SQL, Client
 from carteira.complaints.models import ClientSurvey, Complaint
 from carteira.complaints.nps import latest_answer as latest_nps_answer
@@ -69,7 +69,7 @@ def page_context(client: Client, *, today: dt.date) -> dict:
         # the predictive value at the latest reading (one query; ADR 15)
         "value": client_value(client, readings[0].run_id) if readings else None,
         # its shelf's days of cover, when its sell-out is imported (agenda.cadence)
-        "stock": client_stock(client.pk, today=today),
+        "stock": client_stock(client.pk, today=today) if figures.sell_out else None,
         "status_reason": status_reason(readings[0] if readings else None),
         "readings_chart": readings_chart(readings),
         "credit": figures.credit,
@@ -186,6 +186,7 @@ class Figures:
     complaints: int
     open_complaints: int
     nps_answers: int = 0
+    sell_out: int = 0  # sell-out rows imported for the client (agenda.SellOut)
 
 
 def _months(today: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
@@ -204,7 +205,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
     every page view, the query itself ~0.1 ms (docs/benchmarks.md, "Client page cost")."""
     q = connection.ops.quote_name
     table = {model: q(model._meta.db_table) for model in
-             (Order, Receivable, Interaction, Task, Complaint, ClientSurvey)}  # fmt: skip
+             (Order, Receivable, Interaction, Task, Complaint, ClientSurvey, SellOut)}  # fmt: skip
     spans = _months(today, months)
     per_month = ", ".join(
         f"SUM(CASE WHEN status = %s AND {q('date')} BETWEEN %s AND %s THEN amount END) AS m{n}"
@@ -220,7 +221,8 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
           (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s),
           (SELECT COUNT(*) FROM {table[Complaint]} WHERE client_id = %s AND status <> %s),
           (SELECT COUNT(*) FROM {table[ClientSurvey]}
-           WHERE client_id = %s AND answered_at IS NOT NULL)
+           WHERE client_id = %s AND answered_at IS NOT NULL),
+          (SELECT COUNT(*) FROM {table[SellOut]} WHERE client_id = %s)
         FROM (SELECT COUNT(*) AS n, {per_month} FROM {table[Order]} WHERE client_id = %s
                     AND {VISIBLE_SQL.format(alias="")}) AS o
         CROSS JOIN (
@@ -235,7 +237,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
     """  # noqa: S608 -- table names from the models, every value a parameter
     valid = Order.Status.VALID
     params = [
-        *[client.pk] * 4, Complaint.Status.RESOLVED, client.pk,
+        *[client.pk] * 4, Complaint.Status.RESOLVED, client.pk, client.pk,
         *[value for first, last in spans for value in (valid, first, last)], client.pk,
         today, today, today, client.pk,
     ]  # fmt: skip
@@ -244,7 +246,9 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
         row = cursor.fetchone()
     orders, sums = row[0], row[1 : 1 + len(spans)]
     receivables = row[1 + len(spans) : 7 + len(spans)]
-    interactions, tasks, total_complaints, open_complaints, nps_answers = row[7 + len(spans) :]
+    interactions, tasks, total_complaints, open_complaints, nps_answers, sell_out = row[
+        7 + len(spans) :
+    ]
     return Figures(
         orders=orders,
         monthly_revenue=[
@@ -263,6 +267,7 @@ def client_figures(client: Client, *, today: dt.date, months: int = MONTHS) -> F
         complaints=total_complaints,
         open_complaints=open_complaints,
         nps_answers=nps_answers,
+        sell_out=sell_out,
     )
 
 
