@@ -93,11 +93,14 @@ def test_one_purchase_per_client_is_too_few_repeat_buyers():
     assert np.isnan(values.clv_cents).all()
 
 
-def test_everybody_buying_on_one_day_gives_no_prediction():
-    data = make_input(clients=range(1, 41), orders=[(c, T, 1_000) for c in range(1, 41)])
-    values = value_clients(purchase_history(data, T), min_repeat_buyers=0)
-    assert values.purchase_fit.status == "insufficient_data"
-    assert values.purchase_fit.reason in {"few_repeat_buyers", "no_spread"}
+@pytest.mark.parametrize("day", [T, ago(200)])
+def test_everybody_buying_on_one_day_gives_no_prediction_and_says_so(day):
+    data = make_input(clients=range(1, 41), orders=[(c, day, 1_000) for c in range(1, 41)])
+    values = value_clients(purchase_history(data, T))
+    assert (values.purchase_fit.status, values.purchase_fit.reason) == (
+        "insufficient_data",
+        "no_spread",
+    )
     assert values.portfolio_value_cents is None
 
 

@@ -5,13 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from carteira.portfolio.services import do_snapshot
 from carteira.value.models import ClientValue, ValueFit
 from carteira.value.services import compute_value, value_report
 from carteira_core.rules import PortfolioRules
 from tests.api.conftest import caller_for
-from tests.histories import T
+from tests.histories import T, order
+from tests.territory.test_client360 import login
 
 
 @pytest.mark.django_db
@@ -103,6 +105,24 @@ class TestCommand:
             "Sem previsão: poucos clientes compraram mais de uma vez (são necessários pelo "
             "menos 20). A leitura de status da carteira continua valendo.\n"
         )
+
+    def test_everybody_buying_on_one_day_is_said_in_the_cli_and_on_the_page(
+        self, portfolio, client, director, capsys
+    ):
+        for code in ("A1", "A2", "B1", "B2", "C1", "C2"):
+            order(portfolio[code], 100, "250.00")
+        call_command("value", as_of=T.isoformat())
+        _out, err = capsys.readouterr()
+        assert err == (
+            "Sem previsão: todos os clientes fizeram a primeira compra no mesmo dia. "
+            "A leitura de status da carteira continua valendo.\n"
+        )
+        do_snapshot(T)
+        assert ValueFit.objects.get().reason == "no_spread"
+        assert ClientValue.objects.count() == 0
+        login(client, director, language="pt-br")
+        html = client.get(reverse("value:valuation")).content.decode()
+        assert "Todos os clientes fizeram a primeira compra no mesmo dia." in html
 
     def test_the_stored_fit_and_a_fresh_computation_agree(self, buyers):
         fit = ValueFit.objects.get(run=do_snapshot(T))

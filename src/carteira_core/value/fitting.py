@@ -101,6 +101,9 @@ def purchase_inputs(
     refusal = None
     if n == 0:
         refusal = Fit(model, {}, 0.0, INSUFFICIENT, "no_history")
+    elif not (x > 0).any() and float(np.ptp(big_t)) == 0:
+        # everybody bought on one and the same day: say that, not just "too few repeat"
+        refusal = Fit(model, {}, 0.0, INSUFFICIENT, "no_spread", n=n)
     elif int((x > 0).sum()) < max(min_repeat, 1):
         refusal = Fit(model, {}, 0.0, INSUFFICIENT, "few_repeat_buyers", n=n)
     elif float(big_t.max()) <= 0:

@@ -42,11 +42,12 @@ class Command(BaseCommand):
             sys.stdout.write(to_json(report) + "\n")
         else:
             sys.stdout.write(self._table(report, values))
-        said = set()
-        for fit in (values.purchase_fit, values.spend_fit):
-            if not fit.ok and fit.reason not in said:
-                said.add(fit.reason)
-                self.stderr.write(fit_message(fit.status, fit.reason))
+        # Why there is no (reliable) prediction, once: the purchase model's reason when it
+        # failed (the spend model then fails for the same want of history), else the
+        # spend model's.
+        failed = next((f for f in (values.purchase_fit, values.spend_fit) if not f.ok), None)
+        if failed is not None:
+            self.stderr.write(fit_message(failed.status, failed.reason))
 
     def _table(self, report: dict, values) -> str:
         model, spend = report["model"], report["spend"]
