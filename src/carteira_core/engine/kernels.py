@@ -72,13 +72,17 @@ def _purchase_days(orders: OrderColumns, rows: slice, n: int, as_of: int, previo
     client, over one slice of the orders (slices run in parallel threads: numpy releases
     the GIL inside ``ufunc.at``)."""
     pos, day = orders.pos[rows], orders.day[rows]
-    counted = (orders.amount[rows] > 0) & (day <= as_of)
+    # in place where it can be: each fresh 10M-row array costs page faults as well
+    counted = orders.amount[rows] > 0
+    counted &= day <= as_of
     slot = np.where(counted, pos, np.int32(n))
-    # two slots per client, purchases up to the eve and after it: one pass, both last days
-    last = np.full(2 * (n + 1), NO_DAY, dtype=np.int32)
-    np.maximum.at(last, slot * np.int32(2) + (day > previous), day)
     first_day = np.full(n + 1, FAR_DAY, dtype=np.int32)
     np.minimum.at(first_day, slot, day)
+    # two slots per client, purchases up to the eve and after it: one pass, both last days
+    slot *= np.int32(2)
+    slot += day > previous
+    last = np.full(2 * (n + 1), NO_DAY, dtype=np.int32)
+    np.maximum.at(last, slot, day)
     last_previous = last[0::2]
     return _Days(np.maximum(last_previous, last[1::2]), last_previous, first_day)
 
@@ -114,7 +118,9 @@ def _window_sums(orders: OrderColumns, n: int, bounds: list[int]) -> _Sums:
     for edge in bounds[1:-1]:
         bucket += day > edge
     # client-major: a client's buckets are adjacent, one cache line per scattered row
-    key = orders.pos[rows] * np.int32(width) + bucket
+    key = orders.pos[rows]
+    key *= np.int32(width)
+    key += bucket
     amount = orders.amount[rows]
     # same-dtype operands keep ufunc.at on its fast path
     counts = np.zeros(n * width, dtype=np.int32)
