@@ -2,6 +2,7 @@
 cache every server process shares (ADR 10): the first dashboard after it aggregates no
 reading, shows the same numbers as a cold one, and never another user's (ADR 8)."""
 
+import dataclasses
 import datetime as dt
 from fractions import Fraction
 from io import StringIO
@@ -16,8 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from carteira.demo.loader import do_wipe_workspace
-from carteira.portfolio.figures import do_warm_dashboards
-from carteira.portfolio.services import do_snapshot
+from carteira.portfolio import kpis as k
+from carteira.portfolio.figures import _reading_rows, do_warm_dashboards
+from carteira.portfolio.models import ClientSnapshot, SnapshotRun
+from carteira.portfolio.rules_store import current_rules, do_save_rules
+from carteira.portfolio.services import do_snapshot, period_run
 from carteira.portfolio.tasks import warm_dashboards
 from tests.histories import T
 from tests.personas import PASSWORD
@@ -128,15 +132,51 @@ def test_every_warmed_view_shows_what_a_cold_dashboard_computes_after_a_reassign
                                                     {"active": 1})  # fmt: skip
 
 
-def test_the_warm_up_reads_the_readings_twice_whatever_the_number_of_views(
+def readings_read(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"portfolio_clientsnapshot"' in q["sql"]
+            or "portfolio_clientsnapshot " in q["sql"]]  # fmt: skip
+
+
+def test_the_warm_up_reads_each_reading_once_whatever_the_number_of_views(
     two_readings, director, manager_sul, manager_norte, seller_ana, seller_bruno, seller_carla
 ):
     run = do_snapshot(T)
     figures.clear()
     with CaptureQueriesContext(connection) as queries:
         views = do_warm_dashboards(run)
-    readings = [q["sql"] for q in queries if '"portfolio_clientsnapshot"' in q["sql"]]
-    assert (views, len(readings)) == (11, 2)
+    assert (views, len(readings_read(queries))) == (11, 2)  # T and 30 days earlier
+
+
+def stored_figures() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM carteira_figures_cache")
+        keys = [figures_key(row[0]) for row in cursor.fetchall()]
+    return figures.get_many(keys)
+
+
+def figures_key(stored: str) -> str:
+    return stored.split(":", 2)[2]  # the cache's own prefix and version off
+
+
+def test_the_reading_the_snapshot_just_computed_is_summed_not_read_back(
+    two_readings, director, manager_sul, manager_norte, seller_ana, seller_bruno, seller_carla
+):
+    """The same figures, every one of them, with the reading given; the readings table is
+    read for the earlier runs only."""
+    run = do_snapshot(T)
+    two_readings["A2"].seller = seller_carla  # today's owner differs from the reading's
+    two_readings["A2"].save(update_fields=["seller"])
+    figures.clear()
+    do_warm_dashboards(run)
+    expected = stored_figures()
+    figures.clear()
+    with CaptureQueriesContext(connection) as queries:
+        do_warm_dashboards(run, reading=run.reading)
+    assert stored_figures() == expected
+    (earlier,) = SnapshotRun.objects.filter(kind="official").exclude(pk=run.pk)
+    (read,) = readings_read(queries)
+    assert read.endswith(f"WHERE run_id = {earlier.pk}")
+    assert len(expected) == 11 * 2 + 11  # 11 views: KPIs of 2 readings, the breakdown
 
 
 def test_two_sellers_warmed_together_still_see_only_their_own_numbers(
@@ -190,3 +230,37 @@ def test_a_demo_reset_empties_the_figures_cache():
     figures.set("carteira:dashboard:test", {"clients": 3})
     do_wipe_workspace()
     assert figures_stored() == 0
+
+
+@pytest.mark.parametrize("include_prospects", [False, True])
+def test_the_terms_summed_from_columns_are_the_sql_aggregates(two_readings, include_prospects):
+    """kpis.kpi_terms (SQL) and kpi_terms_of_rows (the warm-up's columns) from the one
+    definition of the terms, on an official reading and a quarter's window (whose churn also
+    counts the inactive), with prospects in the portfolio or not; the breakdown too."""
+    rules = current_rules()
+    indicators = dataclasses.replace(rules.indicators, include_prospects=include_prospects)
+    do_save_rules(dataclasses.replace(rules, indicators=indicators))
+    official = do_snapshot(T)
+    window = period_run(k.requested_period(official, "quarter"))
+    two_readings["A2"].seller = two_readings["B1"].seller  # the owner differs from the reading's
+    two_readings["A2"].save(update_fields=["seller"])
+    by = ("seller_id", "client__seller_id")
+    for run in (official, window):
+        rows = _reading_rows({run.pk}, {}, run.pk)
+        sql = k.kpi_terms(ClientSnapshot.objects.filter(run=run), [run], by)
+        columns = k.kpi_terms_of_rows(rows, run, ("seller_id", "owner"))
+        assert len(columns) == len(sql)
+        for key, terms in summed(sql).items():
+            assert dict(columns)[key] == terms, (run.kind, key)
+        assert {name for _, terms in sql for name, value in terms.items() if value} >= {
+            "n_portfolio", "n_revenue", "n_churn_base"}  # fmt: skip
+        sql_cells = k.breakdown_terms(ClientSnapshot.objects.filter(run=run), by)
+        cells = k.breakdown_terms_of_rows(rows, ("seller_id", "owner"))
+        assert {c[:2]: c[2] for c in cells} == {c[:2]: c[2] for c in sql_cells}
+        assert len(cells) == len(sql_cells)
+    assert window.period.days > official.period.days
+
+
+def summed(terms) -> dict:
+    """{key: terms} with a sum over no reading (SQL's NULL) as 0, as ``sum_terms`` reads it."""
+    return {key: {name: value or 0 for name, value in found.items()} for key, found in terms}

@@ -160,18 +160,29 @@ def can_use_adbc() -> bool:
     return connection.vendor == "postgresql"
 
 
-def load_input(as_of: dt.date, *, use_adbc: bool | None = None) -> PortfolioInput:
-    """Everything the engine needs to read the portfolio at ``as_of``."""
+def read_frames(
+    queries: dict[str, tuple[str, dict]], *, use_adbc: bool | None = None
+) -> dict[str, pl.DataFrame]:
+    """{name: frame} of each (SQL, schema) of ``queries``, its columns given the schema's
+    types (``_conform``); through ADBC when it can see the data (``can_use_adbc``)."""
     read, close = _reader_for(can_use_adbc() if use_adbc is None else use_adbc)
     try:
         frames = {}
-        for name, (sql, schema) in QUERIES.items():
-            frame = read(sql.format(as_of=as_of.isoformat()), schema)
+        for name, (sql, schema) in queries.items():
+            frame = read(sql, schema)
             if frame.width == 0 or frame.height == 0:
                 frame = pl.DataFrame(schema=schema)
             frames[name] = _conform(frame, schema)
     finally:
         close()
+    return frames
+
+
+def load_input(as_of: dt.date, *, use_adbc: bool | None = None) -> PortfolioInput:
+    """Everything the engine needs to read the portfolio at ``as_of``."""
+    day = as_of.isoformat()
+    queries = {name: (sql.format(as_of=day), schema) for name, (sql, schema) in QUERIES.items()}
+    frames = read_frames(queries, use_adbc=use_adbc)
     if frames["spend"].height == 0:  # no spend entered: CAC is unknown, not zero
         frames["spend"] = None
     return PortfolioInput(**frames)

@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass
 from importlib.metadata import version
 
+import polars as pl
 from django.core.cache import caches
 from django.db.models import Count, F, Q, Sum
 
@@ -33,7 +34,7 @@ from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import ClientFilter
 from carteira.clients.models import Client
 from carteira.organization.models import Seller, Team
-from carteira.portfolio import hooks
+from carteira.portfolio import engine_input, hooks
 from carteira.portfolio import kpis as k
 from carteira.portfolio.models import ClientSnapshot, GroupSnapshot, SnapshotRun
 from carteira.portfolio.selectors import (
@@ -41,6 +42,8 @@ from carteira.portfolio.selectors import (
     latest_official_runs,
     sliced_readings,
 )
+from carteira.portfolio.services import stored_values
+from carteira_core.engine import PortfolioReading
 
 SLICE = ("seller", "team", "segment", "state", "complaint")
 TIMEOUT = 7 * 24 * 3600
@@ -278,19 +281,62 @@ def _indexed(rows) -> dict[int | None, _Index]:
     return indexes
 
 
-OWNERS = ("seller_id", "client__seller_id")
+OWNERS = ("seller_id", "owner")  # the seller at the reading, the client's seller today
+ROWS = {"run_id": pl.Int64, "client_id": pl.Int64, "seller_id": pl.Int64, **k.ROW_SCHEMA}
+CENTS = ("revenue_in_period", "revenue_in_abc_window", "revenue_at_risk")
 
 
-def do_warm_dashboards(run: SnapshotRun | None = None) -> int:
+BREAKDOWN_ONLY = ("abc", "revenue_in_abc_window", "revenue_at_risk")
+
+
+def _reading_rows(
+    runs: set[int], computed: dict[int, pl.DataFrame], breakdown: int | None
+) -> pl.DataFrame:
+    """The readings of the runs ``runs`` as columns (``ROWS`` and the client's seller today
+    as ``owner``), the stored ones in one read of the readings table; ``computed``: {run
+    id: its readings as ``services.stored_values`` gives them} for a run the snapshot has
+    just computed, not read again. The breakdown's columns are read for the run
+    ``breakdown`` only (null elsewhere)."""
+    owners = f"SELECT id AS client_id, seller_id AS owner FROM {Client._meta.db_table}"  # noqa: S608 -- names from the models
+    queries = {"owners": (owners, {"client_id": pl.Int64, "owner": pl.Int64})}
+    stored = sorted(pk for pk in runs if pk not in computed)
+    table = ClientSnapshot._meta.db_table
+    for pk in stored:
+        names = []
+        for name in ROWS:
+            if name in BREAKDOWN_ONLY and pk != breakdown:
+                names.append(f"NULL AS {name}")
+            elif name in CENTS:
+                names.append(f"CAST(ROUND({name} * 100) AS BIGINT) AS {name}")
+            else:
+                names.append(name)
+        sql = f"SELECT {', '.join(names)} FROM {table} WHERE run_id = {int(pk)}"  # noqa: S608 -- an int
+        queries[f"run {pk}"] = (sql, ROWS)
+    frames = engine_input.read_frames(queries)
+    parts = [frames[f"run {pk}"] for pk in stored]
+    for pk, values in computed.items():
+        if pk in runs:
+            values = values.with_columns(pl.lit(pk).alias("run_id"))
+            parts.append(values.select(pl.col(name).cast(kind) for name, kind in ROWS.items()))
+    rows = pl.concat(parts) if parts else pl.DataFrame(schema=ROWS)
+    return rows.join(frames["owners"], on="client_id", how="left")
+
+
+def do_warm_dashboards(
+    run: SnapshotRun | None = None, *, reading: PortfolioReading | None = None
+) -> int:
     """Compute and store the dashboard figures of the latest official reading (or ``run``)
     for the views users open first, so that the first visit after a snapshot reads them:
     the whole company unsliced and sliced by each team and each seller, and each active
-    manager's and seller's own portfolio, unsliced. Entries already stored are kept. Every
-    view's figures come from two grouped queries over the readings (KPI terms by run, seller
-    at the reading and client's seller today; the breakdown's by the same sellers), summed
-    per view in Python: the terms add up (``kpis.sum_terms``, ``kpis.breakdown_of``), so
-    the figures are those a cold dashboard aggregates, without one query set per view
-    (815 views took 23–26 s of the 100k-client snapshot). Returns how many views."""
+    manager's and seller's own portfolio, unsliced. Entries already stored are kept.
+
+    Every view's figures are sums of terms grouped by run, seller at the reading and
+    client's seller today (``kpis.kpi_terms_of_rows``, ``kpis.breakdown_terms_of_rows``),
+    from one read of the readings as columns (none for ``run`` when the snapshot gives its
+    ``reading``): the terms add up (``kpis.sum_terms``, ``kpis.breakdown_of``), so the
+    figures are those a cold dashboard aggregates, without one query set per view (815
+    views took 23–26 s of the 100k-client snapshot) nor a grouped SQL aggregate over
+    every run of the trend. Returns how many views."""
     run = run or latest_official_run()
     if run is None:
         return 0
@@ -300,22 +346,29 @@ def do_warm_dashboards(run: SnapshotRun | None = None) -> int:
     breakdown_keys = {i: _key("breakdown", v.scope, v.filters, run) for i, v in enumerate(views)}
     stored = _stored([*kpi_keys.values(), *breakdown_keys.values()])
     missing_runs = {pk for (_, pk), key in kpi_keys.items() if key not in stored}
+    if any(key not in stored for key in breakdown_keys.values()):
+        missing_runs.add(run.pk)
     fresh = {}
     if missing_runs:
-        runs = {r.pk: r for v in views for r in v.runs if r.pk in missing_runs}
-        readings = ClientSnapshot.objects.filter(run__in=runs)
-        terms = k.kpi_terms(readings, list(runs.values()), by=("run_id", *OWNERS))
+        computed = {run.pk: stored_values(reading.clients)} if reading is not None else {}
+        rows = _reading_rows(missing_runs, computed, run.pk)
+        runs = {r.pk: r for v in views for r in v.runs}
+        terms = []
+        for pk, part in rows.partition_by("run_id", as_dict=True, include_key=False).items():
+            if pk[0] in runs:
+                found = k.kpi_terms_of_rows(part, runs[pk[0]], OWNERS)
+                terms += [((pk[0], *key), figures) for key, figures in found]
         indexes = _indexed(terms)
         for (i, pk), key in kpi_keys.items():
             if key not in stored and key not in fresh:
                 picked = views[i].picks(indexes.get(pk) or _Index())
                 fresh[key] = k.kpis_from_terms(k.sum_terms(picked))
-    if any(key not in stored for key in breakdown_keys.values()):
-        rows = k.breakdown_terms(ClientSnapshot.objects.filter(run=run), by=OWNERS)
-        index = _indexed((key, (cell, figures)) for key, cell, figures in rows).get(None)
-        for i, key in breakdown_keys.items():
-            if key not in stored and key not in fresh:
-                fresh[key] = k.breakdown_of(views[i].picks(index or _Index()))
+        if any(key not in stored for key in breakdown_keys.values()):
+            cells = k.breakdown_terms_of_rows(rows.filter(pl.col("run_id") == run.pk), OWNERS)
+            index = _indexed((key, (cell, figures)) for key, cell, figures in cells).get(None)
+            for i, key in breakdown_keys.items():
+                if key not in stored and key not in fresh:
+                    fresh[key] = k.breakdown_of(views[i].picks(index or _Index()))
     _store(fresh)
     cache.do_cull()
     hooks.warm_sections(run)

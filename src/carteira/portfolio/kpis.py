@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+import polars as pl
 from django.db.models import Count, Q, QuerySet, Sum
 
 from carteira.accounts.models import User
@@ -36,8 +37,10 @@ __all__ = [
     "breakdown",
     "breakdown_of",
     "breakdown_terms",
+    "breakdown_terms_of_rows",
     "empty_terms",
     "kpi_terms",
+    "kpi_terms_of_rows",
     "kpis_from_terms",
     "kpis_of",
     "kpis_per_run",
@@ -142,25 +145,63 @@ class Kpis:
         return (numerator / denominator).quantize(Decimal("0.01")) if denominator else None
 
 
-def _aggregates(run: SnapshotRun) -> dict:
+# A reading counts in a term when it meets every condition: (field, values, negated),
+# the field's value in ``values`` (or not). Fields are ClientSnapshot's.
+Condition = tuple[str, tuple, bool]
+
+
+def _term_rules(run: SnapshotRun) -> dict[str, tuple[tuple[Condition, ...], str | None]]:
+    """Each KPI term of ``run``'s readings: the conditions a reading meets to count in it
+    and the field it sums (None: it counts readings). The one definition the SQL
+    aggregates (``kpi_terms``) and the columns' sums (``kpi_terms_of_rows``, the
+    snapshot's warm-up) are both built from; the engine's ``indicator_counts`` is the same
+    (tests/portfolio/test_one_october.py)."""
     rules = rules_from_dict(run.rules)
-    in_portfolio = Q() if rules.indicators.include_prospects else ~Q(status="prospect")
-    customer_before = Q(status_previous__in=CUSTOMER)
+    portfolio = () if rules.indicators.include_prospects else (("status", ("prospect",), True),)
+    customer_before = ("status_previous", CUSTOMER, False)
+    lost_before = ("status_previous", LOST, False)
+    prospect_before = ("status_previous", ("prospect",), False)
     churned = churned_statuses(run.period.days, rules.lifecycle.period_days)
-    is_new = ~Q(status="prospect") & Q(status_previous="prospect")
     return {
-        "n_portfolio": Count("pk", filter=in_portfolio),
-        "n_positivated": Count("pk", filter=in_portfolio & Q(positivated=True)),
-        "n_covered": Count("pk", filter=in_portfolio & Q(covered=True)),
-        "n_revenue": Sum("revenue_in_period", filter=in_portfolio),
-        "n_purchases": Sum("purchases_in_period", filter=in_portfolio),
-        "n_churned": Count("pk", filter=Q(status__in=churned) & customer_before),
-        "n_churn_base": Count("pk", filter=customer_before),
-        "n_reactivated": Count("pk", filter=Q(positivated=True, status_previous__in=LOST)),
-        "n_reactivation_base": Count("pk", filter=Q(status_previous__in=LOST)),
-        "n_new_clients": Count("pk", filter=is_new),
-        "n_conversion_base": Count("pk", filter=Q(status_previous="prospect")),
+        "n_portfolio": (portfolio, None),
+        "n_positivated": ((*portfolio, ("positivated", (True,), False)), None),
+        "n_covered": ((*portfolio, ("covered", (True,), False)), None),
+        "n_revenue": (portfolio, "revenue_in_period"),
+        "n_purchases": (portfolio, "purchases_in_period"),
+        "n_churned": ((("status", churned, False), customer_before), None),
+        "n_churn_base": ((customer_before,), None),
+        "n_reactivated": ((("positivated", (True,), False), lost_before), None),
+        "n_reactivation_base": ((lost_before,), None),
+        "n_new_clients": ((("status", ("prospect",), True), prospect_before), None),
+        "n_conversion_base": ((prospect_before,), None),
     }
+
+
+def _q(conditions: tuple[Condition, ...]) -> Q:
+    found = Q()
+    for field, values, negated in conditions:
+        atom = Q(**{field: values[0]}) if len(values) == 1 else Q(**{f"{field}__in": values})
+        found &= ~atom if negated else atom
+    return found
+
+
+def _aggregates(run: SnapshotRun) -> dict:
+    found = {}
+    for name, (conditions, summed) in _term_rules(run).items():
+        where = _q(conditions)
+        found[name] = Count("pk", filter=where) if summed is None else Sum(summed, filter=where)
+    return found
+
+
+def _met(conditions: tuple[Condition, ...]) -> pl.Expr | None:
+    """Whether a row meets every condition; None when there is none."""
+    found = None
+    for field, values, negated in conditions:
+        column = pl.col(field)
+        atom = column == values[0] if len(values) == 1 else column.is_in(list(values))
+        atom = ~atom if negated else atom
+        found = atom if found is None else found & atom
+    return found
 
 
 def _kpis(counts: dict) -> Kpis:
@@ -192,6 +233,69 @@ def kpi_terms(
         for row in rows:
             found.append((tuple(row.pop(name) for name in by), row))
     return found
+
+
+# ClientSnapshot's fields as columns (``*_rows`` below): money in whole cents
+ROW_SCHEMA = {
+    "status": pl.Utf8,
+    "status_previous": pl.Utf8,
+    "abc": pl.Utf8,
+    "positivated": pl.Boolean,
+    "covered": pl.Boolean,
+    "revenue_in_period": pl.Int64,
+    "purchases_in_period": pl.Int64,
+    "revenue_in_abc_window": pl.Int64,
+    "revenue_at_risk": pl.Int64,
+}
+
+
+def _money(cents: int | None) -> Decimal:
+    return Decimal(cents or 0).scaleb(-2)
+
+
+def kpi_terms_of_rows(
+    rows: pl.DataFrame, run: SnapshotRun, by: tuple[str, ...]
+) -> list[tuple[tuple, dict]]:
+    """``kpi_terms`` of one run's readings given as columns (``ROW_SCHEMA``'s, and the
+    columns ``by``) instead of a query: the same terms, revenue exact to the cent."""
+    rules = _term_rules(run)
+    sums = []
+    for name, (conditions, summed) in rules.items():
+        met = _met(conditions)
+        if summed is None:
+            value = pl.len() if met is None else met.cast(pl.Int64).sum()
+        else:
+            value = pl.col(summed) if met is None else pl.when(met).then(pl.col(summed))
+            value = value.fill_null(0).sum()
+        sums.append(value.cast(pl.Int64).alias(name))
+    grouped = rows.lazy().group_by(list(by)).agg(sums).collect()
+    found = []
+    for row in grouped.iter_rows(named=True):
+        key = tuple(row.pop(name) for name in by)
+        row["n_revenue"] = _money(row["n_revenue"])
+        found.append((key, row))
+    return found
+
+
+def breakdown_terms_of_rows(
+    rows: pl.DataFrame, by: tuple[str, ...] = ()
+) -> list[tuple[tuple, tuple, tuple]]:
+    """``breakdown_terms`` of readings given as columns (``ROW_SCHEMA``'s and ``by``)."""
+    grouped = (
+        rows.lazy()
+        .group_by([*by, *BREAKDOWN_BY])
+        .agg(
+            pl.len().alias("clients"),
+            pl.col("revenue_in_abc_window").sum().alias("revenue"),
+            pl.col("revenue_at_risk").sum().alias("at_risk"),
+        )
+        .collect()
+    )
+    width = len(by)
+    return [
+        (row[:width], row[width : width + 3], (row[-3], _money(row[-2]), _money(row[-1])))
+        for row in grouped.iter_rows()
+    ]
 
 
 def empty_terms() -> dict:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.models import Client
 from carteira.organization.models import Seller
-from carteira_core.engine import Period
+from carteira_core.engine import Period, PortfolioReading
 
 
 class Status(models.TextChoices):
@@ -65,6 +65,9 @@ class SnapshotRun(models.Model):
     rules = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Not stored: the reading ``do_snapshot`` has just computed and written, for the
+    # command's dashboard warm-up (which sums it instead of reading it back).
+    reading: PortfolioReading | None = None
 
     class Meta:
         ordering = ["-as_of", "-pk"]

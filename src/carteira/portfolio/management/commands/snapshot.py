@@ -11,6 +11,7 @@ from carteira.portfolio.figures import do_warm_dashboards
 from carteira.portfolio.management.commands._dates import parse_as_of
 from carteira.portfolio.models import Status
 from carteira.portfolio.rules_messages import rules_error_message
+from carteira.portfolio.selectors import latest_official_run
 from carteira.portfolio.services import do_snapshot
 from carteira.web.formats import number
 from carteira_core.rules import RulesError, rules_from_toml
@@ -44,18 +45,20 @@ class Command(BaseCommand):
         self._line.say(_("reading the portfolio at %(day)s…") % {"day": day.isoformat()})
         with adbc_on_sqlite():
             run = do_snapshot(day, what_if=what_if)
-        counts = {}
-        for status in run.clients.values_list("status", flat=True):
-            counts[status] = counts.get(status, 0) + 1
-        self.stdout.write(self._summary(day.isoformat(), counts, run.duration_ms, bool(what_if)))
-        if what_if is None:
-            self._warm_dashboards()
+            assert run.reading is not None  # do_snapshot gives it
+            counts = dict(run.reading.clients["status"].value_counts().iter_rows())
+            self.stdout.write(
+                self._summary(day.isoformat(), counts, run.duration_ms, bool(what_if))
+            )
+            if what_if is None:
+                self._warm_dashboards(run)
 
-    def _warm_dashboards(self) -> None:
+    def _warm_dashboards(self, run) -> None:
         """The first dashboards after the nightly snapshot read stored figures (ADR 10)."""
         started = time.perf_counter()
         self._line.say(_("storing the dashboard figures…"))
-        views = do_warm_dashboards()
+        latest = latest_official_run()
+        views = do_warm_dashboards(latest, reading=run.reading if latest == run else None)
         ms = round((time.perf_counter() - started) * 1000)
         text = ngettext(
             "dashboard figures stored for %(views)s view in %(ms)s ms",
