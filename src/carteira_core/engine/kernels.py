@@ -129,9 +129,9 @@ def _window_sums(orders: OrderColumns, n: int, bounds: list[int]) -> _Sums:
     np.add.at(money, key, amount)
     margin = None
     if orders.margin is not None:
-        margin = np.zeros(n * width, dtype=np.int64)
-        np.add.at(margin, key, orders.margin[rows])
-        margin = margin.reshape(n, width)
+        margin_sums = np.zeros(n * width, dtype=np.int64)
+        np.add.at(margin_sums, key, orders.margin[rows])
+        margin = margin_sums.reshape(n, width)
     return _Sums(counts.reshape(n, width), money.reshape(n, width), margin)
 
 
