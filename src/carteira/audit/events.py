@@ -9,6 +9,7 @@ who listens, and an event and its write commit or roll back together.
     TASKS_CREATED       tasks=<Task queryset>       tasks made with bulk_create
     OFFICIAL_READING    run_id=<SnapshotRun pk>     its StatusTransition rows are written
                         data=<PortfolioInput>       the input it was read from
+                        readings=<polars DataFrame> its client rows as stored (cents)
     IMPORT_FINISHED     run=<ImportRun>             committed or failed (not a dry run)
     LEAD_CLOSED         lead=<Lead> outcome="won"|"lost"  a lead entered a won/lost stage
     COMPLAINT_CHANGED   complaint=<Complaint> change="opened"|"breached"|"closed"

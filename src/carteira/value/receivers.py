@@ -6,4 +6,4 @@ from carteira.value.services import do_store_value
 
 def event_happened(sender, **data):
     if sender == OFFICIAL_READING:
-        do_store_value(data["run_id"], data=data.get("data"))
+        do_store_value(data["run_id"], data=data.get("data"), readings=data.get("readings"))

@@ -16,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
+from carteira.clients.models import Client
 from carteira.portfolio import engine_input
 from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.portfolio.rules_store import current_rules
@@ -125,9 +126,11 @@ def _cents(values: np.ndarray) -> pl.Series:
     return pl.Series(np.rint(values)).fill_nan(None).cast(pl.Int64)
 
 
-def _client_frame(fit: ValueFit, values: ClientValues, run: SnapshotRun) -> pl.DataFrame:
+def _client_frame(
+    fit: ValueFit, values: ClientValues, run: SnapshotRun, readings: pl.DataFrame | None
+) -> pl.DataFrame:
     """The scored clients as ClientValue's columns, with each client's seller and class at
-    the reading."""
+    the reading (``readings``: the reading's stored columns when the caller has them)."""
     history = values.history
     at = np.flatnonzero(values.scored)
     scored = pl.DataFrame(
@@ -143,11 +146,15 @@ def _client_frame(fit: ValueFit, values: ClientValues, run: SnapshotRun) -> pl.D
             "clv": _cents(values.clv_cents[at]),
         }
     )
-    readings = pl.DataFrame(
-        list(ClientSnapshot.objects.filter(run=run).values_list("client_id", "seller_id", "abc")),
-        schema={"client_id": pl.Int64, "seller_id": pl.Int64, "abc": pl.Utf8},
-        orient="row",
-    )
+    if readings is None:
+        readings = pl.DataFrame(
+            list(
+                ClientSnapshot.objects.filter(run=run).values_list("client_id", "seller_id", "abc")
+            ),
+            schema={"client_id": pl.Int64, "seller_id": pl.Int64, "abc": pl.Utf8},
+            orient="row",
+        )
+    readings = readings.select("client_id", "seller_id", "abc")
     return scored.join(readings, on="client_id", how="left").select(
         pl.lit(fit.pk, pl.Int64).alias("fit_id"),
         "client_id",
@@ -167,10 +174,16 @@ def _client_frame(fit: ValueFit, values: ClientValues, run: SnapshotRun) -> pl.D
 
 
 def do_store_value(
-    run: SnapshotRun | int, *, data: PortfolioInput | None = None, model: Model | None = None
+    run: SnapshotRun | int,
+    *,
+    data: PortfolioInput | None = None,
+    model: Model | None = None,
+    readings: pl.DataFrame | None = None,
 ) -> ValueFit:
     """Fit the models at the reading's date with the reading's ``[value]`` rules and store
-    the fit and its client rows (replacing any stored for the reading)."""
+    the fit and its client rows (replacing any stored for the reading). ``readings``: the
+    reading's rows as ``portfolio.services.stored_values`` gives them, when the snapshot
+    has them in memory (not read back)."""
     started = time.perf_counter()
     if not isinstance(run, SnapshotRun):
         run = SnapshotRun.objects.get(pk=run)
@@ -198,29 +211,44 @@ def do_store_value(
         expectation_days=values.expectation_days,
         portfolio_value=None if total is None else money(total),
     )
-    insert_frame(ClientValue, _client_frame(stored, values, run))
-    do_store_potentials(run, rules=rules)
+    insert_frame(ClientValue, _client_frame(stored, values, run, readings))
+    do_store_potentials(run, rules=rules, readings=readings)
     stored.duration_ms = int((time.perf_counter() - started) * 1000)
     stored.save(update_fields=["duration_ms"])
     return stored
 
 
-def do_store_potentials(run: SnapshotRun, *, rules: ValueRules) -> int:
+def _potential_rows(run: SnapshotRun, readings: pl.DataFrame | None) -> list[tuple]:
+    """(client, ABC-window revenue as float money, segment, state, ERP potential) of each
+    reading, by client id; from ``readings`` (whole cents) when given."""
+    if readings is None:
+        return list(
+            ClientSnapshot.objects.filter(run=run)
+            .order_by("client_id")
+            .values_list(
+                "client_id",
+                "revenue_in_abc_window",
+                "client__segment",
+                "client__state",
+                "client__potential",
+            )
+        )
+    clients = {
+        pk: rest
+        for pk, *rest in Client._base_manager.values_list("pk", "segment", "state", "potential")
+    }
+    ordered = readings.select("client_id", "revenue_in_abc_window").sort("client_id")
+    return [(pk, cents / 100, *clients[pk]) for pk, cents in ordered.iter_rows()]
+
+
+def do_store_potentials(
+    run: SnapshotRun, *, rules: ValueRules, readings: pl.DataFrame | None = None
+) -> int:
     """Store each client's yearly potential, gap and share of wallet at the reading
     (replacing any stored for it); the revenue is the reading's ABC-window revenue made
     yearly (× 365 / window days). Returns the number of rows."""
     window_days = rules_from_dict(run.rules).abc.window_days
-    rows = list(
-        ClientSnapshot.objects.filter(run=run)
-        .order_by("client_id")
-        .values_list(
-            "client_id",
-            "revenue_in_abc_window",
-            "client__segment",
-            "client__state",
-            "client__potential",
-        )
-    )
+    rows = _potential_rows(run, readings)
     ClientPotential.objects.filter(run=run).delete()
     if not rows:
         return 0
