@@ -91,3 +91,22 @@ class TestWeekPage:
         calls(seller_ana, 6, value="250.00", every=7)
         week = page(client, manager_sul, seller=seller_ana.pk).context["week"]
         assert (week.backlog, week.backlog_value, week.planned) == (2, Decimal("500.00"), 4)
+
+
+@pytest.mark.django_db
+def test_a_days_calls_come_in_the_one_order_of_importance(client, seller_ana):
+    # Same priority: the upsell call with R$ 35.600,00 of room to grow comes before the one
+    # with more revenue at risk (the database's order would put it second).
+    WorkSchedule.objects.create(seller=seller_ana, daily_visits=0, daily_calls=3)
+    risk = make_client("RISCO", seller_ana, state="RS")
+    room = make_client("ESPACO", seller_ana, state="RS")
+    for client_, revenue, objective, context in (
+        (risk, "500", "", {}),
+        (room, "100", "upsell", {"value": {"kind": "upsell", "amount": "35600.00"}}),
+    ):
+        Task.objects.create(client=client_, seller=seller_ana, title="Ligar", channel="phone",
+                            due_date=MONDAY, origin=Task.Origin.PLAN, plan_key="cell:1",
+                            revenue_at_risk=Decimal(revenue), objective=objective,
+                            context=context)  # fmt: skip
+    week = page(client, seller_ana.user).context["week"]
+    assert [row.task.client.external_id for row in week.days[0].calls] == ["ESPACO", "RISCO"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
+from carteira.agenda.priority import by_importance
 from carteira.agenda.roads import RoadMinutes
 from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
 from carteira.agenda.selectors import AgendaRow, agenda_rows
@@ -184,8 +185,13 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
     sunday = monday + dt.timedelta(days=6)
     time = working_time(seller, today=min(today, monday))
     start = seller_start(seller)
-    rows = agenda_rows(
-        tasks.filter(scheduled_date__range=(monday, sunday)).select_related("client"), today
+    # Each day's calls in the one order of importance (agenda.priority), as the day's list.
+    rows = by_importance(
+        agenda_rows(
+            tasks.filter(scheduled_date__range=(monday, sunday)).select_related("client"), today
+        ),
+        today,
+        task_of=lambda row: row.task,
     )
     office = set(
         OfficeDay.objects.filter(seller=seller, date__range=(monday, sunday)).values_list(
