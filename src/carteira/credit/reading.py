@@ -147,9 +147,22 @@ def read_columns_each(queries: list[QuerySet], schema: dict) -> list[pl.DataFram
     with ExitStack() as opened:
         cursors = [opened.enter_context(adbc_cursor(opened.enter_context(closing(adbc_connect()))))
                    for _query in queries]  # fmt: skip
+        if connection.vendor == "sqlite":
+            for cursor in cursors:
+                _waits_for_locks(cursor)
         with ThreadPoolExecutor(len(queries)) as pool:
             frames = list(pool.map(_fetch, cursors, statements))
     return [_shaped(frame, schema) for frame in frames]
+
+
+def _waits_for_locks(cursor) -> None:
+    """SQLite: an ADBC connection waits for a lock as Django's do (``timeout``) instead of
+    failing at once. The halves' connections first read the file at the same moment, and
+    the first may be rebuilding the WAL index (the last connection closed removes it):
+    the other got "database is locked" now and then."""
+    seconds = connection.settings_dict.get("OPTIONS", {}).get("timeout", 20)
+    cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    cursor.fetchall()
 
 
 def read_columns(rows: QuerySet, schema: dict) -> pl.DataFrame:
