@@ -145,6 +145,17 @@ class Writer:
             return False, None
         return True, sellers.get(key) if key else None
 
+    def stage(self, rows: list[Row], outcome: Outcome, key, *, defer: bool) -> None:
+        """SQLite: the rows compared and written (or kept for the final transaction,
+        ``defer``) by the writer's stage, made on first use with ``key``, a group of the
+        same columns at a time; the counts added to ``outcome``."""
+        self._stage = self._stage or SqliteStage(self.model, key)
+        for group in same_columns(rows):
+            created, updated, unchanged = self._stage.apply(group, write=self.write, defer=defer)
+            outcome.created += created
+            outcome.updated += updated
+            outcome.unchanged += unchanged
+
     def upsert(self, rows: list[Row], outcome: Outcome, key: str | None = "external_id"):
         """Created objects are returned only by writers that need them (``bulk`` false)."""
         if not rows or not (self.write or self.counting):
@@ -157,14 +168,7 @@ class Writer:
                 outcome.unchanged += len(group) - created - updated
             return []
         if self.bulk and key and connection.vendor == "sqlite":  # dry runs too: counts only
-            self._stage = self._stage or SqliteStage(self.model, key)
-            for group in same_columns(rows):
-                created, updated, unchanged = self._stage.apply(
-                    group, write=self.write, defer=self.deferred
-                )
-                outcome.created += created
-                outcome.updated += updated
-                outcome.unchanged += unchanged
+            self.stage(rows, outcome, key, defer=self.deferred)
             return []
         names = {name for row in rows for name in row.values}
         existing = existing_by_key(self.model, rows, names) if key else {}
@@ -277,12 +281,7 @@ class ClientsWriter(Writer):
         transaction counts again, seller moves included)."""
         if not rows or not (self.write or self.counting):
             return
-        self._stage = self._stage or SqliteStage(Client)
-        for group in same_columns(rows):
-            created, updated, unchanged = self._stage.apply(group, write=self.write, defer=True)
-            outcome.created += created
-            outcome.updated += updated
-            outcome.unchanged += unchanged
+        self.stage(rows, outcome, "external_id", defer=True)
         self._wanted.update(wanted)
         if "document" in self.present:
             self._earlier.update((row.key, row.values["document"]) for row in rows)
@@ -660,16 +659,10 @@ class ReceivablesWriter(Writer):
         for row in rows:
             invoice, instalment = row.key.split("\x1f")
             row.values.update(invoice=invoice, instalment=int(instalment))
-        self._stage = self._stage or SqliteStage(Receivable, self.KEY)
-        for group in same_columns(rows):
-            created, updated, unchanged = self._stage.apply(
-                group, write=self.write, defer=self.deferred
-            )
-            outcome.created += created
-            outcome.updated += updated
-            outcome.unchanged += unchanged
-            if self.write and not self.deferred and (created or updated):
-                receivables_changed()
+        written_before = outcome.created + outcome.updated
+        self.stage(rows, outcome, self.KEY, defer=self.deferred)
+        if self.write and not self.deferred and outcome.created + outcome.updated > written_before:
+            receivables_changed()
 
     def apply_deferred(self, run_id: int | None = None) -> Outcome:
         """The staged instalments written (the hidden ones revealed) in the final
