@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -25,6 +26,7 @@ from carteira.orders.models import Order
 from tests.browser.test_login_journey import SHOTS
 from tests.personas import PASSWORD, make_client
 
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 PHONE = {"width": 390, "height": 844}
 HOME = (-30.0346, -51.2177)  # Porto Alegre
 SHOPS = [
@@ -227,6 +229,31 @@ def test_two_contacts_and_a_check_in_logged_offline_reach_the_server_once(
         manager.screenshot(path=SHOTS / "campo-visitas-da-equipe.png", full_page=True)
     finally:
         browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_late_in_the_evening_is_linked_to_the_contact_logged_after_it(
+    phone, live_server, seller_ana
+):
+    """At 23:30 in Brasília the UTC day is already tomorrow: the check-in is still today's
+    on the phone's calendar, stays shown on the card and is linked to the contact."""
+    first, _second, _third = shops_to_visit(seller_ana)
+    evening = dt.datetime.combine(timezone.localdate(), dt.time(23, 30), tzinfo=SAO_PAULO)
+    context = phone()
+    context.clock.set_fixed_time(evening)
+    page = open_app_online(context, live_server.url)
+    page.goto(page.url.split("#")[0] + f"#cliente/{first.pk}")
+    page.get_by_role("button", name="Fazer check-in aqui").click()
+    page.wait_for_selector("p.checked")
+    page.goto(page.url.split("#")[0] + "#fila")
+    page.goto(page.url.split("#")[0] + f"#cliente/{first.pk}")
+    page.wait_for_selector("p.checked")  # drawn again: still today's check-in
+    log_outcome(page, first, reached=True, notes="Visita no fim do dia")
+    until(page, "[...document.querySelectorAll('ul.queue li .state')]"
+                ".every(e => e.textContent === 'Enviado')")  # fmt: skip
+    check_in = CheckIn.objects.get()
+    assert check_in.interaction_id == Interaction.objects.get().pk
 
 
 @pytest.mark.browser

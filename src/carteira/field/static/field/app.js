@@ -311,9 +311,12 @@
         el("a", { href: "https://wa.me/" + number, class: "whatsapp", rel: "noopener" }, W.whatsapp)) : null);
   }
 
-  async function lastCheckIn(card) {
+  // The client's check-in made today, on the phone's calendar (created_at is in UTC: after
+  // 21:00 in Brasília its UTC day is already tomorrow).
+  async function todaysCheckIn(card) {
     const items = (await db.getAll("queue")).filter((i) => i.kind === "checkin" && i.client === card.id);
-    return items.length ? items[items.length - 1] : null;
+    const last = items.length ? items[items.length - 1] : null;
+    return last && localDate(new Date(last.created_at)) === localDate(new Date()) ? last : null;
   }
 
   function formErrors(form, errors) {
@@ -337,10 +340,10 @@
         event.preventDefault();
         const f = form.elements;
         if (!f.successful.value) { formErrors(form, { successful: [W.required_successful] }); return; }
-        const checkin = await lastCheckIn(card);
+        const checkin = await todaysCheckIn(card);
         const data = { channel: f.channel.value, successful: f.successful.value, reason: f.reason.value,
           notes: f.notes.value, next_step: f.next_step.value, next_date: f.next_date.value, date: today,
-          checkin: checkin && checkin.created_at.slice(0, 10) === today ? checkin.key : null };
+          checkin: checkin ? checkin.key : null };
         const contact = queued("outcome", card, data, f.task.value ? Number(f.task.value) : null);
         const items = [contact];
         if (f.photo.files.length) {
@@ -398,10 +401,10 @@
     const out = [el("a", { href: "#clientes", class: "back" }, "← " + W.back),
       el("h2", {}, card.name), el("p", { class: "facts" }, facts.filter(Boolean).join(" · "))];
     if (card.phone) out.push(el("ul", { class: "contacts" }, contactLinks(card.name, "", card.phone)));
-    const checked = await lastCheckIn(card);
+    const checked = await todaysCheckIn(card);
     const button = el("button", { type: "button", class: "checkin" }, W.check_in);
     button.addEventListener("click", () => checkIn(card, taskId, button));
-    out.push(checked && checked.created_at.slice(0, 10) === localDate(new Date())
+    out.push(checked
       ? el("p", { class: "checked" }, fill(W.checked_in, { time: when(checked.data.at) })) : button);
     if (card.tasks.length) out.push(el("h3", {}, W.tasks), el("ul", {}, card.tasks.map((t) =>
       el("li", { class: String(t.id) === String(taskId) ? "current" : null },
