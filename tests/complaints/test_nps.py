@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from carteira.agenda.models import Task
 from carteira.clients.models import Client as Record
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reading(portfolio):
-    run = SnapshotRun.objects.create(as_of=dt.date.today(), period_start=dt.date(2026, 8, 1),
+    run = SnapshotRun.objects.create(as_of=timezone.localdate(), period_start=dt.date(2026, 8, 1),
                                      rules={})  # fmt: skip
     for code, status in {"A1": "active", "A2": "pre_inactive", "B1": "active"}.items():
         client = portfolio[code]
@@ -73,8 +73,8 @@ def test_a_detractor_answer_becomes_a_task_and_shows_on_the_client_page(reading,
     ana = Client()
     ana.force_login(seller_ana.user)
     page = ana.get(reverse("clients:detail", args=[reading["A1"].pk])).content.decode()
-    assert f"NPS: 3/10 em {dt.date.today():%d/%m/%Y} — “Entregas atrasam.”" in page
-    today = dt.date.today()
+    assert f"NPS: 3/10 em {timezone.localdate():%d/%m/%Y} — “Entregas atrasam.”" in page
+    today = timezone.localdate()
     nps = complaint_measures(Complaint.objects.all(), Record.objects.all(), start=today,
                              end=today)["nps"]  # fmt: skip
     assert nps == {"answers": 1, "promoters_pct": 0.0, "detractors_pct": 100.0, "nps": -100.0}

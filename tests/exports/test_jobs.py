@@ -124,7 +124,7 @@ def test_a_client_reassigned_before_the_worker_runs_is_not_exported(
     a1 = history["A1"]
     one = requested(client, reverse("exports:client_orders", args=[a1.pk, "csv"]))
     every = requested(client, orders_url())
-    do_assign_client(a1, seller_bruno, start=dt.date.today(), reason="teste")
+    do_assign_client(a1, seller_bruno, start=timezone.localdate(), reason="teste")
 
     run_worker()
 

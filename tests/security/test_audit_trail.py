@@ -1,6 +1,5 @@
 """The audit trail: append-only, records refusals, and never holds personal values."""
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client as Browser
+from django.utils import timezone
 
 from carteira.audit.models import AuditEvent
 from carteira.audit.services import do_record
@@ -101,7 +101,7 @@ def test_no_personal_value_reaches_the_audit_trail(
     run_worker()  # the export is audited when its file is ready
     admin.get("/clients/", {"q": contact.name})
     _browser(seller_ana.user).get(f"/clients/{portfolio['B1'].pk}/")
-    do_assign_client(portfolio["A1"], seller_bruno, start=dt.date.today(), by=manager_sul)
+    do_assign_client(portfolio["A1"], seller_bruno, start=timezone.localdate(), by=manager_sul)
     trail = json.dumps(list(AuditEvent.objects.values("details", "object_id", "object_type")))
     assert sorted(v for v in _personal_values() if v in trail) == []
     recorded = set(AuditEvent.objects.values_list("action", flat=True))

@@ -2,13 +2,13 @@
 widen the scope; a reassignment takes effect on the very next request."""
 
 import csv
-import datetime as dt
 import io
 import json
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from carteira.clients.services import do_assign_client
 from tests.exports.conftest import exported
@@ -81,7 +81,7 @@ def test_two_seller_values_never_widen_the_scope(ana, portfolio, seller_ana, sel
 def test_a_reassignment_takes_effect_on_the_next_request(ana, portfolio, seller_bruno, media):
     client = portfolio["A1"]
     assert ana.get(f"/clients/{client.pk}/").status_code == 200
-    do_assign_client(client, seller_bruno, start=dt.date.today(), reason="teste")
+    do_assign_client(client, seller_bruno, start=timezone.localdate(), reason="teste")
     bruno = Client()
     bruno.force_login(seller_bruno.user)
     assert ana.get(f"/clients/{client.pk}/").status_code == 404

@@ -1,9 +1,8 @@
 """Stored XSS: hostile text in names, notes and titles renders as text everywhere, in
 real Chromium: no dialog opens and the CSP reports no violation."""
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 
 from carteira.agenda.models import Task
 from carteira.clients.models import Contact
@@ -29,11 +28,11 @@ def hostile(portfolio, seller_ana):
     client.save()
     Contact.objects.create(client=client, name=f"{IMG} Joana", email="joana@exemplo.com.br",
                            role=LINK)  # fmt: skip
-    Interaction.objects.create(client=client, date=dt.date.today(), channel="phone",
+    Interaction.objects.create(client=client, date=timezone.localdate(), channel="phone",
                                successful=True, notes=f"{IMG} [x]({LINK}) {SVG}",
                                next_step=LINK, seller=seller_ana)  # fmt: skip
     Task.objects.create(client=client, seller=seller_ana, assignee_user=seller_ana.user,
-                        title=f"{IMG} Ligar", due_date=dt.date.today(),
+                        title=f"{IMG} Ligar", due_date=timezone.localdate(),
                         origin=Task.Origin.PLAN)  # fmt: skip
     return client
 

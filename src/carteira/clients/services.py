@@ -44,7 +44,7 @@ def do_assign_client(
     if current is not None:
         if current.seller_id == seller.pk:
             return current
-        current.end_date = start or dt.date.today()
+        current.end_date = start or timezone.localdate()
         current.save(update_fields=["end_date"])
     assignment = Assignment.objects.create(
         client=client,

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carteira.accounts.capabilities import CENTRAL_TEAM
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             do_prepare_demo(
                 clients=options["clients"],
                 seed=options["seed"],
-                today=options["today"] or date.today(),
+                today=options["today"] or timezone.localdate(),
                 reset=options["reset"],
                 progress=self._progress,
             )
