@@ -237,7 +237,8 @@ def test_a_check_in_late_in_the_evening_is_linked_to_the_contact_logged_after_it
     phone, live_server, seller_ana
 ):
     """At 23:30 in Brasília the UTC day is already tomorrow: the check-in is still today's
-    on the phone's calendar, stays shown on the card and is linked to the contact."""
+    on the phone's calendar, stays shown on the card and is linked to the contact. A sync
+    that ends while the seller types the contact does not wipe the form."""
     first, _second, _third = shops_to_visit(seller_ana)
     evening = dt.datetime.combine(timezone.localdate(), dt.time(23, 30), tzinfo=SAO_PAULO)
     context = phone()
@@ -247,9 +248,21 @@ def test_a_check_in_late_in_the_evening_is_linked_to_the_contact_logged_after_it
     page.get_by_role("button", name="Fazer check-in aqui").click()
     page.wait_for_selector("p.checked")
     page.goto(page.url.split("#")[0] + "#fila")
+    until(page, "[...document.querySelectorAll('ul.queue li .state')]"
+                ".every(e => e.textContent === 'Enviado')")  # fmt: skip
     page.goto(page.url.split("#")[0] + f"#cliente/{first.pk}")
     page.wait_for_selector("p.checked")  # drawn again: still today's check-in
-    log_outcome(page, first, reached=True, notes="Visita no fim do dia")
+
+    page.locator("details.log summary", has_text="Registrar contato").click()
+    form = page.locator("form.outcome")
+    form.get_by_label("Sim", exact=True).check()
+    form.get_by_label("Observações").fill("Visita no fim do dia")
+    page.evaluate("document.getElementById('synced').textContent = ''")
+    page.get_by_role("button", name="Sincronizar").click()
+    until(page, "document.getElementById('synced').textContent.startsWith('Sincronizado em')")
+    assert form.get_by_label("Observações").input_value() == "Visita no fim do dia"
+    form.get_by_role("button", name="Salvar contato").click()
+    page.wait_for_url("**#fila")
     until(page, "[...document.querySelectorAll('ul.queue li .state')]"
                 ".every(e => e.textContent === 'Enviado')")  # fmt: skip
     check_in = CheckIn.objects.get()

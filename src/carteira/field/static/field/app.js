@@ -220,7 +220,7 @@
         await sendPhotos();
         await download();
         document.querySelectorAll("#notices .warn").forEach((old) => old.remove());
-        await render();
+        if (!view.dataset.editing) await render();
       } catch (error) {
         if (error instanceof Ended) { await sessionEnded(error.status); return; }
         notice(W.sync_failed, "warn");
@@ -450,6 +450,7 @@
     else if (tab === "fila") content = await queueView();
     else content = await agendaView();
     view.replaceChildren(...content);
+    delete view.dataset.editing;
     await showStatus();
   }
 
@@ -472,6 +473,12 @@
     await db.delete("meta", "ended_at");
     await setMeta("user", USER);
     window.addEventListener("hashchange", render);
+    // A form the seller is filling in is not redrawn under their fingers when a sync ends
+    // (their typing would be lost): the next navigation draws the new data.
+    view.addEventListener("input", () => { view.dataset.editing = "1"; });
+    view.addEventListener("toggle", (event) => {
+      if (event.target.open && event.target.querySelector("form")) view.dataset.editing = "1";
+    }, true);
     window.addEventListener("online", () => { reachable = null; showStatus(); sync(); });
     setInterval(() => { if (!syncing) sync(); }, 60000);
     window.addEventListener("offline", showStatus);
