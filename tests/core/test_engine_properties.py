@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import timedelta
 from decimal import Decimal
@@ -188,18 +189,22 @@ def test_engine_kpis_equal_the_naive_kpis_in_every_group(data, rules, by, window
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=portfolios(), rules=rules())
-def test_orders_aggregated_in_parallel_slices_give_the_same_reading(data, rules):
-    from carteira_core.engine import kernels
+@given(data=portfolios(), rules=rules(), block_rows=st.sampled_from([1, 2, 3, 5]))
+def test_orders_read_in_blocks_and_parallel_groups_give_the_same_reading(data, rules, block_rows):
+    from carteira_core.engine import blocks, kernels
 
     serial = read_portfolio(data, T, rules).clients
-    limits = kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT
-    kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT = 1, 0
+    limits = kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT, blocks.BLOCK_ROWS
+    kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT, blocks.BLOCK_ROWS = 1, 0, block_rows
     try:
-        assert len(kernels._slices(10, 100)) > 1 or (os.cpu_count() or 1) == 1
-        parallel = read_portfolio(data, T, rules).clients
+        fresh = dataclasses.replace(data)  # no blocks kept from the serial reading
+        parallel = read_portfolio(fresh, T, rules).clients
+        cut = fresh.cache["order_blocks"]
+        assert sum(len(block) for block in cut) == data.orders.height
+        if data.orders.height > block_rows and (os.cpu_count() or 1) > 1:
+            assert len(kernels._groups(cut, 100)) > 1
     finally:
-        kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT = limits
+        kernels._PARALLEL_ROWS, kernels._ROWS_PER_SLOT, blocks.BLOCK_ROWS = limits
     assert parallel.equals(serial)
 
 

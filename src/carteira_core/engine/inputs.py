@@ -18,6 +18,7 @@ __all__ = [
     "ORDER_SCHEMA",
     "SELLER_SCHEMA",
     "SPEND_SCHEMA",
+    "ClientPositions",
     "PortfolioInput",
     "day_number",
 ]
@@ -142,27 +143,52 @@ class PortfolioInput:
         )
 
 
+class ClientPositions:
+    """Maps client ids to dense positions (rows in ``clients``); ``n`` (one past the last
+    row: an overflow slot the kernels ignore) for ids that are not clients. Built once per
+    reading, then applied to the orders block by block."""
+
+    def __init__(self, client_ids: np.ndarray) -> None:
+        self.n = n = len(client_ids)
+        self._offset = 0
+        self._table: np.ndarray | None = None
+        self._order: np.ndarray | None = None
+        self._sorted: np.ndarray | None = None
+        if n == 0:
+            return
+        low, high = int(client_ids.min()), int(client_ids.max())
+        if high - low <= 4 * n + 1024 and -(2**62) < low <= high < 2**62:
+            # a lookup table is one gather: much faster than a binary search per order. Its
+            # first and last slots are not clients: ids outside [low, high] clip onto them
+            # (with |offset| < 2**62, an id whose ``wanted - offset`` wraps lands at least
+            # 2**62 past the other end, clipped too); ids from 1, the usual case, index it
+            # as they are
+            self._offset = offset = low - 1
+            table = np.full(high - offset + 2, n, dtype=np.int32)
+            table[client_ids - offset] = np.arange(n, dtype=np.int32)
+            self._table = table
+            return
+        self._order = np.argsort(client_ids, kind="stable")
+        self._sorted = client_ids[self._order]
+
+    def __call__(self, wanted: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Positions of ``wanted`` (int32), written into ``out`` when given."""
+        if out is None:
+            out = np.empty(len(wanted), dtype=np.int32)
+        if self.n == 0:
+            out[...] = 0
+        elif self._table is not None:
+            index = wanted - self._offset if self._offset else wanted
+            np.take(self._table, index, mode="clip", out=out)
+        else:
+            assert self._order is not None and self._sorted is not None
+            at = np.minimum(np.searchsorted(self._sorted, wanted), self.n - 1)
+            found = self._sorted[at] == wanted
+            out[...] = np.where(found, self._order[at], self.n)
+        return out
+
+
 def client_positions(client_ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Dense position (row in ``clients``) of every id in ``wanted``; ``len(client_ids)``
     for ids that are not clients (an overflow slot the kernels ignore)."""
-    n = len(client_ids)
-    if n == 0:
-        return np.zeros(len(wanted), dtype=np.int32)
-    low, high = int(client_ids.min()), int(client_ids.max())
-    if high - low <= 4 * n + 1024 and -(2**62) < low <= high < 2**62:
-        # a lookup table is one gather: much faster than a binary search per order. Its
-        # first and last slots are not clients: ids outside [low, high] clip onto them
-        # (with |offset| < 2**62, an id whose ``wanted - offset`` wraps lands at least
-        # 2**62 past the other end, clipped too); ids from 1, the usual case, index it
-        # as they are
-        offset = low - 1
-        table = np.full(high - offset + 2, n, dtype=np.int32)
-        table[client_ids - offset] = np.arange(n, dtype=np.int32)
-        index = wanted - offset if offset else wanted
-        return np.take(table, index, mode="clip")
-    order = np.argsort(client_ids, kind="stable")
-    sorted_ids = client_ids[order]
-    at = np.searchsorted(sorted_ids, wanted)
-    at_clipped = np.minimum(at, n - 1)
-    found = sorted_ids[at_clipped] == wanted
-    return np.where(found, order[at_clipped], n).astype(np.int32)
+    return ClientPositions(client_ids)(wanted)

@@ -1,16 +1,18 @@
 """Set-based numpy kernels: per-client facts from the order and interaction columns.
 
 Clients are dense positions ``0..n-1`` (their row in ``clients``) plus one overflow slot
-``n`` for rows of unknown clients and cancelled orders; rows after ``T`` are left out by
-the kernels themselves. Dates are int32 day numbers. The order facts are two independent
-passes, run side by side in threads on large inputs:
+``n`` for rows of unknown clients and orders that never count; rows after ``T`` are left
+out by the kernels themselves. Dates are int32 day numbers. The orders come as blocks of
+views over the frame's own memory (``blocks``): no whole-column copy, and each kernel's
+temporaries are block-sized buffers reused from block to block. The order facts are two
+independent passes over the blocks, run side by side in threads on large inputs:
 
 - the purchase days over every row: one ``np.maximum.at`` into two slots per client (up to
   the eve of the period, after it) gives both last purchase days, one ``np.minimum.at``
   the first;
 - the window sums over the rows of the widest window only (most orders are older; they
-  are picked once): purchases, net amount and margin per (client, day bucket) by
-  ``np.add.at`` (exact int64), the buckets cut at every window edge, each window then a
+  are picked block by block): purchases, net amount and margin per (client, day bucket)
+  by ``np.add.at`` (exact int64), the buckets cut at every window edge, each window then a
   sum of adjacent buckets.
 
 ``ufunc.at`` scatters at about the cost of a sorted ``reduceat`` (numpy >= 2), so the
@@ -20,23 +22,24 @@ orders are never sorted: a sort of 10M rows costs more than every pass together.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-NO_DAY = np.iinfo(np.int32).min
-FAR_DAY = np.iinfo(np.int32).max
+from carteira_core.engine.blocks import FAR_DAY, NO_DAY, OrderBlock, OrderColumns
+from carteira_core.engine.inputs import ClientPositions
 
-
-@dataclass(frozen=True, slots=True)
-class OrderColumns:
-    """The valid orders on or before ``T`` as numpy columns (cancelled ones removed)."""
-
-    pos: np.ndarray  # int32 client position; n for unknown clients
-    day: np.ndarray  # int32 day number
-    amount: np.ndarray  # int64 cents
-    margin: np.ndarray | None  # int64 cents, None when every margin is null
+__all__ = [
+    "FAR_DAY",
+    "NO_DAY",
+    "OrderColumns",
+    "OrderFacts",
+    "count_in_period",
+    "median_gaps_twice",
+    "order_facts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +70,41 @@ class _Days:
     first_day: np.ndarray
 
 
-def _purchase_days(orders: OrderColumns, rows: slice, n: int, as_of: int, previous: int) -> _Days:
+def _largest(blocks: Sequence[OrderBlock]) -> int:
+    return max((len(block) for block in blocks), default=0)
+
+
+def _purchase_days(
+    blocks: Sequence[OrderBlock], positions: ClientPositions, as_of: int, previous: int
+) -> _Days:
     """Last purchase day up to ``T`` and up to the eve ``T0``, first purchase day, per
-    client, over one slice of the orders (slices run in parallel threads: numpy releases
-    the GIL inside ``ufunc.at``)."""
-    pos, day = orders.pos[rows], orders.day[rows]
-    # in place where it can be: each fresh 10M-row array costs page faults as well
-    counted = orders.amount[rows] > 0
-    counted &= day <= as_of
-    slot = np.where(counted, pos, np.int32(n))
+    client, over some of the blocks (groups of blocks run in parallel threads: numpy
+    releases the GIL inside ``ufunc.at``)."""
+    n = positions.n
     first_day = np.full(n + 1, FAR_DAY, dtype=np.int32)
-    np.minimum.at(first_day, slot, day)
     # two slots per client, purchases up to the eve and after it: one pass, both last days
-    slot *= np.int32(2)
-    slot += day > previous
     last = np.full(2 * (n + 1), NO_DAY, dtype=np.int32)
-    np.maximum.at(last, slot, day)
+    size = _largest(blocks)
+    slots, counted_rows, flag_rows = (
+        np.empty(size, dtype=np.int32),
+        np.empty(size, dtype=bool),
+        np.empty(size, dtype=bool),
+    )
+    overflow = np.int32(n)
+    for block in blocks:
+        rows = len(block)
+        day = block.day
+        slot = positions(block.client_id, out=slots[:rows])
+        counted = np.greater(block.amount, 0, out=counted_rows[:rows])
+        counted &= np.less_equal(day, as_of, out=flag_rows[:rows])
+        if block.kept is not None:
+            counted &= block.kept
+        np.logical_not(counted, out=counted)
+        np.copyto(slot, overflow, where=counted)
+        np.minimum.at(first_day, slot, day)
+        slot *= np.int32(2)
+        slot += np.greater(day, previous, out=flag_rows[:rows])
+        np.maximum.at(last, slot, day)
     last_previous = last[0::2]
     return _Days(np.maximum(last_previous, last[1::2]), last_previous, first_day)
 
@@ -106,71 +128,92 @@ class _Sums:
     margin: np.ndarray | None
 
 
-def _window_sums(orders: OrderColumns, n: int, bounds: list[int]) -> _Sums:
+def _window_sums(
+    blocks: Sequence[OrderBlock], positions: ClientPositions, bounds: list[int]
+) -> _Sums:
     """Purchases, amounts and margins per client and bucket. Only rows inside the widest
-    window count, so they are picked once (most orders are older) and the three sums
-    scatter over those rows alone."""
-    width = len(bounds) - 1
-    day = orders.day
-    rows = np.flatnonzero((day > bounds[0]) & (day <= bounds[-1]) & (orders.pos < n))
-    day = day[rows]
-    bucket = np.zeros(len(rows), dtype=np.int32)
-    for edge in bounds[1:-1]:
-        bucket += day > edge
-    # client-major: a client's buckets are adjacent, one cache line per scattered row
-    key = orders.pos[rows]
-    key *= np.int32(width)
-    key += bucket
-    amount = orders.amount[rows]
-    # same-dtype operands keep ufunc.at on its fast path
-    counts = np.zeros(n * width, dtype=np.int32)
-    np.add.at(counts, key, (amount > 0).astype(np.int32))
-    money = np.zeros(n * width, dtype=np.int64)
-    np.add.at(money, key, amount)
-    margin = None
-    if orders.margin is not None:
-        margin_sums = np.zeros(n * width, dtype=np.int64)
-        np.add.at(margin_sums, key, orders.margin[rows])
-        margin = margin_sums.reshape(n, width)
-    return _Sums(counts.reshape(n, width), money.reshape(n, width), margin)
+    window count, so each block picks them first (most orders are older) and the three
+    sums scatter over those rows alone."""
+    n, width = positions.n, len(bounds) - 1
+    # client-major: a client's buckets are adjacent, one cache line per scattered row;
+    # the overflow client's row last
+    counts = np.zeros((n + 1) * width, dtype=np.int32)
+    money = np.zeros((n + 1) * width, dtype=np.int64)
+    with_margin = bool(blocks) and blocks[0].margin is not None
+    margin_sums = np.zeros((n + 1) * width, dtype=np.int64) if with_margin else None
+    size = _largest(blocks)
+    inside_rows, flag_rows = np.empty(size, dtype=bool), np.empty(size, dtype=bool)
+    for block in blocks:
+        rows = len(block)
+        inside = np.greater(block.day, bounds[0], out=inside_rows[:rows])
+        inside &= np.less_equal(block.day, bounds[-1], out=flag_rows[:rows])
+        if block.kept is not None:
+            inside &= block.kept
+        picked = np.flatnonzero(inside)
+        if not len(picked):
+            continue
+        day = block.day[picked]
+        key = positions(block.client_id[picked])
+        key *= np.int32(width)
+        for edge in bounds[1:-1]:
+            key += day > edge
+        amount = block.amount[picked]
+        # same-dtype operands keep ufunc.at on its fast path
+        np.add.at(counts, key, (amount > 0).astype(np.int32))
+        np.add.at(money, key, amount)
+        if margin_sums is not None and block.margin is not None:
+            np.add.at(margin_sums, key, block.margin[picked])
+    margin = None if margin_sums is None else margin_sums.reshape(n + 1, width)[:n]
+    return _Sums(counts.reshape(n + 1, width)[:n], money.reshape(n + 1, width)[:n], margin)
 
 
 _PARALLEL_ROWS = 2_000_000
 _ROWS_PER_SLOT = 2
 
 
-def _slices(total: int, slots: int) -> list[slice]:
-    # each slice fills its own result arrays: worth it only with many rows per slot
+def _groups(blocks: Sequence[OrderBlock], slots: int) -> list[Sequence[OrderBlock]]:
+    """The blocks in consecutive groups of about equal rows, one per thread of the
+    purchase-days pass: each group fills its own result arrays, worth it only with many
+    rows per slot."""
+    total = sum(len(block) for block in blocks)
     parallel = total >= max(_PARALLEL_ROWS, _ROWS_PER_SLOT * slots)
-    chunks = min(os.cpu_count() or 1, 4) if parallel else 1
-    step = -(-total // chunks) if total else 1
-    return [slice(start, min(start + step, total)) for start in range(0, max(total, 1), step)]
+    count = min(os.cpu_count() or 1, 4, len(blocks)) if parallel else 1
+    if count <= 1:
+        return [blocks]
+    groups: list[list[OrderBlock]] = [[] for _ in range(count)]
+    done = 0
+    for block in blocks:
+        groups[min(done * count // total, count - 1)].append(block)
+        done += len(block)
+    return [group for group in groups if group]
 
 
 def order_facts(
-    orders: OrderColumns,
-    n: int,
+    blocks: Sequence[OrderBlock],
+    positions: ClientPositions,
     as_of: int,
     period_days: int,
     frequency_days: int,
     window_days: int,
 ) -> OrderFacts:
-    """The per-client facts in two independent passes: the purchase days over every row
-    (in row slices) and the window sums over the rows of the widest window, side by side
-    in threads when the orders are many. Rows after ``as_of`` never count."""
+    """The per-client facts in two independent passes over the order blocks: the purchase
+    days over every row (in groups of blocks) and the window sums over the rows of the
+    widest window, side by side in threads when the orders are many. Rows after ``as_of``
+    never count."""
+    n = positions.n
     previous = as_of - period_days
     bounds = sorted(
         {as_of - frequency_days, previous - frequency_days, as_of - window_days, previous, as_of}
     )
-    slices = _slices(len(orders.day), 3 * (n + 1))
-    if len(slices) == 1:
-        days = _purchase_days(orders, slices[0], n, as_of, previous)
-        sums = _window_sums(orders, n, bounds)
+    groups = _groups(blocks, 3 * (n + 1))
+    if len(groups) == 1:
+        days = _purchase_days(blocks, positions, as_of, previous)
+        sums = _window_sums(blocks, positions, bounds)
     else:
-        with ThreadPoolExecutor(len(slices)) as pool:
-            pending = pool.submit(_window_sums, orders, n, bounds)
+        with ThreadPoolExecutor(len(groups)) as pool:
+            pending = pool.submit(_window_sums, blocks, positions, bounds)
             days = _merge_days(
-                list(pool.map(lambda r: _purchase_days(orders, r, n, as_of, previous), slices))
+                list(pool.map(lambda g: _purchase_days(g, positions, as_of, previous), groups))
             )
             sums = pending.result()
     if sums.margin is not None:

@@ -10,8 +10,13 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from carteira_core.engine import classify, kernels
-from carteira_core.engine.inputs import PortfolioInput, client_positions, day_number
+from carteira_core.engine import blocks, classify, kernels
+from carteira_core.engine.inputs import (
+    ClientPositions,
+    PortfolioInput,
+    client_positions,
+    day_number,
+)
 from carteira_core.engine.periods import Period, rolling
 from carteira_core.rules import DEFAULT_RULES, PortfolioRules
 
@@ -74,37 +79,31 @@ class PortfolioReading:
         return self.period.start
 
 
+def _order_blocks(data: PortfolioInput) -> list[blocks.OrderBlock]:
+    """The orders as blocks of views (``blocks``); kept on the input, so readings of the
+    same data at other dates or with other rules reuse them."""
+    cached = data.cache.get("order_blocks")
+    if cached is None:
+        cached = data.cache["order_blocks"] = blocks.order_blocks(data.orders)
+    return cached
+
+
+def _positions(data: PortfolioInput, client_ids: np.ndarray) -> ClientPositions:
+    cached = data.cache.get("positions")
+    if cached is None:
+        cached = data.cache["positions"] = ClientPositions(client_ids)
+    return cached
+
+
 def _all_order_columns(data: PortfolioInput, client_ids: np.ndarray) -> kernels.OrderColumns:
-    """Order columns as numpy, whatever the date; rows that never count (cancelled, unknown
-    client, no date or amount) point at the overflow slot instead of being filtered out.
-    Kept on the input, so readings of the same data at other dates reuse it."""
+    """Order columns as whole numpy arrays, whatever the date (for the kernels that sort
+    them); rows that never count (cancelled, unknown client, no date or amount) point at
+    the overflow slot instead of being filtered out. Kept on the input."""
     cached = data.cache.get("orders")
-    if cached is not None:
-        return cached
-    orders = data.orders
-    n = len(client_ids)
-    day_series = orders["date"].to_physical()
-    day = day_series.fill_null(kernels.FAR_DAY).to_numpy()
-    amount = orders["amount_cents"]
-    ids = orders["client_id"]
-    pos = client_positions(client_ids, ids.fill_null(0).to_numpy())
-    drop = np.zeros(len(pos), dtype=bool)
-    if ids.null_count():
-        drop |= ids.is_null().to_numpy()
-    cancelled = orders["cancelled"]
-    if cancelled.any():
-        drop |= cancelled.fill_null(False).to_numpy()
-    if amount.null_count():
-        drop |= amount.is_null().to_numpy()
-        amount = amount.fill_null(0)
-    pos[drop] = n
-    margin = orders["margin_cents"]
-    margin_values = None
-    if margin.null_count() < margin.len():
-        margin_values = margin.fill_null(0).to_numpy()
-    columns = kernels.OrderColumns(pos, day, amount.to_numpy(), margin_values)
-    data.cache["orders"] = columns
-    return columns
+    if cached is None:
+        positions = _positions(data, client_ids)
+        cached = data.cache["orders"] = blocks.order_columns(_order_blocks(data), positions)
+    return cached
 
 
 def _order_columns(
@@ -134,7 +133,7 @@ def _seller_ids_at(data: PortfolioInput, client_ids: np.ndarray, as_of: int) -> 
     rows = data.assignments.filter(
         pl.col("client_id").is_not_null() & pl.col("seller_id").is_not_null()
     )
-    pos = client_positions(client_ids, rows["client_id"].to_numpy())
+    pos = _positions(data, client_ids)(rows["client_id"].to_numpy())
     start = rows["start_date"].to_physical().cast(pl.Int64).fill_null(_NO_SELLER).to_numpy()
     end = rows["end_date"].to_physical().cast(pl.Int64).fill_null(-_NO_SELLER - 1).to_numpy()
     earliest = np.full(n + 1, -_NO_SELLER - 1, dtype=np.int64)
@@ -177,7 +176,7 @@ def _seller_columns(data: PortfolioInput, seller: np.ndarray) -> list[pl.Series]
 
 def _statuses(
     facts: kernels.OrderFacts,
-    orders: kernels.OrderColumns,
+    orders: Callable[[], kernels.OrderColumns],
     n: int,
     t: int,
     t0: int,
@@ -188,7 +187,7 @@ def _statuses(
     inactive0: np.ndarray | int
     if lc.mode == "cycle":
         gap_now, gap_before = kernels.median_gaps_twice(
-            orders, n, [t, t0], lc.cycle_lookback_days, lc.cycle_min_purchases
+            orders(), n, [t, t0], lc.cycle_lookback_days, lc.cycle_min_purchases
         )
         active, inactive = classify.cycle_thresholds(gap_now, lc)
         active0, inactive0 = classify.cycle_thresholds(gap_before, lc)
@@ -246,7 +245,7 @@ def _contacted(
     interactions = data.interactions.filter(
         counted & pl.col("client_id").is_not_null() & pl.col("date").is_not_null()
     )
-    positions = client_positions(client_ids, interactions["client_id"].to_numpy())
+    positions = _positions(data, client_ids)(interactions["client_id"].to_numpy())
     days = interactions["date"].to_physical().to_numpy()
     return kernels.count_in_period(positions, days, len(client_ids), t0, t) > 0
 
@@ -337,6 +336,7 @@ def read_portfolio(
     n = clients.height
     client_ids = clients["client_id"].to_numpy()
 
+    _positions(data, client_ids)  # built once, before the threads share it
     # sellers and contacts do not depend on the orders: read them alongside
     with ThreadPoolExecutor(1) as pool:
         sellers = pool.submit(lambda: _seller_columns(data, _seller_ids_at(data, client_ids, t)))
@@ -345,11 +345,17 @@ def read_portfolio(
             verified_visits_only=rules.indicators.verified_visits_only,
         )  # fmt: skip
         # the kernels leave out rows after T themselves: no copy of the columns per date
-        orders = _all_order_columns(data, client_ids)
         facts = kernels.order_facts(
-            orders, n, t, period.days, lc.frequency_window_days, abc_rules.window_days
+            _order_blocks(data),
+            _positions(data, client_ids),
+            t,
+            period.days,
+            lc.frequency_window_days,
+            abc_rules.window_days,
         )
-        status, previous, active_thr, inactive_thr = _statuses(facts, orders, n, t, t0, rules)
+        status, previous, active_thr, inactive_thr = _statuses(
+            facts, lambda: _all_order_columns(data, client_ids), n, t, t0, rules
+        )
         basis = facts.revenue_window if abc_rules.basis == "revenue" else facts.margin_window
         customer = status != classify.PROSPECT
         abc = classify.abc_classes(basis, customer, _external_id_order(data), abc_rules)
