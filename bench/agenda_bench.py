@@ -1,6 +1,7 @@
 """Time the seller's week (a script, not a test).
 
     python bench/agenda_bench.py [--days 3] [--sellers 50] [--tasks 100000] [--seed 1]
+    CARTEIRA_HOME=/tmp/q100k python bench/agenda_bench.py --company [--runs 2]
 
 Day routes, side by side: ``--days`` days of 30 visits scattered over a 40 km square
 around the seller's home (10 minutes each, the day 08:00-18:00), then the same days with
@@ -16,6 +17,12 @@ Scheduling: ``--tasks`` open tasks over ``--sellers`` sellers (mixed visits and 
 over the last and next 60 days, frequencies 7-90 days) planned on a 26-week horizon with
 Brazil's holidays: CPU seconds of the core pass (the database reads and writes are not in
 it).
+Whole company (``--company``): every active seller of the workspace in ``CARTEIRA_HOME``
+(or ``DATABASE_URL``) planned from scratch by ``agenda.scheduling.do_schedule`` — the
+sellers' planned days, moves, flags and pins are cleared first, so it WRITES to that
+workspace — then planned again (nothing to change): CPU and wall seconds of each run, the
+load average, and what the plan holds (planned, backlog, visits moved, flagged, planned as
+calls, tasks on a non-working day, days over capacity).
 """
 
 from __future__ import annotations
@@ -137,10 +144,11 @@ def _vroom(level: int) -> Callable[[Sequence[Stop]], list[int]]:
             window for stop in stops if (window := _window(stop, DAY_START, horizon)) is not None
         ]
         assert len(windows) == len(stops)  # the bench's hours always leave time
-        minutes = straight_line_minutes([HOME, *(stop.point for stop in stops)])
+        points = [HOME, *(stop.point for stop in stops)]
+        minutes = straight_line_minutes(points)
         nodes = range(1, len(stops) + 1)
         service = [stop.minutes for stop in stops]
-        tour = _vroom_tour(nodes, windows, service, minutes, end=horizon, level=level)
+        tour = _vroom_tour(nodes, windows, service, minutes, points, end=horizon, level=level)
         return [stops[node - 1].key for node in tour]
 
     return solve
@@ -225,14 +233,85 @@ def company(sellers: int, tasks: int, seed: int) -> str:
             f"{backlog:,}, {cpu:.2f} s CPU")  # fmt: skip
 
 
+def _plan_checks(today: dt.date) -> str:
+    """What the whole company's plan holds, and the two rules it must keep: no task on a
+    non-working day, no day over its capacity."""
+    from django.db.models import Count, Q
+
+    from carteira.agenda.models import Task
+    from carteira.agenda.scheduling import task_kind, working_time
+    from carteira.organization.models import Seller
+
+    tasks = Task.objects.filter(assignee_user=None, status=Task.Status.OPEN, seller__active=True)
+    counts = tasks.aggregate(
+        planned=Count("pk", filter=Q(scheduled_date__isnull=False)),
+        backlog=Count("pk", filter=Q(scheduled_date__isnull=True) | Q(unfit=True)),
+        moved=Count("pk", filter=Q(moved_from__isnull=False)),
+        unfit=Count("pk", filter=Q(unfit=True)),
+        as_call=Count("pk", filter=Q(planned_as_call=True)),
+    )
+    off = over = 0
+    for seller in Seller.objects.filter(active=True):
+        time = working_time(seller, today=today)
+        load: dict[tuple[dt.date, str], int] = {}
+        for task in tasks.filter(seller=seller, scheduled_date__isnull=False).only(
+            "channel", "planned_as_call", "scheduled_date"
+        ):
+            day = task.scheduled_date
+            off += not time.calendar.is_working(day)
+            load[day, task_kind(task)] = load.get((day, task_kind(task)), 0) + 1
+        over += sum(count > time.capacity_on(day).of(kind) for (day, kind), count in load.items())
+    return (f"planned {counts['planned']:,}, backlog {counts['backlog']:,} (of which "
+            f"{counts['unfit']:,} flagged on their day), {counts['moved']:,} visits moved, "
+            f"{counts['as_call']:,} visits planned as calls (too far for a day trip); "
+            f"{off} on a non-working day, {over} days over capacity")  # fmt: skip
+
+
+def whole_company(runs: int) -> list[str]:
+    """Every active seller planned from scratch, then again; the workspace's own data."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
+    django.setup()
+    from django.utils import timezone
+
+    from carteira.agenda.models import Task
+    from carteira.agenda.scheduling import do_schedule
+
+    today = timezone.localdate()
+    lines = []
+    for attempt in range(runs):
+        Task.objects.filter(assignee_user=None, status=Task.Status.OPEN).update(
+            scheduled_date=None, pinned=False, moved_from=None, unfit=False, planned_as_call=False
+        )
+        for label in ("from scratch", "again"):
+            load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+            started, cpu = time.perf_counter(), time.process_time()
+            plans = do_schedule(today=today)  # every active seller
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            lines.append(f"run {attempt + 1}, {label}: {len(plans)} sellers in {wall:.2f} s wall, "
+                         f"{cpu:.2f} s CPU (load {load})")  # fmt: skip
+    lines.append(_plan_checks(today))
+    return lines
+
+
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--company",
+        action="store_true",
+        help="whole-company scheduling of the workspace (writes to it)",
+    )
+    parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--sellers", type=int, default=50)
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    if args.company:
+        return "\n".join([f"Load average {load}", "", "### Whole-company scheduling", "",
+                          *whole_company(args.runs)])  # fmt: skip
     lines = [f"Load average {load}", "", "### Day routes, 30 visits", "",
              *routes(args.seed, args.days), "", "### Scheduling", "",
              company(args.sellers, args.tasks, args.seed)]  # fmt: skip

@@ -1,7 +1,11 @@
 """A day's visits in the order that travels least, from the start and back."""
 
+import random
+
 from carteira_core.agenda.route import (
     Stop,
+    _travel_minutes,
+    beyond_a_day_trip,
     great_circle_km,
     plan_route,
     route_length_km,
@@ -15,12 +19,45 @@ def test_great_circle_distance_of_one_degree_of_latitude_is_111_km():
     assert round(great_circle_km((0.0, 0.0), (1.0, 0.0)), 1) == 111.2
 
 
-def test_stops_on_a_line_are_visited_in_order_out_and_back():
-    stops = [Stop(key, (-23.55 + 0.1 * key, -46.63), 30) for key in (3, 1, 2)]
+def test_a_visit_is_beyond_a_day_trip_when_going_being_there_and_coming_back_outlast_the_day():
+    # 1.3 degrees north: 144.6 km, 282 road minutes each way at 40 km/h x 1.3; with 30
+    # minutes at the client 594 of the day's 600. 1.4 degrees: 304 minutes each way.
+    near, far = (HOME[0] + 1.3, HOME[1]), (HOME[0] + 1.4, HOME[1])
+    assert not beyond_a_day_trip(HOME, Stop(1, near, 30))
+    assert beyond_a_day_trip(HOME, Stop(2, far, 30))
+    # A longer visit, or a shorter day, is the same test.
+    assert beyond_a_day_trip(HOME, Stop(3, near, 45))
+    assert beyond_a_day_trip(HOME, Stop(4, near, 30), day_start=8 * 60, day_end=17 * 60)
+    # Client hours do not count here: they are the day's route's business.
+    assert not beyond_a_day_trip(HOME, Stop(5, near, 30, window=(16 * 60, 17 * 60)))
+
+
+def test_stops_along_a_road_are_visited_in_order_out_and_back():
+    # Along a gentle curve (on an exact line, doubling back is as long: a tie).
+    points = {key: (-23.55 + 0.1 * key, -46.63 + 0.01 * key**2) for key in (3, 1, 2)}
+    stops = [Stop(key, point, 30) for key, point in points.items()]
     route = plan_route(HOME, stops)
     assert route.order in ([1, 2, 3], [3, 2, 1])
-    assert route.distance_km == round(2 * great_circle_km(HOME, (-23.25, -46.63)), 1)
+    assert route.distance_km == round(route_length_km(HOME, [points[k] for k in (1, 2, 3)]), 1)
     assert route.unfit == []
+
+
+def test_of_tours_equal_in_minutes_the_shorter_in_km_is_taken():
+    # Out in order and back, or doubling back: 132 road minutes both; along a slight curve
+    # the first is 2 m shorter, and it is the one taken on every run.
+    points = {key: (-23.55 + 0.1 * key, -46.63 + 0.001 * key**2) for key in (3, 1, 2)}
+    stops = [Stop(key, point, 30) for key, point in points.items()]
+
+    def minutes(order):
+        path = [HOME, *(points[key] for key in order), HOME]
+        legs = straight_line_minutes(path)
+        return sum(legs[i][i + 1] for i in range(len(path) - 1))
+
+    assert minutes((1, 2, 3)) == minutes((2, 3, 1)) == minutes((1, 3, 2)) == 132
+    in_order = route_length_km(HOME, [points[key] for key in (1, 2, 3)])
+    assert round((route_length_km(HOME, [points[key] for key in (2, 3, 1)]) - in_order) * 1000) == 2
+    orders = {tuple(plan_route(HOME, stops).order) for _ in range(20)}
+    assert orders in ({(1, 2, 3)}, {(3, 2, 1)})
 
 
 def test_arrivals_add_travel_and_the_time_at_each_client():
@@ -165,3 +202,12 @@ def test_a_minute_less_on_the_road_is_not_worth_an_hour_more_of_the_day():
     route = plan_route(home, [near, north, afternoon])
     assert route.order == [1, 2, 3]
     assert route.arrivals == {1: 8 * 60 + 2, 2: 9 * 60 + 12, 3: 13 * 60 + 30}
+
+
+def test_the_travel_matrix_gives_each_pairs_minutes_as_one_leg_alone():
+    rng = random.Random(7)
+    points = [(rng.uniform(-33, 5), rng.uniform(-73, -35)) for _ in range(40)]
+    points += [(HOME[0] + rng.uniform(-0.2, 0.2), HOME[1] + rng.uniform(-0.2, 0.2))
+               for _ in range(40)]  # fmt: skip
+    matrix = straight_line_minutes(points)
+    assert matrix == [[_travel_minutes(a, b) for b in points] for a in points]

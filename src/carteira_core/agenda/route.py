@@ -73,13 +73,36 @@ def _travel_minutes(a: tuple[float, float], b: tuple[float, float]) -> int:
     return math.ceil(great_circle_km(a, b) * ROAD_FACTOR / SPEED_KMH * 60)
 
 
+def beyond_a_day_trip(
+    start: tuple[float, float], stop: Stop, *, day_start: int = 8 * 60, day_end: int = 18 * 60
+) -> bool:
+    """Whether the visit is too far from ``start`` to go, be there and come back within the
+    day's hours on its own, whatever the client's hours (the straight line × the road
+    factor at the average speed, as a day's route reckons without a routing server)."""
+    return 2 * _travel_minutes(start, stop.point) + stop.minutes > day_end - day_start
+
+
 # The travel minutes between points (the start first, then the stops), a row per point.
 TravelMatrix = Callable[[Sequence[tuple[float, float]]], list[list[int]]]
 
 
 def straight_line_minutes(points: Sequence[tuple[float, float]]) -> list[list[int]]:
-    """Great-circle distance × the road factor at the average speed, rounded up."""
-    return [[_travel_minutes(a, b) for b in points] for a in points]
+    """Great-circle distance × the road factor at the average speed, rounded up: the
+    minutes of ``_travel_minutes`` for every pair, computed as arrays (a day of 30 visits:
+    961 pairs)."""
+    return np.ceil(_km_matrix(points) * ROAD_FACTOR / SPEED_KMH * 60).astype(int).tolist()
+
+
+def _km_matrix(points: Sequence[tuple[float, float]]) -> np.ndarray:
+    """``great_circle_km`` for every pair of ``points``, as arrays."""
+    lat, lon = np.radians(np.asarray(points, dtype=float).reshape(-1, 2)).T
+    h = (
+        np.sin((lat[None, :] - lat[:, None]) / 2) ** 2
+        + np.cos(lat[:, None])
+        * np.cos(lat[None, :])
+        * np.sin((lon[None, :] - lon[:, None]) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
 
 
 def _window(stop: Stop, day_start: int, horizon: int) -> tuple[int, int] | None:
@@ -113,17 +136,22 @@ def warm_up_in_background() -> threading.Thread:
 # VROOM gives the same cost on every run, not the same tour among tours of equal cost:
 # with travel in whole minutes two orders of the same visits often tie, and which one came
 # back varied from run to run (a route reshuffled on reload, a phone downloading its week
-# again). Its objective is the minutes scaled up plus a fixed tie-break per leg whose sum
-# over any tour stays under one minute: the least travel is kept, and the same input
-# always gives the same tour.
+# again). Its objective is the minutes scaled up plus, per leg, the leg's great-circle
+# length in units that keep any tour's sum under one minute: the least travel is kept and,
+# among tours of equal minutes, the shortest in km — a property of the tour, not of the
+# run. A random tie-break per leg did the same at 10-22 % more of VROOM's time (every
+# move that only shuffles the noise is an improvement to take; ADR 25). A tour and its
+# reverse still tie on a straight-line matrix: ``_direction`` decides between them.
 COST_SCALE = 1 << 16
 MAX_LEG_MINUTES = 60_000  # no day is that long; caps the costs within uint32
 
 
-def _tie_broken_costs(durations: np.ndarray) -> np.ndarray:
+def _tie_broken_costs(durations: np.ndarray, points: Sequence[tuple[float, float]]) -> np.ndarray:
     size = len(durations)
-    spread = max(COST_SCALE // (size + 1), 1)  # a tour has at most ``size`` legs
-    ties = np.random.default_rng(size).integers(0, spread, size=(size, size), dtype=np.uint64)
+    top = max(COST_SCALE // (size + 1) - 1, 0)  # a tour has at most ``size`` legs
+    km = np.asarray(_km_matrix(points))
+    longest = float(km.max()) if size else 0.0
+    ties = np.rint(km * (top / longest)).astype(np.uint64) if longest > 0 else 0
     legs = np.minimum(durations, MAX_LEG_MINUTES).astype(np.uint64)
     return (legs * COST_SCALE + ties).astype(np.uint32)
 
@@ -133,19 +161,20 @@ def _vroom_tour(
     windows: Sequence[tuple[int, int]],
     service: Sequence[int],
     minutes: list[list[int]],
+    points: Sequence[tuple[float, float]],
     *,
     end: int,
     level: int,
     priorities: Sequence[int] = (),
 ) -> list[int]:
-    """Those of ``nodes`` (rows of ``minutes``; 0 is the start) VROOM visits, in order,
-    back at the start by ``end``: node n is a visit of ``service[n - 1]`` minutes starting
-    within ``windows[n - 1]``."""
+    """Those of ``nodes`` (rows of ``minutes`` and ``points``; 0 is the start) VROOM
+    visits, in order, back at the start by ``end``: node n is a visit of
+    ``service[n - 1]`` minutes starting within ``windows[n - 1]``."""
     vroom = _import_vroom()
     problem = vroom.Input()
     durations = np.asarray(minutes, dtype="uint32")
     problem.set_durations_matrix("car", durations)
-    problem.set_costs_matrix("car", _tie_broken_costs(durations))
+    problem.set_costs_matrix("car", _tie_broken_costs(durations, points))
     problem.add_vehicle(vroom.Vehicle(0, start=0, end=0, time_window=vroom.TimeWindow(0, end)))
     for node in nodes:
         problem.add_job(
@@ -157,10 +186,11 @@ def _vroom_tour(
                 priority=priorities[node - 1] if priorities else 0,
             )
         )
-    steps = problem.solve(exploration_level=level, nb_threads=1).routes
-    if "id" not in steps.columns:  # no visit could be made: VROOM's routes frame is bare
-        return []
-    return [int(node) for node in steps.loc[steps["type"] == "job", "id"]]
+    solution = problem.solve(exploration_level=level, nb_threads=1)
+    # The steps as pyvroom's own structured array: its ``routes`` builds a pandas frame
+    # from it (a few ms a solve, for two columns read here).
+    steps = np.asarray(solution._routes_numpy())
+    return [int(node) for node in steps["id"][steps["type"].astype("U9") == "job"]]
 
 
 @dataclass(frozen=True)
@@ -210,7 +240,8 @@ def _direction(
         schedule = _earliest_schedule(candidate, windows, service, minutes, horizon)
         if schedule is not None:
             first = schedule.starts[0] if schedule.starts else 0
-            options.append(((schedule.travel, schedule.back, first), candidate, schedule))
+            key = (schedule.travel, schedule.back, first, candidate)
+            options.append((key, candidate, schedule))
     _, best, schedule = min(options, key=lambda option: option[0])
     return best, schedule
 
@@ -344,7 +375,8 @@ def day_unfit(
     horizon = day_end - day_start
     possible, bounds, impossible = _split(stops, day_start, horizon)
     if possible:
-        minutes = travel([start, *(stop.point for stop in possible)])
+        points = [start, *(stop.point for stop in possible)]
+        minutes = travel(points)
         service = [stop.minutes for stop in possible]
         alone = [
             node
@@ -354,7 +386,7 @@ def day_unfit(
         impossible += [possible[node - 1].key for node in alone]
         rest = sorted(set(range(1, len(possible) + 1)) - set(alone))
         if not fits_without_solving(rest, bounds, service, minutes, horizon):
-            tour = _vroom_tour(rest, bounds, service, minutes, end=horizon,
+            tour = _vroom_tour(rest, bounds, service, minutes, points, end=horizon,
                                level=exploration_level(len(rest)),
                                priorities=[stop.priority for stop in possible])  # fmt: skip
             left = set(rest) - set(tour)
@@ -383,12 +415,13 @@ def plan_route(
     stops, bounds, impossible = _split(stops, day_start, horizon)
     if not stops:
         return Route([], {}, 0.0, impossible, tuple(impossible))
-    minutes = travel([start, *(stop.point for stop in stops)])
+    points = [start, *(stop.point for stop in stops)]
+    minutes = travel(points)
     service = [stop.minutes for stop in stops]
     priorities = [stop.priority for stop in stops] if any(s.priority for s in stops) else []
     nodes = range(1, len(stops) + 1)
     level = exploration_level(len(stops)) if level is None else level
-    tour = _vroom_tour(nodes, bounds, service, minutes, end=horizon, level=level,
+    tour = _vroom_tour(nodes, bounds, service, minutes, points, end=horizon, level=level,
                        priorities=priorities)  # fmt: skip
     tour, schedule = _home_earlier(tour, bounds, service, minutes, horizon=horizon)
     order = [stops[node - 1].key for node in tour]
