@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from carteira.agenda.models import ClientVisitHours, OfficeDay, Task, TimeOff, WorkSchedule
+from carteira.agenda.planning import do_move_task
 from carteira.agenda.scheduling import backlog_by_seller, do_schedule
 from carteira.agenda.selectors import agenda_tasks
 from carteira.agenda.week import seller_week
@@ -25,6 +26,7 @@ from tests.agenda.test_week_planning import (
     planned,
     visits,
 )
+from tests.personas import make_client
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +128,59 @@ def test_a_day_off_is_not_a_day_to_move_to(ana, six):
     do_schedule(today=MONDAY, seller_ids=[ana.pk])
     # Thursday to Monday 21/12 off: Tuesday 22/12 is the nearest working day with room.
     assert planned(six)[:2] == [MONDAY, dt.date(2026, 12, 22)]
+
+
+FLORIANOPOLIS = (-27.5954, -48.548)  # 376 km from Ana's home in Porto Alegre
+
+
+def far_visits(seller, n):
+    """``n`` visits due on Monday to shops in Florianópolis, more important than V0, V1."""
+    made = []
+    for i in range(n):
+        lat, lon = FLORIANOPOLIS[0] + 0.01 * i, FLORIANOPOLIS[1]
+        shop = make_client(f"F{i}", seller, name=f"Loja F{i}", state="SC", latitude=lat,
+                           longitude=lon)  # fmt: skip
+        made.append(Task.objects.create(
+            client=shop, seller=seller, title="Visitar", channel="visit", due_date=MONDAY,
+            origin=Task.Origin.PLAN, plan_key="cell:v", priority=990 - i, frequency_days=30,
+        ))  # fmt: skip
+    return made
+
+
+def test_a_visit_too_far_for_a_day_trip_is_planned_as_a_call_within_the_calls_capacity(client, ana):
+    near, far = visits(ana, 2), far_visits(ana, 3)
+    plan = do_schedule(today=MONDAY, seller_ids=[ana.pk])[0]
+    # 750 km there and back: no day takes it as a visit. As calls (2 a day), two on Monday
+    # and one on Tuesday; Monday's two visits are the near ones. Nothing is flagged.
+    assert planned(far) == [MONDAY, MONDAY, TUESDAY]
+    assert planned(near) == [MONDAY, MONDAY]
+    assert [(t.planned_as_call, t.unfit, t.moved_from) for t in Task.objects.filter(
+        pk__in=[t.pk for t in far])] == [(True, False, None)] * 3  # fmt: skip
+    assert (plan.planned, plan.backlog) == (5, 0)
+    monday = week(ana).days[0]
+    assert [row.task.pk for row in monday.visits] == [near[0].pk, near[1].pk]
+    assert [row.task.pk for row in monday.calls] == [far[0].pk, far[1].pk]
+    assert (monday.load, monday.call_load, monday.unfit) == (2, 2, [])
+    assert monday.calls[0].far_note == (
+        "376 km de distância, longe demais para ir e voltar no dia: planejada como ligação"
+    )
+    with time_machine.travel(MONDAY_NOON, tick=False):
+        client.force_login(ana.user)
+        page = client.get("/agenda/?week=2026-12-14").content.decode()
+    assert page.count("longe demais para ir e voltar no dia: planejada como ligação") == 3
+    # The seller moves to Florianópolis: the shops there are visits again, Porto Alegre's
+    # are the calls now.
+    ana.home_latitude, ana.home_longitude = FLORIANOPOLIS
+    ana.save()
+    do_schedule(today=MONDAY, seller_ids=[ana.pk])
+    assert [t.planned_as_call for t in Task.objects.filter(pk__in=[t.pk for t in far])] == [
+        False] * 3  # fmt: skip
+    assert [Task.objects.get(pk=t.pk).planned_as_call for t in near] == [True, True]
+
+
+def test_a_visit_planned_as_a_call_may_be_moved_to_an_office_day(ana):
+    (far,) = far_visits(ana, 1)
+    OfficeDay.objects.create(seller=ana, date=WEDNESDAY)
+    do_schedule(today=MONDAY, seller_ids=[ana.pk])
+    moved = do_move_task(Task.objects.get(pk=far.pk), WEDNESDAY, by=ana.user, today=MONDAY)
+    assert (moved.scheduled_date, moved.pinned, moved.planned_as_call) == (WEDNESDAY, True, True)

@@ -8,7 +8,9 @@ import polars as pl
 import pytest
 
 from carteira_core.demo import generate
+from carteira_core.demo.generator import DAY_TRIP_KM
 from carteira_core.demo.geo import LAT_RANGE, LON_RANGE
+from carteira_core.distribution.geo import haversine_km
 from carteira_core.documents import is_valid_cnpj, is_valid_cpf
 
 T = date(2026, 5, 15)
@@ -139,3 +141,22 @@ def test_receivables_have_some_overdue_instalments(data):
     unpaid = data.receivables.filter(pl.col("paid_date").is_null() & (pl.col("due_date") < T))
     assert unpaid.height > 0
     assert data.receivables.filter(pl.col("paid_date") > T).height == 0
+
+
+def test_each_seller_lives_where_most_of_their_clients_are_within_a_day_trip(data):
+    """A seller's home is the one of their territory's 20 largest towns with the most of
+    their clients within a day trip (about 146 km: the agenda's day, 40 km/h x 1.3, 30
+    minutes there): the week's visits start near most of them, the rest are calls. In the
+    largest town of each territory, 601 of these 1,500 clients were within a day trip."""
+    sellers = data.sellers.with_row_index("seller_idx").filter(pl.col("active"))
+    clients = data.clients.join(
+        sellers.select(pl.col("seller_idx").cast(pl.Int32), "home_latitude", "home_longitude"),
+        on="seller_idx",
+    )
+    lat, lon, home_lat, home_lon = (
+        clients[column].to_numpy()
+        for column in ("latitude", "longitude", "home_latitude", "home_longitude")
+    )
+    km = haversine_km(lat, lon, home_lat, home_lon)
+    assert pytest.approx(146.15, abs=0.01) == DAY_TRIP_KM
+    assert (clients.height, int((km <= DAY_TRIP_KM).sum())) == (1500, 674)

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from carteira.clients.models import Client
-from carteira.interactions.models import Interaction
+from carteira.interactions.models import Channel, Interaction
 from carteira.organization.models import Seller
 
 
@@ -75,6 +75,10 @@ class Task(models.Model):
     # with room before it is too late): it stays on its day, flagged, and counts in the
     # backlog.
     unfit = models.BooleanField(_("does not fit the route"), default=False)
+    # A visit whose client is too far from the seller's start to go, be there and come
+    # back within the day (agenda.stops.far_visits): planned, counted and shown as a call
+    # until the client or the seller's start moves.
+    planned_as_call = models.BooleanField(_("planned as a call"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -117,6 +121,11 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def planned_as_visit(self) -> bool:
+        """A visit on the seller's route: a visit task not planned as a call."""
+        return self.channel == Channel.VISIT and not self.planned_as_call
 
 
 def new_feed_token() -> str:

@@ -16,8 +16,8 @@ from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
 from carteira.agenda.scheduling import (
     HORIZON_DAYS,
     do_schedule,
-    kind_of,
     lock_week,
+    task_kind,
     working_time,
 )
 from carteira.audit.services import do_record
@@ -56,7 +56,7 @@ def do_move_task(task: Task, day: dt.date, *, by: User, today: dt.date) -> Task:
         raise PlanRefused(_("Only an open task of a seller's week can be moved."))
     time = working_time(task.seller, today=today)
     _check_day(time, day, today)
-    kind = kind_of(task.channel)
+    kind = task_kind(task)
     shown = date_format(day, "SHORT_DATE_FORMAT")
     if kind == VISIT and day in time.office_days:
         raise PlanRefused(_("%(day)s is an office day: no visits.") % {"day": shown})
@@ -66,8 +66,8 @@ def do_move_task(task: Task, day: dt.date, *, by: User, today: dt.date) -> Task:
         for other in Task.objects.filter(
             seller=task.seller, assignee_user=None, status=Task.Status.OPEN,
             scheduled_date=day, pinned=True,
-        ).exclude(pk=task.pk).only("channel")
-        if kind_of(other.channel) == kind
+        ).exclude(pk=task.pk).only("channel", "planned_as_call")
+        if task_kind(other) == kind
     ]  # fmt: skip
     if len(pinned) >= limit:
         full = (

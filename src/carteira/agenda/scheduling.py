@@ -23,7 +23,7 @@ from carteira.agenda.hooks import client_values
 from carteira.agenda.models import CompanyDayOff, OfficeDay, Task, TimeOff, WorkSchedule
 from carteira.agenda.priority import stake_cents
 from carteira.agenda.renewals import do_open_renewals, renewal_window
-from carteira.agenda.stops import fit_seller_routes
+from carteira.agenda.stops import far_visits, fit_seller_routes
 from carteira.clients.models import Client
 from carteira.interactions.models import Channel
 from carteira.leads.agenda import lead_jobs, planned_days
@@ -46,6 +46,7 @@ SCHEDULE_FIELDS = (
     "scheduled_date",
     "moved_from",
     "unfit",
+    "planned_as_call",
 )
 # A task without a frequency or deadline (manual, continued) may wait this long.
 DEFAULT_SLACK_DAYS = 14
@@ -76,6 +77,12 @@ class WorkingTime:
 
 def kind_of(channel: str) -> str:
     return VISIT if channel == Channel.VISIT else CALL
+
+
+def task_kind(task: Task) -> str:
+    """How the week plans the task: a visit on the route, or a call (a call, a message,
+    or a visit too far for a day trip: agenda.stops.far_visits)."""
+    return VISIT if task.planned_as_visit else CALL
 
 
 def company_days_off() -> dict[dt.date, str]:
@@ -117,10 +124,10 @@ def working_time(
     calls = schedule_row.daily_calls if schedule_row else None
     if visits is None or calls is None:
         counts = Counter(
-            kind_of(channel)
-            for channel in Task.objects.filter(
+            CALL if as_call else kind_of(channel)
+            for channel, as_call in Task.objects.filter(
                 seller=seller, assignee_user=None, status=Task.Status.OPEN
-            ).values_list("channel", flat=True)
+            ).values_list("channel", "planned_as_call")
         )
         total = sum(counts.values())
         # Room for both kinds whatever today's mix: new tasks of the other kind will come.
@@ -146,6 +153,7 @@ def _minutes(time: dt.time) -> int:
 
 
 def _job(task: Task, today: dt.date, values: dict[int, int], covers=None) -> Job:
+    """The task as the planner sees it (``task.planned_as_call`` already decided)."""
     start = max(task.due_date, today)
     if task.origin == Task.Origin.BATCH:
         earliest, latest = today, task.due_date
@@ -157,7 +165,7 @@ def _job(task: Task, today: dt.date, values: dict[int, int], covers=None) -> Job
         earliest, latest = task.due_date, start + dt.timedelta(days=DEFAULT_SLACK_DAYS)
     job = Job(
         key=task.pk,
-        kind=kind_of(task.channel),
+        kind=task_kind(task),
         earliest=earliest,
         due=task.due_date,
         latest=latest,
@@ -212,6 +220,10 @@ def do_schedule_seller(
         .order_by("pk")  # the same order in every transaction
         .only(*SCHEDULE_FIELDS)
     )
+    # A visit too far for a day trip is planned as a call; the default capacity's split
+    # between visits and calls counts it as one.
+    if _save_far_visits(tasks, far_visits(time, tasks)):
+        time = working_time(seller, today=today, days_off=days_off)
     values = client_values({task.client_id for task in tasks})
     covers = stock_covers({task.client_id for task in tasks}, today=today)
     jobs = [_job(task, today, values, covers) for task in tasks]
@@ -247,6 +259,21 @@ def do_schedule_seller(
     backlog = [task for task in tasks if task.pk not in plan.days or task.pk in fit.unfit]
     value = sum((task.revenue_at_risk for task in backlog), Decimal(0))
     return SellerPlan(seller.pk, len(plan.days) - len(fit.unfit), len(backlog), value)
+
+
+def _save_far_visits(tasks: list[Task], far: set[int]) -> bool:
+    """Mark the visits too far for a day trip as planned as calls (and the others not);
+    whether any changed."""
+    changed: dict[bool, list[int]] = {}
+    for task in tasks:
+        as_call = task.pk in far
+        if task.planned_as_call != as_call:
+            task.planned_as_call = as_call
+            changed.setdefault(as_call, []).append(task.pk)
+    for as_call, ids in changed.items():
+        for start in range(0, len(ids), 2_000):
+            Task.objects.filter(pk__in=ids[start : start + 2_000]).update(planned_as_call=as_call)
+    return bool(changed)
 
 
 def _save_route_flags(tasks: list[Task], fit) -> None:

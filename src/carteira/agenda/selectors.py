@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from carteira.accounts.models import User
 from carteira.agenda.models import CalendarFeed, Task
@@ -76,6 +78,17 @@ class AgendaRow:
     form: object = None
     arrival: str | None = None  # "HH:MM" on the day's route
     hours: object = None  # the client's ClientVisitHours, on the week's visits
+    far_km: float | None = None  # a visit planned as a call: its km from the seller's start
+
+    @property
+    def far_note(self) -> str:
+        """Why a visit is among the calls: its client is too far for a day trip."""
+        if not self.task.planned_as_call:
+            return ""
+        if self.far_km is None:
+            return _("too far for a day trip: planned as a call")
+        km = number_format(round(self.far_km))
+        return _("%(km)s km away, too far for a day trip: planned as a call") % {"km": km}
 
 
 def agenda_rows(tasks, today: dt.date) -> list[AgendaRow]:

@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from carteira.agenda.models import ClientVisitHours, Task
 from carteira.agenda.roads import RoadMinutes
 from carteira.clients.models import Client
+from carteira.interactions.models import Channel
 from carteira.leads.models import Lead
 from carteira.organization.models import Seller
 from carteira_core.agenda.fit import Fit, PlannedVisit, fit_routes
-from carteira_core.agenda.route import Stop, day_unfit
+from carteira_core.agenda.route import Stop, beyond_a_day_trip, day_unfit
 from carteira_core.agenda.schedule import VISIT, Job
 
 # Minutes at the client by class: a class A visit is a meeting, a class C one a call-in.
@@ -56,11 +57,43 @@ def lead_stop(key: int, point: tuple[float, float]) -> Stop:
     return Stop(key, point, DEFAULT_VISIT_MINUTES, None, LEAD_PRIORITY)
 
 
+def far_visits(time, tasks: Iterable[Task]) -> set[int]:
+    """The visit tasks whose client is too far from the seller's start to go, be there and
+    come back within the day's hours (``time``: the seller's WorkingTime): the planner
+    plans them as calls. None without a start location (the route then starts at the
+    day's first visit); a client without coordinates is not one (listed for geocoding)."""
+    start = seller_start(time.seller)
+    visits = [t for t in tasks if t.channel == Channel.VISIT]
+    if start is None or not visits:
+        return set()
+    points = {
+        pk: (lat, lon)
+        for pk, lat, lon in Client.objects.filter(
+            pk__in={t.client_id for t in visits}, latitude__isnull=False,
+            longitude__isnull=False,
+        ).values_list("pk", "latitude", "longitude")
+    }  # fmt: skip
+    hours = {h.client_id: h for h in ClientVisitHours.objects.filter(client_id__in=points)}
+    day_start, day_end = time.hours
+    return {
+        task.pk
+        for task in visits
+        if task.client_id in points
+        and beyond_a_day_trip(
+            start,
+            Stop(task.pk, points[task.client_id], visit_minutes(task, hours.get(task.client_id))),
+            day_start=day_start,
+            day_end=day_end,
+        )
+    }
+
+
 def _planned_stops(
-    tasks: Iterable[Task], leads: Sequence[Job], days: dict[int, dt.date]
+    tasks: Iterable[Task], leads: Sequence[Job], days: dict[int, dt.date], visit_keys: set[int]
 ) -> dict[int, Stop]:
-    """The stops of the planned visits that have coordinates (the others are not routed)."""
-    visits = [t for t in tasks if t.pk in days and t.channel == "visit"]
+    """The stops of the planned visits (``visit_keys``: the tasks planned as visits) that
+    have coordinates (the others are not routed)."""
+    visits = [t for t in tasks if t.pk in days and t.pk in visit_keys]
     points = {
         pk: (lat, lon)
         for pk, lat, lon in Client.objects.filter(
@@ -94,7 +127,8 @@ def fit_seller_routes(
 ) -> Fit:
     """Move the planned visits that a day's route cannot take (carteira_core.agenda.fit).
     ``time``: the seller's WorkingTime; ``days``: the planner's job key -> day."""
-    stops = _planned_stops(tasks, [job for job in jobs if job.key < 0], days)
+    visit_keys = {job.key for job in jobs if job.kind == VISIT}
+    stops = _planned_stops(tasks, [job for job in jobs if job.key < 0], days, visit_keys)
     if not stops:
         return Fit()
     by_key = {job.key: job for job in jobs}

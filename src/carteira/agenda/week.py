@@ -17,12 +17,12 @@ from django.utils.translation import ngettext
 from carteira.agenda.models import ClientVisitHours, OfficeDay, Task
 from carteira.agenda.priority import by_importance
 from carteira.agenda.roads import RoadMinutes
-from carteira.agenda.scheduling import backlog_by_seller, kind_of, working_time
+from carteira.agenda.scheduling import backlog_by_seller, kind_of, task_kind, working_time
 from carteira.agenda.selectors import AgendaRow, agenda_rows
 from carteira.agenda.stops import client_stop, lead_stop, seller_start
 from carteira.leads.agenda import job_key, planned_leads
 from carteira.organization.models import Seller
-from carteira_core.agenda.route import Stop, TravelMatrix, plan_route
+from carteira_core.agenda.route import Stop, TravelMatrix, great_circle_km, plan_route
 from carteira_core.agenda.schedule import VISIT, Capacity
 
 
@@ -212,7 +212,10 @@ def seller_week(seller: Seller, *, tasks: QuerySet[Task], monday: dt.date, today
         )
     for row in rows:
         day = days[(row.task.scheduled_date - monday).days]
-        (day.visits if kind_of(row.task.channel) == VISIT else day.calls).append(row)
+        (day.visits if task_kind(row.task) == VISIT else day.calls).append(row)
+        if row.task.planned_as_call and start and row.task.client.latitude is not None:
+            row.far_km = great_circle_km(start, (row.task.client.latitude,
+                                                 row.task.client.longitude))  # fmt: skip
     for lead in planned_leads(seller.pk, monday, sunday):
         days[(lead.scheduled_date - monday).days].prospects.append(lead)
     hours = {

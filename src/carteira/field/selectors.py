@@ -188,9 +188,13 @@ def client_cards(user: User, seller: Seller, *, today: dt.date) -> list[dict]:
 
 
 def _row(row, arrival=None) -> dict:
+    """A task of the week on the phone: a visit its route moved says from which day (the
+    planner's, a plain date), a visit planned as a call says why."""
     task = row.task
+    moved_from = task.moved_from.isoformat() if task.moved_from else None
     return {"task": task.pk, "client": task.client_id, "title": task.title,
-            "channel": task.channel, "arrival": arrival}  # fmt: skip
+            "channel": task.channel, "arrival": arrival, "moved_from": moved_from,
+            "note": row.far_note or None}  # fmt: skip
 
 
 def field_week(user: User, seller: Seller, *, today: dt.date) -> dict:

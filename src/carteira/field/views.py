@@ -93,6 +93,7 @@ def _words() -> dict:
         "unrouted": _("Visits off the route"), "calls": _("Calls"),
         "route": _("Open the route in the maps app"), "off": _("Day off"),
         "arrival": _("arrival %(time)s"), "search": _("Search a client"),
+        "moved": _("moved from %(day)s: it did not fit in the route"),
         "no_clients": _("No client found."), "days": _("%(days)s days without buying"),
         "no_purchase": _("No purchase yet"), "class": _("Class"),
         "last_orders": _("Last purchases"), "tasks": _("Open tasks"),

@@ -8,9 +8,11 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from carteira_core.agenda.route import ROAD_FACTOR, SPEED_KMH
 from carteira_core.demo import activity, orders, people, profile
 from carteira_core.demo import clients as client_data
 from carteira_core.demo.geo import TEAMS, municipalities
+from carteira_core.distribution.geo import haversine_km
 
 COMPANY_NAME = "Distribuidora Horizonte Ltda"
 DEPARTED_DAYS_AGO = 150  # when the seller who left handed over the portfolio
@@ -68,16 +70,31 @@ def _territories(
     return seller, slices
 
 
+# How far a seller goes and comes back within the agenda's day (08:00-18:00, a 30-minute
+# visit, the road factor at the average speed: carteira_core.agenda.route): about 146 km.
+DAY_TRIP_KM = (10 * 60 - 30) / 2 / 60 * SPEED_KMH / ROAD_FACTOR
+HOME_CANDIDATES = 20  # the territory's largest towns a seller may live in
+
+
 def _home_municipalities(
-    slices: list[np.ndarray], municipality: np.ndarray, seller_team: np.ndarray, places
+    slices: list[np.ndarray], loc: client_data.Places, seller_team: np.ndarray, places
 ) -> np.ndarray:
-    """Each seller lives in the largest town of their territory."""
+    """Each seller lives in the one of their territory's largest towns that has the most
+    of their clients within a day trip (the largest among equals): the week's visits
+    start near most of them, and the agenda plans the clients beyond as calls."""
     homes = []
     for k, chunk in enumerate(slices):
-        towns = municipality[chunk]
+        towns = np.unique(loc.municipality[chunk])
         if len(towns) == 0:
             towns = np.flatnonzero(places.team == seller_team[k])
-        homes.append(int(towns[places.population[towns].argmax()]))
+        # Largest first (then by row: the same home for the same data): argmax keeps the
+        # first of equals.
+        towns = towns[np.lexsort((towns, -places.population[towns]))][:HOME_CANDIDATES]
+        near = (
+            haversine_km(places.lat[towns, None], places.lon[towns, None],
+                         loc.lat[None, chunk], loc.lon[None, chunk]) <= DAY_TRIP_KM
+        ).sum(axis=1)  # fmt: skip
+        homes.append(int(towns[near.argmax()]))
     return np.array(homes, dtype=np.int64)
 
 
@@ -203,7 +220,7 @@ def generate(*, clients: int = 3000, seed: int = 42, today: date | None = None) 
     current, slices = _territories(team, loc.lon, loc.lat, per_team)
     owners = _ownership(streams[2], current, slices, per_team, prof.created_day, day0)
     seller_team = np.append(np.repeat(np.arange(len(TEAMS)), per_team), per_team.argmax())
-    homes = _home_municipalities(slices, loc.municipality, seller_team, places)
+    homes = _home_municipalities(slices, loc, seller_team, places)
     victim = int(np.cumsum(per_team)[per_team.argmax()] - per_team.max())
     staff = people.make_staff(streams[3], per_team, np.append(homes, homes[victim]), places)
 

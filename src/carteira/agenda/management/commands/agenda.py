@@ -97,6 +97,8 @@ def table(plan: Week) -> str:
         if day.calls:
             codes = ", ".join(row.task.client.external_id for row in day.calls)
             lines.append("  " + _("calls: %(clients)s") % {"clients": codes})
+            lines.extend(f"    {row.task.client.external_id}: {row.far_note}"
+                         for row in day.calls if row.far_note)  # fmt: skip
     lines.append(
         _("Backlog: %(count)s tasks (%(value)s at risk)")
         % {"count": plan.backlog, "value": money(plan.backlog_value)}

@@ -260,9 +260,12 @@
   }
 
   // ---- views ----------------------------------------------------------------------------
+  // A task of the week; moved_from is a plain calendar date (no time, no zone): day() reads
+  // it at local noon, so it is the same day on the phone at any hour.
   function taskLine(row, extra) {
+    const notes = [extra, row.moved_from && fill(W.moved, { day: day(row.moved_from) }), row.note].filter(Boolean);
     return el("li", {}, el("a", { href: `#cliente/${row.client}/${row.task}` }, row.title),
-      extra ? el("small", {}, " · " + extra) : null);
+      notes.map((note) => el("small", { class: note === extra ? null : "moved" }, " · " + note)));
   }
 
   function dayBlock(date, open) {
