@@ -11,6 +11,22 @@ Side by side with ``lifetimes`` (the bench dependency group; skipped when it is 
 installed): the same CDNOW arrays and the same synthetic clients given to its fitters as
 a user would (``fit(frequency, recency, T)``), runs alternated ours / theirs, the best of
 each; the outputs compared: parameters, log-likelihood, P(alive) and expected purchases.
+
+The snapshot's value step on a workspace (issue 25)::
+
+    CARTEIRA_HOME=/tmp/hB/home python bench/value_bench.py --step [--runs 3]
+        [--dump before.parquet | --compare before.parquet] [--profile step.prof]
+
+reads the latest official reading's input as ``carteira snapshot`` does (ADBC, the
+engine's reading computed first so its order columns are cached, the reading's rows as
+``stored_values`` gives them), then runs ``value.services.do_store_value`` on that run
+``--runs`` times, each in a transaction rolled back (the workspace is left as it was;
+the run's own stored fit and potentials deleted first, untimed, as a nightly run finds
+none): wall and CPU (min, median), its parts, the load average. The first run is the one
+``carteira snapshot`` pays (a fresh process: first imports and calls included).
+``--dump`` writes the stored fit, values and potentials of the last run to a file;
+``--compare`` checks them against such a file: counts, integers and money to the cent
+exactly, floats to 1e-9 relative, the fit's parameters to 1e-6 relative.
 """
 
 from __future__ import annotations
@@ -208,8 +224,201 @@ def differences(ours: dict[str, float], theirs) -> str:
     return f"parameters max rel. Δ {worst:.1e}"
 
 
+STEP_PARTS = (
+    ("carteira.value.services", "compute_value", "fit and score"),
+    ("carteira.value.services", "purchase_history", "history"),
+    ("carteira.value.services", "insert_frame", "inserts"),
+    ("carteira.value.services", "do_store_potentials", "potentials (incl. insert)"),
+)
+
+
+def _stored_frames(run) -> dict:
+    """The fit, values and potentials stored for ``run`` as Polars frames (money in whole
+    cents), ordered by client."""
+    import polars as pl
+    from django.db import connection
+
+    from carteira.value.models import ValueFit
+
+    fit = ValueFit.objects.get(run=run)
+    frames = {
+        "fit": pl.DataFrame(
+            {
+                "status": [fit.status, fit.spend_status],
+                "params": [
+                    json.dumps(fit.params, sort_keys=True),
+                    json.dumps(fit.spend_params, sort_keys=True),
+                ],
+                "buyers": [fit.buyers, fit.repeat_buyers],
+                "portfolio_value": [str(fit.portfolio_value)] * 2,
+            }
+        )
+    }
+    queries = {
+        "values": (
+            "SELECT client_id, seller_id, abc, frequency, recency_days, age_days, p_alive, "
+            "expected_purchases, CAST(next_purchase AS TEXT), "
+            "CAST(ROUND(expected_spend * 100) AS BIGINT), CAST(ROUND(clv * 100) AS BIGINT) "
+            "FROM value_clientvalue WHERE fit_id = %s ORDER BY client_id",
+            ["client_id", "seller_id", "abc", "frequency", "recency_days", "age_days",
+             "p_alive", "expected_purchases", "next_purchase", "spend", "clv"],
+            fit.pk,
+        ),
+        "potentials": (
+            "SELECT client_id, CAST(ROUND(revenue * 100) AS BIGINT), "
+            "CAST(ROUND(potential * 100) AS BIGINT), source, peers, "
+            "CAST(ROUND(gap * 100) AS BIGINT), share FROM value_clientpotential "
+            "WHERE run_id = %s ORDER BY client_id",
+            ["client_id", "revenue", "potential", "source", "peers", "gap", "share"],
+            run.pk,
+        ),
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        for name, (sql, columns, key) in queries.items():
+            cursor.execute(sql, [key])
+            frames[name] = pl.DataFrame(
+                cursor.fetchall(), schema=columns, orient="row", infer_schema_length=None
+            )
+    return frames
+
+
+def _compare(found: dict, path: str) -> None:
+    """Say how the stored outputs differ from the ones dumped in ``path``."""
+    import polars as pl
+
+    for name, frame in found.items():
+        expected = pl.read_parquet(f"{path}.{name}.parquet")
+        if name == "fit":
+            same = True
+            for ours, theirs in zip(frame["params"], expected["params"], strict=True):
+                a, b = json.loads(ours), json.loads(theirs)
+                worst = max((abs(a[k] - b[k]) / abs(b[k]) for k in b), default=0.0)
+                print(f"fit parameters: max rel. difference {worst:.1e} ({a} vs {b})")
+                same &= set(a) == set(b) and worst <= 1e-6
+            rest = frame.drop("params").equals(expected.drop("params"))
+            print(f"fit: statuses, buyers and portfolio value equal: {rest}")
+            continue
+        print(f"{name}: {frame.height:,} rows now, {expected.height:,} dumped")
+        if (
+            frame.height != expected.height
+            or frame["client_id"].to_list() != expected["client_id"].to_list()
+        ):
+            print(f"{name}: DIFFERENT clients")
+            continue
+        for column in frame.columns:
+            ours, theirs = frame[column], expected[column]
+            if ours.dtype == pl.Float64:
+                a, b = ours.to_numpy(), theirs.to_numpy()
+                both = ~(np.isnan(a) | np.isnan(b))
+                nulls = int((np.isnan(a) != np.isnan(b)).sum())
+                rel = np.abs(a[both] - b[both]) / np.maximum(np.abs(b[both]), 1e-300)
+                worst = float(rel.max()) if len(rel) else 0.0
+                flag = "" if worst <= 1e-9 and nulls == 0 else "  <-- over 1e-9"
+                print(f"  {column}: max rel. difference {worst:.1e}, nulls differing {nulls}{flag}")
+            else:
+                differing = int((ours.ne_missing(theirs)).sum())
+                flag = "" if differing == 0 else "  <-- DIFFERENT"
+                largest = ""
+                if differing and ours.dtype.is_integer():
+                    gap = (ours.cast(pl.Int64) - theirs.cast(pl.Int64)).abs().max()
+                    largest = f" (largest difference {gap})"
+                print(f"  {column}: {differing:,} rows differ{largest}{flag}")
+
+
+def step(args) -> None:
+    """The snapshot's value step on ``$CARTEIRA_HOME`` (see the module's docstring)."""
+    import cProfile
+    import importlib
+    import statistics
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carteira.settings")
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from carteira.portfolio import engine_input
+    from carteira.portfolio.models import SnapshotRun
+    from carteira.portfolio.services import stored_values
+    from carteira.value import services
+    from carteira.value.models import ClientPotential, ValueFit
+    from carteira_core.engine import read_portfolio
+    from carteira_core.rules import rules_from_dict
+
+    if args.cold_fits:  # the fits from their cold starts, not the previous reading's
+        services.previous_params = lambda as_of, model: None
+    run = SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL).latest("as_of", "pk")
+    with engine_input.adbc_on_sqlite():
+        data = engine_input.load_input(run.as_of)
+    reading = read_portfolio(data, run.as_of, rules_from_dict(run.rules))
+    readings = stored_values(reading.clients)
+    print(f"reading of {run.as_of} (run {run.pk}): {data.orders.height:,} orders, "
+          f"{readings.height:,} clients; load average before {os.getloadavg()[0]:.2f}")  # fmt: skip
+    spent: dict[str, float] = {}
+    for module_name, name, label in STEP_PARTS:
+        module = importlib.import_module(module_name)
+        original = getattr(module, name)
+
+        def timed(*a, _original=original, _label=label, **k):
+            started = time.perf_counter()
+            try:
+                return _original(*a, **k)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, timed)
+
+    class Rollback(Exception):
+        pass
+
+    walls, cpus, parts = [], [], []
+    profiler = cProfile.Profile() if args.profile else None
+    for attempt in range(args.runs):
+        spent.clear()
+        try:
+            with transaction.atomic():
+                # a nightly run stores a new reading: nothing of its own to replace
+                ValueFit.objects.filter(run=run).delete()
+                ClientPotential.objects.filter(run=run).delete()
+                started, started_cpu = time.perf_counter(), time.process_time()
+                if profiler and attempt == args.runs - 1:
+                    profiler.runcall(services.do_store_value, run, data=data, readings=readings)
+                else:
+                    services.do_store_value(run, data=data, readings=readings)
+                walls.append(time.perf_counter() - started)
+                cpus.append(time.process_time() - started_cpu)
+                parts.append(dict(spent))
+                if attempt == args.runs - 1 and (args.dump or args.compare):
+                    found = _stored_frames(run)
+                    if args.dump:
+                        for name, frame in found.items():
+                            frame.write_parquet(f"{args.dump}.{name}.parquet")
+                    if args.compare:
+                        _compare(found, args.compare)
+                raise Rollback
+        except Rollback:
+            pass
+        print(f"run {attempt + 1}: {walls[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU; "
+              + ", ".join(f"{k} {v:.2f}" for k, v in parts[-1].items()), flush=True)  # fmt: skip
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nvalue step: wall min {min(walls):.2f} / median {statistics.median(walls):.2f} s, "
+          f"CPU min {min(cpus):.2f} / median {statistics.median(cpus):.2f} s over {args.runs} "
+          f"runs; load average after {load}")  # fmt: skip
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of the process {peak:.0f} MB")
+    if profiler:
+        profiler.dump_stats(args.profile)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--step", action="store_true",
+                        help="the snapshot's value step on $CARTEIRA_HOME")  # fmt: skip
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dump", help="--step: write the stored outputs to PATH.*.parquet")
+    parser.add_argument("--compare", help="--step: compare with PATH.*.parquet")
+    parser.add_argument("--profile", help="--step: cProfile the last run into this file")
+    parser.add_argument("--cold-fits", action="store_true", help="--step: fits from the cold start")
     parser.add_argument("--clients", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
@@ -219,6 +428,9 @@ def main() -> None:
     parser.add_argument("--no-pymc", action="store_true",
                         help=f"skip the side-by-side with {PYMC_MARKETING}")  # fmt: skip
     args = parser.parse_args()
+    if args.step:
+        step(args)
+        return
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     history = cdnow_history()
     x, t_x, big_t = weeks(history)

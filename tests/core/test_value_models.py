@@ -165,6 +165,17 @@ def test_the_summed_bgnbd_objective_is_the_mean_of_the_per_client_log_likelihood
     np.testing.assert_allclose(summed_gradient, -gradient.mean(axis=0), rtol=1e-10)
 
 
+@pytest.mark.parametrize("theta", [np.log([5.0, 3.0, 12.0]), np.log([6.25, 3.74, 15.44])])
+def test_the_summed_gamma_gamma_objective_is_the_mean_of_the_per_client_log_likelihood(theta):
+    history = cdnow_history()
+    repeat = history.x > 0
+    x, m = history.x[repeat].astype(float), history.mean_repeat_cents[repeat] / 100
+    value, gradient = gamma_gamma.log_likelihood(theta, x, m)
+    summed, summed_gradient = gamma_gamma.summed_objective(x, m)(theta)
+    assert summed == pytest.approx(-value.mean(), rel=1e-12)
+    np.testing.assert_allclose(summed_gradient, -gradient.mean(axis=0), rtol=1e-10)
+
+
 def test_distinct_histories_of_whole_days_are_the_same_as_by_a_lexsort():
     from carteira_core.value.fitting import codes, distinct_rows
 

@@ -155,3 +155,70 @@ def test_an_unknown_model_or_a_negative_rate_is_refused():
         value_clients(history, model="nbd")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="rate"):
         value_clients(history, monthly_rate=-0.1)
+
+
+def _sorted_history(as_of, client_id, pos, day, amount, positive_only):
+    """The history by ``np.unique`` of every (client, day) key and a scatter of the amounts
+    (the implementation before the packed sort), as the reference."""
+    from carteira_core.engine.inputs import day_number
+
+    n = len(client_id)
+    today = day_number(as_of)
+    keep = (pos < n) & (day <= today)
+    pos, day, amount = pos[keep].astype(np.int64), day[keep].astype(np.int64), amount[keep]
+    base = int(day.min()) if len(day) else 0
+    key = pos * (today - base + 1) + (day - base)
+    keys, inverse = np.unique(key, return_inverse=True)
+    net = np.zeros(len(keys), dtype=np.int64)
+    np.add.at(net, inverse, amount.astype(np.int64))
+    purchase = net > 0 if positive_only else np.ones(len(net), dtype=bool)
+    keys, net = keys[purchase], net[purchase]
+    who = keys // (today - base + 1)
+    when = keys % (today - base + 1) + base
+    count = np.bincount(who, minlength=n)
+    bought = count > 0
+    ends = np.cumsum(count)
+    starts = ends - count
+    first = np.zeros(n, dtype=np.int64)
+    last = np.zeros(n, dtype=np.int64)
+    first[bought] = when[starts[bought]]
+    last[bought] = when[ends[bought] - 1]
+    total = np.bincount(who, weights=net, minlength=n)
+    first_spend = np.zeros(n)
+    first_spend[bought] = net[starts[bought]]
+    x = np.where(bought, count - 1, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_repeat = np.where(x > 0, (total - first_spend) / x, np.nan)
+    return {
+        "bought": bought,
+        "first_day": first.astype(np.int32),
+        "x": x,
+        "t_x": np.where(bought, last - first, 0),
+        "big_t": np.where(bought, today - first, 0),
+        "mean_repeat_cents": mean_repeat,
+        "total_cents": total.astype(np.int64),
+    }
+
+
+@pytest.mark.parametrize("positive_only", [True, False])
+@pytest.mark.parametrize("scale", [1, 2**36])  # amounts packed beside the key, or too wide
+def test_the_history_by_one_sort_is_np_uniques_bit_for_bit(positive_only, scale):
+    """3,000 clients, 60,000 order rows in no order: several orders a day, returns that
+    cancel a day out or leave it negative, rows after the date and of no client."""
+    from carteira_core.engine.inputs import day_number
+    from carteira_core.value import purchase_history_from_days
+
+    rng = np.random.default_rng(7)
+    n, rows = 3_000, 60_000
+    client_id = np.arange(10, 10 + n, dtype=np.int64)
+    pos = rng.integers(0, n + 1, rows).astype(np.int32)  # n: the overflow slot
+    today = day_number(T)
+    day = (today - rng.integers(-30, 900, rows)).astype(np.int32)
+    amount = rng.integers(-5_000, 90_000, rows) * scale
+    amount[::17] = -amount[1::17][: len(amount[::17])]
+    found = purchase_history_from_days(T, client_id, pos, day, amount, positive_only=positive_only)
+    expected = _sorted_history(T, client_id, pos, day, amount, positive_only)
+    assert found.repeat_buyers > 1_000
+    for name, column in expected.items():
+        np.testing.assert_array_equal(getattr(found, name), column, err_msg=name)
+        assert getattr(found, name).dtype == column.dtype, name

@@ -14,6 +14,7 @@ from carteira.portfolio.models import ClientSnapshot
 from carteira.portfolio.rules_store import current_rules, do_save_rules
 from carteira.portfolio.services import do_snapshot
 from carteira.value.models import ClientPotential, ClientValue, ValueFit
+from carteira.value.services import do_store_potentials
 from carteira_core.rules import PortfolioRules, RulesError, ValueRules, rules_from_toml
 from tests.histories import T
 from tests.territory.test_client360 import login
@@ -127,6 +128,25 @@ class TestPotential:
     def test_every_client_of_the_reading_has_a_potential(self, buyers):
         run = do_snapshot(T)
         assert ClientPotential.objects.filter(run=run).count() == 75
+
+    def test_the_snapshots_columns_store_what_reading_back_stores(self, buyers):
+        """The snapshot gives its readings and input (segment and state as the engine read
+        them) instead of reading the clients back: the same rows, every column."""
+        for n, code in enumerate(sorted(buyers)):
+            state = ("SP", "PR", "")[n % 3] if n < 40 else "SC"
+            segment = "" if n % 7 == 0 else Client.objects.get(pk=buyers[code].pk).segment
+            Client.objects.filter(pk=buyers[code].pk).update(state=state, segment=segment)
+        Client.objects.filter(pk=buyers["B03"].pk).update(potential=Decimal("1234.56"))
+        run = do_snapshot(T)
+        columns = ("client_id", "revenue", "potential", "source", "peers", "gap", "share")
+        given = list(ClientPotential.objects.filter(run=run).order_by("client_id")
+                     .values_list(*columns))  # fmt: skip
+        assert do_store_potentials(run, rules=current_rules().value) == 75
+        read_back = list(ClientPotential.objects.filter(run=run).order_by("client_id")
+                         .values_list(*columns))  # fmt: skip
+        assert given == read_back
+        sources = {row[3] for row in given}
+        assert sources == {"erp", "segment_state", "segment", "portfolio"}
 
 
 @pytest.mark.django_db

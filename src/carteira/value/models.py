@@ -56,8 +56,14 @@ class ClientValue(models.Model):
     """A client's prediction at the fit's reading; ``seller`` and ``abc`` as the reading
     had them, so the valuation adds up by the reading's portfolio."""
 
-    fit = models.ForeignKey(ValueFit, on_delete=models.CASCADE, related_name="clients")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="predicted_values")
+    # no single-column indexes: the unique (fit, client) serves the fit's rows and the
+    # (client, fit) index a client's (each index costs every 100k-row reading's insert)
+    fit = models.ForeignKey(
+        ValueFit, on_delete=models.CASCADE, related_name="clients", db_index=False
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="predicted_values", db_index=False
+    )
     seller = models.ForeignKey(Seller, null=True, blank=True, on_delete=models.SET_NULL)
     abc = models.CharField(max_length=1, blank=True)
     frequency = models.PositiveIntegerField()
@@ -91,8 +97,13 @@ class ClientPotential(models.Model):
         SEGMENT = "segment", _("peers of its segment")
         PORTFOLIO = "portfolio", _("the whole portfolio")
 
-    run = models.ForeignKey(SnapshotRun, on_delete=models.CASCADE, related_name="potentials")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="potentials")
+    # no single-column indexes: the unique (run, client) and the (client, run) index serve
+    run = models.ForeignKey(
+        SnapshotRun, on_delete=models.CASCADE, related_name="potentials", db_index=False
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="potentials", db_index=False
+    )
     revenue = models.DecimalField(max_digits=16, decimal_places=2)
     potential = models.DecimalField(max_digits=16, decimal_places=2)
     source = models.CharField(max_length=16, choices=Source.choices)

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 import numpy as np
 import polars as pl
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 
 from carteira.clients.models import Client
 from carteira.portfolio import engine_input
@@ -56,14 +58,35 @@ def compute_value(
         rules = current_rules().value
     if data is None:
         data = engine_input.load_input(as_of)
+    model = model or rules.model
     values = value_clients(
         purchase_history(data, as_of),
-        model=model or rules.model,
+        model=model,
         horizon_months=rules.horizon_months,
         monthly_rate=float(rules.monthly_rate),
         expectation_days=rules.expectation_days,
+        previous=previous_params(as_of, model),
     )
     return values, data
+
+
+def previous_params(as_of: dt.date, model: Model) -> tuple[dict, dict] | None:
+    """The purchase and spend parameters of the latest fitted official reading before
+    ``as_of`` with ``model``: where today's fits start (the nightly fit moves little from
+    one day to the next, so it needs a few steps instead of some tens). The same start
+    for the snapshot, ``carteira value`` and the API, so they give the same figures."""
+    found = (
+        ValueFit.objects.filter(
+            run__kind=SnapshotRun.Kind.OFFICIAL,
+            run__as_of__lt=as_of,
+            model=model,
+            status=ValueFit.Status.OK,
+        )
+        .order_by("-run__as_of", "-run_id")
+        .values_list("params", "spend_params")
+        .first()
+    )
+    return None if found is None else (found[0], found[1])
 
 
 def _rounded(value: float, places: int) -> float | None:
@@ -188,7 +211,7 @@ def do_store_value(
     if not isinstance(run, SnapshotRun):
         run = SnapshotRun.objects.get(pk=run)
     rules = rules_from_dict(run.rules).value
-    values, _ = compute_value(run.as_of, model=model, data=data, rules=rules)
+    values, data = compute_value(run.as_of, model=model, data=data, rules=rules)
     fit, spend, history = values.purchase_fit, values.spend_fit, values.history
     ValueFit.objects.filter(run=run).delete()
     total = values.portfolio_value_cents
@@ -212,17 +235,21 @@ def do_store_value(
         portfolio_value=None if total is None else money(total),
     )
     insert_frame(ClientValue, _client_frame(stored, values, run, readings))
-    do_store_potentials(run, rules=rules, readings=readings)
+    do_store_potentials(run, rules=rules, readings=readings, data=data)
     stored.duration_ms = int((time.perf_counter() - started) * 1000)
     stored.save(update_fields=["duration_ms"])
     return stored
 
 
-def _potential_rows(run: SnapshotRun, readings: pl.DataFrame | None) -> list[tuple]:
-    """(client, ABC-window revenue as float money, segment, state, ERP potential) of each
-    reading, by client id; from ``readings`` (whole cents) when given."""
-    if readings is None:
-        return list(
+def _potential_columns(
+    run: SnapshotRun, readings: pl.DataFrame | None, data: PortfolioInput | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Client ids, ABC-window revenue in float cents, segment, state ("" when unknown) and
+    the ERP's yearly potential in float cents (nan when none) of each reading, by client id.
+    From ``readings`` (whole cents) and the input's clients (``data``: segment and state as
+    the engine read them) when the snapshot has them; else read back."""
+    if readings is None or data is None:
+        rows = list(
             ClientSnapshot.objects.filter(run=run)
             .order_by("client_id")
             .values_list(
@@ -233,34 +260,70 @@ def _potential_rows(run: SnapshotRun, readings: pl.DataFrame | None) -> list[tup
                 "client__potential",
             )
         )
-    clients = {
-        pk: rest
-        for pk, *rest in Client._base_manager.values_list("pk", "segment", "state", "potential")
-    }
-    ordered = readings.select("client_id", "revenue_in_abc_window").sort("client_id")
-    return [(pk, cents / 100, *clients[pk]) for pk, cents in ordered.iter_rows()]
+        if not rows:
+            empty = np.zeros(0)
+            return empty.astype(np.int64), empty, empty.astype(object), empty.astype(object), empty
+        ids, revenue, segments, states, erp = zip(*rows, strict=True)
+        return (
+            np.asarray(ids, dtype=np.int64),
+            np.array([float(r or 0) * 100 for r in revenue]),
+            np.array(segments, dtype=object),
+            np.array(states, dtype=object),
+            np.array([np.nan if p is None else float(p) * 1200 for p in erp]),
+        )
+    # the ERP's monthly potentials as the database's float (the float of the stored
+    # Decimal: no Decimal per client), made yearly in cents as read back
+    erp = (
+        Client._base_manager.filter(potential__isnull=False)
+        .annotate(monthly=Cast("potential", FloatField()))
+        .values_list("pk", "monthly")
+    )
+    erp_frame = pl.DataFrame(
+        list(erp), schema={"client_id": pl.Int64, "erp": pl.Float64}, orient="row"
+    ).with_columns(pl.col("erp") * 1200)
+    labels = data.clients.select(
+        pl.col("client_id").cast(pl.Int64),
+        pl.col("segment").fill_null(""),
+        pl.col("region").fill_null("").alias("state"),
+    )
+    frame = (
+        readings.select(pl.col("client_id").cast(pl.Int64), "revenue_in_abc_window")
+        .join(labels, on="client_id", how="left")
+        .join(erp_frame, on="client_id", how="left")
+        .sort("client_id")
+    )
+    # the money as read back (float cents / 100, then × 100): the same float as before
+    revenue = frame["revenue_in_abc_window"].cast(pl.Float64).to_numpy() / 100 * 100
+    return (
+        frame["client_id"].to_numpy(),
+        revenue,
+        frame["segment"].fill_null("").to_numpy().astype(object),
+        frame["state"].fill_null("").to_numpy().astype(object),
+        frame["erp"].fill_null(np.nan).to_numpy(),
+    )
 
 
 def do_store_potentials(
-    run: SnapshotRun, *, rules: ValueRules, readings: pl.DataFrame | None = None
+    run: SnapshotRun,
+    *,
+    rules: ValueRules,
+    readings: pl.DataFrame | None = None,
+    data: PortfolioInput | None = None,
 ) -> int:
     """Store each client's yearly potential, gap and share of wallet at the reading
     (replacing any stored for it); the revenue is the reading's ABC-window revenue made
     yearly (× 365 / window days). Returns the number of rows."""
     window_days = rules_from_dict(run.rules).abc.window_days
-    rows = _potential_rows(run, readings)
+    ids, revenue, segments, states, erp = _potential_columns(run, readings, data)
     ClientPotential.objects.filter(run=run).delete()
-    if not rows:
+    if not len(ids):
         return 0
-    ids, revenue, segments, states, erp = zip(*rows, strict=True)
-    revenue_cents = np.rint(
-        np.array([float(r or 0) * 100 for r in revenue]) * 365 / window_days
-    ).astype(np.int64)
+    revenue_cents = np.rint(revenue * 365 / window_days).astype(np.int64)
     found = wallet_share(
         revenue_cents,
-        np.array(segments, dtype=object),
-        np.array(states, dtype=object),
-        np.array([np.nan if p is None else float(p) * 1200 for p in erp]),
+        segments,
+        states,
+        erp,
         quantile=float(rules.potential_quantile),
         min_peers=rules.min_peers,
     )
@@ -270,7 +333,7 @@ def do_store_potentials(
         pl.DataFrame(
             {
                 "run_id": np.full(len(keep), run.pk, dtype=np.int64),
-                "client_id": np.asarray(ids, dtype=np.int64)[keep],
+                "client_id": ids[keep],
                 "revenue": _cents(revenue_cents[keep].astype(np.float64)),
                 "potential": _cents(found.potential_cents[keep]),
                 "source": pl.Series(found.source[keep].tolist(), dtype=pl.Utf8),

@@ -17,6 +17,7 @@ from carteira_core.value.fitting import (
     distinct_rows,
     fit_log_parameters,
     on_distinct_pairs,
+    previous_start,
     purchase_inputs,
     warm_start,
 )
@@ -147,9 +148,17 @@ def summed_objective(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray):
     return objective
 
 
-def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 1) -> Fit:
+def fit(
+    x: np.ndarray,
+    t_x: np.ndarray,
+    big_t: np.ndarray,
+    *,
+    min_repeat: int = 1,
+    previous: dict[str, float] | None = None,
+) -> Fit:
     """Maximum likelihood. ``min_repeat``: fewer clients with a repeat purchase is
-    ``insufficient_data`` (the dropout process cannot be seen)."""
+    ``insufficient_data`` (the dropout process cannot be seen). ``previous``: an earlier
+    fit's parameters (yesterday's reading), where the optimiser starts."""
     x, t_x, big_t, refusal = purchase_inputs("bgnbd", x, t_x, big_t, min_repeat=min_repeat)
     if refusal is not None:
         return refusal
@@ -159,7 +168,10 @@ def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 
     # days spends most of its evaluations finding the scale of α)
     start = np.log([1.0, max(float(big_t.mean()), 1.0) / max(float(x.mean()), 0.1), 1.0, 1.0])
     hess_inv0 = None
-    if n > 4 * WARM_CLIENTS:
+    earlier = previous_start(NAMES, previous)
+    if earlier is not None:
+        start = earlier
+    elif n > 4 * WARM_CLIENTS:
         # most of the optimiser's steps are taken on a fixed sample of the clients, then a
         # few on all of them from there (1M clients: ~30 full evaluations → ~10)
         sample = np.random.default_rng(0).choice(n, WARM_CLIENTS, replace=False)

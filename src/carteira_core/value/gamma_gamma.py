@@ -13,9 +13,23 @@ import math
 import numpy as np
 
 from carteira_core.value import special as sp
-from carteira_core.value.fitting import DEGENERATE, INSUFFICIENT, Fit, fit_log_parameters
+from carteira_core.value.fitting import (
+    DEGENERATE,
+    INSUFFICIENT,
+    Fit,
+    codes,
+    fit_log_parameters,
+    previous_start,
+)
 
-__all__ = ["MAX_CORRELATION", "NAMES", "expected_spend", "fit", "log_likelihood"]
+__all__ = [
+    "MAX_CORRELATION",
+    "NAMES",
+    "expected_spend",
+    "fit",
+    "log_likelihood",
+    "summed_objective",
+]
 
 NAMES = ("p", "q", "v")
 # |Pearson correlation| between repeat purchases and mean spend above which the model's
@@ -44,8 +58,54 @@ def log_likelihood(
     return value, np.stack([d_p * p, d_q * q, d_v * v], axis=1)
 
 
-def fit(x: np.ndarray, m: np.ndarray, *, min_repeat: int = 1) -> Fit:
-    """Fit on the clients with ``x > 0`` (others are ignored)."""
+def summed_objective(x: np.ndarray, m: np.ndarray):
+    """The mean negative log-likelihood of the repeat buyers (``x > 0``, ``m > 0``) and its
+    gradient in log parameters: ``log_likelihood`` summed, with the special functions taken
+    once per distinct x (tens, not tens of thousands) and what does not depend on the
+    parameters summed once; one logarithm per client and evaluation is left
+    (log(γ + m·x))."""
+    n = float(len(x))
+    distinct_x, at = codes(x)
+    x_weight = np.bincount(at, weights=np.ones(len(x)))
+    mx = m * x
+    log_m = np.log(m)
+    sum_log_m = float(log_m.sum())
+    sum_x_logs = float((x * (log_m + np.log(x))).sum())
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        p, q, v = np.exp(theta)
+        px = p * distinct_x
+        log_total = np.log(v + mx)
+        total_inv = 1 / (v + mx)
+        x_log_total = float(x @ log_total)
+        sum_log_total = float(log_total.sum())
+        value = (
+            (sp.gammaln(px + q) - sp.gammaln(px)) @ x_weight
+            + n * (q * np.log(v) - sp.gammaln(q))
+            + p * sum_x_logs
+            - sum_log_m
+            - p * x_log_total
+            - q * sum_log_total
+        )
+        digamma_pxq = sp.digamma(px + q)
+        d_p = (distinct_x * (digamma_pxq - sp.digamma(px))) @ x_weight + sum_x_logs - x_log_total
+        d_q = digamma_pxq @ x_weight - n * sp.digamma(q) + n * np.log(v) - sum_log_total
+        d_v = n * q / v - (p * (x @ total_inv) + q * float(total_inv.sum()))
+        gradient = np.array([d_p * p, d_q * q, d_v * v])
+        return -float(value) / n, -gradient / n
+
+    return objective
+
+
+def fit(
+    x: np.ndarray,
+    m: np.ndarray,
+    *,
+    min_repeat: int = 1,
+    previous: dict[str, float] | None = None,
+) -> Fit:
+    """Fit on the clients with ``x > 0`` (others are ignored); ``previous``: an earlier
+    fit's parameters, where the optimiser starts."""
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
     if len(x) == 0:
@@ -66,11 +126,10 @@ def fit(x: np.ndarray, m: np.ndarray, *, min_repeat: int = 1) -> Fit:
     scale = float(np.median(m))
     scaled = m / scale
 
-    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        value, gradient = log_likelihood(theta, x, scaled)
-        return -float(value.mean()), -gradient.mean(axis=0)
-
-    fitted = fit_log_parameters("gamma_gamma", NAMES, objective, n)
+    start = None
+    if previous and "v" in previous:
+        start = previous_start(NAMES, {**previous, "v": float(previous["v"]) / scale})
+    fitted = fit_log_parameters("gamma_gamma", NAMES, summed_objective(x, scaled), n, start)
     params = {**fitted.params, "v": fitted.params["v"] * scale}
     result = Fit(
         fitted.model,

@@ -43,6 +43,24 @@ class PurchaseHistory:
         return int((self.x > 0).sum())
 
 
+def _sorted_by_key(key: np.ndarray, amount: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``key`` sorted and ``amount`` in the same order (ties in any order: they are summed).
+    When both fit in one int64 (the key's bits beside the amount's range: 100k clients ×
+    a few thousand days leave 35 bits, amounts up to R$ 343 million) they are sorted as one
+    packed value by ``np.sort``, twice as fast as the ``np.argsort`` and the two gathers it
+    takes otherwise."""
+    if len(key) == 0:
+        return key, amount
+    low = int(amount.min())
+    key_bits = int(key.max()).bit_length()
+    amount_bits = max((int(amount.max()) - low).bit_length(), 1)
+    if key_bits + amount_bits <= 62 and int(key.min()) >= 0:
+        packed = np.sort((key << amount_bits) | (amount - low))
+        return packed >> amount_bits, (packed & ((1 << amount_bits) - 1)) + low
+    order = np.argsort(key)
+    return key[order], amount[order]
+
+
 def purchase_history_from_days(
     as_of: date,
     client_id: np.ndarray,
@@ -55,32 +73,39 @@ def purchase_history_from_days(
     """From order rows already reduced to (client position, day number, cents); rows with
     ``pos == len(client_id)`` or a day after ``as_of`` are ignored. ``positive_only=False``
     counts every day with a row as a purchase, zero-value days included: the published
-    CDNOW summaries count transactions that way."""
+    CDNOW summaries count transactions that way.
+
+    One sort of the (client, day) keys carries the amounts along (``_sorted_by_key``):
+    each (client, day)'s net value is a sum over a run of equal keys
+    (``np.add.reduceat``), instead of ``np.unique``'s argsort, inverse and scatter back
+    (the 100k snapshot's 5.86M orders: most of the value step's history); sums of whole
+    cents are exact."""
     n = len(client_id)
     today = day_number(as_of)
     keep = (pos < n) & (day <= today)
     pos, day, amount = pos[keep].astype(np.int64), day[keep].astype(np.int64), amount[keep]
     base = int(day.min()) if len(day) else 0
-    key = pos * (today - base + 1) + (day - base)
-    keys, inverse = np.unique(key, return_inverse=True)
-    net = np.zeros(len(keys), dtype=np.int64)
-    np.add.at(net, inverse, amount.astype(np.int64))
+    span = today - base + 1
+    key, amount = _sorted_by_key(pos * span + (day - base), amount.astype(np.int64))
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, int)
+    keys = key[starts]
+    net = np.add.reduceat(amount, starts) if len(key) else np.zeros(0, dtype=np.int64)
     purchase = net > 0 if positive_only else np.ones(len(net), dtype=bool)
     keys, net = keys[purchase], net[purchase]
-    who = keys // (today - base + 1)
-    when = keys % (today - base + 1) + base
+    who = keys // span
+    when = keys % span + base
     count = np.bincount(who, minlength=n)
     bought = count > 0
     # keys are sorted, so each client's purchase days are in order: first and last by index
     ends = np.cumsum(count)
-    starts = ends - count
+    first_at = ends - count
     first = np.zeros(n, dtype=np.int64)
     last = np.zeros(n, dtype=np.int64)
-    first[bought] = when[starts[bought]]
+    first[bought] = when[first_at[bought]]
     last[bought] = when[ends[bought] - 1]
     total = np.bincount(who, weights=net, minlength=n)
     first_spend = np.zeros(n)
-    first_spend[bought] = net[starts[bought]]
+    first_spend[bought] = net[first_at[bought]]
     x = np.where(bought, count - 1, 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_repeat = np.where(x > 0, (total - first_spend) / x, np.nan)
