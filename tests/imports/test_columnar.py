@@ -25,17 +25,18 @@ def report_of(run, report):
 def both_paths(monkeypatch, kind, path, **options):
     """(the streaming path's report, the columnar path's report, whether it refused)."""
     used = []
-    real = columnar.refuse_by_columns
+    real = columnar.check_by_columns
 
     def spy(*args, **kwargs):
-        used.append(real(*args, **kwargs))
-        return used[-1]
+        checked = real(*args, **kwargs)
+        used.append(checked is not None and checked.refused)
+        return checked
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "refuse_by_columns", lambda *a, **k: False)
+        patch.setattr(services, "check_by_columns", lambda *a, **k: None)
         streaming = report_of(*do_import(kind, path, **options))
     with monkeypatch.context() as patch:
-        patch.setattr(services, "refuse_by_columns", spy)
+        patch.setattr(services, "check_by_columns", spy)
         by_columns = report_of(*do_import(kind, path, **options))
     return streaming, by_columns, used == [True]
 

@@ -153,7 +153,7 @@ def test_new_clients_and_their_first_sellers_are_written_hidden_in_batches_and_a
 ):
     settings.CARTEIRA_WEBHOOK_ALLOW_PRIVATE = True  # never delivered here: only queued
     do_subscribe(owner=director, url="http://127.0.0.1:9/", events=["client.reassigned"])
-    for name in ("FIRST_BATCH", "MIN_BATCH", "MAX_BATCH", "SETTLE_BATCH"):
+    for name in ("FIRST_BATCH", "MIN_BATCH", "MAX_BATCH", "SETTLE_BATCH", "SETTLE_MAX"):
         monkeypatch.setattr(bulk, name, 100)
     monkeypatch.setattr(kinds, "SETTLE_BATCH", 100)
     pauses = []

@@ -20,7 +20,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from itertools import repeat
 
+import polars as pl
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -31,10 +33,15 @@ STORED = "carteira_import_stored"  # SQLite: kept rows whose key was stored (not
 HIDDEN = "hidden_by"  # the column naming the run that wrote a row still hidden
 # Each hidden batch holds SQLite's write lock about this long, then lets the others in:
 # a waiting connection's busy handler retries every 100 ms once it has waited a second.
+# While nobody else has written during the last pauses, a batch holds it a little longer
+# (``IDLE_BATCH_SECONDS``): a connection that starts waiting then waits at most that.
 BATCH_SECONDS = 0.2
+IDLE_BATCH_SECONDS = 0.5
+BUSY_PAUSES = 3  # after another connection wrote in a pause: this many short batches at least
 PAUSE_SECONDS = 0.12
 FIRST_BATCH, MIN_BATCH, MAX_BATCH = 5_000, 500, 50_000
-SETTLE_BATCH = 5_000  # rows settled or dropped a transaction (``HiddenRows``)
+SETTLE_BATCH = 5_000  # rows settled or dropped a transaction at first (``HiddenRows``)
+SETTLE_MAX = 200_000  # ... and at most, sized by time as the hidden batches
 SQLITE_CACHE_KIB = 256 * 1024  # page cache for the import's index maintenance
 
 
@@ -89,6 +96,30 @@ class Columns:
                         item[position] = convert(item[position])
         tail = self.default_values
         return [(*item, *tail) for item in values]
+
+
+def driver_values(model_field: models.Field, values: pl.Series) -> pl.Series:
+    """A column of validated values (``ingest.columns``' types) as ``Columns.params``
+    hands a record's values to the driver after ``upsert.prepare``: text never None where
+    the field is not null, floats as floats; on SQLite a date as its ISO text and an
+    amount as its exact decimal text (what the driver makes of a ``date`` or a
+    ``Decimal``); elsewhere the Python values."""
+    if isinstance(model_field, models.CharField | models.TextField) and not model_field.null:
+        values = values.fill_null("")
+    elif isinstance(model_field, models.FloatField):
+        values = values.cast(pl.Float64)
+    elif connection.vendor == "sqlite" and values.dtype == pl.Date:
+        values = values.dt.strftime("%Y-%m-%d")
+    elif connection.vendor == "sqlite" and isinstance(values.dtype, pl.Decimal):
+        values = values.cast(pl.String)
+    return values
+
+
+def column_ids(codes: pl.Series, ids: dict[str, int]) -> pl.Series:
+    """Each code's id (null for a null code or one not in ``ids``), by one join."""
+    old = pl.Series(list(ids), dtype=pl.String)
+    new = pl.Series(list(ids.values()), dtype=pl.Int64)
+    return codes.replace_strict(old, new, default=None, return_dtype=pl.Int64)
 
 
 def _stamped(model_field: models.Field) -> bool:
@@ -155,6 +186,39 @@ def copy_upsert(model: type[models.Model], rows, key: str = "external_id") -> tu
         returned = [inserted for (inserted,) in cursor.fetchall()]
     created = sum(returned)
     return created, len(returned) - created
+
+
+class Pacer:
+    """The size of each short write transaction of a long SQLite write (ADR 0024) and the
+    pause after it. Sized by time: a batch holds the write lock about ``BATCH_SECONDS``
+    while another connection has written during one of the last ``BUSY_PAUSES`` pauses
+    (``PRAGMA data_version`` changed: someone was waiting, or writes often), else about
+    ``IDLE_BATCH_SECONDS``. The pause itself is never skipped: SQLite gives no sign of a
+    connection waiting for the lock, and one that waits retries only every 100 ms."""
+
+    def __init__(self, first: int, low: int, high: int) -> None:
+        self.size, self.low, self.high = first, low, high
+        self._busy = 0
+
+    def took(self, rows: int, elapsed: float) -> None:
+        """A transaction of ``rows`` rows held the lock ``elapsed`` seconds."""
+        target = BATCH_SECONDS if self._busy else IDLE_BATCH_SECONDS
+        self.size = int(min(self.high, max(self.low, rows * target / max(elapsed, 1e-3))))
+
+    def pause(self) -> None:
+        """Let waiting connections in (outside any transaction)."""
+        if connection.in_atomic_block:
+            return
+        before = _data_version()
+        time.sleep(PAUSE_SECONDS)
+        self._busy = BUSY_PAUSES if _data_version() != before else max(0, self._busy - 1)
+
+
+def _data_version() -> int:
+    """SQLite's count of commits by other connections, as this one sees it."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA data_version")
+        return cursor.fetchone()[0]
 
 
 class SqliteStage:
@@ -307,11 +371,11 @@ class SqliteStage:
             f"SELECT max(rowid) FROM (SELECT rowid FROM temp.{pending} WHERE rowid > %s AND "  # noqa: S608
             f"rowid NOT IN (SELECT rid FROM temp.{stored}) ORDER BY rowid LIMIT %s)"
         )
-        inserted, done, size = 0, 0, FIRST_BATCH
+        inserted, done, pacer = 0, 0, Pacer(FIRST_BATCH, MIN_BATCH, MAX_BATCH)
         while done < last:
             started = time.perf_counter()
             with connection.cursor() as cursor:
-                cursor.execute(upto_sql, [done, size])  # the next ``size`` new rows (TEMP)
+                cursor.execute(upto_sql, [done, pacer.size])  # the next new rows (TEMP)
                 upto = cursor.fetchone()[0]
                 if upto is None:
                     break
@@ -325,13 +389,93 @@ class SqliteStage:
                     cursor.execute("ROLLBACK")
                     raise
                 cursor.execute("COMMIT")
-            elapsed = time.perf_counter() - started
+            pacer.took(pacer.size, time.perf_counter() - started)
             done = upto
-            size = int(min(MAX_BATCH, max(MIN_BATCH, size * BATCH_SECONDS / max(elapsed, 1e-3))))
             if done < last:
-                time.sleep(PAUSE_SECONDS)
+                pacer.pause()
         self._hidden = inserted
         return inserted
+
+    def insert_hidden(self, run_id: int, keys: pl.Series, given: dict[str, pl.Series], *,
+                      progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+        """Rows of a file already validated whole (``imports.columnar``) inserted straight
+        into the live table, hidden by ``run_id``, in short transactions (``Pacer``) — no
+        stage between: ``write_hidden`` without the TEMP copy. ``keys``: the key column's
+        values; ``given``: attname -> the values as the driver takes them
+        (``driver_values``), made Python values a batch at a time. A row that meets a stored
+        unique value (its key stored, or taken meanwhile) is kept for ``apply_pending``,
+        in the file's order, as ``write_hidden`` leaves it. Returns the rows inserted;
+        ``progress``: the rows done so far, after each transaction."""
+        assert self.key is not None, "one key column"
+        pending, stored = self.pending_table, self.stored_table
+        columns = Columns(self.model, self.key, list(given))
+        names = [_qn(n) for n in columns.names]
+        listed, marks = ", ".join(names), ", ".join(["%s"] * len(names))
+        tail = list(columns.default_values)
+        kept_tail = tuple(tail)  # a kept row is written visible by the final transaction
+        tail[[f.attname for f in columns.defaults].index(HIDDEN)] = run_id
+        values = [keys, *given.values()]
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")  # TEMP only
+            for table in (pending, stored):
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            cursor.execute(f"CREATE TEMP TABLE {pending} AS SELECT {listed} FROM {self.table} "  # noqa: S608
+                           "WHERE 0")  # fmt: skip
+            cursor.execute(f"CREATE TEMP TABLE {stored} (rid INTEGER PRIMARY KEY)")
+            cursor.execute("COMMIT")
+        self._layout, self._kept = names, True
+        self._pending = (columns, [_qn(f.column) for f in columns.fields[1:]])
+        insert = f"INSERT OR IGNORE INTO {self.table} ({listed}) VALUES ({marks})"  # noqa: S608
+        keep = f"INSERT INTO temp.{pending} ({listed}) VALUES ({marks})"  # noqa: S608
+        width = len(columns.fields)
+        total, inserted, done = len(keys), 0, 0
+        pacer = Pacer(FIRST_BATCH, MIN_BATCH, MAX_BATCH)
+        while done < total:
+            upto = min(total, done + pacer.size)
+            # the tail repeats: the row ends where the columns' slices end
+            rows = list(zip(*(column.slice(done, upto - done).to_list() for column in values),
+                            *map(repeat, tail), strict=False))  # fmt: skip
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    cursor.executemany(insert, rows)
+                    written = cursor.rowcount
+                    left = [] if written == len(rows) else self._not_mine(cursor, run_id, rows)
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                cursor.execute("COMMIT")
+                elapsed = time.perf_counter() - started
+                if left:  # TEMP only
+                    cursor.execute("BEGIN DEFERRED")
+                    cursor.executemany(keep, [(*row[:width], *kept_tail) for row in left])
+                    cursor.execute(f"INSERT INTO temp.{stored} SELECT rowid FROM temp.{pending} "  # noqa: S608
+                                   f"WHERE rowid > (SELECT coalesce(max(rid), 0) FROM "
+                                   f"temp.{stored})")  # fmt: skip
+                    cursor.execute("COMMIT")
+            inserted += written
+            pacer.took(len(rows), elapsed)
+            done = upto
+            if progress:
+                progress(done)
+            if done < total:
+                pacer.pause()
+        self._hidden = inserted
+        return inserted
+
+    def _not_mine(self, cursor, run_id: int, rows: list[tuple]) -> list[tuple]:
+        """The rows of a batch just inserted ``OR IGNORE`` that were not (their key is
+        not hidden by this run), in their order."""
+        mine: set[str] = set()
+        key = self.key_column
+        for part in range(0, len(rows), 10_000):  # under SQLite's variable limit
+            asked = [row[0] for row in rows[part : part + 10_000]]
+            cursor.execute(f"SELECT {key} FROM {self.table} WHERE {_qn(HIDDEN)} = %s AND "  # noqa: S608
+                           f"{key} IN ({', '.join(['%s'] * len(asked))})",
+                           [run_id, *asked])  # fmt: skip
+            mine.update(found for (found,) in cursor.fetchall())
+        return [row for row in rows if row[0] not in mine]
 
     def unchanged_among(self, keys: Sequence[str]) -> int:
         """How many of the kept rows with these keys match their stored row in every
@@ -457,24 +601,53 @@ class HiddenRows:
 
     def settle(self, run_id: int) -> None:
         """A revealed run's rows: the table's hook, then ``hidden_by`` back to NULL (they
-        are visible already), a batch a transaction."""
+        are visible already), a batch a transaction, sized by time (``Pacer``)."""
         for model in self.tables:
-            table, pk = _qn(model._meta.db_table), _qn(model._meta.pk.column)
             hook = self.settled.get(model)
+            if hook is None:
+                self._settle_by_range(model, run_id)
+                continue
+            table, pk = _qn(model._meta.db_table), _qn(model._meta.pk.column)
+            pacer = Pacer(SETTLE_BATCH, SETTLE_BATCH, SETTLE_MAX)
             while True:
+                started, size = time.perf_counter(), pacer.size
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute(f"SELECT {pk} FROM {table} WHERE {_qn(HIDDEN)} = %s "  # noqa: S608
-                                   f"LIMIT %s", [run_id, SETTLE_BATCH])  # fmt: skip
+                                   f"LIMIT %s", [run_id, size])  # fmt: skip
                     pks = [pk_value for (pk_value,) in cursor.fetchall()]
-                    if hook is not None and pks:
+                    if pks:
                         hook(pks)
                     for part in range(0, len(pks), 10_000):  # under SQLite's variable limit
                         ids = pks[part : part + 10_000]
                         cursor.execute(f"UPDATE {table} SET {_qn(HIDDEN)} = NULL WHERE {pk} "  # noqa: S608
                                        f"IN ({', '.join(['%s'] * len(ids))})", ids)  # fmt: skip
-                if len(pks) < SETTLE_BATCH:
+                if len(pks) < size:
                     break
-                self._pause()
+                pacer.took(size, time.perf_counter() - started)
+                pacer.pause()
+
+    def _settle_by_range(self, model: type[models.Model], run_id: int) -> None:
+        """``settle`` for a table without a hook: ``hidden_by`` cleared by ranges of primary
+        keys, one UPDATE each, no key read into Python (an import's rows are written in key
+        order, so a range holds about as many of them as it is wide)."""
+        table, pk = _qn(model._meta.db_table), _qn(model._meta.pk.column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT min({pk}), max({pk}) FROM {table} "  # noqa: S608
+                           f"WHERE {_qn(HIDDEN)} = %s", [run_id])  # fmt: skip
+            low, high = cursor.fetchone()
+        if low is None:
+            return
+        clear = (f"UPDATE {table} SET {_qn(HIDDEN)} = NULL WHERE {_qn(HIDDEN)} = %s "  # noqa: S608
+                 f"AND {pk} >= %s AND {pk} < %s")  # fmt: skip
+        pacer = Pacer(SETTLE_BATCH, SETTLE_BATCH, SETTLE_MAX)
+        while low <= high:
+            started, size = time.perf_counter(), pacer.size
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(clear, [run_id, low, low + size])
+            low += size
+            if low <= high:
+                pacer.took(size, time.perf_counter() - started)
+                pacer.pause()
 
     def leftovers(self) -> tuple[set[int], set[int]]:
         """(runs with a marker, runs whose rows in some table still carry ``hidden_by``)."""

@@ -18,7 +18,8 @@ row).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -33,6 +34,7 @@ from carteira.organization.models import Seller
 from carteira_core.ingest import SCHEMAS, open_import
 from carteira_core.ingest.columns import WRITER, Tagged, check_columns, verdict
 from carteira_core.ingest.csvfast import read_cells
+from carteira_core.ingest.headers import HeaderMap
 from carteira_core.ingest.validate import DEFAULT_BATCH_SIZE
 
 # The names a kind's writer checks, in its order, for each valid row it receives: the
@@ -47,32 +49,53 @@ _FIELDS = {"client": "client_external_id", "seller": "seller_external_id"}
 _MODELS = {"client": Client, "seller": Seller}
 
 
-def refuse_by_columns(report, path: Path, *, name: str, mapping, batch_size: int | None,
-                      progress: Callable[[int], None] | None) -> bool:  # fmt: skip
-    """Validate ``path`` by columns; when it has a problem, fill ``report`` as the
-    streaming run would (errors, total, stopped) and return True. False: the file has no
-    problem, or the column pass does not apply (see the module's docstring). Called by
-    ``services._execute`` for a real all-or-nothing run of one file."""
+@dataclass(slots=True)
+class ColumnPass:
+    """What one columnar pass over a file found: a refusal (the report filled), or a
+    valid file — then, when asked (``wanted``), its rows as the writer receives them."""
+
+    refused: bool
+    rows: pl.DataFrame | None = None  # "line", "chunk" and the wanted fields, every row
+    ids: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)  # code -> id
+    total: int = 0
+    ignored_columns: tuple[str, ...] = ()
+    header_map: HeaderMap | None = None
+
+
+def check_by_columns(report, path: Path, *, name: str, mapping, batch_size: int | None,
+                     progress: Callable[[int], None] | None,
+                     wanted: Iterable[str] = ()) -> ColumnPass | None:  # fmt: skip
+    """Validate ``path`` by columns. A problem: ``report`` filled as the streaming run
+    would fill it (errors, total, stopped), ``refused`` true. No problem: ``rows`` holds
+    the file's rows with the ``wanted`` fields typed and ``ids`` the id of every client
+    and seller they name — only when ``wanted`` is given and the file is small enough to
+    keep its batches in columns (``Limits.max_column_batches_bytes``). None: the column
+    pass does not apply (see the module's docstring). Called by ``services._execute``
+    for a real all-or-nothing run of one file."""
     checks = CHECKS.get(report.kind)
     if checks is None:
-        return False
+        return None
     size = batch_size or WRITERS[report.kind].batch_size or DEFAULT_BATCH_SIZE
     limits = import_limits()
     with open_import(report.kind, path, name=name, mapping=mapping, batch_size=size,
                      limits=limits) as run:  # fmt: skip
         cells = read_cells(path, run.info, limits)
         if cells is None:
-            return False
+            return None
         present = run.header_map.present
         row_key = SCHEMAS[report.kind].row_key
-        wanted = {_FIELDS[what] for what in checks if _FIELDS[what] in present} | {row_key}
-        check = check_columns(run.validator, cells, chunk_size=size, wanted=sorted(wanted))
+        named = {_FIELDS[what] for what in checks if _FIELDS[what] in present} | {row_key}
+        small = run.info.size is not None and run.info.size <= limits.max_column_batches_bytes
+        wanted = set(wanted) if small else set()
+        check = check_columns(run.validator, cells, chunk_size=size,
+                              wanted=sorted(named | wanted))  # fmt: skip
         if check is None:
-            return False
-        writer_errors = _unknown_names(check.writer_rows, checks, present, run.header_map,
-                                       row_key)  # fmt: skip
+            return None
+        writer_errors, ids = _unknown_names(check.writer_rows, checks, present,
+                                            run.header_map, row_key)  # fmt: skip
         if not check.errors and not writer_errors:
-            return False
+            return ColumnPass(False, check.writer_rows if wanted else None, ids, check.rows,
+                              run.summary.ignored_columns, run.header_map)  # fmt: skip
         limit = max_problems()
         result = verdict(check, writer_errors, limit=limit)
         report.total = result.total
@@ -85,27 +108,29 @@ def refuse_by_columns(report, path: Path, *, name: str, mapping, batch_size: int
         )
     if progress:
         progress(report.total)
-    return True
+    return ColumnPass(True)
 
 
-def _unknown_names(rows: pl.DataFrame, checks, present, header_map, row_key) -> list[Tagged]:
-    """The writer's "does not exist" errors for the rows it would receive, in its order:
-    one query per kind of name for every distinct name, then one join."""
+def _unknown_names(rows: pl.DataFrame, checks, present, header_map,
+                   row_key) -> tuple[list[Tagged], dict[str, dict[str, int]]]:  # fmt: skip
+    """The writer's "does not exist" errors for the rows it would receive, in its order
+    (one query per kind of name for every distinct name, then one join), and the id of
+    each name found, by kind."""
 
     def label(field_name: str) -> str:
         position = header_map.index.get(field_name)
         return header_map.columns[position] if position is not None else field_name
 
-    missing = {}
+    missing, ids = {}, {}
     for what in checks:
         field = _FIELDS[what]
         if field not in present:
             continue
         names = rows.get_column(field).drop_nulls().unique().to_list()
-        known = ids_by_external_id(_MODELS[what], names)
+        ids[what] = known = ids_by_external_id(_MODELS[what], names)
         missing[what] = {n for n in names if n and n not in known}
     if not any(missing.values()):
-        return []
+        return [], ids
     flagged = pl.lit(False)
     for what, names in missing.items():
         flagged = flagged | pl.col(_FIELDS[what]).is_in(sorted(names))
@@ -118,4 +143,4 @@ def _unknown_names(rows: pl.DataFrame, checks, present, header_map, row_key) -> 
                 key = row.get(row_key) or ""  # the record's key, as services._keyed
                 errors.append(Tagged(row["chunk"], WRITER, dataclasses.replace(error, key=key)))
                 break
-    return errors
+    return errors, ids

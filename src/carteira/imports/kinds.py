@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+import polars as pl
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,9 @@ from carteira.imports.bulk import (
     SETTLE_BATCH,
     HiddenRows,
     SqliteStage,
+    column_ids,
     copy_upsert,
+    driver_values,
     insert_rows,
     same_columns,
 )
@@ -70,8 +73,15 @@ class Writer:
     # True: a stageable writer's dry run on SQLite compares each batch in the stage's own
     # short transaction (``services._dry_run_staged``), with the one-transaction counts.
     dry_run_staged = True
+    # True: with ``write`` false it only reads, so a dry run on SQLite need not hold the
+    # write lock while it reads the file (``services._reading_only``).
+    dry_run_reads_only = False
     # False once a bad row refuses a real import: later batches are checked, not counted.
     counting = True
+    # The fields a file found valid by the column pass (``imports.columnar``) brings to
+    # ``write_columns`` (SQLite, one file, staged): its rows inserted hidden straight from
+    # the columns. Empty: the kind's rows always come as records, batch by batch.
+    direct: tuple[str, ...] = ()
 
     def __init__(self, *, present: frozenset[str], label: Label, write: bool, actor=None,
                  deferred: bool = False):  # fmt: skip
@@ -114,6 +124,14 @@ class Writer:
             return
         HIDDEN.hide(run_id)
         self._stage.write_hidden(run_id)
+
+    def write_columns(self, rows: pl.DataFrame, ids: dict[str, dict[str, int]], run_id: int,
+                      progress: Callable[[int], None] | None) -> None:  # fmt: skip
+        """Instead of ``apply`` then ``write_hidden`` (``direct``): every row of a file the
+        column pass found valid, ``ids`` the id of each name they give, written hidden by
+        ``run_id`` in short transactions; a row whose key is stored is kept for
+        ``apply_deferred``, which compares and counts it as ``apply`` would have."""
+        raise NotImplementedError
 
     def apply_deferred(self, run_id: int | None = None) -> Outcome:
         """Write what a deferred writer staged: the exact counts, taken in the caller's
@@ -189,6 +207,30 @@ class OrdersWriter(Writer):
     stageable = True
     hides = True
     simple = {"date": "date", "amount": "amount", "margin": "margin", "status": "status"}
+    direct = ("external_id", "client_external_id", "seller_external_id", *simple)
+
+    def write_columns(self, rows, ids, run_id, progress):
+        """The rows' values as columns — ids by one join each, dates and amounts as the
+        driver gets them from records, a client's valid purchases summed for the credit
+        alerts — then inserted hidden (``SqliteStage.insert_hidden``)."""
+        client_ids = column_ids(rows.get_column("client_external_id"), ids["client"])
+        given = {"client_id": client_ids}
+        for name, attname in self._copied:
+            given[attname] = driver_values(Order._meta.get_field(attname), rows.get_column(name))
+        if "seller_external_id" in self.present:
+            given["seller_id"] = column_ids(rows.get_column("seller_external_id"),
+                                            ids.get("seller", {}))  # fmt: skip
+        valid = (pl.col("status") == Order.Status.VALID) & (pl.col("amount") > 0)
+        bought = (
+            rows.select(client=client_ids, amount="amount", valid=valid)
+            .filter("valid").group_by("client").agg(pl.col("amount").sum())
+        )  # fmt: skip
+        self.bought = dict(zip(bought.get_column("client").to_list(),
+                               bought.get_column("amount").to_list(), strict=True))  # fmt: skip
+        HIDDEN.hide(run_id)
+        self._stage = SqliteStage(Order, "external_id")
+        self._stage.insert_hidden(run_id, rows.get_column("external_id"), given,
+                                  progress=progress)  # fmt: skip
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -238,6 +280,7 @@ class ClientsWriter(Writer):
     stageable = True
     hides = True
     dry_run_staged = False  # its staged counts leave a seller-only change to the final one
+    dry_run_reads_only = True
     simple = {
         "name": "name", "trade_name": "trade_name", "document": "document",
         "segment": "segment", "city": "city", "state": "state", "postal_code": "postal_code",
@@ -462,10 +505,33 @@ def prepare_seller(values: dict[str, object]) -> dict[str, object]:
 
 class ContactsWriter(Writer):
     """Identified by code when the file has one, else by client + name (accents/case
-    folded)."""
+    folded). Deferred (SQLite, one file): each batch is checked while the file is read
+    (clients named, anonymised people) and kept; the final transaction compares and writes
+    them all, batch by batch as the one-transaction path does — contacts have no hidden
+    rows (ADR 0024), so only the file's reading leaves the write lock free."""
 
     model = Contact
+    stageable = True
+    dry_run_staged = False  # nothing is staged in SQL: a dry run reads (``dry_run_reads_only``)
+    dry_run_reads_only = True
     simple = {"name": "name", "role": "role", "email": "email", "phone": "phone"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._kept: list[tuple[list[Row], list[Row]]] = []  # deferred: (coded, named) a batch
+        self._kept_unchanged = 0  # deferred: anonymised people the file names again
+
+    def apply_deferred(self, run_id: int | None = None) -> Outcome:
+        """The kept batches compared and written, in the caller's transaction."""
+        outcome = Outcome(unchanged=self._kept_unchanged)
+        for coded, named in self._kept:
+            self._with_source(self.upsert(coded, outcome))
+            self._upsert_named(named, outcome)
+        return outcome
+
+    def finish_unwritten(self) -> None:
+        self._kept, self._kept_unchanged = [], 0
+        super().finish_unwritten()
 
     def apply(self, records):
         outcome = Outcome()
@@ -484,6 +550,11 @@ class ContactsWriter(Writer):
                 coded.append(Row(record.line, record.external_id, values))
             else:
                 named.append(Row(record.line, f"{client_id}:{fold(record.name)}", values))
+        if self.deferred:  # compared and written by ``apply_deferred``
+            if self.write:
+                self._kept.append((coded, named))
+                self._kept_unchanged += outcome.unchanged
+            return outcome
         self._with_source(self.upsert(coded, outcome))
         self._upsert_named(named, outcome)
         return outcome

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from carteira.audit.events import IMPORT_FINISHED, emit
 from carteira.audit.services import do_record
 from carteira.imports.bulk import import_pragmas
-from carteira.imports.columnar import refuse_by_columns
+from carteira.imports.columnar import ColumnPass, check_by_columns
 from carteira.imports.kinds import HIDDEN, WRITERS
 from carteira.imports.limits import import_limits, max_problems
 from carteira.imports.messages import errors_csv, problem_message, render_problem
@@ -32,6 +32,7 @@ from carteira.imports.models import ImportRun
 from carteira.imports.progress import Heartbeat, do_fail_abandoned_runs, stopped_message
 from carteira.imports.upsert import Outcome
 from carteira_core.ingest import KINDS, SCHEMAS, IngestError, RowError, open_import
+from carteira_core.ingest.headers import HeaderMap
 from carteira_core.ingest.validate import DEFAULT_BATCH_SIZE
 
 Progress = Callable[[int], None]
@@ -267,25 +268,30 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
     # A dry run of one file compares without writing; a run of several files must write
     # (a later file reads what an earlier one creates) and is rolled back at the end.
     write = not dry_run or len(jobs) > 1
-    if (
-        len(jobs) == 1
-        and not (dry_run or skip_invalid)
-        and refuse_by_columns(
-            jobs[0].report, jobs[0].path, name=jobs[0].name, mapping=jobs[0].mapping, **options
-        )
-    ):  # a bad file refused after one columnar pass: nothing staged, nothing compared
-        _conclude_all(jobs, dry_run=False, skip_invalid=False)
-        return
+    checked = None
+    if len(jobs) == 1 and not (dry_run or skip_invalid):
+        job = jobs[0]
+        direct = WRITERS[job.kind].direct if _stages_first(jobs) else ()
+        checked = check_by_columns(job.report, job.path, name=job.name, mapping=job.mapping,
+                                   wanted=direct, **options)  # fmt: skip
+        if checked is not None and checked.refused:
+            # a bad file refused after one columnar pass: nothing staged, nothing compared
+            _conclude_all(jobs, dry_run=False, skip_invalid=False)
+            return
     if write and not dry_run and _stages_first(jobs):
-        _execute_staged(jobs[0], actor=actor, skip_invalid=skip_invalid, **options)
+        if checked is not None and checked.rows is not None:
+            _execute_direct(jobs[0], checked, actor=actor, **options)
+        else:
+            _execute_staged(jobs[0], actor=actor, skip_invalid=skip_invalid, **options)
         return
     if dry_run and _stages_first(jobs) and WRITERS[jobs[0].kind].dry_run_staged:
         _dry_run_staged(jobs[0], actor=actor, skip_invalid=skip_invalid, **options)
         return
+    reading = dry_run and len(jobs) == 1 and WRITERS[jobs[0].kind].dry_run_reads_only
     while True:  # at most twice: once more without the lines a later duplicate revoked
         again = kept = False
         try:
-            with import_pragmas(), transaction.atomic():
+            with import_pragmas(), _reading_only(reading), transaction.atomic():
                 if write and connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
@@ -316,6 +322,24 @@ def _execute(jobs: list[_Job], *, actor, dry_run, skip_invalid, **options) -> No
         for job in jobs:
             job.excluded |= job.revoked
     _conclude_all(jobs, dry_run=dry_run, skip_invalid=skip_invalid)
+
+
+@contextmanager
+def _reading_only(reading: bool):
+    """SQLite: the transaction begun inside takes the write lock only if something writes
+    (``BEGIN DEFERRED``), not at its start — for a dry run whose writer only reads
+    (``Writer.dry_run_reads_only``): others write while it reads the whole file, and it
+    still sees one snapshot of the database and is rolled back."""
+    if not reading or connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    mode = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"
+    try:
+        yield
+    finally:
+        connection.transaction_mode = mode
 
 
 def _stages_first(jobs: list[_Job]) -> bool:
@@ -349,10 +373,33 @@ def _execute_staged(job: _Job, *, actor, skip_invalid: bool, **options) -> None:
             _conclude_all([job], dry_run=False, skip_invalid=skip_invalid)
             return
         break
+    _reveal(job, writer, writer.write_hidden, actor=actor, skip_invalid=skip_invalid)
+
+
+def _execute_direct(job: _Job, checked: ColumnPass, *, actor, progress, batch_size) -> None:
+    """``_execute_staged`` for a file the column pass found valid (SQLite, a kind with
+    ``Writer.direct``): no second validation and no stage between — its rows go from the
+    columns into the live table, hidden until the final transaction (ADR 0024)."""
+    assert checked.rows is not None and checked.header_map is not None
+    header = checked.header_map
+    writer = WRITERS[job.kind](present=header.present, label=_labels(header), write=True,
+                               actor=actor, deferred=True)  # fmt: skip
+    job.report.total, job.report.ignored_columns = checked.total, checked.ignored_columns
+
+    def hide(run_id: int) -> None:
+        writer.write_columns(checked.rows, checked.ids, run_id, progress)
+
+    _reveal(job, writer, hide, actor=actor, skip_invalid=False)
+
+
+def _reveal(job: _Job, writer, hide: Callable[[int], None], *, actor, skip_invalid) -> None:
+    """The new rows written hidden (``hide(run_id)``, short transactions), then the final
+    transaction: what is left written, the hidden rows revealed, the run concluded and
+    recorded; then the rows settled. A failure drops what was hidden."""
     run_id = job.run.pk
     try:
         with import_pragmas():
-            writer.write_hidden(run_id)  # short transactions; nothing visible yet
+            hide(run_id)  # short transactions; nothing visible yet
         with import_pragmas(), transaction.atomic():
             written = writer.apply_deferred(run_id)  # the hidden rows appear at its commit
             writer.finish()
@@ -408,14 +455,8 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
     outcome, revoked, bad_lines, limit = Outcome(), set(), set(), max_problems()
     with open_import(report.kind, path, name=name, mapping=mapping, batch_size=size,
                      limits=import_limits()) as run:  # fmt: skip
-        columns = run.header_map
-
-        def label(field_name: str) -> str:
-            position = columns.index.get(field_name)
-            return columns.columns[position] if position is not None else field_name
-
-        writer = writer_type(present=columns.present, label=label, write=write, actor=actor,
-                             deferred=deferred)  # fmt: skip
+        writer = writer_type(present=run.header_map.present, label=_labels(run.header_map),
+                             write=write, actor=actor, deferred=deferred)  # fmt: skip
         for batch in run.batches():
             seen = len(outcome.errors)
             outcome.errors += batch.errors
@@ -443,6 +484,16 @@ def _one_pass(report, path, *, excluded, write, skip_invalid, name, actor, mappi
     report.errors = sorted(outcome.errors, key=lambda e: e.line)
     report.rejected = len({e.line for e in report.errors})
     return frozenset(revoked), writer
+
+
+def _labels(columns: HeaderMap) -> Callable[[str], str]:
+    """A field's source column as the file names it, for the writer's errors."""
+
+    def label(field_name: str) -> str:
+        position = columns.index.get(field_name)
+        return columns.columns[position] if position is not None else field_name
+
+    return label
 
 
 def _keyed(applied: Outcome, records, row_key: str) -> Outcome:
