@@ -3,7 +3,8 @@ kernel doing the same work (a script, not a test).
 
     python bench/engine_bench.py --orders 1000000 --clients 100000 --repeat 5
 
-Generates a deterministic portfolio with numpy and stores it as Parquet; then every
+Generates a deterministic portfolio with numpy and stores it as Parquet (kept in
+bench-out/engine-data/ per size and seed, and reused: 10M orders take minutes); then every
 implementation runs in its own process (``--child``), the implementations alternated
 round by round, so none inherits another's warm caches or heap. Every implementation
 gives the same output, one row per client: its lifecycle status and ABC class at the
@@ -17,6 +18,8 @@ contacts and sellers of the reading): they are an upper bound of its cost for th
 output. Prints a Markdown table: min and median wall time, min and median CPU time, the
 peak resident memory of each child process (data loading included), and the load
 average before and after; the machine's load matters, so it is printed with the figures.
+``--baseline-src DIR`` adds an earlier tree's engine (``git archive REV src``) as one more
+alternated implementation doing the full compute, its output compared like the others.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+# a child of --baseline-src imports another tree's carteira_core (an earlier engine)
+sys.path.insert(0, os.environ.get("CARTEIRA_ENGINE_SRC", str(Path(__file__).parents[1] / "src")))
 
 from carteira_core.engine import (
     PortfolioInput,
@@ -49,6 +53,7 @@ from carteira_core.engine import (
 from carteira_core.engine.inputs import day_number
 from carteira_core.rules import DEFAULT_RULES, PortfolioRules
 
+BASELINE_ENV = "CARTEIRA_ENGINE_SRC"
 AS_OF = date(2025, 6, 30)
 UFS = [
     "AC",
@@ -470,6 +475,7 @@ IMPLEMENTATIONS = {
     "pandas": ("pandas: status + ABC", run_pandas),
     "duckdb": ("DuckDB (SQL over the frames): status + ABC", run_duckdb),
     "numpy": ("hand-written numpy kernel: the engine's per-client facts", run_numpy),
+    "baseline": ("the engine of --baseline-src: the same full compute", run_engine),
 }
 TABLES = ("clients", "assignments", "sellers", "orders", "interactions")
 CACHE = Path(__file__).resolve().parents[1] / "bench-out" / "engine-data"
@@ -532,6 +538,12 @@ def main() -> None:
         help="folder of generated portfolios, one per size and seed, reused by later runs "
         "(10M orders take minutes to generate); '' to generate into a temporary folder",
     )
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="the src folder of an earlier tree (git archive REV src | tar -x -C DIR): its "
+        "engine runs as 'baseline', alternated with the others",
+    )
     parser.add_argument("--child", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -540,7 +552,9 @@ def main() -> None:
         child(args.child, args.data, args.out)
         return
 
-    names = [name for name in args.only.split(",") if name]
+    names = [name for name in args.only.split(",") if name and name != "baseline"]
+    if args.baseline_src:
+        names.append("baseline")
     for module in ("pandas", "duckdb"):
         try:
             __import__(module)
@@ -568,7 +582,12 @@ def main() -> None:
                 command = [sys.executable, __file__, "--child", name, "--data", str(data)]
                 if out is not None:
                     command += ["--out", str(out)]
-                done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+                env = dict(os.environ)
+                if name == "baseline":
+                    env[BASELINE_ENV] = str(args.baseline_src.resolve())
+                done = subprocess.run(  # noqa: S603
+                    command, capture_output=True, text=True, check=True, env=env
+                )
                 runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
         load_after = os.getloadavg()
         reference = folder / f"{names[0]}.out.parquet"
