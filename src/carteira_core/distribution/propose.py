@@ -38,6 +38,10 @@ COST_SCALE = 10  # integer costs: tenths of a km
 # (groups × sellers): the demo's 897 × 12 solve in seconds; the bench's 50 sellers × 20k
 # clients (thousands of groups) found nothing in 18 s.
 REGION_VARIABLES = 20_000
+# ... and for at most this many deterministic seconds (of ``fewest_moves_time``): on the
+# 3,000-client demo the split model took 12 s of CPU at 5 s and found no cheaper plan than
+# the plain groups' (issue 25: the proposal in <= 3 s); the plain groups follow it anyway.
+REGION_SECONDS = 1.0
 # The passes ``propose`` reports to its ``progress`` callback, in order ("changes" only
 # with ``fewest_moves``): group the clients into areas, balance the workload over the
 # areas and whole clients, keep the changes of hands few, balance the revenue.
@@ -402,8 +406,9 @@ def _fewest_moves(p: _Problem, owner: np.ndarray, options: Options) -> None:
     split_groups = len(np.unique(np.stack([p.current, p.work, who, region], axis=1), axis=0))
     small = split_groups * len(p.target) <= REGION_VARIABLES
     for split in (region, None) if small else (None,):
+        limit = min(steps["seconds"], REGION_SECONDS) if split is not None else steps["seconds"]
         plan = solve_groups(p.work, p.eligible, p.current, hint_owner=owner, region=split,
-                            **steps, **band)  # fmt: skip
+                            **{**steps, "seconds": limit}, **band)  # fmt: skip
         if plan is None:
             continue
         trial = owner.copy()
