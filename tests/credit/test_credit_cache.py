@@ -116,3 +116,26 @@ def test_a_receivables_import_warms_the_credit_figures_without_a_new_reading(
     assert read_portfolio_after_import.call(run.pk) == Reading.DONE
     assert SnapshotRun.objects.count() == runs  # no new reading of the portfolio
     assert len(computed) == 1
+
+
+def test_the_reviews_credit_section_is_kept_per_scope_until_a_new_reading(
+    readings, director, analyst, manager_sul, monkeypatch
+):
+    from carteira.credit import panels
+    from carteira.portfolio.services import do_snapshot
+
+    aged_book(readings)
+    grouped = []
+    real = panels.credit_summary
+    monkeypatch.setattr(panels, "credit_summary",
+                        lambda *a, **k: (grouped.append(a), real(*a, **k))[1])  # fmt: skip
+    june = dt.date(2026, 6, 30)
+    first = review_credit(director, as_of=june, before=BEFORE)
+    assert review_credit(analyst, as_of=june, before=BEFORE) == first  # the same scope: kept
+    assert len(grouped) == 1
+    scoped = review_credit(manager_sul, as_of=june, before=BEFORE)  # a scope of its own
+    assert len(grouped) == 2
+    assert scoped["total"].open < first["total"].open
+    do_snapshot(june, use_adbc=False)  # a new reading: the clients' groups read again
+    assert review_credit(director, as_of=june, before=BEFORE)["total"] == first["total"]
+    assert len(grouped) == 3

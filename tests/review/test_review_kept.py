@@ -10,11 +10,16 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
+import carteira.portfolio.figures as dashboard_figures
+from carteira.credit import panels as credit_panels
 from carteira.goals.models import Goal
+from carteira.portfolio.figures import do_warm_dashboards
 from carteira.portfolio.services import do_snapshot
 from carteira.review import views
+from carteira.review.kept import do_warm_reviews, readers_to_warm
 from review.test_review import october  # noqa: F401 -- pytest fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("october")]
@@ -90,15 +95,53 @@ def test_a_new_reading_is_read_at_once(client, director, monkeypatch):
     client.force_login(director)
     assert client.get("/review/?period=2026-10").status_code == 200
     computed = []
-    real = views._figures
+    real = views.review_figures
 
     def count(*args):
         computed.append(args)
         return real(*args)
 
-    monkeypatch.setattr(views, "_figures", count)
+    monkeypatch.setattr(views, "review_figures", count)
     client.get("/review/?period=2026-10")
     assert computed == []  # kept
     do_snapshot(dt.date(2026, 11, 12), use_adbc=False)
     client.get("/review/?period=2026-10")
     assert len(computed) == 1
+
+
+def test_the_snapshots_warm_up_queues_the_reviews_warm_up(
+    director, django_capture_on_commit_callbacks
+):
+    run = do_snapshot(dt.date(2026, 11, 12), use_adbc=False)
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert do_warm_dashboards(run) > 0
+    queued = DBTaskResult.objects.values_list("task_path", flat=True)
+    assert list(queued) == ["carteira.review.tasks.warm_reviews"]
+
+
+def test_the_warm_up_computes_the_review_once_per_scope_a_review_is_first_opened_in(
+    director, analyst, manager_sul, manager_norte
+):
+    # the director and the analyst read the same figures: one of them is enough
+    assert readers_to_warm() == [director, manager_sul, manager_norte]
+
+
+def test_after_the_warm_up_a_first_visit_the_next_day_reads_the_stored_parts(
+    client, director, manager_sul, monkeypatch
+):
+    assert do_warm_reviews() == 3  # the director, the managers of Sul and Norte
+    computed = []
+    for module, name in ((credit_panels, "_review_credit"), (dashboard_figures.k, "kpi_terms"),
+                         (dashboard_figures.k, "breakdown")):  # fmt: skip
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, real=real, name=name, **k: (
+            computed.append(name), real(*a, **k))[1])  # fmt: skip
+    with time_machine.travel(ON_12_NOV + dt.timedelta(days=1), tick=False):
+        for user in (director, manager_sul):
+            client.force_login(user)
+            page = client.get("/review/?period=2026-10")
+            assert page.status_code == 200
+            assert page.context["indicators"]  # the page is whole
+    # neither the readings' terms and breakdown nor the credit section computed again
+    assert computed == []

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -16,8 +17,11 @@ from carteira.accounts.capabilities import MANAGEMENT
 from carteira.clients.access import clients_visible_to
 from carteira.clients.filters import OVERDUE_DAYS
 from carteira.clients.models import Client
+from carteira.credit.ledger import TIMEOUT, cache, ledger_key, receivables_version
 from carteira.credit.models import Receivable
 from carteira.credit.selectors import credit_summary
+from carteira.portfolio.figures import RELEASE, scope_key
+from carteira.portfolio.models import SnapshotRun
 from carteira.portfolio.rules_store import current_rules
 from carteira.portfolio.selectors import latest_official_run
 
@@ -91,14 +95,38 @@ def _collection_url(days: int, filters: Mapping[str, Any]) -> str | None:
     return f"{reverse('clients:list')}?{urlencode(query)}"
 
 
-def review_credit(user, *, as_of: dt.date, before: dt.date) -> dict | None:
+def review_credit(
+    user, *, as_of: dt.date, before: dt.date, scope: str | None = None
+) -> dict | None:
     """The review's credit section: the user's clients by team, seller, segment and region
     (state), and by class x status of the review's reading, at its date against the eve of
-    its period. None without receivables."""
+    its period. None without receivables.
+
+    Kept in the figures cache per scope (``scope``: ``figures.scope_key(user)``, computed
+    when not given), dates, rules, receivables version and newest reading, so the first
+    visit after a snapshot reads what the review's warm-up stored (the names of 100k
+    clients and the reading's class and status took most of a cold review at 100k)."""
+    rules = current_rules().credit
+    key = _review_key(scope or scope_key(user), as_of, before, rules)
+    found = cache.get(key)
+    if found is None:
+        found = {"section": _review_credit(user, as_of=as_of, before=before, rules=rules)}
+        cache.set(key, found, TIMEOUT)
+    return found["section"]
+
+
+def _review_key(scope: str, as_of: dt.date, before: dt.date, rules) -> str:
+    newest = SnapshotRun.objects.order_by("-pk").values_list("pk", "created_at").first()
+    reading = f"{newest[0]}.{newest[1].timestamp()}" if newest else "none"
+    parts = (RELEASE, ledger_key(as_of, before, rules, receivables_version()), scope, reading)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"carteira:credit:review:1:{digest}"
+
+
+def _review_credit(user, *, as_of: dt.date, before: dt.date, rules) -> dict | None:
     clients = clients_visible_to(user)
     if not Receivable.objects.filter(client__in=clients).exists():
         return None
-    rules = current_rules().credit
     run = latest_official_run(as_of)
     reading = run is not None and run.as_of == as_of  # the class x status of that reading
     total, groups = credit_summary(

@@ -10,6 +10,12 @@ period and the receivables' version: a new reading, a goal set or changed and a
 receivables import show at once. Complaints and leads have no version: one recorded in
 the reviewed period shows within ``KEPT_SECONDS``. Decisions are never kept: the page
 reads them on every request.
+
+Warm-up (``do_warm_reviews``, queued after each snapshot): the review of the default
+period is computed once for each scope a review is first opened in (the whole portfolio,
+each manager's), so the parts that only change with a reading or the receivables — the
+readings' terms and breakdown per scope and run, the trend, the credit section — are in
+the figures cache when the first reader of the day comes.
 """
 
 from __future__ import annotations
@@ -18,15 +24,20 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import caches
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 
-from carteira.accounts.models import User
+from carteira.accounts.capabilities import CENTRAL_TEAM
+from carteira.accounts.models import Role, User
 from carteira.credit.ledger import receivables_version
 from carteira.goals.periods import Period
 from carteira.goals.selectors import goals_of_period
 from carteira.portfolio.figures import RELEASE, scope_key
 from carteira.portfolio.models import SnapshotRun
+from carteira.review.sections import review_figures
+from carteira.review.selectors import default_period
 
 KEPT_SECONDS = 300
 VERSION = 1
@@ -61,3 +72,27 @@ def kept_review(user: User, period: Period, today: dt.date, compute: Callable[[]
         cache.set_many(dict.fromkeys({key, review_key(user, period, today)}, found),
                        KEPT_SECONDS)  # fmt: skip
     return found
+
+
+def readers_to_warm() -> list[User]:
+    """One reader per scope a review is first opened in: the first active user who sees
+    the whole portfolio (every such user reads the same figures) and each active manager."""
+    whole = (
+        User.objects.filter(Q(role__in=CENTRAL_TEAM.roles) | Q(is_superuser=True), is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    managers = User.objects.filter(is_active=True, is_superuser=False, role=Role.MANAGER)
+    return [user for user in (whole, *managers.order_by("pk")) if user is not None]
+
+
+def do_warm_reviews(*, today: dt.date | None = None) -> int:
+    """Compute the review of the default period (last month) for ``readers_to_warm``,
+    in the default language, keeping what it computes; returns how many readers."""
+    today = today or timezone.localdate()
+    period = default_period(today)
+    readers = readers_to_warm()
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in readers:
+            kept_review(user, period, today, lambda user=user: review_figures(user, period, today))
+    return len(readers)

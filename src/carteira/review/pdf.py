@@ -27,9 +27,22 @@ def review_pdf(context: dict) -> bytes:
 
 def warm_up() -> None:
     """Import WeasyPrint and lay out one line: its start (3–4 s on the demo machine: cffi,
-    Pango, fontconfig) is then not paid by a user's first review PDF."""
+    Pango, fontconfig) is then not paid by a user's first review PDF. The review's
+    templates are compiled and the number formats' locale data loaded too (about a
+    second of a worker's first review page otherwise)."""
+    from decimal import Decimal
+
+    from django.template.loader import get_template
+    from django.utils import translation
     from weasyprint import HTML
 
+    from carteira.web import formats
+
+    for name in ("review/page.html", "review/pdf.html"):
+        get_template(name)
+    for language in formats.BABEL_LOCALES:
+        with translation.override(language):
+            formats.money(Decimal("1234.5")), formats.percent(Decimal("0.5"))
     HTML(string="<p>.</p>").write_pdf()
 
 

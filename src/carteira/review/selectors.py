@@ -9,6 +9,7 @@ ones still to follow up.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,7 +27,7 @@ from carteira.goals.selectors import Reader, goals_of_period
 from carteira.interactions.models import Interaction
 from carteira.portfolio import figures
 from carteira.portfolio.kpis import period_run
-from carteira.portfolio.models import ClientSnapshot
+from carteira.portfolio.models import ClientSnapshot, SnapshotRun
 from carteira.review.models import Decision
 from carteira_core.engine import CUSTOMER, LOST, churned_statuses, whole_month
 from carteira_core.engine.attainment import CEILINGS, Progress
@@ -145,6 +146,28 @@ def top_risks(reader: Reader) -> list[ClientSnapshot]:
     )
 
 
+def of_reading(reader: Reader, scope: str) -> dict:
+    """What the review lists from the period's reading alone: its reactivations, top risks
+    and revenue at risk. A stored reading never changes, so they are kept per scope (whose
+    readings), reading and newest reading (the clients' and sellers' names they show are
+    read again after each snapshot); the review's warm-up stores them."""
+    run = reader.run()
+    key = None
+    if run is not None:
+        newest = SnapshotRun.objects.order_by("-pk").values_list("pk", "created_at").first()
+        parts = (figures.RELEASE, scope, run.pk, run.created_at.timestamp(), newest[0],
+                 newest[1].timestamp())  # fmt: skip
+        key = "carteira:review:reading:1:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        found = figures.cache.get(key)
+        if found is not None:
+            return found
+    found = {"reactivations": reactivations(reader), "risks": top_risks(reader),
+             "risk_total": risk_total(reader)}  # fmt: skip
+    if key is not None:
+        figures.cache.set(key, found, figures.TIMEOUT)
+    return found
+
+
 def risk_total(reader: Reader) -> Decimal:
     total = (
         reader.readings(Scope("company"))
@@ -222,9 +245,11 @@ def trend(user: User, reader: Reader, months: int = TREND_MONTHS) -> tuple[list[
     return [day.strftime("%m/%y") for day in reversed(labels)], series
 
 
-def review(user: User, period: Period, *, today: dt.date) -> dict:
+def review(user: User, period: Period, *, today: dt.date, scope: str | None = None) -> dict:
+    """The review's own figures for ``user``; ``scope``: ``figures.scope_key(user)``
+    (computed when not given), under which the readings' terms are kept per run."""
     visible = None if user.sees_whole_portfolio else clients_visible_to(user)
-    scope = figures.scope_key(user)  # the readings' terms are kept per scope and run
+    scope = scope or figures.scope_key(user)
     reader = Reader(period, today, visible=visible, scope_key=scope)
     before = Reader(period.previous(), today, visible=visible, scope_key=scope)
     goals = list(goals_of_period(period))
@@ -241,9 +266,7 @@ def review(user: User, period: Period, *, today: dt.date) -> dict:
                                       company if user.sees_whole_portfolio else []),
         "flows": status_flows(reader, breakdown),
         "losses": losses(reader),
-        "reactivations": reactivations(reader),
-        "risks": top_risks(reader),
-        "risk_total": risk_total(reader),
+        **of_reading(reader, scope),
         "execution": plan_execution(reader, Scope("company")),
         "teams": team_reviews(user, reader, before, goals),
         "trend": trend(user, reader),

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,20 +9,14 @@ from django.views.decorators.http import require_GET, require_POST
 from carteira.accounts.capabilities import MANAGEMENT
 from carteira.accounts.policy import policy
 from carteira.audit.services import do_record
-from carteira.clients.access import clients_visible_to
-from carteira.complaints.access import complaints_visible_to
-from carteira.complaints.measures import complaint_measures
-from carteira.credit.panels import review_credit
 from carteira.goals.periods import parse_period
-from carteira.leads.panels import review_funnel
 from carteira.review import selectors, services
 from carteira.review.access import can_decide, check_can_decide
-from carteira.review.charts import review_charts
 from carteira.review.forms import DecisionForm, FollowUpForm
 from carteira.review.kept import kept_review
 from carteira.review.models import Decision
 from carteira.review.pdf import review_pdf
-from carteira.review.summary import review_summary
+from carteira.review.sections import review_figures
 
 
 def _period(request):
@@ -34,30 +26,11 @@ def _period(request):
     return parse_period(text)
 
 
-def _figures(user, period, today: dt.date) -> dict:
-    """Every figure of the review: its own selectors' and the sections other apps add."""
-    data = selectors.review(user, period, today=today)
-    data["charts"] = review_charts(data)
-    data["summary"] = review_summary(data)
-    data["complaints"] = complaint_measures(
-        complaints_visible_to(user),
-        clients_visible_to(user),
-        start=period.start,
-        end=period.end,
-        by="category",
-    )
-    data["credit"] = review_credit(
-        user, as_of=data["as_of"], before=period.start - dt.timedelta(days=1)
-    )
-    data["funnel"] = review_funnel(user, start=period.start, end=period.end)
-    return data
-
-
 def _context(request, period) -> dict:
     """The review's figures, computed once for the page and its PDF (``review.kept``),
     with the decisions as they are now."""
     user, today = request.user, timezone.localdate()
-    data = kept_review(user, period, today, lambda: _figures(user, period, today))
+    data = kept_review(user, period, today, lambda: review_figures(user, period, today))
     return {
         **data,
         "can_decide": can_decide(user),
