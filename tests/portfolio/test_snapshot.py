@@ -141,3 +141,17 @@ def test_the_adbc_reader_types_a_column_from_every_row_not_the_first_thousand(hi
     assert via_adbc.sort("client_id").equals(via_django.sort("client_id"))
     last = via_adbc.filter(via_adbc["external_id"] == "Z0001").row(0, named=True)
     assert (last["segment"], last["region"]) == ("Varejo", "RS")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orders_after_the_date_are_left_out_and_every_earlier_one_is_read_in_halves(history):
+    from tests.histories import order
+
+    order(history["A2"], -1, "70.00")  # tomorrow
+    for use_adbc in (False, True):
+        orders = engine_input.load_input(T, use_adbc=use_adbc).orders
+        assert (orders.height, orders["date"].max()) == (8, T), use_adbc
+        assert orders["amount_cents"].sum() == 100000 + 50050 + 30025 + 20000 + 10000 \
+            + 99999 + 5000 - 10050  # fmt: skip
+    everything = engine_input.load_input(T + dt.timedelta(days=1), use_adbc=True).orders
+    assert everything.height == 9

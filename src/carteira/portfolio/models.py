@@ -99,15 +99,20 @@ class SnapshotRun(models.Model):
 class ClientSnapshot(models.Model):
     """One client's reading in a run. Money in the workspace currency."""
 
-    # No single-column indexes on run and client: the unique (run, client) and the
-    # (client, run) indexes serve those lookups, and each extra index slowed every write.
+    # No single-column indexes on run, client and seller: the unique (run, client) and
+    # the (client, run) and (run, seller) indexes serve every lookup (all of them name the
+    # run), and each extra index slowed every write: a run's rows come in client order, so
+    # a seller index took one scattered page write per row (the 100k snapshot). Deleting a
+    # seller scans the readings to set theirs to null: rare, and a scan is fine then.
     run = models.ForeignKey(
         SnapshotRun, on_delete=models.CASCADE, related_name="clients", db_index=False
     )
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="snapshots", db_index=False
     )
-    seller = models.ForeignKey(Seller, null=True, blank=True, on_delete=models.SET_NULL)
+    seller = models.ForeignKey(
+        Seller, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     status = models.CharField(max_length=14, choices=Status.choices)
     status_previous = models.CharField(max_length=14, choices=Status.choices, blank=True)
     abc = models.CharField(max_length=1, choices=AbcClass.choices, blank=True)
