@@ -184,3 +184,17 @@ def test_a_visit_planned_as_a_call_may_be_moved_to_an_office_day(ana):
     do_schedule(today=MONDAY, seller_ids=[ana.pk])
     moved = do_move_task(Task.objects.get(pk=far.pk), WEDNESDAY, by=ana.user, today=MONDAY)
     assert (moved.scheduled_date, moved.pinned, moved.planned_as_call) == (WEDNESDAY, True, True)
+
+
+def test_re_planning_a_week_costs_as_many_queries_for_three_visits_as_for_nine(ana):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n, prefix):
+        visits(ana, n, prefix=prefix)
+        do_schedule(today=MONDAY, seller_ids=[ana.pk])  # the week as it will be
+        with CaptureQueriesContext(connection) as done:
+            do_schedule(today=MONDAY, seller_ids=[ana.pk])
+        return len(done)
+
+    assert queries(3, "A") == queries(6, "B")

@@ -36,6 +36,7 @@ HORIZON_DAYS = 182
 SCHEDULE_FIELDS = (
     "client_id",
     "context",
+    "objective",  # priority.stake_cents reads it (deferred, it cost a query per task)
     "pinned",
     "channel",
     "due_date",
