@@ -345,8 +345,6 @@ def step(args) -> None:
     from carteira_core.engine import read_portfolio
     from carteira_core.rules import rules_from_dict
 
-    if args.cold_fits:  # the fits from their cold starts, not the previous reading's
-        services.previous_params = lambda as_of, model: None
     run = SnapshotRun.objects.filter(kind=SnapshotRun.Kind.OFFICIAL).latest("as_of", "pk")
     with engine_input.adbc_on_sqlite():
         data = engine_input.load_input(run.as_of)

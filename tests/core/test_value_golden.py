@@ -86,36 +86,3 @@ def test_the_cdnow_holdout_predicts_the_next_39_weeks_repeat_purchase_days():
     assert check.rows[0].clients == 1411
     assert check.actual_total == 1882
     assert check.predicted_total == pytest.approx(1653.4, abs=0.1)
-
-
-@pytest.mark.parametrize("shift", [0.9, 1.15])
-def test_fits_started_from_an_earlier_readings_parameters_end_at_the_cold_fits_maximum(shift):
-    """The nightly fit starts where yesterday's ended (parameters a few percent off): the
-    same maximum as from the cold start — the published CDNOW figures, and the cold fit's
-    parameters to 1e-6 — in fewer steps."""
-    history = cdnow_history()
-    x, t_x, big_t = weeks(history)
-    m = history.mean_repeat_cents / 100
-    cold_bg, cold_gg = bgnbd.fit(x, t_x, big_t), gamma_gamma.fit(x, m)
-    earlier_bg = {name: value * shift for name, value in cold_bg.params.items()}
-    earlier_gg = {name: value * shift for name, value in cold_gg.params.items()}
-    warm_bg = bgnbd.fit(x, t_x, big_t, previous=earlier_bg)
-    warm_gg = gamma_gamma.fit(x, m, previous=earlier_gg)
-    assert (warm_bg.status, warm_gg.status) == ("ok", "ok")
-    assert rounded(warm_bg.params) == {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
-    for warm, cold in ((warm_bg, cold_bg), (warm_gg, cold_gg)):
-        for name, value in cold.params.items():
-            assert warm.params[name] == pytest.approx(value, rel=1e-6), name
-        assert warm.log_likelihood == pytest.approx(cold.log_likelihood, abs=1e-6)
-    assert warm_bg.iterations < cold_bg.iterations
-    assert warm_gg.iterations < cold_gg.iterations
-
-
-@pytest.mark.parametrize(
-    "previous", [{}, {"r": 1.0}, {"r": 0.0, "alpha": 1, "a": 1, "b": 1}, {"r": float("nan"),
-                 "alpha": 1, "a": 1, "b": 1}, {"r": 1e9, "alpha": 1, "a": 1, "b": 1}]
-)  # fmt: skip
-def test_an_unusable_earlier_fit_is_ignored_and_the_fit_starts_cold(previous):
-    x, t_x, big_t = weeks(cdnow_history())
-    fit = bgnbd.fit(x, t_x, big_t, previous=previous)
-    assert fit.params == bgnbd.fit(x, t_x, big_t).params

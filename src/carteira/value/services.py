@@ -58,35 +58,14 @@ def compute_value(
         rules = current_rules().value
     if data is None:
         data = engine_input.load_input(as_of)
-    model = model or rules.model
     values = value_clients(
         purchase_history(data, as_of),
-        model=model,
+        model=model or rules.model,
         horizon_months=rules.horizon_months,
         monthly_rate=float(rules.monthly_rate),
         expectation_days=rules.expectation_days,
-        previous=previous_params(as_of, model),
     )
     return values, data
-
-
-def previous_params(as_of: dt.date, model: Model) -> tuple[dict, dict] | None:
-    """The purchase and spend parameters of the latest fitted official reading before
-    ``as_of`` with ``model``: where today's fits start (the nightly fit moves little from
-    one day to the next, so it needs a few steps instead of some tens). The same start
-    for the snapshot, ``carteira value`` and the API, so they give the same figures."""
-    found = (
-        ValueFit.objects.filter(
-            run__kind=SnapshotRun.Kind.OFFICIAL,
-            run__as_of__lt=as_of,
-            model=model,
-            status=ValueFit.Status.OK,
-        )
-        .order_by("-run__as_of", "-run_id")
-        .values_list("params", "spend_params")
-        .first()
-    )
-    return None if found is None else (found[0], found[1])
 
 
 def _rounded(value: float, places: int) -> float | None:

@@ -17,7 +17,6 @@ from carteira_core.value.fitting import (
     distinct_rows,
     fit_log_parameters,
     on_distinct_pairs,
-    previous_start,
     purchase_inputs,
     warm_start,
 )
@@ -148,17 +147,9 @@ def summed_objective(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray):
     return objective
 
 
-def fit(
-    x: np.ndarray,
-    t_x: np.ndarray,
-    big_t: np.ndarray,
-    *,
-    min_repeat: int = 1,
-    previous: dict[str, float] | None = None,
-) -> Fit:
+def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 1) -> Fit:
     """Maximum likelihood. ``min_repeat``: fewer clients with a repeat purchase is
-    ``insufficient_data`` (the dropout process cannot be seen). ``previous``: an earlier
-    fit's parameters (yesterday's reading), where the optimiser starts."""
+    ``insufficient_data`` (the dropout process cannot be seen)."""
     x, t_x, big_t, refusal = purchase_inputs("bgnbd", x, t_x, big_t, min_repeat=min_repeat)
     if refusal is not None:
         return refusal
@@ -168,10 +159,7 @@ def fit(
     # days spends most of its evaluations finding the scale of α)
     start = np.log([1.0, max(float(big_t.mean()), 1.0) / max(float(x.mean()), 0.1), 1.0, 1.0])
     hess_inv0 = None
-    earlier = previous_start(NAMES, previous)
-    if earlier is not None:
-        start = earlier
-    elif n > 4 * WARM_CLIENTS:
+    if n > 4 * WARM_CLIENTS:
         # most of the optimiser's steps are taken on a fixed sample of the clients, then a
         # few on all of them from there (1M clients: ~30 full evaluations → ~10)
         sample = np.random.default_rng(0).choice(n, WARM_CLIENTS, replace=False)

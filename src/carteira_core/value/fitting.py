@@ -25,7 +25,6 @@ __all__ = [
     "distinct_rows",
     "fit_log_parameters",
     "on_distinct_pairs",
-    "previous_start",
     "warm_start",
 ]
 
@@ -229,20 +228,6 @@ def warm_start(
     if not np.all(np.isfinite(hess_inv)) or np.linalg.eigvalsh(hess_inv).min() <= 0:
         return result.x, None
     return result.x, hess_inv
-
-
-def previous_start(names: tuple[str, ...], previous: dict[str, float] | None) -> np.ndarray | None:
-    """A fit's parameters (an earlier reading's) as the log start of the next fit, or None
-    when they are missing, not positive or past the bound. Only the start changes: the
-    optimiser still runs to the same tolerance on the new data, so the fit is the data's
-    maximum whatever it started from (within that tolerance)."""
-    if not previous or any(name not in previous for name in names):
-        return None
-    values = np.array([float(previous[name]) for name in names])
-    if not np.all(np.isfinite(values)) or np.any(values <= 0):
-        return None
-    start = np.log(values)
-    return start if np.all(np.abs(start) < LOG_BOUND) else None
 
 
 def _hessian(

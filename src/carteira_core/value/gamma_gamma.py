@@ -19,7 +19,6 @@ from carteira_core.value.fitting import (
     Fit,
     codes,
     fit_log_parameters,
-    previous_start,
 )
 
 __all__ = [
@@ -97,15 +96,8 @@ def summed_objective(x: np.ndarray, m: np.ndarray):
     return objective
 
 
-def fit(
-    x: np.ndarray,
-    m: np.ndarray,
-    *,
-    min_repeat: int = 1,
-    previous: dict[str, float] | None = None,
-) -> Fit:
-    """Fit on the clients with ``x > 0`` (others are ignored); ``previous``: an earlier
-    fit's parameters, where the optimiser starts."""
+def fit(x: np.ndarray, m: np.ndarray, *, min_repeat: int = 1) -> Fit:
+    """Fit on the clients with ``x > 0`` (others are ignored)."""
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
     if len(x) == 0:
@@ -126,10 +118,7 @@ def fit(
     scale = float(np.median(m))
     scaled = m / scale
 
-    start = None
-    if previous and "v" in previous:
-        start = previous_start(NAMES, {**previous, "v": float(previous["v"]) / scale})
-    fitted = fit_log_parameters("gamma_gamma", NAMES, summed_objective(x, scaled), n, start)
+    fitted = fit_log_parameters("gamma_gamma", NAMES, summed_objective(x, scaled), n)
     params = {**fitted.params, "v": fitted.params["v"] * scale}
     result = Fit(
         fitted.model,

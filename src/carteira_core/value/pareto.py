@@ -26,7 +26,6 @@ from carteira_core.value.fitting import (
     distinct_rows,
     fit_log_parameters,
     on_distinct_pairs,
-    previous_start,
     purchase_inputs,
 )
 
@@ -146,15 +145,7 @@ def log_likelihood(
     return value, gradient
 
 
-def fit(
-    x: np.ndarray,
-    t_x: np.ndarray,
-    big_t: np.ndarray,
-    *,
-    min_repeat: int = 1,
-    previous: dict[str, float] | None = None,
-) -> Fit:
-    """Maximum likelihood; ``previous``: an earlier fit's parameters, where it starts."""
+def fit(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, *, min_repeat: int = 1) -> Fit:
     x, t_x, big_t, refusal = purchase_inputs("pareto", x, t_x, big_t, min_repeat=min_repeat)
     if refusal is not None:
         return refusal
@@ -162,9 +153,6 @@ def fit(
 
     mean_t = max(float(big_t.mean()), 1.0)
     start = np.log([1.0, mean_t / max(float(x.mean()), 0.1), 1.0, mean_t])
-    earlier = previous_start(NAMES, previous)
-    if earlier is not None:
-        start = earlier
     (x, t_x, big_t), weight = distinct_rows(x, t_x, big_t)
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:

@@ -128,10 +128,7 @@ def value_clients(
     monthly_rate: float = DEFAULT_MONTHLY_RATE,
     expectation_days: int = DEFAULT_EXPECTATION_DAYS,
     min_repeat_buyers: int = MIN_REPEAT_BUYERS,
-    previous: tuple[dict[str, float], dict[str, float]] | None = None,
 ) -> ClientValues:
-    """``previous``: an earlier reading's purchase and spend parameters (same model), where
-    the fits start; the fits still run to their tolerance on this history."""
     if model not in _MODELS:
         raise ValueError(f"unknown model {model!r}: bgnbd or pareto")
     if horizon_months < 1 or not math.isfinite(monthly_rate) or monthly_rate < 0:
@@ -145,12 +142,8 @@ def value_clients(
     if not rows.any():
         purchase_fit = Fit(model, {}, 0.0, "insufficient_data", "no_history")
     else:
-        purchase_fit = module.fit(
-            x, t_x, big_t, min_repeat=min_repeat_buyers, previous=previous and previous[0]
-        )
-    spend_fit = gamma_gamma.fit(
-        x, mean, min_repeat=min_repeat_buyers, previous=previous and previous[1]
-    )
+        purchase_fit = module.fit(x, t_x, big_t, min_repeat=min_repeat_buyers)
+    spend_fit = gamma_gamma.fit(x, mean, min_repeat=min_repeat_buyers)
     n = len(history.client_id)
     nan = np.full(n, np.nan)
     p_alive, expected, next_days, spend, clv = (nan.copy() for _ in range(5))
