@@ -122,7 +122,10 @@ def order_blocks(orders: pl.DataFrame, block_rows: int | None = None) -> list[Or
 
 
 def _concatenated(arrays: Iterable[np.ndarray], dtype: type) -> np.ndarray:
+    """One array of the parts; a lone part as it is (a read-only view, never copied)."""
     parts = list(arrays)
+    if len(parts) == 1:
+        return parts[0]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
