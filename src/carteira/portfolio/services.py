@@ -114,19 +114,22 @@ def _write_transitions(reading, run: SnapshotRun) -> None:
     )
     if previous is None:
         return
-    before = dict(previous.clients.values_list("client_id", "status"))
-    now = reading.clients.select("client_id", "status").iter_rows()
+    # The earlier run's statuses as plain rows (no ORM row per reading), compared as columns.
+    table = ClientSnapshot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT client_id, status FROM {table} WHERE run_id = %s", [previous.pk])  # noqa: S608 -- the model's table
+        rows = cursor.fetchall()
+    before = pl.DataFrame(rows, schema={"client_id": pl.Int64, "from_status": pl.Utf8},
+                          orient="row")  # fmt: skip
+    changed = (
+        reading.clients.select("client_id", pl.col("status").alias("to_status"))
+        .join(before, on="client_id", how="inner", maintain_order="left")
+        .filter(pl.col("from_status") != pl.col("to_status"))
+    )
     StatusTransition.objects.bulk_create(
         (
-            StatusTransition(
-                client_id=client_id,
-                run=run,
-                date=run.as_of,
-                from_status=before[client_id],
-                to_status=status,
-            )
-            for client_id, status in now
-            if client_id in before and before[client_id] != status
+            StatusTransition(client_id=c, run=run, date=run.as_of, from_status=f, to_status=t)
+            for c, t, f in changed.iter_rows()
         ),
         batch_size=BATCH,
     )
