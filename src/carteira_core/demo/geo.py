@@ -74,6 +74,14 @@ GREATER_SAO_PAULO = frozenset(
 )  # fmt: skip
 
 
+def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance in km between points in degrees; arguments broadcast."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.subtract(lon2, lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
 @dataclass(frozen=True)
 class Municipalities:
     """Column arrays, one entry per municipality."""
