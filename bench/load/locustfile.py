@@ -49,7 +49,8 @@ EXPORT_WAIT_SECONDS = 120
 JSON = {"Accept": "application/json"}
 _accounts = {
     kind: itertools.cycle([a for a in CONFIG["accounts"] if a["kind"] == kind])
-    for kind in ("seller", "manager", "team")
+    for kind in ("seller", "manager", "team", "director")
+    if any(a["kind"] == kind for a in CONFIG["accounts"])
 }
 
 
@@ -106,7 +107,11 @@ class Account(HttpUser):
             if other is not self.account and theirs != own[1] and figures == theirs:
                 _leak(self.account, "dashboard figures of " + other["username"], figures)
 
-    # -- the mix -----------------------------------------------------------------------
+
+class PlanMix(Account):
+    """The trust plan's mix (the module's docstring)."""
+
+    abstract = True
 
     @task(60)
     def list_or_search(self) -> None:
@@ -206,17 +211,97 @@ class Account(HttpUser):
             _leak(self.account, "export", sorted(outside)[:10])
 
 
-class Seller(Account):
+# LOAD_MIX: "plan" (the trust plan's mix above) or "pages" (issue 25: every page a user
+# waits for, each role's time apart).
+MIX = os.environ.get("LOAD_MIX", "plan")
+
+
+class Seller(PlanMix):
+    abstract = MIX != "plan"
     weight = 8
     kind = "seller"
 
 
-class Manager(Account):
+class Manager(PlanMix):
+    abstract = MIX != "plan"
     weight = 1
     kind = "manager"
 
 
-class PortfolioTeam(Account):
+class PortfolioTeam(PlanMix):
+    abstract = MIX != "plan"
+    weight = 1
+    kind = "team"
+
+
+class PageReader(Account):
+    """Issue 25's mix: the pages a user opens and waits for, one at a time with the think
+    time between them, each page named with the role (``review (director)``), so p95 is
+    read per page and role. Read-only: every client id shown is checked against the
+    account's scope."""
+
+    abstract = True
+
+    def page(self, url: str, name: str, **params) -> None:
+        with self.client.get(url, params=params, name=f"{name} ({self.kind})",
+                             catch_response=True) as page:  # fmt: skip
+            if page.status_code == 200 and "json" not in page.headers.get("Content-Type", ""):
+                # the map's link template (/clients/0/...) names no client
+                self.check_ids([i for i in CLIENT_LINK.findall(page.text) if i != "0"], name)
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.page("/portfolio/", "dashboard")
+
+    @task(3)
+    def client_list(self) -> None:
+        params, _name = random.choice(CONFIG["list_queries"])
+        self.page("/clients/", "client list", **params)
+
+    @task(3)
+    def detail(self) -> None:
+        pool = self.account["client_ids"] or CONFIG["all_client_sample"]
+        self.page(f"/clients/{random.choice(pool)}/", "client detail")
+
+    @task(2)
+    def agenda(self) -> None:
+        sellers = self.account.get("agenda_sellers")
+        self.page("/agenda/", "agenda", **({"seller": random.choice(sellers)} if sellers else {}))
+
+    @task(2)
+    def review(self) -> None:
+        self.page("/review/", "review")
+
+    @task(2)
+    def map(self) -> None:
+        self.page("/territory/map/", "map page")
+        self.page("/territory/map/clusters.json", "map clusters", fit="1000,700")
+
+    @task(2)
+    def chronology(self) -> None:
+        self.page("/territory/chronology/", "chronology")
+
+
+class PagesSeller(PageReader):
+    abstract = MIX != "pages"
+    weight = 4
+    kind = "seller"
+
+
+class PagesManager(PageReader):
+    abstract = MIX != "pages"
+    weight = 2
+    kind = "manager"
+
+
+class PagesDirector(PageReader):
+    abstract = MIX != "pages"
+    weight = 1
+    kind = "director"
+
+
+class PagesTeam(PageReader):
+    abstract = MIX != "pages"
     weight = 1
     kind = "team"
 
