@@ -1,3 +1,5 @@
+import pytest
+
 from carteira_core.engine import matrix, read_portfolio, transitions
 from carteira_core.rules import PortfolioRules
 from tests.core.conftest import T, ago, make_input
@@ -70,3 +72,10 @@ def test_transitions_can_list_every_client():
         changed_only=False,
     )
     assert rows.height == 5
+
+
+def test_matrix_refuses_a_third_dimension_it_already_has():
+    reading = read_portfolio(portfolio(), T, PortfolioRules())
+    for by in ("abc", "status", ["seller", "status"]):
+        with pytest.raises(ValueError, match="already by ABC class and status"):
+            matrix(reading, by)

@@ -218,6 +218,9 @@ def matrix(reading: PortfolioReading, by: str | None = None) -> pl.DataFrame:
     """Cells ABC class × status (× group) present in the reading: clients, ABC-window
     revenue and revenue at risk (cents). Prospects form the cells with a null class."""
     groups = _group_columns(by)
+    if {"abc", "status"} & set(groups):
+        raise ValueError("the matrix is already by ABC class and status; group it by "
+                         "seller, team, segment or region")  # fmt: skip
     width = len(STATUSES)
     abc = pl.col("abc").cast(pl.Enum(ABC_CLASSES)).to_physical().cast(pl.Int32)
     status = pl.col("status").cast(pl.Enum(STATUSES)).to_physical().cast(pl.Int32)
