@@ -17,6 +17,7 @@ import carteira.portfolio.figures as dashboard_figures
 from carteira.credit import panels as credit_panels
 from carteira.goals.models import Goal
 from carteira.portfolio.figures import do_warm_dashboards
+from carteira.portfolio.models import SnapshotRun
 from carteira.portfolio.services import do_snapshot
 from carteira.review import views
 from carteira.review.kept import do_warm_reviews, readers_to_warm
@@ -127,9 +128,15 @@ def test_the_warm_up_computes_the_review_once_per_scope_a_review_is_first_opened
     assert readers_to_warm() == [director, manager_sul, manager_norte]
 
 
+def test_the_warm_up_computes_no_reading_of_its_own():
+    assert do_warm_reviews() == 0  # October has no reading yet: the review computes it
+    assert SnapshotRun.objects.count() == 0
+
+
 def test_after_the_warm_up_a_first_visit_the_next_day_reads_the_stored_parts(
     client, director, manager_sul, monkeypatch
 ):
+    do_snapshot(dt.date(2026, 10, 31))  # October's reading, stored by its nightly snapshot
     assert do_warm_reviews() == 3  # the director, the managers of Sul and Norte
     computed = []
     for module, name in ((credit_panels, "_review_credit"), (dashboard_figures.k, "kpi_terms"),

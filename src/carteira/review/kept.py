@@ -33,8 +33,9 @@ from carteira.accounts.capabilities import CENTRAL_TEAM
 from carteira.accounts.models import Role, User
 from carteira.credit.ledger import receivables_version
 from carteira.goals.periods import Period
-from carteira.goals.selectors import goals_of_period
+from carteira.goals.selectors import goals_of_period, window_of
 from carteira.portfolio.figures import RELEASE, scope_key
+from carteira.portfolio.kpis import period_run
 from carteira.portfolio.models import SnapshotRun
 from carteira.review.sections import review_figures
 from carteira.review.selectors import default_period
@@ -91,6 +92,9 @@ def do_warm_reviews(*, today: dt.date | None = None) -> int:
     in the default language, keeping what it computes; returns how many readers."""
     today = today or timezone.localdate()
     period = default_period(today)
+    window = window_of(period, today)
+    if window is None or period_run(window, compute_if_missing=False) is None:
+        return 0  # no reading of that month yet: a warm-up computes no reading of its own
     readers = readers_to_warm()
     with translation.override(settings.LANGUAGE_CODE):
         for user in readers:
