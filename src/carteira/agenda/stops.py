@@ -57,6 +57,22 @@ def lead_stop(key: int, point: tuple[float, float]) -> Stop:
     return Stop(key, point, DEFAULT_VISIT_MINUTES, None, LEAD_PRIORITY)
 
 
+def _points_and_hours(
+    visits: Sequence[Task],
+) -> tuple[dict[int, tuple[float, float]], dict[int, ClientVisitHours]]:
+    """The coordinates of the visits' clients that have them (by client), and those
+    clients' visit hours (two queries)."""
+    points = {
+        pk: (lat, lon)
+        for pk, lat, lon in Client.objects.filter(
+            pk__in={t.client_id for t in visits}, latitude__isnull=False,
+            longitude__isnull=False,
+        ).values_list("pk", "latitude", "longitude")
+    }  # fmt: skip
+    hours = {h.client_id: h for h in ClientVisitHours.objects.filter(client_id__in=points)}
+    return points, hours
+
+
 def far_visits(time, tasks: Iterable[Task]) -> set[int]:
     """The visit tasks whose client is too far from the seller's start to go, be there and
     come back within the day's hours (``time``: the seller's WorkingTime): the planner
@@ -66,14 +82,7 @@ def far_visits(time, tasks: Iterable[Task]) -> set[int]:
     visits = [t for t in tasks if t.channel == Channel.VISIT]
     if start is None or not visits:
         return set()
-    points = {
-        pk: (lat, lon)
-        for pk, lat, lon in Client.objects.filter(
-            pk__in={t.client_id for t in visits}, latitude__isnull=False,
-            longitude__isnull=False,
-        ).values_list("pk", "latitude", "longitude")
-    }  # fmt: skip
-    hours = {h.client_id: h for h in ClientVisitHours.objects.filter(client_id__in=points)}
+    points, hours = _points_and_hours(visits)
     day_start, day_end = time.hours
     return {
         task.pk
@@ -94,14 +103,7 @@ def _planned_stops(
     """The stops of the planned visits (``visit_keys``: the tasks planned as visits) that
     have coordinates (the others are not routed)."""
     visits = [t for t in tasks if t.pk in days and t.pk in visit_keys]
-    points = {
-        pk: (lat, lon)
-        for pk, lat, lon in Client.objects.filter(
-            pk__in={t.client_id for t in visits}, latitude__isnull=False,
-            longitude__isnull=False,
-        ).values_list("pk", "latitude", "longitude")
-    }  # fmt: skip
-    hours = {h.client_id: h for h in ClientVisitHours.objects.filter(client_id__in=points)}
+    points, hours = _points_and_hours(visits)
     stops = {
         t.pk: client_stop(t, points[t.client_id], hours.get(t.client_id))
         for t in visits
